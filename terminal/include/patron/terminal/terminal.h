@@ -1,0 +1,79 @@
+// patron::terminal::Terminal: the loyalty engine of one till, over one SQLite
+// file. Every operation is one SQLite transaction, works with no network, and
+// either commits whole or changes nothing.
+//
+// Thread safety: all methods may be called from any thread; they are
+// serialised internally (one connection, one writer).
+#ifndef PATRON_TERMINAL_TERMINAL_H_
+#define PATRON_TERMINAL_TERMINAL_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "patron/member_id.h"
+#include "patron/rules.h"
+#include "patron/sql/database.h"
+#include "patron/status.h"
+#include "patron/terminal/types.h"
+
+namespace patron::terminal {
+
+struct TerminalOptions {
+  std::string db_path;      // the SQLite file; created on first open
+  std::string terminal_id;  // e.g. "S001-T01"
+  std::string store_id;     // e.g. "S001"
+  // Chain-wide settings provisioned with the terminal's token (DESIGN.md §2).
+  std::string chain_key = std::string(kDemoChainKey);
+  std::string default_country_code = "1";
+  // Injected so tests and the simulation control time and randomness.
+  std::function<int64_t()> wall_clock_ms;                // default: system clock
+  std::function<void(std::span<uint8_t>)> fill_random;  // default: OpenSSL RAND_bytes
+  int64_t max_clock_drift_ms = 5 * 60 * 1000;
+  sql::DatabaseOptions db_options;
+};
+
+class Terminal {
+ public:
+  // Opens or creates the terminal's database. Refuses a file that belongs to
+  // another terminal or another chain key (FailedPrecondition).
+  static Result<std::unique_ptr<Terminal>> Open(TerminalOptions options);
+  ~Terminal();
+  Terminal(const Terminal&) = delete;
+  Terminal& operator=(const Terminal&) = delete;
+
+  Result<EnrolResult> Enrol(const EnrolRequest& request);
+  Result<Member> FindByPhone(std::string_view phone);
+  Result<Member> FindById(std::string_view member_id);
+  Result<Member> FindByCard(std::string_view card);
+  // Last-writer-wins per field, ordered by (HLC, origin).
+  Result<Member> UpdateProfile(std::string_view member_id, const ProfilePatch& patch);
+
+  // Previews a sale; writes nothing.
+  Result<Quote> QuoteSale(const SaleRequest& request);
+  // Earn on the money paid plus an optional redemption, in one transaction.
+  // Idempotent by sale_ref: the same request returns the stored result
+  // (replayed = true); a different request with that sale_ref is a Conflict.
+  Result<SaleResult> Checkout(const SaleRequest& request);
+  // Full or partial, by amount or by lines; idempotent by refund_ref.
+  Result<RefundResult> Refund(const RefundRequest& request);
+
+  // The member's entries known here, newest first; `before_hlc` (packed HLC,
+  // exclusive) pages backwards, 0 = from the newest.
+  Result<HistoryPage> History(std::string_view member_id, int limit, int64_t before_hlc = 0);
+
+  Result<TerminalStatus> Status();
+  const Rules& rules() const;
+
+ private:
+  struct Impl;
+  explicit Terminal(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_TERMINAL_H_

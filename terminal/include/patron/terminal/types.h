@@ -1,0 +1,155 @@
+// Requests and results of the terminal engine: plain structs, no JSON. The
+// daemon's codec turns HTTP bodies into these and back.
+#ifndef PATRON_TERMINAL_TYPES_H_
+#define PATRON_TERMINAL_TYPES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "patron/ledger.h"
+
+namespace patron::terminal {
+
+// Profile fields a member can change. In an update, nullopt means "leave as
+// is"; an empty string clears an optional text field.
+struct ProfilePatch {
+  std::optional<std::string> name;
+  std::optional<std::string> birthday;  // YYYY-MM-DD
+  std::optional<std::string> email;
+  std::optional<std::string> gender;  // female | male | other | undisclosed
+  std::optional<bool> sms_consent;
+  std::optional<bool> email_consent;
+};
+
+struct EnrolRequest {
+  // At least one of phone and card. With a phone the member id is derived
+  // from it, so enrolling a known phone returns the existing member.
+  std::optional<std::string> phone;  // as typed; normalised to E.164
+  std::optional<std::string> card;   // loyalty card number
+  ProfilePatch profile;              // name is required
+};
+
+struct Member {
+  std::string member_id;
+  std::optional<std::string> phone;  // E.164
+  std::optional<std::string> card;
+  std::string name;
+  std::optional<std::string> birthday;
+  std::optional<std::string> email;
+  std::optional<std::string> gender;
+  bool sms_consent = false;
+  bool email_consent = false;
+  std::string status;  // "active"
+  std::string enrolled_store;
+  int64_t enrolled_ms = 0;
+  // Derived, as this terminal sees them now (DESIGN.md §4).
+  std::string tier;
+  int64_t balance = 0;
+  int64_t qualifying_spend_minor = 0;
+  // Points this terminal may redeem right now without asking the server:
+  // min(balance, its own redemption rights), never below zero.
+  int64_t redeemable_here = 0;
+};
+
+struct EnrolResult {
+  Member member;
+  bool created = false;  // false: the phone or card was already enrolled
+};
+
+struct SaleLine {
+  std::string sku;
+  int64_t qty = 1;
+  int64_t amount_minor = 0;  // the line total
+  std::string category;      // optional; some categories earn nothing
+};
+
+struct SaleRequest {
+  std::string sale_ref;  // the POS receipt number; idempotency key
+  std::string member_id;
+  int64_t amount_minor = 0;  // basket total before points
+  std::string currency;      // empty = the rules' currency
+  std::vector<SaleLine> lines;  // optional; if given they sum to amount_minor
+  int64_t redeem_points = 0;
+};
+
+struct Quote {
+  std::string member_id;
+  std::string tier;
+  int64_t earn_multiplier_bp = 0;
+  int64_t points_to_earn = 0;  // for the sale as quoted (after redeem_points)
+  int64_t redeem_points = 0;
+  int64_t discount_minor = 0;  // money value of redeem_points
+  int64_t paid_minor = 0;
+  // The most points this sale may use: min(cap, balance, redeemable_here).
+  int64_t max_redeemable = 0;
+  int64_t max_redeemable_by_cap = 0;
+  int64_t balance = 0;
+  int64_t redeemable_here = 0;
+  int64_t rule_version = 0;
+};
+
+struct SaleResult {
+  std::string sale_ref;
+  std::string member_id;
+  int64_t amount_minor = 0;
+  int64_t discount_minor = 0;  // paid with points
+  int64_t paid_minor = 0;      // paid with money
+  int64_t earned_points = 0;
+  int64_t redeemed_points = 0;
+  int64_t balance = 0;  // after the sale
+  std::string tier;     // after the sale
+  std::vector<std::string> entry_ids;
+  int64_t rule_version = 0;
+  bool replayed = false;  // an identical earlier request; nothing was written
+};
+
+struct RefundLine {
+  int64_t line_no = 0;  // 0-based index into the sale's lines
+  int64_t qty = 0;
+};
+
+// One of: amount_minor, lines, or neither (refund everything not yet refunded).
+struct RefundRequest {
+  std::string sale_ref;
+  std::string refund_ref;  // idempotency key
+  std::optional<int64_t> amount_minor;
+  std::vector<RefundLine> lines;
+};
+
+struct RefundResult {
+  std::string refund_ref;
+  std::string sale_ref;
+  std::string member_id;
+  int64_t amount_minor = 0;      // goods value refunded
+  int64_t paid_back_minor = 0;   // money to hand back to the customer
+  int64_t reversed_points = 0;   // earned points taken back
+  int64_t returned_points = 0;   // redeemed points given back
+  int64_t balance = 0;           // after the refund
+  bool clawback = false;         // the refund left the balance negative
+  std::vector<std::string> entry_ids;
+  bool replayed = false;
+};
+
+struct HistoryPage {
+  std::vector<LedgerEntry> entries;  // newest first
+  bool more = false;
+};
+
+struct TerminalStatus {
+  std::string terminal_id;
+  std::string store_id;
+  int64_t member_count = 0;
+  int64_t pending_entries = 0;          // journal entries not yet acknowledged
+  int64_t pending_profile_changes = 0;  // profile changes not yet acknowledged
+  int64_t rules_version = 0;
+  std::string cursor_epoch;
+  int64_t cursor_seq = 0;
+  std::optional<int64_t> last_sync_ms;
+  std::string chain_key_fingerprint;
+};
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_TYPES_H_

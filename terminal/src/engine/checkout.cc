@@ -1,0 +1,146 @@
+#include "engine/checkout.h"
+
+#include <nlohmann/json.hpp>
+
+#include "engine/member_view.h"
+#include "engine/requests.h"
+#include "engine/sale_plan.h"
+#include "patron/money.h"
+
+namespace patron::terminal {
+namespace {
+
+SaleResult ResultFromRow(const SaleRow& row, bool replayed) {
+  SaleResult result;
+  result.sale_ref = row.sale_ref;
+  result.member_id = row.member_id;
+  result.amount_minor = row.amount_minor;
+  result.discount_minor = row.discount_minor;
+  result.paid_minor = row.paid_minor;
+  result.earned_points = row.earned_points;
+  result.redeemed_points = row.redeemed_points;
+  result.balance = row.balance_after;
+  result.tier = row.tier_after;
+  result.rule_version = row.rule_version;
+  if (!row.redeem_entry.empty()) result.entry_ids.push_back(row.redeem_entry);
+  if (!row.earn_entry.empty()) result.entry_ids.push_back(row.earn_entry);
+  result.replayed = replayed;
+  return result;
+}
+
+Status CheckActive(const MemberRow& row) {
+  if (row.status == "active") return Status::OK();
+  return Status::FailedPrecondition("member " + row.member_id + " is " + row.status,
+                                    "member_inactive");
+}
+
+std::vector<SaleLineRow> LineRows(const SaleRequest& sale) {
+  std::vector<SaleLineRow> rows;
+  for (size_t i = 0; i < sale.lines.size(); ++i) {
+    const SaleLine& line = sale.lines[i];
+    rows.push_back({static_cast<int64_t>(i), line.sku, line.qty, line.amount_minor,
+                    line.category, 0});
+  }
+  return rows;
+}
+
+// Writes the redeem and earn entries of `plan`; fills the row's entry ids.
+Status WriteEntries(EngineContext& ctx, const SaleRequest& sale, const SalePlan& plan,
+                    SaleRow& row) {
+  if (plan.redeem_points > 0) {
+    LedgerEntry redeem;
+    redeem.member_id = sale.member_id;
+    redeem.kind = EntryKind::kRedeem;
+    redeem.points = -plan.redeem_points;
+    redeem.sale_ref = sale.sale_ref;
+    redeem.detail = nlohmann::json{{"discount_minor", plan.discount_minor}}.dump();
+    PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(redeem)));
+    row.redeem_entry = written.entry_id;
+  }
+  // An earn entry also records qualifying spend, so it is written even when
+  // the money paid earns less than one point.
+  if (plan.earn_points > 0 || plan.eligible_paid_minor > 0) {
+    LedgerEntry earn;
+    earn.member_id = sale.member_id;
+    earn.kind = EntryKind::kEarn;
+    earn.points = plan.earn_points;
+    earn.amount_minor = plan.eligible_paid_minor;
+    earn.sale_ref = sale.sale_ref;
+    earn.detail = nlohmann::json{{"tier", plan.tier.name},
+                                 {"multiplier_bp", plan.tier.earn_multiplier_bp},
+                                 {"sale_amount_minor", sale.amount_minor},
+                                 {"paid_minor", plan.paid_minor}}
+                      .dump();
+    PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(earn)));
+    row.earn_entry = written.entry_id;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
+  PATRON_ASSIGN_OR_RETURN(SaleRequest sale,
+                          NormalizeSale(request, ctx.rules, /*require_sale_ref=*/false));
+  PATRON_ASSIGN_OR_RETURN(MemberRow row, LoadMemberRow(ctx, sale.member_id));
+  PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
+  PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules, sale, figures));
+  Quote quote;
+  quote.member_id = sale.member_id;
+  quote.tier = plan.tier.name;
+  quote.earn_multiplier_bp = plan.tier.earn_multiplier_bp;
+  quote.points_to_earn = plan.earn_points;
+  quote.redeem_points = plan.redeem_points;
+  quote.discount_minor = plan.discount_minor;
+  quote.paid_minor = plan.paid_minor;
+  quote.max_redeemable = plan.max_redeemable;
+  quote.max_redeemable_by_cap = plan.max_by_cap;
+  quote.balance = figures.balance;
+  quote.redeemable_here = figures.redeemable;
+  quote.rule_version = ctx.rules.version;
+  return quote;
+}
+
+Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
+  PATRON_ASSIGN_OR_RETURN(SaleRequest sale,
+                          NormalizeSale(request, ctx.rules, /*require_sale_ref=*/true));
+  const std::string request_hash = HashSale(sale);
+  return InWriteTransaction(ctx, [&]() -> Result<SaleResult> {
+    PATRON_ASSIGN_OR_RETURN(std::optional<SaleRow> earlier, ctx.sales.GetSale(sale.sale_ref));
+    if (earlier) {
+      if (earlier->request_hash == request_hash) return ResultFromRow(*earlier, true);
+      return Status::Conflict("sale_ref " + sale.sale_ref +
+                                  " was already used for a different sale",
+                              "sale_ref_conflict");
+    }
+    PATRON_ASSIGN_OR_RETURN(MemberRow member, LoadMemberRow(ctx, sale.member_id));
+    PATRON_RETURN_IF_ERROR(CheckActive(member));
+    PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, member));
+    PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules, sale, figures));
+
+    SaleRow row;
+    row.sale_ref = sale.sale_ref;
+    row.request_hash = request_hash;
+    row.member_id = sale.member_id;
+    row.amount_minor = sale.amount_minor;
+    row.currency = sale.currency;
+    row.discount_minor = plan.discount_minor;
+    row.paid_minor = plan.paid_minor;
+    row.eligible_paid_minor = plan.eligible_paid_minor;
+    row.earned_points = plan.earn_points;
+    row.redeemed_points = plan.redeem_points;
+    row.rule_version = ctx.rules.version;
+    row.created_ms = ctx.NowMs();
+    PATRON_RETURN_IF_ERROR(WriteEntries(ctx, sale, plan, row));
+
+    PATRON_ASSIGN_OR_RETURN(int64_t net, CheckedSub(plan.earn_points, plan.redeem_points));
+    PATRON_ASSIGN_OR_RETURN(row.balance_after, CheckedAdd(figures.balance, net));
+    PATRON_ASSIGN_OR_RETURN(int64_t spend_after, CheckedAdd(figures.qualifying_spend_minor,
+                                                            plan.eligible_paid_minor));
+    row.tier_after = TierFor(ctx.rules, spend_after).name;
+    PATRON_RETURN_IF_ERROR(ctx.sales.InsertSale(row, LineRows(sale)));
+    return ResultFromRow(row, false);
+  });
+}
+
+}  // namespace patron::terminal

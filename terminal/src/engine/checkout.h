@@ -1,0 +1,15 @@
+// Quote and checkout.
+#ifndef PATRON_TERMINAL_SRC_ENGINE_CHECKOUT_H_
+#define PATRON_TERMINAL_SRC_ENGINE_CHECKOUT_H_
+
+#include "engine/context.h"
+#include "patron/terminal/types.h"
+
+namespace patron::terminal {
+
+Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request);
+Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request);
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_SRC_ENGINE_CHECKOUT_H_

@@ -1,0 +1,73 @@
+// Everything an engine operation needs: the stores over the terminal's one
+// connection, the clock, the active rules and the terminal's identity.
+// Operations are free functions over an EngineContext; the caller (Terminal)
+// serialises them.
+#ifndef PATRON_TERMINAL_SRC_ENGINE_CONTEXT_H_
+#define PATRON_TERMINAL_SRC_ENGINE_CONTEXT_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "patron/hlc.h"
+#include "patron/ledger.h"
+#include "patron/rules.h"
+#include "patron/sql/database.h"
+#include "patron/sql/transaction.h"
+#include "patron/uuid.h"
+#include "store/journal.h"
+#include "store/member_store.h"
+#include "store/sale_store.h"
+#include "store/state_store.h"
+
+namespace patron::terminal {
+
+struct Identity {
+  std::string terminal_id;
+  std::string store_id;
+  std::string chain_key;
+  std::string default_country_code;
+};
+
+struct EngineContext {
+  EngineContext(std::unique_ptr<sql::Database> database, Identity id,
+                std::function<int64_t()> wall_clock, int64_t max_drift_ms, HlcTimestamp restored_hlc, UuidV7Generator uuid_generator,
+                Rules active_rules);
+
+  std::unique_ptr<sql::Database> db;
+  Identity identity;
+  std::function<int64_t()> wall_clock_ms;
+  HybridClock clock;
+  UuidV7Generator uuids;
+  Rules rules;
+  MemberStore members;
+  Journal journal;
+  SaleStore sales;
+  StateStore state;
+
+  int64_t NowMs() const { return wall_clock_ms(); }
+};
+
+// Runs `body` inside an IMMEDIATE transaction, persists the clock and
+// commits. Any error rolls everything back.
+template <typename Body>
+auto InWriteTransaction(EngineContext& ctx, Body&& body) -> decltype(body()) {
+  sql::Transaction txn(*ctx.db);
+  PATRON_RETURN_IF_ERROR(txn.Begin());
+  auto result = body();
+  if (!result.ok()) return result;
+  PATRON_RETURN_IF_ERROR(ctx.state.SaveHlc(ctx.clock.Last()));
+  PATRON_RETURN_IF_ERROR(txn.Commit());
+  return result;
+}
+
+// Fills in the terminal's identity, the next sequence number, the HLC, wall
+// time and rule version, validates the entry and appends it to the journal.
+// Call inside a write transaction.
+Result<LedgerEntry> AppendOwnEntry(EngineContext& ctx, LedgerEntry draft);
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_SRC_ENGINE_CONTEXT_H_

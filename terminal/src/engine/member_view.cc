@@ -1,0 +1,63 @@
+#include "engine/member_view.h"
+
+#include <algorithm>
+
+#include "patron/money.h"
+
+namespace patron::terminal {
+
+namespace {
+constexpr int64_t kMsPerDay = 24 * 60 * 60 * 1000;
+}  // namespace
+
+Result<MemberFigures> ComputeFigures(EngineContext& ctx, const MemberRow& row) {
+  const int64_t spend_since_ms = ctx.NowMs() - ctx.rules.qualifying_window_days * kMsPerDay;
+  PATRON_ASSIGN_OR_RETURN(JournalSums sums,
+                          ctx.journal.Sums(row.member_id, row.server_version, spend_since_ms));
+  MemberFigures figures;
+  PATRON_ASSIGN_OR_RETURN(figures.balance, CheckedAdd(row.server_balance, sums.pending_points));
+  PATRON_ASSIGN_OR_RETURN(figures.qualifying_spend_minor,
+                          CheckedAdd(row.server_spend_minor, sums.pending_spend_minor));
+  figures.rights = sums.rights;
+  figures.redeemable = std::max<int64_t>(0, std::min(figures.balance, figures.rights));
+  figures.tier = TierFor(ctx.rules, figures.qualifying_spend_minor);
+  return figures;
+}
+
+Member ToMember(const MemberRow& row, const MemberFigures& figures) {
+  Member m;
+  m.member_id = row.member_id;
+  m.phone = row.phone;
+  m.card = row.card;
+  m.name = row.name.value;
+  m.birthday = row.birthday.value;
+  m.email = row.email.value;
+  m.gender = row.gender.value;
+  m.sms_consent = row.sms_consent.value;
+  m.email_consent = row.email_consent.value;
+  m.status = row.status;
+  m.enrolled_store = row.enrolled_store;
+  m.enrolled_ms = row.enrolled_ms;
+  m.tier = figures.tier.name;
+  m.balance = figures.balance;
+  m.qualifying_spend_minor = figures.qualifying_spend_minor;
+  m.redeemable_here = figures.redeemable;
+  return m;
+}
+
+Result<MemberRow> LoadMemberRow(EngineContext& ctx, std::string_view member_id) {
+  PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> row, ctx.members.Get(member_id));
+  if (!row) {
+    return Status::NotFound("no member with id '" + std::string(member_id) + "'",
+                            "unknown_member");
+  }
+  return std::move(*row);
+}
+
+Result<Member> LoadMember(EngineContext& ctx, std::string_view member_id) {
+  PATRON_ASSIGN_OR_RETURN(MemberRow row, LoadMemberRow(ctx, member_id));
+  PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
+  return ToMember(row, figures);
+}
+
+}  // namespace patron::terminal

@@ -1,0 +1,32 @@
+// The terminal's view of a member (DESIGN.md §4): the server's figures at the
+// row's version plus this terminal's entries the server had not included.
+#ifndef PATRON_TERMINAL_SRC_ENGINE_MEMBER_VIEW_H_
+#define PATRON_TERMINAL_SRC_ENGINE_MEMBER_VIEW_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "engine/context.h"
+#include "patron/terminal/types.h"
+
+namespace patron::terminal {
+
+struct MemberFigures {
+  int64_t balance = 0;
+  int64_t qualifying_spend_minor = 0;
+  int64_t rights = 0;      // this terminal's redemption rights (may be < 0)
+  int64_t redeemable = 0;  // max(0, min(balance, rights))
+  TierRule tier;
+};
+
+Result<MemberFigures> ComputeFigures(EngineContext& ctx, const MemberRow& row);
+Member ToMember(const MemberRow& row, const MemberFigures& figures);
+
+// The member row, or NotFound ("unknown_member").
+Result<MemberRow> LoadMemberRow(EngineContext& ctx, std::string_view member_id);
+// LoadMemberRow + ComputeFigures + ToMember.
+Result<Member> LoadMember(EngineContext& ctx, std::string_view member_id);
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_SRC_ENGINE_MEMBER_VIEW_H_

@@ -1,0 +1,36 @@
+// The arithmetic of one sale, shared by quote and checkout: what the member
+// may redeem, what the points pay, what the money paid earns.
+#ifndef PATRON_TERMINAL_SRC_ENGINE_SALE_PLAN_H_
+#define PATRON_TERMINAL_SRC_ENGINE_SALE_PLAN_H_
+
+#include <cstdint>
+
+#include "engine/member_view.h"
+#include "patron/rules.h"
+#include "patron/terminal/types.h"
+
+namespace patron::terminal {
+
+struct SalePlan {
+  TierRule tier;                  // the member's tier before the sale
+  int64_t max_by_cap = 0;         // share-of-sale cap, in points
+  int64_t max_redeemable = 0;     // min(cap, balance, redeemable here)
+  int64_t redeem_points = 0;
+  int64_t discount_minor = 0;     // money value of redeem_points
+  int64_t paid_minor = 0;         // amount - discount
+  int64_t eligible_paid_minor = 0;  // paid money on lines that earn
+  int64_t earn_points = 0;
+};
+
+// Computes the plan for `sale` (normalised) against the member's figures.
+// Refuses the redemption, in this order, with FailedPrecondition:
+//   "redeem_cap_exceeded"  more than the rules let this sale pay in points;
+//   "insufficient_points"  more than the member's balance;
+//   "insufficient_rights"  within the balance, but more than this terminal
+//                          may redeem without a grant from the server.
+Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale,
+                          const MemberFigures& figures);
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_SRC_ENGINE_SALE_PLAN_H_

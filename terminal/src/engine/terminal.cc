@@ -1,0 +1,204 @@
+#include "patron/terminal/terminal.h"
+
+#include <openssl/rand.h>
+
+#include <cstdlib>
+#include <mutex>
+
+#include "engine/checkout.h"
+#include "engine/context.h"
+#include "engine/enrolment.h"
+#include "engine/member_view.h"
+#include "engine/refund.h"
+#include "engine/requests.h"
+#include "patron/rules_codec.h"
+#include "patron/sql/migration.h"
+#include "store/schema.h"
+
+namespace patron::terminal {
+
+struct Terminal::Impl {
+  explicit Impl(std::unique_ptr<EngineContext> context) : ctx(std::move(context)) {}
+  std::mutex mu;  // serialises every operation on the one connection
+  std::unique_ptr<EngineContext> ctx;
+};
+
+namespace {
+
+Status ValidateIdentity(const TerminalOptions& o) {
+  PATRON_RETURN_IF_ERROR(ValidateRef(o.terminal_id, "terminal_id"));
+  PATRON_RETURN_IF_ERROR(ValidateRef(o.store_id, "store_id"));
+  if (o.terminal_id == kServerOrigin) {
+    return Status::InvalidArgument("'server' is reserved and cannot be a terminal id",
+                                   "invalid_terminal_id");
+  }
+  if (o.terminal_id.find('/') != std::string::npos) {
+    return Status::InvalidArgument("terminal_id must not contain '/'", "invalid_terminal_id");
+  }
+  if (o.chain_key.empty()) return Status::InvalidArgument("chain key is empty", "invalid_chain_key");
+  return Status::OK();
+}
+
+// Creates the state row on first open; afterwards the file must belong to
+// this terminal, store and chain key. Returns the persisted clock.
+Result<HlcTimestamp> CheckOrCreateState(sql::Database& db, const TerminalOptions& o,
+                                        const std::string& fingerprint, int64_t now_ms) {
+  StateStore state(db);
+  PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> row, state.Load());
+  if (!row) {
+    TerminalStateRow fresh;
+    fresh.terminal_id = o.terminal_id;
+    fresh.store_id = o.store_id;
+    fresh.chain_key_fingerprint = fingerprint;
+    fresh.hlc = HlcTimestamp::FromParts(now_ms, 0);
+    PATRON_RETURN_IF_ERROR(state.Initialize(fresh));
+    return fresh.hlc;
+  }
+  if (row->terminal_id != o.terminal_id || row->store_id != o.store_id) {
+    return Status::FailedPrecondition(
+        o.db_path + " belongs to terminal " + row->terminal_id + " of store " + row->store_id +
+            ", not " + o.terminal_id + " of " + o.store_id,
+        "terminal_mismatch");
+  }
+  if (row->chain_key_fingerprint != fingerprint) {
+    return Status::FailedPrecondition(
+        o.db_path + " was created with chain key " + row->chain_key_fingerprint +
+            "; the configured key is " + fingerprint +
+            ". Two keys would split one customer into two members",
+        "chain_key_mismatch");
+  }
+  return row->hlc;
+}
+
+Result<Rules> LoadOrSeedRules(sql::Database& db, int64_t now_ms) {
+  StateStore state(db);
+  PATRON_ASSIGN_OR_RETURN(std::optional<RulesRow> active, state.ActiveRules());
+  if (!active) {
+    const Rules defaults = DefaultRules();
+    PATRON_RETURN_IF_ERROR(state.InsertRules({defaults.version, EncodeRules(defaults)}, now_ms));
+    return defaults;
+  }
+  PATRON_ASSIGN_OR_RETURN(Rules rules, DecodeRules(active->body));
+  if (rules.version != active->version) {
+    return Status::Corruption("rules row " + std::to_string(active->version) +
+                              " holds rules version " + std::to_string(rules.version));
+  }
+  return rules;
+}
+
+void SystemRandom(std::span<uint8_t> out) {
+  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) std::abort();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Terminal>> Terminal::Open(TerminalOptions o) {
+  PATRON_RETURN_IF_ERROR(ValidateIdentity(o));
+  if (!o.wall_clock_ms) o.wall_clock_ms = SystemWallClockMs;
+  if (!o.fill_random) o.fill_random = SystemRandom;
+  const int64_t now_ms = o.wall_clock_ms();
+  const std::string fingerprint = ChainKeyFingerprint(o.chain_key);
+
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db,
+                          sql::Database::Open(o.db_path, o.db_options));
+  PATRON_RETURN_IF_ERROR(sql::Migrate(*db, TerminalMigrations()));
+  sql::Transaction txn(*db);
+  PATRON_RETURN_IF_ERROR(txn.Begin());
+  PATRON_ASSIGN_OR_RETURN(HlcTimestamp restored, CheckOrCreateState(*db, o, fingerprint, now_ms));
+  PATRON_ASSIGN_OR_RETURN(Rules rules, LoadOrSeedRules(*db, now_ms));
+  PATRON_RETURN_IF_ERROR(txn.Commit());
+
+  Identity identity{o.terminal_id, o.store_id, o.chain_key, o.default_country_code};
+  UuidV7Generator uuids(o.wall_clock_ms, o.fill_random);
+  auto ctx = std::make_unique<EngineContext>(std::move(db), std::move(identity), o.wall_clock_ms,
+                                             o.max_clock_drift_ms, restored, std::move(uuids),
+                                             std::move(rules));
+  return std::unique_ptr<Terminal>(new Terminal(std::make_unique<Impl>(std::move(ctx))));
+}
+
+Terminal::Terminal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Terminal::~Terminal() = default;
+
+const Rules& Terminal::rules() const { return impl_->ctx->rules; }
+
+Result<EnrolResult> Terminal::Enrol(const EnrolRequest& request) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::Enrol(*impl_->ctx, request);
+}
+
+Result<Member> Terminal::FindByPhone(std::string_view phone) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::FindByPhone(*impl_->ctx, phone);
+}
+
+Result<Member> Terminal::FindById(std::string_view member_id) {
+  PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
+  std::lock_guard lock(impl_->mu);
+  return LoadMember(*impl_->ctx, id);
+}
+
+Result<Member> Terminal::FindByCard(std::string_view card) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::FindByCard(*impl_->ctx, card);
+}
+
+Result<Member> Terminal::UpdateProfile(std::string_view member_id, const ProfilePatch& patch) {
+  PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
+  std::lock_guard lock(impl_->mu);
+  return terminal::UpdateProfile(*impl_->ctx, id, patch);
+}
+
+Result<Quote> Terminal::QuoteSale(const SaleRequest& request) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::QuoteSale(*impl_->ctx, request);
+}
+
+Result<SaleResult> Terminal::Checkout(const SaleRequest& request) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::Checkout(*impl_->ctx, request);
+}
+
+Result<RefundResult> Terminal::Refund(const RefundRequest& request) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::Refund(*impl_->ctx, request);
+}
+
+Result<HistoryPage> Terminal::History(std::string_view member_id, int limit, int64_t before_hlc) {
+  if (limit < 1 || limit > 500) {
+    return Status::InvalidArgument("limit must be between 1 and 500", "invalid_limit");
+  }
+  if (before_hlc < 0) return Status::InvalidArgument("before must not be negative", "invalid_cursor");
+  PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
+  std::lock_guard lock(impl_->mu);
+  EngineContext& ctx = *impl_->ctx;
+  PATRON_RETURN_IF_ERROR(LoadMemberRow(ctx, id).status());
+  // One extra row tells whether another page exists.
+  PATRON_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries,
+                          ctx.journal.History(id, limit + 1, before_hlc));
+  HistoryPage page;
+  page.more = static_cast<int>(entries.size()) > limit;
+  if (page.more) entries.pop_back();
+  page.entries = std::move(entries);
+  return page;
+}
+
+Result<TerminalStatus> Terminal::Status() {
+  std::lock_guard lock(impl_->mu);
+  EngineContext& ctx = *impl_->ctx;
+  PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> state, ctx.state.Load());
+  if (!state) return Status::Corruption("terminal_state row is missing");
+  TerminalStatus status;
+  status.terminal_id = state->terminal_id;
+  status.store_id = state->store_id;
+  status.chain_key_fingerprint = state->chain_key_fingerprint;
+  status.cursor_epoch = state->cursor_epoch;
+  status.cursor_seq = state->cursor_seq;
+  status.last_sync_ms = state->last_sync_ms;
+  status.rules_version = ctx.rules.version;
+  PATRON_ASSIGN_OR_RETURN(status.member_count, ctx.members.Count());
+  PATRON_ASSIGN_OR_RETURN(status.pending_entries, ctx.journal.CountUnacknowledged());
+  PATRON_ASSIGN_OR_RETURN(status.pending_profile_changes, ctx.members.CountPendingOutbox());
+  return status;
+}
+
+}  // namespace patron::terminal

@@ -1,0 +1,125 @@
+#include "store/journal.h"
+
+namespace patron::terminal {
+namespace {
+
+#define PATRON_LEDGER_COLUMNS                                                           \
+  "entry_id, origin, seq, member_id, kind, points, amount_minor, currency, sale_ref, " \
+  "ref_entry, to_holder, store_id, terminal_id, hlc, wall_ms, rule_version, detail"
+
+constexpr std::string_view kInsert =
+    "INSERT INTO ledger(" PATRON_LEDGER_COLUMNS ") "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+constexpr std::string_view kSelectById =
+    "SELECT " PATRON_LEDGER_COLUMNS " FROM ledger WHERE entry_id = ?";
+constexpr std::string_view kHistory =
+    "SELECT " PATRON_LEDGER_COLUMNS
+    " FROM ledger WHERE member_id = ?1 AND (?2 = 0 OR hlc < ?2) ORDER BY hlc DESC LIMIT ?3";
+
+#undef PATRON_LEDGER_COLUMNS
+
+// ?1 holder, ?2 server_version, ?3 spend_since_ms, ?4 member_id.
+// "Pending" = own entries the server row at ?2 does not include.
+constexpr std::string_view kSums = R"sql(
+SELECT
+  COALESCE(SUM(CASE WHEN kind <> 'transfer' AND origin = ?1
+                         AND (ack_seq IS NULL OR ack_seq > ?2)
+                    THEN points ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN kind <> 'transfer' AND origin = ?1
+                         AND (ack_seq IS NULL OR ack_seq > ?2) AND wall_ms >= ?3
+                    THEN amount_minor ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN kind <> 'transfer' THEN (CASE WHEN origin = ?1 THEN points ELSE 0 END)
+                    WHEN to_holder = ?1 THEN points
+                    WHEN origin = ?1 THEN -points
+                    ELSE 0 END), 0)
+FROM ledger WHERE member_id = ?4
+)sql";
+
+Result<LedgerEntry> ReadEntry(const sql::Statement& s) {
+  LedgerEntry e;
+  e.entry_id = s.ColumnText(0);
+  e.origin = s.ColumnText(1);
+  e.seq = s.ColumnInt64(2);
+  e.member_id = s.ColumnText(3);
+  PATRON_ASSIGN_OR_RETURN(e.kind, ParseEntryKind(s.ColumnText(4)));
+  e.points = s.ColumnInt64(5);
+  e.amount_minor = s.ColumnInt64(6);
+  e.currency = s.ColumnText(7);
+  e.sale_ref = s.ColumnText(8);
+  e.ref_entry = s.ColumnText(9);
+  e.to_holder = s.ColumnText(10);
+  e.store_id = s.ColumnText(11);
+  e.terminal_id = s.ColumnText(12);
+  PATRON_ASSIGN_OR_RETURN(e.hlc, HlcTimestamp::FromPackedChecked(s.ColumnInt64(13)));
+  e.wall_ms = s.ColumnInt64(14);
+  e.rule_version = s.ColumnInt64(15);
+  e.detail = s.ColumnText(16);
+  return e;
+}
+
+}  // namespace
+
+Status Journal::Append(const LedgerEntry& e) {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kInsert));
+  s.BindText(0, e.entry_id);
+  s.BindText(1, e.origin);
+  s.BindInt64(2, e.seq);
+  s.BindText(3, e.member_id);
+  s.BindText(4, EntryKindName(e.kind));
+  s.BindInt64(5, e.points);
+  s.BindInt64(6, e.amount_minor);
+  s.BindText(7, e.currency);
+  s.BindText(8, e.sale_ref);
+  s.BindText(9, e.ref_entry);
+  s.BindText(10, e.to_holder);
+  s.BindText(11, e.store_id);
+  s.BindText(12, e.terminal_id);
+  s.BindInt64(13, e.hlc.Packed());
+  s.BindInt64(14, e.wall_ms);
+  s.BindInt64(15, e.rule_version);
+  s.BindText(16, e.detail);
+  return s.Run();
+}
+
+Result<std::optional<LedgerEntry>> Journal::Get(std::string_view entry_id) {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectById));
+  s.BindText(0, entry_id);
+  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return std::optional<LedgerEntry>();
+  PATRON_ASSIGN_OR_RETURN(LedgerEntry entry, ReadEntry(s));
+  return std::optional<LedgerEntry>(std::move(entry));
+}
+
+Result<JournalSums> Journal::Sums(std::string_view member_id, int64_t server_version,
+                                  int64_t spend_since_ms) {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSums));
+  s.BindText(0, holder_);
+  s.BindInt64(1, server_version);
+  s.BindInt64(2, spend_since_ms);
+  s.BindText(3, member_id);
+  PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+  if (!has_row) return Status::Internal("aggregate query returned no row");
+  return JournalSums{s.ColumnInt64(0), s.ColumnInt64(1), s.ColumnInt64(2)};
+}
+
+Result<std::vector<LedgerEntry>> Journal::History(std::string_view member_id, int limit,
+                                                  int64_t before_hlc) {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kHistory));
+  s.BindText(0, member_id);
+  s.BindInt64(1, before_hlc);
+  s.BindInt64(2, limit);
+  std::vector<LedgerEntry> entries;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) break;
+    PATRON_ASSIGN_OR_RETURN(LedgerEntry entry, ReadEntry(s));
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+Result<int64_t> Journal::CountUnacknowledged() {
+  return db_.QueryInt64("SELECT count(*) FROM ledger WHERE ack_seq IS NULL");
+}
+
+}  // namespace patron::terminal

@@ -1,0 +1,162 @@
+#include "store/member_store.h"
+
+namespace patron::terminal {
+namespace {
+
+constexpr std::string_view kColumns =
+    "member_id, phone, card, status, enrolled_store, enrolled_ms, "
+    "name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, "
+    "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "
+    "sms_consent, sms_consent_hlc, sms_consent_origin, "
+    "email_consent, email_consent_hlc, email_consent_origin, "
+    "server_version, server_balance, server_spend_minor";
+
+constexpr std::string_view kSelectById =
+    "SELECT member_id, phone, card, status, enrolled_store, enrolled_ms, "
+    "name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, "
+    "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "
+    "sms_consent, sms_consent_hlc, sms_consent_origin, "
+    "email_consent, email_consent_hlc, email_consent_origin, "
+    "server_version, server_balance, server_spend_minor "
+    "FROM members WHERE member_id = ?";
+
+constexpr std::string_view kInsert =
+    "INSERT INTO members(member_id, phone, card, status, enrolled_store, enrolled_ms, "
+    "name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, "
+    "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "
+    "sms_consent, sms_consent_hlc, sms_consent_origin, "
+    "email_consent, email_consent_hlc, email_consent_origin, "
+    "server_version, server_balance, server_spend_minor) "
+    "VALUES (?,?,?,?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?)";
+
+constexpr std::string_view kUpdateProfile =
+    "UPDATE members SET name = ?, name_hlc = ?, name_origin = ?, "
+    "birthday = ?, birthday_hlc = ?, birthday_origin = ?, "
+    "email = ?, email_hlc = ?, email_origin = ?, "
+    "gender = ?, gender_hlc = ?, gender_origin = ?, "
+    "sms_consent = ?, sms_consent_hlc = ?, sms_consent_origin = ?, "
+    "email_consent = ?, email_consent_hlc = ?, email_consent_origin = ? "
+    "WHERE member_id = ?";
+
+template <typename T>
+void ReadRegister(const sql::Statement& s, int first, LwwRegister<T>& reg) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    reg.value = s.ColumnText(first);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    reg.value = s.ColumnBool(first);
+  } else {
+    reg.value = s.ColumnOptionalText(first);
+  }
+  reg.hlc = HlcTimestamp::FromPacked(s.ColumnInt64(first + 1));
+  reg.origin = s.ColumnText(first + 2);
+}
+
+template <typename T>
+void BindRegister(sql::Statement& s, int first, const LwwRegister<T>& reg) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    s.BindText(first, reg.value);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    s.BindBool(first, reg.value);
+  } else {
+    s.BindOptionalText(first, reg.value);
+  }
+  s.BindInt64(first + 1, reg.hlc.Packed());
+  s.BindText(first + 2, reg.origin);
+}
+
+// Binds the six profile registers starting at parameter `first`.
+void BindProfile(sql::Statement& s, int first, const MemberRow& row) {
+  BindRegister(s, first, row.name);
+  BindRegister(s, first + 3, row.birthday);
+  BindRegister(s, first + 6, row.email);
+  BindRegister(s, first + 9, row.gender);
+  BindRegister(s, first + 12, row.sms_consent);
+  BindRegister(s, first + 15, row.email_consent);
+}
+
+Result<std::optional<std::string>> QueryId(sql::Database& db, std::string_view sql,
+                                           std::string_view key) {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db.GetCachedStatement(sql));
+  s.BindText(0, key);
+  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(s.ColumnText(0));
+}
+
+}  // namespace
+
+Result<std::optional<MemberRow>> MemberStore::Get(std::string_view member_id) {
+  static_assert(kColumns.size() > 0);
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectById));
+  s.BindText(0, member_id);
+  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return std::optional<MemberRow>();
+  MemberRow row;
+  row.member_id = s.ColumnText(0);
+  row.phone = s.ColumnOptionalText(1);
+  row.card = s.ColumnOptionalText(2);
+  row.status = s.ColumnText(3);
+  row.enrolled_store = s.ColumnText(4);
+  row.enrolled_ms = s.ColumnInt64(5);
+  ReadRegister(s, 6, row.name);
+  ReadRegister(s, 9, row.birthday);
+  ReadRegister(s, 12, row.email);
+  ReadRegister(s, 15, row.gender);
+  ReadRegister(s, 18, row.sms_consent);
+  ReadRegister(s, 21, row.email_consent);
+  row.server_version = s.ColumnInt64(24);
+  row.server_balance = s.ColumnInt64(25);
+  row.server_spend_minor = s.ColumnInt64(26);
+  return std::optional<MemberRow>(std::move(row));
+}
+
+Result<std::optional<std::string>> MemberStore::FindIdByPhone(std::string_view e164_phone) {
+  return QueryId(db_, "SELECT member_id FROM members WHERE phone = ?", e164_phone);
+}
+
+Result<std::optional<std::string>> MemberStore::FindIdByCard(std::string_view card) {
+  return QueryId(db_, "SELECT member_id FROM members WHERE card = ?", card);
+}
+
+Status MemberStore::Insert(const MemberRow& row) {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kInsert));
+  s.BindText(0, row.member_id);
+  s.BindOptionalText(1, row.phone);
+  s.BindOptionalText(2, row.card);
+  s.BindText(3, row.status);
+  s.BindText(4, row.enrolled_store);
+  s.BindInt64(5, row.enrolled_ms);
+  BindProfile(s, 6, row);
+  s.BindInt64(24, row.server_version);
+  s.BindInt64(25, row.server_balance);
+  s.BindInt64(26, row.server_spend_minor);
+  return s.Run();
+}
+
+Status MemberStore::UpdateProfile(const MemberRow& row) {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kUpdateProfile));
+  BindProfile(s, 0, row);
+  s.BindText(18, row.member_id);
+  return s.Run();
+}
+
+Result<int64_t> MemberStore::Count() { return db_.QueryInt64("SELECT count(*) FROM members"); }
+
+Status MemberStore::AppendOutbox(std::string_view member_id, std::string_view field,
+                                 std::string_view value_json, HlcTimestamp hlc) {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement(
+          "INSERT INTO profile_outbox(member_id, field, value, hlc) VALUES (?, ?, ?, ?)"));
+  s.BindText(0, member_id);
+  s.BindText(1, field);
+  s.BindText(2, value_json);
+  s.BindInt64(3, hlc.Packed());
+  return s.Run();
+}
+
+Result<int64_t> MemberStore::CountPendingOutbox() {
+  return db_.QueryInt64("SELECT count(*) FROM profile_outbox WHERE acked = 0");
+}
+
+}  // namespace patron::terminal

@@ -1,0 +1,59 @@
+// Rows of the `members` replica and the profile outbox.
+#ifndef PATRON_TERMINAL_SRC_STORE_MEMBER_STORE_H_
+#define PATRON_TERMINAL_SRC_STORE_MEMBER_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "patron/lww.h"
+#include "patron/sql/database.h"
+#include "patron/status.h"
+
+namespace patron::terminal {
+
+struct MemberRow {
+  std::string member_id;
+  std::optional<std::string> phone;
+  std::optional<std::string> card;
+  std::string status = "active";
+  std::string enrolled_store;
+  int64_t enrolled_ms = 0;
+  LwwRegister<std::string> name;
+  LwwRegister<std::optional<std::string>> birthday;
+  LwwRegister<std::optional<std::string>> email;
+  LwwRegister<std::optional<std::string>> gender;
+  LwwRegister<bool> sms_consent;
+  LwwRegister<bool> email_consent;
+  // The server's view at sync sequence server_version (0 = never synced).
+  int64_t server_version = 0;
+  int64_t server_balance = 0;
+  int64_t server_spend_minor = 0;
+};
+
+class MemberStore {
+ public:
+  explicit MemberStore(sql::Database& db) : db_(db) {}
+
+  Result<std::optional<MemberRow>> Get(std::string_view member_id);
+  // The member id enrolled with this E.164 phone / card, if any.
+  Result<std::optional<std::string>> FindIdByPhone(std::string_view e164_phone);
+  Result<std::optional<std::string>> FindIdByCard(std::string_view card);
+  Status Insert(const MemberRow& row);
+  // Writes the profile registers (identity and server columns are untouched).
+  Status UpdateProfile(const MemberRow& row);
+  Result<int64_t> Count();
+
+  // Queues one field change for the server. `value_json` is a JSON scalar.
+  Status AppendOutbox(std::string_view member_id, std::string_view field,
+                      std::string_view value_json, HlcTimestamp hlc);
+  Result<int64_t> CountPendingOutbox();
+
+ private:
+  sql::Database& db_;
+};
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_SRC_STORE_MEMBER_STORE_H_

@@ -1,0 +1,147 @@
+#include "store/schema.h"
+
+#include <array>
+
+namespace patron::terminal {
+namespace {
+
+// Version 1. Every profile field is a last-writer-wins register: value, the
+// HLC it was written at (packed) and the writer's origin.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE terminal_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  terminal_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  chain_key_fingerprint TEXT NOT NULL,
+  next_seq INTEGER NOT NULL,          -- seq of the next journal entry
+  hlc INTEGER NOT NULL,               -- last HLC issued or merged, packed
+  cursor_epoch TEXT NOT NULL DEFAULT '',
+  cursor_seq INTEGER NOT NULL DEFAULT 0,
+  last_sync_ms INTEGER
+) STRICT;
+
+CREATE TABLE members (
+  member_id TEXT PRIMARY KEY,
+  phone TEXT UNIQUE,
+  card TEXT UNIQUE,
+  status TEXT NOT NULL DEFAULT 'active',
+  enrolled_store TEXT NOT NULL,
+  enrolled_ms INTEGER NOT NULL,
+  name TEXT NOT NULL, name_hlc INTEGER NOT NULL, name_origin TEXT NOT NULL,
+  birthday TEXT, birthday_hlc INTEGER NOT NULL, birthday_origin TEXT NOT NULL,
+  email TEXT, email_hlc INTEGER NOT NULL, email_origin TEXT NOT NULL,
+  gender TEXT, gender_hlc INTEGER NOT NULL, gender_origin TEXT NOT NULL,
+  sms_consent INTEGER NOT NULL, sms_consent_hlc INTEGER NOT NULL,
+    sms_consent_origin TEXT NOT NULL,
+  email_consent INTEGER NOT NULL, email_consent_hlc INTEGER NOT NULL,
+    email_consent_origin TEXT NOT NULL,
+  -- The server's view of the member at sync sequence server_version
+  -- (DESIGN.md §4); 0 = never synced.
+  server_version INTEGER NOT NULL DEFAULT 0,
+  server_balance INTEGER NOT NULL DEFAULT 0,
+  server_spend_minor INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+
+-- This terminal's own entries plus the server's entries addressed to it
+-- (grants). Immutable except ack_seq, set once the server acknowledged it.
+CREATE TABLE ledger (
+  local_id INTEGER PRIMARY KEY,
+  entry_id TEXT NOT NULL UNIQUE,
+  origin TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  member_id TEXT NOT NULL REFERENCES members(member_id),
+  kind TEXT NOT NULL
+    CHECK (kind IN ('earn','bonus','redeem','reverse','adjust','expire','transfer')),
+  points INTEGER NOT NULL,
+  amount_minor INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  sale_ref TEXT NOT NULL,
+  ref_entry TEXT NOT NULL,
+  to_holder TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  terminal_id TEXT NOT NULL,
+  hlc INTEGER NOT NULL,
+  wall_ms INTEGER NOT NULL,
+  rule_version INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  ack_seq INTEGER,
+  UNIQUE (origin, seq)
+) STRICT;
+CREATE INDEX ledger_by_member ON ledger(member_id, hlc);
+CREATE INDEX ledger_unacked ON ledger(seq) WHERE ack_seq IS NULL;
+
+CREATE TABLE sales (
+  sale_ref TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  member_id TEXT NOT NULL REFERENCES members(member_id),
+  amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+  currency TEXT NOT NULL,
+  discount_minor INTEGER NOT NULL,
+  paid_minor INTEGER NOT NULL,
+  eligible_paid_minor INTEGER NOT NULL,  -- the earn entry's qualifying spend
+  earned_points INTEGER NOT NULL,
+  redeemed_points INTEGER NOT NULL,
+  earn_entry TEXT NOT NULL,    -- '' if nothing was earned
+  redeem_entry TEXT NOT NULL,  -- '' if nothing was redeemed
+  balance_after INTEGER NOT NULL,
+  tier_after TEXT NOT NULL,
+  rule_version INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  -- Running totals of refunds; the next refund is computed from these so the
+  -- refunds of a sale add up exactly to the sale.
+  refunded_amount_minor INTEGER NOT NULL DEFAULT 0
+    CHECK (refunded_amount_minor BETWEEN 0 AND amount_minor)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sale_lines (
+  sale_ref TEXT NOT NULL REFERENCES sales(sale_ref),
+  line_no INTEGER NOT NULL,
+  sku TEXT NOT NULL,
+  qty INTEGER NOT NULL CHECK (qty > 0),
+  amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+  category TEXT NOT NULL,
+  refunded_qty INTEGER NOT NULL DEFAULT 0 CHECK (refunded_qty BETWEEN 0 AND qty),
+  PRIMARY KEY (sale_ref, line_no)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE refunds (
+  refund_ref TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  sale_ref TEXT NOT NULL REFERENCES sales(sale_ref),
+  amount_minor INTEGER NOT NULL,
+  paid_back_minor INTEGER NOT NULL,
+  reversed_points INTEGER NOT NULL,
+  returned_points INTEGER NOT NULL,
+  entry_ids TEXT NOT NULL,  -- space-separated
+  balance_after INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- Profile changes made here, waiting to be pushed to the server.
+CREATE TABLE profile_outbox (
+  change_id INTEGER PRIMARY KEY,
+  member_id TEXT NOT NULL REFERENCES members(member_id),
+  field TEXT NOT NULL,
+  value TEXT,  -- JSON scalar text: "\"Ann\"", "true", "null"
+  hlc INTEGER NOT NULL,
+  acked INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX profile_outbox_pending ON profile_outbox(change_id) WHERE acked = 0;
+
+-- Rules snapshots from head office; the highest version is active.
+CREATE TABLE rules (
+  version INTEGER PRIMARY KEY,
+  body TEXT NOT NULL,
+  received_ms INTEGER NOT NULL
+) STRICT;
+)sql";
+
+const std::array<sql::Migration, 1> kMigrations = {{
+    {1, "members, journal, sales, refunds, sync state, rules", kSchemaV1, nullptr},
+}};
+
+}  // namespace
+
+std::span<const sql::Migration> TerminalMigrations() { return kMigrations; }
+
+}  // namespace patron::terminal

@@ -1,0 +1,55 @@
+// The single-row terminal_state (identity, journal sequence, persisted HLC,
+// sync cursor) and the rules snapshots.
+#ifndef PATRON_TERMINAL_SRC_STORE_STATE_STORE_H_
+#define PATRON_TERMINAL_SRC_STORE_STATE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "patron/hlc.h"
+#include "patron/sql/database.h"
+#include "patron/status.h"
+
+namespace patron::terminal {
+
+struct TerminalStateRow {
+  std::string terminal_id;
+  std::string store_id;
+  std::string chain_key_fingerprint;
+  int64_t next_seq = 1;
+  HlcTimestamp hlc;
+  std::string cursor_epoch;
+  int64_t cursor_seq = 0;
+  std::optional<int64_t> last_sync_ms;
+};
+
+struct RulesRow {
+  int64_t version = 0;
+  std::string body;  // JSON (rules_codec)
+};
+
+class StateStore {
+ public:
+  explicit StateStore(sql::Database& db) : db_(db) {}
+
+  // nullopt for a database that was never initialised.
+  Result<std::optional<TerminalStateRow>> Load();
+  Status Initialize(const TerminalStateRow& row);
+
+  // Returns the next journal sequence number and advances the counter; call
+  // inside the transaction that writes the entry, so a rollback returns it.
+  Result<int64_t> AllocateSeq();
+  // Persists the clock so a restart continues above every issued timestamp.
+  Status SaveHlc(HlcTimestamp hlc);
+
+  Result<std::optional<RulesRow>> ActiveRules();
+  Status InsertRules(const RulesRow& rules, int64_t received_ms);
+
+ private:
+  sql::Database& db_;
+};
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_SRC_STORE_STATE_STORE_H_
