@@ -114,18 +114,11 @@ Result<EnrolResult> Enrol(EngineContext& ctx, const EnrolRequest& request) {
     row.card = request.card;
     row.enrolled_store = ctx.identity.store_id;
     row.enrolled_ms = ctx.NowMs();
-    // Every register starts at (hlc, us); fields the request leaves out get
-    // their empty value with that same stamp.
-    const std::string& origin = ctx.identity.terminal_id;
-    row.birthday = {std::nullopt, hlc, origin};
-    row.email = {std::nullopt, hlc, origin};
-    row.gender = {std::nullopt, hlc, origin};
-    row.sms_consent = {false, hlc, origin};
-    row.email_consent = {false, hlc, origin};
-    ProfilePatch all = profile;
-    if (!all.sms_consent) all.sms_consent = false;
-    if (!all.email_consent) all.email_consent = false;
-    const std::vector<FieldChange> changes = ApplyPatch(all, hlc, origin, row);
+    // Only the fields the request sets are written (stamped hlc, origin us);
+    // the others keep the zero stamp, "never written", so that any real write
+    // made elsewhere, however old, wins over them when replicas merge.
+    const std::vector<FieldChange> changes =
+        ApplyPatch(profile, hlc, ctx.identity.terminal_id, row);
     PATRON_RETURN_IF_ERROR(ctx.members.Insert(row));
     // The server learns the member's identity first, then each register.
     const nlohmann::json identity = {{"phone", row.phone ? nlohmann::json(*row.phone) : nullptr},
