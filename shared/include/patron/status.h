@@ -152,13 +152,12 @@ const Status& ToStatus(const Result<T>& r) {
 #define PATRON_STATUS_CONCAT_(a, b) PATRON_STATUS_CONCAT_INNER_(a, b)
 
 // Evaluates `expr` (a Status or Result) and returns its Status from the calling
-// function if it is not OK.
-#define PATRON_RETURN_IF_ERROR(expr)                                       \
-  do {                                                                     \
-    const auto& patron_status_expr_ = (expr);                              \
-    const ::patron::Status& patron_status_ =                               \
-        ::patron::internal::ToStatus(patron_status_expr_);                 \
-    if (!patron_status_.ok()) return patron_status_;                       \
+// function if it is not OK. The Status is copied out before the temporaries
+// of `expr` die, so `PATRON_RETURN_IF_ERROR(F().status())` is safe too.
+#define PATRON_RETURN_IF_ERROR(expr)                                              \
+  do {                                                                            \
+    ::patron::Status patron_status_ = ::patron::internal::ToStatus((expr));       \
+    if (!patron_status_.ok()) return patron_status_;                              \
   } while (false)
 
 // `PATRON_ASSIGN_OR_RETURN(auto x, F());` declares x from F()'s value, or

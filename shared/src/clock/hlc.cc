@@ -79,10 +79,13 @@ Result<HlcTimestamp> HlcTimestamp::FromPackedChecked(int64_t packed) {
 }
 
 std::string HlcTimestamp::ToString() const {
-  char buffer[kTextLength + 1];
-  std::snprintf(buffer, sizeof(buffer), "%015lld-%05u", static_cast<long long>(physical_ms()),
-                static_cast<unsigned>(counter()));
-  return std::string(buffer, kTextLength);
+  // Sized for any long long, not just the 15 digits physical_ms() can have,
+  // so the compiler can prove the output is never truncated.
+  char buffer[48];
+  const int length =
+      std::snprintf(buffer, sizeof(buffer), "%015lld-%05u", static_cast<long long>(physical_ms()),
+                    static_cast<unsigned>(counter()));
+  return std::string(buffer, static_cast<size_t>(length));
 }
 
 Result<HlcTimestamp> HlcTimestamp::Parse(std::string_view text) {

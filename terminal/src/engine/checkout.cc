@@ -143,4 +143,14 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
   });
 }
 
+Result<SaleResult> FindSale(EngineContext& ctx, std::string_view sale_ref) {
+  PATRON_RETURN_IF_ERROR(ValidateRef(sale_ref, "sale_ref"));
+  PATRON_ASSIGN_OR_RETURN(std::optional<SaleRow> row, ctx.sales.GetSale(sale_ref));
+  if (!row) {
+    return Status::NotFound("no sale " + std::string(sale_ref) + " on this terminal",
+                            "unknown_sale");
+  }
+  return ResultFromRow(*row, false);
+}
+
 }  // namespace patron::terminal

@@ -9,6 +9,7 @@ namespace patron::terminal {
 
 Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request);
 Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request);
+Result<SaleResult> FindSale(EngineContext& ctx, std::string_view sale_ref);
 
 }  // namespace patron::terminal
 

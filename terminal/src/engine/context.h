@@ -28,6 +28,7 @@ struct Identity {
   std::string terminal_id;
   std::string store_id;
   std::string chain_key;
+  std::string chain_key_fingerprint;
   std::string default_country_code;
 };
 
@@ -59,6 +60,18 @@ auto InWriteTransaction(EngineContext& ctx, Body&& body) -> decltype(body()) {
   auto result = body();
   if (!result.ok()) return result;
   PATRON_RETURN_IF_ERROR(ctx.state.SaveHlc(ctx.clock.Last()));
+  PATRON_RETURN_IF_ERROR(txn.Commit());
+  return result;
+}
+
+// Runs the reads of `body` in one DEFERRED transaction: one consistent
+// snapshot, and SQLite takes its shared lock once instead of per statement.
+template <typename Body>
+auto InReadTransaction(EngineContext& ctx, Body&& body) -> decltype(body()) {
+  sql::Transaction txn(*ctx.db, sql::Transaction::Mode::kDeferred);
+  PATRON_RETURN_IF_ERROR(txn.Begin());
+  auto result = body();
+  if (!result.ok()) return result;
   PATRON_RETURN_IF_ERROR(txn.Commit());
   return result;
 }

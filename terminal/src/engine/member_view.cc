@@ -12,13 +12,13 @@ constexpr int64_t kMsPerDay = 24 * 60 * 60 * 1000;
 
 Result<MemberFigures> ComputeFigures(EngineContext& ctx, const MemberRow& row) {
   const int64_t spend_since_ms = ctx.NowMs() - ctx.rules.qualifying_window_days * kMsPerDay;
-  PATRON_ASSIGN_OR_RETURN(JournalSums sums,
-                          ctx.journal.Sums(row.member_id, row.server_version, spend_since_ms));
+  PATRON_ASSIGN_OR_RETURN(PendingSums pending,
+                          ctx.journal.Pending(row.member_id, row.server_version, spend_since_ms));
   MemberFigures figures;
-  PATRON_ASSIGN_OR_RETURN(figures.balance, CheckedAdd(row.server_balance, sums.pending_points));
+  PATRON_ASSIGN_OR_RETURN(figures.balance, CheckedAdd(row.server_balance, pending.points));
   PATRON_ASSIGN_OR_RETURN(figures.qualifying_spend_minor,
-                          CheckedAdd(row.server_spend_minor, sums.pending_spend_minor));
-  figures.rights = sums.rights;
+                          CheckedAdd(row.server_spend_minor, pending.spend_minor));
+  figures.rights = row.local_rights;
   figures.redeemable = std::max<int64_t>(0, std::min(figures.balance, figures.rights));
   figures.tier = TierFor(ctx.rules, figures.qualifying_spend_minor);
   return figures;

@@ -11,6 +11,7 @@
 #include "engine/member_view.h"
 #include "engine/refund.h"
 #include "engine/requests.h"
+#include "engine/sync_ops.h"
 #include "patron/rules_codec.h"
 #include "patron/sql/migration.h"
 #include "store/schema.h"
@@ -19,7 +20,7 @@ namespace patron::terminal {
 
 struct Terminal::Impl {
   explicit Impl(std::unique_ptr<EngineContext> context) : ctx(std::move(context)) {}
-  std::mutex mu;  // serialises every operation on the one connection
+  mutable std::mutex mu;  // serialises every operation on the one connection
   std::unique_ptr<EngineContext> ctx;
 };
 
@@ -108,7 +109,7 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(TerminalOptions o) {
   PATRON_ASSIGN_OR_RETURN(Rules rules, LoadOrSeedRules(*db, now_ms));
   PATRON_RETURN_IF_ERROR(txn.Commit());
 
-  Identity identity{o.terminal_id, o.store_id, o.chain_key, o.default_country_code};
+  Identity identity{o.terminal_id, o.store_id, o.chain_key, fingerprint, o.default_country_code};
   UuidV7Generator uuids(o.wall_clock_ms, o.fill_random);
   auto ctx = std::make_unique<EngineContext>(std::move(db), std::move(identity), o.wall_clock_ms,
                                              o.max_clock_drift_ms, restored, std::move(uuids),
@@ -119,7 +120,56 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(TerminalOptions o) {
 Terminal::Terminal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Terminal::~Terminal() = default;
 
-const Rules& Terminal::rules() const { return impl_->ctx->rules; }
+Rules Terminal::rules() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->ctx->rules;
+}
+
+const std::string& Terminal::chain_key_fingerprint() const {
+  return impl_->ctx->identity.chain_key_fingerprint;
+}
+
+Result<sync::PushRequest> Terminal::PendingPush(int max_entries, int max_changes) {
+  std::lock_guard lock(impl_->mu);
+  return BuildPush(*impl_->ctx, max_entries, max_changes);
+}
+
+Result<PushSummary> Terminal::ApplyPushResponse(const sync::PushRequest& sent,
+                                                const sync::PushResponse& response) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::ApplyPushResponse(*impl_->ctx, sent, response);
+}
+
+Result<int> Terminal::HandBackRights() {
+  std::lock_guard lock(impl_->mu);
+  return terminal::HandBackRights(*impl_->ctx);
+}
+
+Result<sync::PullRequest> Terminal::NextPull(int limit) {
+  std::lock_guard lock(impl_->mu);
+  return BuildPull(*impl_->ctx, limit);
+}
+
+Result<bool> Terminal::ApplyPullPage(const sync::PullResponse& page) {
+  std::lock_guard lock(impl_->mu);
+  PATRON_ASSIGN_OR_RETURN(std::optional<Rules> rules, terminal::ApplyPullPage(*impl_->ctx, page));
+  return rules.has_value();
+}
+
+Status Terminal::ResetSyncState() {
+  std::lock_guard lock(impl_->mu);
+  return terminal::ResetSyncState(*impl_->ctx);
+}
+
+Status Terminal::ApplyGrant(const sync::GrantResponse& grant) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::ApplyGrant(*impl_->ctx, grant);
+}
+
+Status Terminal::RecordSyncSuccess() {
+  std::lock_guard lock(impl_->mu);
+  return terminal::RecordSyncSuccess(*impl_->ctx);
+}
 
 Result<EnrolResult> Terminal::Enrol(const EnrolRequest& request) {
   std::lock_guard lock(impl_->mu);
@@ -128,18 +178,18 @@ Result<EnrolResult> Terminal::Enrol(const EnrolRequest& request) {
 
 Result<Member> Terminal::FindByPhone(std::string_view phone) {
   std::lock_guard lock(impl_->mu);
-  return terminal::FindByPhone(*impl_->ctx, phone);
+  return InReadTransaction(*impl_->ctx, [&] { return terminal::FindByPhone(*impl_->ctx, phone); });
 }
 
 Result<Member> Terminal::FindById(std::string_view member_id) {
   PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
   std::lock_guard lock(impl_->mu);
-  return LoadMember(*impl_->ctx, id);
+  return InReadTransaction(*impl_->ctx, [&] { return LoadMember(*impl_->ctx, id); });
 }
 
 Result<Member> Terminal::FindByCard(std::string_view card) {
   std::lock_guard lock(impl_->mu);
-  return terminal::FindByCard(*impl_->ctx, card);
+  return InReadTransaction(*impl_->ctx, [&] { return terminal::FindByCard(*impl_->ctx, card); });
 }
 
 Result<Member> Terminal::UpdateProfile(std::string_view member_id, const ProfilePatch& patch) {
@@ -150,7 +200,7 @@ Result<Member> Terminal::UpdateProfile(std::string_view member_id, const Profile
 
 Result<Quote> Terminal::QuoteSale(const SaleRequest& request) {
   std::lock_guard lock(impl_->mu);
-  return terminal::QuoteSale(*impl_->ctx, request);
+  return InReadTransaction(*impl_->ctx, [&] { return terminal::QuoteSale(*impl_->ctx, request); });
 }
 
 Result<SaleResult> Terminal::Checkout(const SaleRequest& request) {
@@ -158,28 +208,36 @@ Result<SaleResult> Terminal::Checkout(const SaleRequest& request) {
   return terminal::Checkout(*impl_->ctx, request);
 }
 
+Result<SaleResult> Terminal::FindSale(std::string_view sale_ref) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::FindSale(*impl_->ctx, sale_ref);
+}
+
 Result<RefundResult> Terminal::Refund(const RefundRequest& request) {
   std::lock_guard lock(impl_->mu);
   return terminal::Refund(*impl_->ctx, request);
 }
 
-Result<HistoryPage> Terminal::History(std::string_view member_id, int limit, int64_t before_hlc) {
+Result<HistoryPage> Terminal::History(std::string_view member_id, int limit, int64_t before) {
   if (limit < 1 || limit > 500) {
     return Status::InvalidArgument("limit must be between 1 and 500", "invalid_limit");
   }
-  if (before_hlc < 0) return Status::InvalidArgument("before must not be negative", "invalid_cursor");
+  if (before < 0) return Status::InvalidArgument("before must not be negative", "invalid_cursor");
   PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
   std::lock_guard lock(impl_->mu);
   EngineContext& ctx = *impl_->ctx;
-  PATRON_RETURN_IF_ERROR(LoadMemberRow(ctx, id).status());
-  // One extra row tells whether another page exists.
-  PATRON_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries,
-                          ctx.journal.History(id, limit + 1, before_hlc));
-  HistoryPage page;
-  page.more = static_cast<int>(entries.size()) > limit;
-  if (page.more) entries.pop_back();
-  page.entries = std::move(entries);
-  return page;
+  return InReadTransaction(ctx, [&]() -> Result<HistoryPage> {
+    PATRON_RETURN_IF_ERROR(LoadMemberRow(ctx, id));
+    // One extra row tells whether another page exists.
+    PATRON_ASSIGN_OR_RETURN(std::vector<Journal::HistoryRow> rows,
+                            ctx.journal.History(id, limit + 1, before));
+    HistoryPage page;
+    const bool more = static_cast<int>(rows.size()) > limit;
+    if (more) rows.pop_back();
+    for (Journal::HistoryRow& row : rows) page.entries.push_back(std::move(row.entry));
+    if (more) page.next_before = rows.back().position;
+    return page;
+  });
 }
 
 Result<TerminalStatus> Terminal::Status() {

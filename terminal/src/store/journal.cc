@@ -12,28 +12,29 @@ constexpr std::string_view kInsert =
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 constexpr std::string_view kSelectById =
     "SELECT " PATRON_LEDGER_COLUMNS " FROM ledger WHERE entry_id = ?";
-constexpr std::string_view kHistory =
+constexpr std::string_view kSelectUnacked =
     "SELECT " PATRON_LEDGER_COLUMNS
-    " FROM ledger WHERE member_id = ?1 AND (?2 = 0 OR hlc < ?2) ORDER BY hlc DESC LIMIT ?3";
+    " FROM ledger WHERE ack_seq IS NULL AND origin = ? ORDER BY local_id LIMIT ?";
+constexpr std::string_view kHistory =
+    "SELECT " PATRON_LEDGER_COLUMNS ", local_id"
+    " FROM ledger WHERE member_id = ?1 AND (?2 = 0 OR local_id < ?2)"
+    " ORDER BY local_id DESC LIMIT ?3";
 
 #undef PATRON_LEDGER_COLUMNS
 
-// ?1 holder, ?2 server_version, ?3 spend_since_ms, ?4 member_id.
-// "Pending" = own entries the server row at ?2 does not include.
-constexpr std::string_view kSums = R"sql(
-SELECT
-  COALESCE(SUM(CASE WHEN kind <> 'transfer' AND origin = ?1
-                         AND (ack_seq IS NULL OR ack_seq > ?2)
-                    THEN points ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN kind <> 'transfer' AND origin = ?1
-                         AND (ack_seq IS NULL OR ack_seq > ?2) AND wall_ms >= ?3
-                    THEN amount_minor ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN kind <> 'transfer' THEN (CASE WHEN origin = ?1 THEN points ELSE 0 END)
-                    WHEN to_holder = ?1 THEN points
-                    WHEN origin = ?1 THEN -points
-                    ELSE 0 END), 0)
-FROM ledger WHERE member_id = ?4
+// ?1 member_id, ?2 holder, ?3 server_version, ?4 spend_since_ms. The two
+// ranges of ledger_by_member: not acknowledged (NULL), or acknowledged after
+// the server row's version.
+constexpr std::string_view kPending = R"sql(
+SELECT COALESCE(SUM(points), 0),
+       COALESCE(SUM(CASE WHEN wall_ms >= ?4 THEN amount_minor ELSE 0 END), 0)
+FROM ledger
+WHERE member_id = ?1 AND (ack_seq IS NULL OR ack_seq > ?3)
+  AND origin = ?2 AND kind <> 'transfer'
 )sql";
+
+constexpr std::string_view kAddRights =
+    "UPDATE members SET local_rights = local_rights + ? WHERE member_id = ?";
 
 Result<LedgerEntry> ReadEntry(const sql::Statement& s) {
   LedgerEntry e;
@@ -78,7 +79,15 @@ Status Journal::Append(const LedgerEntry& e) {
   s.BindInt64(14, e.wall_ms);
   s.BindInt64(15, e.rule_version);
   s.BindText(16, e.detail);
-  return s.Run();
+  PATRON_RETURN_IF_ERROR(s.Run());
+  const int64_t rights = RightsEffect(e, holder_);
+  if (rights == 0) return Status::OK();
+  PATRON_ASSIGN_OR_RETURN(sql::Statement update, db_.GetCachedStatement(kAddRights));
+  update.BindInt64(0, rights);
+  update.BindText(1, e.member_id);
+  PATRON_RETURN_IF_ERROR(update.Run());
+  if (db_.Changes() != 1) return Status::NotFound("no member " + e.member_id, "unknown_member");
+  return Status::OK();
 }
 
 Result<std::optional<LedgerEntry>> Journal::Get(std::string_view entry_id) {
@@ -90,24 +99,44 @@ Result<std::optional<LedgerEntry>> Journal::Get(std::string_view entry_id) {
   return std::optional<LedgerEntry>(std::move(entry));
 }
 
-Result<JournalSums> Journal::Sums(std::string_view member_id, int64_t server_version,
-                                  int64_t spend_since_ms) {
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSums));
-  s.BindText(0, holder_);
-  s.BindInt64(1, server_version);
-  s.BindInt64(2, spend_since_ms);
-  s.BindText(3, member_id);
+Result<PendingSums> Journal::Pending(std::string_view member_id, int64_t server_version,
+                                    int64_t spend_since_ms) {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kPending));
+  s.BindText(0, member_id);
+  s.BindText(1, holder_);
+  s.BindInt64(2, server_version);
+  s.BindInt64(3, spend_since_ms);
   PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
   if (!has_row) return Status::Internal("aggregate query returned no row");
-  return JournalSums{s.ColumnInt64(0), s.ColumnInt64(1), s.ColumnInt64(2)};
+  return PendingSums{s.ColumnInt64(0), s.ColumnInt64(1)};
 }
 
-Result<std::vector<LedgerEntry>> Journal::History(std::string_view member_id, int limit,
-                                                  int64_t before_hlc) {
+Result<std::vector<Journal::HistoryRow>> Journal::History(std::string_view member_id, int limit,
+                                                          int64_t before) {
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kHistory));
   s.BindText(0, member_id);
-  s.BindInt64(1, before_hlc);
+  s.BindInt64(1, before);
   s.BindInt64(2, limit);
+  std::vector<HistoryRow> rows;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) break;
+    PATRON_ASSIGN_OR_RETURN(LedgerEntry entry, ReadEntry(s));
+    rows.push_back({s.ColumnInt64(17), std::move(entry)});
+  }
+  return rows;
+}
+
+Result<int64_t> Journal::CountUnacknowledged() {
+  return db_.QueryInt64("SELECT count(*) FROM ledger WHERE ack_seq IS NULL");
+}
+
+Result<std::vector<LedgerEntry>> Journal::Unacknowledged(int limit) {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement(kSelectUnacked));
+  s.BindText(0, holder_);
+  s.BindInt64(1, limit);
   std::vector<LedgerEntry> entries;
   while (true) {
     PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
@@ -118,8 +147,27 @@ Result<std::vector<LedgerEntry>> Journal::History(std::string_view member_id, in
   return entries;
 }
 
-Result<int64_t> Journal::CountUnacknowledged() {
-  return db_.QueryInt64("SELECT count(*) FROM ledger WHERE ack_seq IS NULL");
+Status Journal::Acknowledge(std::string_view entry_id, int64_t seq) {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s,
+                          db_.GetCachedStatement("UPDATE ledger SET ack_seq = ? WHERE entry_id = ?"));
+  s.BindInt64(0, seq);
+  s.BindText(1, entry_id);
+  PATRON_RETURN_IF_ERROR(s.Run());
+  if (db_.Changes() != 1) {
+    return Status::NotFound("acknowledged entry " + std::string(entry_id) + " is not in the journal");
+  }
+  return Status::OK();
+}
+
+Status Journal::ClearAcknowledgements() {
+  return db_.Execute("UPDATE ledger SET ack_seq = NULL WHERE origin <> 'server'");
+}
+
+Result<bool> Journal::Exists(std::string_view entry_id) {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s,
+                          db_.GetCachedStatement("SELECT 1 FROM ledger WHERE entry_id = ?"));
+  s.BindText(0, entry_id);
+  return s.Step();
 }
 
 }  // namespace patron::terminal

@@ -16,34 +16,49 @@
 
 namespace patron::terminal {
 
-// What this terminal's journal adds to the server's view of one member.
-struct JournalSums {
-  // Points and qualifying spend of own entries the server's row at
-  // `server_version` does not include yet (unacknowledged, or acknowledged at
-  // a later sequence): DESIGN.md §4.
-  int64_t pending_points = 0;
-  int64_t pending_spend_minor = 0;
-  // This terminal's redemption rights for the member (ledger.h RightsEffect).
-  int64_t rights = 0;
+// What this terminal's journal adds to the server's view of one member:
+// points and qualifying spend of own entries the server's row at
+// `server_version` does not include yet (unacknowledged, or acknowledged at
+// a later sequence): DESIGN.md §4.
+struct PendingSums {
+  int64_t points = 0;
+  int64_t spend_minor = 0;
 };
 
 class Journal {
  public:
   Journal(sql::Database& db, std::string holder) : db_(db), holder_(std::move(holder)) {}
 
-  // Inserts an entry. Conflict if its id exists already.
+  // Inserts an entry and adds its RightsEffect for this terminal to the
+  // member's rights counter. Conflict if its id exists already.
   Status Append(const LedgerEntry& entry);
   Result<std::optional<LedgerEntry>> Get(std::string_view entry_id);
 
-  // Sums for `member_id`: pending ones relative to `server_version`; spend
-  // counts only entries written at or after `spend_since_ms`.
-  Result<JournalSums> Sums(std::string_view member_id, int64_t server_version,
-                           int64_t spend_since_ms);
+  // Pending sums relative to `server_version`; spend counts only entries
+  // written at or after `spend_since_ms`. Costs one index range over the
+  // pending entries, not the member's whole history.
+  Result<PendingSums> Pending(std::string_view member_id, int64_t server_version,
+                              int64_t spend_since_ms);
 
-  // Entries of the member, newest first, with hlc < before_hlc (0 = newest).
-  Result<std::vector<LedgerEntry>> History(std::string_view member_id, int limit,
-                                           int64_t before_hlc);
+  // Entries of the member as they arrived here, newest first, with a local
+  // position below `before` (0 = from the newest). Each entry's position is
+  // returned alongside it, as the cursor of the next page.
+  struct HistoryRow {
+    int64_t position;
+    LedgerEntry entry;
+  };
+  Result<std::vector<HistoryRow>> History(std::string_view member_id, int limit, int64_t before);
   Result<int64_t> CountUnacknowledged();
+
+  // --- sync ---
+  // This terminal's entries the server has not acknowledged, oldest first.
+  Result<std::vector<LedgerEntry>> Unacknowledged(int limit);
+  // Records the sequence at which the server made the entry visible.
+  Status Acknowledge(std::string_view entry_id, int64_t seq);
+  // Forgets every acknowledgement (the server's history was reset), so
+  // everything is pushed again; set union makes that harmless.
+  Status ClearAcknowledgements();
+  Result<bool> Exists(std::string_view entry_id);
 
  private:
   sql::Database& db_;

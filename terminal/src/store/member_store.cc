@@ -3,21 +3,13 @@
 namespace patron::terminal {
 namespace {
 
-constexpr std::string_view kColumns =
-    "member_id, phone, card, status, enrolled_store, enrolled_ms, "
-    "name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, "
-    "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "
-    "sms_consent, sms_consent_hlc, sms_consent_origin, "
-    "email_consent, email_consent_hlc, email_consent_origin, "
-    "server_version, server_balance, server_spend_minor";
-
 constexpr std::string_view kSelectById =
     "SELECT member_id, phone, card, status, enrolled_store, enrolled_ms, "
     "name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, "
     "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "
     "sms_consent, sms_consent_hlc, sms_consent_origin, "
     "email_consent, email_consent_hlc, email_consent_origin, "
-    "server_version, server_balance, server_spend_minor "
+    "server_version, server_balance, server_spend_minor, local_rights "
     "FROM members WHERE member_id = ?";
 
 constexpr std::string_view kInsert =
@@ -86,7 +78,6 @@ Result<std::optional<std::string>> QueryId(sql::Database& db, std::string_view s
 }  // namespace
 
 Result<std::optional<MemberRow>> MemberStore::Get(std::string_view member_id) {
-  static_assert(kColumns.size() > 0);
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectById));
   s.BindText(0, member_id);
   PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
@@ -107,6 +98,7 @@ Result<std::optional<MemberRow>> MemberStore::Get(std::string_view member_id) {
   row.server_version = s.ColumnInt64(24);
   row.server_balance = s.ColumnInt64(25);
   row.server_spend_minor = s.ColumnInt64(26);
+  row.local_rights = s.ColumnInt64(27);
   return std::optional<MemberRow>(std::move(row));
 }
 
@@ -157,6 +149,94 @@ Status MemberStore::AppendOutbox(std::string_view member_id, std::string_view fi
 
 Result<int64_t> MemberStore::CountPendingOutbox() {
   return db_.QueryInt64("SELECT count(*) FROM profile_outbox WHERE acked = 0");
+}
+
+Result<std::vector<MemberStore::OutboxChange>> MemberStore::PendingOutbox(int limit) {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("SELECT change_id, member_id, field, value, hlc FROM profile_outbox "
+                             "WHERE acked = 0 ORDER BY change_id LIMIT ?"));
+  s.BindInt64(0, limit);
+  std::vector<OutboxChange> changes;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) break;
+    PATRON_ASSIGN_OR_RETURN(HlcTimestamp hlc, HlcTimestamp::FromPackedChecked(s.ColumnInt64(4)));
+    changes.push_back({s.ColumnInt64(0), s.ColumnText(1), s.ColumnText(2), s.ColumnText(3), hlc});
+  }
+  return changes;
+}
+
+Status MemberStore::AcknowledgeOutbox(int64_t change_id) {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("UPDATE profile_outbox SET acked = 1 WHERE change_id = ?"));
+  s.BindInt64(0, change_id);
+  return s.Run();
+}
+
+Status MemberStore::ResetOutboxAcknowledgements() {
+  return db_.Execute("UPDATE profile_outbox SET acked = 0");
+}
+
+Status MemberStore::AdoptStamp(std::string_view member_id, std::string_view field,
+                               HlcTimestamp original, std::string_view origin,
+                               HlcTimestamp accepted) {
+  static constexpr std::string_view kFields[] = {"name", "birthday", "email", "gender",
+                                                 "sms_consent", "email_consent"};
+  bool known = false;
+  for (std::string_view f : kFields) known = known || f == field;
+  if (!known) return Status::OK();  // "identity" carries no register stamp
+  // The column name comes from the fixed list above, never from input.
+  const std::string column(field);
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetUniqueStatement("UPDATE members SET " + column + "_hlc = ? WHERE member_id = ? AND " +
+                             column + "_hlc = ? AND " + column + "_origin = ?"));
+  s.BindInt64(0, accepted.Packed());
+  s.BindText(1, member_id);
+  s.BindInt64(2, original.Packed());
+  s.BindText(3, origin);
+  return s.Run();
+}
+
+Status MemberStore::ReplaceFromServer(const MemberRow& row) {
+  PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> existing, Get(row.member_id));
+  if (!existing) return Insert(row);
+  PATRON_RETURN_IF_ERROR(UpdateProfile(row));
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("UPDATE members SET phone = ?, card = ?, status = ?, "
+                             "enrolled_store = ?, enrolled_ms = ?, server_version = ?, "
+                             "server_balance = ?, server_spend_minor = ? WHERE member_id = ?"));
+  s.BindOptionalText(0, row.phone);
+  s.BindOptionalText(1, row.card);
+  s.BindText(2, row.status);
+  s.BindText(3, row.enrolled_store);
+  s.BindInt64(4, row.enrolled_ms);
+  s.BindInt64(5, row.server_version);
+  s.BindInt64(6, row.server_balance);
+  s.BindInt64(7, row.server_spend_minor);
+  s.BindText(8, row.member_id);
+  return s.Run();
+}
+
+Status MemberStore::ResetServerViews() {
+  return db_.Execute(
+      "UPDATE members SET server_version = 0, server_balance = 0, server_spend_minor = 0");
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> MemberStore::MembersWithRights() {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetUniqueStatement("SELECT member_id, local_rights FROM members WHERE local_rights > 0"));
+  std::vector<std::pair<std::string, int64_t>> members;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) break;
+    members.emplace_back(s.ColumnText(0), s.ColumnInt64(1));
+  }
+  return members;
 }
 
 }  // namespace patron::terminal

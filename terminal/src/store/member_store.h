@@ -30,6 +30,7 @@ struct MemberRow {
   int64_t server_version = 0;
   int64_t server_balance = 0;
   int64_t server_spend_minor = 0;
+  int64_t local_rights = 0;  // maintained by Journal::Append; read-only here
 };
 
 class MemberStore {
@@ -49,6 +50,28 @@ class MemberStore {
   Status AppendOutbox(std::string_view member_id, std::string_view field,
                       std::string_view value_json, HlcTimestamp hlc);
   Result<int64_t> CountPendingOutbox();
+
+  // --- sync ---
+  struct OutboxChange {
+    int64_t change_id;
+    std::string member_id;
+    std::string field;
+    std::string value_json;
+    HlcTimestamp hlc;
+  };
+  Result<std::vector<OutboxChange>> PendingOutbox(int limit);
+  Status AcknowledgeOutbox(int64_t change_id);
+  Status ResetOutboxAcknowledgements();
+  // The server clamped a write's stamp: adopt it if the register still holds
+  // that write (same stamp, written here).
+  Status AdoptStamp(std::string_view member_id, std::string_view field, HlcTimestamp original,
+                    std::string_view origin, HlcTimestamp accepted);
+  // Identity and registers as merged by the caller, plus the server's view.
+  Status ReplaceFromServer(const MemberRow& row);
+  // Forgets the server's view of every member (before a re-bootstrap).
+  Status ResetServerViews();
+  // Members for whom this terminal holds positive redemption rights.
+  Result<std::vector<std::pair<std::string, int64_t>>> MembersWithRights();
 
  private:
   sql::Database& db_;

@@ -23,7 +23,7 @@ CREATE TABLE terminal_state (
 CREATE TABLE members (
   member_id TEXT PRIMARY KEY,
   phone TEXT UNIQUE,
-  card TEXT UNIQUE,
+  card TEXT,
   status TEXT NOT NULL DEFAULT 'active',
   enrolled_store TEXT NOT NULL,
   enrolled_ms INTEGER NOT NULL,
@@ -39,8 +39,13 @@ CREATE TABLE members (
   -- (DESIGN.md §4); 0 = never synced.
   server_version INTEGER NOT NULL DEFAULT 0,
   server_balance INTEGER NOT NULL DEFAULT 0,
-  server_spend_minor INTEGER NOT NULL DEFAULT 0
+  server_spend_minor INTEGER NOT NULL DEFAULT 0,
+  -- This terminal's redemption rights for the member (ledger.h RightsEffect),
+  -- kept by Journal::Append in the same transaction as each entry.
+  local_rights INTEGER NOT NULL DEFAULT 0
 ) STRICT, WITHOUT ROWID;
+-- Most members have no card: a partial index costs them nothing.
+CREATE UNIQUE INDEX members_by_card ON members(card) WHERE card IS NOT NULL;
 
 -- This terminal's own entries plus the server's entries addressed to it
 -- (grants). Immutable except ack_seq, set once the server acknowledged it.
@@ -64,10 +69,12 @@ CREATE TABLE ledger (
   wall_ms INTEGER NOT NULL,
   rule_version INTEGER NOT NULL,
   detail TEXT NOT NULL,
-  ack_seq INTEGER,
-  UNIQUE (origin, seq)
+  ack_seq INTEGER
 ) STRICT;
-CREATE INDEX ledger_by_member ON ledger(member_id, hlc);
+-- entry_id is "<origin>/<seq>" (ValidateEntry), so its uniqueness is that of
+-- (origin, seq). By (member, ack): a member's entries the server has not
+-- included yet are one short range scan (NULLs first, then ack_seq > v).
+CREATE INDEX ledger_by_member ON ledger(member_id, ack_seq);
 CREATE INDEX ledger_unacked ON ledger(seq) WHERE ack_seq IS NULL;
 
 CREATE TABLE sales (

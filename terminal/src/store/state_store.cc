@@ -53,6 +53,23 @@ Status StateStore::SaveHlc(HlcTimestamp hlc) {
   return s.Run();
 }
 
+Status StateStore::SetCursor(std::string_view epoch, int64_t seq) {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("UPDATE terminal_state SET cursor_epoch = ?, cursor_seq = ? WHERE id = 1"));
+  s.BindText(0, epoch);
+  s.BindInt64(1, seq);
+  return s.Run();
+}
+
+Status StateStore::SetLastSync(int64_t ms) {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("UPDATE terminal_state SET last_sync_ms = ? WHERE id = 1"));
+  s.BindInt64(0, ms);
+  return s.Run();
+}
+
 Result<std::optional<RulesRow>> StateStore::ActiveRules() {
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,

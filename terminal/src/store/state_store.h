@@ -43,6 +43,10 @@ class StateStore {
   // Persists the clock so a restart continues above every issued timestamp.
   Status SaveHlc(HlcTimestamp hlc);
 
+  // Where the next pull starts; written with the page it follows.
+  Status SetCursor(std::string_view epoch, int64_t seq);
+  Status SetLastSync(int64_t ms);
+
   Result<std::optional<RulesRow>> ActiveRules();
   Status InsertRules(const RulesRow& rules, int64_t received_ms);
 

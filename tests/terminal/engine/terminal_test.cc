@@ -62,13 +62,13 @@ TEST_CASE("history pages backwards through a member's entries") {
   auto first = f.till().History(m.member_id, 3);
   REQUIRE(first.ok());
   REQUIRE(first->entries.size() == 3);
-  CHECK(first->more);
+  CHECK(first->next_before != 0);
   CHECK(first->entries[0].sale_ref == "R-4");
   CHECK(first->entries[2].sale_ref == "R-2");
-  auto second = f.till().History(m.member_id, 3, first->entries.back().hlc.Packed());
+  auto second = f.till().History(m.member_id, 3, first->next_before);
   REQUIRE(second.ok());
   REQUIRE(second->entries.size() == 2);
-  CHECK_FALSE(second->more);
+  CHECK(second->next_before == 0);
   CHECK(second->entries[1].sale_ref == "R-0");
   CHECK(second->entries[1].points == 10);
   CHECK(second->entries[1].kind == EntryKind::kEarn);

@@ -18,6 +18,7 @@
 #include "patron/rules.h"
 #include "patron/sql/database.h"
 #include "patron/status.h"
+#include "patron/sync/protocol.h"
 #include "patron/terminal/types.h"
 
 namespace patron::terminal {
@@ -58,15 +59,33 @@ class Terminal {
   // Idempotent by sale_ref: the same request returns the stored result
   // (replayed = true); a different request with that sale_ref is a Conflict.
   Result<SaleResult> Checkout(const SaleRequest& request);
+  // The stored result of an earlier checkout (a POS whose request timed out
+  // asks whether it went through). NotFound ("unknown_sale") if it did not.
+  Result<SaleResult> FindSale(std::string_view sale_ref);
   // Full or partial, by amount or by lines; idempotent by refund_ref.
   Result<RefundResult> Refund(const RefundRequest& request);
 
-  // The member's entries known here, newest first; `before_hlc` (packed HLC,
-  // exclusive) pages backwards, 0 = from the newest.
-  Result<HistoryPage> History(std::string_view member_id, int limit, int64_t before_hlc = 0);
+  // The member's entries known here, newest first; `before` is the
+  // next_before of the previous page (0 = from the newest).
+  Result<HistoryPage> History(std::string_view member_id, int limit, int64_t before = 0);
 
   Result<TerminalStatus> Status();
-  const Rules& rules() const;
+  // A copy: the rules may be replaced by a sync at any time.
+  Rules rules() const;
+  const std::string& chain_key_fingerprint() const;
+
+  // ---- Sync (DESIGN.md §4). SyncClient drives these; each is one
+  // transaction. ----
+  Result<sync::PushRequest> PendingPush(int max_entries, int max_changes);
+  Result<PushSummary> ApplyPushResponse(const sync::PushRequest& sent,
+                                        const sync::PushResponse& response);
+  Result<int> HandBackRights();
+  Result<sync::PullRequest> NextPull(int limit);
+  // Returns true if the page brought newer rules (now active).
+  Result<bool> ApplyPullPage(const sync::PullResponse& page);
+  ::patron::Status ResetSyncState();
+  ::patron::Status ApplyGrant(const sync::GrantResponse& grant);
+  ::patron::Status RecordSyncSuccess();
 
  private:
   struct Impl;

@@ -133,8 +133,9 @@ struct RefundResult {
 };
 
 struct HistoryPage {
-  std::vector<LedgerEntry> entries;  // newest first
-  bool more = false;
+  std::vector<LedgerEntry> entries;  // newest first, as they arrived here
+  // Opaque cursor of the next (older) page; 0 when there is none.
+  int64_t next_before = 0;
 };
 
 struct TerminalStatus {
@@ -148,6 +149,16 @@ struct TerminalStatus {
   int64_t cursor_seq = 0;
   std::optional<int64_t> last_sync_ms;
   std::string chain_key_fingerprint;
+};
+
+// What one push achieved.
+struct PushSummary {
+  int64_t entries_acknowledged = 0;
+  int64_t changes_acknowledged = 0;
+  // Same id, different content on the server: a serious fault (a restored
+  // terminal database reusing ids). Never overwritten; reported.
+  int64_t conflicts = 0;
+  int64_t rejected = 0;
 };
 
 }  // namespace patron::terminal

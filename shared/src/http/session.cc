@@ -1,0 +1,278 @@
+#include "http/session.h"
+
+#include <algorithm>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <exception>
+#include <iterator>
+#include <utility>
+
+#include "http/beast_strings.h"
+#include "http/response_builder.h"
+
+namespace patron::http_internal {
+namespace {
+
+constexpr std::size_t kFirstReadBytes = 4096;
+// Lingering close: enough to swallow the rest of a refused upload or a
+// pipelined request, short enough that Stop() is not held up.
+constexpr std::chrono::milliseconds kLingerTimeout{500};
+constexpr std::size_t kLingerMaxBytes = 1024 * 1024;
+
+const std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+std::string FormatRemote(const tcp::socket& socket) {
+  error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  const net::ip::address address = peer.address();
+  std::string host = address.to_string(ec);
+  if (ec) return "unknown";
+  if (address.is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(peer.port());
+}
+
+bool IsHttpParseError(const error_code& ec) {
+  return ec.category() == make_error_code(http::error::bad_target).category();
+}
+
+}  // namespace
+
+Session::Session(tcp::socket&& socket, std::shared_ptr<ServerState> state)
+    : executor_(socket.get_executor()), stream_(std::move(socket)), state_(std::move(state)) {}
+
+Session::~Session() {
+  if (admission_ != Admission::kDrop) state_->Release(id_, admission_);
+}
+
+void Session::Start() {
+  admission_ = state_->Admit(shared_from_this(), &id_);
+  if (admission_ == Admission::kDrop) {
+    error_code ec;
+    stream_.socket().close(ec);
+    return;
+  }
+  // From here on every step runs on the connection's strand.
+  net::dispatch(executor_, [self = shared_from_this()] {
+    self->remote_ = FormatRemote(self->stream_.socket());
+    if (self->admission_ == Admission::kReject) {
+      self->started_ = std::chrono::steady_clock::now();
+      self->request_.remote = self->remote_;
+      self->Refuse(503, "too_many_connections",
+                   "the server already has its maximum of " +
+                       std::to_string(self->state_->options().max_connections) +
+                       " connections open; retry later");
+      return;
+    }
+    self->WaitForRequest();
+  });
+}
+
+void Session::Shutdown() {
+  net::post(executor_, [self = shared_from_this()] { self->ShutdownOnStrand(); });
+}
+
+void Session::ShutdownOnStrand() {
+  stopping_ = true;
+  // Only a connection parked between requests is cut; one reading, handling
+  // or writing a request closes by itself after the response (see Write()).
+  if (phase_ == Phase::kIdle) Close();
+}
+
+void Session::WaitForRequest() {
+  phase_ = Phase::kIdle;
+  if (stopping_ || state_->stopping()) return Close();
+  // Pipelined bytes already buffered start the next request at once.
+  if (buffer_.size() > 0) {
+    started_ = std::chrono::steady_clock::now();
+    return ReadHeader();
+  }
+  // A new connection must speak within read_timeout; a kept-alive one may
+  // sit idle for idle_timeout before its next request.
+  const HttpServerOptions& options = state_->options();
+  stream_.expires_after(first_request_ ? options.read_timeout : options.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                          beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+}
+
+void Session::OnFirstBytes(error_code ec, std::size_t bytes) {
+  // Silence, a clean close or Shutdown(): nothing was asked, nothing to answer.
+  // Bytes that raced a Shutdown() are not served either: the response could
+  // not be written, so a committed sale would reach the client as a reset.
+  if (ec || phase_ == Phase::kClosed) return Close();
+  buffer_.commit(bytes);
+  started_ = std::chrono::steady_clock::now();
+  ReadHeader();
+}
+
+void Session::ReadHeader() {
+  phase_ = Phase::kReading;
+  first_request_ = false;
+  request_ = HttpRequest{};
+  request_.remote = remote_;
+  // A fresh parser per message: limits and state never leak between requests.
+  const HttpServerOptions& options = state_->options();
+  parser_.emplace();
+  parser_->body_limit(options.body_limit);
+  parser_->header_limit(
+      static_cast<std::uint32_t>(std::min<std::size_t>(options.header_limit, UINT32_MAX)));
+  stream_.expires_after(options.read_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+}
+
+void Session::OnHeader(error_code ec, std::size_t) {
+  if (ec) return OnReadError(ec);
+  if (parser_->is_done()) return HandleRequest();
+  const auto& header = parser_->get();
+  if (header.version() >= 11 && beast::iequals(header[http::field::expect], "100-continue")) {
+    // The header passed the limits (a declared oversized body would already
+    // have failed with body_limit), so invite the client to send the body.
+    stream_.expires_after(state_->options().write_timeout);
+    net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                     beast::bind_front_handler(&Session::OnContinueWritten, shared_from_this()));
+    return;
+  }
+  ReadBody();
+}
+
+void Session::OnContinueWritten(error_code ec, std::size_t) {
+  if (ec) return Close();
+  ReadBody();
+}
+
+void Session::ReadBody() {
+  stream_.expires_after(state_->options().read_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+}
+
+void Session::OnBody(error_code ec, std::size_t) {
+  if (ec) return OnReadError(ec);
+  HandleRequest();
+}
+
+void Session::OnReadError(error_code ec) {
+  // Whatever the start line gave (empty if it was not parsed), for on_request.
+  if (parser_) {
+    request_.method = ToStdString(parser_->get().method_string());
+    request_.target = ToStdString(parser_->get().target());
+  }
+  const HttpServerOptions& options = state_->options();
+  if (ec == http::error::body_limit) {
+    return Refuse(
+        413, "payload_too_large",
+        "request body exceeds the limit of " + std::to_string(options.body_limit) + " bytes");
+  }
+  if (ec == http::error::header_limit) {
+    return Refuse(
+        431, "header_too_large",
+        "request header exceeds the limit of " + std::to_string(options.header_limit) + " bytes");
+  }
+  // partial_message: the client hung up mid-request; nobody to answer.
+  if (IsHttpParseError(ec) && ec != http::error::partial_message &&
+      ec != http::error::end_of_stream) {
+    return Refuse(400, "bad_request", "malformed HTTP request: " + ec.message());
+  }
+  // Timeout, reset, Shutdown(): close without a word.
+  Close();
+}
+
+void Session::HandleRequest() {
+  auto& message = parser_->get();
+  request_.method = ToStdString(message.method_string());
+  request_.target = ToStdString(message.target());
+  request_.body = std::move(message.body());
+  request_.content_type = ToStdString(message[http::field::content_type]);
+  request_.authorization = ToStdString(message[http::field::authorization]);
+  request_.headers.reserve(std::distance(message.begin(), message.end()));
+  for (const auto& field : message) {
+    request_.headers.emplace_back(ToStdString(field.name_string()), ToStdString(field.value()));
+  }
+  head_request_ = message.method() == http::verb::head;
+  const bool keep_alive = message.keep_alive();
+
+  Result<ParsedTarget> target = ParseTarget(request_.target);
+  if (!target.ok()) return Write(ErrorResponse(target.status()), keep_alive);
+  request_.path = std::move(target->path);
+  request_.query = std::move(target->query);
+  Write(RunHandler(), keep_alive);
+}
+
+HttpResponse Session::RunHandler() {
+  // The edge where a handler's exception stops: it costs this request a 500,
+  // never the server. The message stays generic because the exception text
+  // may describe internals the client has no business seeing.
+  try {
+    return state_->handler()(request_);
+  } catch (...) {
+    return ErrorResponse(500, "internal", "internal error while handling the request");
+  }
+}
+
+void Session::Refuse(int status, std::string_view code, std::string message) {
+  head_request_ = false;
+  Write(ErrorResponse(status, code, message), /*keep_alive=*/false);
+}
+
+void Session::Write(HttpResponse reply, bool keep_alive) {
+  phase_ = Phase::kWriting;
+  if (stopping_ || state_->stopping()) keep_alive = false;
+  // HTTP/1.0 clients get 1.0 answers; everyone else (and requests whose
+  // start line was not parsed) 1.1.
+  const unsigned version = parser_ && parser_->get().version() == 10 ? 10 : 11;
+  reply_ = std::move(reply);
+  BuildResponse(reply_, version, keep_alive, head_request_, response_);
+  stream_.expires_after(state_->options().write_timeout);
+  http::async_write(stream_, response_,
+                    beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+}
+
+void Session::OnWrite(bool keep_alive, error_code ec, std::size_t) {
+  // Give the body back to reply_ (BuildResponse lent it) for on_request.
+  if (!head_request_) reply_.body = std::move(response_.body());
+  ReportRequest();
+  if (ec) return Close();
+  if (!keep_alive) return Linger();
+  // Keep-alive answered; a Shutdown() that arrived meanwhile closes here.
+  WaitForRequest();
+}
+
+void Session::ReportRequest() {
+  const auto& on_request = state_->options().on_request;
+  if (!on_request) return;
+  const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started_);
+  try {
+    on_request(request_, reply_, elapsed);
+  } catch (...) {
+    // An access log must not take a connection down.
+  }
+}
+
+void Session::Linger() {
+  phase_ = Phase::kLingering;
+  error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return Close();
+  stream_.expires_after(
+      std::min<std::chrono::milliseconds>(kLingerTimeout, state_->options().read_timeout));
+  stream_.async_read_some(net::buffer(discard_),
+                          beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
+}
+
+void Session::OnLinger(error_code ec, std::size_t bytes) {
+  discarded_ += bytes;
+  if (ec || discarded_ > kLingerMaxBytes) return Close();
+  stream_.async_read_some(net::buffer(discard_),
+                          beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
+}
+
+void Session::Close() {
+  phase_ = Phase::kClosed;
+  error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();
+}
+
+}  // namespace patron::http_internal

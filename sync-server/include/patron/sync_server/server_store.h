@@ -1,0 +1,126 @@
+// The sync server's storage, as an interface: SyncService holds the protocol
+// logic (merge, rights, paging) and asks the store only for plain reads and
+// writes inside one transaction. SqliteServerStore is the embedded
+// implementation; another database could implement the same contract.
+//
+// Contract every implementation keeps:
+//   - One write transaction at a time; sequence numbers (NextSeq) are handed
+//     out inside it, so they are monotonic in commit order.
+//   - A read transaction sees one consistent snapshot: every change with a
+//     sequence number <= LastSeq() and nothing later.
+//   - Nothing a transaction wrote is visible or durable before Commit()
+//     returns OK; destroying an uncommitted transaction rolls it back.
+#ifndef PATRON_SYNC_SERVER_SERVER_STORE_H_
+#define PATRON_SYNC_SERVER_SERVER_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "patron/ledger.h"
+#include "patron/status.h"
+#include "patron/sync/protocol.h"
+
+namespace patron::sync {
+
+// A member as the server keeps it: what terminals pull, plus the server's
+// own redemption rights for the member.
+struct MemberRecord {
+  MemberState state;
+  int64_t server_rights = 0;
+};
+
+struct StoredEntry {
+  LedgerEntry entry;
+  int64_t seq = 0;  // when it became visible
+};
+
+struct TerminalRecord {
+  std::string terminal_id;
+  std::string store_id;
+  std::string token_hash;  // SHA-256 hex of the bearer token; the token is never stored
+  int64_t registered_ms = 0;
+  std::optional<int64_t> last_sync_ms;
+};
+
+struct GrantRecord {
+  std::string terminal_id;
+  std::string request_id;
+  std::string entry_id;  // the transfer it produced
+};
+
+// Per-store figures for head office (GET /v1/reports/stores).
+struct StoreFigures {
+  std::string store_id;
+  int64_t members_enrolled = 0;
+  int64_t sales = 0;            // distinct (terminal, sale_ref) with an earn or redeem
+  int64_t points_earned = 0;    // earn + bonus
+  int64_t points_redeemed = 0;  // redeem, as a positive number
+  int64_t points_outstanding = 0;  // the sum of every balance effect booked to the store
+};
+
+class StoreTxn {
+ public:
+  virtual ~StoreTxn() = default;
+
+  // The store's epoch (stable for the life of its data).
+  virtual Result<std::string> Epoch() = 0;
+  // The highest sequence number handed out and committed (in this snapshot).
+  virtual Result<int64_t> LastSeq() = 0;
+  // Write transactions only: the next sequence number.
+  virtual Result<int64_t> NextSeq() = 0;
+  // Write transactions only: the next seq of the server's own entries
+  // ("server/<n>"), a counter separate from the change sequence.
+  virtual Result<int64_t> NextServerEntrySeq() = 0;
+
+  virtual Result<std::optional<StoredEntry>> FindEntry(std::string_view entry_id) = 0;
+  virtual Status InsertEntry(const LedgerEntry& entry, int64_t seq) = 0;
+  // Entries addressed to `holder` (transfers to it) with seq in (after, through].
+  virtual Result<std::vector<StoredEntry>> EntriesTo(std::string_view holder, int64_t after,
+                                                     int64_t through) = 0;
+  // Sum of the qualifying spend (amount_minor) of the member's entries
+  // written at or after `since_ms`.
+  virtual Result<int64_t> SpendSince(std::string_view member_id, int64_t since_ms) = 0;
+
+  virtual Result<std::optional<MemberRecord>> FindMember(std::string_view member_id) = 0;
+  // Inserts or replaces the member (keyed by state.member_id).
+  virtual Status PutMember(const MemberRecord& member) = 0;
+  // Members with state.version > after, in version order, at most `limit`.
+  virtual Result<std::vector<MemberState>> MembersAfter(int64_t after, int limit) = 0;
+
+  virtual Result<std::optional<GrantRecord>> FindGrant(std::string_view terminal_id,
+                                                       std::string_view request_id) = 0;
+  virtual Status InsertGrant(const GrantRecord& grant) = 0;
+
+  virtual Result<std::optional<TerminalRecord>> FindTerminal(std::string_view terminal_id) = 0;
+  virtual Result<std::optional<TerminalRecord>> FindTerminalByTokenHash(
+      std::string_view token_hash) = 0;
+  // Inserts or replaces (keyed by terminal_id).
+  virtual Status PutTerminal(const TerminalRecord& terminal) = 0;
+  virtual Result<std::vector<TerminalRecord>> ListTerminals() = 0;
+
+  // The active rules (JSON, rules_codec) and their version; nullopt if none.
+  virtual Result<std::optional<std::pair<int64_t, std::string>>> ActiveRules() = 0;
+  virtual Status PutRules(int64_t version, std::string_view rules_json) = 0;
+
+  virtual Result<std::vector<StoreFigures>> StoreReport() = 0;
+  virtual Result<int64_t> CountEntries() = 0;
+
+  // Makes the transaction's writes durable and visible.
+  virtual Status Commit() = 0;
+};
+
+class ServerStore {
+ public:
+  virtual ~ServerStore() = default;
+  // A write transaction waits for the previous one to finish.
+  virtual Result<std::unique_ptr<StoreTxn>> BeginWrite() = 0;
+  virtual Result<std::unique_ptr<StoreTxn>> BeginRead() = 0;
+};
+
+}  // namespace patron::sync
+
+#endif  // PATRON_SYNC_SERVER_SERVER_STORE_H_

@@ -1,0 +1,117 @@
+// SyncService: the sync server's protocol logic (DESIGN.md §3, §4, §5) with
+// no sockets and an injected clock. The HTTP adapter (patron-sync) and the
+// in-process simulation both drive it.
+//
+// Every call names the caller: the terminal id that Authenticate() resolved
+// from its bearer token. Thread-safe: writes are serialised by the store.
+#ifndef PATRON_SYNC_SERVER_SYNC_SERVICE_H_
+#define PATRON_SYNC_SERVER_SYNC_SERVICE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "patron/hlc.h"
+#include "patron/rules.h"
+#include "patron/status.h"
+#include "patron/sync/protocol.h"
+#include "patron/sync_server/server_store.h"
+
+namespace patron::sync {
+
+struct SyncServiceOptions {
+  // The chain key's public fingerprint (ChainKeyFingerprint); requests from
+  // terminals provisioned with another key are refused, because two keys
+  // would split one customer into two members.
+  std::string chain_key_fingerprint;
+  std::function<int64_t()> wall_clock_ms;  // default: system clock
+  // Terminal timestamps further ahead of the server's clock than this are
+  // clamped (profile writes) and not merged into the server's clock.
+  int64_t max_clock_drift_ms = 5 * 60 * 1000;
+  std::function<void(std::span<uint8_t>)> fill_random;  // tokens; default OpenSSL
+  int max_pull_limit = 10'000;
+};
+
+struct RegisteredTerminal {
+  std::string terminal_id;
+  std::string store_id;
+  std::string token;  // shown once; only its hash is stored
+};
+
+struct Caller {
+  std::string terminal_id;
+  std::string store_id;
+};
+
+// Counters for GET /metrics.
+struct SyncCounters {
+  std::atomic<int64_t> pushes{0};
+  std::atomic<int64_t> pulls{0};
+  std::atomic<int64_t> grants{0};
+  std::atomic<int64_t> entries_ingested{0};
+  std::atomic<int64_t> entries_duplicate{0};
+  std::atomic<int64_t> entries_conflict{0};
+  std::atomic<int64_t> profile_changes{0};
+};
+
+class SyncService {
+ public:
+  SyncService(ServerStore& store, SyncServiceOptions options);
+
+  // Registers (or re-registers, rotating the token of) a terminal.
+  Result<RegisteredTerminal> RegisterTerminal(std::string_view terminal_id,
+                                              std::string_view store_id);
+  // Resolves an "Authorization: Bearer <token>" header value (or the bare
+  // token). Unauthenticated if missing or unknown.
+  Result<Caller> Authenticate(std::string_view authorization);
+
+  // Inserts entries by id (ok / exists / conflict), merges profile registers
+  // last-writer-wins. All or nothing: a request with an entry the caller did
+  // not write (PermissionDenied) or a malformed one (InvalidArgument) changes
+  // nothing.
+  Result<PushResponse> Push(const Caller& caller, const PushRequest& request);
+  // Member rows changed after the cursor, coalesced and paged, plus the
+  // transfers addressed to the caller. Conflict ("cursor_reset") if the
+  // cursor belongs to another epoch or lies beyond this server's history.
+  Result<PullResponse> Pull(const Caller& caller, const PullRequest& request);
+  // Moves `points` of the member's rights from the server to the caller if
+  // the server's own rights cover them; idempotent by request_id.
+  Result<GrantResponse> Grant(const Caller& caller, const GrantRequest& request);
+
+  // Installs a rules snapshot (validated; version must increase).
+  Status PublishRules(const Rules& rules);
+  Result<std::vector<StoreFigures>> StoreReport();
+  Result<std::vector<TerminalRecord>> Terminals();
+
+  const SyncCounters& counters() const { return counters_; }
+  int64_t NowMs() const { return options_.wall_clock_ms(); }
+
+ private:
+  Status CheckFingerprint(std::string_view fingerprint) const;
+  // Merges a remote timestamp into the server clock unless it is too far
+  // ahead; returns the server's current timestamp.
+  HlcTimestamp MergeClock(HlcTimestamp remote);
+  Result<Rules> ActiveRules(StoreTxn& txn);
+
+  ServerStore& store_;
+  SyncServiceOptions options_;
+  // Records that a terminal synced now. Pulls change nothing in the store,
+  // so their times are kept here (a write per pull page would cost a disk
+  // flush); pushes also persist it.
+  void MarkSeen(const std::string& terminal_id);
+
+  std::mutex clock_mu_;
+  HybridClock clock_;
+  std::mutex seen_mu_;
+  std::map<std::string, int64_t> last_seen_ms_;
+  SyncCounters counters_;
+};
+
+}  // namespace patron::sync
+
+#endif  // PATRON_SYNC_SERVER_SYNC_SERVICE_H_

@@ -1,0 +1,162 @@
+// SyncApi's head-office endpoints: terminal registration, rules publication
+// and the per-store report, all behind the admin token.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "http/sync_api.h"
+#include "patron/digest.h"
+#include "patron/json_util.h"
+#include "patron/member_id.h"
+#include "patron/rules_codec.h"
+
+namespace patron::sync {
+namespace {
+
+// Equal-length digests compared without an early exit, so the time taken
+// tells an attacker nothing about how much of a guess was right.
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff = static_cast<unsigned char>(
+        diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
+  }
+  return diff == 0;
+}
+
+bool StartsWithBearer(std::string_view value) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size()) return false;
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    const char c = value[i];
+    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (lower != kScheme[i]) return false;
+  }
+  return true;
+}
+
+struct Registration {
+  std::string terminal_id;
+  std::string store_id;
+};
+
+Result<Registration> DecodeRegistration(std::string_view body) {
+  PATRON_ASSIGN_OR_RETURN(nlohmann::json doc, json::Parse(body));
+  PATRON_RETURN_IF_ERROR(json::ExpectObject(doc, "terminal registration"));
+  PATRON_RETURN_IF_ERROR(json::RejectUnknownFields(doc, {"terminal_id", "store_id"}));
+  Registration r;
+  PATRON_ASSIGN_OR_RETURN(r.terminal_id, json::GetString(doc, "terminal_id"));
+  PATRON_ASSIGN_OR_RETURN(r.store_id, json::GetString(doc, "store_id"));
+  return r;
+}
+
+nlohmann::json Figures(const StoreFigures& f) {
+  return {{"members_enrolled", f.members_enrolled},
+          {"sales", f.sales},
+          {"points_earned", f.points_earned},
+          {"points_redeemed", f.points_redeemed},
+          {"points_outstanding", f.points_outstanding}};
+}
+
+}  // namespace
+
+std::optional<HttpResponse> SyncApi::RefuseNonAdmin(const HttpRequest& request) const {
+  std::string_view value = request.authorization;
+  if (value.empty()) {
+    return AuthErrorResponse(Status::Unauthenticated(
+        "send the admin token as Authorization: Bearer <token>", "missing_token"));
+  }
+  if (!StartsWithBearer(value)) {
+    return AuthErrorResponse(Status::Unauthenticated(
+        "the admin token goes in Authorization: Bearer <token>", "invalid_token"));
+  }
+  value.remove_prefix(7);
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (admin_token_sha256_.empty() || !ConstantTimeEquals(Sha256Hex(value), admin_token_sha256_)) {
+    return ErrorResponse(Status::PermissionDenied("this endpoint needs patron-sync's admin token",
+                                                  "admin_token_required"));
+  }
+  return std::nullopt;
+}
+
+HttpResponse SyncApi::RegisterTerminal(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  Result<Registration> registration = DecodeRegistration(request.body);
+  if (!registration.ok()) return ErrorResponse(registration.status());
+  Result<RegisteredTerminal> registered =
+      service_.RegisterTerminal(registration->terminal_id, registration->store_id);
+  if (!registered.ok()) return ErrorResponse(registered.status());
+  nlohmann::json body = {{"terminal_id", registered->terminal_id},
+                         {"store_id", registered->store_id},
+                         {"token", registered->token}};
+  if (!chain_key_.empty()) {
+    body["chain_key"] = chain_key_;
+    body["chain_key_fingerprint"] = ChainKeyFingerprint(chain_key_);
+  }
+  return JsonResponse(201, body.dump());
+}
+
+HttpResponse SyncApi::PublishRules(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  Result<Rules> rules = DecodeRules(request.body);
+  if (!rules.ok()) return ErrorResponse(rules.status());
+  if (Status published = service_.PublishRules(*rules); !published.ok()) {
+    return ErrorResponse(published);
+  }
+  HttpResponse response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
+}
+
+HttpResponse SyncApi::StoreReport(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  Result<std::vector<StoreFigures>> figures = service_.StoreReport();
+  if (!figures.ok()) return ErrorResponse(figures.status());
+  Result<std::vector<TerminalRecord>> terminals = service_.Terminals();
+  if (!terminals.ok()) return ErrorResponse(terminals.status());
+
+  // Keyed by store id: every store with figures, and every store with a
+  // registered terminal (zero figures until it syncs), in id order.
+  struct Row {
+    StoreFigures figures;
+    std::map<std::string, std::optional<int64_t>> last_sync_ms;  // by terminal id
+  };
+  std::map<std::string, Row> rows;
+  for (const StoreFigures& f : *figures) rows[f.store_id].figures = f;
+  for (const TerminalRecord& t : *terminals) {
+    Row& row = rows[t.store_id];
+    row.figures.store_id = t.store_id;
+    row.last_sync_ms[t.terminal_id] = t.last_sync_ms;
+  }
+
+  StoreFigures totals;
+  int64_t terminals_seen = 0;
+  nlohmann::json stores = nlohmann::json::array();
+  for (const auto& [store_id, row] : rows) {
+    nlohmann::json store = Figures(row.figures);
+    store["store_id"] = store_id;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& [terminal_id, last_sync_ms] : row.last_sync_ms) {
+      list.push_back({{"terminal_id", terminal_id},
+                      {"last_sync_ms", last_sync_ms ? nlohmann::json(*last_sync_ms) : nullptr}});
+      if (last_sync_ms) ++terminals_seen;
+    }
+    store["terminals"] = std::move(list);
+    stores.push_back(std::move(store));
+    totals.members_enrolled += row.figures.members_enrolled;
+    totals.sales += row.figures.sales;
+    totals.points_earned += row.figures.points_earned;
+    totals.points_redeemed += row.figures.points_redeemed;
+    totals.points_outstanding += row.figures.points_outstanding;
+  }
+  nlohmann::json total = Figures(totals);
+  total["stores"] = rows.size();
+  total["terminals"] = terminals->size();
+  total["terminals_seen"] = terminals_seen;
+  const nlohmann::json body = {{"stores", std::move(stores)}, {"totals", std::move(total)}};
+  return JsonResponse(200, body.dump());
+}
+
+}  // namespace patron::sync

@@ -1,0 +1,48 @@
+// patron-sync's configuration: a JSON file, overridden by the environment
+// (PATRON_ADMIN_TOKEN) and command-line flags, over documented defaults.
+#ifndef PATRON_SYNC_SERVER_SRC_HTTP_CONFIG_H_
+#define PATRON_SYNC_SERVER_SRC_HTTP_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "patron/http/client.h"
+#include "patron/status.h"
+
+namespace patron::sync {
+
+struct ServerConfig {
+  std::string data_dir = "/var/lib/patron-sync";
+  std::string listen = "127.0.0.1:7430";
+  // Head office usually serves its stores over the network, but that is a
+  // decision to state, not a default: without this, only loopback.
+  bool allow_non_loopback = false;
+  std::string admin_token;         // required
+  std::string chain_key;           // empty = the documented demo key (with a warning)
+  std::string log_level = "info";  // "info" logs every request; "warn" only problems
+  int64_t max_connections = 256;
+  // I/O threads, which also run the handlers (SQLite work; writes wait for
+  // each other, reads do not).
+  int64_t threads = 4;
+  // Bounds each read phase of a request: a 32 MiB push over a slow store
+  // link needs more than the default 15 s.
+  int64_t read_timeout_ms = 120'000;
+
+  std::string DatabasePath() const { return data_dir + "/server.db"; }
+};
+
+// Reads a config file; unknown keys and wrong types are errors naming the key.
+Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig base = {});
+// Checks the combined configuration: an admin token, a loopback listen
+// address unless allowed, sane limits and log level.
+Status ValidateConfig(const ServerConfig& config);
+// True for addresses in 127.0.0.0/8, ::1, ::ffff:127.x.y.z and "localhost".
+bool IsLoopbackHost(std::string_view host);
+// "host:port" to listen on; unlike a client address, port 0 is allowed and
+// means an ephemeral port (patron-sync prints the one it got).
+Result<Endpoint> ParseListenAddress(std::string_view text);
+
+}  // namespace patron::sync
+
+#endif  // PATRON_SYNC_SERVER_SRC_HTTP_CONFIG_H_

@@ -1,0 +1,157 @@
+// patron-sync: the central sync server. Serves SyncApi over HTTP/1.1 on one
+// SQLite database; stops gracefully on SIGTERM/SIGINT (stop accepting,
+// finish in-flight requests, close the database, exit 0).
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "http/config.h"
+#include "http/sync_api.h"
+#include "patron/http/server.h"
+#include "patron/member_id.h"
+#include "patron/sync/codec.h"
+#include "patron/sync_server/sqlite_server_store.h"
+#include "patron/sync_server/sync_service.h"
+
+namespace {
+
+using namespace patron;
+using namespace patron::sync;
+
+std::string Timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buffer, static_cast<int>(ms.count()));
+  return out;
+}
+
+void Log(const char* level, const std::string& message) {
+  std::fprintf(stderr, "%s %s %s\n", Timestamp().c_str(), level, message.c_str());
+}
+
+int Fail(const Status& status) {
+  Log("error", status.ToString());
+  return 1;
+}
+
+// One access-log line per request at "info"; at "warn" only what an operator
+// should look at: server errors, and refused credentials (a terminal with a
+// stale token, someone guessing the admin token).
+void LogRequest(bool log_all, const HttpRequest& request, const HttpResponse& response,
+                std::chrono::microseconds took) {
+  const bool auth_refused = response.status == 401 || response.status == 403;
+  if (!log_all && response.status < 500 && !auth_refused) return;
+  const char* level = response.status >= 500 ? "error" : (auth_refused ? "warn" : "info");
+  Log(level, request.remote + " " + request.method + " " + request.path + " " +
+                 std::to_string(response.status) + " " + std::to_string(response.body.size()) +
+                 "B " + std::to_string(took.count()) + "us");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"patron-sync: Patron's central sync server"};
+  std::string config_path;
+  ServerConfig flags;
+  app.add_option("--config", config_path, "JSON config file (flags override it)");
+  auto* data_dir = app.add_option("--data-dir", flags.data_dir, "directory of server.db");
+  auto* listen = app.add_option("--listen", flags.listen, "host:port to serve (port 0: any)");
+  auto* admin_token = app.add_option("--admin-token", flags.admin_token,
+                                     "head office's token (or env PATRON_ADMIN_TOKEN)");
+  auto* chain_key = app.add_option("--chain-key", flags.chain_key, "chain key (default: demo key)");
+  auto* allow = app.add_flag("--allow-non-loopback", flags.allow_non_loopback,
+                             "allow listening on a non-loopback address");
+  auto* log_level = app.add_option("--log-level", flags.log_level, "info or warn");
+  CLI11_PARSE(app, argc, argv);
+
+  ServerConfig config;
+  if (!config_path.empty()) {
+    Result<ServerConfig> loaded = LoadConfigFile(config_path);
+    if (!loaded.ok()) return Fail(loaded.status());
+    config = *loaded;
+  }
+  // Flags win over the environment, which wins over the file.
+  if (const char* env = std::getenv("PATRON_ADMIN_TOKEN"); env != nullptr && *env != '\0') {
+    config.admin_token = env;
+  }
+  if (*data_dir) config.data_dir = flags.data_dir;
+  if (*listen) config.listen = flags.listen;
+  if (*admin_token) config.admin_token = flags.admin_token;
+  if (*chain_key) config.chain_key = flags.chain_key;
+  if (*allow) config.allow_non_loopback = true;
+  if (*log_level) config.log_level = flags.log_level;
+  if (Status valid = ValidateConfig(config); !valid.ok()) return Fail(valid);
+  Result<patron::Endpoint> endpoint = ParseListenAddress(config.listen);
+  if (!endpoint.ok()) return Fail(endpoint.status());
+
+  if (config.chain_key.empty()) {
+    Log("warn", "using the demo chain key; configure chain_key for production");
+    config.chain_key = std::string(kDemoChainKey);
+  }
+  if (config.admin_token.size() < 16) {
+    Log("warn", "the admin token is shorter than 16 characters; use a long random one");
+  }
+
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Fail(Status::IOError("cannot create " + config.data_dir + ": " + ec.message()));
+  Result<std::unique_ptr<SqliteServerStore>> store = SqliteServerStore::Open(config.DatabasePath());
+  if (!store.ok()) return Fail(store.status().WithContext(config.DatabasePath()));
+
+  SyncServiceOptions service_options;
+  service_options.chain_key_fingerprint = ChainKeyFingerprint(config.chain_key);
+  SyncService service(**store, service_options);
+  SyncApi api(service, SyncApiOptions{config.admin_token, config.chain_key});
+
+  HttpServerOptions server_options;
+  server_options.host = endpoint->host;
+  server_options.port = endpoint->port;
+  // One limit per server: the sync endpoints' (a bootstrap page, a backlog).
+  server_options.body_limit = kMaxSyncBodyBytes;
+  server_options.max_connections = static_cast<size_t>(config.max_connections);
+  server_options.threads = static_cast<int>(config.threads);
+  server_options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
+  server_options.write_timeout = std::chrono::milliseconds(config.read_timeout_ms);
+  const bool log_all = config.log_level == "info";
+  server_options.on_request = [log_all](const HttpRequest& request, const HttpResponse& response,
+                                        std::chrono::microseconds took) {
+    LogRequest(log_all, request, response, took);
+  };
+  // Installed before the "listening" line: a SIGTERM sent as soon as a
+  // supervisor (or test) reads it must stop us gracefully, not kill us.
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  Result<std::unique_ptr<HttpServer>> http = HttpServer::Start(
+      server_options, [&api](const HttpRequest& request) { return api.Handle(request); });
+  if (!http.ok()) return Fail(http.status());
+
+  // Tests and scripts read the bound port from this line (with --listen :0).
+  const patron::Endpoint bound{endpoint->host, (*http)->port()};
+  std::printf("patron-sync listening on %s\n", bound.ToString().c_str());
+  std::fflush(stdout);
+  Log("info", "data " + config.DatabasePath() + ", epoch " + (*store)->epoch() + ", chain key " +
+                  ChainKeyFingerprint(config.chain_key));
+
+  signals.async_wait([&](const boost::system::error_code&, int signal) {
+    Log("info", "signal " + std::to_string(signal) + ": finishing in-flight requests");
+    (*http)->Stop();
+  });
+  signals_io.run();
+  http->reset();
+  Log("info", "stopped");
+  return 0;
+}

@@ -1,0 +1,96 @@
+#include "http/metrics.h"
+
+#include <algorithm>
+
+namespace patron::sync {
+namespace {
+
+std::string EscapeLabel(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Milliseconds as decimal seconds ("12.345"), without floating point or locale.
+std::string Seconds(int64_t ms) {
+  std::string fraction = std::to_string(ms % 1000);
+  fraction.insert(0, 3 - fraction.size(), '0');
+  return std::to_string(ms / 1000) + "." + fraction;
+}
+
+void Header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+void Sample(std::string& out, std::string_view name, int64_t value) {
+  out.append(name).append(" ").append(std::to_string(value)).append("\n");
+}
+
+void Counter(std::string& out, std::string_view name, std::string_view help, int64_t value) {
+  Header(out, name, "counter", help);
+  Sample(out, name, value);
+}
+
+}  // namespace
+
+std::string RenderMetrics(std::span<const EndpointRequests> requests, const SyncCounters& counters,
+                          const std::vector<TerminalRecord>& terminals, int64_t now_ms) {
+  std::string out;
+  Header(out, "patron_sync_requests_total", "counter",
+         "HTTP requests answered by patron-sync, by endpoint.");
+  for (const EndpointRequests& r : requests) {
+    out.append("patron_sync_requests_total{endpoint=\"")
+        .append(EscapeLabel(r.endpoint))
+        .append("\"} ")
+        .append(std::to_string(r.requests))
+        .append("\n");
+  }
+  Counter(out, "patron_sync_entries_ingested_total",
+          "Ledger entries pushed by terminals and inserted.", counters.entries_ingested.load());
+  Counter(out, "patron_sync_entries_duplicate_total",
+          "Pushed ledger entries the server already held with the same content (retries).",
+          counters.entries_duplicate.load());
+  Counter(out, "patron_sync_entries_conflict_total",
+          "Pushed ledger entries whose id exists with different content (kept, never "
+          "overwritten).",
+          counters.entries_conflict.load());
+  Counter(out, "patron_sync_profile_changes_total", "Member profile changes received in pushes.",
+          counters.profile_changes.load());
+
+  std::vector<const TerminalRecord*> seen;
+  for (const TerminalRecord& t : terminals) {
+    if (t.last_sync_ms) seen.push_back(&t);
+  }
+  std::sort(seen.begin(), seen.end(), [](const TerminalRecord* a, const TerminalRecord* b) {
+    return a->terminal_id < b->terminal_id;
+  });
+  Header(out, "patron_sync_terminals", "gauge", "Registered terminals.");
+  Sample(out, "patron_sync_terminals", static_cast<int64_t>(terminals.size()));
+  Header(out, "patron_sync_terminals_seen", "gauge",
+         "Registered terminals that have synced at least once.");
+  Sample(out, "patron_sync_terminals_seen", static_cast<int64_t>(seen.size()));
+  Header(out, "patron_sync_lag_seconds", "gauge",
+         "Seconds since each terminal's last sync reached the server.");
+  for (const TerminalRecord* t : seen) {
+    out.append("patron_sync_lag_seconds{terminal=\"")
+        .append(EscapeLabel(t->terminal_id))
+        .append("\"} ")
+        .append(Seconds(std::max<int64_t>(now_ms - *t->last_sync_ms, 0)))
+        .append("\n");
+  }
+  return out;
+}
+
+}  // namespace patron::sync

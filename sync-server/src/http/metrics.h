@@ -1,0 +1,40 @@
+// patron-sync's GET /metrics body: the Prometheus text exposition format,
+// version 0.0.4 (https://prometheus.io/docs/instrumenting/exposition_formats/).
+// A pure function of figures gathered by the caller, so tests check the text
+// without a server.
+#ifndef PATRON_SYNC_SERVER_SRC_HTTP_METRICS_H_
+#define PATRON_SYNC_SERVER_SRC_HTTP_METRICS_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "patron/sync_server/server_store.h"
+#include "patron/sync_server/sync_service.h"
+
+namespace patron::sync {
+
+inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4";
+
+struct EndpointRequests {
+  std::string_view endpoint;  // the label value: "push", "pull", ...
+  int64_t requests = 0;
+};
+
+// Every metric with its # HELP and # TYPE lines:
+//   patron_sync_requests_total{endpoint}        counter, from `requests`
+//   patron_sync_entries_{ingested,duplicate,conflict}_total,
+//   patron_sync_profile_changes_total           counters, from `counters`
+//   patron_sync_terminals                        gauge, registered terminals
+//   patron_sync_terminals_seen                   gauge, those that pushed at least once
+//   patron_sync_lag_seconds{terminal}            gauge, now - last_sync_ms (never below 0),
+//                                                for each terminal seen
+// Label values are escaped as the format requires (\\, \", \n).
+std::string RenderMetrics(std::span<const EndpointRequests> requests, const SyncCounters& counters,
+                          const std::vector<TerminalRecord>& terminals, int64_t now_ms);
+
+}  // namespace patron::sync
+
+#endif  // PATRON_SYNC_SERVER_SRC_HTTP_METRICS_H_

@@ -1,0 +1,117 @@
+// SyncApi: patron-sync's HTTP surface (DESIGN.md §4) as a pure
+// `HttpRequest -> HttpResponse` function over SyncService, with no I/O of its
+// own, so tests drive it without sockets and main.cc wraps it in HttpServer.
+//
+//   POST /v1/push, /v1/pull, /v1/grant   terminal bearer token; sync codec bodies
+//   POST /v1/admin/terminals             admin token; registers a terminal -> 201
+//   POST /v1/admin/rules                 admin token; publishes rules -> 204
+//   GET  /v1/reports/stores              admin token; per-store figures
+//   GET  /v1/health                      liveness
+//   GET  /metrics                        Prometheus text format 0.0.4
+//
+// Unknown paths answer 404, a known path with another method 405 (with
+// Allow), a JSON route with another Content-Type 415. Every error body is
+// `{"error":{"code","message"}}`, mapped from the service's Status by
+// ErrorResponse. A missing or unknown credential is 401 with
+// `WWW-Authenticate: Bearer`; a terminal token or a wrong token on an admin
+// route is 403.
+//
+// Thread safety: Handle() may run on any number of threads at once (the
+// service serialises writes; the request counters are atomics).
+#ifndef PATRON_SYNC_SERVER_SRC_HTTP_SYNC_API_H_
+#define PATRON_SYNC_SERVER_SRC_HTTP_SYNC_API_H_
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "patron/http/message.h"
+#include "patron/sync_server/sync_service.h"
+
+namespace patron::sync {
+
+struct SyncApiOptions {
+  // Head office's secret for /v1/admin/* and /v1/reports/*. Only its SHA-256
+  // is kept; empty refuses every admin request (403).
+  std::string admin_token;
+  // When set, a terminal registration also answers the chain key and its
+  // fingerprint, so the installer provisions the terminal with the key along
+  // with its token (DESIGN.md §2). Empty: the reply carries neither.
+  std::string chain_key;
+};
+
+class SyncApi {
+ public:
+  // `service` must outlive the SyncApi.
+  SyncApi(SyncService& service, SyncApiOptions options);
+  SyncApi(const SyncApi&) = delete;
+  SyncApi& operator=(const SyncApi&) = delete;
+
+  HttpResponse Handle(const HttpRequest& request) const;
+
+  // The value of the patron_sync_requests_total series `endpoint` ("push",
+  // "pull", "grant", "register_terminal", "publish_rules", "store_report",
+  // "health", "metrics", "other"); 0 for a name it does not know.
+  int64_t RequestCount(std::string_view endpoint) const;
+
+ private:
+  enum class Endpoint {
+    kPush,
+    kPull,
+    kGrant,
+    kRegisterTerminal,
+    kPublishRules,
+    kStoreReport,
+    kHealth,
+    kMetrics,
+    kOther,  // no route matched: 404
+  };
+  static constexpr size_t kEndpointCount = static_cast<size_t>(Endpoint::kOther) + 1;
+  static std::string_view EndpointName(Endpoint endpoint);
+
+  using Handler = HttpResponse (SyncApi::*)(const HttpRequest&) const;
+  struct Route {
+    std::string_view method;
+    std::string_view path;
+    bool json_body;
+    Endpoint endpoint;
+    Handler handler;
+  };
+
+  // sync_api.cc: the terminals' endpoints.
+  HttpResponse Push(const HttpRequest& request) const;
+  HttpResponse Pull(const HttpRequest& request) const;
+  HttpResponse Grant(const HttpRequest& request) const;
+  HttpResponse Health(const HttpRequest& request) const;
+  HttpResponse Metrics(const HttpRequest& request) const;
+  // The caller named by the request's bearer token; the service's refusal
+  // (answer it with AuthErrorResponse) otherwise.
+  Result<Caller> Authenticate(const HttpRequest& request) const;
+
+  // admin_api.cc: head office's endpoints.
+  HttpResponse RegisterTerminal(const HttpRequest& request) const;
+  HttpResponse PublishRules(const HttpRequest& request) const;
+  HttpResponse StoreReport(const HttpRequest& request) const;
+  // nullopt if the request carries the admin token; otherwise the 401/403.
+  std::optional<HttpResponse> RefuseNonAdmin(const HttpRequest& request) const;
+
+  void Count(Endpoint endpoint) const;
+
+  SyncService& service_;
+  std::string admin_token_sha256_;  // empty: admin routes disabled
+  std::string chain_key_;
+  std::vector<Route> routes_;
+  mutable std::array<std::atomic<int64_t>, kEndpointCount> requests_{};
+};
+
+// Turns a refused credential into its HTTP answer: ErrorResponse(status),
+// plus `WWW-Authenticate: Bearer` when that is a 401.
+HttpResponse AuthErrorResponse(const Status& status);
+
+}  // namespace patron::sync
+
+#endif  // PATRON_SYNC_SERVER_SRC_HTTP_SYNC_API_H_

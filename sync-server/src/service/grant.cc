@@ -1,0 +1,93 @@
+// SyncService::Grant: online redemption moves the shortfall of rights from
+// the server to the terminal, and only what the server holds (DESIGN.md §3).
+#include <nlohmann/json.hpp>
+
+#include "patron/sync_server/sync_service.h"
+#include "patron/uuid.h"
+#include "service/checks.h"
+#include "service/member_merge.h"
+
+namespace patron::sync {
+namespace {
+
+Status ValidateGrant(const GrantRequest& request) {
+  if (request.points <= 0) {
+    return Status::InvalidArgument("a grant must be for a positive number of points",
+                                   "invalid_points");
+  }
+  if (request.request_id.empty() || request.request_id.size() > 64) {
+    return Status::InvalidArgument("request_id must be 1 to 64 characters", "invalid_request_id");
+  }
+  if (!Uuid::Parse(request.member_id).ok()) {
+    return Status::InvalidArgument("member_id is not a valid member id", "invalid_member_id");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantRequest& request) {
+  PATRON_RETURN_IF_ERROR(CheckFingerprint(request.chain_key_fingerprint));
+  PATRON_RETURN_IF_ERROR(CheckSpeaksFor(caller, request.terminal_id));
+  PATRON_RETURN_IF_ERROR(ValidateGrant(request));
+
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
+  // A retried request (its reply was lost) gets the grant it already made.
+  PATRON_ASSIGN_OR_RETURN(std::optional<GrantRecord> earlier,
+                          txn->FindGrant(caller.terminal_id, request.request_id));
+  if (earlier) {
+    PATRON_ASSIGN_OR_RETURN(std::optional<StoredEntry> made, txn->FindEntry(earlier->entry_id));
+    if (!made) return Status::Corruption("grant " + earlier->entry_id + " has no entry");
+    if (made->entry.member_id != request.member_id || made->entry.points != request.points) {
+      return Status::Conflict("request_id " + request.request_id +
+                                  " was used for a different grant",
+                              "grant_request_conflict");
+    }
+    return GrantResponse{made->entry, made->seq};
+  }
+  PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> member, txn->FindMember(request.member_id));
+  if (!member) {
+    return Status::NotFound("the server knows no member " + request.member_id, "unknown_member");
+  }
+  if (member->server_rights < request.points) {
+    return Status::FailedPrecondition(
+        "the server holds " + std::to_string(std::max<int64_t>(member->server_rights, 0)) +
+            " redeemable points for the member; " + std::to_string(request.points) +
+            " requested",
+        "insufficient_points");
+  }
+  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRules(*txn));
+  PATRON_ASSIGN_OR_RETURN(int64_t n, txn->NextServerEntrySeq());
+  LedgerEntry transfer;
+  transfer.origin = std::string(kServerOrigin);
+  transfer.seq = n;
+  transfer.entry_id = MakeEntryId(transfer.origin, n);
+  transfer.member_id = request.member_id;
+  transfer.kind = EntryKind::kTransfer;
+  transfer.points = request.points;
+  transfer.currency = rules.currency;
+  transfer.to_holder = caller.terminal_id;
+  transfer.store_id = std::string(kServerOrigin);
+  transfer.terminal_id = std::string(kServerOrigin);
+  {
+    std::lock_guard lock(clock_mu_);
+    transfer.hlc = clock_.Now();
+  }
+  transfer.wall_ms = NowMs();
+  transfer.rule_version = rules.version;
+  transfer.detail = nlohmann::json{{"request_id", request.request_id}}.dump();
+  PATRON_RETURN_IF_ERROR(ValidateEntry(transfer));
+
+  PATRON_ASSIGN_OR_RETURN(int64_t seq, txn->NextSeq());
+  PATRON_RETURN_IF_ERROR(txn->InsertEntry(transfer, seq));
+  PATRON_RETURN_IF_ERROR(ApplyEntry(*member, transfer));
+  member->state.version = seq;
+  PATRON_RETURN_IF_ERROR(txn->PutMember(*member));
+  PATRON_RETURN_IF_ERROR(
+      txn->InsertGrant({caller.terminal_id, request.request_id, transfer.entry_id}));
+  PATRON_RETURN_IF_ERROR(txn->Commit());
+  counters_.grants++;
+  return GrantResponse{transfer, seq};
+}
+
+}  // namespace patron::sync

@@ -1,0 +1,30 @@
+// How the server folds changes into a member record: pure functions, no I/O.
+#ifndef PATRON_SYNC_SERVER_SRC_SERVICE_MEMBER_MERGE_H_
+#define PATRON_SYNC_SERVER_SRC_SERVICE_MEMBER_MERGE_H_
+
+#include <string_view>
+
+#include "patron/status.h"
+#include "patron/sync_server/server_store.h"
+
+namespace patron::sync {
+
+// A member the server learns of through an entry before its enrolment
+// arrives: no identity, every register unwritten (zero stamp).
+MemberRecord NewMember(std::string_view member_id);
+
+// Merges one profile change stamped `stamp` (the change's HLC, possibly
+// clamped) into `member`. Registers are last-writer-wins by (hlc, origin).
+// The identity (phone, card, enrolment) is filled in once: phone and card if
+// unknown, the earliest enrolment (ties: smaller store id) wins.
+// Returns whether the record changed; InvalidArgument for an unknown field or
+// a value of the wrong JSON type.
+Result<bool> MergeProfileChange(MemberRecord& member, const ProfileChange& change,
+                                HlcTimestamp stamp);
+
+// Adds an entry's effects: balance, and the server's own rights.
+Status ApplyEntry(MemberRecord& member, const LedgerEntry& entry);
+
+}  // namespace patron::sync
+
+#endif  // PATRON_SYNC_SERVER_SRC_SERVICE_MEMBER_MERGE_H_

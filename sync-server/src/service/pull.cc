@@ -1,0 +1,61 @@
+// SyncService::Pull: "rows with version > cursor, in version order, paged"
+// plus the transfers addressed to the caller in the same sequence range.
+#include "patron/rules_codec.h"
+#include "patron/sync_server/sync_service.h"
+#include "service/checks.h"
+
+namespace patron::sync {
+
+Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& request) {
+  PATRON_RETURN_IF_ERROR(CheckFingerprint(request.chain_key_fingerprint));
+  PATRON_RETURN_IF_ERROR(CheckSpeaksFor(caller, request.terminal_id));
+  if (request.cursor.seq < 0) {
+    return Status::InvalidArgument("cursor seq must not be negative", "invalid_cursor");
+  }
+  const int limit = std::clamp(request.limit, 1, options_.max_pull_limit);
+
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  PullResponse response;
+  PATRON_ASSIGN_OR_RETURN(response.epoch, txn->Epoch());
+  PATRON_ASSIGN_OR_RETURN(int64_t last, txn->LastSeq());
+  // A cursor from another history (a server restored from backup starts a
+  // new epoch) or from beyond this one cannot be continued: the terminal
+  // must start over from a full pull.
+  if (!request.cursor.epoch.empty() && request.cursor.epoch != response.epoch) {
+    return Status::Conflict("cursor epoch " + request.cursor.epoch + " is not the server's (" +
+                                response.epoch + "); re-bootstrap from a full pull",
+                            "cursor_reset");
+  }
+  if (request.cursor.seq > last) {
+    return Status::Conflict("cursor " + std::to_string(request.cursor.seq) +
+                                " is beyond the server's history (" + std::to_string(last) +
+                                "); re-bootstrap from a full pull",
+                            "cursor_reset");
+  }
+
+  PATRON_ASSIGN_OR_RETURN(response.members, txn->MembersAfter(request.cursor.seq, limit));
+  const bool full_page = static_cast<int>(response.members.size()) == limit;
+  // Versions are unique (one change, one sequence number), so every row up
+  // to the last one returned is in this page.
+  const int64_t through = full_page ? response.members.back().version : last;
+  PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> items,
+                          txn->EntriesTo(caller.terminal_id, request.cursor.seq, through));
+  for (StoredEntry& item : items) {
+    response.item_seqs.push_back(item.seq);
+    response.items.push_back(std::move(item.entry));
+  }
+  response.next = {response.epoch, through};
+  response.more = through < last;
+
+  PATRON_ASSIGN_OR_RETURN(auto rules, txn->ActiveRules());
+  if (rules && rules->first > request.rules_version) response.rules_json = rules->second;
+  {
+    std::lock_guard lock(clock_mu_);
+    response.server_hlc = clock_.Now();
+  }
+  counters_.pulls++;
+  MarkSeen(caller.terminal_id);
+  return response;
+}
+
+}  // namespace patron::sync

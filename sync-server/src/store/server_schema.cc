@@ -1,0 +1,120 @@
+#include "store/server_schema.h"
+
+#include <array>
+
+namespace patron::sync {
+namespace {
+
+// Version 1.
+//
+// Every change the server makes gets one number from server_state.last_seq
+// (DESIGN.md §4): an entry's seq, a member row's version. The counters are
+// written back in the same transaction as the changes they number, so a
+// rollback hands them back.
+//
+// No foreign key from entries to members: an entry may arrive before the
+// member's enrolment (the service then keeps a placeholder row), and the
+// check would cost a lookup on the push path's hottest statement.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE server_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  epoch TEXT NOT NULL,                   -- 128-bit random hex, made once
+  last_seq INTEGER NOT NULL,             -- highest change sequence committed
+  next_server_entry_seq INTEGER NOT NULL -- seq of the next "server/<n>" entry
+) STRICT;
+
+-- The merged ledger: a grow-only set keyed by entry_id. seq is the change
+-- sequence at which the entry became visible (not the entry's own per-origin
+-- counter, which is origin_seq).
+CREATE TABLE entries (
+  seq INTEGER PRIMARY KEY CHECK (seq > 0),
+  entry_id TEXT NOT NULL UNIQUE,
+  origin TEXT NOT NULL,
+  origin_seq INTEGER NOT NULL,
+  member_id TEXT NOT NULL,
+  kind TEXT NOT NULL
+    CHECK (kind IN ('earn','bonus','redeem','reverse','adjust','expire','transfer')),
+  points INTEGER NOT NULL,
+  amount_minor INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  sale_ref TEXT NOT NULL,
+  ref_entry TEXT NOT NULL,
+  to_holder TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  terminal_id TEXT NOT NULL,
+  hlc INTEGER NOT NULL,
+  wall_ms INTEGER NOT NULL,
+  rule_version INTEGER NOT NULL,
+  detail TEXT NOT NULL
+) STRICT;
+-- SpendSince: one range scan, answered from the index alone.
+CREATE INDEX entries_by_member_time ON entries(member_id, wall_ms, amount_minor);
+-- EntriesTo: grants and other transfers addressed to one holder, by seq.
+-- Partial: most entries are not transfers and cost this index nothing.
+CREATE INDEX entries_transfers_to ON entries(to_holder, seq) WHERE kind = 'transfer';
+-- The store report scans entries once; an index by store would slow every
+-- insert for a query head office runs rarely.
+
+-- Member rows as terminals pull them. version is the sequence of the row's
+-- last change and unique, so "version > cursor ORDER BY version" pages with
+-- no ties at page boundaries. Profile fields are last-writer-wins registers:
+-- value, the HLC it was written at (packed) and the writer's origin.
+CREATE TABLE members (
+  member_id TEXT PRIMARY KEY,
+  phone TEXT,
+  card TEXT,
+  status TEXT NOT NULL,
+  enrolled_store TEXT NOT NULL,
+  enrolled_ms INTEGER NOT NULL,
+  name TEXT NOT NULL, name_hlc INTEGER NOT NULL, name_origin TEXT NOT NULL,
+  birthday TEXT, birthday_hlc INTEGER NOT NULL, birthday_origin TEXT NOT NULL,
+  email TEXT, email_hlc INTEGER NOT NULL, email_origin TEXT NOT NULL,
+  gender TEXT, gender_hlc INTEGER NOT NULL, gender_origin TEXT NOT NULL,
+  sms_consent INTEGER NOT NULL CHECK (sms_consent IN (0, 1)),
+    sms_consent_hlc INTEGER NOT NULL, sms_consent_origin TEXT NOT NULL,
+  email_consent INTEGER NOT NULL CHECK (email_consent IN (0, 1)),
+    email_consent_hlc INTEGER NOT NULL, email_consent_origin TEXT NOT NULL,
+  balance INTEGER NOT NULL,
+  spend_minor INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  server_rights INTEGER NOT NULL  -- the server's share of the balance (ledger.h)
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX members_by_version ON members(version);
+
+-- Registered terminals. Only a hash of each bearer token is kept.
+CREATE TABLE terminals (
+  terminal_id TEXT PRIMARY KEY,
+  store_id TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  registered_ms INTEGER NOT NULL,
+  last_sync_ms INTEGER
+) STRICT, WITHOUT ROWID;
+
+-- Online redemption grants, idempotent by (terminal, request): a retried
+-- request finds the transfer it produced. The transfer is checked at
+-- COMMIT, so the service may write the two rows in either order.
+CREATE TABLE grants (
+  terminal_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  entry_id TEXT NOT NULL REFERENCES entries(entry_id) DEFERRABLE INITIALLY DEFERRED,
+  PRIMARY KEY (terminal_id, request_id)
+) STRICT, WITHOUT ROWID;
+
+-- Rules snapshots from head office (JSON, rules_codec); the highest version
+-- is active. A version's body never changes once stored.
+CREATE TABLE rules (
+  version INTEGER PRIMARY KEY,
+  body TEXT NOT NULL,
+  received_ms INTEGER NOT NULL
+) STRICT;
+)sql";
+
+const std::array<sql::Migration, 1> kMigrations = {{
+    {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
+}};
+
+}  // namespace
+
+std::span<const sql::Migration> ServerMigrations() { return kMigrations; }
+
+}  // namespace patron::sync

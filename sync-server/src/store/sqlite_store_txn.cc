@@ -1,0 +1,556 @@
+#include "store/sqlite_store_txn.h"
+
+#include <type_traits>
+
+#include "patron/hlc.h"
+
+namespace patron::sync {
+namespace {
+
+// SQL keeps its own layout.
+// clang-format off
+constexpr std::string_view kSelectState =
+    "SELECT epoch, last_seq, next_server_entry_seq FROM server_state WHERE id = 1";
+constexpr std::string_view kUpdateState =
+    "UPDATE server_state SET last_seq = ?, next_server_entry_seq = ? WHERE id = 1";
+
+// ---- entries ----
+
+#define PATRON_ENTRY_COLUMNS                                                                 \
+  "seq, entry_id, origin, origin_seq, member_id, kind, points, amount_minor, currency, "     \
+  "sale_ref, ref_entry, to_holder, store_id, terminal_id, hlc, wall_ms, rule_version, detail"
+
+constexpr std::string_view kInsertEntry =
+    "INSERT INTO entries(" PATRON_ENTRY_COLUMNS ") "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+constexpr std::string_view kSelectEntry =
+    "SELECT " PATRON_ENTRY_COLUMNS " FROM entries WHERE entry_id = ?";
+// The literal kind = 'transfer' lets SQLite use the partial index.
+constexpr std::string_view kSelectEntriesTo =
+    "SELECT " PATRON_ENTRY_COLUMNS " FROM entries"
+    " WHERE kind = 'transfer' AND to_holder = ? AND seq > ? AND seq <= ? ORDER BY seq";
+
+#undef PATRON_ENTRY_COLUMNS
+
+constexpr std::string_view kSpendSince =
+    "SELECT COALESCE(SUM(amount_minor), 0) FROM entries WHERE member_id = ? AND wall_ms >= ?";
+constexpr std::string_view kCountEntries = "SELECT count(*) FROM entries";
+
+// ---- members ----
+
+#define PATRON_MEMBER_COLUMNS                                                       \
+  "member_id, phone, card, status, enrolled_store, enrolled_ms, "                   \
+  "name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, "          \
+  "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "             \
+  "sms_consent, sms_consent_hlc, sms_consent_origin, "                              \
+  "email_consent, email_consent_hlc, email_consent_origin, "                        \
+  "balance, spend_minor, version, server_rights"
+
+constexpr std::string_view kSelectMember =
+    "SELECT " PATRON_MEMBER_COLUMNS " FROM members WHERE member_id = ?";
+constexpr std::string_view kMembersAfter =
+    "SELECT " PATRON_MEMBER_COLUMNS " FROM members WHERE version > ? ORDER BY version LIMIT ?";
+// An upsert, not INSERT OR REPLACE: REPLACE would also delete another
+// member whose version collides, where this reports Conflict.
+constexpr std::string_view kPutMember =
+    "INSERT INTO members(" PATRON_MEMBER_COLUMNS ") "
+    "VALUES (?,?,?,?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?,?) "
+    "ON CONFLICT(member_id) DO UPDATE SET phone = excluded.phone, card = excluded.card, "
+    "status = excluded.status, enrolled_store = excluded.enrolled_store, "
+    "enrolled_ms = excluded.enrolled_ms, name = excluded.name, name_hlc = excluded.name_hlc, "
+    "name_origin = excluded.name_origin, birthday = excluded.birthday, "
+    "birthday_hlc = excluded.birthday_hlc, birthday_origin = excluded.birthday_origin, "
+    "email = excluded.email, email_hlc = excluded.email_hlc, "
+    "email_origin = excluded.email_origin, gender = excluded.gender, "
+    "gender_hlc = excluded.gender_hlc, gender_origin = excluded.gender_origin, "
+    "sms_consent = excluded.sms_consent, sms_consent_hlc = excluded.sms_consent_hlc, "
+    "sms_consent_origin = excluded.sms_consent_origin, "
+    "email_consent = excluded.email_consent, email_consent_hlc = excluded.email_consent_hlc, "
+    "email_consent_origin = excluded.email_consent_origin, balance = excluded.balance, "
+    "spend_minor = excluded.spend_minor, version = excluded.version, "
+    "server_rights = excluded.server_rights";
+
+#undef PATRON_MEMBER_COLUMNS
+
+// ---- grants, terminals, rules ----
+
+constexpr std::string_view kSelectGrant =
+    "SELECT terminal_id, request_id, entry_id FROM grants"
+    " WHERE terminal_id = ? AND request_id = ?";
+constexpr std::string_view kInsertGrant =
+    "INSERT INTO grants(terminal_id, request_id, entry_id) VALUES (?, ?, ?)";
+
+#define PATRON_TERMINAL_COLUMNS "terminal_id, store_id, token_hash, registered_ms, last_sync_ms"
+constexpr std::string_view kSelectTerminal =
+    "SELECT " PATRON_TERMINAL_COLUMNS " FROM terminals WHERE terminal_id = ?";
+constexpr std::string_view kSelectTerminalByToken =
+    "SELECT " PATRON_TERMINAL_COLUMNS " FROM terminals WHERE token_hash = ?";
+constexpr std::string_view kListTerminals =
+    "SELECT " PATRON_TERMINAL_COLUMNS " FROM terminals ORDER BY terminal_id";
+constexpr std::string_view kPutTerminal =
+    "INSERT INTO terminals(" PATRON_TERMINAL_COLUMNS ") VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT(terminal_id) DO UPDATE SET store_id = excluded.store_id, "
+    "token_hash = excluded.token_hash, registered_ms = excluded.registered_ms, "
+    "last_sync_ms = excluded.last_sync_ms";
+#undef PATRON_TERMINAL_COLUMNS
+
+constexpr std::string_view kActiveRules =
+    "SELECT version, body FROM rules ORDER BY version DESC LIMIT 1";
+constexpr std::string_view kInsertRules =
+    "INSERT INTO rules(version, body, received_ms) VALUES (?, ?, ?)"
+    " ON CONFLICT(version) DO NOTHING";
+constexpr std::string_view kSelectRulesBody = "SELECT body FROM rules WHERE version = ?";
+
+// Per-store figures (server_store.h StoreFigures), for every store that has
+// a terminal, an enrolled member or an entry. Two scans of entries.
+constexpr std::string_view kStoreReport = R"sql(
+WITH
+by_entries AS (
+  SELECT store_id,
+         SUM(CASE WHEN kind IN ('earn', 'bonus') THEN points ELSE 0 END) AS earned,
+         SUM(CASE WHEN kind = 'redeem' THEN -points ELSE 0 END) AS redeemed,
+         SUM(CASE WHEN kind <> 'transfer' THEN points ELSE 0 END) AS outstanding
+  FROM entries GROUP BY store_id),
+by_sales AS (
+  SELECT store_id, COUNT(*) AS sales
+  FROM (SELECT DISTINCT store_id, terminal_id, sale_ref FROM entries
+        WHERE kind IN ('earn', 'redeem') AND sale_ref <> '')
+  GROUP BY store_id),
+by_members AS (
+  SELECT enrolled_store AS store_id, COUNT(*) AS enrolled FROM members GROUP BY enrolled_store),
+stores AS (
+  SELECT store_id FROM terminals
+  UNION SELECT store_id FROM by_members
+  UNION SELECT store_id FROM by_entries)
+SELECT s.store_id, COALESCE(m.enrolled, 0), COALESCE(x.sales, 0), COALESCE(e.earned, 0),
+       COALESCE(e.redeemed, 0), COALESCE(e.outstanding, 0)
+FROM stores s
+LEFT JOIN by_members m ON m.store_id = s.store_id
+LEFT JOIN by_sales x ON x.store_id = s.store_id
+LEFT JOIN by_entries e ON e.store_id = s.store_id
+ORDER BY s.store_id
+)sql";
+// clang-format on
+
+Result<HlcTimestamp> ReadHlc(const sql::Statement& s, int column) {
+  return HlcTimestamp::FromPackedChecked(s.ColumnInt64(column));
+}
+
+Result<StoredEntry> ReadEntry(const sql::Statement& s) {
+  StoredEntry stored;
+  LedgerEntry& e = stored.entry;
+  stored.seq = s.ColumnInt64(0);
+  e.entry_id = s.ColumnText(1);
+  e.origin = s.ColumnText(2);
+  e.seq = s.ColumnInt64(3);
+  e.member_id = s.ColumnText(4);
+  Result<EntryKind> kind = ParseEntryKind(s.ColumnText(5));
+  if (!kind.ok()) return Status::Corruption("entry " + e.entry_id + ": " + kind.status().message());
+  e.kind = *kind;
+  e.points = s.ColumnInt64(6);
+  e.amount_minor = s.ColumnInt64(7);
+  e.currency = s.ColumnText(8);
+  e.sale_ref = s.ColumnText(9);
+  e.ref_entry = s.ColumnText(10);
+  e.to_holder = s.ColumnText(11);
+  e.store_id = s.ColumnText(12);
+  e.terminal_id = s.ColumnText(13);
+  PATRON_ASSIGN_OR_RETURN(e.hlc, ReadHlc(s, 14));
+  e.wall_ms = s.ColumnInt64(15);
+  e.rule_version = s.ColumnInt64(16);
+  e.detail = s.ColumnText(17);
+  return stored;
+}
+
+template <typename T>
+Status ReadRegister(const sql::Statement& s, int first, LwwRegister<T>& reg) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    reg.value = s.ColumnText(first);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    reg.value = s.ColumnBool(first);
+  } else {
+    reg.value = s.ColumnOptionalText(first);
+  }
+  PATRON_ASSIGN_OR_RETURN(reg.hlc, ReadHlc(s, first + 1));
+  reg.origin = s.ColumnText(first + 2);
+  return Status::OK();
+}
+
+template <typename T>
+void BindRegister(sql::Statement& s, int first, const LwwRegister<T>& reg) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    s.BindText(first, reg.value);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    s.BindBool(first, reg.value);
+  } else {
+    s.BindOptionalText(first, reg.value);
+  }
+  s.BindInt64(first + 1, reg.hlc.Packed());
+  s.BindText(first + 2, reg.origin);
+}
+
+// Reads the PATRON_MEMBER_COLUMNS of the current row; server_rights is
+// column 27.
+Result<MemberState> ReadMember(const sql::Statement& s) {
+  MemberState m;
+  m.member_id = s.ColumnText(0);
+  m.phone = s.ColumnOptionalText(1);
+  m.card = s.ColumnOptionalText(2);
+  m.status = s.ColumnText(3);
+  m.enrolled_store = s.ColumnText(4);
+  m.enrolled_ms = s.ColumnInt64(5);
+  PATRON_RETURN_IF_ERROR(ReadRegister(s, 6, m.name));
+  PATRON_RETURN_IF_ERROR(ReadRegister(s, 9, m.birthday));
+  PATRON_RETURN_IF_ERROR(ReadRegister(s, 12, m.email));
+  PATRON_RETURN_IF_ERROR(ReadRegister(s, 15, m.gender));
+  PATRON_RETURN_IF_ERROR(ReadRegister(s, 18, m.sms_consent));
+  PATRON_RETURN_IF_ERROR(ReadRegister(s, 21, m.email_consent));
+  m.balance = s.ColumnInt64(24);
+  m.spend_minor = s.ColumnInt64(25);
+  m.version = s.ColumnInt64(26);
+  return m;
+}
+
+TerminalRecord ReadTerminal(const sql::Statement& s) {
+  TerminalRecord t;
+  t.terminal_id = s.ColumnText(0);
+  t.store_id = s.ColumnText(1);
+  t.token_hash = s.ColumnText(2);
+  t.registered_ms = s.ColumnInt64(3);
+  t.last_sync_ms = s.ColumnOptionalInt64(4);
+  return t;
+}
+
+}  // namespace
+
+SqliteStoreTxn::SqliteStoreTxn(std::unique_ptr<ConnectionLease> lease, Mode mode)
+    : lease_(std::move(lease)),
+      db_(lease_->db()),
+      mode_(mode),
+      txn_(db_, mode == Mode::kWrite ? sql::Transaction::Mode::kImmediate
+                                     : sql::Transaction::Mode::kDeferred) {}
+
+SqliteStoreTxn::~SqliteStoreTxn() = default;
+
+Result<std::unique_ptr<SqliteStoreTxn>> SqliteStoreTxn::Begin(
+    std::unique_ptr<ConnectionLease> lease, Mode mode) {
+  std::unique_ptr<SqliteStoreTxn> txn(new SqliteStoreTxn(std::move(lease), mode));
+  PATRON_RETURN_IF_ERROR(txn->txn_.Begin());
+  // For a read transaction this first read is what fixes the snapshot:
+  // everything later in it sees the database as of this statement.
+  PATRON_RETURN_IF_ERROR(txn->LoadState());
+  return txn;
+}
+
+Status SqliteStoreTxn::LoadState() {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectState));
+  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return Status::Corruption(db_.path() + ": server_state row missing");
+  epoch_ = s.ColumnText(0);
+  committed_last_seq_ = last_seq_ = s.ColumnInt64(1);
+  committed_next_server_entry_seq_ = next_server_entry_seq_ = s.ColumnInt64(2);
+  return Status::OK();
+}
+
+Status SqliteStoreTxn::CheckOpen() const {
+  if (ended_) return Status::FailedPrecondition("store transaction already ended");
+  // After some errors (disk full, I/O) SQLite rolls the whole transaction
+  // back by itself. Going on would run every later statement in autocommit
+  // mode, committing writes one by one without their sequence counters.
+  if (!db_.InTransaction()) {
+    return Status::IOError("the store transaction was rolled back after an earlier error",
+                           "transaction_aborted");
+  }
+  return Status::OK();
+}
+
+Status SqliteStoreTxn::CheckWritable() const {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  if (mode_ != Mode::kWrite) {
+    return Status::FailedPrecondition("write operation in a read transaction");
+  }
+  return Status::OK();
+}
+
+Result<std::string> SqliteStoreTxn::Epoch() {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  return epoch_;
+}
+
+Result<int64_t> SqliteStoreTxn::LastSeq() {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  return last_seq_;
+}
+
+Result<int64_t> SqliteStoreTxn::NextSeq() {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  return ++last_seq_;
+}
+
+Result<int64_t> SqliteStoreTxn::NextServerEntrySeq() {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  return next_server_entry_seq_++;
+}
+
+Result<std::optional<StoredEntry>> SqliteStoreTxn::FindEntry(std::string_view entry_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectEntry));
+  s.BindText(0, entry_id);
+  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return std::optional<StoredEntry>();
+  PATRON_ASSIGN_OR_RETURN(StoredEntry entry, ReadEntry(s));
+  return std::optional<StoredEntry>(std::move(entry));
+}
+
+Status SqliteStoreTxn::InsertEntry(const LedgerEntry& e, int64_t seq) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kInsertEntry));
+  s.BindInt64(0, seq);
+  s.BindText(1, e.entry_id);
+  s.BindText(2, e.origin);
+  s.BindInt64(3, e.seq);
+  s.BindText(4, e.member_id);
+  s.BindText(5, EntryKindName(e.kind));
+  s.BindInt64(6, e.points);
+  s.BindInt64(7, e.amount_minor);
+  s.BindText(8, e.currency);
+  s.BindText(9, e.sale_ref);
+  s.BindText(10, e.ref_entry);
+  s.BindText(11, e.to_holder);
+  s.BindText(12, e.store_id);
+  s.BindText(13, e.terminal_id);
+  s.BindInt64(14, e.hlc.Packed());
+  s.BindInt64(15, e.wall_ms);
+  s.BindInt64(16, e.rule_version);
+  s.BindText(17, e.detail);
+  Status status = s.Run();
+  if (!status.ok()) return status.WithContext("insert entry");
+  return Status::OK();
+}
+
+Result<std::vector<StoredEntry>> SqliteStoreTxn::EntriesTo(std::string_view holder, int64_t after,
+                                                           int64_t through) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectEntriesTo));
+  s.BindText(0, holder);
+  s.BindInt64(1, after);
+  s.BindInt64(2, through);
+  std::vector<StoredEntry> entries;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) break;
+    PATRON_ASSIGN_OR_RETURN(StoredEntry entry, ReadEntry(s));
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+Result<int64_t> SqliteStoreTxn::SpendSince(std::string_view member_id, int64_t since_ms) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSpendSince));
+  s.BindText(0, member_id);
+  s.BindInt64(1, since_ms);
+  PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+  if (!has_row) return Status::Internal("aggregate query returned no row");
+  return s.ColumnInt64(0);
+}
+
+Result<std::optional<MemberRecord>> SqliteStoreTxn::FindMember(std::string_view member_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectMember));
+  s.BindText(0, member_id);
+  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return std::optional<MemberRecord>();
+  MemberRecord record;
+  PATRON_ASSIGN_OR_RETURN(record.state, ReadMember(s));
+  record.server_rights = s.ColumnInt64(27);
+  return std::optional<MemberRecord>(std::move(record));
+}
+
+Status SqliteStoreTxn::PutMember(const MemberRecord& member) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  const MemberState& m = member.state;
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kPutMember));
+  s.BindText(0, m.member_id);
+  s.BindOptionalText(1, m.phone);
+  s.BindOptionalText(2, m.card);
+  s.BindText(3, m.status);
+  s.BindText(4, m.enrolled_store);
+  s.BindInt64(5, m.enrolled_ms);
+  BindRegister(s, 6, m.name);
+  BindRegister(s, 9, m.birthday);
+  BindRegister(s, 12, m.email);
+  BindRegister(s, 15, m.gender);
+  BindRegister(s, 18, m.sms_consent);
+  BindRegister(s, 21, m.email_consent);
+  s.BindInt64(24, m.balance);
+  s.BindInt64(25, m.spend_minor);
+  s.BindInt64(26, m.version);
+  s.BindInt64(27, member.server_rights);
+  Status status = s.Run();
+  if (!status.ok()) return status.WithContext("put member");
+  return Status::OK();
+}
+
+Result<std::vector<MemberState>> SqliteStoreTxn::MembersAfter(int64_t after, int limit) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  std::vector<MemberState> members;
+  if (limit <= 0) return members;  // SQLite reads LIMIT -1 as "no limit"
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kMembersAfter));
+  s.BindInt64(0, after);
+  s.BindInt64(1, limit);
+  members.reserve(static_cast<size_t>(limit < 4096 ? limit : 4096));
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) break;
+    PATRON_ASSIGN_OR_RETURN(MemberState member, ReadMember(s));
+    members.push_back(std::move(member));
+  }
+  return members;
+}
+
+Result<std::optional<GrantRecord>> SqliteStoreTxn::FindGrant(std::string_view terminal_id,
+                                                             std::string_view request_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectGrant));
+  s.BindText(0, terminal_id);
+  s.BindText(1, request_id);
+  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return std::optional<GrantRecord>();
+  return std::optional<GrantRecord>(GrantRecord{s.ColumnText(0), s.ColumnText(1), s.ColumnText(2)});
+}
+
+Status SqliteStoreTxn::InsertGrant(const GrantRecord& grant) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kInsertGrant));
+  s.BindText(0, grant.terminal_id);
+  s.BindText(1, grant.request_id);
+  s.BindText(2, grant.entry_id);
+  Status status = s.Run();
+  if (!status.ok()) return status.WithContext("insert grant");
+  return Status::OK();
+}
+
+Result<std::optional<TerminalRecord>> SqliteStoreTxn::FindTerminalBy(std::string_view sql,
+                                                                     std::string_view key) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(sql));
+  s.BindText(0, key);
+  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return std::optional<TerminalRecord>();
+  return std::optional<TerminalRecord>(ReadTerminal(s));
+}
+
+Result<std::optional<TerminalRecord>> SqliteStoreTxn::FindTerminal(std::string_view terminal_id) {
+  return FindTerminalBy(kSelectTerminal, terminal_id);
+}
+
+Result<std::optional<TerminalRecord>> SqliteStoreTxn::FindTerminalByTokenHash(
+    std::string_view token_hash) {
+  return FindTerminalBy(kSelectTerminalByToken, token_hash);
+}
+
+Status SqliteStoreTxn::PutTerminal(const TerminalRecord& t) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kPutTerminal));
+  s.BindText(0, t.terminal_id);
+  s.BindText(1, t.store_id);
+  s.BindText(2, t.token_hash);
+  s.BindInt64(3, t.registered_ms);
+  s.BindOptionalInt64(4, t.last_sync_ms);
+  Status status = s.Run();
+  if (!status.ok()) return status.WithContext("put terminal");
+  return Status::OK();
+}
+
+Result<std::vector<TerminalRecord>> SqliteStoreTxn::ListTerminals() {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kListTerminals));
+  std::vector<TerminalRecord> terminals;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) break;
+    terminals.push_back(ReadTerminal(s));
+  }
+  return terminals;
+}
+
+Result<std::optional<std::pair<int64_t, std::string>>> SqliteStoreTxn::ActiveRules() {
+  using Rules = std::optional<std::pair<int64_t, std::string>>;
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kActiveRules));
+  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return Rules();
+  return Rules(std::pair<int64_t, std::string>(s.ColumnInt64(0), s.ColumnText(1)));
+}
+
+Status SqliteStoreTxn::PutRules(int64_t version, std::string_view rules_json) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  {
+    PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kInsertRules));
+    s.BindInt64(0, version);
+    s.BindText(1, rules_json);
+    // Informational only (never read back), so the wall clock is fine here.
+    s.BindInt64(2, SystemWallClockMs());
+    PATRON_RETURN_IF_ERROR(s.Run().WithContext("put rules"));
+  }
+  if (db_.Changes() == 1) return Status::OK();
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectRulesBody));
+  s.BindInt64(0, version);
+  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (found && s.ColumnText(0) == rules_json) return Status::OK();
+  return Status::Conflict(
+      "rules version " + std::to_string(version) + " is stored with a different body",
+      "rules_version_exists");
+}
+
+Result<std::vector<StoreFigures>> SqliteStoreTxn::StoreReport() {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kStoreReport));
+  std::vector<StoreFigures> figures;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) break;
+    figures.push_back(StoreFigures{s.ColumnText(0), s.ColumnInt64(1), s.ColumnInt64(2),
+                                   s.ColumnInt64(3), s.ColumnInt64(4), s.ColumnInt64(5)});
+  }
+  return figures;
+}
+
+Result<int64_t> SqliteStoreTxn::CountEntries() {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kCountEntries));
+  PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+  if (!has_row) return Status::Internal("count query returned no row");
+  return s.ColumnInt64(0);
+}
+
+Status SqliteStoreTxn::Commit() {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  ended_ = true;
+  Status status = SaveCountersAndCommit();
+  // The transaction is over either way (a failed COMMIT rolls back): give
+  // the connection back now rather than when the caller drops this object.
+  // Nothing touches db_ from here on; txn_ is closed.
+  lease_.reset();
+  return status;
+}
+
+Status SqliteStoreTxn::SaveCountersAndCommit() {
+  if (last_seq_ != committed_last_seq_ ||
+      next_server_entry_seq_ != committed_next_server_entry_seq_) {
+    Status status = [&]() -> Status {
+      PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kUpdateState));
+      s.BindInt64(0, last_seq_);
+      s.BindInt64(1, next_server_entry_seq_);
+      return s.Run();
+    }();
+    if (!status.ok()) {
+      (void)txn_.Rollback();  // the failure is what the caller needs to see
+      return status.WithContext("commit: save sequence counters");
+    }
+  }
+  return txn_.Commit();
+}
+
+}  // namespace patron::sync

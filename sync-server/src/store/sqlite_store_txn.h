@@ -1,0 +1,121 @@
+// SqliteStoreTxn: one SQLite transaction on a connection lent by
+// SqliteServerStore, implementing the StoreTxn contract (server_store.h).
+//
+// A write transaction runs BEGIN IMMEDIATE on the store's single writer
+// connection; a read transaction runs BEGIN DEFERRED on a reader connection
+// and reads server_state first, which pins its WAL snapshot for the rest of
+// the transaction. Both read the counters of server_state at Begin; a write
+// transaction hands out sequence numbers from memory and writes the counters
+// back just before COMMIT, so a rollback gives them back with everything else.
+//
+// Thread safety: one thread at a time per transaction; it may move between
+// threads. The lease keeps the connection alive as long as it is needed.
+#ifndef PATRON_SYNC_SERVER_SRC_STORE_SQLITE_STORE_TXN_H_
+#define PATRON_SYNC_SERVER_SRC_STORE_SQLITE_STORE_TXN_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "patron/sql/database.h"
+#include "patron/sql/transaction.h"
+#include "patron/status.h"
+#include "patron/sync_server/server_store.h"
+
+namespace patron::sync {
+
+// A connection lent to one transaction for the transaction's whole life.
+// Destroying the lease gives the connection back (ends the writer's turn, or
+// returns a reader to the pool); the transaction has ended by then.
+class ConnectionLease {
+ public:
+  virtual ~ConnectionLease() = default;
+  virtual sql::Database& db() = 0;
+};
+
+class SqliteStoreTxn final : public StoreTxn {
+ public:
+  enum class Mode { kRead, kWrite };
+
+  // Begins the transaction on the leased connection. The connection must not
+  // be in a transaction.
+  static Result<std::unique_ptr<SqliteStoreTxn>> Begin(std::unique_ptr<ConnectionLease> lease,
+                                                       Mode mode);
+
+  SqliteStoreTxn(const SqliteStoreTxn&) = delete;
+  SqliteStoreTxn& operator=(const SqliteStoreTxn&) = delete;
+  // Rolls back unless committed, then gives the connection back.
+  ~SqliteStoreTxn() override;
+
+  Result<std::string> Epoch() override;
+  Result<int64_t> LastSeq() override;
+  Result<int64_t> NextSeq() override;
+  Result<int64_t> NextServerEntrySeq() override;
+
+  Result<std::optional<StoredEntry>> FindEntry(std::string_view entry_id) override;
+  Status InsertEntry(const LedgerEntry& entry, int64_t seq) override;
+  Result<std::vector<StoredEntry>> EntriesTo(std::string_view holder, int64_t after,
+                                             int64_t through) override;
+  Result<int64_t> SpendSince(std::string_view member_id, int64_t since_ms) override;
+
+  Result<std::optional<MemberRecord>> FindMember(std::string_view member_id) override;
+  Status PutMember(const MemberRecord& member) override;
+  Result<std::vector<MemberState>> MembersAfter(int64_t after, int limit) override;
+
+  Result<std::optional<GrantRecord>> FindGrant(std::string_view terminal_id,
+                                               std::string_view request_id) override;
+  Status InsertGrant(const GrantRecord& grant) override;
+
+  Result<std::optional<TerminalRecord>> FindTerminal(std::string_view terminal_id) override;
+  Result<std::optional<TerminalRecord>> FindTerminalByTokenHash(
+      std::string_view token_hash) override;
+  Status PutTerminal(const TerminalRecord& terminal) override;
+  Result<std::vector<TerminalRecord>> ListTerminals() override;
+
+  Result<std::optional<std::pair<int64_t, std::string>>> ActiveRules() override;
+  // A version's body is immutable: storing the same body again is OK, a
+  // different one is Conflict.
+  Status PutRules(int64_t version, std::string_view rules_json) override;
+
+  Result<std::vector<StoreFigures>> StoreReport() override;
+  Result<int64_t> CountEntries() override;
+
+  // For a read transaction, ends it (releases its snapshot). Either way the
+  // connection goes back (the writer's turn ends) when Commit returns,
+  // whatever its outcome; every method then returns FailedPrecondition.
+  Status Commit() override;
+
+ private:
+  SqliteStoreTxn(std::unique_ptr<ConnectionLease> lease, Mode mode);
+
+  Status LoadState();
+  Status SaveCountersAndCommit();
+  // FailedPrecondition once the transaction has ended (CheckWritable also
+  // for a read transaction); IOError ("transaction_aborted") once SQLite has
+  // rolled it back on its own after an error.
+  Status CheckOpen() const;
+  Status CheckWritable() const;
+  Result<std::optional<TerminalRecord>> FindTerminalBy(std::string_view sql, std::string_view key);
+
+  // Declared before txn_ so it is destroyed after it: the SQLite transaction
+  // is over before the connection goes back. Reset by Commit.
+  std::unique_ptr<ConnectionLease> lease_;
+  sql::Database& db_;
+  const Mode mode_;
+  sql::Transaction txn_;
+  bool ended_ = false;
+
+  std::string epoch_;
+  int64_t committed_last_seq_ = 0;
+  int64_t last_seq_ = 0;  // committed_last_seq_ plus the numbers handed out here
+  int64_t committed_next_server_entry_seq_ = 1;
+  int64_t next_server_entry_seq_ = 1;
+};
+
+}  // namespace patron::sync
+
+#endif  // PATRON_SYNC_SERVER_SRC_STORE_SQLITE_STORE_TXN_H_

@@ -1,0 +1,68 @@
+// SyncClient: the terminal's half of the sync protocol, with no sockets
+// (DESIGN.md §5). It sequences the Terminal's sync transactions around a
+// SyncTransport: the HTTP client in patrond, an in-process network in the
+// simulation. Every step is idempotent, so a round cut short by a network
+// fault resumes from where the database says it stopped.
+#ifndef PATRON_TERMINAL_SYNC_CLIENT_H_
+#define PATRON_TERMINAL_SYNC_CLIENT_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "patron/status.h"
+#include "patron/sync/protocol.h"
+#include "patron/terminal/terminal.h"
+
+namespace patron::terminal {
+
+// Carries protocol messages to the sync server and back. Errors are
+// Unavailable for transport failures; other codes are the server's answer
+// (e.g. Conflict "cursor_reset", FailedPrecondition "chain_key_mismatch").
+class SyncTransport {
+ public:
+  virtual ~SyncTransport() = default;
+  virtual Result<sync::PushResponse> Push(const sync::PushRequest& request) = 0;
+  virtual Result<sync::PullResponse> Pull(const sync::PullRequest& request) = 0;
+  virtual Result<sync::GrantResponse> Grant(const sync::GrantRequest& request) = 0;
+};
+
+struct SyncClientOptions {
+  int push_batch = 2000;  // entries per push request
+  int pull_page = 2000;   // member rows per pull page
+};
+
+struct SyncReport {
+  int64_t entries_acknowledged = 0;
+  int64_t changes_acknowledged = 0;
+  int64_t handed_back = 0;  // members whose rights went back to the server
+  int64_t members_pulled = 0;
+  int64_t grants_pulled = 0;
+  bool rules_updated = false;
+  bool reset = false;  // the server's history changed: re-pushed and re-pulled
+};
+
+class SyncClient {
+ public:
+  // Both must outlive the client.
+  SyncClient(Terminal& terminal, SyncTransport& transport, SyncClientOptions options = {});
+
+  // One round: push everything pending; hand unused rights back to the
+  // server and push those; pull until caught up.
+  Result<SyncReport> SyncOnce();
+
+  // Online redemption: asks the server to move `points` of the member's
+  // rights here, and records the grant. `request_id` makes a retry safe.
+  Status RequestGrant(std::string_view member_id, int64_t points, std::string_view request_id);
+
+ private:
+  Status PushAll(SyncReport& report);
+  Status PullAll(SyncReport& report);
+
+  Terminal& terminal_;
+  SyncTransport& transport_;
+  SyncClientOptions options_;
+};
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_SYNC_CLIENT_H_

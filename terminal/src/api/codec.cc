@@ -1,0 +1,256 @@
+#include "api/codec.h"
+
+#include <nlohmann/json.hpp>
+
+#include "patron/json_util.h"
+
+namespace patron::terminal {
+namespace {
+
+using nlohmann::json;
+
+Result<json> ParseObject(std::string_view body) {
+  PATRON_ASSIGN_OR_RETURN(json doc, patron::json::Parse(body));
+  PATRON_RETURN_IF_ERROR(patron::json::ExpectObject(doc, "request body"));
+  return doc;
+}
+
+json Nullable(const std::optional<std::string>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+// A text field that may be cleared: absent = unchanged, null or "" = clear.
+Result<std::optional<std::string>> ClearableText(const json& doc, std::string_view field) {
+  if (doc.contains(field) && doc.at(std::string(field)).is_null()) {
+    return std::optional<std::string>(std::string());
+  }
+  return patron::json::GetOptionalString(doc, field);
+}
+
+Status DecodeProfileFields(const json& doc, ProfilePatch& patch) {
+  if (doc.contains("name") && doc.at("name").is_null()) {
+    return Status::InvalidArgument("field 'name' cannot be cleared", "invalid_name");
+  }
+  PATRON_ASSIGN_OR_RETURN(patch.name, patron::json::GetOptionalString(doc, "name"));
+  PATRON_ASSIGN_OR_RETURN(patch.birthday, ClearableText(doc, "birthday"));
+  PATRON_ASSIGN_OR_RETURN(patch.email, ClearableText(doc, "email"));
+  PATRON_ASSIGN_OR_RETURN(patch.gender, ClearableText(doc, "gender"));
+  PATRON_ASSIGN_OR_RETURN(patch.sms_consent, patron::json::GetOptionalBool(doc, "sms_consent"));
+  PATRON_ASSIGN_OR_RETURN(patch.email_consent,
+                          patron::json::GetOptionalBool(doc, "email_consent"));
+  return Status::OK();
+}
+
+Result<std::vector<SaleLine>> DecodeSaleLines(const json& doc) {
+  std::vector<SaleLine> lines;
+  if (!doc.contains("lines") || doc.at("lines").is_null()) return lines;
+  PATRON_ASSIGN_OR_RETURN(const json* array, patron::json::GetArray(doc, "lines"));
+  for (size_t i = 0; i < array->size(); ++i) {
+    const std::string path = patron::json::IndexPath("lines", i);
+    const json& item = (*array)[i];
+    if (!item.is_object()) {
+      return Status::InvalidArgument("'" + path + "' must be an object", "invalid_field");
+    }
+    PATRON_RETURN_IF_ERROR(
+        patron::json::RejectUnknownFields(item, {"sku", "qty", "amount_minor", "category"}, path));
+    SaleLine line;
+    PATRON_ASSIGN_OR_RETURN(line.sku, patron::json::GetString(item, "sku", path));
+    PATRON_ASSIGN_OR_RETURN(std::optional<int64_t> qty,
+                            patron::json::GetOptionalInt(item, "qty", path));
+    line.qty = qty.value_or(1);
+    PATRON_ASSIGN_OR_RETURN(line.amount_minor, patron::json::GetInt(item, "amount_minor", path));
+    PATRON_ASSIGN_OR_RETURN(std::optional<std::string> category,
+                            patron::json::GetOptionalString(item, "category", path));
+    line.category = category.value_or("");
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+json EntryJson(const LedgerEntry& e) {
+  json detail = json::parse(e.detail, nullptr, /*allow_exceptions=*/false);
+  if (detail.is_discarded()) detail = json::object();
+  return {{"entry_id", e.entry_id},   {"kind", EntryKindName(e.kind)},
+          {"points", e.points},       {"amount_minor", e.amount_minor},
+          {"currency", e.currency},   {"sale_ref", e.sale_ref},
+          {"ref_entry", e.ref_entry}, {"to_holder", e.to_holder},
+          {"store_id", e.store_id},   {"terminal_id", e.terminal_id},
+          {"hlc", e.hlc.ToString()},  {"wall_ms", e.wall_ms},
+          {"rule_version", e.rule_version}, {"detail", detail}};
+}
+
+std::string Dump(const json& doc) {
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+Result<EnrolRequest> DecodeEnrolRequest(std::string_view body) {
+  PATRON_ASSIGN_OR_RETURN(json doc, ParseObject(body));
+  PATRON_RETURN_IF_ERROR(patron::json::RejectUnknownFields(
+      doc, {"phone", "card", "name", "birthday", "email", "gender", "sms_consent",
+            "email_consent"}));
+  EnrolRequest request;
+  PATRON_ASSIGN_OR_RETURN(request.phone, patron::json::GetOptionalString(doc, "phone"));
+  PATRON_ASSIGN_OR_RETURN(request.card, patron::json::GetOptionalString(doc, "card"));
+  PATRON_ASSIGN_OR_RETURN(std::string name, patron::json::GetString(doc, "name"));
+  PATRON_RETURN_IF_ERROR(DecodeProfileFields(doc, request.profile));
+  request.profile.name = std::move(name);
+  return request;
+}
+
+Result<ProfilePatch> DecodeProfilePatch(std::string_view body) {
+  PATRON_ASSIGN_OR_RETURN(json doc, ParseObject(body));
+  PATRON_RETURN_IF_ERROR(patron::json::RejectUnknownFields(
+      doc, {"name", "birthday", "email", "gender", "sms_consent", "email_consent"}));
+  ProfilePatch patch;
+  PATRON_RETURN_IF_ERROR(DecodeProfileFields(doc, patch));
+  return patch;
+}
+
+Result<SaleRequest> DecodeSaleRequest(std::string_view body, bool is_quote) {
+  PATRON_ASSIGN_OR_RETURN(json doc, ParseObject(body));
+  if (is_quote) {
+    PATRON_RETURN_IF_ERROR(patron::json::RejectUnknownFields(
+        doc, {"member_id", "amount_minor", "currency", "lines", "redeem_points"}));
+  } else {
+    PATRON_RETURN_IF_ERROR(patron::json::RejectUnknownFields(
+        doc, {"sale_ref", "member_id", "amount_minor", "currency", "lines", "redeem_points"}));
+  }
+  SaleRequest sale;
+  if (!is_quote) {
+    PATRON_ASSIGN_OR_RETURN(sale.sale_ref, patron::json::GetString(doc, "sale_ref"));
+  }
+  PATRON_ASSIGN_OR_RETURN(sale.member_id, patron::json::GetString(doc, "member_id"));
+  PATRON_ASSIGN_OR_RETURN(sale.amount_minor, patron::json::GetInt(doc, "amount_minor"));
+  PATRON_ASSIGN_OR_RETURN(std::optional<std::string> currency,
+                          patron::json::GetOptionalString(doc, "currency"));
+  sale.currency = currency.value_or("");
+  PATRON_ASSIGN_OR_RETURN(sale.lines, DecodeSaleLines(doc));
+  PATRON_ASSIGN_OR_RETURN(std::optional<int64_t> redeem,
+                          patron::json::GetOptionalInt(doc, "redeem_points"));
+  sale.redeem_points = redeem.value_or(0);
+  return sale;
+}
+
+Result<RefundRequest> DecodeRefundRequest(std::string_view body, std::string sale_ref) {
+  PATRON_ASSIGN_OR_RETURN(json doc, ParseObject(body));
+  PATRON_RETURN_IF_ERROR(
+      patron::json::RejectUnknownFields(doc, {"refund_ref", "amount_minor", "lines"}));
+  RefundRequest request;
+  request.sale_ref = std::move(sale_ref);
+  PATRON_ASSIGN_OR_RETURN(request.refund_ref, patron::json::GetString(doc, "refund_ref"));
+  PATRON_ASSIGN_OR_RETURN(request.amount_minor,
+                          patron::json::GetOptionalInt(doc, "amount_minor"));
+  if (doc.contains("lines") && !doc.at("lines").is_null()) {
+    PATRON_ASSIGN_OR_RETURN(const json* array, patron::json::GetArray(doc, "lines"));
+    for (size_t i = 0; i < array->size(); ++i) {
+      const std::string path = patron::json::IndexPath("lines", i);
+      const json& item = (*array)[i];
+      if (!item.is_object()) {
+        return Status::InvalidArgument("'" + path + "' must be an object", "invalid_field");
+      }
+      PATRON_RETURN_IF_ERROR(patron::json::RejectUnknownFields(item, {"line_no", "qty"}, path));
+      RefundLine line;
+      PATRON_ASSIGN_OR_RETURN(line.line_no, patron::json::GetInt(item, "line_no", path));
+      PATRON_ASSIGN_OR_RETURN(line.qty, patron::json::GetInt(item, "qty", path));
+      request.lines.push_back(line);
+    }
+  }
+  return request;
+}
+
+std::string EncodeMember(const Member& m, std::optional<bool> created) {
+  json doc = {{"member_id", m.member_id},
+              {"phone", Nullable(m.phone)},
+              {"card", Nullable(m.card)},
+              {"name", m.name},
+              {"birthday", Nullable(m.birthday)},
+              {"email", Nullable(m.email)},
+              {"gender", Nullable(m.gender)},
+              {"sms_consent", m.sms_consent},
+              {"email_consent", m.email_consent},
+              {"status", m.status},
+              {"tier", m.tier},
+              {"balance", m.balance},
+              {"redeemable_here", m.redeemable_here},
+              {"qualifying_spend_minor", m.qualifying_spend_minor},
+              {"enrolled_store", m.enrolled_store},
+              {"enrolled_ms", m.enrolled_ms}};
+  if (created) doc["created"] = *created;
+  return Dump(doc);
+}
+
+std::string EncodeQuote(const Quote& q) {
+  return Dump({{"member_id", q.member_id},
+               {"tier", q.tier},
+               {"earn_multiplier_bp", q.earn_multiplier_bp},
+               {"points_to_earn", q.points_to_earn},
+               {"redeem_points", q.redeem_points},
+               {"discount_minor", q.discount_minor},
+               {"paid_minor", q.paid_minor},
+               {"max_redeemable", q.max_redeemable},
+               {"max_redeemable_by_cap", q.max_redeemable_by_cap},
+               {"balance", q.balance},
+               {"redeemable_here", q.redeemable_here},
+               {"rule_version", q.rule_version}});
+}
+
+std::string EncodeSaleResult(const SaleResult& r) {
+  return Dump({{"sale_ref", r.sale_ref},
+               {"member_id", r.member_id},
+               {"amount_minor", r.amount_minor},
+               {"discount_minor", r.discount_minor},
+               {"paid_minor", r.paid_minor},
+               {"earned_points", r.earned_points},
+               {"redeemed_points", r.redeemed_points},
+               {"balance", r.balance},
+               {"tier", r.tier},
+               {"entry_ids", r.entry_ids},
+               {"rule_version", r.rule_version},
+               {"replayed", r.replayed}});
+}
+
+std::string EncodeRefundResult(const RefundResult& r) {
+  return Dump({{"refund_ref", r.refund_ref},
+               {"sale_ref", r.sale_ref},
+               {"member_id", r.member_id},
+               {"amount_minor", r.amount_minor},
+               {"paid_back_minor", r.paid_back_minor},
+               {"reversed_points", r.reversed_points},
+               {"returned_points", r.returned_points},
+               {"balance", r.balance},
+               {"clawback", r.clawback},
+               {"entry_ids", r.entry_ids},
+               {"replayed", r.replayed}});
+}
+
+std::string EncodeHistory(const HistoryPage& page) {
+  json entries = json::array();
+  for (const LedgerEntry& e : page.entries) entries.push_back(EntryJson(e));
+  json next = nullptr;
+  if (page.next_before != 0) next = page.next_before;
+  return Dump({{"entries", entries}, {"next_before", next}});
+}
+
+std::string EncodeStatus(const TerminalStatus& s, const SyncInfo& sync) {
+  json last_sync = s.last_sync_ms ? json(*s.last_sync_ms) : json(nullptr);
+  json last_success = sync.last_success_ms ? json(*sync.last_success_ms) : json(nullptr);
+  return Dump({{"terminal_id", s.terminal_id},
+               {"store_id", s.store_id},
+               {"online", sync.online},
+               {"last_sync_ms", last_sync},
+               {"pending_entries", s.pending_entries},
+               {"pending_profile_changes", s.pending_profile_changes},
+               {"cursor", {{"epoch", s.cursor_epoch}, {"seq", s.cursor_seq}}},
+               {"member_count", s.member_count},
+               {"rules_version", s.rules_version},
+               {"chain_key_fingerprint", s.chain_key_fingerprint},
+               {"sync",
+                {{"configured", sync.configured},
+                 {"server", sync.server},
+                 {"last_success_ms", last_success},
+                 {"last_error", sync.last_error}}}});
+}
+
+}  // namespace patron::terminal

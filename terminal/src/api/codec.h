@@ -1,0 +1,43 @@
+// JSON codec of the local API (DESIGN.md §6): request bodies into the
+// engine's request structs, results into response bodies. Decoding refuses
+// malformed JSON, wrong types, missing and unknown fields with
+// InvalidArgument naming the field.
+#ifndef PATRON_TERMINAL_SRC_API_CODEC_H_
+#define PATRON_TERMINAL_SRC_API_CODEC_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "patron/status.h"
+#include "patron/terminal/types.h"
+
+namespace patron::terminal {
+
+Result<EnrolRequest> DecodeEnrolRequest(std::string_view body);
+Result<ProfilePatch> DecodeProfilePatch(std::string_view body);
+// A quote takes the same body as a sale, without sale_ref.
+Result<SaleRequest> DecodeSaleRequest(std::string_view body, bool is_quote);
+// The sale_ref comes from the path.
+Result<RefundRequest> DecodeRefundRequest(std::string_view body, std::string sale_ref);
+
+// `created` is present only in the answer to an enrolment.
+std::string EncodeMember(const Member& member, std::optional<bool> created = std::nullopt);
+std::string EncodeQuote(const Quote& quote);
+std::string EncodeSaleResult(const SaleResult& result);
+std::string EncodeRefundResult(const RefundResult& result);
+std::string EncodeHistory(const HistoryPage& page);
+
+// What the sync side adds to /v1/status.
+struct SyncInfo {
+  bool configured = false;
+  bool online = false;
+  std::string server;  // URL, empty if not configured
+  std::optional<int64_t> last_success_ms;
+  std::string last_error;
+};
+std::string EncodeStatus(const TerminalStatus& status, const SyncInfo& sync);
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_SRC_API_CODEC_H_

@@ -1,0 +1,179 @@
+#include "api/local_api.h"
+
+#include <charconv>
+
+
+namespace patron::terminal {
+namespace {
+
+HttpResponse Error(const Status& status) { return ErrorResponse(status); }
+
+template <typename T>
+HttpResponse Reply(const Result<T>& result, int ok_status,
+                   const std::function<std::string(const T&)>& encode) {
+  if (!result.ok()) return Error(result.status());
+  return JsonResponse(ok_status, encode(*result));
+}
+
+Result<int64_t> ParseIntParam(const std::string& text, std::string_view name) {
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    return Status::InvalidArgument("query parameter '" + std::string(name) +
+                                       "' must be an integer",
+                                   "invalid_query");
+  }
+  return value;
+}
+
+}  // namespace
+
+LocalApi::LocalApi(Terminal& terminal, SyncHooks sync)
+    : terminal_(terminal), sync_(std::move(sync)) {
+  using P = const PathParams&;
+  using R = const HttpRequest&;
+  constexpr Router::Body kNone = Router::Body::kNone;
+  constexpr Router::Body kJson = Router::Body::kJson;
+  router_.Add("GET", "/v1/health", kNone, [this](R, P) { return Health(); });
+  router_.Add("GET", "/v1/status", kNone, [this](R, P) { return GetStatus(); });
+  router_.Add("POST", "/v1/members", kJson, [this](R r, P) { return Enrol(r); });
+  router_.Add("GET", "/v1/members", kNone, [this](R r, P) { return FindMember(r); });
+  router_.Add("GET", "/v1/members/{id}", kNone, [this](R, P p) { return GetMember(p[0]); });
+  router_.Add("PATCH", "/v1/members/{id}", kJson, [this](R r, P p) { return PatchMember(r, p[0]); });
+  router_.Add("GET", "/v1/members/{id}/entries", kNone, [this](R r, P p) { return Entries(r, p[0]); });
+  router_.Add("POST", "/v1/quote", kJson, [this](R r, P) { return Quote(r); });
+  router_.Add("POST", "/v1/sales", kJson, [this](R r, P) { return Sale(r); });
+  router_.Add("GET", "/v1/sales/{sale_ref}", kNone, [this](R, P p) { return GetSale(p[0]); });
+  router_.Add("POST", "/v1/sales/{sale_ref}/refunds", kJson,
+              [this](R r, P p) { return Refund(r, p[0]); });
+  router_.Add("POST", "/v1/sync", kNone, [this](R, P) { return SyncNow(); });
+}
+
+HttpResponse LocalApi::Handle(const HttpRequest& request) const {
+  return router_.Dispatch(request);
+}
+
+HttpResponse LocalApi::Health() const { return JsonResponse(200, R"({"status":"ok"})"); }
+
+HttpResponse LocalApi::GetStatus() const {
+  Result<TerminalStatus> status = terminal_.Status();
+  if (!status.ok()) return Error(status.status());
+  SyncInfo info = sync_.info ? sync_.info() : SyncInfo{};
+  return JsonResponse(200, EncodeStatus(*status, info));
+}
+
+HttpResponse LocalApi::Enrol(const HttpRequest& request) const {
+  Result<EnrolRequest> decoded = DecodeEnrolRequest(request.body);
+  if (!decoded.ok()) return Error(decoded.status());
+  Result<EnrolResult> result = terminal_.Enrol(*decoded);
+  if (!result.ok()) return Error(result.status());
+  return JsonResponse(result->created ? 201 : 200, EncodeMember(result->member, result->created));
+}
+
+HttpResponse LocalApi::FindMember(const HttpRequest& request) const {
+  const std::optional<std::string> phone = request.QueryParam("phone");
+  const std::optional<std::string> card = request.QueryParam("card");
+  if (phone.has_value() == card.has_value()) {
+    return Error(Status::InvalidArgument("look members up by ?phone=... or ?card=...",
+                                         "invalid_query"));
+  }
+  Result<Member> member = phone ? terminal_.FindByPhone(*phone) : terminal_.FindByCard(*card);
+  return Reply<Member>(member, 200, [](const Member& m) { return EncodeMember(m); });
+}
+
+HttpResponse LocalApi::GetMember(const std::string& member_id) const {
+  return Reply<Member>(terminal_.FindById(member_id), 200,
+                       [](const Member& m) { return EncodeMember(m); });
+}
+
+HttpResponse LocalApi::PatchMember(const HttpRequest& request,
+                                   const std::string& member_id) const {
+  Result<ProfilePatch> patch = DecodeProfilePatch(request.body);
+  if (!patch.ok()) return Error(patch.status());
+  return Reply<Member>(terminal_.UpdateProfile(member_id, *patch), 200,
+                       [](const Member& m) { return EncodeMember(m); });
+}
+
+HttpResponse LocalApi::Entries(const HttpRequest& request, const std::string& member_id) const {
+  int64_t limit = 50;
+  int64_t before = 0;
+  if (std::optional<std::string> text = request.QueryParam("limit")) {
+    Result<int64_t> parsed = ParseIntParam(*text, "limit");
+    if (!parsed.ok()) return Error(parsed.status());
+    limit = *parsed;
+  }
+  if (std::optional<std::string> text = request.QueryParam("before")) {
+    Result<int64_t> parsed = ParseIntParam(*text, "before");
+    if (!parsed.ok()) return Error(parsed.status());
+    before = *parsed;
+  }
+  if (limit < 1 || limit > 500) {
+    return Error(Status::InvalidArgument("limit must be between 1 and 500", "invalid_limit"));
+  }
+  return Reply<HistoryPage>(terminal_.History(member_id, static_cast<int>(limit), before), 200,
+                            EncodeHistory);
+}
+
+HttpResponse LocalApi::Quote(const HttpRequest& request) const {
+  Result<SaleRequest> sale = DecodeSaleRequest(request.body, /*is_quote=*/true);
+  if (!sale.ok()) return Error(sale.status());
+  return Reply<terminal::Quote>(terminal_.QuoteSale(*sale), 200, EncodeQuote);
+}
+
+Result<SaleResult> LocalApi::CheckoutWithGrant(const SaleRequest& sale) const {
+  Result<SaleResult> result = terminal_.Checkout(sale);
+  if (result.ok() || result.status().reason() != "insufficient_rights" ||
+      !sync_.request_grant) {
+    return result;
+  }
+  SaleRequest without_points = sale;
+  without_points.redeem_points = 0;
+  PATRON_ASSIGN_OR_RETURN(terminal::Quote quote, terminal_.QuoteSale(without_points));
+  const int64_t shortfall = sale.redeem_points - quote.redeemable_here;
+  // One grant per sale: a retried checkout reuses it instead of asking twice.
+  const std::string request_id = "sale:" + sale.sale_ref;
+  Status granted = sync_.request_grant(sale.member_id, shortfall, request_id);
+  if (granted.IsUnavailable()) {
+    return Status::Unavailable(
+        "this redemption needs the sync server's authorisation and the server cannot be "
+        "reached: " + granted.message(),
+        "authorisation_unavailable");
+  }
+  PATRON_RETURN_IF_ERROR(granted);
+  return terminal_.Checkout(sale);
+}
+
+HttpResponse LocalApi::Sale(const HttpRequest& request) const {
+  Result<SaleRequest> sale = DecodeSaleRequest(request.body, /*is_quote=*/false);
+  if (!sale.ok()) return Error(sale.status());
+  Result<SaleResult> result = CheckoutWithGrant(*sale);
+  if (!result.ok()) return Error(result.status());
+  if (!result->replayed && sync_.after_write) sync_.after_write();
+  return JsonResponse(result->replayed ? 200 : 201, EncodeSaleResult(*result));
+}
+
+HttpResponse LocalApi::GetSale(const std::string& sale_ref) const {
+  return Reply<SaleResult>(terminal_.FindSale(sale_ref), 200, EncodeSaleResult);
+}
+
+HttpResponse LocalApi::Refund(const HttpRequest& request, const std::string& sale_ref) const {
+  Result<RefundRequest> refund = DecodeRefundRequest(request.body, sale_ref);
+  if (!refund.ok()) return Error(refund.status());
+  Result<RefundResult> result = terminal_.Refund(*refund);
+  if (!result.ok()) return Error(result.status());
+  if (!result->replayed && sync_.after_write) sync_.after_write();
+  return JsonResponse(result->replayed ? 200 : 201, EncodeRefundResult(*result));
+}
+
+HttpResponse LocalApi::SyncNow() const {
+  if (!sync_.sync_now) {
+    return Error(Status::Unavailable("no sync server is configured (--server)",
+                                     "sync_not_configured"));
+  }
+  Result<std::string> summary = sync_.sync_now();
+  if (!summary.ok()) return Error(summary.status());
+  return JsonResponse(200, *summary);
+}
+
+}  // namespace patron::terminal

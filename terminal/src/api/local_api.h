@@ -1,0 +1,60 @@
+// The local API the POS talks to (DESIGN.md §6): a Request -> Response
+// function over the terminal engine, with no I/O of its own, so tests drive
+// it without sockets and patrond wraps it in an HTTP server.
+#ifndef PATRON_TERMINAL_SRC_API_LOCAL_API_H_
+#define PATRON_TERMINAL_SRC_API_LOCAL_API_H_
+
+#include <functional>
+
+#include "api/codec.h"
+#include "api/router.h"
+#include "patron/http/message.h"
+#include "patron/terminal/terminal.h"
+
+namespace patron::terminal {
+
+// What the sync side provides; all empty while no sync server is configured
+// (status says so, POST /v1/sync answers 503, redemption stays local).
+struct SyncHooks {
+  std::function<SyncInfo()> info;
+  // Runs one sync round now; returns a JSON summary or the reason it failed.
+  std::function<Result<std::string>()> sync_now;
+  // Online redemption: asks the server for `points` of the member's rights.
+  std::function<Status(std::string_view member_id, int64_t points, std::string_view request_id)>
+      request_grant;
+  // Called after a write the server should hear about soon.
+  std::function<void()> after_write;
+};
+
+class LocalApi {
+ public:
+  // `terminal` must outlive the LocalApi. Thread-safe (the engine serialises).
+  LocalApi(Terminal& terminal, SyncHooks sync);
+
+  HttpResponse Handle(const HttpRequest& request) const;
+
+ private:
+  HttpResponse Health() const;
+  HttpResponse GetStatus() const;
+  HttpResponse Enrol(const HttpRequest& request) const;
+  HttpResponse FindMember(const HttpRequest& request) const;
+  HttpResponse GetMember(const std::string& member_id) const;
+  HttpResponse PatchMember(const HttpRequest& request, const std::string& member_id) const;
+  HttpResponse Entries(const HttpRequest& request, const std::string& member_id) const;
+  HttpResponse Quote(const HttpRequest& request) const;
+  HttpResponse Sale(const HttpRequest& request) const;
+  // Checkout, asking the server for the shortfall when the redemption
+  // exceeds what this terminal may spend on its own.
+  Result<SaleResult> CheckoutWithGrant(const SaleRequest& sale) const;
+  HttpResponse GetSale(const std::string& sale_ref) const;
+  HttpResponse Refund(const HttpRequest& request, const std::string& sale_ref) const;
+  HttpResponse SyncNow() const;
+
+  Terminal& terminal_;
+  SyncHooks sync_;
+  Router router_;
+};
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_SRC_API_LOCAL_API_H_

@@ -1,0 +1,98 @@
+#include "cli/format.h"
+
+#include <algorithm>
+#include <ctime>
+#include <iostream>
+
+#include "patron/money.h"
+
+namespace patron::cli {
+namespace {
+
+std::string Pad(const std::string& text, size_t width, bool right) {
+  if (text.size() >= width) return text;
+  const std::string fill(width - text.size(), ' ');
+  return right ? fill + text : text + fill;
+}
+
+}  // namespace
+
+std::string Money(int64_t amount_minor) { return FormatMinor(amount_minor, kMinorDigits); }
+
+std::string Points(int64_t points) {
+  return std::to_string(points) + (points == 1 || points == -1 ? " point" : " points");
+}
+
+std::string UtcTime(int64_t wall_ms) {
+  // Floor division, so times before 1970 do not land a second late.
+  int64_t seconds = wall_ms / 1000;
+  if (wall_ms % 1000 < 0) --seconds;
+  const auto time = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  if (gmtime_r(&time, &utc) == nullptr) return std::to_string(wall_ms) + " ms";
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S UTC", &utc);
+  return buffer;
+}
+
+std::string YesNo(bool value) { return value ? "yes" : "no"; }
+
+std::string Text(const nlohmann::json& doc, std::string_view key) {
+  const auto it = doc.find(std::string(key));
+  if (it == doc.end() || it->is_null()) return "-";
+  if (it->is_string()) {
+    const std::string& text = it->get_ref<const std::string&>();
+    return text.empty() ? "-" : text;
+  }
+  return it->dump();
+}
+
+int64_t Int(const nlohmann::json& doc, std::string_view key) {
+  return doc.at(std::string(key)).get<int64_t>();
+}
+
+bool Bool(const nlohmann::json& doc, std::string_view key) {
+  return doc.at(std::string(key)).get<bool>();
+}
+
+Fields& Fields::Add(std::string key, std::string value) {
+  rows_.emplace_back(std::move(key), std::move(value));
+  return *this;
+}
+
+void Fields::Print() const {
+  size_t width = 0;
+  for (const auto& [key, value] : rows_) width = std::max(width, key.size() + 1);
+  for (const auto& [key, value] : rows_) {
+    std::cout << Pad(key + ":", width, false) << "  " << value << "\n";
+  }
+}
+
+void PrintTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows,
+                const std::vector<size_t>& right_aligned) {
+  std::vector<size_t> widths(header.size(), 0);
+  auto widen = [&widths](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  };
+  widen(header);
+  for (const auto& row : rows) widen(row);
+  auto print = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      const bool right =
+          std::find(right_aligned.begin(), right_aligned.end(), i) != right_aligned.end();
+      // The last column is not padded, so lines carry no trailing blanks.
+      const bool last = i + 1 == row.size();
+      line += last && !right ? row[i] : Pad(row[i], widths[i], right);
+      if (!last) line += "  ";
+    }
+    std::cout << line << "\n";
+  };
+  print(header);
+  for (const auto& row : rows) print(row);
+}
+
+}  // namespace patron::cli

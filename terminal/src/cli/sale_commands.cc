@@ -1,0 +1,159 @@
+// patron sale and patron quote: checkout (POST /v1/sales) and its dry run
+// (POST /v1/quote). Both take the same basket options.
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/format.h"
+#include "patron/money.h"
+
+namespace patron::cli {
+namespace {
+
+using nlohmann::json;
+
+struct BasketOptions {
+  std::string sale_ref;  // sale only
+  std::string member_id;
+  std::string amount;  // major units; AmountArg checked it
+  int64_t amount_minor = 0;
+  int64_t redeem_points = 0;
+  std::string currency;
+  std::vector<std::string> lines;  // SaleLineArg checked them
+};
+
+void AddBasketOptions(CLI::App& sub, BasketOptions& o) {
+  sub.add_option("--member", o.member_id, "the member's id")->required();
+  CLI::Option* amount =
+      sub.add_option("--amount", o.amount,
+                     "basket total before points, in major units with up to 2 decimals "
+                     "(12.34); default: the sum of the --line amounts")
+          ->type_name("AMOUNT")
+          ->check(AmountArg());
+  sub.add_option("--amount-minor", o.amount_minor,
+                 "basket total in minor units (1234 = 12.34), exact for any currency")
+      ->type_name("INT")
+      ->excludes(amount);
+  sub.add_option("--redeem", o.redeem_points, "points to pay with (see `patron quote`)")
+      ->type_name("POINTS")
+      ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()));
+  sub.add_option("--currency", o.currency, "ISO 4217 code; default: the rules' currency")
+      ->type_name("CODE");
+  sub.add_option("--line", o.lines,
+                 "basket line SKU:QTY:AMOUNT[:CATEGORY], AMOUNT the line total written like "
+                 "--amount (COFFEE:2:7.00:drinks); repeat for each line, in receipt order")
+      ->type_name("LINE")
+      ->check(SaleLineArg());
+}
+
+// The basket as the API wants it, or a usage error's message.
+Result<json> BasketBody(const CLI::App& sub, const BasketOptions& o) {
+  json body = {{"member_id", o.member_id}};
+  json lines = json::array();
+  int64_t lines_total = 0;
+  for (const std::string& text : o.lines) {
+    PATRON_ASSIGN_OR_RETURN(json line, ParseSaleLine(text));
+    PATRON_ASSIGN_OR_RETURN(lines_total,
+                            CheckedAdd(lines_total, line["amount_minor"].get<int64_t>()));
+    lines.push_back(std::move(line));
+  }
+  if (sub.count("--amount") > 0) {
+    PATRON_ASSIGN_OR_RETURN(int64_t amount, ParseAmount(o.amount));
+    body["amount_minor"] = amount;
+  } else if (sub.count("--amount-minor") > 0) {
+    body["amount_minor"] = o.amount_minor;
+  } else if (!o.lines.empty()) {
+    body["amount_minor"] = lines_total;
+  } else {
+    return Status::InvalidArgument("give the basket total: --amount, --amount-minor or --line");
+  }
+  if (!o.lines.empty()) body["lines"] = std::move(lines);
+  if (o.redeem_points > 0) body["redeem_points"] = o.redeem_points;
+  if (!o.currency.empty()) body["currency"] = o.currency;
+  return body;
+}
+
+// 15000 basis points -> "1.5x".
+std::string Multiplier(int64_t basis_points) {
+  std::string text = FormatMinor(basis_points, 4);
+  while (text.ends_with('0')) text.pop_back();
+  if (text.ends_with('.')) text.pop_back();
+  return text + "x";
+}
+
+std::string Redeemed(int64_t points, int64_t discount_minor) {
+  if (points == 0) return "none";
+  return Points(points) + " (-" + Money(discount_minor) + ")";
+}
+
+void PrintSale(const json& s) {
+  std::cout << "sale " << Text(s, "sale_ref")
+            << (Bool(s, "replayed") ? " (replayed: already recorded, nothing changed)" : "")
+            << "\n";
+  Fields()
+      .Add("member", Text(s, "member_id"))
+      .Add("amount", Money(Int(s, "amount_minor")))
+      .Add("redeemed", Redeemed(Int(s, "redeemed_points"), Int(s, "discount_minor")))
+      .Add("paid", Money(Int(s, "paid_minor")))
+      .Add("earned", Points(Int(s, "earned_points")))
+      .Add("balance", Points(Int(s, "balance")))
+      .Add("tier", Text(s, "tier"))
+      .Print();
+}
+
+void PrintQuote(const json& q) {
+  std::cout << "quote (nothing recorded)\n";
+  Fields()
+      .Add("member", Text(q, "member_id"))
+      .Add("tier", Text(q, "tier") + " (earns " + Multiplier(Int(q, "earn_multiplier_bp")) + ")")
+      .Add("points to earn", Points(Int(q, "points_to_earn")))
+      .Add("redeem", Redeemed(Int(q, "redeem_points"), Int(q, "discount_minor")))
+      .Add("to pay", Money(Int(q, "paid_minor")))
+      .Add("max redeemable", Points(Int(q, "max_redeemable")) + " (this sale's cap: " +
+                                 Points(Int(q, "max_redeemable_by_cap")) + ")")
+      .Add("balance", Points(Int(q, "balance")))
+      .Add("redeemable here", Points(Int(q, "redeemable_here")))
+      .Print();
+}
+
+void AddSale(CLI::App& app, Cli& cli) {
+  auto o = std::make_shared<BasketOptions>();
+  CLI::App* sale = app.add_subcommand(
+      "sale", "Check out a member's sale: earn points, optionally pay with points");
+  sale->add_option("--ref", o->sale_ref,
+                   "the POS receipt number; repeating a sale with the same --ref is safe "
+                   "(it is recorded once)")
+      ->required();
+  AddBasketOptions(*sale, *o);
+  OnChosen(*sale, cli, [&cli, o, sale] {
+    Result<json> body = BasketBody(*sale, *o);
+    if (!body.ok()) return UsageError(body.status().message());
+    (*body)["sale_ref"] = o->sale_ref;
+    return CallDaemon(cli.global, {"POST", "/v1/sales", *body}, PrintSale);
+  });
+}
+
+void AddQuote(CLI::App& app, Cli& cli) {
+  auto o = std::make_shared<BasketOptions>();
+  CLI::App* quote = app.add_subcommand(
+      "quote", "Preview a sale: points to earn, most points redeemable; records nothing");
+  AddBasketOptions(*quote, *o);
+  OnChosen(*quote, cli, [&cli, o, quote] {
+    Result<json> body = BasketBody(*quote, *o);
+    if (!body.ok()) return UsageError(body.status().message());
+    return CallDaemon(cli.global, {"POST", "/v1/quote", *body}, PrintQuote);
+  });
+}
+
+}  // namespace
+
+void AddSaleCommands(CLI::App& app, Cli& cli) {
+  AddSale(app, cli);
+  AddQuote(app, cli);
+}
+
+}  // namespace patron::cli

@@ -1,0 +1,51 @@
+// patrond's configuration: a JSON file, overridden by command-line flags,
+// over documented defaults (README "Configuration").
+#ifndef PATRON_TERMINAL_SRC_DAEMON_CONFIG_H_
+#define PATRON_TERMINAL_SRC_DAEMON_CONFIG_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "patron/http/client.h"
+#include "patron/status.h"
+
+namespace patron::terminal {
+
+struct DaemonConfig {
+  std::string data_dir = "/var/lib/patron";
+  std::string listen = "127.0.0.1:7420";
+  // patrond serves the till on the same box; listening elsewhere exposes
+  // members' data to the network and needs this explicit consent.
+  bool allow_non_loopback = false;
+  std::string terminal_id;
+  std::string store_id;
+  std::string server;  // sync server URL; empty = offline only
+  std::string token;   // bearer token issued by the sync server
+  std::string chain_key;  // empty = the documented demo key
+  std::string default_country_code = "1";
+  int64_t sync_interval_ms = 30'000;
+  int64_t body_limit = 64 * 1024;
+  int64_t max_connections = 64;
+  std::string log_level = "info";  // "info" logs every request; "warn" only problems
+
+  std::string DatabasePath() const { return data_dir + "/terminal.db"; }
+};
+
+// Reads a config file; unknown keys and wrong types are errors naming the key.
+Result<DaemonConfig> LoadConfigFile(const std::string& path, DaemonConfig base = {});
+// The file form of `config` (what `patron init` writes).
+std::string ConfigToJson(const DaemonConfig& config);
+// Checks the combined configuration: required ids, a loopback listen address
+// unless allowed, positive limits.
+Status ValidateConfig(const DaemonConfig& config);
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopbackHost(std::string_view host);
+// "host:port" to listen on; unlike a client address, port 0 is allowed and
+// means an ephemeral port (patrond prints the one it got).
+Result<Endpoint> ParseListenAddress(std::string_view text);
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_SRC_DAEMON_CONFIG_H_

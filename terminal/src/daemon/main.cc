@@ -1,0 +1,174 @@
+// patrond: the POS-facing daemon of one terminal. Serves the local API on
+// loopback over the terminal engine; stops gracefully on SIGTERM/SIGINT
+// (stop accepting, finish in-flight requests, close the database, exit 0).
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <string>
+
+#include "api/local_api.h"
+#include "daemon/config.h"
+#include "daemon/sync_loop.h"
+#include "patron/terminal/http_sync_transport.h"
+#include "patron/http/client.h"
+#include "patron/http/server.h"
+#include "patron/member_id.h"
+
+namespace {
+
+using namespace patron;
+using namespace patron::terminal;
+
+std::string Timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buffer, static_cast<int>(ms.count()));
+  return out;
+}
+
+void Log(const char* level, const std::string& message) {
+  std::fprintf(stderr, "%s %s %s\n", Timestamp().c_str(), level, message.c_str());
+}
+
+int Fail(const Status& status) {
+  Log("error", status.ToString());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"patrond: Patron's terminal daemon (local loyalty API for the POS)"};
+  std::string config_path;
+  DaemonConfig flags;
+  app.add_option("--config", config_path, "JSON config file (flags override it)");
+  auto* data_dir = app.add_option("--data-dir", flags.data_dir, "directory of terminal.db");
+  auto* listen = app.add_option("--listen", flags.listen, "host:port of the local API (loopback)");
+  auto* terminal_id = app.add_option("--terminal-id", flags.terminal_id, "e.g. S001-T01");
+  auto* store_id = app.add_option("--store-id", flags.store_id, "e.g. S001");
+  auto* server = app.add_option("--server", flags.server, "sync server URL");
+  auto* token = app.add_option("--token", flags.token, "bearer token from the sync server");
+  auto* chain_key = app.add_option("--chain-key", flags.chain_key, "chain key (default: demo key)");
+  auto* country = app.add_option("--country-code", flags.default_country_code,
+                                 "default phone country calling code");
+  auto* allow = app.add_flag("--allow-non-loopback", flags.allow_non_loopback,
+                             "allow listening on a non-loopback address");
+  auto* log_level = app.add_option("--log-level", flags.log_level, "info or warn");
+  CLI11_PARSE(app, argc, argv);
+
+  DaemonConfig config;
+  if (!config_path.empty()) {
+    Result<DaemonConfig> loaded = LoadConfigFile(config_path);
+    if (!loaded.ok()) return Fail(loaded.status());
+    config = *loaded;
+  }
+  // Flags given on the command line win over the file.
+  if (*data_dir) config.data_dir = flags.data_dir;
+  if (*listen) config.listen = flags.listen;
+  if (*terminal_id) config.terminal_id = flags.terminal_id;
+  if (*store_id) config.store_id = flags.store_id;
+  if (*server) config.server = flags.server;
+  if (*token) config.token = flags.token;
+  if (*chain_key) config.chain_key = flags.chain_key;
+  if (*country) config.default_country_code = flags.default_country_code;
+  if (*allow) config.allow_non_loopback = true;
+  if (*log_level) config.log_level = flags.log_level;
+  if (Status valid = ValidateConfig(config); !valid.ok()) return Fail(valid);
+
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Fail(Status::IOError("cannot create " + config.data_dir + ": " + ec.message()));
+
+  TerminalOptions options;
+  options.db_path = config.DatabasePath();
+  options.terminal_id = config.terminal_id;
+  options.store_id = config.store_id;
+  if (!config.chain_key.empty()) options.chain_key = config.chain_key;
+  options.default_country_code = config.default_country_code;
+  Result<std::unique_ptr<Terminal>> terminal = Terminal::Open(options);
+  if (!terminal.ok()) return Fail(terminal.status());
+  if (config.chain_key.empty()) {
+    Log("warn", "using the demo chain key; configure chain_key for production");
+  }
+
+  // With a sync server: a background loop, online redemption, sync on demand.
+  std::unique_ptr<SyncLoop> sync;
+  SyncHooks hooks;
+  if (!config.server.empty()) {
+    Result<Endpoint> server = ParseHttpUrl(config.server);
+    if (!server.ok()) return Fail(server.status());
+    SyncLoopOptions sync_options;
+    sync_options.server = config.server;
+    sync_options.interval = std::chrono::milliseconds(config.sync_interval_ms);
+    sync_options.log = [](const std::string& level, const std::string& message) {
+      Log(level.c_str(), message);
+    };
+    sync = std::make_unique<SyncLoop>(
+        **terminal,
+        std::make_unique<HttpSyncTransport>(*server, config.token, std::chrono::seconds(30)),
+        // A checkout waits at most this long for the server's authorisation.
+        std::make_unique<HttpSyncTransport>(*server, config.token, std::chrono::seconds(2)),
+        std::move(sync_options));
+    SyncLoop* loop = sync.get();
+    hooks.info = [loop] { return loop->Info(); };
+    hooks.sync_now = [loop] { return loop->SyncNow(); };
+    hooks.request_grant = [loop](std::string_view member, int64_t points, std::string_view id) {
+      return loop->RequestGrant(member, points, id);
+    };
+    hooks.after_write = [loop] { loop->Trigger(); };
+  } else {
+    Log("info", "no sync server configured (--server): working offline only");
+  }
+  LocalApi api(**terminal, hooks);
+  Result<Endpoint> endpoint = ParseListenAddress(config.listen);
+  if (!endpoint.ok()) return Fail(endpoint.status());
+  HttpServerOptions server_options;
+  server_options.host = endpoint->host;
+  server_options.port = endpoint->port;
+  server_options.body_limit = static_cast<size_t>(config.body_limit);
+  server_options.max_connections = static_cast<size_t>(config.max_connections);
+  const bool log_requests = config.log_level == "info";
+  server_options.on_request = [log_requests](const HttpRequest& request,
+                                             const HttpResponse& response,
+                                             std::chrono::microseconds took) {
+    if (!log_requests && response.status < 500) return;
+    Log(response.status >= 500 ? "error" : "info",
+        request.method + " " + request.path + " " + std::to_string(response.status) + " " +
+            std::to_string(took.count()) + "us");
+  };
+  Result<std::unique_ptr<HttpServer>> http = HttpServer::Start(
+      server_options, [&api](const HttpRequest& request) { return api.Handle(request); });
+  if (!http.ok()) return Fail(http.status());
+
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int signal) {
+    Log("info", "signal " + std::to_string(signal) + ": finishing in-flight requests");
+    (*http)->Stop();
+  });
+  // Tests and scripts read the bound port from this line (with --listen :0);
+  // the signal handler above is already in place when they see it.
+  std::printf("patrond %s listening on %s:%u\n", config.terminal_id.c_str(),
+              endpoint->host.c_str(), static_cast<unsigned>((*http)->port()));
+  std::fflush(stdout);
+  if (sync) sync->Start();
+  Log("info", "terminal " + config.terminal_id + " of store " + config.store_id + ", data " +
+                  options.db_path + ", chain key " + ChainKeyFingerprint(options.chain_key));
+
+  signals_io.run();
+  http->reset();
+  sync.reset();  // finishes a round in progress
+  terminal->reset();  // closes the database cleanly
+  Log("info", "stopped");
+  return 0;
+}

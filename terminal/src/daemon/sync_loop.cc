@@ -1,0 +1,114 @@
+#include "daemon/sync_loop.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace patron::terminal {
+
+SyncLoop::SyncLoop(Terminal& terminal, std::unique_ptr<SyncTransport> sync_transport,
+                   std::unique_ptr<SyncTransport> grant_transport, SyncLoopOptions options)
+    : terminal_(terminal),
+      sync_transport_(std::move(sync_transport)),
+      grant_transport_(std::move(grant_transport)),
+      sync_client_(terminal, *sync_transport_),
+      grant_client_(terminal, *grant_transport_),
+      options_(std::move(options)) {
+  if (!options_.log) options_.log = [](const std::string&, const std::string&) {};
+}
+
+SyncLoop::~SyncLoop() { Stop(); }
+
+void SyncLoop::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void SyncLoop::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SyncLoop::Trigger() {
+  {
+    std::lock_guard lock(mu_);
+    if (!online_) return;  // offline: the backoff schedule decides
+    triggered_ = true;
+  }
+  wake_.notify_all();
+}
+
+Result<SyncReport> SyncLoop::RunRound() {
+  std::lock_guard round(round_mu_);
+  Result<SyncReport> report = sync_client_.SyncOnce();
+  std::lock_guard lock(mu_);
+  if (report.ok()) {
+    if (!online_) options_.log("info", "sync server reachable again: online");
+    online_ = true;
+    failures_ = 0;
+    last_success_ms_ = SystemWallClockMs();
+    last_error_.clear();
+  } else {
+    if (online_ || failures_ == 0) {
+      options_.log("warn", "sync failed: " + report.status().ToString());
+    }
+    // Only an unreachable server means offline; a refusal is a fault to fix.
+    online_ = online_ && !report.status().IsUnavailable();
+    ++failures_;
+    last_error_ = report.status().ToString();
+  }
+  return report;
+}
+
+Result<std::string> SyncLoop::SyncNow() {
+  PATRON_ASSIGN_OR_RETURN(SyncReport r, RunRound());
+  return nlohmann::json{{"entries_acknowledged", r.entries_acknowledged},
+                        {"changes_acknowledged", r.changes_acknowledged},
+                        {"handed_back", r.handed_back},
+                        {"members_pulled", r.members_pulled},
+                        {"grants_pulled", r.grants_pulled},
+                        {"rules_updated", r.rules_updated},
+                        {"reset", r.reset}}
+      .dump();
+}
+
+Status SyncLoop::RequestGrant(std::string_view member_id, int64_t points,
+                              std::string_view request_id) {
+  Status status = grant_client_.RequestGrant(member_id, points, request_id);
+  if (status.IsUnavailable()) {
+    std::lock_guard lock(mu_);
+    online_ = false;
+    last_error_ = status.ToString();
+  }
+  return status;
+}
+
+SyncInfo SyncLoop::Info() const {
+  std::lock_guard lock(mu_);
+  return SyncInfo{true, online_, options_.server, last_success_ms_, last_error_};
+}
+
+std::chrono::milliseconds SyncLoop::NextDelay() {
+  std::lock_guard lock(mu_);
+  if (failures_ == 0) return options_.interval;
+  // min_backoff * 2^(failures-1), capped, then ±20% jitter so a hundred
+  // stores coming back after an outage do not all retry at once.
+  const int shift = std::min(failures_ - 1, 20);
+  const auto base = std::min(options_.max_backoff, options_.min_backoff * (int64_t{1} << shift));
+  std::uniform_real_distribution<double> jitter(0.8, 1.2);
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(static_cast<double>(base.count()) * jitter(jitter_)));
+}
+
+void SyncLoop::Run() {
+  while (true) {
+    (void)RunRound();
+    const auto delay = NextDelay();
+    std::unique_lock lock(mu_);
+    wake_.wait_for(lock, delay, [this] { return stopping_ || triggered_; });
+    if (stopping_) return;
+    triggered_ = false;
+  }
+}
+
+}  // namespace patron::terminal

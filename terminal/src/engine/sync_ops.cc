@@ -1,0 +1,216 @@
+#include "engine/sync_ops.h"
+
+#include "patron/rules_codec.h"
+
+namespace patron::terminal {
+namespace {
+
+// Folds the server's state of a member into the local row: identity as the
+// server knows it, each register last-writer-wins, the server's figures.
+MemberRow MergeServerState(std::optional<MemberRow> local, const sync::MemberState& remote) {
+  MemberRow row = local ? std::move(*local) : MemberRow{};
+  row.member_id = remote.member_id;
+  if (remote.phone) row.phone = remote.phone;
+  if (remote.card) row.card = remote.card;
+  row.status = remote.status;
+  if (!remote.enrolled_store.empty()) {
+    row.enrolled_store = remote.enrolled_store;
+    row.enrolled_ms = remote.enrolled_ms;
+  }
+  auto merge = [](auto& mine, const auto& theirs) {
+    if (LwwNewer(theirs.hlc, theirs.origin, mine.hlc, mine.origin)) mine = theirs;
+  };
+  merge(row.name, remote.name);
+  merge(row.birthday, remote.birthday);
+  merge(row.email, remote.email);
+  merge(row.gender, remote.gender);
+  merge(row.sms_consent, remote.sms_consent);
+  merge(row.email_consent, remote.email_consent);
+  row.server_version = remote.version;
+  row.server_balance = remote.balance;
+  row.server_spend_minor = remote.spend_minor;
+  return row;
+}
+
+// A grant can arrive in a page before the member's row does (the row's
+// version is beyond the page): keep a bare row until it comes.
+Status EnsureMember(EngineContext& ctx, const std::string& member_id) {
+  PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> known, ctx.members.Get(member_id));
+  if (known) return Status::OK();
+  MemberRow bare;
+  bare.member_id = member_id;
+  return ctx.members.Insert(bare);
+}
+
+void MergeClock(EngineContext& ctx, HlcTimestamp remote) {
+  // A server clock far ahead of ours is not followed (clock_drift); the data
+  // is still applied.
+  (void)ctx.clock.Update(remote);
+}
+
+}  // namespace
+
+Result<sync::PushRequest> BuildPush(EngineContext& ctx, int max_entries, int max_changes) {
+  return InReadTransaction(ctx, [&]() -> Result<sync::PushRequest> {
+    sync::PushRequest request;
+    request.terminal_id = ctx.identity.terminal_id;
+    request.chain_key_fingerprint = ctx.identity.chain_key_fingerprint;
+    request.hlc = ctx.clock.Now();
+    PATRON_ASSIGN_OR_RETURN(auto changes, ctx.members.PendingOutbox(max_changes));
+    for (auto& change : changes) {
+      request.profile_changes.push_back({change.change_id, std::move(change.member_id),
+                                         std::move(change.field), std::move(change.value_json),
+                                         change.hlc, ctx.identity.terminal_id});
+    }
+    PATRON_ASSIGN_OR_RETURN(request.entries, ctx.journal.Unacknowledged(max_entries));
+    return request;
+  });
+}
+
+Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushRequest& sent,
+                                      const sync::PushResponse& response) {
+  if (response.entries.size() != sent.entries.size() ||
+      response.profile_changes.size() != sent.profile_changes.size()) {
+    return Status::Corruption("the push reply does not answer every item sent",
+                              "bad_sync_reply");
+  }
+  return InWriteTransaction(ctx, [&]() -> Result<PushSummary> {
+    PushSummary summary;
+    for (size_t i = 0; i < sent.profile_changes.size(); ++i) {
+      const sync::ProfileChange& change = sent.profile_changes[i];
+      const sync::ProfileAck& ack = response.profile_changes[i];
+      if (ack.change_id != change.change_id) {
+        return Status::Corruption("push reply out of order", "bad_sync_reply");
+      }
+      if (ack.outcome != sync::PushOutcome::kOk && ack.outcome != sync::PushOutcome::kExists) {
+        ++summary.rejected;
+        continue;
+      }
+      if (ack.accepted_hlc != change.hlc) {
+        PATRON_RETURN_IF_ERROR(ctx.members.AdoptStamp(change.member_id, change.field, change.hlc,
+                                                      change.origin, ack.accepted_hlc));
+      }
+      PATRON_RETURN_IF_ERROR(ctx.members.AcknowledgeOutbox(change.change_id));
+      ++summary.changes_acknowledged;
+    }
+    for (size_t i = 0; i < sent.entries.size(); ++i) {
+      const sync::EntryAck& ack = response.entries[i];
+      if (ack.entry_id != sent.entries[i].entry_id) {
+        return Status::Corruption("push reply out of order", "bad_sync_reply");
+      }
+      if (ack.outcome == sync::PushOutcome::kConflict) {
+        ++summary.conflicts;  // never overwritten; reported by the caller
+        continue;
+      }
+      if (ack.outcome != sync::PushOutcome::kOk && ack.outcome != sync::PushOutcome::kExists) {
+        ++summary.rejected;
+        continue;
+      }
+      PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(ack.entry_id, ack.seq));
+      ++summary.entries_acknowledged;
+    }
+    MergeClock(ctx, response.server_hlc);
+    return summary;
+  });
+}
+
+Result<int> HandBackRights(EngineContext& ctx) {
+  return InWriteTransaction(ctx, [&]() -> Result<int> {
+    PATRON_ASSIGN_OR_RETURN(auto holders, ctx.members.MembersWithRights());
+    for (const auto& [member_id, rights] : holders) {
+      LedgerEntry transfer;
+      transfer.member_id = member_id;
+      transfer.kind = EntryKind::kTransfer;
+      transfer.points = rights;
+      transfer.to_holder = std::string(kServerOrigin);
+      PATRON_RETURN_IF_ERROR(AppendOwnEntry(ctx, std::move(transfer)).status());
+    }
+    return static_cast<int>(holders.size());
+  });
+}
+
+Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit) {
+  PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> state, ctx.state.Load());
+  if (!state) return Status::Corruption("terminal_state row is missing");
+  sync::PullRequest request;
+  request.terminal_id = ctx.identity.terminal_id;
+  request.chain_key_fingerprint = ctx.identity.chain_key_fingerprint;
+  request.cursor = {state->cursor_epoch, state->cursor_seq};
+  request.limit = limit;
+  request.rules_version = ctx.rules.version;
+  return request;
+}
+
+Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page) {
+  if (page.items.size() != page.item_seqs.size()) {
+    return Status::Corruption("pull page items and sequences differ", "bad_sync_reply");
+  }
+  std::optional<Rules> new_rules;
+  if (page.rules_json) {
+    PATRON_ASSIGN_OR_RETURN(Rules rules, DecodeRules(*page.rules_json));
+    if (rules.version > ctx.rules.version) new_rules = std::move(rules);
+  }
+  PATRON_RETURN_IF_ERROR(InWriteTransaction(ctx, [&]() -> Result<bool> {
+    for (const sync::MemberState& remote : page.members) {
+      PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> local, ctx.members.Get(remote.member_id));
+      PATRON_RETURN_IF_ERROR(ctx.members.ReplaceFromServer(MergeServerState(std::move(local), remote)));
+    }
+    for (size_t i = 0; i < page.items.size(); ++i) {
+      const LedgerEntry& item = page.items[i];
+      if (item.to_holder != ctx.identity.terminal_id || item.kind != EntryKind::kTransfer ||
+          item.origin != kServerOrigin) {
+        return Status::Corruption("pull item " + item.entry_id + " is not a grant to us",
+                                  "bad_sync_reply");
+      }
+      PATRON_ASSIGN_OR_RETURN(bool known, ctx.journal.Exists(item.entry_id));
+      if (known) continue;  // the grant's own reply already delivered it
+      PATRON_RETURN_IF_ERROR(EnsureMember(ctx, item.member_id));
+      PATRON_RETURN_IF_ERROR(ctx.journal.Append(item));
+      PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(item.entry_id, page.item_seqs[i]));
+    }
+    PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(page.next.epoch, page.next.seq));
+    if (new_rules) {
+      PATRON_RETURN_IF_ERROR(ctx.state.InsertRules(
+          {new_rules->version, EncodeRules(*new_rules)}, ctx.NowMs()));
+    }
+    MergeClock(ctx, page.server_hlc);
+    return true;
+  }).status());
+  if (new_rules) ctx.rules = *new_rules;  // only once committed
+  return new_rules;
+}
+
+Status ResetSyncState(EngineContext& ctx) {
+  return InWriteTransaction(ctx, [&]() -> Result<bool> {
+    PATRON_RETURN_IF_ERROR(ctx.members.ResetServerViews());
+    PATRON_RETURN_IF_ERROR(ctx.journal.ClearAcknowledgements());
+    PATRON_RETURN_IF_ERROR(ctx.members.ResetOutboxAcknowledgements());
+    PATRON_RETURN_IF_ERROR(ctx.state.SetCursor("", 0));
+    return true;
+  }).status();
+}
+
+Status ApplyGrant(EngineContext& ctx, const sync::GrantResponse& grant) {
+  const LedgerEntry& transfer = grant.transfer;
+  if (transfer.to_holder != ctx.identity.terminal_id || transfer.kind != EntryKind::kTransfer ||
+      transfer.origin != kServerOrigin) {
+    return Status::Corruption("the grant is not a transfer to this terminal", "bad_sync_reply");
+  }
+  return InWriteTransaction(ctx, [&]() -> Result<bool> {
+    PATRON_ASSIGN_OR_RETURN(bool known, ctx.journal.Exists(transfer.entry_id));
+    if (known) return true;  // applied already (a retry, or it came by pull)
+    PATRON_RETURN_IF_ERROR(EnsureMember(ctx, transfer.member_id));
+    PATRON_RETURN_IF_ERROR(ctx.journal.Append(transfer));
+    PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(transfer.entry_id, grant.seq));
+    return true;
+  }).status();
+}
+
+Status RecordSyncSuccess(EngineContext& ctx) {
+  return InWriteTransaction(ctx, [&]() -> Result<bool> {
+    PATRON_RETURN_IF_ERROR(ctx.state.SetLastSync(ctx.NowMs()));
+    return true;
+  }).status();
+}
+
+}  // namespace patron::terminal

@@ -1,0 +1,32 @@
+// The terminal's side of the sync protocol (DESIGN.md §4), as transactions
+// over its own database. SyncClient sequences them around a transport.
+#ifndef PATRON_TERMINAL_SRC_ENGINE_SYNC_OPS_H_
+#define PATRON_TERMINAL_SRC_ENGINE_SYNC_OPS_H_
+
+#include "engine/context.h"
+#include "patron/sync/protocol.h"
+#include "patron/terminal/types.h"
+
+namespace patron::terminal {
+
+// The oldest unacknowledged profile changes and entries, changes first.
+Result<sync::PushRequest> BuildPush(EngineContext& ctx, int max_entries, int max_changes);
+// Records acknowledgements; conflicts are counted, never overwritten.
+Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushRequest& sent,
+                                      const sync::PushResponse& response);
+// Writes one transfer to the server per member this terminal holds positive
+// rights for, so points earned here become spendable everywhere.
+Result<int> HandBackRights(EngineContext& ctx);
+Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit);
+// Applies a page and advances the cursor in one transaction. Returns the
+// new rules if the page carried newer ones (the caller swaps them in).
+Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page);
+// After "cursor_reset": forget the server's view and every acknowledgement,
+// so the next sync re-pushes everything and re-pulls from the start.
+Status ResetSyncState(EngineContext& ctx);
+Status ApplyGrant(EngineContext& ctx, const sync::GrantResponse& grant);
+Status RecordSyncSuccess(EngineContext& ctx);
+
+}  // namespace patron::terminal
+
+#endif  // PATRON_TERMINAL_SRC_ENGINE_SYNC_OPS_H_

@@ -1,0 +1,628 @@
+// patron_terminal_bench: the terminal engine's performance targets, measured
+// against bare SQLite in the same run on the same disk.
+//
+//   1. Checkout (earn, durable commit): median latency within 1.5x of a bare
+//      single-row INSERT + COMMIT with the same durability (WAL,
+//      synchronous=FULL).
+//   2. FindByPhone over 1,000,000 members: p99 within 100 us in-process; plus
+//      the size of such a database.
+//
+// Machines are shared and noisy, so the figures are medians and percentiles of
+// many samples, and each target is a ratio to a baseline taken in alternating
+// rounds with the engine so that noise hits both sides alike. The program is a
+// report: a missed target is printed as MISS and still exits 0; only errors
+// (bad flags, I/O, an engine failure) exit non-zero. docs/BENCHMARKS.md
+// explains each figure.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <numeric>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "patron/hlc.h"
+#include "patron/member_id.h"
+#include "patron/phone.h"
+#include "patron/sql/database.h"
+#include "patron/sql/statement.h"
+#include "patron/sql/transaction.h"
+#include "patron/status.h"
+#include "patron/terminal/terminal.h"
+
+namespace {
+
+using patron::Result;
+using patron::Status;
+using patron::terminal::Terminal;
+using patron::terminal::TerminalOptions;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kRounds = 3;
+constexpr int kCheckoutMembers = 16;
+constexpr double kCheckoutRatioTarget = 1.5;
+constexpr double kLookupP99TargetUs = 100.0;
+// Bulk-loaded phones are +1 415 2000000+i: NANP exchanges must start 2-9, so
+// at most 8,000,000 distinct numbers fit under one area code.
+constexpr int64_t kMaxMembers = 8'000'000;
+constexpr uint64_t kSeed = 20240601;
+constexpr std::string_view kTerminalId = "S001-T01";
+constexpr std::string_view kStoreId = "S001";
+
+struct Flags {
+  std::string dir;
+  int64_t members = 1'000'000;
+  int checkouts = 2000;
+  int lookups = 20000;
+};
+
+constexpr std::string_view kUsage =
+    "usage: patron_terminal_bench --dir DIR [--members N] [--checkouts N] [--lookups N] "
+    "[--quick]\n";
+
+Result<Flags> ParseFlags(int argc, char** argv) {
+  Flags flags;
+  bool quick = false;
+  bool members_set = false, checkouts_set = false, lookups_set = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--quick") {
+      quick = true;
+      continue;
+    }
+    if (arg != "--dir" && arg != "--members" && arg != "--checkouts" && arg != "--lookups") {
+      return Status::InvalidArgument("unknown flag " + std::string(arg));
+    }
+    if (i + 1 >= argc) return Status::InvalidArgument("missing value after " + std::string(arg));
+    const std::string_view value = argv[++i];
+    if (arg == "--dir") {
+      flags.dir = value;
+      continue;
+    }
+    int64_t number = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+    const int64_t limit = arg == "--members" ? kMaxMembers : 10'000'000;
+    if (ec != std::errc() || end != value.data() + value.size() || number < 1 || number > limit) {
+      return Status::InvalidArgument(std::string(arg) + " needs a number from 1 to " +
+                                     std::to_string(limit));
+    }
+    if (arg == "--members") {
+      flags.members = number, members_set = true;
+    } else if (arg == "--checkouts") {
+      flags.checkouts = static_cast<int>(number), checkouts_set = true;
+    } else {
+      flags.lookups = static_cast<int>(number), lookups_set = true;
+    }
+  }
+  if (flags.dir.empty()) return Status::InvalidArgument("--dir is required");
+  // --quick only changes the defaults, so explicit numbers still win.
+  if (quick) {
+    if (!members_set) flags.members = 20'000;
+    if (!checkouts_set) flags.checkouts = 300;
+    if (!lookups_set) flags.lookups = 3000;
+  }
+  return flags;
+}
+
+// ---- samples -------------------------------------------------------------
+
+double MicrosSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+}
+
+struct Summary {
+  size_t n = 0;
+  double median = 0, p90 = 0, p99 = 0, max = 0;
+};
+
+// Nearest-rank percentile of sorted samples.
+double Percentile(const std::vector<double>& sorted, double p) {
+  const auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
+}
+
+Summary Summarize(std::vector<double> samples) {
+  Summary s;
+  if (samples.empty()) return s;
+  std::sort(samples.begin(), samples.end());
+  s.n = samples.size();
+  s.median = Percentile(samples, 0.5);
+  s.p90 = Percentile(samples, 0.9);
+  s.p99 = Percentile(samples, 0.99);
+  s.max = samples.back();
+  return s;
+}
+
+void PrintHeader() {
+  std::printf("  %-38s %7s %10s %10s %10s %10s\n", "", "n", "median us", "p90 us", "p99 us",
+              "max us");
+}
+
+void PrintRow(std::string_view label, const Summary& s) {
+  std::printf("  %-38.*s %7zu %10.1f %10.1f %10.1f %10.1f\n", static_cast<int>(label.size()),
+              label.data(), s.n, s.median, s.p90, s.p99, s.max);
+}
+
+const char* Verdict(bool pass) { return pass ? "PASS" : "MISS"; }
+
+// ---- bare SQLite ---------------------------------------------------------
+
+struct CloseDb {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct FinalizeStmt {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using RawDb = std::unique_ptr<sqlite3, CloseDb>;
+using RawStmt = std::unique_ptr<sqlite3_stmt, FinalizeStmt>;
+
+Status RawError(sqlite3* db, std::string_view what) {
+  return Status::IOError(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+Result<RawDb> OpenRaw(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  RawDb db(raw);
+  if (rc != SQLITE_OK) return RawError(raw, "open " + path);
+  return db;
+}
+
+Status Exec(sqlite3* db, const char* sql) {
+  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return RawError(db, sql);
+  return Status::OK();
+}
+
+Result<RawStmt> Prepare(sqlite3* db, const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    return RawError(db, sql);
+  }
+  return RawStmt(stmt);
+}
+
+// Steps a statement that returns no rows and resets it for the next use.
+Status StepDone(sqlite3* db, sqlite3_stmt* stmt) {
+  const int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) return RawError(db, sqlite3_sql(stmt));
+  return Status::OK();
+}
+
+// The yardstick for Checkout: the cheapest durable transaction SQLite offers
+// with the engine's settings (WAL, synchronous=FULL), one small row each.
+// With `fsync` false it runs synchronous=NORMAL, where a WAL commit is not
+// synced, to show the cost of everything but the disk flush.
+class BaselineWriter {
+ public:
+  static Result<BaselineWriter> Open(const std::string& path, bool fsync) {
+    PATRON_ASSIGN_OR_RETURN(RawDb db, OpenRaw(path));
+    PATRON_RETURN_IF_ERROR(
+        Exec(db.get(), fsync ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL"
+                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"));
+    PATRON_RETURN_IF_ERROR(Exec(db.get(),
+                                "CREATE TABLE sales (id INTEGER PRIMARY KEY, sale_ref TEXT NOT "
+                                "NULL, amount_minor INTEGER NOT NULL) STRICT"));
+    BaselineWriter w;
+    PATRON_ASSIGN_OR_RETURN(w.begin_, Prepare(db.get(), "BEGIN IMMEDIATE"));
+    PATRON_ASSIGN_OR_RETURN(
+        w.insert_, Prepare(db.get(), "INSERT INTO sales(sale_ref, amount_minor) VALUES (?, ?)"));
+    PATRON_ASSIGN_OR_RETURN(w.commit_, Prepare(db.get(), "COMMIT"));
+    w.db_ = std::move(db);
+    return w;
+  }
+
+  // Appends the latency of `n` BEGIN IMMEDIATE; INSERT; COMMIT to `us`.
+  Status Run(int n, std::vector<double>& us) {
+    for (int i = 0; i < n; ++i) {
+      const std::string sale_ref = "B-" + std::to_string(next_++);
+      const auto start = Clock::now();
+      PATRON_RETURN_IF_ERROR(StepDone(db_.get(), begin_.get()));
+      sqlite3_bind_text(insert_.get(), 1, sale_ref.data(), static_cast<int>(sale_ref.size()),
+                        SQLITE_TRANSIENT);
+      sqlite3_bind_int64(insert_.get(), 2, 1000 + next_ % 50 * 100);
+      PATRON_RETURN_IF_ERROR(StepDone(db_.get(), insert_.get()));
+      PATRON_RETURN_IF_ERROR(StepDone(db_.get(), commit_.get()));
+      us.push_back(MicrosSince(start));
+    }
+    return Status::OK();
+  }
+
+ private:
+  BaselineWriter() = default;
+  // Statements are declared after the connection so they are finalised first.
+  RawDb db_;
+  RawStmt begin_, insert_, commit_;
+  int64_t next_ = 0;
+};
+
+// ---- the engine ----------------------------------------------------------
+
+TerminalOptions MakeOptions(const std::string& path, bool fsync = true) {
+  TerminalOptions options;
+  options.db_path = path;
+  options.terminal_id = std::string(kTerminalId);
+  options.store_id = std::string(kStoreId);
+  options.db_options.synchronous_full = fsync;
+  return options;
+}
+
+// Earn-only checkouts, each with a fresh sale_ref, spread over a few members
+// so that no member's journal (which every checkout sums) grows unusually long.
+class CheckoutRunner {
+ public:
+  static Result<CheckoutRunner> Open(const std::string& path, bool fsync) {
+    PATRON_ASSIGN_OR_RETURN(std::unique_ptr<Terminal> till,
+                            Terminal::Open(MakeOptions(path, fsync)));
+    CheckoutRunner runner;
+    for (int i = 0; i < kCheckoutMembers; ++i) {
+      patron::terminal::EnrolRequest enrol;
+      char phone[32];
+      std::snprintf(phone, sizeof phone, "415-555-01%02d", i);
+      enrol.phone = phone;
+      enrol.profile.name = "Bench Member " + std::to_string(i);
+      PATRON_ASSIGN_OR_RETURN(patron::terminal::EnrolResult enrolled, till->Enrol(enrol));
+      runner.member_ids_.push_back(enrolled.member.member_id);
+    }
+    runner.till_ = std::move(till);
+    return runner;
+  }
+
+  Status Run(int n, std::vector<double>& us) {
+    for (int i = 0; i < n; ++i) {
+      patron::terminal::SaleRequest sale;
+      sale.sale_ref = "R-" + std::to_string(next_);
+      sale.member_id = member_ids_[next_ % member_ids_.size()];
+      sale.amount_minor = 1000 + next_ % 50 * 100;
+      ++next_;
+      const auto start = Clock::now();
+      Result<patron::terminal::SaleResult> result = till_->Checkout(sale);
+      us.push_back(MicrosSince(start));
+      if (!result.ok()) return result.status().WithContext("checkout " + sale.sale_ref);
+      if (result->replayed || result->earned_points <= 0) {
+        return Status::Internal("checkout " + sale.sale_ref + " earned nothing");
+      }
+    }
+    return Status::OK();
+  }
+
+ private:
+  CheckoutRunner() = default;
+  std::unique_ptr<Terminal> till_;
+  std::vector<std::string> member_ids_;
+  int64_t next_ = 0;
+};
+
+// ---- members -------------------------------------------------------------
+
+// The i-th bulk-loaded phone, in E.164 and as a cashier would type it.
+std::string E164Phone(int64_t i) { return "+1415" + std::to_string(2'000'000 + i); }
+std::string TypedPhone(int64_t i) {
+  const std::string local = std::to_string(2'000'000 + i);
+  return "(415) " + local.substr(0, 3) + "-" + local.substr(3);
+}
+
+// Every column of the members table, as MemberStore writes them.
+constexpr std::string_view kInsertMember =
+    "INSERT INTO members(member_id, phone, card, status, enrolled_store, enrolled_ms, "
+    "name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, "
+    "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "
+    "sms_consent, sms_consent_hlc, sms_consent_origin, "
+    "email_consent, email_consent_hlc, email_consent_origin, "
+    "server_version, server_balance, server_spend_minor) "
+    "VALUES (?,?,?,?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?)";
+
+struct LoadFigures {
+  double load_s = 0;
+  double checkpoint_s = 0;
+  uintmax_t bytes = 0;
+};
+
+uintmax_t SizeIfExists(const std::filesystem::path& path) {
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
+// Creates a terminal database holding `n` members with the rows Enrol writes
+// for a phone and a name: every register stamped with the enrolment's HLC and
+// this terminal as origin, the optional fields NULL, consents false. Members
+// go in in random phone order, as enrolments over the years would, so the
+// B-trees end up with realistically split pages. The profile_outbox rows that
+// Enrol also queues are left out: they only wait for the next push, and no
+// look-up reads them.
+Result<LoadFigures> LoadMembers(const std::string& path, int64_t n, std::mt19937_64& rng) {
+  {
+    // Terminal::Open creates the schema, the state row and the rules.
+    PATRON_ASSIGN_OR_RETURN(std::unique_ptr<Terminal> till, Terminal::Open(MakeOptions(path)));
+  }
+  patron::sql::DatabaseOptions options;
+  // One transaction dirties every page; a cache that holds them all keeps
+  // SQLite from spilling pages to the WAL over and over.
+  options.cache_size_kib = 1 << 20;
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<patron::sql::Database> db,
+                          patron::sql::Database::Open(path, options));
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), int64_t{0});
+  std::shuffle(order.begin(), order.end(), rng);
+
+  const std::string origin(kTerminalId);
+  const int64_t first_ms = patron::SystemWallClockMs() - n;  // one enrolment per ms
+  LoadFigures figures;
+  const auto start = Clock::now();
+  {
+    patron::sql::Transaction txn(*db);
+    PATRON_RETURN_IF_ERROR(txn.Begin());
+    PATRON_ASSIGN_OR_RETURN(patron::sql::Statement s, db->GetUniqueStatement(kInsertMember));
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t i = order[static_cast<size_t>(k)];
+      const std::string phone = E164Phone(i);
+      const int64_t ms = first_ms + k;
+      const int64_t hlc = patron::HlcTimestamp::FromParts(ms, 0).Packed();
+      s.BindText(0, patron::DeriveMemberId(patron::kDemoChainKey, phone).ToString());
+      s.BindText(1, phone);
+      s.BindNull(2);
+      s.BindText(3, "active");
+      s.BindText(4, kStoreId);
+      s.BindInt64(5, ms);
+      auto stamp = [&](int first) {  // a register's HLC and origin follow its value
+        s.BindInt64(first + 1, hlc);
+        s.BindText(first + 2, origin);
+      };
+      s.BindText(6, "Member " + std::to_string(i));
+      stamp(6);
+      for (int first : {9, 12, 15}) {  // birthday, email, gender
+        s.BindNull(first);
+        stamp(first);
+      }
+      for (int first : {18, 21}) {  // sms_consent, email_consent
+        s.BindBool(first, false);
+        stamp(first);
+      }
+      s.BindInt64(24, 0);
+      s.BindInt64(25, 0);
+      s.BindInt64(26, 0);
+      PATRON_RETURN_IF_ERROR(s.Run().WithContext("insert member " + std::to_string(i)));
+      s.Reset(/*clear_bindings=*/false);
+    }
+    PATRON_RETURN_IF_ERROR(txn.Commit());
+  }
+  figures.load_s = MicrosSince(start) / 1e6;
+  const auto checkpoint_start = Clock::now();
+  PATRON_ASSIGN_OR_RETURN(int64_t busy, db->QueryInt64("PRAGMA wal_checkpoint(TRUNCATE)"));
+  if (busy != 0) return Status::Unavailable("wal_checkpoint(TRUNCATE) could not finish");
+  figures.checkpoint_s = MicrosSince(checkpoint_start) / 1e6;
+  figures.bytes = SizeIfExists(path) + SizeIfExists(path + "-wal");
+  return figures;
+}
+
+// FindByPhone on typed phones (normalisation included) against a bare
+// prepared SELECT of the same row by its E.164 phone, in alternating rounds.
+struct LookupFigures {
+  std::vector<double> engine_us, raw_us, normalize_us;
+};
+
+Result<LookupFigures> MeasureLookups(const std::string& path, int64_t members, int lookups,
+                                     std::mt19937_64& rng) {
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<Terminal> till, Terminal::Open(MakeOptions(path)));
+  PATRON_ASSIGN_OR_RETURN(RawDb raw, OpenRaw(path));
+  PATRON_ASSIGN_OR_RETURN(
+      RawStmt select,
+      Prepare(raw.get(),
+              "SELECT member_id, phone, card, status, enrolled_store, enrolled_ms, name, "
+              "birthday, email, gender, sms_consent, email_consent, server_balance, "
+              "server_spend_minor FROM members WHERE phone = ?"));
+  std::uniform_int_distribution<int64_t> pick(0, members - 1);
+
+  LookupFigures figures;
+  auto engine_block = [&](int n, std::vector<double>* us) -> Status {
+    for (int k = 0; k < n; ++k) {
+      const int64_t i = pick(rng);
+      const std::string typed = TypedPhone(i);
+      const auto start = Clock::now();
+      Result<patron::terminal::Member> member = till->FindByPhone(typed);
+      if (us != nullptr) us->push_back(MicrosSince(start));
+      if (!member.ok()) return member.status().WithContext("FindByPhone " + typed);
+      if (member->phone != E164Phone(i)) return Status::Internal("FindByPhone: wrong member");
+    }
+    return Status::OK();
+  };
+  auto raw_block = [&](int n, std::vector<double>* us) -> Status {
+    for (int k = 0; k < n; ++k) {
+      const std::string e164 = E164Phone(pick(rng));
+      const auto start = Clock::now();
+      sqlite3_bind_text(select.get(), 1, e164.data(), static_cast<int>(e164.size()),
+                        SQLITE_TRANSIENT);
+      const int rc = sqlite3_step(select.get());
+      const size_t id_size = rc == SQLITE_ROW
+                                 ? std::string_view(reinterpret_cast<const char*>(
+                                                        sqlite3_column_text(select.get(), 0)))
+                                       .size()
+                                 : 0;
+      sqlite3_reset(select.get());
+      if (us != nullptr) us->push_back(MicrosSince(start));
+      if (rc != SQLITE_ROW || id_size != 36) return RawError(raw.get(), "select by phone");
+    }
+    return Status::OK();
+  };
+  // Warm-up, not recorded: SQLite's page cache, the statement caches and the
+  // OS cache of the upper B-tree levels settle before the clock runs.
+  const int warmup = std::max(1000, lookups / 10);
+  PATRON_RETURN_IF_ERROR(engine_block(warmup, nullptr));
+  PATRON_RETURN_IF_ERROR(raw_block(warmup, nullptr));
+  for (int round = 0; round < kRounds; ++round) {
+    const int n = lookups / kRounds + (round < lookups % kRounds ? 1 : 0);
+    PATRON_RETURN_IF_ERROR(engine_block(n, &figures.engine_us));
+    PATRON_RETURN_IF_ERROR(raw_block(n, &figures.raw_us));
+  }
+  // The share of the look-up that is phone normalisation (no I/O).
+  for (int k = 0; k < lookups; ++k) {
+    const std::string typed = TypedPhone(pick(rng));
+    const auto start = Clock::now();
+    Result<std::string> e164 = patron::NormalizePhone(typed, "1");
+    figures.normalize_us.push_back(MicrosSince(start));
+    if (!e164.ok()) return e164.status();
+  }
+  return figures;
+}
+
+// ---- the report ----------------------------------------------------------
+
+void RemoveDatabase(const std::filesystem::path& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::error_code ignored;  // absent is fine; a real problem shows up at open
+    std::filesystem::remove(path.string() + suffix, ignored);
+  }
+}
+
+// Section 1 (fsync: the target) and 1b (no fsync: the engine's own cost).
+Status RunCheckouts(const Flags& flags, bool fsync) {
+  const std::filesystem::path dir(flags.dir);
+  const std::string suffix = fsync ? ".db" : "-nosync.db";
+  PATRON_ASSIGN_OR_RETURN(BaselineWriter baseline,
+                          BaselineWriter::Open((dir / ("baseline" + suffix)).string(), fsync));
+  PATRON_ASSIGN_OR_RETURN(CheckoutRunner checkout,
+                          CheckoutRunner::Open((dir / ("checkout" + suffix)).string(), fsync));
+  // Warm-up (first pages of each file, statement caches), not recorded.
+  std::vector<double> discard;
+  PATRON_RETURN_IF_ERROR(baseline.Run(20, discard));
+  PATRON_RETURN_IF_ERROR(checkout.Run(20, discard));
+
+  std::vector<double> baseline_us, checkout_us;
+  std::vector<Summary> round_baseline, round_checkout;
+  for (int round = 0; round < kRounds; ++round) {
+    const int n = flags.checkouts / kRounds + (round < flags.checkouts % kRounds ? 1 : 0);
+    std::vector<double> b, c;
+    // Alternate which side goes first so neither always follows the other.
+    if (round % 2 == 0) {
+      PATRON_RETURN_IF_ERROR(baseline.Run(n, b));
+      PATRON_RETURN_IF_ERROR(checkout.Run(n, c));
+    } else {
+      PATRON_RETURN_IF_ERROR(checkout.Run(n, c));
+      PATRON_RETURN_IF_ERROR(baseline.Run(n, b));
+    }
+    round_baseline.push_back(Summarize(b));
+    round_checkout.push_back(Summarize(c));
+    baseline_us.insert(baseline_us.end(), b.begin(), b.end());
+    checkout_us.insert(checkout_us.end(), c.begin(), c.end());
+  }
+  const Summary b = Summarize(baseline_us);
+  const Summary c = Summarize(checkout_us);
+  const double ratio = c.median / b.median;
+  if (fsync) {
+    std::printf("\n[1] Durable write: WAL, synchronous=FULL, %d rounds alternating\n", kRounds);
+  } else {
+    std::printf(
+        "\n[1b] The same with synchronous=NORMAL (no fsync per commit): the cost of "
+        "everything but the flush\n");
+  }
+  PrintHeader();
+  PrintRow("bare SQLite BEGIN IMMEDIATE/INSERT/COMMIT", b);
+  PrintRow("Terminal::Checkout (earn)", c);
+  std::printf("  per-round medians (us):");
+  for (size_t r = 0; r < round_baseline.size(); ++r) {
+    std::printf("  %.0f / %.0f", round_baseline[r].median, round_checkout[r].median);
+  }
+  std::printf("   (bare / checkout)\n");
+  if (fsync) {
+    std::printf("  checkout median / bare median = %.2f   target <= %.1f   %s\n", ratio,
+                kCheckoutRatioTarget, Verdict(ratio <= kCheckoutRatioTarget));
+  } else {
+    std::printf("  checkout median / bare median = %.2f   (not a target)\n", ratio);
+  }
+  std::printf("  checkout p99 / bare p99       = %.2f   (not a target)\n", c.p99 / b.p99);
+  return Status::OK();
+}
+
+Status RunMembers(const Flags& flags) {
+  const std::string path = (std::filesystem::path(flags.dir) / "members.db").string();
+  std::mt19937_64 rng(kSeed);
+  PATRON_ASSIGN_OR_RETURN(LoadFigures load, LoadMembers(path, flags.members, rng));
+  const double mib = static_cast<double>(load.bytes) / (1024.0 * 1024.0);
+  std::printf("\n[2] Bulk load: %" PRId64 " members, one transaction, random phone order\n",
+              flags.members);
+  std::printf("  load (derive ids, insert, commit)  %8.2f s   %9.0f members/s\n", load.load_s,
+              static_cast<double>(flags.members) / load.load_s);
+  std::printf("  wal_checkpoint(TRUNCATE)           %8.2f s\n", load.checkpoint_s);
+  std::printf("  database size (file + -wal)        %8.1f MiB  %9.0f bytes/member  (%ju bytes)\n",
+              mib, static_cast<double>(load.bytes) / static_cast<double>(flags.members),
+              load.bytes);
+
+  PATRON_ASSIGN_OR_RETURN(LookupFigures lookups,
+                          MeasureLookups(path, flags.members, flags.lookups, rng));
+  const Summary engine = Summarize(lookups.engine_us);
+  const Summary raw = Summarize(lookups.raw_us);
+  std::printf("\n[3] Look-up by phone over %" PRId64
+              " members (typed \"(415) 2xx-xxxx\"), "
+              "%d rounds alternating\n",
+              flags.members, kRounds);
+  PrintHeader();
+  PrintRow("Terminal::FindByPhone", engine);
+  PrintRow("bare SQLite SELECT row WHERE phone = ?", raw);
+  PrintRow("  of FindByPhone: NormalizePhone", Summarize(lookups.normalize_us));
+  std::printf("  FindByPhone p99 = %.1f us   target <= %.0f us   %s\n", engine.p99,
+              kLookupP99TargetUs, Verdict(engine.p99 <= kLookupP99TargetUs));
+  std::printf("  FindByPhone / bare: median %.2f, p99 %.2f   (not a target)\n",
+              engine.median / raw.median, engine.p99 / raw.p99);
+  return Status::OK();
+}
+
+std::string Today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
+  return text;
+}
+
+Status Run(const Flags& flags, const char* argv0) {
+  std::error_code ec;
+  std::filesystem::create_directories(flags.dir, ec);
+  if (ec) return Status::IOError("cannot create " + flags.dir + ": " + ec.message());
+  for (const char* name :
+       {"baseline.db", "checkout.db", "baseline-nosync.db", "checkout-nosync.db", "members.db"}) {
+    RemoveDatabase(std::filesystem::path(flags.dir) / name);
+  }
+  std::printf("patron terminal benchmark  %s  %u cpus  SQLite %s\n", Today().c_str(),
+              std::thread::hardware_concurrency(), sqlite3_libversion());
+  std::printf("reproduce: %s --dir %s --members %" PRId64 " --checkouts %d --lookups %d\n", argv0,
+              flags.dir.c_str(), flags.members, flags.checkouts, flags.lookups);
+  std::fflush(stdout);
+  PATRON_RETURN_IF_ERROR(RunCheckouts(flags, /*fsync=*/true));
+  std::fflush(stdout);
+  PATRON_RETURN_IF_ERROR(RunCheckouts(flags, /*fsync=*/false));
+  std::fflush(stdout);
+  PATRON_RETURN_IF_ERROR(RunMembers(flags));
+  return Status::OK();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Result<Flags> flags = ParseFlags(argc, argv);
+  if (!flags.ok()) {
+    std::fprintf(stderr, "%s\n%.*s", flags.status().message().c_str(),
+                 static_cast<int>(kUsage.size()), kUsage.data());
+    return 2;
+  }
+  const Status status = Run(*flags, argv[0]);
+  if (!status.ok()) {
+    std::fprintf(stderr, "error: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}

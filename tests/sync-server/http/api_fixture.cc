@@ -1,0 +1,95 @@
+#include "api_fixture.h"
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace patron::sync {
+
+ApiFixture::ApiFixture(SyncApiOptions options) {
+  store_ = SqliteServerStore::Open(dir_.File("server.db")).value();
+  SyncServiceOptions service_options;
+  service_options.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
+  service_options.wall_clock_ms = [this] { return now_ms; };
+  service_ = std::make_unique<SyncService>(*store_, service_options);
+  api_ = std::make_unique<SyncApi>(*service_, std::move(options));
+}
+
+HttpResponse ApiFixture::Call(std::string method, std::string path, std::string body,
+                              std::string authorization, std::string content_type) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.target = path;
+  request.path = std::move(path);
+  request.body = std::move(body);
+  request.authorization = std::move(authorization);
+  request.content_type = request.method == "GET" ? "" : std::move(content_type);
+  request.remote = "127.0.0.1:5000";
+  return api_->Handle(request);
+}
+
+HttpResponse ApiFixture::Admin(std::string method, std::string path, std::string body) {
+  return Call(std::move(method), std::move(path), std::move(body),
+              "Bearer " + std::string(kAdminToken));
+}
+
+std::string ApiFixture::Register(const std::string& terminal_id, const std::string& store_id) {
+  HttpResponse response =
+      Admin("POST", "/v1/admin/terminals",
+            nlohmann::json{{"terminal_id", terminal_id}, {"store_id", store_id}}.dump());
+  REQUIRE_MESSAGE(response.status == 201, response.body);
+  return "Bearer " + nlohmann::json::parse(response.body)["token"].get<std::string>();
+}
+
+LedgerEntry ApiFixture::Earn(const std::string& terminal_id, const std::string& store_id,
+                             int64_t seq, const std::string& member_id, int64_t points) const {
+  LedgerEntry e;
+  e.origin = terminal_id;
+  e.seq = seq;
+  e.entry_id = MakeEntryId(e.origin, seq);
+  e.member_id = member_id;
+  e.kind = EntryKind::kEarn;
+  e.points = points;
+  e.amount_minor = points * 100;
+  e.currency = "USD";
+  e.sale_ref = "R-" + std::to_string(seq);
+  e.store_id = store_id;
+  e.terminal_id = terminal_id;
+  e.hlc = HlcTimestamp::FromParts(now_ms, static_cast<uint16_t>(seq));
+  e.wall_ms = now_ms;
+  e.rule_version = 1;
+  e.detail = "{}";
+  return e;
+}
+
+PushRequest ApiFixture::NewPush(const std::string& terminal_id) const {
+  PushRequest request;
+  request.terminal_id = terminal_id;
+  request.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
+  request.hlc = HlcTimestamp::FromParts(now_ms, 0);
+  return request;
+}
+
+PullRequest ApiFixture::NewPull(const std::string& terminal_id, Cursor cursor) const {
+  PullRequest request;
+  request.terminal_id = terminal_id;
+  request.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
+  request.cursor = std::move(cursor);
+  request.limit = 100;
+  return request;
+}
+
+std::string ErrorCode(const HttpResponse& response) {
+  const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  if (!body.is_object() || !body.contains("error")) return "";
+  return body["error"].value("code", "");
+}
+
+std::optional<std::string> HeaderOf(const HttpResponse& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace patron::sync

@@ -1,0 +1,64 @@
+// patron-sync's configuration (sync-server/src/http/config.cc).
+#include "http/config.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "support/temp_dir.h"
+
+namespace patron::sync {
+namespace {
+
+TEST_CASE("listen addresses: port 0 means ephemeral; only loopback literals count as local") {
+  CHECK(ParseListenAddress("127.0.0.1:0")->port == 0);
+  CHECK(ParseListenAddress("[::1]:0")->host == "::1");
+  CHECK(ParseListenAddress("0.0.0.0:7430")->port == 7430);
+  CHECK_FALSE(ParseListenAddress("127.0.0.1").ok());
+  CHECK_FALSE(ParseListenAddress(":0").ok());
+
+  CHECK(IsLoopbackHost("127.0.0.1"));
+  CHECK(IsLoopbackHost("127.1.2.3"));
+  CHECK(IsLoopbackHost("::1"));
+  CHECK(IsLoopbackHost("::ffff:127.0.0.1"));
+  CHECK(IsLoopbackHost("localhost"));
+  CHECK_FALSE(IsLoopbackHost("0.0.0.0"));
+  CHECK_FALSE(IsLoopbackHost("::"));
+  CHECK_FALSE(IsLoopbackHost("10.0.0.7"));
+  CHECK_FALSE(IsLoopbackHost("127.example.com"));
+}
+
+TEST_CASE("the configuration needs an admin token and consent to leave loopback") {
+  ServerConfig config;
+  CHECK(ValidateConfig(config).reason() == "invalid_config");
+  config.admin_token = "token";
+  CHECK(ValidateConfig(config).ok());
+  config.listen = "0.0.0.0:7430";
+  CHECK_FALSE(ValidateConfig(config).ok());
+  config.allow_non_loopback = true;
+  CHECK(ValidateConfig(config).ok());
+  config.log_level = "debug";
+  CHECK_FALSE(ValidateConfig(config).ok());
+}
+
+TEST_CASE("config files are read strictly") {
+  testing::TempDir dir;
+  const std::string path = dir.File("patron-sync.json");
+  std::ofstream(path) << R"({"data_dir":"/srv/patron","admin_token":"t","threads":8,
+                             "allow_non_loopback":true,"listen":"0.0.0.0:7430"})";
+  Result<ServerConfig> config = LoadConfigFile(path);
+  REQUIRE_MESSAGE(config.ok(), config.status().ToString());
+  CHECK(config->DatabasePath() == "/srv/patron/server.db");
+  CHECK(config->threads == 8);
+  CHECK(config->allow_non_loopback);
+  CHECK(ValidateConfig(*config).ok());
+
+  std::ofstream(path) << R"({"admin_tokn":"t"})";
+  CHECK(LoadConfigFile(path).status().reason() == "unknown_field");
+  std::ofstream(path) << R"({"threads":"8"})";
+  CHECK(LoadConfigFile(path).status().reason() == "invalid_field");
+  CHECK(LoadConfigFile(dir.File("missing.json")).status().reason() == "config_not_found");
+}
+
+}  // namespace
+}  // namespace patron::sync

@@ -1,0 +1,285 @@
+// The real patron-sync binary on 127.0.0.1 and an ephemeral port, driven by
+// real terminal engines through HttpSyncTransport.
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "patron/http/client.h"
+#include "patron/terminal/http_sync_transport.h"
+#include "patron/terminal/sync_client.h"
+#include "patron/terminal/terminal.h"
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+
+namespace patron::sync {
+namespace {
+
+using terminal::HttpSyncTransport;
+using terminal::SyncClient;
+using terminal::Terminal;
+using testing::ExitStatus;
+using testing::Subprocess;
+
+constexpr std::string_view kAdminToken = "process-test-admin-token";
+constexpr std::string_view kListening = "patron-sync listening on 127.0.0.1:";
+constexpr auto kTimeout = std::chrono::seconds(10);
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct Server {
+  std::unique_ptr<Subprocess> process;
+  uint16_t port = 0;
+  std::string log_path;
+
+  Endpoint endpoint() const { return {"127.0.0.1", port}; }
+};
+
+std::vector<std::string> ServerArgs(const testing::TempDir& dir) {
+  return {PATRON_SYNC_BIN, "--data-dir", dir.File("data"), "--listen", "127.0.0.1:0",
+          "--log-level",   "info"};
+}
+
+// Starts patron-sync with `argv` and waits for its "listening" line.
+Server Start(const testing::TempDir& dir, std::vector<std::string> argv) {
+  Server server;
+  server.log_path = dir.File("patron-sync.log");
+  testing::SubprocessOptions options;
+  options.stderr_path = server.log_path;
+  auto child = Subprocess::Start(argv, options);
+  REQUIRE_MESSAGE(child.ok(), child.status().ToString());
+  server.process = std::move(child).value();
+  std::optional<std::string> line = server.process->ReadLine(std::chrono::seconds(20));
+  REQUIRE_MESSAGE(line.has_value(), ReadFile(server.log_path));
+  REQUIRE_MESSAGE(line->starts_with(kListening), *line);
+  server.port = static_cast<uint16_t>(std::atoi(line->c_str() + kListening.size()));
+  REQUIRE(server.port != 0);
+  return server;
+}
+
+Server StartWithToken(const testing::TempDir& dir) {
+  std::vector<std::string> argv = ServerArgs(dir);
+  argv.insert(argv.end(), {"--admin-token", std::string(kAdminToken)});
+  return Start(dir, argv);
+}
+
+// Runs patron-sync expecting it to refuse to start.
+ExitStatus RunRefused(const testing::TempDir& dir, std::vector<std::string> argv) {
+  testing::SubprocessOptions options;
+  options.stderr_path = dir.File("refused.log");
+  auto child = Subprocess::Start(argv, options);
+  REQUIRE(child.ok());
+  CHECK_FALSE((*child)->ReadLine(std::chrono::seconds(20)).has_value());
+  std::optional<ExitStatus> how = (*child)->WaitFor(std::chrono::seconds(20));
+  REQUIRE(how.has_value());
+  return *how;
+}
+
+nlohmann::json Call(const Server& server, std::string_view method, std::string_view target,
+                    const std::string& body = {}, int expect = 200) {
+  HttpClient client(server.endpoint(), kTimeout);
+  auto response =
+      client.Send(method, target, body, {{"Authorization", "Bearer " + std::string(kAdminToken)}});
+  REQUIRE_MESSAGE(response.ok(), response.status().ToString());
+  REQUIRE_MESSAGE(response->status == expect, response->body);
+  return nlohmann::json::parse(response->body, nullptr, false);
+}
+
+std::string RegisterTerminal(const Server& server, const std::string& terminal_id,
+                             const std::string& store_id) {
+  const nlohmann::json reply =
+      Call(server, "POST", "/v1/admin/terminals",
+           nlohmann::json{{"terminal_id", terminal_id}, {"store_id", store_id}}.dump(), 201);
+  return reply["token"].get<std::string>();
+}
+
+std::unique_ptr<Terminal> OpenTerminal(const testing::TempDir& dir, const std::string& terminal_id,
+                                       const std::string& store_id,
+                                       std::string_view chain_key = kDemoChainKey) {
+  terminal::TerminalOptions options;
+  options.db_path = dir.File(terminal_id + ".db");
+  options.terminal_id = terminal_id;
+  options.store_id = store_id;
+  options.chain_key = std::string(chain_key);
+  options.default_country_code = "44";
+  auto opened = Terminal::Open(options);
+  REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+  return std::move(opened).value();
+}
+
+nlohmann::json StoreRow(const nlohmann::json& report, const std::string& store_id) {
+  for (const nlohmann::json& store : report["stores"]) {
+    if (store["store_id"] == store_id) return store;
+  }
+  FAIL("no store " << store_id << " in " << report.dump());
+  return {};
+}
+
+TEST_CASE("terminals sync through the real server: earn in one store, redeem in another") {
+  testing::TempDir dir;
+  Server server = StartWithToken(dir);
+  CHECK(Call(server, "GET", "/v1/health")["status"] == "ok");
+
+  auto t1 = OpenTerminal(dir, "S001-T01", "S001");
+  HttpSyncTransport transport1(server.endpoint(), RegisterTerminal(server, "S001-T01", "S001"),
+                               kTimeout);
+  terminal::EnrolRequest enrol;
+  enrol.phone = "07700 900123";
+  enrol.profile.name = "Ann";
+  auto ann = t1->Enrol(enrol);
+  REQUIRE(ann.ok());
+  terminal::SaleRequest sale;
+  sale.sale_ref = "R-1";
+  sale.member_id = ann->member.member_id;
+  sale.amount_minor = 12'345;
+  auto sold = t1->Checkout(sale);
+  REQUIRE_MESSAGE(sold.ok(), sold.status().ToString());
+  REQUIRE(sold->earned_points > 0);
+
+  SyncClient client1(*t1, transport1);
+  auto round = client1.SyncOnce();
+  REQUIRE_MESSAGE(round.ok(), round.status().ToString());
+  CHECK(round->entries_acknowledged >= 1);
+  CHECK(round->changes_acknowledged >= 1);
+  CHECK(t1->Status()->pending_entries == 0);
+
+  nlohmann::json s1 = StoreRow(Call(server, "GET", "/v1/reports/stores"), "S001");
+  CHECK(s1["members_enrolled"] == 1);
+  CHECK(s1["sales"] == 1);
+  CHECK(s1["points_earned"] == sold->earned_points);
+  CHECK(s1["points_outstanding"] == sold->earned_points);
+  CHECK(s1["terminals"][0]["last_sync_ms"].is_number());
+
+  // Another store pulls the member, asks the server for the points it
+  // cannot cover itself, and redeems them.
+  auto t2 = OpenTerminal(dir, "S002-T01", "S002");
+  HttpSyncTransport transport2(server.endpoint(), RegisterTerminal(server, "S002-T01", "S002"),
+                               kTimeout);
+  SyncClient client2(*t2, transport2);
+  REQUIRE(client2.SyncOnce().ok());
+  auto seen = t2->FindById(ann->member.member_id);
+  REQUIRE(seen.ok());
+  CHECK(seen->balance == sold->earned_points);
+  CHECK(seen->redeemable_here == 0);
+  Status granted = client2.RequestGrant(ann->member.member_id, 50, "S002-T01/g-1");
+  REQUIRE_MESSAGE(granted.ok(), granted.ToString());
+  CHECK(t2->FindById(ann->member.member_id)->redeemable_here == 50);
+  terminal::SaleRequest redeem;
+  redeem.sale_ref = "R-9";
+  redeem.member_id = ann->member.member_id;
+  redeem.amount_minor = 5'000;
+  redeem.redeem_points = 50;
+  auto redeemed = t2->Checkout(redeem);
+  REQUIRE_MESSAGE(redeemed.ok(), redeemed.status().ToString());
+  REQUIRE(client2.SyncOnce().ok());
+  Status too_much = client2.RequestGrant(ann->member.member_id, 1'000'000, "S002-T01/g-2");
+  CHECK(too_much.code() == StatusCode::kFailedPrecondition);
+  CHECK(too_much.reason() == "insufficient_points");
+
+  const nlohmann::json report = Call(server, "GET", "/v1/reports/stores");
+  CHECK(StoreRow(report, "S002")["points_redeemed"] == 50);
+  CHECK(report["totals"]["points_outstanding"] ==
+        sold->earned_points - 50 + redeemed->earned_points);
+
+  HttpClient metrics_client(server.endpoint(), kTimeout);
+  auto metrics = metrics_client.Send("GET", "/metrics");
+  REQUIRE(metrics.ok());
+  CHECK(metrics->content_type == "text/plain; version=0.0.4");
+  CHECK(metrics->body.find("patron_sync_lag_seconds{terminal=\"S001-T01\"}") != std::string::npos);
+  CHECK(metrics->body.find("patron_sync_requests_total{endpoint=\"grant\"} 2") !=
+        std::string::npos);
+
+  static_cast<void>(server.process->Kill(SIGTERM));
+  CHECK(server.process->Wait().exit_code == 0);
+  const std::string log = ReadFile(server.log_path);
+  CHECK(log.find("POST /v1/push 200") != std::string::npos);
+  CHECK(log.find("demo chain key") != std::string::npos);
+  CHECK(log.find("stopped") != std::string::npos);
+  // With the server gone the transport reports it as unreachable.
+  CHECK(client1.SyncOnce().status().code() == StatusCode::kUnavailable);
+}
+
+TEST_CASE("the transport turns the server's refusals back into their Status") {
+  testing::TempDir dir;
+  Server server = StartWithToken(dir);
+  auto t1 = OpenTerminal(dir, "S001-T01", "S001");
+  const std::string token = RegisterTerminal(server, "S001-T01", "S001");
+
+  HttpSyncTransport stranger(server.endpoint(), "not-a-token", kTimeout);
+  Status refused = SyncClient(*t1, stranger).SyncOnce().status();
+  CHECK(refused.code() == StatusCode::kUnauthenticated);
+  CHECK(refused.reason() == "invalid_token");
+
+  auto other_chain = OpenTerminal(dir, "S001-T02", "S001", "another chain key");
+  HttpSyncTransport transport(server.endpoint(), RegisterTerminal(server, "S001-T02", "S001"),
+                              kTimeout);
+  Status mismatch = SyncClient(*other_chain, transport).SyncOnce().status();
+  CHECK(mismatch.code() == StatusCode::kFailedPrecondition);
+  CHECK(mismatch.reason() == "chain_key_mismatch");
+
+  // The sync endpoints take far more than a default 64 KiB body.
+  HttpClient client(server.endpoint(), kTimeout);
+  const std::string big = R"({"padding":")" + std::string(2 << 20, 'a') + R"("})";
+  auto answer = client.Send("POST", "/v1/push", big, {{"Authorization", "Bearer " + token}});
+  REQUIRE(answer.ok());
+  CHECK(answer->status == 400);
+  CHECK(terminal::SyncErrorFromResponse(*answer).code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("one transport serves the sync loop and checkouts' grants at once") {
+  testing::TempDir dir;
+  Server server = StartWithToken(dir);
+  auto t1 = OpenTerminal(dir, "S001-T01", "S001");
+  HttpSyncTransport transport(server.endpoint(), RegisterTerminal(server, "S001-T01", "S001"),
+                              kTimeout);
+  SyncClient client(*t1, transport);
+  std::vector<Status> grants;
+  std::thread checkout([&] {
+    const std::string member = DeriveMemberId(kDemoChainKey, "+447700900123").ToString();
+    for (int i = 0; i < 20; ++i) {
+      grants.push_back(client.RequestGrant(member, 10, "g-" + std::to_string(i)));
+    }
+  });
+  for (int i = 0; i < 20; ++i) {
+    auto round = client.SyncOnce();
+    CHECK_MESSAGE(round.ok(), round.status().ToString());
+  }
+  checkout.join();
+  REQUIRE(grants.size() == 20);
+  for (const Status& grant : grants) CHECK(grant.reason() == "unknown_member");
+}
+
+TEST_CASE("patron-sync refuses to start without an admin token or on a public address") {
+  testing::TempDir dir;
+  ::unsetenv("PATRON_ADMIN_TOKEN");
+  CHECK(RunRefused(dir, ServerArgs(dir)).exit_code == 1);
+  CHECK(ReadFile(dir.File("refused.log")).find("admin token is required") != std::string::npos);
+
+  std::vector<std::string> open = {PATRON_SYNC_BIN, "--data-dir", dir.File("data"),
+                                   "--admin-token", "t",          "--listen",
+                                   "0.0.0.0:0"};
+  CHECK(RunRefused(dir, open).exit_code == 1);
+  CHECK(ReadFile(dir.File("refused.log")).find("--allow-non-loopback") != std::string::npos);
+}
+
+TEST_CASE("patron-sync takes the admin token from the environment and stops on SIGINT") {
+  testing::TempDir dir;
+  ::setenv("PATRON_ADMIN_TOKEN", std::string(kAdminToken).c_str(), 1);
+  Server server = Start(dir, ServerArgs(dir));
+  ::unsetenv("PATRON_ADMIN_TOKEN");
+  RegisterTerminal(server, "S001-T01", "S001");
+  static_cast<void>(server.process->Kill(SIGINT));
+  CHECK(server.process->Wait().exit_code == 0);
+}
+
+}  // namespace
+}  // namespace patron::sync

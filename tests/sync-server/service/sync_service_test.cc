@@ -1,0 +1,346 @@
+#include "patron/sync_server/sync_service.h"
+
+#include <doctest/doctest.h>
+
+#include "patron/member_id.h"
+#include "patron/sync_server/sqlite_server_store.h"
+#include "support/temp_dir.h"
+
+namespace patron::sync {
+namespace {
+
+constexpr int64_t kNow = 1'780'315'200'000;  // 2026-06-01T12:00:00Z
+
+class ServiceFixture {
+ public:
+  ServiceFixture() {
+    store_ = SqliteServerStore::Open(dir_.File("server.db"), Counter()).value();
+    SyncServiceOptions options;
+    options.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
+    options.wall_clock_ms = [this] { return now_ms; };
+    options.fill_random = Counter();
+    service_ = std::make_unique<SyncService>(*store_, options);
+    t1 = Register("S001-T01", "S001");
+    t2 = Register("S002-T01", "S002");
+  }
+
+  SyncService& service() { return *service_; }
+
+  Caller Register(const std::string& terminal, const std::string& store) {
+    auto registered = service_->RegisterTerminal(terminal, store);
+    REQUIRE(registered.ok());
+    auto caller = service_->Authenticate("Bearer " + registered->token);
+    REQUIRE(caller.ok());
+    return *caller;
+  }
+
+  // An earn entry written by `caller` for `member_id`.
+  LedgerEntry Earn(const Caller& caller, int64_t seq, const std::string& member_id,
+                   int64_t points) {
+    LedgerEntry e;
+    e.origin = caller.terminal_id;
+    e.seq = seq;
+    e.entry_id = MakeEntryId(e.origin, seq);
+    e.member_id = member_id;
+    e.kind = EntryKind::kEarn;
+    e.points = points;
+    e.amount_minor = points * 100;
+    e.currency = "USD";
+    e.sale_ref = "R-" + std::to_string(seq);
+    e.store_id = caller.store_id;
+    e.terminal_id = caller.terminal_id;
+    e.hlc = HlcTimestamp::FromParts(now_ms, static_cast<uint16_t>(seq));
+    e.wall_ms = now_ms;
+    e.rule_version = 1;
+    e.detail = "{}";
+    return e;
+  }
+
+  PushRequest NewPush(const Caller& caller) {
+    PushRequest request;
+    request.terminal_id = caller.terminal_id;
+    request.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
+    request.hlc = HlcTimestamp::FromParts(now_ms, 0);
+    return request;
+  }
+
+  PullRequest NewPull(const Caller& caller, Cursor cursor = {}, int limit = 100) {
+    PullRequest request;
+    request.terminal_id = caller.terminal_id;
+    request.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
+    request.cursor = std::move(cursor);
+    request.limit = limit;
+    return request;
+  }
+
+  ProfileChange Change(const Caller& caller, int64_t id, const std::string& member_id,
+                       const std::string& field, const std::string& value_json, int64_t ms) {
+    return {id, member_id, field, value_json, HlcTimestamp::FromParts(ms, 0), caller.terminal_id};
+  }
+
+  MemberState Member(const std::string& member_id) {
+    auto page = service_->Pull(t1, NewPull(t1, {}, 10'000));
+    REQUIRE(page.ok());
+    for (const MemberState& m : page->members) {
+      if (m.member_id == member_id) return m;
+    }
+    FAIL("member not found");
+    return {};
+  }
+
+  int64_t now_ms = kNow;
+  Caller t1, t2;
+  const std::string ann = DeriveMemberId(kDemoChainKey, "+14155550100").ToString();
+  const std::string bob = DeriveMemberId(kDemoChainKey, "+14155550101").ToString();
+
+ private:
+  static std::function<void(std::span<uint8_t>)> Counter() {
+    auto state = std::make_shared<uint8_t>(0);
+    return [state](std::span<uint8_t> out) {
+      for (uint8_t& b : out) b = ++*state;
+    };
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<SqliteServerStore> store_;
+  std::unique_ptr<SyncService> service_;
+};
+
+TEST_CASE("tokens authenticate their terminal; wrong or missing tokens do not") {
+  ServiceFixture f;
+  CHECK(f.t1.terminal_id == "S001-T01");
+  CHECK(f.t1.store_id == "S001");
+  CHECK(f.service().Authenticate("").status().reason() == "missing_token");
+  CHECK(f.service().Authenticate("Bearer nope").status().reason() == "invalid_token");
+  CHECK(f.service().Authenticate("Bearer nope").status().code() == StatusCode::kUnauthenticated);
+  // Re-registration rotates the token; the store cannot change.
+  auto again = f.service().RegisterTerminal("S001-T01", "S001");
+  REQUIRE(again.ok());
+  CHECK(f.service().Authenticate(again->token)->terminal_id == "S001-T01");
+  CHECK(f.service().RegisterTerminal("S001-T01", "S009").status().reason() ==
+        "terminal_store_mismatch");
+  CHECK(f.service().RegisterTerminal("server", "S001").status().code() ==
+        StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("push inserts by id: ok, then exists on retry, conflict on different content") {
+  ServiceFixture f;
+  PushRequest push = f.NewPush(f.t1);
+  push.entries = {f.Earn(f.t1, 1, f.ann, 100), f.Earn(f.t1, 2, f.ann, 50)};
+  auto first = f.service().Push(f.t1, push);
+  REQUIRE(first.ok());
+  REQUIRE(first->entries.size() == 2);
+  CHECK(first->entries[0].outcome == PushOutcome::kOk);
+  CHECK(first->entries[1].seq > first->entries[0].seq);
+  CHECK_FALSE(first->epoch.empty());
+
+  auto retry = f.service().Push(f.t1, push);
+  REQUIRE(retry.ok());
+  CHECK(retry->entries[0].outcome == PushOutcome::kExists);
+  CHECK(retry->entries[0].seq == first->entries[0].seq);
+  CHECK(f.Member(f.ann).balance == 150);
+
+  PushRequest changed = f.NewPush(f.t1);
+  changed.entries = {f.Earn(f.t1, 1, f.ann, 999)};
+  auto conflict = f.service().Push(f.t1, changed);
+  REQUIRE(conflict.ok());
+  CHECK(conflict->entries[0].outcome == PushOutcome::kConflict);
+  CHECK(f.Member(f.ann).balance == 150);
+  CHECK(f.service().counters().entries_conflict == 1);
+}
+
+TEST_CASE("a terminal cannot push another terminal's entries, and nothing is applied") {
+  ServiceFixture f;
+  PushRequest push = f.NewPush(f.t1);
+  push.entries = {f.Earn(f.t1, 1, f.ann, 100), f.Earn(f.t2, 1, f.ann, 100)};
+  auto refused = f.service().Push(f.t1, push);
+  CHECK(refused.status().code() == StatusCode::kPermissionDenied);
+  CHECK(refused.status().reason() == "foreign_origin");
+  PushRequest as_other = f.NewPush(f.t2);
+  CHECK(f.service().Push(f.t1, as_other).status().reason() == "terminal_mismatch");
+  auto page = f.service().Pull(f.t1, f.NewPull(f.t1));
+  REQUIRE(page.ok());
+  CHECK(page->members.empty());
+}
+
+TEST_CASE("a chain key mismatch is refused loudly") {
+  ServiceFixture f;
+  PushRequest push = f.NewPush(f.t1);
+  push.chain_key_fingerprint = ChainKeyFingerprint("another chain");
+  CHECK(f.service().Push(f.t1, push).status().reason() == "chain_key_mismatch");
+  PullRequest pull = f.NewPull(f.t1);
+  pull.chain_key_fingerprint = "0000";
+  CHECK(f.service().Pull(f.t1, pull).status().reason() == "chain_key_mismatch");
+}
+
+TEST_CASE("invalid entries are refused as a whole") {
+  ServiceFixture f;
+  PushRequest push = f.NewPush(f.t1);
+  LedgerEntry bad = f.Earn(f.t1, 2, f.ann, -5);  // an earn cannot be negative
+  push.entries = {f.Earn(f.t1, 1, f.ann, 10), bad};
+  CHECK(f.service().Push(f.t1, push).status().code() == StatusCode::kInvalidArgument);
+  LedgerEntry grant_to_self = f.Earn(f.t1, 3, f.ann, 10);
+  grant_to_self.kind = EntryKind::kTransfer;
+  grant_to_self.to_holder = "S002-T01";
+  grant_to_self.amount_minor = 0;
+  push.entries = {grant_to_self};
+  CHECK(f.service().Push(f.t1, push).status().reason() == "invalid_transfer");
+}
+
+TEST_CASE("pull pages member rows in version order, coalesced, and follows the cursor") {
+  ServiceFixture f;
+  PushRequest push = f.NewPush(f.t1);
+  for (int i = 0; i < 5; ++i) {
+    push.entries.push_back(f.Earn(f.t1, i + 1, i % 2 == 0 ? f.ann : f.bob, 10));
+  }
+  REQUIRE(f.service().Push(f.t1, push).ok());
+  auto all = f.service().Pull(f.t2, f.NewPull(f.t2));
+  REQUIRE(all.ok());
+  REQUIRE(all->members.size() == 2);  // five changes, two members
+  CHECK(all->members[0].version < all->members[1].version);
+  CHECK_FALSE(all->more);
+  int64_t total = 0;
+  for (const MemberState& m : all->members) total += m.balance;
+  CHECK(total == 50);
+
+  auto first = f.service().Pull(f.t2, f.NewPull(f.t2, {}, 1));
+  REQUIRE(first.ok());
+  REQUIRE(first->members.size() == 1);
+  CHECK(first->more);
+  auto second = f.service().Pull(f.t2, f.NewPull(f.t2, first->next, 1));
+  REQUIRE(second.ok());
+  REQUIRE(second->members.size() == 1);
+  CHECK_FALSE(second->more);
+  CHECK(second->members[0].member_id != first->members[0].member_id);
+  auto nothing = f.service().Pull(f.t2, f.NewPull(f.t2, second->next));
+  REQUIRE(nothing.ok());
+  CHECK(nothing->members.empty());
+  CHECK(nothing->next == second->next);
+}
+
+TEST_CASE("a cursor from another epoch or beyond the history must re-bootstrap") {
+  ServiceFixture f;
+  auto page = f.service().Pull(f.t1, f.NewPull(f.t1));
+  REQUIRE(page.ok());
+  Cursor foreign{"another-epoch", 0};
+  CHECK(f.service().Pull(f.t1, f.NewPull(f.t1, foreign)).status().reason() == "cursor_reset");
+  Cursor ahead{page->epoch, 1'000};
+  auto reset = f.service().Pull(f.t1, f.NewPull(f.t1, ahead));
+  CHECK(reset.status().code() == StatusCode::kConflict);
+  CHECK(reset.status().reason() == "cursor_reset");
+}
+
+TEST_CASE("profile registers merge last-writer-wins by (hlc, origin) whatever the order") {
+  ServiceFixture f;
+  PushRequest later = f.NewPush(f.t2);
+  later.profile_changes = {f.Change(f.t2, 1, f.ann, "name", "\"Ann (T2)\"", kNow - 1'000)};
+  PushRequest earlier = f.NewPush(f.t1);
+  earlier.profile_changes = {
+      f.Change(f.t1, 1, f.ann, "identity",
+               R"({"phone":"+14155550100","card":null,"enrolled_store":"S001","enrolled_ms":5})",
+               kNow - 5'000),
+      f.Change(f.t1, 2, f.ann, "name", "\"Ann (T1)\"", kNow - 2'000),
+      f.Change(f.t1, 3, f.ann, "sms_consent", "true", kNow - 2'000)};
+  REQUIRE(f.service().Push(f.t2, later).ok());
+  auto acks = f.service().Push(f.t1, earlier);
+  REQUIRE(acks.ok());
+  CHECK(acks->profile_changes[1].outcome == PushOutcome::kOk);  // accepted, but older
+  MemberState ann = f.Member(f.ann);
+  CHECK(ann.name.value == "Ann (T2)");
+  CHECK(ann.sms_consent.value);
+  CHECK(ann.phone == "+14155550100");
+  CHECK(ann.enrolled_store == "S001");
+
+  PushRequest bad = f.NewPush(f.t1);
+  bad.profile_changes = {f.Change(f.t1, 4, f.ann, "favourite_colour", "\"red\"", kNow)};
+  CHECK(f.service().Push(f.t1, bad).status().reason() == "invalid_profile_change");
+}
+
+TEST_CASE("a profile write stamped far in the future is clamped, and the ack says so") {
+  ServiceFixture f;
+  PushRequest push = f.NewPush(f.t1);
+  const int64_t year_ahead = kNow + 365LL * 24 * 3600 * 1000;
+  push.profile_changes = {f.Change(f.t1, 1, f.ann, "email", "\"a@b.co\"", year_ahead)};
+  auto acks = f.service().Push(f.t1, push);
+  REQUIRE(acks.ok());
+  const HlcTimestamp accepted = acks->profile_changes[0].accepted_hlc;
+  CHECK(accepted.physical_ms() == kNow + 5 * 60 * 1000);
+  CHECK(f.Member(f.ann).email.hlc == accepted);
+  // A write from another terminal an hour from now still wins over it.
+  PushRequest next = f.NewPush(f.t2);
+  next.profile_changes = {f.Change(f.t2, 1, f.ann, "email", "\"new@b.co\"", kNow + 3'600'000)};
+  REQUIRE(f.service().Push(f.t2, next).ok());
+  CHECK(f.Member(f.ann).email.value == "new@b.co");
+}
+
+TEST_CASE("grants move only the rights the server holds, once per request id") {
+  ServiceFixture f;
+  PushRequest push = f.NewPush(f.t1);
+  LedgerEntry handback = f.Earn(f.t1, 2, f.ann, 300);
+  handback.kind = EntryKind::kTransfer;
+  handback.to_holder = "server";
+  handback.amount_minor = 0;
+  handback.sale_ref = "";
+  push.entries = {f.Earn(f.t1, 1, f.ann, 500), handback};
+  REQUIRE(f.service().Push(f.t1, push).ok());
+
+  GrantRequest grant;
+  grant.terminal_id = "S002-T01";
+  grant.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
+  grant.request_id = "S002-T01/R-9";
+  grant.member_id = f.ann;
+  grant.points = 301;
+  CHECK(f.service().Grant(f.t2, grant).status().reason() == "insufficient_points");
+  grant.points = 200;
+  auto granted = f.service().Grant(f.t2, grant);
+  REQUIRE(granted.ok());
+  CHECK(granted->transfer.kind == EntryKind::kTransfer);
+  CHECK(granted->transfer.origin == "server");
+  CHECK(granted->transfer.to_holder == "S002-T01");
+  CHECK(ValidateEntry(granted->transfer).ok());
+  auto again = f.service().Grant(f.t2, grant);
+  REQUIRE(again.ok());
+  CHECK(again->transfer == granted->transfer);
+  grant.points = 100;
+  CHECK(f.service().Grant(f.t2, grant).status().reason() == "grant_request_conflict");
+  grant.request_id = "S002-T01/R-10";
+  CHECK(f.service().Grant(f.t2, grant).ok());
+  grant.request_id = "S002-T01/R-11";
+  grant.points = 1;
+  CHECK(f.service().Grant(f.t2, grant).status().reason() == "insufficient_points");
+  CHECK(f.Member(f.ann).balance == 500);  // transfers never change the balance
+
+  // The grant travels to its terminal in the pull stream as well.
+  auto page = f.service().Pull(f.t2, f.NewPull(f.t2));
+  REQUIRE(page.ok());
+  REQUIRE(page->items.size() == 2);
+  CHECK(page->items[0] == granted->transfer);
+  CHECK(page->item_seqs[0] == granted->seq);
+  auto other = f.service().Pull(f.t1, f.NewPull(f.t1));
+  CHECK(other->items.empty());
+}
+
+TEST_CASE("the store report counts members, sales and points per store") {
+  ServiceFixture f;
+  PushRequest push = f.NewPush(f.t1);
+  push.profile_changes = {f.Change(
+      f.t1, 1, f.ann, "identity",
+      R"({"phone":"+14155550100","card":null,"enrolled_store":"S001","enrolled_ms":5})", kNow)};
+  push.entries = {f.Earn(f.t1, 1, f.ann, 100), f.Earn(f.t1, 2, f.bob, 40)};
+  REQUIRE(f.service().Push(f.t1, push).ok());
+  auto report = f.service().StoreReport();
+  REQUIRE(report.ok());
+  bool found = false;
+  for (const StoreFigures& store : *report) {
+    if (store.store_id != "S001") continue;
+    found = true;
+    CHECK(store.members_enrolled == 1);
+    CHECK(store.sales == 2);
+    CHECK(store.points_earned == 140);
+    CHECK(store.points_outstanding == 140);
+  }
+  CHECK(found);
+}
+
+}  // namespace
+}  // namespace patron::sync

@@ -1,0 +1,59 @@
+// A SyncTransport that calls a SyncService in the same process, through the
+// JSON codec (so the wire form is exercised too), with switches to simulate
+// an unreachable server and a reply lost after the server committed.
+#ifndef PATRON_TESTS_SYNC_IN_PROCESS_TRANSPORT_H_
+#define PATRON_TESTS_SYNC_IN_PROCESS_TRANSPORT_H_
+
+#include "patron/sync/codec.h"
+#include "patron/sync_server/sync_service.h"
+#include "patron/terminal/sync_client.h"
+
+namespace patron::testing {
+
+class InProcessTransport : public terminal::SyncTransport {
+ public:
+  InProcessTransport(sync::SyncService& service, sync::Caller caller)
+      : service_(service), caller_(std::move(caller)) {}
+
+  bool offline = false;
+  // The next push is applied by the server but its reply never arrives.
+  bool lose_next_push_reply = false;
+
+  Result<sync::PushResponse> Push(const sync::PushRequest& request) override {
+    if (offline) return Unreachable();
+    PATRON_ASSIGN_OR_RETURN(sync::PushRequest wire,
+                            sync::DecodePushRequest(sync::EncodePushRequest(request)));
+    PATRON_ASSIGN_OR_RETURN(sync::PushResponse response, service_.Push(caller_, wire));
+    if (lose_next_push_reply) {
+      lose_next_push_reply = false;
+      return Status::Unavailable("connection reset after the server committed");
+    }
+    return sync::DecodePushResponse(sync::EncodePushResponse(response));
+  }
+
+  Result<sync::PullResponse> Pull(const sync::PullRequest& request) override {
+    if (offline) return Unreachable();
+    PATRON_ASSIGN_OR_RETURN(sync::PullRequest wire,
+                            sync::DecodePullRequest(sync::EncodePullRequest(request)));
+    PATRON_ASSIGN_OR_RETURN(sync::PullResponse response, service_.Pull(caller_, wire));
+    return sync::DecodePullResponse(sync::EncodePullResponse(response));
+  }
+
+  Result<sync::GrantResponse> Grant(const sync::GrantRequest& request) override {
+    if (offline) return Unreachable();
+    PATRON_ASSIGN_OR_RETURN(sync::GrantRequest wire,
+                            sync::DecodeGrantRequest(sync::EncodeGrantRequest(request)));
+    PATRON_ASSIGN_OR_RETURN(sync::GrantResponse response, service_.Grant(caller_, wire));
+    return sync::DecodeGrantResponse(sync::EncodeGrantResponse(response));
+  }
+
+ private:
+  static Status Unreachable() { return Status::Unavailable("sync server unreachable"); }
+
+  sync::SyncService& service_;
+  sync::Caller caller_;
+};
+
+}  // namespace patron::testing
+
+#endif  // PATRON_TESTS_SYNC_IN_PROCESS_TRANSPORT_H_
