@@ -1,8 +1,143 @@
 #!/usr/bin/env bash
-# The main job (./dev demo): runs what Patron has so far against a fresh data
-# directory. Usage: scripts/demo.sh BUILD_DIR
+# The main job (./dev demo): the whole Patron story with the real binaries, on
+# the embedded SQLite store, all on 127.0.0.1, in a temporary directory that
+# is removed at the end (every process started here is stopped by pid).
+#
+#   1. start patron-sync and register two terminals in two stores;
+#   2. enrol a member and check out while everything is online;
+#   3. stop the sync server; both stores keep checking out offline (the same
+#      phone enrolled in both, a redemption, a refund);
+#   4. restart the sync server; both terminals sync;
+#   5. print every member's balance on every terminal, and the store report.
+#
+# Usage: scripts/demo.sh BUILD_DIR
 set -euo pipefail
-build=${1:?build dir}
-data=$(mktemp -d -t patron-demo-XXXXXX)
-trap 'rm -rf "$data"' EXIT
-"$build/terminal/patron-offline-demo" "$data"
+build=$(cd "${1:?build dir}" && pwd)
+sync_bin="$build/sync-server/src/http/patron-sync"
+patrond_bin="$build/terminal/patrond"
+patron_bin="$build/terminal/src/cli/patron"
+work=$(mktemp -d -t patron-demo-XXXXXX)
+admin_token="demo-admin-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+pids=()
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+# Waits for "... listening on 127.0.0.1:PORT" in $1 and prints PORT.
+wait_port() {
+  for _ in $(seq 1 100); do
+    if port=$(sed -n 's/.* listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$1" | head -n1) &&
+       [[ -n $port ]]; then
+      echo "$port"
+      return
+    fi
+    sleep 0.1
+  done
+  echo "timed out waiting for $1" >&2
+  cat "$work"/*.log >&2 || true
+  exit 1
+}
+
+# start_sync LISTEN: starts patron-sync, sets sync_pid and sync_port.
+start_sync() {
+  : >"$work/sync.out"
+  "$sync_bin" --data-dir "$work/server" --listen "$1" --admin-token "$admin_token" \
+    --log-level warn >"$work/sync.out" 2>>"$work/sync.log" &
+  sync_pid=$!
+  pids+=("$sync_pid")
+  sync_port=$(wait_port "$work/sync.out")
+}
+
+stop_sync() {
+  kill -TERM "$sync_pid"
+  wait "$sync_pid" || true
+}
+
+# register TERMINAL STORE: prints the terminal's token.
+register() {
+  curl -sf -X POST "http://127.0.0.1:$sync_port/v1/admin/terminals" \
+    -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
+    -d "{\"terminal_id\":\"$1\",\"store_id\":\"$2\"}" |
+    sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
+
+# start_terminal NAME TERMINAL STORE TOKEN: patron init + patrond; sets
+# port_<NAME>.
+start_terminal() {
+  local name=$1
+  "$patron_bin" init --data-dir "$work/$name" --terminal-id "$2" --store-id "$3" \
+    --listen 127.0.0.1:0 --server "http://127.0.0.1:$sync_port" --token "$4" >/dev/null
+  "$patrond_bin" --config "$work/$name/patrond.json" --log-level warn \
+    >"$work/$name.out" 2>>"$work/$name.log" &
+  pids+=("$!")
+  printf -v "port_$name" '%s' "$(wait_port "$work/$name.out")"
+}
+
+# on NAME ARGS...: runs the patron CLI against terminal NAME.
+on() {
+  local port_var="port_$1"
+  shift
+  "$patron_bin" --daemon "http://127.0.0.1:${!port_var}" "$@"
+}
+
+member_id() { sed -n 's/.*"member_id":"\([^"]*\)".*/\1/p'; }
+
+say "1. start patron-sync and register two terminals in two stores"
+start_sync 127.0.0.1:0
+echo "patron-sync on 127.0.0.1:$sync_port (data in $work/server)"
+token_a=$(register S001-T01 S001)
+token_b=$(register S002-T01 S002)
+start_terminal a S001-T01 S001 "$token_a"
+start_terminal b S002-T01 S002 "$token_b"
+echo "store S001: patrond S001-T01 on 127.0.0.1:$port_a"
+echo "store S002: patrond S002-T01 on 127.0.0.1:$port_b"
+
+say "2. online: enrol Ann at S001 and check out"
+ann=$(on a --json member add --name "Ann Example" --phone "+1 415 555 0100" --sms-consent | member_id)
+on a sale --ref S001-R1 --member "$ann" --amount 120.00
+on a sync >/dev/null
+on b sync >/dev/null
+echo "S002 sees Ann's points earned at S001:"
+on b member show "$ann"
+
+say "3. the sync server goes down; both stores keep selling offline"
+stop_sync
+echo "patron-sync stopped"
+bob=$(on b --json member add --name "Bob Offline" --phone "(415) 555-0199" | member_id)
+bob_again=$(on a --json member add --name "Bob at S001" --phone "+14155550199" | member_id)
+echo "Bob enrolled offline at S002 and at S001: $bob / $bob_again (same id: the phone decides)"
+on a sale --ref S001-R2 --member "$ann" --amount 80.00
+on a sale --ref S001-R3 --member "$ann" --amount 40.00 --redeem 50
+on b sale --ref S002-R1 --member "$bob" --amount 250.00
+on a sale --ref S001-R4 --member "$bob" --amount 60.00
+on a refund --sale S001-R2 --ref S001-F1 --amount 20.00
+echo "a redemption of points held by the server needs it, and it is down:"
+on b sale --ref S002-R2 --member "$ann" --amount 50.00 --redeem 100 || true
+on a status
+
+say "4. the sync server is back; both terminals sync"
+start_sync "127.0.0.1:$sync_port"
+for name in a b a b; do on "$name" sync >/dev/null; done
+echo "synced; now S002 can redeem Ann's points through a grant:"
+on b sale --ref S002-R2 --member "$ann" --amount 50.00 --redeem 100
+for name in b a; do on "$name" sync >/dev/null; done
+
+say "5. every member on every terminal"
+for member in "$ann" "$bob"; do
+  for name in a b; do
+    terminal=$([[ $name == a ]] && echo S001-T01 || echo S002-T01)
+    # The member JSON's keys are in alphabetical order: balance, name, tier.
+    on "$name" --json member show "$member" |
+      sed -n "s/.*\"balance\":\([-0-9]*\),.*\"name\":\"\([^\"]*\)\",.*\"tier\":\"\([^\"]*\)\".*/$terminal  \2: balance \1, tier \3/p"
+  done
+done
+
+say "per-store report (GET /v1/reports/stores)"
+curl -sf "http://127.0.0.1:$sync_port/v1/reports/stores" -H "Authorization: Bearer $admin_token"
+echo
