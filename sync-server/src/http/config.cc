@@ -1,84 +1,25 @@
 #include "http/config.h"
 
-#include <arpa/inet.h>
-
-#include <algorithm>
-#include <array>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <optional>
-#include <sstream>
-
-#include "patron/json_util.h"
+#include "patron/config_file.h"
+#include "patron/http/listen.h"
 
 namespace patron::sync {
-
 Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read config file " + path, "config_not_found");
-  std::stringstream text;
-  text << in.rdbuf();
-  Result<nlohmann::json> parsed = json::Parse(text.str());
-  if (!parsed.ok()) return parsed.status().WithContext(path);
-  const nlohmann::json& doc = *parsed;
-  PATRON_RETURN_IF_ERROR(json::ExpectObject(doc, "config file").WithContext(path));
-  PATRON_RETURN_IF_ERROR(
-      json::RejectUnknownFields(
-          doc, {"data_dir", "listen", "allow_non_loopback", "admin_token", "chain_key", "log_level",
-                "max_connections", "threads", "read_timeout_ms"})
-          .WithContext(path));
-  auto text_field = [&](std::string_view key, std::string& out) -> Status {
-    PATRON_ASSIGN_OR_RETURN(std::optional<std::string> value, json::GetOptionalString(doc, key));
-    if (value) out = *value;
-    return Status::OK();
-  };
-  auto int_field = [&](std::string_view key, int64_t& out) -> Status {
-    PATRON_ASSIGN_OR_RETURN(std::optional<int64_t> value, json::GetOptionalInt(doc, key));
-    if (value) out = *value;
-    return Status::OK();
-  };
-  PATRON_RETURN_IF_ERROR(text_field("data_dir", c.data_dir).WithContext(path));
-  PATRON_RETURN_IF_ERROR(text_field("listen", c.listen).WithContext(path));
-  PATRON_RETURN_IF_ERROR(text_field("admin_token", c.admin_token).WithContext(path));
-  PATRON_RETURN_IF_ERROR(text_field("chain_key", c.chain_key).WithContext(path));
-  PATRON_RETURN_IF_ERROR(text_field("log_level", c.log_level).WithContext(path));
-  PATRON_RETURN_IF_ERROR(int_field("max_connections", c.max_connections).WithContext(path));
-  PATRON_RETURN_IF_ERROR(int_field("threads", c.threads).WithContext(path));
-  PATRON_RETURN_IF_ERROR(int_field("read_timeout_ms", c.read_timeout_ms).WithContext(path));
-  Result<std::optional<bool>> allow = json::GetOptionalBool(doc, "allow_non_loopback");
-  if (!allow.ok()) return allow.status().WithContext(path);
-  if (*allow) c.allow_non_loopback = **allow;
+  PATRON_ASSIGN_OR_RETURN(
+      ConfigFile file,
+      ConfigFile::Load(path, {"data_dir", "listen", "allow_non_loopback", "admin_token",
+                              "chain_key", "log_level", "max_connections", "threads",
+                              "read_timeout_ms"}));
+  PATRON_RETURN_IF_ERROR(file.Get("data_dir", c.data_dir));
+  PATRON_RETURN_IF_ERROR(file.Get("listen", c.listen));
+  PATRON_RETURN_IF_ERROR(file.Get("allow_non_loopback", c.allow_non_loopback));
+  PATRON_RETURN_IF_ERROR(file.Get("admin_token", c.admin_token));
+  PATRON_RETURN_IF_ERROR(file.Get("chain_key", c.chain_key));
+  PATRON_RETURN_IF_ERROR(file.Get("log_level", c.log_level));
+  PATRON_RETURN_IF_ERROR(file.Get("max_connections", c.max_connections));
+  PATRON_RETURN_IF_ERROR(file.Get("threads", c.threads));
+  PATRON_RETURN_IF_ERROR(file.Get("read_timeout_ms", c.read_timeout_ms));
   return c;
-}
-
-Result<Endpoint> ParseListenAddress(std::string_view text) {
-  if (!text.ends_with(":0")) return ParseHostPort(text);
-  // ParseHostPort refuses port 0 (nobody can connect to it): validate the
-  // host with a placeholder port, then ask for an ephemeral one.
-  std::string with_port(text.substr(0, text.size() - 1));
-  with_port += '1';
-  PATRON_ASSIGN_OR_RETURN(Endpoint endpoint, ParseHostPort(with_port));
-  endpoint.port = 0;
-  return endpoint;
-}
-
-bool IsLoopbackHost(std::string_view host) {
-  if (host == "localhost") return true;
-  // Only literals are judged by their bytes: a name such as
-  // "127.example.com" may resolve anywhere.
-  const std::string literal(host);
-  std::array<unsigned char, 16> bytes{};
-  if (inet_pton(AF_INET, literal.c_str(), bytes.data()) == 1) return bytes[0] == 127;
-  if (inet_pton(AF_INET6, literal.c_str(), bytes.data()) != 1) return false;
-  // ::1, or an IPv4-mapped ::ffff:127.x.y.z.
-  const bool zero_prefix =
-      std::all_of(bytes.begin(), bytes.begin() + 10, [](unsigned char b) { return b == 0; });
-  if (zero_prefix && bytes[10] == 0 && bytes[11] == 0) {
-    return std::all_of(bytes.begin() + 10, bytes.begin() + 15,
-                       [](unsigned char b) { return b == 0; }) &&
-           bytes[15] == 1;
-  }
-  return zero_prefix && bytes[10] == 0xff && bytes[11] == 0xff && bytes[12] == 127;
 }
 
 Status ValidateConfig(const ServerConfig& c) {

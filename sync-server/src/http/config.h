@@ -7,7 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "patron/http/client.h"
 #include "patron/status.h"
 
 namespace patron::sync {
@@ -37,11 +36,7 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig base =
 // Checks the combined configuration: an admin token, a loopback listen
 // address unless allowed, sane limits and log level.
 Status ValidateConfig(const ServerConfig& config);
-// True for addresses in 127.0.0.0/8, ::1, ::ffff:127.x.y.z and "localhost".
-bool IsLoopbackHost(std::string_view host);
-// "host:port" to listen on; unlike a client address, port 0 is allowed and
-// means an ephemeral port (patron-sync prints the one it got).
-Result<Endpoint> ParseListenAddress(std::string_view text);
+
 
 }  // namespace patron::sync
 

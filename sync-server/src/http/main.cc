@@ -13,6 +13,8 @@
 #include <string>
 
 #include "http/config.h"
+#include "patron/http/listen.h"
+#include "patron/log.h"
 #include "http/sync_api.h"
 #include "patron/http/server.h"
 #include "patron/member_id.h"
@@ -24,24 +26,6 @@ namespace {
 
 using namespace patron;
 using namespace patron::sync;
-
-std::string Timestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buffer, static_cast<int>(ms.count()));
-  return out;
-}
-
-void Log(const char* level, const std::string& message) {
-  std::fprintf(stderr, "%s %s %s\n", Timestamp().c_str(), level, message.c_str());
-}
 
 int Fail(const Status& status) {
   Log("error", status.ToString());
@@ -55,7 +39,7 @@ void LogRequest(bool log_all, const HttpRequest& request, const HttpResponse& re
                 std::chrono::microseconds took) {
   const bool auth_refused = response.status == 401 || response.status == 403;
   if (!log_all && response.status < 500 && !auth_refused) return;
-  const char* level = response.status >= 500 ? "error" : (auth_refused ? "warn" : "info");
+  const std::string_view level = response.status >= 500 ? "error" : (auth_refused ? "warn" : "info");
   Log(level, request.remote + " " + request.method + " " + request.path + " " +
                  std::to_string(response.status) + " " + std::to_string(response.body.size()) +
                  "B " + std::to_string(took.count()) + "us");

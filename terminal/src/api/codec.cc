@@ -250,6 +250,7 @@ std::string EncodeStatus(const TerminalStatus& s, const SyncInfo& sync) {
                 {{"configured", sync.configured},
                  {"server", sync.server},
                  {"last_success_ms", last_success},
+                 {"lag_ms", sync.lag_ms ? json(*sync.lag_ms) : json(nullptr)},
                  {"last_error", sync.last_error}}}});
 }
 

@@ -34,6 +34,7 @@ struct SyncInfo {
   bool online = false;
   std::string server;  // URL, empty if not configured
   std::optional<int64_t> last_success_ms;
+  std::optional<int64_t> lag_ms;  // now - last_success_ms
   std::string last_error;
 };
 std::string EncodeStatus(const TerminalStatus& status, const SyncInfo& sync);

@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "daemon/config.h"
+#include "patron/http/listen.h"
 #include "patron/http/client.h"
 
 namespace patron::cli {
@@ -98,7 +99,7 @@ int RunInit(const GlobalOptions& global, InitOptions& o) {
   // ValidateConfig's advice (--allow-non-loopback) is a patrond flag that the
   // file cannot carry, so init says what to do instead.
   if (Result<Endpoint> listen = ParseHostPort(o.config.listen);
-      listen.ok() && !terminal::IsLoopbackHost(listen->host)) {
+      listen.ok() && !IsLoopbackHost(listen->host)) {
     return UsageError("--listen " + o.config.listen +
                       " is not a loopback address; init writes loopback addresses only (the "
                       "API serves members' data). To expose it anyway, start patrond with "

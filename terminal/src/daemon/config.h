@@ -8,7 +8,6 @@
 #include <string>
 #include <string_view>
 
-#include "patron/http/client.h"
 #include "patron/status.h"
 
 namespace patron::terminal {
@@ -40,11 +39,7 @@ std::string ConfigToJson(const DaemonConfig& config);
 // Checks the combined configuration: required ids, a loopback listen address
 // unless allowed, positive limits.
 Status ValidateConfig(const DaemonConfig& config);
-// True for 127.0.0.0/8, ::1 and "localhost".
-bool IsLoopbackHost(std::string_view host);
-// "host:port" to listen on; unlike a client address, port 0 is allowed and
-// means an ephemeral port (patrond prints the one it got).
-Result<Endpoint> ParseListenAddress(std::string_view text);
+
 
 }  // namespace patron::terminal
 

@@ -4,9 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <string>
 
@@ -16,29 +14,14 @@
 #include "patron/terminal/http_sync_transport.h"
 #include "patron/http/client.h"
 #include "patron/http/server.h"
+#include "patron/http/listen.h"
+#include "patron/log.h"
 #include "patron/member_id.h"
 
 namespace {
 
 using namespace patron;
 using namespace patron::terminal;
-
-std::string Timestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buffer, static_cast<int>(ms.count()));
-  return out;
-}
-
-void Log(const char* level, const std::string& message) {
-  std::fprintf(stderr, "%s %s %s\n", Timestamp().c_str(), level, message.c_str());
-}
 
 int Fail(const Status& status) {
   Log("error", status.ToString());
@@ -111,7 +94,7 @@ int main(int argc, char** argv) {
     sync_options.server = config.server;
     sync_options.interval = std::chrono::milliseconds(config.sync_interval_ms);
     sync_options.log = [](const std::string& level, const std::string& message) {
-      Log(level.c_str(), message);
+      Log(level, message);
     };
     sync = std::make_unique<SyncLoop>(
         **terminal,

@@ -85,7 +85,9 @@ Status SyncLoop::RequestGrant(std::string_view member_id, int64_t points,
 
 SyncInfo SyncLoop::Info() const {
   std::lock_guard lock(mu_);
-  return SyncInfo{true, online_, options_.server, last_success_ms_, last_error_};
+  std::optional<int64_t> lag_ms;
+  if (last_success_ms_) lag_ms = SystemWallClockMs() - *last_success_ms_;
+  return SyncInfo{true, online_, options_.server, last_success_ms_, lag_ms, last_error_};
 }
 
 std::chrono::milliseconds SyncLoop::NextDelay() {

@@ -7,8 +7,11 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "patron/sql/database.h"
@@ -124,6 +127,16 @@ TEST_CASE("an in-memory database is refused: readers could not see the writer") 
   auto store = SqliteServerStore::Open(":memory:");
   REQUIRE_FALSE(store.ok());
   CHECK(store.status().IsInvalidArgument());
+}
+
+TEST_CASE("a database written by a newer Patron is refused") {
+  TempDir dir;
+  OpenStore(dir).reset();
+  REQUIRE(
+      sql::Database::Open(dir.File("sync.db")).value()->Execute("PRAGMA user_version = 99").ok());
+  auto store = SqliteServerStore::Open(dir.File("sync.db"));
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().reason() == "schema_too_new");
 }
 
 TEST_CASE("sequence numbers are monotonic across transactions and restarts") {
