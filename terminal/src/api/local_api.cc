@@ -123,25 +123,34 @@ HttpResponse LocalApi::Quote(const HttpRequest& request) const {
 
 Result<SaleResult> LocalApi::CheckoutWithGrant(const SaleRequest& sale) const {
   Result<SaleResult> result = terminal_.Checkout(sale);
-  if (result.ok() || result.status().reason() != "insufficient_rights" ||
-      !sync_.request_grant) {
-    return result;
+  // A grant is asked for under "sale:<ref>", so a retried checkout whose
+  // grant reply was lost gets that same grant back. But the granted rights
+  // may be gone by then: handed back by a sync round in between (the grant
+  // also travels by pull). Then ask again under a new id; rights granted and
+  // not spent go back to the server at the next sync, so a second grant can
+  // never let anyone spend more than the server held.
+  for (int attempt = 0; attempt < kMaxGrantAttempts; ++attempt) {
+    if (result.ok() || result.status().reason() != "insufficient_rights" ||
+        !sync_.request_grant) {
+      return result;
+    }
+    SaleRequest without_points = sale;
+    without_points.redeem_points = 0;
+    PATRON_ASSIGN_OR_RETURN(terminal::Quote quote, terminal_.QuoteSale(without_points));
+    const int64_t shortfall = sale.redeem_points - quote.redeemable_here;
+    const std::string request_id =
+        "sale:" + sale.sale_ref + (attempt == 0 ? "" : "#" + std::to_string(attempt));
+    Status granted = sync_.request_grant(sale.member_id, shortfall, request_id);
+    if (granted.IsUnavailable()) {
+      return Status::Unavailable(
+          "this redemption needs the sync server's authorisation and the server cannot be "
+          "reached: " + granted.message(),
+          "authorisation_unavailable");
+    }
+    PATRON_RETURN_IF_ERROR(granted);
+    result = terminal_.Checkout(sale);
   }
-  SaleRequest without_points = sale;
-  without_points.redeem_points = 0;
-  PATRON_ASSIGN_OR_RETURN(terminal::Quote quote, terminal_.QuoteSale(without_points));
-  const int64_t shortfall = sale.redeem_points - quote.redeemable_here;
-  // One grant per sale: a retried checkout reuses it instead of asking twice.
-  const std::string request_id = "sale:" + sale.sale_ref;
-  Status granted = sync_.request_grant(sale.member_id, shortfall, request_id);
-  if (granted.IsUnavailable()) {
-    return Status::Unavailable(
-        "this redemption needs the sync server's authorisation and the server cannot be "
-        "reached: " + granted.message(),
-        "authorisation_unavailable");
-  }
-  PATRON_RETURN_IF_ERROR(granted);
-  return terminal_.Checkout(sale);
+  return result;
 }
 
 HttpResponse LocalApi::Sale(const HttpRequest& request) const {
@@ -172,7 +181,17 @@ HttpResponse LocalApi::SyncNow() const {
                                      "sync_not_configured"));
   }
   Result<std::string> summary = sync_.sync_now();
-  if (!summary.ok()) return Error(summary.status());
+  if (!summary.ok()) {
+    // The sync server refusing this terminal (a rotated token, another chain
+    // key) is not the POS's own request being refused: answer 503 with the
+    // server's reason rather than a 401/403 the POS would take as its own.
+    const Status& s = summary.status();
+    if (s.code() == StatusCode::kUnauthenticated || s.code() == StatusCode::kPermissionDenied) {
+      return Error(Status::Unavailable("the sync server refused this terminal: " + s.message(),
+                                       s.reason()));
+    }
+    return Error(s);
+  }
   return JsonResponse(200, *summary);
 }
 

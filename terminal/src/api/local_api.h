@@ -46,6 +46,7 @@ class LocalApi {
   // Checkout, asking the server for the shortfall when the redemption
   // exceeds what this terminal may spend on its own.
   Result<SaleResult> CheckoutWithGrant(const SaleRequest& sale) const;
+  static constexpr int kMaxGrantAttempts = 3;
   HttpResponse GetSale(const std::string& sale_ref) const;
   HttpResponse Refund(const HttpRequest& request, const std::string& sale_ref) const;
   HttpResponse SyncNow() const;
