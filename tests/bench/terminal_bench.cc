@@ -25,19 +25,14 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
-#include <numeric>
 #include <random>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
-#include "patron/hlc.h"
-#include "patron/member_id.h"
+#include "bench_members.h"
 #include "patron/phone.h"
-#include "patron/sql/database.h"
-#include "patron/sql/statement.h"
-#include "patron/sql/transaction.h"
 #include "patron/status.h"
 #include "patron/terminal/terminal.h"
 
@@ -45,6 +40,11 @@ namespace {
 
 using patron::Result;
 using patron::Status;
+using patron::bench::E164Phone;
+using patron::bench::kMaxMembers;
+using patron::bench::LoadFigures;
+using patron::bench::LoadMembers;
+using patron::bench::TypedPhone;
 using patron::terminal::Terminal;
 using patron::terminal::TerminalOptions;
 using Clock = std::chrono::steady_clock;
@@ -53,9 +53,6 @@ constexpr int kRounds = 3;
 constexpr int kCheckoutMembers = 16;
 constexpr double kCheckoutRatioTarget = 1.5;
 constexpr double kLookupP99TargetUs = 100.0;
-// Bulk-loaded phones are +1 415 2000000+i: NANP exchanges must start 2-9, so
-// at most 8,000,000 distinct numbers fit under one area code.
-constexpr int64_t kMaxMembers = 8'000'000;
 constexpr uint64_t kSeed = 20240601;
 constexpr std::string_view kTerminalId = "S001-T01";
 constexpr std::string_view kStoreId = "S001";
@@ -308,107 +305,6 @@ class CheckoutRunner {
 
 // ---- members -------------------------------------------------------------
 
-// The i-th bulk-loaded phone, in E.164 and as a cashier would type it.
-std::string E164Phone(int64_t i) { return "+1415" + std::to_string(2'000'000 + i); }
-std::string TypedPhone(int64_t i) {
-  const std::string local = std::to_string(2'000'000 + i);
-  return "(415) " + local.substr(0, 3) + "-" + local.substr(3);
-}
-
-// Every column of the members table, as MemberStore writes them.
-constexpr std::string_view kInsertMember =
-    "INSERT INTO members(member_id, phone, card, status, enrolled_store, enrolled_ms, "
-    "name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, "
-    "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "
-    "sms_consent, sms_consent_hlc, sms_consent_origin, "
-    "email_consent, email_consent_hlc, email_consent_origin, "
-    "server_version, server_balance, server_spend_minor) "
-    "VALUES (?,?,?,?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?)";
-
-struct LoadFigures {
-  double load_s = 0;
-  double checkpoint_s = 0;
-  uintmax_t bytes = 0;
-};
-
-uintmax_t SizeIfExists(const std::filesystem::path& path) {
-  std::error_code ec;
-  const uintmax_t size = std::filesystem::file_size(path, ec);
-  return ec ? 0 : size;
-}
-
-// Creates a terminal database holding `n` members with the rows Enrol writes
-// for a phone and a name: every register stamped with the enrolment's HLC and
-// this terminal as origin, the optional fields NULL, consents false. Members
-// go in in random phone order, as enrolments over the years would, so the
-// B-trees end up with realistically split pages. The profile_outbox rows that
-// Enrol also queues are left out: they only wait for the next push, and no
-// look-up reads them.
-Result<LoadFigures> LoadMembers(const std::string& path, int64_t n, std::mt19937_64& rng) {
-  {
-    // Terminal::Open creates the schema, the state row and the rules.
-    PATRON_ASSIGN_OR_RETURN(std::unique_ptr<Terminal> till, Terminal::Open(MakeOptions(path)));
-  }
-  patron::sql::DatabaseOptions options;
-  // One transaction dirties every page; a cache that holds them all keeps
-  // SQLite from spilling pages to the WAL over and over.
-  options.cache_size_kib = 1 << 20;
-  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<patron::sql::Database> db,
-                          patron::sql::Database::Open(path, options));
-  std::vector<int64_t> order(static_cast<size_t>(n));
-  std::iota(order.begin(), order.end(), int64_t{0});
-  std::shuffle(order.begin(), order.end(), rng);
-
-  const std::string origin(kTerminalId);
-  const int64_t first_ms = patron::SystemWallClockMs() - n;  // one enrolment per ms
-  LoadFigures figures;
-  const auto start = Clock::now();
-  {
-    patron::sql::Transaction txn(*db);
-    PATRON_RETURN_IF_ERROR(txn.Begin());
-    PATRON_ASSIGN_OR_RETURN(patron::sql::Statement s, db->GetUniqueStatement(kInsertMember));
-    for (int64_t k = 0; k < n; ++k) {
-      const int64_t i = order[static_cast<size_t>(k)];
-      const std::string phone = E164Phone(i);
-      const int64_t ms = first_ms + k;
-      const int64_t hlc = patron::HlcTimestamp::FromParts(ms, 0).Packed();
-      s.BindText(0, patron::DeriveMemberId(patron::kDemoChainKey, phone).ToString());
-      s.BindText(1, phone);
-      s.BindNull(2);
-      s.BindText(3, "active");
-      s.BindText(4, kStoreId);
-      s.BindInt64(5, ms);
-      auto stamp = [&](int first) {  // a register's HLC and origin follow its value
-        s.BindInt64(first + 1, hlc);
-        s.BindText(first + 2, origin);
-      };
-      s.BindText(6, "Member " + std::to_string(i));
-      stamp(6);
-      for (int first : {9, 12, 15}) {  // birthday, email, gender
-        s.BindNull(first);
-        stamp(first);
-      }
-      for (int first : {18, 21}) {  // sms_consent, email_consent
-        s.BindBool(first, false);
-        stamp(first);
-      }
-      s.BindInt64(24, 0);
-      s.BindInt64(25, 0);
-      s.BindInt64(26, 0);
-      PATRON_RETURN_IF_ERROR(s.Run().WithContext("insert member " + std::to_string(i)));
-      s.Reset(/*clear_bindings=*/false);
-    }
-    PATRON_RETURN_IF_ERROR(txn.Commit());
-  }
-  figures.load_s = MicrosSince(start) / 1e6;
-  const auto checkpoint_start = Clock::now();
-  PATRON_ASSIGN_OR_RETURN(int64_t busy, db->QueryInt64("PRAGMA wal_checkpoint(TRUNCATE)"));
-  if (busy != 0) return Status::Unavailable("wal_checkpoint(TRUNCATE) could not finish");
-  figures.checkpoint_s = MicrosSince(checkpoint_start) / 1e6;
-  figures.bytes = SizeIfExists(path) + SizeIfExists(path + "-wal");
-  return figures;
-}
-
 // FindByPhone on typed phones (normalisation included) against a bare
 // prepared SELECT of the same row by its E.164 phone, in alternating rounds.
 struct LookupFigures {
@@ -550,7 +446,7 @@ Status RunCheckouts(const Flags& flags, bool fsync) {
 Status RunMembers(const Flags& flags) {
   const std::string path = (std::filesystem::path(flags.dir) / "members.db").string();
   std::mt19937_64 rng(kSeed);
-  PATRON_ASSIGN_OR_RETURN(LoadFigures load, LoadMembers(path, flags.members, rng));
+  PATRON_ASSIGN_OR_RETURN(LoadFigures load, LoadMembers(MakeOptions(path), flags.members, rng));
   const double mib = static_cast<double>(load.bytes) / (1024.0 * 1024.0);
   std::printf("\n[2] Bulk load: %" PRId64 " members, one transaction, random phone order\n",
               flags.members);
