@@ -40,11 +40,20 @@
 
 #include "api/local_api.h"
 #include "bench_members.h"
+#include "bench_stats.h"
 #include "patron/http/client.h"
 #include "patron/http/message.h"
 #include "patron/status.h"
 #include "patron/terminal/terminal.h"
 #include "support/subprocess.h"
+
+using patron::bench::Clock;
+using patron::bench::MicrosSince;
+using patron::bench::PrintHeader;
+using patron::bench::PrintRow;
+using patron::bench::Summarize;
+using patron::bench::Summary;
+using patron::bench::Verdict;
 
 namespace {
 
@@ -55,7 +64,6 @@ using patron::Result;
 using patron::Status;
 using patron::terminal::Terminal;
 using patron::terminal::TerminalOptions;
-using Clock = std::chrono::steady_clock;
 
 constexpr int kRounds = 6;  // a multiple of the three sides, so each goes first equally often
 constexpr int kCheckoutMembers = 16;
@@ -124,46 +132,6 @@ Result<Flags> ParseFlags(int argc, char** argv) {
   return flags;
 }
 
-// ---- samples -------------------------------------------------------------
-
-double MicrosSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-}
-
-struct Summary {
-  size_t n = 0;
-  double median = 0, p90 = 0, p99 = 0, max = 0;
-};
-
-// Nearest-rank percentile of sorted samples.
-double Percentile(const std::vector<double>& sorted, double p) {
-  const auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
-}
-
-Summary Summarize(std::vector<double> samples) {
-  Summary s;
-  if (samples.empty()) return s;
-  std::sort(samples.begin(), samples.end());
-  s.n = samples.size();
-  s.median = Percentile(samples, 0.5);
-  s.p90 = Percentile(samples, 0.9);
-  s.p99 = Percentile(samples, 0.99);
-  s.max = samples.back();
-  return s;
-}
-
-void PrintHeader() {
-  std::printf("  %-40s %7s %10s %10s %10s %10s\n", "", "n", "median us", "p90 us", "p99 us",
-              "max us");
-}
-
-void PrintRow(std::string_view label, const Summary& s) {
-  std::printf("  %-40.*s %7zu %10.1f %10.1f %10.1f %10.1f\n", static_cast<int>(label.size()),
-              label.data(), s.n, s.median, s.p90, s.p99, s.max);
-}
-
-const char* Verdict(bool pass) { return pass ? "PASS" : "MISS"; }
 
 // ---- patrond -------------------------------------------------------------
 

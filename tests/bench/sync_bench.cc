@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "bench_members.h"
+#include "bench_stats.h"
 #include "patron/hlc.h"
 #include "patron/http/client.h"
 #include "patron/ledger.h"
@@ -51,6 +52,8 @@
 #include "patron/terminal/sync_client.h"
 #include "patron/terminal/terminal.h"
 #include "support/subprocess.h"
+
+using patron::bench::Verdict;
 
 namespace {
 
@@ -161,8 +164,6 @@ double Median(std::vector<double> samples) {
   std::sort(samples.begin(), samples.end());
   return samples[(samples.size() - 1) / 2];
 }
-
-const char* Verdict(bool pass) { return pass ? "PASS" : "MISS"; }
 
 double MiB(uintmax_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
 
