@@ -51,9 +51,11 @@ uintmax_t DatabaseBytes(const std::filesystem::path& path) {
   return SizeIfExists(path) + SizeIfExists(path.string() + "-wal");
 }
 
-// The rows Enrol writes for a phone and a name: every register stamped with
-// the enrolment's HLC and this terminal as origin, the optional fields NULL,
-// consents false. Members go in in random phone order, as enrolments over the
+// Rows like those Enrol writes for a phone and a name, except that every
+// register is stamped with the enrolment's HLC and this terminal as origin
+// (Enrol leaves the registers it was not given at the zero stamp), the
+// optional fields NULL, consents false: a few bytes more per member, so the
+// database size reported is a slight overestimate. Members go in in random phone order, as enrolments over the
 // years would, so the B-trees end up with realistically split pages. The
 // profile_outbox rows that Enrol also queues are left out: they only wait for
 // the next push, and no look-up reads them.
