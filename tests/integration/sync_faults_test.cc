@@ -210,10 +210,10 @@ TEST_CASE(
   // "a lost reply loses nothing: the grant reaches the terminal on its next
   // pull"). The first round pulls the grant; the second hands those unused
   // rights back to the server. The retried checkout asks again with the same
-  // request id ("sale:<sale_ref>"), the server answers the grant it already
-  // made, the terminal already holds that entry, and the sale is refused
-  // with insufficient_rights for good: at the time of writing this case
-  // fails for that reason (see the report on LocalApi::CheckoutWithGrant).
+  // request id (receipt and shortfall), the server answers the grant it
+  // already made, which the terminal already holds (and handed back), so the
+  // checkout asks once more under the next attempt's id and gets fresh rights
+  // (CheckoutWithGrant).
   REQUIRE(till.Sync().status == 200);
   REQUIRE(till.Sync().status == 200);
   ApiReply retried = till.Checkout("S001-T01-redeem", id, 1'000, 500);

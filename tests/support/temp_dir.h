@@ -10,7 +10,10 @@ namespace patron::testing {
 
 class TempDir {
  public:
+  // In the system's temporary directory ($TMPDIR or /tmp).
   TempDir();
+  // Inside `parent`, which must exist.
+  explicit TempDir(const std::filesystem::path& parent);
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   ~TempDir();
@@ -22,6 +25,12 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Where tests that fsync thousands of times should put their files: /dev/shm
+// (memory, so a sync costs nothing) if it exists and is writable, else the
+// system's temporary directory. Durability across power loss is not what
+// such tests check; what a crashed process leaves is the same on either.
+std::filesystem::path FastTempParent();
 
 }  // namespace patron::testing
 

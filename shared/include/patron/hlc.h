@@ -105,6 +105,12 @@ class HybridClock {
 
   // Timestamp for a local event (a journal write, an outgoing message).
   HlcTimestamp Now();
+  // Timestamp for a local event that overwrites something stamped
+  // `observed` (a profile field pulled from the server): later than both
+  // Now() and `observed`, however far ahead `observed` is. Unlike Update(),
+  // it never refuses: an overwrite must order after what it overwrites, or
+  // the replicas that already hold `observed` keep it (simulation seed 8).
+  HlcTimestamp NowAfter(HlcTimestamp observed);
 
   // Merges a timestamp received from a peer and returns a new timestamp greater
   // than both `remote` and everything issued before. If `remote` is more than

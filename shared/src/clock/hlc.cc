@@ -120,6 +120,11 @@ HlcTimestamp HybridClock::Now() {
   return last_;
 }
 
+HlcTimestamp HybridClock::NowAfter(HlcTimestamp observed) {
+  last_ = std::max(last_, observed);
+  return Now();
+}
+
 Result<HlcTimestamp> HybridClock::Update(HlcTimestamp remote) {
   const int64_t wall = ReadWallMs();
   // Both operands lie in [0, 2^47), so the difference cannot overflow.

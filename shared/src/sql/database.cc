@@ -32,7 +32,7 @@ Status StatusFromSqlite(int rc, sqlite3* db, std::string_view context) {
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_PERM:
-      return Status::IOError(std::move(message));
+      return Status::IOError(std::move(message), "io_error");
     default:
       return Status::Internal(std::move(message), "sqlite_error");
   }

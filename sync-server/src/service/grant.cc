@@ -49,11 +49,16 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
   if (!member) {
     return Status::NotFound("the server knows no member " + request.member_id, "unknown_member");
   }
-  if (member->server_rights < request.points) {
+  // Only points that are both the server's to give and still on the
+  // member's balance: a refund at a terminal takes points off the balance
+  // but cannot take back rights that terminal already handed to the server
+  // (simulation seed 1).
+  const int64_t grantable =
+      std::max<int64_t>(std::min(member->server_rights, member->state.balance), 0);
+  if (grantable < request.points) {
     return Status::FailedPrecondition(
-        "the server holds " + std::to_string(std::max<int64_t>(member->server_rights, 0)) +
-            " redeemable points for the member; " + std::to_string(request.points) +
-            " requested",
+        "the server can grant " + std::to_string(grantable) + " redeemable points of the member; " +
+            std::to_string(request.points) + " requested",
         "insufficient_points");
   }
   PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRules(*txn));

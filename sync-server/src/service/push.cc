@@ -96,7 +96,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   PATRON_RETURN_IF_ERROR(CheckSpeaksFor(caller, request.terminal_id));
   PATRON_RETURN_IF_ERROR(ValidatePush(caller, request));
   const int64_t now_ms = NowMs();
-  // Registers stamped further ahead than this are clamped to it: one fast
+  // Registers stamped further ahead than this are restamped: one fast
   // terminal clock must not win every later write forever.
   const HlcTimestamp latest_allowed =
       HlcTimestamp::FromParts(now_ms + options_.max_clock_drift_ms, HlcTimestamp::kMaxCounter);
@@ -111,7 +111,15 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
 
   for (const ProfileChange& change : request.profile_changes) {
     PATRON_ASSIGN_OR_RETURN(MemberRecord * member, members.Get(change.member_id));
-    const HlcTimestamp stamp = std::min(change.hlc, latest_allowed);
+    // A restamped write gets a fresh tick of the server's clock, never a
+    // shared ceiling: two writes of one field in one push would otherwise tie
+    // at the same stamp and origin, the server would keep the first, and the
+    // terminal (adopting the stamp) the second (simulation seed 4).
+    HlcTimestamp stamp = change.hlc;
+    if (latest_allowed < change.hlc) {
+      std::lock_guard lock(clock_mu_);
+      stamp = clock_.Now();
+    }
     PATRON_ASSIGN_OR_RETURN(bool changed, MergeProfileChange(*member, change, stamp));
     ProfileAck ack{change.change_id, PushOutcome::kOk, member->state.version, stamp, ""};
     if (changed) {

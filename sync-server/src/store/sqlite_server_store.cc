@@ -82,6 +82,7 @@ Result<std::string> LoadOrCreateEpoch(sql::Database& db,
 // What the store and its live transactions share.
 struct SqliteServerStore::Shared {
   std::string path;
+  std::string vfs;  // SQLite VFS of every connection; empty = default
   std::string epoch;
   std::unique_ptr<sql::Database> writer;
   // The writer's turn. A semaphore rather than a mutex: the write
@@ -129,14 +130,17 @@ SqliteServerStore::SqliteServerStore(std::shared_ptr<Shared> shared) : shared_(s
 SqliteServerStore::~SqliteServerStore() = default;
 
 Result<std::unique_ptr<SqliteServerStore>> SqliteServerStore::Open(
-    const std::string& db_path, std::function<void(std::span<uint8_t>)> fill_random) {
+    const std::string& db_path, std::function<void(std::span<uint8_t>)> fill_random,
+    std::string vfs) {
   if (db_path.empty() || db_path == ":memory:") {
     return Status::InvalidArgument("the sync server store needs a database file, not '" + db_path +
                                    "'");
   }
   auto shared = std::make_shared<Shared>();
   shared->path = db_path;
+  shared->vfs = std::move(vfs);
   sql::DatabaseOptions options;  // WAL, synchronous=FULL, foreign keys
+  options.vfs = shared->vfs;
   options.cache_size_kib = kWriterCacheKib;
   PATRON_ASSIGN_OR_RETURN(shared->writer, sql::Database::Open(db_path, options));
   PATRON_RETURN_IF_ERROR(shared->writer->Execute(kWriterCheckpointPages));
@@ -167,6 +171,7 @@ Result<std::unique_ptr<StoreTxn>> SqliteServerStore::BeginRead() {
     sql::DatabaseOptions options;
     options.read_only = true;
     options.cache_size_kib = kReaderCacheKib;
+    options.vfs = shared_->vfs;
     PATRON_ASSIGN_OR_RETURN(db, sql::Database::Open(shared_->path, options));
     PATRON_RETURN_IF_ERROR(db->Execute(kReaderMmap));
   }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "patron/terminal/online_checkout.h"
 
 namespace patron::terminal {
 namespace {
@@ -121,42 +122,10 @@ HttpResponse LocalApi::Quote(const HttpRequest& request) const {
   return Reply<terminal::Quote>(terminal_.QuoteSale(*sale), 200, EncodeQuote);
 }
 
-Result<SaleResult> LocalApi::CheckoutWithGrant(const SaleRequest& sale) const {
-  Result<SaleResult> result = terminal_.Checkout(sale);
-  // A grant is asked for under "sale:<ref>", so a retried checkout whose
-  // grant reply was lost gets that same grant back. But the granted rights
-  // may be gone by then: handed back by a sync round in between (the grant
-  // also travels by pull). Then ask again under a new id; rights granted and
-  // not spent go back to the server at the next sync, so a second grant can
-  // never let anyone spend more than the server held.
-  for (int attempt = 0; attempt < kMaxGrantAttempts; ++attempt) {
-    if (result.ok() || result.status().reason() != "insufficient_rights" ||
-        !sync_.request_grant) {
-      return result;
-    }
-    SaleRequest without_points = sale;
-    without_points.redeem_points = 0;
-    PATRON_ASSIGN_OR_RETURN(terminal::Quote quote, terminal_.QuoteSale(without_points));
-    const int64_t shortfall = sale.redeem_points - quote.redeemable_here;
-    const std::string request_id =
-        "sale:" + sale.sale_ref + (attempt == 0 ? "" : "#" + std::to_string(attempt));
-    Status granted = sync_.request_grant(sale.member_id, shortfall, request_id);
-    if (granted.IsUnavailable()) {
-      return Status::Unavailable(
-          "this redemption needs the sync server's authorisation and the server cannot be "
-          "reached: " + granted.message(),
-          "authorisation_unavailable");
-    }
-    PATRON_RETURN_IF_ERROR(granted);
-    result = terminal_.Checkout(sale);
-  }
-  return result;
-}
-
 HttpResponse LocalApi::Sale(const HttpRequest& request) const {
   Result<SaleRequest> sale = DecodeSaleRequest(request.body, /*is_quote=*/false);
   if (!sale.ok()) return Error(sale.status());
-  Result<SaleResult> result = CheckoutWithGrant(*sale);
+  Result<SaleResult> result = CheckoutWithGrant(terminal_, *sale, sync_.request_grant);
   if (!result.ok()) return Error(result.status());
   if (!result->replayed && sync_.after_write) sync_.after_write();
   return JsonResponse(result->replayed ? 200 : 201, EncodeSaleResult(*result));

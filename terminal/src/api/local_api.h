@@ -9,6 +9,7 @@
 #include "api/codec.h"
 #include "api/router.h"
 #include "patron/http/message.h"
+#include "patron/terminal/online_checkout.h"
 #include "patron/terminal/terminal.h"
 
 namespace patron::terminal {
@@ -20,8 +21,7 @@ struct SyncHooks {
   // Runs one sync round now; returns a JSON summary or the reason it failed.
   std::function<Result<std::string>()> sync_now;
   // Online redemption: asks the server for `points` of the member's rights.
-  std::function<Status(std::string_view member_id, int64_t points, std::string_view request_id)>
-      request_grant;
+  GrantFn request_grant;
   // Called after a write the server should hear about soon.
   std::function<void()> after_write;
 };
@@ -43,10 +43,6 @@ class LocalApi {
   HttpResponse Entries(const HttpRequest& request, const std::string& member_id) const;
   HttpResponse Quote(const HttpRequest& request) const;
   HttpResponse Sale(const HttpRequest& request) const;
-  // Checkout, asking the server for the shortfall when the redemption
-  // exceeds what this terminal may spend on its own.
-  Result<SaleResult> CheckoutWithGrant(const SaleRequest& sale) const;
-  static constexpr int kMaxGrantAttempts = 3;
   HttpResponse GetSale(const std::string& sale_ref) const;
   HttpResponse Refund(const HttpRequest& request, const std::string& sale_ref) const;
   HttpResponse SyncNow() const;

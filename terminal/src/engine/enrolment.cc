@@ -1,5 +1,6 @@
 #include "engine/enrolment.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -26,6 +27,18 @@ struct FieldChange {
   std::string_view field;
   std::string value_json;
 };
+
+// The newest stamp among the registers `patch` overwrites.
+HlcTimestamp LatestStamp(const ProfilePatch& patch, const MemberRow& row) {
+  HlcTimestamp latest;
+  if (patch.name) latest = std::max(latest, row.name.hlc);
+  if (patch.birthday) latest = std::max(latest, row.birthday.hlc);
+  if (patch.email) latest = std::max(latest, row.email.hlc);
+  if (patch.gender) latest = std::max(latest, row.gender.hlc);
+  if (patch.sms_consent) latest = std::max(latest, row.sms_consent.hlc);
+  if (patch.email_consent) latest = std::max(latest, row.email_consent.hlc);
+  return latest;
+}
 
 // Applies every field set in `patch` to `row` as a write stamped (hlc,
 // origin) and returns the changes to queue for the server.
@@ -140,7 +153,7 @@ Result<Member> UpdateProfile(EngineContext& ctx, std::string_view member_id,
   PATRON_ASSIGN_OR_RETURN(ProfilePatch normalized, NormalizePatch(patch, ctx.NowMs()));
   return InWriteTransaction(ctx, [&]() -> Result<Member> {
     PATRON_ASSIGN_OR_RETURN(MemberRow row, LoadMemberRow(ctx, member_id));
-    const HlcTimestamp hlc = ctx.clock.Now();
+    const HlcTimestamp hlc = ctx.clock.NowAfter(LatestStamp(normalized, row));
     const std::vector<FieldChange> changes =
         ApplyPatch(normalized, hlc, ctx.identity.terminal_id, row);
     PATRON_RETURN_IF_ERROR(ctx.members.UpdateProfile(row));

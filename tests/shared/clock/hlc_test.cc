@@ -108,6 +108,20 @@ TEST_CASE("Update rejects a remote beyond the drift and leaves the clock unchang
   CHECK(clock.Now() == HlcTimestamp::FromParts(kStartMs, 1));
 }
 
+TEST_CASE("NowAfter orders a local overwrite after what it overwrites, even far ahead") {
+  FakeWall wall;
+  HybridClock clock(wall.Fn(), kDriftMs);
+  // Behind the local clock: just Now().
+  CHECK(clock.NowAfter(HlcTimestamp::FromParts(kStartMs - kHourMs, 7)) ==
+        HlcTimestamp::FromParts(kStartMs, 0));
+  // Twelve hours ahead, far beyond the drift Update() accepts: still after it.
+  const HlcTimestamp ahead = HlcTimestamp::FromParts(kStartMs + 12 * kHourMs, 3);
+  CHECK_FALSE(clock.Update(ahead).ok());
+  const HlcTimestamp after = clock.NowAfter(ahead);
+  CHECK(after == HlcTimestamp::FromParts(kStartMs + 12 * kHourMs, 4));
+  CHECK(clock.Now() > after);  // and the clock carries on from there
+}
+
 TEST_CASE("a restored clock continues strictly above the persisted timestamp") {
   const HlcTimestamp persisted = HlcTimestamp::FromParts(kStartMs, 17);
   FakeWall wall;

@@ -264,13 +264,66 @@ TEST_CASE("a profile write stamped far in the future is clamped, and the ack say
   auto acks = f.service().Push(f.t1, push);
   REQUIRE(acks.ok());
   const HlcTimestamp accepted = acks->profile_changes[0].accepted_hlc;
-  CHECK(accepted.physical_ms() == kNow + 5 * 60 * 1000);
+  // Restamped with the server's clock: now, not a year ahead.
+  CHECK(accepted.physical_ms() >= kNow);
+  CHECK(accepted.physical_ms() <= kNow + 5 * 60 * 1000);
   CHECK(f.Member(f.ann).email.hlc == accepted);
   // A write from another terminal an hour from now still wins over it.
   PushRequest next = f.NewPush(f.t2);
   next.profile_changes = {f.Change(f.t2, 1, f.ann, "email", "\"new@b.co\"", kNow + 3'600'000)};
   REQUIRE(f.service().Push(f.t2, next).ok());
   CHECK(f.Member(f.ann).email.value == "new@b.co");
+}
+
+TEST_CASE("two far-future writes of one field in one push keep their order") {
+  // Regression (simulation seed 4): both were clamped to one ceiling stamp,
+  // the server kept the first, and the terminal, adopting that stamp, the
+  // second.
+  ServiceFixture f;
+  PushRequest push = f.NewPush(f.t1);
+  const int64_t ahead = kNow + 187LL * 24 * 3600 * 1000;
+  push.profile_changes = {f.Change(f.t1, 1, f.ann, "email", "null", ahead),
+                          f.Change(f.t1, 2, f.ann, "email", "\"late@b.co\"", ahead + 1)};
+  auto acks = f.service().Push(f.t1, push);
+  REQUIRE(acks.ok());
+  REQUIRE(acks->profile_changes.size() == 2);
+  CHECK(acks->profile_changes[0].accepted_hlc < acks->profile_changes[1].accepted_hlc);
+  CHECK(f.Member(f.ann).email.value == "late@b.co");
+  CHECK(f.Member(f.ann).email.hlc == acks->profile_changes[1].accepted_hlc);
+}
+
+TEST_CASE("a grant never exceeds the member's balance, whatever rights the server holds") {
+  // Regression (simulation seed 1): a terminal earns 500 and hands 300 back;
+  // a refund there then reverses 400. The server still holds 300 rights but
+  // the member has 100 points: granting more would let a till spend points
+  // that no longer exist.
+  ServiceFixture f;
+  PushRequest push = f.NewPush(f.t1);
+  LedgerEntry earn = f.Earn(f.t1, 1, f.ann, 500);
+  LedgerEntry handback = f.Earn(f.t1, 2, f.ann, 300);
+  handback.kind = EntryKind::kTransfer;
+  handback.to_holder = "server";
+  handback.amount_minor = 0;
+  handback.sale_ref = "";
+  LedgerEntry reversal = f.Earn(f.t1, 3, f.ann, -400);
+  reversal.kind = EntryKind::kReverse;
+  reversal.amount_minor = -40'000;
+  reversal.sale_ref = earn.sale_ref;
+  reversal.ref_entry = earn.entry_id;
+  push.entries = {earn, handback, reversal};
+  auto pushed = f.service().Push(f.t1, push);
+  REQUIRE_MESSAGE(pushed.ok(), pushed.status().ToString());
+  CHECK(f.Member(f.ann).balance == 100);
+
+  GrantRequest grant;
+  grant.terminal_id = "S002-T01";
+  grant.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
+  grant.request_id = "g-1";
+  grant.member_id = f.ann;
+  grant.points = 101;
+  CHECK(f.service().Grant(f.t2, grant).status().reason() == "insufficient_points");
+  grant.points = 100;
+  CHECK(f.service().Grant(f.t2, grant).ok());
 }
 
 TEST_CASE("grants move only the rights the server holds, once per request id") {

@@ -43,8 +43,11 @@ class SqliteServerStore final : public ServerStore {
   // one keeps the stored epoch. ":memory:" is refused (InvalidArgument):
   // readers use their own connections and would not see the writer's data.
   // FailedPrecondition ("schema_too_new") for a database of a newer Patron.
+  // `vfs` names a registered SQLite VFS for every connection (the
+  // simulation's fault injection); empty = SQLite's default.
   static Result<std::unique_ptr<SqliteServerStore>> Open(
-      const std::string& db_path, std::function<void(std::span<uint8_t>)> fill_random = {});
+      const std::string& db_path, std::function<void(std::span<uint8_t>)> fill_random = {},
+      std::string vfs = {});
 
   SqliteServerStore(const SqliteServerStore&) = delete;
   SqliteServerStore& operator=(const SqliteServerStore&) = delete;

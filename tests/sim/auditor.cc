@@ -1,0 +1,381 @@
+#include "auditor.h"
+
+#include <algorithm>
+
+#include "patron/digest.h"
+#include "patron/ledger.h"
+#include "patron/rules.h"
+#include "patron/sql/database.h"
+
+namespace patron::sim {
+namespace {
+
+std::string SaleFingerprint(const terminal::SaleResult& r) {
+  CanonicalHasher h;
+  h.Add(r.sale_ref).Add(r.member_id).Add(r.amount_minor).Add(r.discount_minor).Add(r.paid_minor);
+  h.Add(r.earned_points).Add(r.redeemed_points);
+  for (const std::string& id : r.entry_ids) h.Add(id);
+  return h.HexDigest();
+}
+
+std::string RefundFingerprint(const terminal::RefundResult& r) {
+  CanonicalHasher h;
+  h.Add(r.refund_ref).Add(r.sale_ref).Add(r.member_id).Add(r.amount_minor);
+  h.Add(r.paid_back_minor).Add(r.reversed_points).Add(r.returned_points);
+  for (const std::string& id : r.entry_ids) h.Add(id);
+  return h.HexDigest();
+}
+
+// A reversal that takes points away: a refund of an earn. Such an entry may
+// leave a balance or a holder's rights below zero (a clawback).
+bool IsClawback(const LedgerEntry& e) { return e.kind == EntryKind::kReverse && e.points < 0; }
+
+// A read-only look at the server's database, taken fresh for each check so
+// the auditor never keeps a connection open across a simulated crash.
+Result<std::unique_ptr<sql::Database>> OpenServerDb(const std::string& path) {
+  sql::DatabaseOptions options;
+  options.read_only = true;
+  return sql::Database::Open(path, options);
+}
+
+struct MemberRow {
+  std::string member_id;
+  std::optional<std::string> phone, card, birthday, email, gender;
+  std::string name;
+  bool sms_consent = false, email_consent = false;
+  int64_t balance = 0, spend_minor = 0;
+};
+
+std::string ViewDigest(const std::optional<std::string>& phone,
+                       const std::optional<std::string>& card, const std::string& name,
+                       const std::optional<std::string>& birthday,
+                       const std::optional<std::string>& email,
+                       const std::optional<std::string>& gender, bool sms, bool mail,
+                       int64_t balance, int64_t spend, const std::string& tier) {
+  CanonicalHasher h;
+  for (const auto* field : {&phone, &card, &birthday, &email, &gender}) {
+    h.Add(field->has_value() ? "1" + **field : "0");
+  }
+  h.Add(name).Add(sms ? 1 : 0).Add(mail ? 1 : 0).Add(balance).Add(spend).Add(tier);
+  return h.HexDigest();
+}
+
+std::string Describe(const std::optional<std::string>& v) { return v ? "'" + *v + "'" : "null"; }
+
+}  // namespace
+
+Auditor::Auditor(std::string server_db_path) : server_db_path_(std::move(server_db_path)) {}
+
+void Auditor::Violate(const std::string& what) {
+  if (!violation_) violation_ = what;
+}
+
+void Auditor::ExpectMember(const std::string& phone, const std::string& member_id) {
+  auto [it, inserted] = member_by_phone_.emplace(phone, member_id);
+  if (!inserted && it->second != member_id) {
+    Violate("identity: phone " + phone + " is member " + member_id + " here but " + it->second +
+            " elsewhere");
+  }
+}
+
+void Auditor::Acknowledge(const std::string& key, Expected expected, bool replayed) {
+  auto it = acknowledged_.find(key);
+  if (it != acknowledged_.end()) {
+    ++figures_.replays_checked;
+    if (!replayed) Violate("set-full: " + key + " was applied twice (second time not a replay)");
+    if (it->second.fingerprint != expected.fingerprint) {
+      Violate("set-full: the replay of " + key + " differs from its acknowledged result");
+    }
+    return;
+  }
+  // A first acknowledgement may well be a replay: the original committed but
+  // its answer was lost in a crash, and the POS asked again.
+  figures_.entries_acknowledged += static_cast<int64_t>(expected.entry_ids.size());
+  model_balance_[expected.member_id] += expected.balance_delta;
+  acknowledged_.emplace(key, std::move(expected));
+}
+
+void Auditor::Sale(const std::string& terminal_id, const terminal::SaleRequest& request,
+                   const terminal::SaleResult& result) {
+  if (result.member_id != request.member_id || result.sale_ref != request.sale_ref) {
+    Violate("sale " + request.sale_ref + " answered for another member or receipt");
+  }
+  if (!result.replayed && result.redeemed_points > 0 && result.balance < 0) {
+    Violate("overspend: " + terminal_id + " let sale " + request.sale_ref + " redeem " +
+            std::to_string(result.redeemed_points) + " points, leaving " +
+            std::to_string(result.balance));
+  }
+  if (!acknowledged_.contains(terminal_id + "/sale/" + request.sale_ref)) {
+    ++figures_.sales_acknowledged;
+  }
+  Acknowledge(terminal_id + "/sale/" + request.sale_ref,
+              {result.member_id, result.entry_ids, result.earned_points - result.redeemed_points,
+               SaleFingerprint(result)},
+              result.replayed);
+}
+
+void Auditor::Refund(const std::string& terminal_id, const terminal::RefundRequest& request,
+                     const terminal::RefundResult& result) {
+  if (result.sale_ref != request.sale_ref || result.refund_ref != request.refund_ref) {
+    Violate("refund " + request.refund_ref + " answered for another receipt");
+  }
+  if (!acknowledged_.contains(terminal_id + "/refund/" + request.refund_ref)) {
+    ++figures_.refunds_acknowledged;
+  }
+  Acknowledge(terminal_id + "/refund/" + request.refund_ref,
+              {result.member_id, result.entry_ids,
+               result.returned_points - result.reversed_points, RefundFingerprint(result)},
+              result.replayed);
+}
+
+void Auditor::View(const std::string& terminal_id, const terminal::Member& member) {
+  if (member.redeemable_here < 0 || member.redeemable_here > std::max<int64_t>(member.balance, 0)) {
+    Violate("rights: " + terminal_id + " shows member " + member.member_id + " redeemable " +
+            std::to_string(member.redeemable_here) + " with balance " +
+            std::to_string(member.balance));
+  }
+}
+
+void Auditor::ServerPushed(const sync::PushRequest& request, const sync::PushResponse& response) {
+  for (const sync::EntryAck& ack : response.entries) {
+    if (ack.outcome == sync::PushOutcome::kOk || ack.outcome == sync::PushOutcome::kExists) {
+      if (server_acked_.insert(ack.entry_id).second) ++figures_.entries_server_acked;
+    } else {
+      Violate("set-full: the server answered " + std::string(sync::PushOutcomeName(ack.outcome)) +
+              " for entry " + ack.entry_id + ": " + ack.message);
+    }
+  }
+  for (const sync::ProfileAck& ack : response.profile_changes) {
+    if (ack.outcome != sync::PushOutcome::kOk && ack.outcome != sync::PushOutcome::kExists) {
+      Violate("profile change " + std::to_string(ack.change_id) + " of " + request.terminal_id +
+              " was answered " + std::string(sync::PushOutcomeName(ack.outcome)) + ": " +
+              ack.message);
+    }
+  }
+  for (const LedgerEntry& e : request.entries) touched_.insert(e.member_id);
+}
+
+void Auditor::ServerGranted(const sync::GrantResponse& grant, int64_t balance_before) {
+  ++figures_.grants;
+  if (grant.transfer.points > balance_before) {
+    Violate("overspend: the server granted " + std::to_string(grant.transfer.points) +
+            " points of member " + grant.transfer.member_id + " whose balance was " +
+            std::to_string(balance_before));
+  }
+  touched_.insert(grant.transfer.member_id);
+}
+
+void Auditor::ServerRestarted() {
+  auto db = OpenServerDb(server_db_path_);
+  if (!db.ok()) return Violate("the server's database cannot be read: " + db.status().ToString());
+  auto s = (*db)->GetUniqueStatement("SELECT 1 FROM entries WHERE entry_id = ?");
+  if (!s.ok()) return Violate(s.status().ToString());
+  for (const std::string& id : server_acked_) {
+    s->Reset(true);
+    s->BindText(0, id);
+    auto found = s->Step();
+    if (!found.ok() || !*found) {
+      return Violate("set-full: entry " + id +
+                     " was acknowledged by the server and is gone after its restart");
+    }
+  }
+}
+
+void Auditor::CheckTouched() {
+  if (touched_.empty()) return;
+  std::set<std::string> members;
+  members.swap(touched_);
+  auto db = OpenServerDb(server_db_path_);
+  if (!db.ok()) return Violate("the server's database cannot be read: " + db.status().ToString());
+  for (const std::string& id : members) {
+    CheckMemberLedger(**db, id);
+    if (violation_) return;
+  }
+}
+
+void Auditor::CheckMemberLedger(sql::Database& db, const std::string& member_id) {
+  ++figures_.ledger_checks;
+  auto s = db.GetCachedStatement(
+      "SELECT entry_id, origin, kind, points, to_holder FROM entries WHERE member_id = ?");
+  if (!s.ok()) return Violate(s.status().ToString());
+  s->BindText(0, member_id);
+  int64_t balance = 0;
+  bool clawed_back = false;
+  std::map<std::string, int64_t> rights;   // holder -> rights, as ledger.h sums them
+  std::map<std::string, int64_t> credits;  // holder -> the same without clawbacks
+  while (true) {
+    auto row = s->Step();
+    if (!row.ok()) return Violate(row.status().ToString());
+    if (!*row) break;
+    LedgerEntry e;
+    e.entry_id = s->ColumnText(0);
+    e.origin = s->ColumnText(1);
+    e.kind = ParseEntryKind(s->ColumnText(2)).value();
+    e.points = s->ColumnInt64(3);
+    e.to_holder = s->ColumnText(4);
+    balance += BalanceEffect(e);
+    clawed_back = clawed_back || IsClawback(e);
+    for (const std::string& holder : {e.origin, e.to_holder}) {
+      if (holder.empty()) continue;
+      const int64_t effect = RightsEffect(e, holder);
+      rights[holder] += effect;
+      if (!IsClawback(e)) credits[holder] += effect;
+      if (e.origin == e.to_holder) break;
+    }
+  }
+  auto m = db.GetCachedStatement("SELECT balance, server_rights FROM members WHERE member_id = ?");
+  if (!m.ok()) return Violate(m.status().ToString());
+  m->BindText(0, member_id);
+  auto found = m->Step();
+  if (!found.ok() || !*found) {
+    return Violate("sums: the server has entries of member " + member_id + " but no member row");
+  }
+  const std::string who = "member " + member_id + ": ";
+  if (m->ColumnInt64(0) != balance) {
+    return Violate("sums: " + who + "balance " + std::to_string(m->ColumnInt64(0)) +
+                   " but its entries sum to " + std::to_string(balance));
+  }
+  if (m->ColumnInt64(1) != rights[std::string(kServerOrigin)]) {
+    return Violate("sums: " + who + "server rights " + std::to_string(m->ColumnInt64(1)) +
+                   " but the entries give the server " +
+                   std::to_string(rights[std::string(kServerOrigin)]));
+  }
+  for (const auto& [holder, credit] : credits) {
+    if (credit < 0) {
+      return Violate("rights: " + who + holder + " paid out " + std::to_string(-credit) +
+                     " points more than it ever received");
+    }
+  }
+  if (balance < 0 && !clawed_back) {
+    return Violate("overspend: " + who + "balance " + std::to_string(balance) +
+                   " below zero with no refund behind it");
+  }
+}
+
+void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
+  for (terminal::Terminal* t : terminals) {
+    auto status = t->Status();
+    if (!status.ok()) return Violate("final: status failed: " + status.status().ToString());
+    if (status->pending_entries != 0 || status->pending_profile_changes != 0) {
+      return Violate("convergence: " + status->terminal_id + " still has " +
+                     std::to_string(status->pending_entries) + " entries and " +
+                     std::to_string(status->pending_profile_changes) +
+                     " profile changes unacknowledged after healing");
+    }
+  }
+  CheckConvergence(terminals);
+  if (!violation_) CheckModel();
+}
+
+void Auditor::CheckConvergence(const std::vector<terminal::Terminal*>& terminals) {
+  auto db = OpenServerDb(server_db_path_);
+  if (!db.ok()) return Violate("the server's database cannot be read: " + db.status().ToString());
+  auto s = (*db)->GetUniqueStatement(
+      "SELECT member_id, phone, card, name, birthday, email, gender, sms_consent, "
+      "email_consent, balance, spend_minor FROM members ORDER BY member_id");
+  if (!s.ok()) return Violate(s.status().ToString());
+  std::vector<MemberRow> rows;
+  while (true) {
+    auto row = s->Step();
+    if (!row.ok()) return Violate(row.status().ToString());
+    if (!*row) break;
+    rows.push_back({s->ColumnText(0), s->ColumnOptionalText(1), s->ColumnOptionalText(2),
+                    s->ColumnOptionalText(4), s->ColumnOptionalText(5),
+                    s->ColumnOptionalText(6), s->ColumnText(3), s->ColumnBool(7),
+                    s->ColumnBool(8), s->ColumnInt64(9), s->ColumnInt64(10)});
+  }
+  figures_.members = static_cast<int64_t>(rows.size());
+  for (const MemberRow& r : rows) {
+    if (r.balance < 0) ++figures_.clawbacks;
+    for (terminal::Terminal* t : terminals) {
+      const std::string tier = TierFor(t->rules(), r.spend_minor).name;
+      const std::string expected = ViewDigest(r.phone, r.card, r.name, r.birthday, r.email,
+                                              r.gender, r.sms_consent, r.email_consent,
+                                              r.balance, r.spend_minor, tier);
+      auto view = t->FindById(r.member_id);
+      const std::string where = "convergence: member " + r.member_id + " on " +
+                                t->Status().value().terminal_id + ": ";
+      if (!view.ok()) return Violate(where + view.status().ToString());
+      const terminal::Member& v = *view;
+      if (ViewDigest(v.phone, v.card, v.name, v.birthday, v.email, v.gender, v.sms_consent,
+                     v.email_consent, v.balance, v.qualifying_spend_minor, v.tier) == expected) {
+        continue;
+      }
+      return Violate(where + "balance " + std::to_string(v.balance) + " vs server " +
+                     std::to_string(r.balance) + ", spend " +
+                     std::to_string(v.qualifying_spend_minor) + " vs " +
+                     std::to_string(r.spend_minor) + ", tier " + v.tier + " vs " + tier +
+                     ", name '" + v.name + "' vs '" + r.name + "', email " +
+                     Describe(v.email) + " vs " + Describe(r.email) + ", birthday " +
+                     Describe(v.birthday) + " vs " + Describe(r.birthday) + ", gender " +
+                     Describe(v.gender) + " vs " + Describe(r.gender) + ", phone " +
+                     Describe(v.phone) + " vs " + Describe(r.phone) + ", card " +
+                     Describe(v.card) + " vs " + Describe(r.card) + ", consents " +
+                     std::to_string(v.sms_consent) + std::to_string(v.email_consent) + " vs " +
+                     std::to_string(r.sms_consent) + std::to_string(r.email_consent));
+    }
+  }
+}
+
+void Auditor::CheckModel() {
+  auto db = OpenServerDb(server_db_path_);
+  if (!db.ok()) return Violate("the server's database cannot be read: " + db.status().ToString());
+  // lost = 0: every acknowledged entry is on the server, with the effect the
+  // POS was told.
+  auto find = (*db)->GetUniqueStatement(
+      "SELECT member_id, origin, kind, points, to_holder FROM entries WHERE entry_id = ?");
+  if (!find.ok()) return Violate(find.status().ToString());
+  int64_t acknowledged_entries = 0;
+  for (const auto& [key, expected] : acknowledged_) {
+    int64_t delta = 0;
+    for (const std::string& id : expected.entry_ids) {
+      ++acknowledged_entries;
+      find->Reset(true);
+      find->BindText(0, id);
+      auto row = find->Step();
+      if (!row.ok() || !*row) return Violate("set-full: lost entry " + id + " of " + key);
+      LedgerEntry e;
+      e.member_id = find->ColumnText(0);
+      e.origin = find->ColumnText(1);
+      e.kind = ParseEntryKind(find->ColumnText(2)).value();
+      e.points = find->ColumnInt64(3);
+      e.to_holder = find->ColumnText(4);
+      if (e.member_id != expected.member_id) {
+        return Violate("set-full: entry " + id + " of " + key + " belongs to another member");
+      }
+      delta += BalanceEffect(e);
+    }
+    if (delta != expected.balance_delta) {
+      return Violate("set-full: the entries of " + key + " add " + std::to_string(delta) +
+                     " points; the POS was told " + std::to_string(expected.balance_delta));
+    }
+  }
+  // duplicated = 0: nothing but acknowledged entries came from terminals,
+  // and no receipt earned or redeemed twice.
+  auto count = (*db)->QueryInt64(
+      "SELECT COUNT(*) FROM entries WHERE origin <> 'server' AND kind <> 'transfer'");
+  if (!count.ok()) return Violate(count.status().ToString());
+  if (*count != acknowledged_entries) {
+    return Violate("set-full: the server holds " + std::to_string(*count) +
+                   " terminal entries; terminals acknowledged " +
+                   std::to_string(acknowledged_entries));
+  }
+  auto twice = (*db)->QueryString(
+      "SELECT origin || ' ' || sale_ref || ' ' || kind FROM entries "
+      "WHERE kind IN ('earn', 'redeem') GROUP BY origin, sale_ref, kind HAVING COUNT(*) > 1");
+  if (twice.ok()) return Violate("set-full: duplicated " + *twice);
+  for (const auto& [member_id, balance] : model_balance_) {
+    auto s = (*db)->GetUniqueStatement("SELECT balance FROM members WHERE member_id = ?");
+    if (!s.ok()) return Violate(s.status().ToString());
+    s->BindText(0, member_id);
+    auto row = s->Step();
+    if (!row.ok() || !*row) return Violate("set-full: the server lost member " + member_id);
+    if (s->ColumnInt64(0) != balance) {
+      return Violate("set-full: member " + member_id + " has " +
+                     std::to_string(s->ColumnInt64(0)) + " points on the server; the model " +
+                     std::to_string(balance));
+    }
+  }
+}
+
+}  // namespace patron::sim

@@ -1,0 +1,101 @@
+// The auditor: an independent model of what Patron acknowledged, and the
+// ledger invariants of issue 6, checked as the simulation runs and at its
+// end. The first violation stops the run; it names the invariant.
+//
+//   set-full (Jepsen): every acknowledged entry reaches the server and
+//     survives its crashes (lost = 0), and none is applied twice
+//     (duplicated = 0): each member's server balance equals the model's.
+//   sums: every balance equals the sum of its entries; the server's own
+//     rights equal the sum of their rights effects.
+//   no overspend: every redemption decision (a terminal's checkout, the
+//     server's grant) was covered by the balance its maker saw; a balance
+//     below zero must come from a refund (reported as a clawback).
+//   rights: no holder (terminal or server) ever paid out more rights than
+//     it received; refund reversals aside, its rights sum to >= 0.
+//   convergence: once healed and synced twice, every terminal's view of
+//     every member equals the server's, compared by digest.
+#ifndef PATRON_TESTS_SIM_AUDITOR_H_
+#define PATRON_TESTS_SIM_AUDITOR_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "patron/sql/database.h"
+#include "patron/sync/protocol.h"
+#include "patron/sync_server/sync_service.h"
+#include "patron/terminal/terminal.h"
+
+namespace patron::sim {
+
+struct AuditFigures {
+  int64_t sales_acknowledged = 0;
+  int64_t refunds_acknowledged = 0;
+  int64_t entries_acknowledged = 0;  // by terminals to the POS
+  int64_t entries_server_acked = 0;  // by the server to terminals
+  int64_t replays_checked = 0;
+  int64_t grants = 0;
+  int64_t ledger_checks = 0;
+  int64_t clawbacks = 0;  // members left below zero by a refund
+  int64_t members = 0;
+};
+
+class Auditor {
+ public:
+  explicit Auditor(std::string server_db_path);
+
+  // The first violated invariant, if any.
+  const std::optional<std::string>& violation() const { return violation_; }
+  void Violate(const std::string& what);
+  const AuditFigures& figures() const { return figures_; }
+
+  // ---- What the POS was told (terminal acknowledgements). ----
+  void ExpectMember(const std::string& phone, const std::string& member_id);
+  void Sale(const std::string& terminal_id, const terminal::SaleRequest& request,
+            const terminal::SaleResult& result);
+  void Refund(const std::string& terminal_id, const terminal::RefundRequest& request,
+              const terminal::RefundResult& result);
+  // A member as a terminal shows it: the derived figures are consistent.
+  void View(const std::string& terminal_id, const terminal::Member& member);
+
+  // ---- What the server did (the world reports every call it served). ----
+  void ServerPushed(const sync::PushRequest& request, const sync::PushResponse& response);
+  // `balance_before` is the member's server balance just before the grant.
+  void ServerGranted(const sync::GrantResponse& grant, int64_t balance_before);
+  // After the server restarted from its files: nothing it acknowledged is gone.
+  void ServerRestarted();
+
+  // Checks the sums and rights of the members touched since the last call.
+  void CheckTouched();
+
+  // ---- The end of a run: everything healed and synced. ----
+  void CheckFinal(std::vector<terminal::Terminal*> terminals);
+
+ private:
+  struct Expected {
+    std::string member_id;
+    std::vector<std::string> entry_ids;
+    int64_t balance_delta = 0;
+    std::string fingerprint;  // the acknowledged result, to compare replays
+  };
+  void Acknowledge(const std::string& key, Expected expected, bool replayed);
+  void CheckMemberLedger(sql::Database& db, const std::string& member_id);
+  void CheckConvergence(const std::vector<terminal::Terminal*>& terminals);
+  void CheckModel();
+
+  std::string server_db_path_;
+  std::optional<std::string> violation_;
+  AuditFigures figures_;
+  std::map<std::string, std::string> member_by_phone_;
+  std::map<std::string, Expected> acknowledged_;  // by "<terminal>/sale|refund/<ref>"
+  std::map<std::string, int64_t> model_balance_;
+  std::set<std::string> server_acked_;  // entry ids the server acknowledged
+  std::set<std::string> touched_;       // members to check at CheckTouched
+};
+
+}  // namespace patron::sim
+
+#endif  // PATRON_TESTS_SIM_AUDITOR_H_

@@ -1,0 +1,153 @@
+#include "sim_world.h"
+
+#include "patron/member_id.h"
+
+namespace patron::sim {
+
+SimWorld::SimWorld(std::filesystem::path dir, int terminals, SimRandom& random,
+                   NetworkFaults faults, Auditor& auditor)
+    : dir_(std::move(dir)),
+      random_(random),
+      auditor_(auditor),
+      server_random_(random.Fork(0)),
+      network_(*this, random, faults) {
+  server_vfs_ = std::make_unique<FaultVfs>("patron-sim-server");
+  for (int i = 0; i < terminals; ++i) {
+    auto node = std::make_unique<Node>();
+    char store[16];
+    std::snprintf(store, sizeof store, "S%02d", i / 2 + 1);
+    node->store = store;
+    node->id = node->store + "-T" + std::to_string(i % 2 + 1);
+    node->vfs = std::make_unique<FaultVfs>("patron-sim-" + node->id);
+    node->random = std::make_unique<SimRandom>(random.Fork(static_cast<uint64_t>(i) + 1));
+    nodes_.push_back(std::move(node));
+  }
+}
+
+SimWorld::~SimWorld() {
+  // Connections first: each FaultVfs must outlive the databases that use it.
+  CloseAll();
+}
+
+void SimWorld::CloseAll() {
+  for (auto& node : nodes_) {
+    node->client.reset();
+    node->transport.reset();
+    node->terminal.reset();
+  }
+  service_.reset();
+  store_.reset();
+}
+
+Status SimWorld::Open() {
+  PATRON_RETURN_IF_ERROR(OpenServer());
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    PATRON_RETURN_IF_ERROR(service_->RegisterTerminal(nodes_[i]->id, nodes_[i]->store).status());
+    PATRON_RETURN_IF_ERROR(RestartTerminal(i));
+  }
+  return Status::OK();
+}
+
+Status SimWorld::OpenServer() {
+  server_vfs_->Clear();
+  auto fill = [this](std::span<uint8_t> out) { server_random_.Fill(out); };
+  PATRON_ASSIGN_OR_RETURN(store_,
+                          sync::SqliteServerStore::Open(server_db_path(), fill, server_vfs_->name()));
+  sync::SyncServiceOptions options;
+  options.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
+  options.wall_clock_ms = [this] { return now_ms_; };
+  options.fill_random = fill;
+  service_ = std::make_unique<sync::SyncService>(*store_, options);
+  return Status::OK();
+}
+
+void SimWorld::CrashServer() {
+  if (!server_up()) return;
+  ++server_crashes_;
+  // Whatever it had not written yet is lost: nothing more reaches the disk,
+  // not even the close.
+  server_vfs_->FailAt(1, FaultVfs::Mode::kAlways);
+  service_.reset();
+  store_.reset();
+}
+
+Status SimWorld::RestartServer() {
+  if (server_up()) return Status::OK();
+  PATRON_RETURN_IF_ERROR(OpenServer());
+  auditor_.ServerRestarted();
+  return Status::OK();
+}
+
+void SimWorld::CrashTerminal(size_t i) {
+  Node& node = *nodes_[i];
+  if (node.terminal == nullptr) return;
+  ++node.crashes;
+  node.vfs->FailAt(1, FaultVfs::Mode::kAlways);
+  node.client.reset();
+  node.transport.reset();
+  node.terminal.reset();
+}
+
+Status SimWorld::RestartTerminal(size_t i) {
+  Node& node = *nodes_[i];
+  if (node.terminal != nullptr) return Status::OK();
+  node.vfs->Clear();
+  terminal::TerminalOptions options;
+  options.db_path = (dir_ / (node.id + ".db")).string();
+  options.terminal_id = node.id;
+  options.store_id = node.store;
+  options.wall_clock_ms = [this, n = &node] { return now_ms_ + n->skew_ms; };
+  options.fill_random = [n = &node](std::span<uint8_t> out) { n->random->Fill(out); };
+  options.db_options.vfs = node.vfs->name();
+  PATRON_ASSIGN_OR_RETURN(node.terminal, terminal::Terminal::Open(std::move(options)));
+  node.transport = network_.TransportFor({node.id, node.store}, &node.partitioned);
+  node.client = std::make_unique<terminal::SyncClient>(*node.terminal, *node.transport);
+  return Status::OK();
+}
+
+std::vector<terminal::Terminal*> SimWorld::terminals() {
+  std::vector<terminal::Terminal*> out;
+  for (auto& node : nodes_) out.push_back(node->terminal.get());
+  return out;
+}
+
+template <typename Reply>
+Result<Reply> SimWorld::AfterServerCall(Result<Reply> reply) {
+  if (server_vfs_->dead()) {
+    CrashServer();
+    return Status::Unavailable("the sync server crashed while serving the request");
+  }
+  return reply;
+}
+
+Result<sync::PushResponse> SimWorld::Push(const sync::Caller& caller,
+                                          const sync::PushRequest& request) {
+  if (!server_up()) return Status::Unavailable("the sync server is down");
+  auto reply = AfterServerCall(service_->Push(caller, request));
+  if (reply.ok()) auditor_.ServerPushed(request, *reply);
+  return reply;
+}
+
+Result<sync::PullResponse> SimWorld::Pull(const sync::Caller& caller,
+                                          const sync::PullRequest& request) {
+  if (!server_up()) return Status::Unavailable("the sync server is down");
+  return AfterServerCall(service_->Pull(caller, request));
+}
+
+Result<sync::GrantResponse> SimWorld::Grant(const sync::Caller& caller,
+                                            const sync::GrantRequest& request) {
+  if (!server_up()) return Status::Unavailable("the sync server is down");
+  // What the server knew of the member's balance when it decided.
+  int64_t balance_before = 0;
+  if (auto read = store_->BeginRead(); read.ok()) {
+    auto member = (*read)->FindMember(request.member_id);
+    if (member.ok() && member->has_value()) balance_before = (*member)->state.balance;
+  }
+  auto reply = AfterServerCall(service_->Grant(caller, request));
+  if (reply.ok() && grants_seen_.insert(reply->transfer.entry_id).second) {
+    auditor_.ServerGranted(*reply, balance_before);
+  }
+  return reply;
+}
+
+}  // namespace patron::sim

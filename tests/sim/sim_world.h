@@ -1,0 +1,106 @@
+// SimWorld: one sync server and N terminal engines in one process, each on
+// its own SQLite file behind a FaultVfs, joined by a SimNetwork, all on one
+// simulated clock. It owns their lifecycles: crash (stop dead, files left
+// exactly as written) and restart (reopen from those files).
+#ifndef PATRON_TESTS_SIM_SIM_WORLD_H_
+#define PATRON_TESTS_SIM_SIM_WORLD_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "auditor.h"
+#include "fault_vfs.h"
+#include "patron/sync_server/sqlite_server_store.h"
+#include "patron/sync_server/sync_service.h"
+#include "patron/terminal/sync_client.h"
+#include "patron/terminal/terminal.h"
+#include "sim_network.h"
+#include "sim_random.h"
+
+namespace patron::sim {
+
+// 2026-06-01T00:00:00Z: where simulated time starts.
+inline constexpr int64_t kSimEpochMs = 1'780'272'000'000;
+
+struct Node {
+  std::string id;     // "S01-T1"
+  std::string store;  // "S01"
+  std::unique_ptr<FaultVfs> vfs;
+  std::unique_ptr<SimRandom> random;  // the engine's ids; survives restarts
+  int64_t skew_ms = 0;                // its clock minus true time
+  bool partitioned = false;
+  int64_t crashes = 0;
+  std::unique_ptr<terminal::Terminal> terminal;  // null while crashed
+  std::unique_ptr<terminal::SyncTransport> transport;
+  std::unique_ptr<terminal::SyncClient> client;
+};
+
+class SimWorld final : public ServerEndpoint {
+ public:
+  SimWorld(std::filesystem::path dir, int terminals, SimRandom& random, NetworkFaults faults,
+           Auditor& auditor);
+  ~SimWorld() override;
+
+  Status Open();
+  // Closes every database cleanly (the end of a run).
+  void CloseAll();
+
+  int64_t now_ms() const { return now_ms_; }
+  void Advance(int64_t ms) { now_ms_ += ms; }
+
+  // ---- The sync server. ----
+  bool server_up() const { return service_ != nullptr; }
+  // Stops the server dead: its files stay exactly as last written.
+  void CrashServer();
+  // Reopens it from its files (clearing any disk fault).
+  Status RestartServer();
+  FaultVfs& server_vfs() { return *server_vfs_; }
+  int64_t server_crashes() const { return server_crashes_; }
+  std::string server_db_path() const { return (dir_ / "server.db").string(); }
+
+  // ---- Terminals. ----
+  size_t size() const { return nodes_.size(); }
+  Node& node(size_t i) { return *nodes_[i]; }
+  void CrashTerminal(size_t i);
+  Status RestartTerminal(size_t i);
+  std::vector<terminal::Terminal*> terminals();
+
+  SimNetwork& network() { return network_; }
+
+  // ServerEndpoint: the live service, or Unavailable while it is down. A
+  // call during which the server's disk died crashes the server.
+  Result<sync::PushResponse> Push(const sync::Caller& caller,
+                                  const sync::PushRequest& request) override;
+  Result<sync::PullResponse> Pull(const sync::Caller& caller,
+                                  const sync::PullRequest& request) override;
+  Result<sync::GrantResponse> Grant(const sync::Caller& caller,
+                                    const sync::GrantRequest& request) override;
+
+ private:
+  Status OpenServer();
+  template <typename Reply>
+  Result<Reply> AfterServerCall(Result<Reply> reply);
+
+  std::filesystem::path dir_;
+  SimRandom& random_;
+  Auditor& auditor_;
+  int64_t now_ms_ = kSimEpochMs;
+
+  std::unique_ptr<FaultVfs> server_vfs_;
+  SimRandom server_random_;
+  std::unique_ptr<sync::SqliteServerStore> store_;
+  std::unique_ptr<sync::SyncService> service_;
+  int64_t server_crashes_ = 0;
+  std::set<std::string> grants_seen_;  // transfer ids already audited
+
+  SimNetwork network_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+};
+
+}  // namespace patron::sim
+
+#endif  // PATRON_TESTS_SIM_SIM_WORLD_H_

@@ -1,0 +1,244 @@
+#include "simulation.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "patron/digest.h"
+#include "patron/sql/database.h"
+#include "sim_world.h"
+#include "support/temp_dir.h"
+#include "workload.h"
+
+namespace patron::sim {
+namespace {
+
+constexpr int64_t kHourMs = 3'600'000;
+constexpr int64_t kDayMs = 24 * kHourMs;
+
+class Run {
+ public:
+  explicit Run(const SimConfig& config)
+      : config_(config),
+        random_(config.seed),
+        dir_(config.parent_dir.empty() ? testing::FastTempParent() : config.parent_dir),
+        auditor_((dir_.path() / "server.db").string()),
+        world_(dir_.path(), config.terminals, random_, NetworkFaults{}, auditor_),
+        workload_(world_, random_, auditor_, config.phones) {
+    result_.seed = config.seed;
+  }
+
+  SimResult Go() {
+    Status opened = world_.Open();
+    if (!opened.ok()) auditor_.Violate("setup: " + opened.ToString());
+    for (int64_t step = 0; step < config_.steps && !auditor_.violation(); ++step) {
+      world_.Advance(random_.Between(0, 120'000));
+      std::string line = "step " + std::to_string(step) + ": " + InjectFaults();
+      line += workload_.Step();
+      auditor_.CheckTouched();
+      Record(line);
+      result_.steps_run = step + 1;
+      if (auditor_.violation()) result_.violation_step = step;
+    }
+    if (!auditor_.violation()) HealAndCheck();
+    result_.ok = !auditor_.violation();
+    if (!result_.ok) {
+      result_.violation = *auditor_.violation();
+      if (result_.violation_step < 0) result_.violation_step = result_.steps_run;
+    }
+    result_.trace_digest = trace_.HexDigest();
+    if (!config_.keep_dir.empty()) Keep();
+    result_.audit = auditor_.figures();
+    result_.network = world_.network().stats();
+    result_.outcomes = workload_.counts();
+    faults_.server_crashes = world_.server_crashes();
+    faults_.vfs_faults_fired = world_.server_vfs().faults_injected();
+    faults_.terminal_crashes = 0;
+    for (size_t i = 0; i < world_.size(); ++i) {
+      faults_.terminal_crashes += world_.node(i).crashes;
+      faults_.vfs_faults_fired += world_.node(i).vfs->faults_injected();
+    }
+    result_.faults = faults_;
+    return result_;
+  }
+
+ private:
+  size_t AnyTerminal() {
+    return static_cast<size_t>(random_.Below(static_cast<int64_t>(world_.size())));
+  }
+
+  // At most one fault per step, about one step in twenty; returns its trace.
+  std::string InjectFaults() {
+    std::string line;
+    if (!world_.server_up() && random_.Chance(0.08)) {
+      Status restarted = world_.RestartServer();
+      if (!restarted.ok()) auditor_.Violate("server restart: " + restarted.ToString());
+      line += "[server restarts] ";
+    }
+    const int64_t roll = random_.Below(1000);
+    const size_t t = AnyTerminal();
+    Node& node = world_.node(t);
+    if (roll < 8) {
+      ++faults_.partitions;
+      line += "[partition";
+      for (size_t i = 0; i < world_.size(); ++i) {
+        world_.node(i).partitioned = random_.Chance(0.4);
+        if (world_.node(i).partitioned) line += " " + world_.node(i).id;
+      }
+      return line + "] ";
+    }
+    if (roll < 18) {
+      for (size_t i = 0; i < world_.size(); ++i) world_.node(i).partitioned = false;
+      return line + "[partitions heal] ";
+    }
+    if (roll < 22) {
+      world_.CrashTerminal(t);
+      Status restarted = world_.RestartTerminal(t);
+      if (!restarted.ok()) auditor_.Violate("crash: " + node.id + ": " + restarted.ToString());
+      return line + "[" + node.id + " crashes and restarts] ";
+    }
+    if (roll < 30) {
+      ++faults_.terminal_crashes_armed;
+      const int64_t k = random_.Between(1, 16);
+      node.vfs->FailAt(k, FaultVfs::Mode::kAlways);
+      return line + "[" + node.id + " dies at its I/O +" + std::to_string(k) + "] ";
+    }
+    if (roll < 34) {
+      ++faults_.terminal_disk_faults;
+      const int64_t k = random_.Between(1, 16);
+      node.vfs->FailAt(k, FaultVfs::Mode::kOnce);
+      return line + "[" + node.id + " disk fails I/O +" + std::to_string(k) + "] ";
+    }
+    if (roll < 37 && world_.server_up()) {
+      world_.CrashServer();
+      return line + "[server crashes] ";
+    }
+    if (roll < 42 && world_.server_up()) {
+      ++faults_.server_crashes_armed;
+      const int64_t k = random_.Between(1, 40);
+      world_.server_vfs().FailAt(k, FaultVfs::Mode::kAlways);
+      return line + "[server dies at its I/O +" + std::to_string(k) + "] ";
+    }
+    if (roll < 45 && world_.server_up()) {
+      ++faults_.server_disk_faults;
+      const int64_t k = random_.Between(1, 40);
+      world_.server_vfs().FailAt(k, FaultVfs::Mode::kOnce);
+      return line + "[server disk fails I/O +" + std::to_string(k) + "] ";
+    }
+    if (roll < 55) {
+      ++faults_.clock_jumps;
+      node.skew_ms = random_.Chance(0.3) ? 0 : random_.Between(-12, 12) * kHourMs;
+      return line + "[" + node.id + " clock skew " + std::to_string(node.skew_ms / kHourMs) + "h] ";
+    }
+    if (roll < 57) {
+      ++faults_.far_future_clocks;
+      node.skew_ms = random_.Between(30, 1500) * kDayMs;
+      return line + "[" + node.id + " clock " + std::to_string(node.skew_ms / kDayMs) +
+             " days ahead] ";
+    }
+    if (roll < 80 && world_.network().in_flight() > 0) {
+      world_.network().DeliverLate(static_cast<int>(random_.Between(1, 3)));
+      return line + "[late deliveries] ";
+    }
+    return line;
+  }
+
+  // The network heals, crashed processes restart, every sale in doubt is
+  // asked again, every terminal syncs twice; then the final audit.
+  void HealAndCheck() {
+    world_.network().set_faults_enabled(false);
+    world_.server_vfs().Clear();
+    for (size_t i = 0; i < world_.size(); ++i) {
+      world_.node(i).partitioned = false;
+      world_.node(i).vfs->Clear();
+    }
+    Status restarted = world_.RestartServer();
+    if (!restarted.ok()) return auditor_.Violate("final: server restart: " + restarted.ToString());
+    world_.network().DeliverLate(static_cast<int>(world_.network().in_flight()));
+    const size_t unsettled = workload_.SettleInDoubt();
+    if (unsettled > 0) {
+      return auditor_.Violate("final: " + std::to_string(unsettled) +
+                              " sales or refunds stay in doubt with everything healed");
+    }
+    for (int round = 0; round < 2; ++round) {
+      for (size_t i = 0; i < world_.size(); ++i) {
+        auto report = world_.node(i).client->SyncOnce();
+        if (!report.ok()) {
+          return auditor_.Violate("final: " + world_.node(i).id + " cannot sync after healing: " +
+                                  report.status().ToString());
+        }
+        Record("final sync " + world_.node(i).id + " pulled " +
+               std::to_string(report->members_pulled));
+      }
+    }
+    auditor_.CheckTouched();
+    if (!config_.sabotage_server_sql.empty()) Sabotage();
+    if (!auditor_.violation()) auditor_.CheckFinal(world_.terminals());
+  }
+
+  void Sabotage() {
+    auto db = sql::Database::Open(world_.server_db_path());
+    Status done = db.ok() ? (*db)->Execute(config_.sabotage_server_sql) : db.status();
+    if (!done.ok()) auditor_.Violate("sabotage failed: " + done.ToString());
+  }
+
+  // Copies the databases, closed, for sqlite3 to look at.
+  void Keep() {
+    world_.CloseAll();
+    std::error_code error;
+    std::filesystem::create_directories(config_.keep_dir, error);
+    std::filesystem::copy(dir_.path(), config_.keep_dir,
+                          std::filesystem::copy_options::recursive |
+                              std::filesystem::copy_options::overwrite_existing,
+                          error);
+    if (error) std::fprintf(stderr, "patron-sim: cannot keep files: %s\n", error.message().c_str());
+  }
+
+  void Record(const std::string& line) {
+    trace_.Add(line);
+    if (config_.trace) std::fprintf(stderr, "%s\n", line.c_str());
+  }
+
+  SimConfig config_;
+  SimRandom random_;
+  testing::TempDir dir_;
+  Auditor auditor_;
+  SimWorld world_;
+  Workload workload_;
+  CanonicalHasher trace_;
+  FaultFigures faults_;
+  SimResult result_;
+};
+
+}  // namespace
+
+SimResult RunSimulation(const SimConfig& config) { return Run(config).Go(); }
+
+std::string Summarize(const SimResult& r) {
+  std::ostringstream out;
+  out << "seed " << r.seed << ": " << (r.ok ? "ok" : "VIOLATION") << " after " << r.steps_run
+      << " steps, trace " << r.trace_digest.substr(0, 16) << "\n";
+  if (!r.ok) {
+    out << "  first violation (step " << r.violation_step << "): " << r.violation << "\n";
+    out << "  replay: patron-sim --seed " << r.seed << " --trace\n";
+  }
+  const AuditFigures& a = r.audit;
+  out << "  acknowledged: " << a.sales_acknowledged << " sales, " << a.refunds_acknowledged
+      << " refunds, " << a.entries_acknowledged << " entries (" << a.replays_checked
+      << " replays checked); server acked " << a.entries_server_acked << "; grants " << a.grants
+      << "; members " << a.members << "; clawbacks " << a.clawbacks << "\n";
+  const NetworkStats& n = r.network;
+  out << "  network: " << n.requests << " requests, " << n.refused_partitioned << " partitioned, "
+      << n.requests_dropped << " dropped (" << n.requests_delayed << " delayed), "
+      << n.duplicated << " duplicated, " << n.replies_dropped << " replies lost, "
+      << n.late_deliveries << " late\n";
+  const FaultFigures& f = r.faults;
+  out << "  faults: " << f.partitions << " partitions, " << f.terminal_crashes
+      << " terminal crashes (" << f.terminal_crashes_armed << " armed mid-I/O), "
+      << f.terminal_disk_faults << " terminal disk faults, " << f.server_crashes
+      << " server crashes (" << f.server_crashes_armed << " armed), " << f.server_disk_faults
+      << " server disk faults, " << f.clock_jumps << " clock jumps, " << f.far_future_clocks
+      << " far-future clocks, " << f.vfs_faults_fired << " failed I/Os\n";
+  return out.str();
+}
+
+}  // namespace patron::sim

@@ -1,0 +1,306 @@
+#include "workload.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "patron/terminal/online_checkout.h"
+
+namespace patron::sim {
+namespace {
+
+constexpr std::array<const char*, 8> kNames = {"Ann", "Bob", "Cy", "Di", "Ed", "Flo", "Gus", "Hal"};
+constexpr std::array<const char*, 4> kGenders = {"female", "male", "other", "undisclosed"};
+
+std::string Describe(const terminal::ProfilePatch& p) {
+  if (p.name) return "name=" + *p.name;
+  if (p.email) return "email=" + *p.email;
+  if (p.birthday) return "birthday=" + *p.birthday;
+  if (p.gender) return "gender=" + *p.gender;
+  if (p.sms_consent) return std::string("sms_consent=") + (*p.sms_consent ? "1" : "0");
+  if (p.email_consent) return std::string("email_consent=") + (*p.email_consent ? "1" : "0");
+  return "nothing";
+}
+
+std::string Ref(const terminal::SaleRequest& r) { return r.sale_ref; }
+std::string Ref(const terminal::RefundRequest& r) { return r.refund_ref; }
+
+}  // namespace
+
+Workload::Workload(SimWorld& world, SimRandom& random, Auditor& auditor, int phones)
+    : world_(world),
+      random_(random),
+      auditor_(auditor),
+      phones_(phones),
+      sales_(world.size()),
+      next_ref_(world.size(), 0) {}
+
+std::string Workload::Step() {
+  if (!in_doubt_.empty() && random_.Chance(0.5)) return Retry();
+  const size_t t = static_cast<size_t>(random_.Below(static_cast<int64_t>(world_.size())));
+  const int64_t roll = random_.Below(100);
+  if (roll < 10) return Enrol(t);
+  if (roll < 22) return Lookup(t);
+  if (roll < 47) return Sell(t, /*redeem=*/false);
+  if (roll < 62) return Sell(t, /*redeem=*/true);
+  if (roll < 70) return RefundSome(t);
+  if (roll < 71) return Resend(t);
+  if (roll < 79) return EditProfile(t);
+  return Sync(t);
+}
+
+std::string Workload::PhoneAs(int index, int style) const {
+  char digits[8];
+  std::snprintf(digits, sizeof digits, "%04d", index);
+  switch (style) {
+    case 0: return std::string("+1 415 555 ") + digits;
+    case 1: return std::string("(415) 555-") + digits;
+    default: return std::string("+1415555") + digits;
+  }
+}
+
+int Workload::PickEnrolled() {
+  if (member_of_phone_.empty()) return -1;
+  auto it = member_of_phone_.begin();
+  std::advance(it, random_.Below(static_cast<int64_t>(member_of_phone_.size())));
+  return it->first;
+}
+
+bool Workload::ReviveIfDead(size_t t) {
+  Node& node = world_.node(t);
+  if (!node.vfs->dead()) return false;
+  world_.CrashTerminal(t);
+  Status restarted = world_.RestartTerminal(t);
+  if (!restarted.ok()) {
+    auditor_.Violate("crash: " + node.id + " cannot reopen its database: " + restarted.ToString());
+  }
+  return true;
+}
+
+void Workload::ExpectRefusal(const Status& status, const std::string& what) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kUnavailable:
+      Count(what + " " + (status.reason().empty() ? "refused" : status.reason()));
+      return;
+    default:
+      auditor_.Violate("unexpected error from " + what + ": " + status.ToString());
+  }
+}
+
+std::string Workload::Enrol(size_t t) {
+  Node& node = world_.node(t);
+  const int index = static_cast<int>(random_.Below(phones_));
+  terminal::EnrolRequest request;
+  request.phone = PhoneAs(index, static_cast<int>(random_.Below(3)));
+  request.profile.name = kNames[random_.Below(kNames.size())];
+  if (random_.Chance(0.3)) request.profile.email = "p" + std::to_string(index) + "@example.com";
+  auto result = node.terminal->Enrol(request);
+  std::string trace = node.id + " enrol " + *request.phone;
+  if (result.ok()) {
+    member_of_phone_[index] = result->member.member_id;
+    auditor_.ExpectMember(std::to_string(index), result->member.member_id);
+    auditor_.View(node.id, result->member);
+    Count(result->created ? "enrol new" : "enrol existing");
+    return trace + (result->created ? " created" : " existing");
+  }
+  if (!ReviveIfDead(t) && result.status().code() != StatusCode::kIOError) {
+    ExpectRefusal(result.status(), "enrol");
+  }
+  return trace + " " + result.status().ToString();
+}
+
+std::string Workload::Lookup(size_t t) {
+  Node& node = world_.node(t);
+  const int index = PickEnrolled();
+  if (index < 0) return Enrol(t);
+  auto member = node.terminal->FindByPhone(PhoneAs(index, static_cast<int>(random_.Below(3))));
+  if (member.ok()) {
+    auditor_.ExpectMember(std::to_string(index), member->member_id);
+    auditor_.View(node.id, *member);
+    Count("lookup found");
+    return node.id + " lookup " + std::to_string(index) + " balance " +
+           std::to_string(member->balance);
+  }
+  if (!ReviveIfDead(t)) ExpectRefusal(member.status(), "lookup");
+  return node.id + " lookup " + std::to_string(index) + " " + member.status().ToString();
+}
+
+std::string Workload::Sell(size_t t, bool redeem) {
+  Node& node = world_.node(t);
+  const int index = PickEnrolled();
+  if (index < 0) return Enrol(t);
+  auto view = node.terminal->FindById(member_of_phone_[index]);
+  if (!view.ok()) {
+    // A customer of another store: not pulled here yet, so the cashier
+    // enrols the phone, which finds the same member.
+    if (ReviveIfDead(t)) return node.id + " sale: crashed on look-up";
+    return Enrol(t);
+  }
+  auditor_.View(node.id, *view);
+  terminal::SaleRequest sale;
+  sale.sale_ref = node.id + "-R" + std::to_string(++next_ref_[t]);
+  sale.member_id = view->member_id;
+  sale.amount_minor = random_.Between(500, 60'000);
+  if (redeem) {
+    // Mostly what the member has, sometimes more: the till must refuse.
+    const int64_t most = std::max<int64_t>(view->balance + view->balance / 4, 1);
+    sale.redeem_points = random_.Between(1, most);
+    sale.amount_minor = std::max(sale.amount_minor, 2 * sale.redeem_points + 100);
+  }
+  if (random_.Chance(0.4)) {
+    const int64_t first = sale.amount_minor / 3;
+    sale.lines.push_back({"SKU-1", 1, first, ""});
+    sale.lines.push_back({"SKU-2", 2, sale.amount_minor - first, ""});
+  }
+  std::string trace = node.id + " sale " + sale.sale_ref + " " + std::to_string(sale.amount_minor) +
+                      " redeem " + std::to_string(sale.redeem_points);
+  Submit(t, sale, trace);
+  return trace;
+}
+
+std::string Workload::RefundSome(size_t t) {
+  Node& node = world_.node(t);
+  std::vector<SaleRecord>& sales = sales_[t];
+  if (sales.empty()) return Sell(t, false);
+  SaleRecord& sale = sales[static_cast<size_t>(random_.Below(static_cast<int64_t>(sales.size())))];
+  terminal::RefundRequest refund;
+  refund.sale_ref = sale.request.sale_ref;
+  refund.refund_ref = refund.sale_ref + "-F" + std::to_string(++sale.refunds);
+  const int64_t how = random_.Below(3);
+  if (how == 1) refund.amount_minor = random_.Between(1, 20'000);
+  if (how == 2 && !sale.request.lines.empty()) refund.lines.push_back({0, 1});
+  std::string trace = node.id + " refund " + refund.refund_ref +
+                      (refund.amount_minor ? " amount " + std::to_string(*refund.amount_minor)
+                                           : refund.lines.empty() ? " all" : " line 0");
+  Submit(t, refund, trace);
+  return trace;
+}
+
+std::string Workload::EditProfile(size_t t) {
+  Node& node = world_.node(t);
+  const int index = PickEnrolled();
+  if (index < 0) return Enrol(t);
+  terminal::ProfilePatch patch;
+  switch (random_.Below(6)) {
+    case 0: patch.name = kNames[random_.Below(kNames.size())]; break;
+    case 1:
+      patch.email = random_.Chance(0.2) ? ""
+                                         : "m" + std::to_string(random_.Below(1000)) + "@example.com";
+      break;
+    case 2: patch.birthday = "19" + std::to_string(random_.Between(50, 99)) + "-0" +
+                             std::to_string(random_.Between(1, 9)) + "-1" +
+                             std::to_string(random_.Between(0, 9));
+      break;
+    case 3: patch.gender = kGenders[random_.Below(kGenders.size())]; break;
+    case 4: patch.sms_consent = random_.Chance(0.5); break;
+    default: patch.email_consent = random_.Chance(0.5); break;
+  }
+  auto member = node.terminal->UpdateProfile(member_of_phone_[index], patch);
+  const std::string trace = node.id + " profile " + std::to_string(index) + " " +
+                            Describe(patch);
+  if (member.ok()) {
+    auditor_.View(node.id, *member);
+    Count("profile ok");
+    return trace + " ok";
+  }
+  if (!ReviveIfDead(t) && member.status().code() != StatusCode::kIOError) {
+    ExpectRefusal(member.status(), "profile");
+  }
+  return trace + " " + member.status().ToString();
+}
+
+std::string Workload::Sync(size_t t) {
+  Node& node = world_.node(t);
+  auto report = node.client->SyncOnce();
+  std::string trace = node.id + " sync ";
+  if (report.ok()) {
+    Count("sync ok");
+    return trace + "ok pushed " + std::to_string(report->entries_acknowledged) + " pulled " +
+           std::to_string(report->members_pulled) + (report->reset ? " reset" : "");
+  }
+  if (report.status().reason() == "journal_conflict") {
+    auditor_.Violate("set-full: " + node.id + ": " + report.status().ToString());
+  }
+  ReviveIfDead(t);
+  Count("sync failed");
+  return trace + report.status().ToString();
+}
+
+std::string Workload::Retry() {
+  const size_t at = static_cast<size_t>(random_.Below(static_cast<int64_t>(in_doubt_.size())));
+  InDoubt item = std::move(in_doubt_[at]);
+  in_doubt_.erase(in_doubt_.begin() + static_cast<std::ptrdiff_t>(at));
+  std::string trace = world_.node(item.terminal).id + " retry " +
+                      std::visit([](const auto& r) { return Ref(r); }, item.request);
+  Submit(item.terminal, item.request, trace);
+  return trace;
+}
+
+std::string Workload::Resend(size_t t) {
+  if (sales_[t].empty()) return Sell(t, false);
+  const SaleRecord& sale =
+      sales_[t][static_cast<size_t>(random_.Below(static_cast<int64_t>(sales_[t].size())))];
+  std::string trace = world_.node(t).id + " resend " + sale.request.sale_ref;
+  Submit(t, sale.request, trace);
+  return trace;
+}
+
+size_t Workload::SettleInDoubt() {
+  std::vector<InDoubt> items;
+  items.swap(in_doubt_);
+  for (const InDoubt& item : items) {
+    std::string trace;
+    Submit(item.terminal, item.request, trace);
+  }
+  return in_doubt_.size();
+}
+
+bool Workload::Submit(size_t t, const Request& request, std::string& trace) {
+  Node& node = world_.node(t);
+  Status failed;
+  if (const auto* sale = std::get_if<terminal::SaleRequest>(&request)) {
+    auto grant = [&node](std::string_view member, int64_t points, std::string_view id) {
+      return node.client->RequestGrant(member, points, id);
+    };
+    auto result = terminal::CheckoutWithGrant(*node.terminal, *sale, grant);
+    if (result.ok()) {
+      const bool first =
+          std::none_of(sales_[t].begin(), sales_[t].end(),
+                       [&](const SaleRecord& r) { return r.request.sale_ref == sale->sale_ref; });
+      if (first) sales_[t].push_back({*sale, 0});
+      auditor_.Sale(node.id, *sale, *result);
+      Count(std::string(sale->redeem_points > 0 ? "redeem" : "sale") +
+            (result->replayed ? " replayed" : " ok"));
+      trace += " ok +" + std::to_string(result->earned_points) + " -" +
+               std::to_string(result->redeemed_points);
+      return true;
+    }
+    failed = result.status();
+  } else {
+    const auto& refund = std::get<terminal::RefundRequest>(request);
+    auto result = node.terminal->Refund(refund);
+    if (result.ok()) {
+      auditor_.Refund(node.id, refund, *result);
+      Count(result->replayed ? "refund replayed" : result->clawback ? "refund clawback" : "refund ok");
+      trace += " ok -" + std::to_string(result->reversed_points) + " +" +
+               std::to_string(result->returned_points);
+      return true;
+    }
+    failed = result.status();
+  }
+  trace += " " + failed.ToString();
+  // No answer the POS can trust: the till died, or its disk failed (the
+  // transaction may or may not have committed). Ask again later.
+  if (ReviveIfDead(t) || failed.code() == StatusCode::kIOError) {
+    in_doubt_.push_back({t, request});
+    Count("in doubt");
+    return false;
+  }
+  ExpectRefusal(failed, std::holds_alternative<terminal::SaleRequest>(request) ? "sale" : "refund");
+  return true;
+}
+
+}  // namespace patron::sim

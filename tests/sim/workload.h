@@ -1,0 +1,87 @@
+// The workload: what the tills of a chain do all day, at random terminals.
+// Enrolments (the same phone at several stores, typed differently), look-ups,
+// earning sales, redemptions (from the terminal's own rights, through a grant
+// from the server, or refused), full, partial and line refunds (also of
+// points spent elsewhere meanwhile), profile edits and sync rounds.
+//
+// Like a POS, it asks again, with the same receipt number, whenever it did
+// not get an answer: a terminal that crashed mid-checkout or whose disk
+// failed leaves the sale in doubt until a retry settles it.
+#ifndef PATRON_TESTS_SIM_WORKLOAD_H_
+#define PATRON_TESTS_SIM_WORKLOAD_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "auditor.h"
+#include "sim_random.h"
+#include "sim_world.h"
+
+namespace patron::sim {
+
+class Workload {
+ public:
+  Workload(SimWorld& world, SimRandom& random, Auditor& auditor, int phones);
+
+  // One POS operation at a random terminal; returns a line for the trace.
+  std::string Step();
+  // One sync round at terminal `t`; returns a line for the trace.
+  std::string Sync(size_t t);
+  // Asks again for everything left in doubt (the final phase, all healed).
+  // Returns how many stay in doubt (0 unless something is broken).
+  size_t SettleInDoubt();
+
+  // Outcome counts by name ("sale ok", "redeem insufficient_points", ...).
+  const std::map<std::string, int64_t>& counts() const { return counts_; }
+
+ private:
+  struct SaleRecord {
+    terminal::SaleRequest request;
+    int refunds = 0;
+  };
+  using Request = std::variant<terminal::SaleRequest, terminal::RefundRequest>;
+  struct InDoubt {
+    size_t terminal;
+    Request request;
+  };
+
+  std::string Enrol(size_t t);
+  std::string Lookup(size_t t);
+  std::string Sell(size_t t, bool redeem);
+  std::string RefundSome(size_t t);
+  std::string EditProfile(size_t t);
+  std::string Retry();
+  // The POS sends an acknowledged sale again (its answer timed out on the
+  // POS side): it must be answered as a replay, changing nothing.
+  std::string Resend(size_t t);
+
+  // Runs a checkout or refund and settles its outcome; true if settled
+  // (acknowledged or refused), false if left in doubt.
+  bool Submit(size_t t, const Request& request, std::string& trace);
+  // After an operation at `t`: if its disk died under it, the till restarts.
+  bool ReviveIfDead(size_t t);
+  // Checks a refusal's code is one a POS can expect; anything else is a
+  // violation (an internal error, corruption, an idempotency conflict).
+  void ExpectRefusal(const Status& status, const std::string& what);
+  // A member enrolled somewhere, as (phone index, member id); -1 if none yet.
+  int PickEnrolled();
+  std::string PhoneAs(int index, int style) const;
+  void Count(const std::string& what) { ++counts_[what]; }
+
+  SimWorld& world_;
+  SimRandom& random_;
+  Auditor& auditor_;
+  int phones_;
+  std::map<int, std::string> member_of_phone_;  // enrolled anywhere
+  std::vector<std::vector<SaleRecord>> sales_;   // per terminal, acknowledged
+  std::vector<int64_t> next_ref_;                // per terminal
+  std::vector<InDoubt> in_doubt_;
+  std::map<std::string, int64_t> counts_;
+};
+
+}  // namespace patron::sim
+
+#endif  // PATRON_TESTS_SIM_WORKLOAD_H_
