@@ -30,6 +30,51 @@ std::string RefundFingerprint(const terminal::RefundResult& r) {
 // leave a balance or a holder's rights below zero (a clawback).
 bool IsClawback(const LedgerEntry& e) { return e.kind == EntryKind::kReverse && e.points < 0; }
 
+// What the audit needs of an entry: enough for BalanceEffect and
+// RightsEffect. ReadEntry reads a row of this select.
+constexpr std::string_view kEntryColumns =
+    "SELECT entry_id, member_id, origin, kind, points, to_holder FROM entries";
+
+LedgerEntry ReadEntry(const sql::Statement& s) {
+  LedgerEntry e;
+  e.entry_id = s.ColumnText(0);
+  e.member_id = s.ColumnText(1);
+  e.origin = s.ColumnText(2);
+  e.kind = ParseEntryKind(s.ColumnText(3)).value();
+  e.points = s.ColumnInt64(4);
+  e.to_holder = s.ColumnText(5);
+  return e;
+}
+
+// A member's entries on the server, summed the ways the invariants need.
+struct LedgerSums {
+  int64_t balance = 0;
+  bool clawed_back = false;                // some refund took points back
+  std::map<std::string, int64_t> rights;   // holder -> rights, as ledger.h sums them
+  std::map<std::string, int64_t> credits;  // holder -> the same without clawbacks
+};
+
+Result<LedgerSums> SumLedger(sql::Database& db, const std::string& member_id) {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s,
+                          db.GetCachedStatement(std::string(kEntryColumns) + " WHERE member_id = ?"));
+  s.BindText(0, member_id);
+  LedgerSums sums;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return sums;
+    const LedgerEntry e = ReadEntry(s);
+    sums.balance += BalanceEffect(e);
+    sums.clawed_back = sums.clawed_back || IsClawback(e);
+    for (const std::string& holder : {e.origin, e.to_holder}) {
+      if (holder.empty()) continue;
+      const int64_t effect = RightsEffect(e, holder);
+      sums.rights[holder] += effect;
+      if (!IsClawback(e)) sums.credits[holder] += effect;
+      if (e.origin == e.to_holder) break;
+    }
+  }
+}
+
 // A read-only look at the server's database, taken fresh for each check so
 // the auditor never keeps a connection open across a simulated crash.
 Result<std::unique_ptr<sql::Database>> OpenServerDb(const std::string& path) {
@@ -38,7 +83,7 @@ Result<std::unique_ptr<sql::Database>> OpenServerDb(const std::string& path) {
   return sql::Database::Open(path, options);
 }
 
-struct MemberRow {
+struct ServerMemberRow {
   std::string member_id;
   std::optional<std::string> phone, card, birthday, email, gender;
   std::string name;
@@ -78,7 +123,7 @@ void Auditor::ExpectMember(const std::string& phone, const std::string& member_i
   }
 }
 
-void Auditor::Acknowledge(const std::string& key, Expected expected, bool replayed) {
+bool Auditor::Acknowledge(const std::string& key, Expected expected, bool replayed) {
   auto it = acknowledged_.find(key);
   if (it != acknowledged_.end()) {
     ++figures_.replays_checked;
@@ -86,49 +131,76 @@ void Auditor::Acknowledge(const std::string& key, Expected expected, bool replay
     if (it->second.fingerprint != expected.fingerprint) {
       Violate("set-full: the replay of " + key + " differs from its acknowledged result");
     }
-    return;
+    return false;
   }
   // A first acknowledgement may well be a replay: the original committed but
   // its answer was lost in a crash, and the POS asked again.
   figures_.entries_acknowledged += static_cast<int64_t>(expected.entry_ids.size());
   model_balance_[expected.member_id] += expected.balance_delta;
   acknowledged_.emplace(key, std::move(expected));
+  return true;
 }
 
-void Auditor::Sale(const std::string& terminal_id, const terminal::SaleRequest& request,
-                   const terminal::SaleResult& result) {
+void Auditor::RecordSale(const std::string& terminal_id, const terminal::SaleRequest& request,
+                         const terminal::SaleResult& result) {
   if (result.member_id != request.member_id || result.sale_ref != request.sale_ref) {
     Violate("sale " + request.sale_ref + " answered for another member or receipt");
+  }
+  if (result.redeemed_points != request.redeem_points) {
+    Violate("sale " + request.sale_ref + " redeemed " + std::to_string(result.redeemed_points) +
+            " points; the POS asked for " + std::to_string(request.redeem_points));
   }
   if (!result.replayed && result.redeemed_points > 0 && result.balance < 0) {
     Violate("overspend: " + terminal_id + " let sale " + request.sale_ref + " redeem " +
             std::to_string(result.redeemed_points) + " points, leaving " +
             std::to_string(result.balance));
   }
-  if (!acknowledged_.contains(terminal_id + "/sale/" + request.sale_ref)) {
+  const std::string key = terminal_id + "/sale/" + request.sale_ref;
+  if (Acknowledge(key,
+                  {result.member_id, result.entry_ids, result.earned_points - result.redeemed_points,
+                   SaleFingerprint(result)},
+                  result.replayed)) {
     ++figures_.sales_acknowledged;
+    sales_[key] = {result.earned_points, result.redeemed_points, result.paid_minor, 0, 0, 0};
   }
-  Acknowledge(terminal_id + "/sale/" + request.sale_ref,
-              {result.member_id, result.entry_ids, result.earned_points - result.redeemed_points,
-               SaleFingerprint(result)},
-              result.replayed);
 }
 
-void Auditor::Refund(const std::string& terminal_id, const terminal::RefundRequest& request,
-                     const terminal::RefundResult& result) {
+void Auditor::RecordRefund(const std::string& terminal_id, const terminal::RefundRequest& request,
+                           const terminal::RefundResult& result) {
   if (result.sale_ref != request.sale_ref || result.refund_ref != request.refund_ref) {
     Violate("refund " + request.refund_ref + " answered for another receipt");
   }
-  if (!acknowledged_.contains(terminal_id + "/refund/" + request.refund_ref)) {
-    ++figures_.refunds_acknowledged;
+  if (!result.replayed && result.clawback != (result.balance < 0)) {
+    Violate("refund " + request.refund_ref + " left the balance at " +
+            std::to_string(result.balance) + " but says clawback " +
+            (result.clawback ? "true" : "false"));
   }
-  Acknowledge(terminal_id + "/refund/" + request.refund_ref,
-              {result.member_id, result.entry_ids,
-               result.returned_points - result.reversed_points, RefundFingerprint(result)},
-              result.replayed);
+  if (!Acknowledge(terminal_id + "/refund/" + request.refund_ref,
+                   {result.member_id, result.entry_ids,
+                    result.returned_points - result.reversed_points, RefundFingerprint(result)},
+                   result.replayed)) {
+    return;
+  }
+  ++figures_.refunds_acknowledged;
+  // Refunds of one sale never take back more than it handed out.
+  auto sale = sales_.find(terminal_id + "/sale/" + request.sale_ref);
+  if (sale == sales_.end()) {
+    return Violate("refund " + request.refund_ref + " of a sale never acknowledged here");
+  }
+  SaleLedger& l = sale->second;
+  l.reversed += result.reversed_points;
+  l.returned += result.returned_points;
+  l.paid_back_minor += result.paid_back_minor;
+  if (l.reversed > l.earned || l.returned > l.redeemed || l.paid_back_minor > l.paid_minor) {
+    Violate("refunds of sale " + request.sale_ref + " took back " + std::to_string(l.reversed) +
+            " earned and " + std::to_string(l.returned) + " redeemed points and " +
+            std::to_string(l.paid_back_minor) + " money; the sale gave " +
+            std::to_string(l.earned) + ", " + std::to_string(l.redeemed) + " and " +
+            std::to_string(l.paid_minor));
+  }
 }
 
-void Auditor::View(const std::string& terminal_id, const terminal::Member& member) {
+void Auditor::CheckView(const std::string& terminal_id, const terminal::Member& member) {
   if (member.redeemable_here < 0 || member.redeemable_here > std::max<int64_t>(member.balance, 0)) {
     Violate("rights: " + terminal_id + " shows member " + member.member_id + " redeemable " +
             std::to_string(member.redeemable_here) + " with balance " +
@@ -155,12 +227,35 @@ void Auditor::ServerPushed(const sync::PushRequest& request, const sync::PushRes
   for (const LedgerEntry& e : request.entries) touched_.insert(e.member_id);
 }
 
-void Auditor::ServerGranted(const sync::GrantResponse& grant, int64_t balance_before) {
+int64_t Auditor::GrantableNow(const std::string& member_id, const std::string& holder) {
+  auto db = OpenServerDb(server_db_path_);
+  if (!db.ok()) {
+    Violate("the server's database cannot be read: " + db.status().ToString());
+    return 0;
+  }
+  auto sums = SumLedger(**db, member_id);
+  if (!sums.ok()) {
+    Violate(sums.status().ToString());
+    return 0;
+  }
+  int64_t grantable = 0;
+  for (const auto& [other, rights] : sums->rights) {
+    if (other == kServerOrigin) {
+      grantable += rights;
+    } else if (other != holder) {
+      grantable += std::min<int64_t>(rights, 0);
+    }
+  }
+  return grantable;
+}
+
+void Auditor::ServerGranted(const sync::GrantResponse& grant, int64_t grantable_before) {
   ++figures_.grants;
-  if (grant.transfer.points > balance_before) {
+  if (grant.transfer.points > grantable_before) {
     Violate("overspend: the server granted " + std::to_string(grant.transfer.points) +
-            " points of member " + grant.transfer.member_id + " whose balance was " +
-            std::to_string(balance_before));
+            " points of member " + grant.transfer.member_id + " to " +
+            grant.transfer.to_holder + " when its rights less the other terminals' deficits "
+            "came to " + std::to_string(grantable_before));
   }
   touched_.insert(grant.transfer.member_id);
 }
@@ -195,34 +290,8 @@ void Auditor::CheckTouched() {
 
 void Auditor::CheckMemberLedger(sql::Database& db, const std::string& member_id) {
   ++figures_.ledger_checks;
-  auto s = db.GetCachedStatement(
-      "SELECT entry_id, origin, kind, points, to_holder FROM entries WHERE member_id = ?");
-  if (!s.ok()) return Violate(s.status().ToString());
-  s->BindText(0, member_id);
-  int64_t balance = 0;
-  bool clawed_back = false;
-  std::map<std::string, int64_t> rights;   // holder -> rights, as ledger.h sums them
-  std::map<std::string, int64_t> credits;  // holder -> the same without clawbacks
-  while (true) {
-    auto row = s->Step();
-    if (!row.ok()) return Violate(row.status().ToString());
-    if (!*row) break;
-    LedgerEntry e;
-    e.entry_id = s->ColumnText(0);
-    e.origin = s->ColumnText(1);
-    e.kind = ParseEntryKind(s->ColumnText(2)).value();
-    e.points = s->ColumnInt64(3);
-    e.to_holder = s->ColumnText(4);
-    balance += BalanceEffect(e);
-    clawed_back = clawed_back || IsClawback(e);
-    for (const std::string& holder : {e.origin, e.to_holder}) {
-      if (holder.empty()) continue;
-      const int64_t effect = RightsEffect(e, holder);
-      rights[holder] += effect;
-      if (!IsClawback(e)) credits[holder] += effect;
-      if (e.origin == e.to_holder) break;
-    }
-  }
+  auto sums = SumLedger(db, member_id);
+  if (!sums.ok()) return Violate(sums.status().ToString());
   auto m = db.GetCachedStatement("SELECT balance, server_rights FROM members WHERE member_id = ?");
   if (!m.ok()) return Violate(m.status().ToString());
   m->BindText(0, member_id);
@@ -231,24 +300,42 @@ void Auditor::CheckMemberLedger(sql::Database& db, const std::string& member_id)
     return Violate("sums: the server has entries of member " + member_id + " but no member row");
   }
   const std::string who = "member " + member_id + ": ";
-  if (m->ColumnInt64(0) != balance) {
+  if (m->ColumnInt64(0) != sums->balance) {
     return Violate("sums: " + who + "balance " + std::to_string(m->ColumnInt64(0)) +
-                   " but its entries sum to " + std::to_string(balance));
+                   " but its entries sum to " + std::to_string(sums->balance));
   }
-  if (m->ColumnInt64(1) != rights[std::string(kServerOrigin)]) {
+  const int64_t server_rights = sums->rights[std::string(kServerOrigin)];
+  if (m->ColumnInt64(1) != server_rights) {
     return Violate("sums: " + who + "server rights " + std::to_string(m->ColumnInt64(1)) +
-                   " but the entries give the server " +
-                   std::to_string(rights[std::string(kServerOrigin)]));
+                   " but the entries give the server " + std::to_string(server_rights));
   }
-  for (const auto& [holder, credit] : credits) {
+  for (const auto& [holder, credit] : sums->credits) {
     if (credit < 0) {
       return Violate("rights: " + who + holder + " paid out " + std::to_string(-credit) +
                      " points more than it ever received");
     }
   }
-  if (balance < 0 && !clawed_back) {
-    return Violate("overspend: " + who + "balance " + std::to_string(balance) +
+  if (sums->balance < 0 && !sums->clawed_back) {
+    return Violate("overspend: " + who + "balance " + std::to_string(sums->balance) +
                    " below zero with no refund behind it");
+  }
+}
+
+void Auditor::CheckAllLedgers() {
+  auto db = OpenServerDb(server_db_path_);
+  if (!db.ok()) return Violate("the server's database cannot be read: " + db.status().ToString());
+  auto s = (*db)->GetUniqueStatement("SELECT member_id FROM members ORDER BY member_id");
+  if (!s.ok()) return Violate(s.status().ToString());
+  std::vector<std::string> members;
+  while (true) {
+    auto row = s->Step();
+    if (!row.ok()) return Violate(row.status().ToString());
+    if (!*row) break;
+    members.push_back(s->ColumnText(0));
+  }
+  for (const std::string& id : members) {
+    CheckMemberLedger(**db, id);
+    if (violation_) return;
   }
 }
 
@@ -263,7 +350,8 @@ void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
                      " profile changes unacknowledged after healing");
     }
   }
-  CheckConvergence(terminals);
+  CheckAllLedgers();
+  if (!violation_) CheckConvergence(terminals);
   if (!violation_) CheckModel();
 }
 
@@ -274,7 +362,7 @@ void Auditor::CheckConvergence(const std::vector<terminal::Terminal*>& terminals
       "SELECT member_id, phone, card, name, birthday, email, gender, sms_consent, "
       "email_consent, balance, spend_minor FROM members ORDER BY member_id");
   if (!s.ok()) return Violate(s.status().ToString());
-  std::vector<MemberRow> rows;
+  std::vector<ServerMemberRow> rows;
   while (true) {
     auto row = s->Step();
     if (!row.ok()) return Violate(row.status().ToString());
@@ -285,7 +373,7 @@ void Auditor::CheckConvergence(const std::vector<terminal::Terminal*>& terminals
                     s->ColumnBool(8), s->ColumnInt64(9), s->ColumnInt64(10)});
   }
   figures_.members = static_cast<int64_t>(rows.size());
-  for (const MemberRow& r : rows) {
+  for (const ServerMemberRow& r : rows) {
     if (r.balance < 0) ++figures_.clawbacks;
     for (terminal::Terminal* t : terminals) {
       const std::string tier = TierFor(t->rules(), r.spend_minor).name;
@@ -293,8 +381,9 @@ void Auditor::CheckConvergence(const std::vector<terminal::Terminal*>& terminals
                                               r.gender, r.sms_consent, r.email_consent,
                                               r.balance, r.spend_minor, tier);
       auto view = t->FindById(r.member_id);
+      auto status = t->Status();
       const std::string where = "convergence: member " + r.member_id + " on " +
-                                t->Status().value().terminal_id + ": ";
+                                (status.ok() ? status->terminal_id : "a terminal") + ": ";
       if (!view.ok()) return Violate(where + view.status().ToString());
       const terminal::Member& v = *view;
       if (ViewDigest(v.phone, v.card, v.name, v.birthday, v.email, v.gender, v.sms_consent,
@@ -322,8 +411,7 @@ void Auditor::CheckModel() {
   if (!db.ok()) return Violate("the server's database cannot be read: " + db.status().ToString());
   // lost = 0: every acknowledged entry is on the server, with the effect the
   // POS was told.
-  auto find = (*db)->GetUniqueStatement(
-      "SELECT member_id, origin, kind, points, to_holder FROM entries WHERE entry_id = ?");
+  auto find = (*db)->GetUniqueStatement(std::string(kEntryColumns) + " WHERE entry_id = ?");
   if (!find.ok()) return Violate(find.status().ToString());
   int64_t acknowledged_entries = 0;
   for (const auto& [key, expected] : acknowledged_) {
@@ -334,12 +422,7 @@ void Auditor::CheckModel() {
       find->BindText(0, id);
       auto row = find->Step();
       if (!row.ok() || !*row) return Violate("set-full: lost entry " + id + " of " + key);
-      LedgerEntry e;
-      e.member_id = find->ColumnText(0);
-      e.origin = find->ColumnText(1);
-      e.kind = ParseEntryKind(find->ColumnText(2)).value();
-      e.points = find->ColumnInt64(3);
-      e.to_holder = find->ColumnText(4);
+      const LedgerEntry e = ReadEntry(*find);
       if (e.member_id != expected.member_id) {
         return Violate("set-full: entry " + id + " of " + key + " belongs to another member");
       }
@@ -364,9 +447,11 @@ void Auditor::CheckModel() {
       "SELECT origin || ' ' || sale_ref || ' ' || kind FROM entries "
       "WHERE kind IN ('earn', 'redeem') GROUP BY origin, sale_ref, kind HAVING COUNT(*) > 1");
   if (twice.ok()) return Violate("set-full: duplicated " + *twice);
+  if (twice.status().code() != StatusCode::kNotFound) return Violate(twice.status().ToString());
+  auto s = (*db)->GetUniqueStatement("SELECT balance FROM members WHERE member_id = ?");
+  if (!s.ok()) return Violate(s.status().ToString());
   for (const auto& [member_id, balance] : model_balance_) {
-    auto s = (*db)->GetUniqueStatement("SELECT balance FROM members WHERE member_id = ?");
-    if (!s.ok()) return Violate(s.status().ToString());
+    s->Reset(true);
     s->BindText(0, member_id);
     auto row = s->Step();
     if (!row.ok() || !*row) return Violate("set-full: the server lost member " + member_id);

@@ -54,17 +54,20 @@ class Auditor {
 
   // ---- What the POS was told (terminal acknowledgements). ----
   void ExpectMember(const std::string& phone, const std::string& member_id);
-  void Sale(const std::string& terminal_id, const terminal::SaleRequest& request,
-            const terminal::SaleResult& result);
-  void Refund(const std::string& terminal_id, const terminal::RefundRequest& request,
-              const terminal::RefundResult& result);
+  void RecordSale(const std::string& terminal_id, const terminal::SaleRequest& request,
+                  const terminal::SaleResult& result);
+  void RecordRefund(const std::string& terminal_id, const terminal::RefundRequest& request,
+                    const terminal::RefundResult& result);
   // A member as a terminal shows it: the derived figures are consistent.
-  void View(const std::string& terminal_id, const terminal::Member& member);
+  void CheckView(const std::string& terminal_id, const terminal::Member& member);
 
   // ---- What the server did (the world reports every call it served). ----
   void ServerPushed(const sync::PushRequest& request, const sync::PushResponse& response);
-  // `balance_before` is the member's server balance just before the grant.
-  void ServerGranted(const sync::GrantResponse& grant, int64_t balance_before);
+  // What the server may grant `holder` of the member now without letting
+  // the tills overspend: its own rights less every other terminal's deficit,
+  // computed here from the server's entries. Asked just before each grant.
+  int64_t GrantableNow(const std::string& member_id, const std::string& holder);
+  void ServerGranted(const sync::GrantResponse& grant, int64_t grantable_before);
   // After the server restarted from its files: nothing it acknowledged is gone.
   void ServerRestarted();
 
@@ -81,8 +84,15 @@ class Auditor {
     int64_t balance_delta = 0;
     std::string fingerprint;  // the acknowledged result, to compare replays
   };
-  void Acknowledge(const std::string& key, Expected expected, bool replayed);
+  // What a sale handed out, and what its refunds have taken back so far.
+  struct SaleLedger {
+    int64_t earned = 0, redeemed = 0, paid_minor = 0;
+    int64_t reversed = 0, returned = 0, paid_back_minor = 0;
+  };
+  // Returns true for a first acknowledgement, false for a replay.
+  bool Acknowledge(const std::string& key, Expected expected, bool replayed);
   void CheckMemberLedger(sql::Database& db, const std::string& member_id);
+  void CheckAllLedgers();
   void CheckConvergence(const std::vector<terminal::Terminal*>& terminals);
   void CheckModel();
 
@@ -91,6 +101,7 @@ class Auditor {
   AuditFigures figures_;
   std::map<std::string, std::string> member_by_phone_;
   std::map<std::string, Expected> acknowledged_;  // by "<terminal>/sale|refund/<ref>"
+  std::map<std::string, SaleLedger> sales_;       // by "<terminal>/sale/<ref>"
   std::map<std::string, int64_t> model_balance_;
   std::set<std::string> server_acked_;  // entry ids the server acknowledged
   std::set<std::string> touched_;       // members to check at CheckTouched

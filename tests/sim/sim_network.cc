@@ -4,48 +4,45 @@
 
 namespace patron::sim {
 
+// Sends every message through the JSON codec both ways, as the wire would.
 class SimNetwork::Transport final : public terminal::SyncTransport {
  public:
   Transport(SimNetwork& network, sync::Caller caller, const bool* partitioned)
       : network_(network), caller_(std::move(caller)), partitioned_(partitioned) {}
 
   Result<sync::PushResponse> Push(const sync::PushRequest& request) override {
-    PATRON_ASSIGN_OR_RETURN(sync::PushRequest wire,
-                            sync::DecodePushRequest(sync::EncodePushRequest(request)));
-    auto deliver = [this, wire]() -> Result<sync::PushResponse> {
-      PATRON_ASSIGN_OR_RETURN(sync::PushResponse reply, network_.server_.Push(caller_, wire));
-      return sync::DecodePushResponse(sync::EncodePushResponse(reply));
-    };
-    return network_.Carry<sync::PushResponse>(
-        *partitioned_, deliver,
-        [caller = caller_, wire](ServerEndpoint& server) { (void)server.Push(caller, wire); });
+    return Send(request, sync::EncodePushRequest, sync::DecodePushRequest,
+                sync::EncodePushResponse, sync::DecodePushResponse, &ServerEndpoint::Push);
   }
-
   Result<sync::PullResponse> Pull(const sync::PullRequest& request) override {
-    PATRON_ASSIGN_OR_RETURN(sync::PullRequest wire,
-                            sync::DecodePullRequest(sync::EncodePullRequest(request)));
-    auto deliver = [this, wire]() -> Result<sync::PullResponse> {
-      PATRON_ASSIGN_OR_RETURN(sync::PullResponse reply, network_.server_.Pull(caller_, wire));
-      return sync::DecodePullResponse(sync::EncodePullResponse(reply));
-    };
-    return network_.Carry<sync::PullResponse>(
-        *partitioned_, deliver,
-        [caller = caller_, wire](ServerEndpoint& server) { (void)server.Pull(caller, wire); });
+    return Send(request, sync::EncodePullRequest, sync::DecodePullRequest,
+                sync::EncodePullResponse, sync::DecodePullResponse, &ServerEndpoint::Pull);
   }
-
   Result<sync::GrantResponse> Grant(const sync::GrantRequest& request) override {
-    PATRON_ASSIGN_OR_RETURN(sync::GrantRequest wire,
-                            sync::DecodeGrantRequest(sync::EncodeGrantRequest(request)));
-    auto deliver = [this, wire]() -> Result<sync::GrantResponse> {
-      PATRON_ASSIGN_OR_RETURN(sync::GrantResponse reply, network_.server_.Grant(caller_, wire));
-      return sync::DecodeGrantResponse(sync::EncodeGrantResponse(reply));
-    };
-    return network_.Carry<sync::GrantResponse>(
-        *partitioned_, deliver,
-        [caller = caller_, wire](ServerEndpoint& server) { (void)server.Grant(caller, wire); });
+    return Send(request, sync::EncodeGrantRequest, sync::DecodeGrantRequest,
+                sync::EncodeGrantResponse, sync::DecodeGrantResponse, &ServerEndpoint::Grant);
   }
 
  private:
+  template <typename Request, typename Reply, typename EncodeRequest, typename DecodeRequest,
+            typename EncodeReply, typename DecodeReply>
+  Result<Reply> Send(const Request& request, EncodeRequest encode_request,
+                     DecodeRequest decode_request, EncodeReply encode_reply,
+                     DecodeReply decode_reply,
+                     Result<Reply> (ServerEndpoint::*call)(const sync::Caller&, const Request&)) {
+    PATRON_ASSIGN_OR_RETURN(Request wire, decode_request(encode_request(request)));
+    auto deliver = [&]() -> Result<Reply> {
+      PATRON_ASSIGN_OR_RETURN(Reply reply, (network_.server_.*call)(caller_, wire));
+      return decode_reply(encode_reply(reply));
+    };
+    // A late copy is delivered with the caller and request captured by
+    // value: the terminal may have restarted (and this transport gone) since.
+    auto later = [caller = caller_, wire, call](ServerEndpoint& server) {
+      (void)(server.*call)(caller, wire);
+    };
+    return network_.Carry<Reply>(*partitioned_, deliver, later);
+  }
+
   SimNetwork& network_;
   sync::Caller caller_;
   const bool* partitioned_;
@@ -58,6 +55,23 @@ std::unique_ptr<terminal::SyncTransport> SimNetwork::TransportFor(sync::Caller c
                                                                   const bool* partitioned) {
   return std::make_unique<Transport>(*this, std::move(caller), partitioned);
 }
+
+namespace {
+
+// What the terminal's HTTP transport makes of a server error: a server that
+// failed (HTTP 5xx: its disk, a bug) is just unreachable for this round.
+Status AsSeenByTerminal(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kIOError:
+    case StatusCode::kInternal:
+    case StatusCode::kCorruption:
+      return Status::Unavailable("the sync server failed (HTTP 500): " + status.message());
+    default:
+      return status;
+  }
+}
+
+}  // namespace
 
 template <typename Reply>
 Result<Reply> SimNetwork::Carry(bool partitioned, const std::function<Result<Reply>()>& deliver,
@@ -84,7 +98,7 @@ Result<Reply> SimNetwork::Carry(bool partitioned, const std::function<Result<Rep
       delayed_.push_back(later);  // a copy stuck in a queue, arriving later
     }
   }
-  if (!reply.ok()) return reply;
+  if (!reply.ok()) return AsSeenByTerminal(reply.status());
   if (enabled_ && random_.Chance(faults_.drop_reply)) {
     ++stats_.replies_dropped;
     return Status::Unavailable("reply lost (timed out after the server acted)");

@@ -137,15 +137,11 @@ Result<sync::PullResponse> SimWorld::Pull(const sync::Caller& caller,
 Result<sync::GrantResponse> SimWorld::Grant(const sync::Caller& caller,
                                             const sync::GrantRequest& request) {
   if (!server_up()) return Status::Unavailable("the sync server is down");
-  // What the server knew of the member's balance when it decided.
-  int64_t balance_before = 0;
-  if (auto read = store_->BeginRead(); read.ok()) {
-    auto member = (*read)->FindMember(request.member_id);
-    if (member.ok() && member->has_value()) balance_before = (*member)->state.balance;
-  }
+  // What the server could safely grant when it decided.
+  const int64_t grantable = auditor_.GrantableNow(request.member_id, caller.terminal_id);
   auto reply = AfterServerCall(service_->Grant(caller, request));
   if (reply.ok() && grants_seen_.insert(reply->transfer.entry_id).second) {
-    auditor_.ServerGranted(*reply, balance_before);
+    auditor_.ServerGranted(*reply, grantable);
   }
   return reply;
 }

@@ -12,8 +12,25 @@
 namespace patron::sim {
 namespace {
 
-constexpr int64_t kHourMs = 3'600'000;
+constexpr int64_t kMinuteMs = 60'000;
+constexpr int64_t kHourMs = 60 * kMinuteMs;
 constexpr int64_t kDayMs = 24 * kHourMs;
+
+// How often each fault strikes, per thousand steps.
+struct FaultsPerMille {
+  int partition = 8;             // a random subset of terminals is cut off
+  int heal = 10;                 // every partition ends
+  int terminal_crash = 4;        // killed between operations, restarted
+  int terminal_dies_mid_io = 8;  // killed at the k-th write/sync of what comes next
+  int terminal_disk_fault = 4;   // one write/sync fails, then the disk works
+  int server_crash = 3;
+  int server_dies_mid_io = 5;
+  int server_disk_fault = 3;
+  int clock_jump = 10;
+  int far_future_clock = 2;
+  int late_delivery = 23;        // delayed requests arrive (out of order)
+};
+constexpr FaultsPerMille kFaultsPerMille;
 
 class Run {
  public:
@@ -25,6 +42,7 @@ class Run {
         world_(dir_.path(), config.terminals, random_, NetworkFaults{}, auditor_),
         workload_(world_, random_, auditor_, config.phones) {
     result_.seed = config.seed;
+    result_.config = config;
   }
 
   SimResult Go() {
@@ -66,7 +84,8 @@ class Run {
     return static_cast<size_t>(random_.Below(static_cast<int64_t>(world_.size())));
   }
 
-  // At most one fault per step, about one step in twenty; returns its trace.
+  // At most one fault per step (about one step in twelve, kFaultsPerMille);
+  // returns its trace.
   std::string InjectFaults() {
     std::string line;
     if (!world_.server_up() && random_.Chance(0.08)) {
@@ -74,10 +93,13 @@ class Run {
       if (!restarted.ok()) auditor_.Violate("server restart: " + restarted.ToString());
       line += "[server restarts] ";
     }
-    const int64_t roll = random_.Below(1000);
+    int64_t roll = random_.Below(1000);
     const size_t t = AnyTerminal();
     Node& node = world_.node(t);
-    if (roll < 8) {
+    // True if this step's roll falls in the next `per_mille` of the range.
+    auto next = [&roll](int per_mille) { return (roll -= per_mille) < 0; };
+    const FaultsPerMille& f = kFaultsPerMille;
+    if (next(f.partition)) {
       ++faults_.partitions;
       line += "[partition";
       for (size_t i = 0; i < world_.size(); ++i) {
@@ -86,56 +108,65 @@ class Run {
       }
       return line + "] ";
     }
-    if (roll < 18) {
+    if (next(f.heal)) {
       for (size_t i = 0; i < world_.size(); ++i) world_.node(i).partitioned = false;
       return line + "[partitions heal] ";
     }
-    if (roll < 22) {
+    if (next(f.terminal_crash)) {
       world_.CrashTerminal(t);
       Status restarted = world_.RestartTerminal(t);
       if (!restarted.ok()) auditor_.Violate("crash: " + node.id + ": " + restarted.ToString());
       return line + "[" + node.id + " crashes and restarts] ";
     }
-    if (roll < 30) {
+    if (next(f.terminal_dies_mid_io)) {
       ++faults_.terminal_crashes_armed;
       const int64_t k = random_.Between(1, 16);
       node.vfs->FailAt(k, FaultVfs::Mode::kAlways);
       return line + "[" + node.id + " dies at its I/O +" + std::to_string(k) + "] ";
     }
-    if (roll < 34) {
+    if (next(f.terminal_disk_fault)) {
       ++faults_.terminal_disk_faults;
       const int64_t k = random_.Between(1, 16);
       node.vfs->FailAt(k, FaultVfs::Mode::kOnce);
       return line + "[" + node.id + " disk fails I/O +" + std::to_string(k) + "] ";
     }
-    if (roll < 37 && world_.server_up()) {
+    if (next(f.server_crash)) {
+      if (!world_.server_up()) return line;
       world_.CrashServer();
       return line + "[server crashes] ";
     }
-    if (roll < 42 && world_.server_up()) {
+    if (next(f.server_dies_mid_io)) {
+      if (!world_.server_up()) return line;
       ++faults_.server_crashes_armed;
       const int64_t k = random_.Between(1, 40);
       world_.server_vfs().FailAt(k, FaultVfs::Mode::kAlways);
       return line + "[server dies at its I/O +" + std::to_string(k) + "] ";
     }
-    if (roll < 45 && world_.server_up()) {
+    if (next(f.server_disk_fault)) {
+      if (!world_.server_up()) return line;
       ++faults_.server_disk_faults;
       const int64_t k = random_.Between(1, 40);
       world_.server_vfs().FailAt(k, FaultVfs::Mode::kOnce);
       return line + "[server disk fails I/O +" + std::to_string(k) + "] ";
     }
-    if (roll < 55) {
+    if (next(f.clock_jump)) {
+      // Back to true time, a few minutes either way (around the 5 minutes
+      // of drift the server tolerates), or hours either way.
       ++faults_.clock_jumps;
-      node.skew_ms = random_.Chance(0.3) ? 0 : random_.Between(-12, 12) * kHourMs;
-      return line + "[" + node.id + " clock skew " + std::to_string(node.skew_ms / kHourMs) + "h] ";
+      const int64_t kind = random_.Below(3);
+      node.skew_ms = kind == 0   ? 0
+                     : kind == 1 ? random_.Between(-10, 10) * kMinuteMs
+                                 : random_.Between(-12, 12) * kHourMs;
+      return line + "[" + node.id + " clock skew " + std::to_string(node.skew_ms / kMinuteMs) +
+             " min] ";
     }
-    if (roll < 57) {
+    if (next(f.far_future_clock)) {
       ++faults_.far_future_clocks;
       node.skew_ms = random_.Between(30, 1500) * kDayMs;
       return line + "[" + node.id + " clock " + std::to_string(node.skew_ms / kDayMs) +
              " days ahead] ";
     }
-    if (roll < 80 && world_.network().in_flight() > 0) {
+    if (next(f.late_delivery) && world_.network().in_flight() > 0) {
       world_.network().DeliverLate(static_cast<int>(random_.Between(1, 3)));
       return line + "[late deliveries] ";
     }
@@ -149,6 +180,13 @@ class Run {
     world_.server_vfs().Clear();
     for (size_t i = 0; i < world_.size(); ++i) {
       world_.node(i).partitioned = false;
+      // A till whose disk died and was not used since is restarted, not
+      // revived in place; one with a fault still armed just gets its disk back.
+      if (world_.node(i).vfs->dead()) {
+        world_.CrashTerminal(i);
+        Status restarted = world_.RestartTerminal(i);
+        if (!restarted.ok()) return auditor_.Violate("final: restart: " + restarted.ToString());
+      }
       world_.node(i).vfs->Clear();
     }
     Status restarted = world_.RestartServer();
@@ -219,7 +257,9 @@ std::string Summarize(const SimResult& r) {
       << " steps, trace " << r.trace_digest.substr(0, 16) << "\n";
   if (!r.ok) {
     out << "  first violation (step " << r.violation_step << "): " << r.violation << "\n";
-    out << "  replay: patron-sim --seed " << r.seed << " --trace\n";
+    out << "  replay: patron-sim --seed " << r.seed << " --steps " << r.config.steps
+        << " --terminals " << r.config.terminals << " --phones " << r.config.phones
+        << " --trace\n";
   }
   const AuditFigures& a = r.audit;
   out << "  acknowledged: " << a.sales_acknowledged << " sales, " << a.refunds_acknowledged
@@ -231,6 +271,9 @@ std::string Summarize(const SimResult& r) {
       << n.requests_dropped << " dropped (" << n.requests_delayed << " delayed), "
       << n.duplicated << " duplicated, " << n.replies_dropped << " replies lost, "
       << n.late_deliveries << " late\n";
+  out << "  outcomes:";
+  for (const auto& [what, count] : r.outcomes) out << " " << what << "=" << count;
+  out << "\n";
   const FaultFigures& f = r.faults;
   out << "  faults: " << f.partitions << " partitions, " << f.terminal_crashes
       << " terminal crashes (" << f.terminal_crashes_armed << " armed mid-I/O), "

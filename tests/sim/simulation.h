@@ -18,7 +18,7 @@ namespace patron::sim {
 
 struct SimConfig {
   uint64_t seed = 1;
-  int steps = 2000;
+  int steps = 3000;
   int terminals = 4;  // two per store
   int phones = 300;   // distinct customers the workload draws from
   // Where the run's files go (a fresh directory inside, removed after).
@@ -46,6 +46,7 @@ struct FaultFigures {
 
 struct SimResult {
   uint64_t seed = 0;
+  SimConfig config;  // what ran, to print the replay command
   bool ok = true;
   std::string violation;  // the first violated invariant
   int64_t violation_step = -1;  // -1: none; steps: found in the final check

@@ -12,7 +12,9 @@
 
 #include <cstdint>
 #include <map>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -59,13 +61,16 @@ class Workload {
   std::string Resend(size_t t);
 
   // Runs a checkout or refund and settles its outcome; true if settled
-  // (acknowledged or refused), false if left in doubt.
-  bool Submit(size_t t, const Request& request, std::string& trace);
+  // (acknowledged or refused), false if left in doubt. `resent`: the request
+  // was acknowledged before, so only a replay is a correct answer.
+  bool Submit(size_t t, const Request& request, std::string& trace, bool resent = false);
   // After an operation at `t`: if its disk died under it, the till restarts.
   bool ReviveIfDead(size_t t);
-  // Checks a refusal's code is one a POS can expect; anything else is a
-  // violation (an internal error, corruption, an idempotency conflict).
-  void ExpectRefusal(const Status& status, const std::string& what);
+  // Checks a refusal is one this operation may meet (`allowed` reasons);
+  // anything else is a violation (an internal error, corruption, an
+  // idempotency conflict, a sale the terminal forgot).
+  void ExpectRefusal(const Status& status, const std::string& what,
+                     std::initializer_list<std::string_view> allowed);
   // A member enrolled somewhere, as (phone index, member id); -1 if none yet.
   int PickEnrolled();
   std::string PhoneAs(int index, int style) const;

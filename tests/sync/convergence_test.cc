@@ -37,7 +37,9 @@ class Chain {
     o.db_path = dir_.File(id + ".db");
     o.terminal_id = id;
     o.store_id = store;
-    o.wall_clock_ms = [this] { return now_ms; };
+    const size_t index = nodes_.size();
+    skew_ms.push_back(0);
+    o.wall_clock_ms = [this, index] { return now_ms + skew_ms[index]; };
     auto opened = Terminal::Open(o);
     REQUIRE(opened.ok());
     auto transport = std::make_unique<testing::InProcessTransport>(
@@ -100,6 +102,7 @@ class Chain {
   }
 
   int64_t now_ms = kStart;
+  std::vector<int64_t> skew_ms;  // per terminal: its clock minus true time
 
  private:
   struct Node {
@@ -225,6 +228,24 @@ TEST_CASE("sync: a terminal's view follows the server's version plus its own pen
   chain.SyncAll();
   CHECK(chain.till(0).FindById(m.member_id)->balance == 150);
   CHECK(chain.till(1).FindById(m.member_id)->balance == 150);
+}
+
+TEST_CASE("sync: a till whose clock runs hours behind still overwrites a field it pulled") {
+  // The edit used to be stamped by the slow clock, below the pulled value's
+  // stamp: the server kept the old value, the till its own, for good (found
+  // by the simulation).
+  Chain chain(2);
+  chain.skew_ms[0] = 3 * 60 * 1000;        // a little ahead: within the drift
+  chain.skew_ms[1] = -12 * 3600 * 1000LL;  // twelve hours behind
+  Member m = chain.Enrol(0, "+1 415 555 0170", "Flo");
+  chain.SyncAll();
+  REQUIRE(chain.till(1).FindById(m.member_id)->name == "Flo");
+  terminal::ProfilePatch patch;
+  patch.name = "Florence";
+  REQUIRE(chain.till(1).UpdateProfile(m.member_id, patch).ok());
+  chain.SyncAll();
+  CheckConverged(chain);
+  CHECK(chain.ServerMembers()[m.member_id].name.value == "Florence");
 }
 
 }  // namespace

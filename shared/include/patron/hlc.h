@@ -109,7 +109,7 @@ class HybridClock {
   // `observed` (a profile field pulled from the server): later than both
   // Now() and `observed`, however far ahead `observed` is. Unlike Update(),
   // it never refuses: an overwrite must order after what it overwrites, or
-  // the replicas that already hold `observed` keep it (simulation seed 8).
+  // the replicas that already hold `observed` keep it.
   HlcTimestamp NowAfter(HlcTimestamp observed);
 
   // Merges a timestamp received from a peer and returns a new timestamp greater

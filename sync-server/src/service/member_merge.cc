@@ -17,13 +17,17 @@ Status BadValue(const ProfileChange& change, std::string_view expected) {
 }
 
 template <typename T>
-bool MergeRegister(LwwRegister<T>& reg, T value, HlcTimestamp stamp, const std::string& origin) {
-  if (!LwwNewer(stamp, origin, reg.hlc, reg.origin)) return false;
-  reg = {std::move(value), stamp, origin};
-  return true;
+MergeOutcome MergeRegister(LwwRegister<T>& reg, T value, HlcTimestamp stamp,
+                           const std::string& origin) {
+  if (LwwNewer(stamp, origin, reg.hlc, reg.origin)) {
+    reg = {std::move(value), stamp, origin};
+    return MergeOutcome::kApplied;
+  }
+  const bool same_write = stamp == reg.hlc && origin == reg.origin;
+  return same_write ? MergeOutcome::kUnchanged : MergeOutcome::kLost;
 }
 
-Result<bool> MergeIdentity(MemberRecord& member, const ProfileChange& change, const json& value) {
+Result<MergeOutcome> MergeIdentity(MemberRecord& member, const ProfileChange& change, const json& value) {
   if (!value.is_object()) return BadValue(change, "an object");
   PATRON_ASSIGN_OR_RETURN(std::optional<std::string> phone,
                           patron::json::GetOptionalString(value, "phone", "identity"));
@@ -42,7 +46,7 @@ Result<bool> MergeIdentity(MemberRecord& member, const ProfileChange& change, co
     m.enrolled_ms = enrolled_ms;
     changed = true;
   }
-  return changed;
+  return changed ? MergeOutcome::kApplied : MergeOutcome::kUnchanged;
 }
 
 Result<std::optional<std::string>> OptionalText(const ProfileChange& change, const json& value) {
@@ -59,8 +63,8 @@ MemberRecord NewMember(std::string_view member_id) {
   return member;
 }
 
-Result<bool> MergeProfileChange(MemberRecord& member, const ProfileChange& change,
-                                HlcTimestamp stamp) {
+Result<MergeOutcome> MergeProfileChange(MemberRecord& member, const ProfileChange& change,
+                                        HlcTimestamp stamp) {
   const json value = json::parse(change.value_json, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) return BadValue(change, "valid JSON");
   MemberState& m = member.state;

@@ -13,14 +13,19 @@ namespace patron::sync {
 // arrives: no identity, every register unwritten (zero stamp).
 MemberRecord NewMember(std::string_view member_id);
 
+enum class MergeOutcome {
+  kApplied,    // the record changed
+  kUnchanged,  // nothing new (the same write again, or a known identity)
+  kLost,       // a register already holds a newer write: the change is dropped
+};
+
 // Merges one profile change stamped `stamp` (the change's HLC, possibly
-// clamped) into `member`. Registers are last-writer-wins by (hlc, origin).
+// restamped) into `member`. Registers are last-writer-wins by (hlc, origin).
 // The identity (phone, card, enrolment) is filled in once: phone and card if
 // unknown, the earliest enrolment (ties: smaller store id) wins.
-// Returns whether the record changed; InvalidArgument for an unknown field or
-// a value of the wrong JSON type.
-Result<bool> MergeProfileChange(MemberRecord& member, const ProfileChange& change,
-                                HlcTimestamp stamp);
+// InvalidArgument for an unknown field or a value of the wrong JSON type.
+Result<MergeOutcome> MergeProfileChange(MemberRecord& member, const ProfileChange& change,
+                                        HlcTimestamp stamp);
 
 // Adds an entry's effects: balance, and the server's own rights.
 Status ApplyEntry(MemberRecord& member, const LedgerEntry& entry);

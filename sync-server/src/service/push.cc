@@ -114,15 +114,20 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     // A restamped write gets a fresh tick of the server's clock, never a
     // shared ceiling: two writes of one field in one push would otherwise tie
     // at the same stamp and origin, the server would keep the first, and the
-    // terminal (adopting the stamp) the second (simulation seed 4).
+    // terminal (adopting the stamp) the second.
     HlcTimestamp stamp = change.hlc;
     if (latest_allowed < change.hlc) {
       std::lock_guard lock(clock_mu_);
       stamp = clock_.Now();
     }
-    PATRON_ASSIGN_OR_RETURN(bool changed, MergeProfileChange(*member, change, stamp));
+    PATRON_ASSIGN_OR_RETURN(MergeOutcome merged, MergeProfileChange(*member, change, stamp));
     ProfileAck ack{change.change_id, PushOutcome::kOk, member->state.version, stamp, ""};
-    if (changed) {
+    // A lost write changes nothing here, but its writer shows it (and adopts
+    // the stamp acknowledged): the member gets a new version all the same,
+    // so every terminal pulls the register that won, however long ago it
+    // pulled the member (a restamped write can lose to a stamp from before a
+    // server restart or from within the allowed drift).
+    if (merged != MergeOutcome::kUnchanged) {
       PATRON_ASSIGN_OR_RETURN(ack.seq, txn->NextSeq());
       member->state.version = ack.seq;
       members.MarkChanged(change.member_id);

@@ -34,6 +34,16 @@ constexpr std::string_view kSelectEntriesTo =
 
 constexpr std::string_view kSpendSince =
     "SELECT COALESCE(SUM(amount_minor), 0) FROM entries WHERE member_id = ? AND wall_ms >= ?";
+// Each holder's redemption rights for one member, summed as RightsEffect
+// (ledger.h) does: a holder's own entries count their points, except
+// transfers, which move points from their origin to their to_holder.
+constexpr std::string_view kRightsByHolder =
+    "SELECT holder, SUM(effect) FROM ("
+    " SELECT origin AS holder, CASE kind WHEN 'transfer' THEN -points ELSE points END AS effect"
+    "  FROM entries WHERE member_id = ?1"
+    " UNION ALL"
+    " SELECT to_holder, points FROM entries WHERE member_id = ?1 AND kind = 'transfer'"
+    ") GROUP BY holder ORDER BY holder";
 constexpr std::string_view kCountEntries = "SELECT count(*) FROM entries";
 
 // ---- members ----
@@ -353,6 +363,19 @@ Result<int64_t> SqliteStoreTxn::SpendSince(std::string_view member_id, int64_t s
   PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
   if (!has_row) return Status::Internal("aggregate query returned no row");
   return s.ColumnInt64(0);
+}
+
+Result<std::map<std::string, int64_t>> SqliteStoreTxn::RightsByHolder(
+    std::string_view member_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kRightsByHolder));
+  s.BindText(0, member_id);
+  std::map<std::string, int64_t> rights;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return rights;
+    rights[s.ColumnText(0)] = s.ColumnInt64(1);
+  }
 }
 
 Result<std::optional<MemberRecord>> SqliteStoreTxn::FindMember(std::string_view member_id) {

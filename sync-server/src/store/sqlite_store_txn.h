@@ -14,6 +14,7 @@
 #define PATRON_SYNC_SERVER_SRC_STORE_SQLITE_STORE_TXN_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,7 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::vector<StoredEntry>> EntriesTo(std::string_view holder, int64_t after,
                                              int64_t through) override;
   Result<int64_t> SpendSince(std::string_view member_id, int64_t since_ms) override;
+  Result<std::map<std::string, int64_t>> RightsByHolder(std::string_view member_id) override;
 
   Result<std::optional<MemberRecord>> FindMember(std::string_view member_id) override;
   Status PutMember(const MemberRecord& member) override;

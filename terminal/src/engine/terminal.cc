@@ -252,6 +252,7 @@ Result<TerminalStatus> Terminal::Status() {
   status.cursor_epoch = state->cursor_epoch;
   status.cursor_seq = state->cursor_seq;
   status.last_sync_ms = state->last_sync_ms;
+  status.journal_seq = state->next_seq - 1;
   status.rules_version = ctx.rules.version;
   PATRON_ASSIGN_OR_RETURN(status.member_count, ctx.members.Count());
   PATRON_ASSIGN_OR_RETURN(status.pending_entries, ctx.journal.CountUnacknowledged());

@@ -256,7 +256,7 @@ TEST_CASE("profile registers merge last-writer-wins by (hlc, origin) whatever th
   CHECK(f.service().Push(f.t1, bad).status().reason() == "invalid_profile_change");
 }
 
-TEST_CASE("a profile write stamped far in the future is clamped, and the ack says so") {
+TEST_CASE("a profile write stamped far in the future is restamped, and the ack says so") {
   ServiceFixture f;
   PushRequest push = f.NewPush(f.t1);
   const int64_t year_ahead = kNow + 365LL * 24 * 3600 * 1000;
@@ -276,9 +276,9 @@ TEST_CASE("a profile write stamped far in the future is clamped, and the ack say
 }
 
 TEST_CASE("two far-future writes of one field in one push keep their order") {
-  // Regression (simulation seed 4): both were clamped to one ceiling stamp,
-  // the server kept the first, and the terminal, adopting that stamp, the
-  // second.
+  // Both used to be clamped to one ceiling stamp: the server kept the
+  // first, and the terminal, adopting that stamp, the second (found by the
+  // simulation; see tests/sim/sim_test.cc).
   ServiceFixture f;
   PushRequest push = f.NewPush(f.t1);
   const int64_t ahead = kNow + 187LL * 24 * 3600 * 1000;
@@ -292,11 +292,33 @@ TEST_CASE("two far-future writes of one field in one push keep their order") {
   CHECK(f.Member(f.ann).email.hlc == acks->profile_changes[1].accepted_hlc);
 }
 
-TEST_CASE("a grant never exceeds the member's balance, whatever rights the server holds") {
-  // Regression (simulation seed 1): a terminal earns 500 and hands 300 back;
-  // a refund there then reverses 400. The server still holds 300 rights but
-  // the member has 100 points: granting more would let a till spend points
-  // that no longer exist.
+TEST_CASE("a profile write that loses still gives the member a new version") {
+  // Its writer shows the losing value until it pulls the member again: the
+  // new version makes sure it does.
+  ServiceFixture f;
+  PushRequest first = f.NewPush(f.t1);
+  first.profile_changes = {f.Change(f.t1, 1, f.ann, "name", "\"Ann\"", kNow + 120'000)};
+  REQUIRE(f.service().Push(f.t1, first).ok());
+  const int64_t version = f.Member(f.ann).version;
+  PushRequest older = f.NewPush(f.t2);
+  older.profile_changes = {f.Change(f.t2, 1, f.ann, "name", "\"Anne\"", kNow)};
+  auto acks = f.service().Push(f.t2, older);
+  REQUIRE(acks.ok());
+  CHECK(f.Member(f.ann).name.value == "Ann");
+  CHECK(f.Member(f.ann).version > version);
+  CHECK(acks->profile_changes[0].seq == f.Member(f.ann).version);
+  // The very same write again (a retry) changes nothing, not even the version.
+  const int64_t after = f.Member(f.ann).version;
+  REQUIRE(f.service().Push(f.t1, first).ok());
+  CHECK(f.Member(f.ann).version == after);
+}
+
+TEST_CASE("a grant is the server's rights less every other terminal's deficit") {
+  // A terminal earns 500 and hands 300 back; a refund there then reverses
+  // 400, leaving its rights at -200. Another terminal earns 100 of its own.
+  // The server holds 300 rights and the balance is 200, but granting more
+  // than 300 - 200 = 100 would let the tills together spend more than the
+  // member has (found by the simulation; see tests/sim/sim_test.cc).
   ServiceFixture f;
   PushRequest push = f.NewPush(f.t1);
   LedgerEntry earn = f.Earn(f.t1, 1, f.ann, 500);
@@ -313,7 +335,10 @@ TEST_CASE("a grant never exceeds the member's balance, whatever rights the serve
   push.entries = {earn, handback, reversal};
   auto pushed = f.service().Push(f.t1, push);
   REQUIRE_MESSAGE(pushed.ok(), pushed.status().ToString());
-  CHECK(f.Member(f.ann).balance == 100);
+  PushRequest other = f.NewPush(f.t2);
+  other.entries = {f.Earn(f.t2, 1, f.ann, 100)};
+  REQUIRE(f.service().Push(f.t2, other).ok());
+  CHECK(f.Member(f.ann).balance == 200);
 
   GrantRequest grant;
   grant.terminal_id = "S002-T01";
@@ -324,6 +349,15 @@ TEST_CASE("a grant never exceeds the member's balance, whatever rights the serve
   CHECK(f.service().Grant(f.t2, grant).status().reason() == "insufficient_points");
   grant.points = 100;
   CHECK(f.service().Grant(f.t2, grant).ok());
+  // The terminal in deficit may get what is left: the grant fills its hole
+  // first (its rights go from -200 to 0), so the tills can still spend only
+  // the 200 the member has.
+  grant.terminal_id = "S001-T01";
+  grant.request_id = "g-2";
+  grant.points = 201;
+  CHECK(f.service().Grant(f.t1, grant).status().reason() == "insufficient_points");
+  grant.points = 200;
+  CHECK(f.service().Grant(f.t1, grant).ok());
 }
 
 TEST_CASE("grants move only the rights the server holds, once per request id") {

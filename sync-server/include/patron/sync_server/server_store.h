@@ -14,6 +14,7 @@
 #define PATRON_SYNC_SERVER_SERVER_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,6 +85,10 @@ class StoreTxn {
   // Sum of the qualifying spend (amount_minor) of the member's entries
   // written at or after `since_ms`.
   virtual Result<int64_t> SpendSince(std::string_view member_id, int64_t since_ms) = 0;
+  // Every holder's redemption rights for the member (ledger.h RightsEffect
+  // summed over the member's entries), by holder; holders with no entry
+  // are absent.
+  virtual Result<std::map<std::string, int64_t>> RightsByHolder(std::string_view member_id) = 0;
 
   virtual Result<std::optional<MemberRecord>> FindMember(std::string_view member_id) = 0;
   // Inserts or replaces the member (keyed by state.member_id).

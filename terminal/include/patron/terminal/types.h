@@ -87,6 +87,9 @@ struct Quote {
   int64_t max_redeemable_by_cap = 0;
   int64_t balance = 0;
   int64_t redeemable_here = 0;
+  // This terminal's own redemption rights for the member: negative when a
+  // refund here took back points it had already handed to the server.
+  int64_t rights_here = 0;
   int64_t rule_version = 0;
 };
 
@@ -144,6 +147,7 @@ struct TerminalStatus {
   int64_t member_count = 0;
   int64_t pending_entries = 0;          // journal entries not yet acknowledged
   int64_t pending_profile_changes = 0;  // profile changes not yet acknowledged
+  int64_t journal_seq = 0;  // seq of the newest entry this terminal wrote; 0 if none
   int64_t rules_version = 0;
   std::string cursor_epoch;
   int64_t cursor_seq = 0;
