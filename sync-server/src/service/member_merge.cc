@@ -27,7 +27,8 @@ MergeOutcome MergeRegister(LwwRegister<T>& reg, T value, HlcTimestamp stamp,
   return same_write ? MergeOutcome::kUnchanged : MergeOutcome::kLost;
 }
 
-Result<MergeOutcome> MergeIdentity(MemberRecord& member, const ProfileChange& change, const json& value) {
+Result<MergeOutcome> MergeIdentity(MemberRecord& member, const ProfileChange& change,
+                                   const json& value) {
   if (!value.is_object()) return BadValue(change, "an object");
   PATRON_ASSIGN_OR_RETURN(std::optional<std::string> phone,
                           patron::json::GetOptionalString(value, "phone", "identity"));
