@@ -73,6 +73,17 @@ class ServiceFixture {
     return request;
   }
 
+  GrantRequest NewGrant(const Caller& caller, const std::string& request_id,
+                        const std::string& member_id, int64_t points) {
+    GrantRequest request;
+    request.terminal_id = caller.terminal_id;
+    request.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
+    request.request_id = request_id;
+    request.member_id = member_id;
+    request.points = points;
+    return request;
+  }
+
   ProfileChange Change(const Caller& caller, int64_t id, const std::string& member_id,
                        const std::string& field, const std::string& value_json, int64_t ms) {
     return {id, member_id, field, value_json, HlcTimestamp::FromParts(ms, 0), caller.terminal_id};
@@ -340,24 +351,15 @@ TEST_CASE("a grant is the server's rights less every other terminal's deficit") 
   REQUIRE(f.service().Push(f.t2, other).ok());
   CHECK(f.Member(f.ann).balance == 200);
 
-  GrantRequest grant;
-  grant.terminal_id = "S002-T01";
-  grant.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
-  grant.request_id = "g-1";
-  grant.member_id = f.ann;
-  grant.points = 101;
-  CHECK(f.service().Grant(f.t2, grant).status().reason() == "insufficient_points");
-  grant.points = 100;
-  CHECK(f.service().Grant(f.t2, grant).ok());
+  CHECK(f.service().Grant(f.t2, f.NewGrant(f.t2, "g-1", f.ann, 101)).status().reason() ==
+        "insufficient_points");
+  CHECK(f.service().Grant(f.t2, f.NewGrant(f.t2, "g-1", f.ann, 100)).ok());
   // The terminal in deficit may get what is left: the grant fills its hole
   // first (its rights go from -200 to 0), so the tills can still spend only
   // the 200 the member has.
-  grant.terminal_id = "S001-T01";
-  grant.request_id = "g-2";
-  grant.points = 201;
-  CHECK(f.service().Grant(f.t1, grant).status().reason() == "insufficient_points");
-  grant.points = 200;
-  CHECK(f.service().Grant(f.t1, grant).ok());
+  CHECK(f.service().Grant(f.t1, f.NewGrant(f.t1, "g-2", f.ann, 201)).status().reason() ==
+        "insufficient_points");
+  CHECK(f.service().Grant(f.t1, f.NewGrant(f.t1, "g-2", f.ann, 200)).ok());
 }
 
 TEST_CASE("grants move only the rights the server holds, once per request id") {
@@ -371,12 +373,7 @@ TEST_CASE("grants move only the rights the server holds, once per request id") {
   push.entries = {f.Earn(f.t1, 1, f.ann, 500), handback};
   REQUIRE(f.service().Push(f.t1, push).ok());
 
-  GrantRequest grant;
-  grant.terminal_id = "S002-T01";
-  grant.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
-  grant.request_id = "S002-T01/R-9";
-  grant.member_id = f.ann;
-  grant.points = 301;
+  GrantRequest grant = f.NewGrant(f.t2, "S002-T01/R-9", f.ann, 301);
   CHECK(f.service().Grant(f.t2, grant).status().reason() == "insufficient_points");
   grant.points = 200;
   auto granted = f.service().Grant(f.t2, grant);
