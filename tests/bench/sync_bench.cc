@@ -38,6 +38,7 @@
 
 #include "bench_members.h"
 #include "bench_stats.h"
+#include "raw_sqlite.h"
 #include "patron/hlc.h"
 #include "patron/http/client.h"
 #include "patron/ledger.h"
@@ -57,6 +58,13 @@ using patron::bench::Verdict;
 
 namespace {
 
+using patron::bench::Exec;
+using patron::bench::OpenRaw;
+using patron::bench::Prepare;
+using patron::bench::RawDb;
+using patron::bench::RawError;
+using patron::bench::RawStmt;
+using patron::bench::StepDone;
 using patron::HttpClient;
 using patron::HttpResponse;
 using patron::LedgerEntry;
@@ -374,39 +382,6 @@ class EntryMaker {
 
 // ---- bare SQLite -------------------------------------------------------------
 
-struct CloseDb {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct FinalizeStmt {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-};
-using RawDb = std::unique_ptr<sqlite3, CloseDb>;
-using RawStmt = std::unique_ptr<sqlite3_stmt, FinalizeStmt>;
-
-Status RawError(sqlite3* db, std::string_view what) {
-  return Status::IOError(std::string(what) + ": " + sqlite3_errmsg(db));
-}
-
-Status Exec(sqlite3* db, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return RawError(db, sql);
-  return Status::OK();
-}
-
-Result<RawStmt> Prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-    return RawError(db, sql);
-  }
-  return RawStmt(stmt);
-}
-
-Status StepDone(sqlite3* db, sqlite3_stmt* stmt) {
-  const int rc = sqlite3_step(stmt);
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE) return RawError(db, sqlite3_sql(stmt));
-  return Status::OK();
-}
-
 void BindText(sqlite3_stmt* stmt, int index, std::string_view text) {
   sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
@@ -419,12 +394,7 @@ void BindText(sqlite3_stmt* stmt, int index, std::string_view text) {
 class BaselineIngest {
  public:
   static Result<BaselineIngest> Open(const std::string& path) {
-    sqlite3* raw = nullptr;
-    const int rc =
-        sqlite3_open_v2(path.c_str(), &raw,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    RawDb db(raw);
-    if (rc != SQLITE_OK) return RawError(raw, "open " + path);
+    PATRON_ASSIGN_OR_RETURN(RawDb db, OpenRaw(path));
     PATRON_RETURN_IF_ERROR(Exec(db.get(),
                                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                 "PRAGMA cache_size=-65536"));

@@ -33,6 +33,7 @@
 
 #include "bench_members.h"
 #include "bench_stats.h"
+#include "raw_sqlite.h"
 #include "patron/phone.h"
 #include "patron/status.h"
 #include "patron/terminal/terminal.h"
@@ -47,6 +48,13 @@ using patron::bench::Verdict;
 
 namespace {
 
+using patron::bench::Exec;
+using patron::bench::OpenRaw;
+using patron::bench::Prepare;
+using patron::bench::RawDb;
+using patron::bench::RawError;
+using patron::bench::RawStmt;
+using patron::bench::StepDone;
 using patron::Result;
 using patron::Status;
 using patron::bench::E164Phone;
@@ -122,50 +130,6 @@ Result<Flags> ParseFlags(int argc, char** argv) {
 
 
 // ---- bare SQLite ---------------------------------------------------------
-
-struct CloseDb {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct FinalizeStmt {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-};
-using RawDb = std::unique_ptr<sqlite3, CloseDb>;
-using RawStmt = std::unique_ptr<sqlite3_stmt, FinalizeStmt>;
-
-Status RawError(sqlite3* db, std::string_view what) {
-  return Status::IOError(std::string(what) + ": " + sqlite3_errmsg(db));
-}
-
-Result<RawDb> OpenRaw(const std::string& path) {
-  sqlite3* raw = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  RawDb db(raw);
-  if (rc != SQLITE_OK) return RawError(raw, "open " + path);
-  return db;
-}
-
-Status Exec(sqlite3* db, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return RawError(db, sql);
-  return Status::OK();
-}
-
-Result<RawStmt> Prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-    return RawError(db, sql);
-  }
-  return RawStmt(stmt);
-}
-
-// Steps a statement that returns no rows and resets it for the next use.
-Status StepDone(sqlite3* db, sqlite3_stmt* stmt) {
-  const int rc = sqlite3_step(stmt);
-  sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE) return RawError(db, sqlite3_sql(stmt));
-  return Status::OK();
-}
 
 // The yardstick for Checkout: the cheapest durable transaction SQLite offers
 // with the engine's settings (WAL, synchronous=FULL), one small row each.
