@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <utility>
 
 #include "sql/sqlite_error.h"
 
@@ -150,6 +151,30 @@ Result<std::string> Database::QueryString(std::string_view sql) {
 Status Database::CheckIntegrity() {
   PATRON_ASSIGN_OR_RETURN(std::string result, QueryString("PRAGMA integrity_check"));
   if (result != "ok") return Status::Corruption("integrity_check: " + result);
+  return Status::OK();
+}
+
+// SQLite's default wal_autocheckpoint (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT).
+constexpr int kSqliteDefaultAutoCheckpointPages = 1000;
+
+void Database::SetWalHook(std::function<void(int wal_pages)> hook) {
+  wal_hook_ = std::move(hook);
+  if (wal_hook_) {
+    sqlite3_wal_hook(db_, &Database::OnWalCommit, this);
+  } else {
+    sqlite3_wal_autocheckpoint(db_, kSqliteDefaultAutoCheckpointPages);
+  }
+}
+
+int Database::OnWalCommit(void* self, sqlite3*, const char*, int pages) {
+  static_cast<Database*>(self)->wal_hook_(pages);
+  return SQLITE_OK;
+}
+
+Status Database::CheckpointPassive() {
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK) return StatusFromSqlite(rc, db_, "checkpoint");
   return Status::OK();
 }
 

@@ -14,6 +14,7 @@
 #include "engine/sync_ops.h"
 #include "patron/rules_codec.h"
 #include "patron/sql/migration.h"
+#include "patron/sql/wal_checkpointer.h"
 #include "store/schema.h"
 
 namespace patron::terminal {
@@ -22,6 +23,8 @@ struct Terminal::Impl {
   explicit Impl(std::unique_ptr<EngineContext> context) : ctx(std::move(context)) {}
   mutable std::mutex mu;  // serialises every operation on the one connection
   std::unique_ptr<EngineContext> ctx;
+  // Declared after ctx: stopped before the connection it watches closes.
+  std::unique_ptr<sql::WalCheckpointer> checkpointer;
 };
 
 namespace {
@@ -114,7 +117,12 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(TerminalOptions o) {
   auto ctx = std::make_unique<EngineContext>(std::move(db), std::move(identity), o.wall_clock_ms,
                                              o.max_clock_drift_ms, restored, std::move(uuids),
                                              std::move(rules));
-  return std::unique_ptr<Terminal>(new Terminal(std::make_unique<Impl>(std::move(ctx))));
+  auto impl = std::make_unique<Impl>(std::move(ctx));
+  if (o.background_checkpoints) {
+    PATRON_ASSIGN_OR_RETURN(impl->checkpointer,
+                            sql::WalCheckpointer::Start(*impl->ctx->db, o.db_options));
+  }
+  return std::unique_ptr<Terminal>(new Terminal(std::move(impl)));
 }
 
 Terminal::Terminal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -9,6 +9,7 @@
 #define PATRON_SQL_DATABASE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -67,6 +68,14 @@ class Database {
   // Runs PRAGMA integrity_check; OK only if SQLite answers "ok".
   Status CheckIntegrity();
 
+  // Calls `hook` with the WAL's length in pages after each commit, on the
+  // committing thread, instead of SQLite's automatic checkpoint (see
+  // WalCheckpointer). An empty hook restores the automatic checkpoint.
+  void SetWalHook(std::function<void(int wal_pages)> hook);
+  // Copies as much of the WAL into the main file as no reader still needs,
+  // without waiting for any lock (SQLITE_CHECKPOINT_PASSIVE).
+  Status CheckpointPassive();
+
   int64_t LastInsertRowId() const;
   // Rows changed by the most recent INSERT/UPDATE/DELETE.
   int64_t Changes() const;
@@ -87,11 +96,13 @@ class Database {
   };
 
   Database(sqlite3* db, std::string path);
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
   Status ApplyOptions(const DatabaseOptions& options);
   Result<sqlite3_stmt*> Prepare(std::string_view sql);
 
   sqlite3* db_;
   std::string path_;
+  std::function<void(int)> wal_hook_;
   std::unordered_map<std::string, std::unique_ptr<CachedStatement>, StringHash, std::equal_to<>>
       cache_;
 };

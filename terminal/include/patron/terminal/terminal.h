@@ -35,6 +35,11 @@ struct TerminalOptions {
   std::function<void(std::span<uint8_t>)> fill_random;  // default: OpenSSL RAND_bytes
   int64_t max_clock_drift_ms = 5 * 60 * 1000;
   sql::DatabaseOptions db_options;
+  // Checkpoint the WAL on a thread of its own instead of inside the commit
+  // that fills it (sql::WalCheckpointer): patrond's checkouts then never pay
+  // for a checkpoint. Off by default: tests and the simulation keep SQLite's
+  // own single-threaded behaviour.
+  bool background_checkpoints = false;
 };
 
 class Terminal {
