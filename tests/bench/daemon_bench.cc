@@ -247,6 +247,7 @@ TerminalOptions MakeOptions(const std::string& path) {
   options.db_path = path;
   options.terminal_id = std::string(kTerminalId);
   options.store_id = std::string(kStoreId);
+  options.background_checkpoints = true;  // as patrond opens it
   return options;
 }
 

@@ -71,6 +71,7 @@ using patron::LedgerEntry;
 using patron::Result;
 using patron::Status;
 using patron::terminal::SyncClient;
+using patron::terminal::SyncClientOptions;
 using patron::terminal::SyncReport;
 using patron::terminal::SyncTransport;
 using patron::terminal::Terminal;
@@ -581,7 +582,9 @@ Result<SyncRun> TimedSync(Terminal& terminal, const patron::Endpoint& server,
                           const std::string& token) {
   patron::terminal::HttpSyncTransport http(server, token, std::chrono::seconds(300));
   TimedTransport timed(http);
-  SyncClient client(terminal, timed);  // patrond's defaults: 2,000 per push and per page
+  // As patrond's sync loop: 2,000 entries a push, 10,000 rows a pull page,
+  // the next page fetched while one is applied.
+  SyncClient client(terminal, timed, SyncClientOptions{.prefetch_pull = true});
   const auto start = Clock::now();
   PATRON_ASSIGN_OR_RETURN(SyncReport report, client.SyncOnce());
   SyncRun run;
@@ -595,12 +598,15 @@ Result<SyncRun> TimedSync(Terminal& terminal, const patron::Endpoint& server,
 }
 
 void PrintSync(std::string_view label, const SyncRun& run) {
-  const double own = run.total_s - run.push_transport_s - run.pull_transport_s;
+  // Pull pages are fetched on a second thread while the previous one is
+  // applied, so the pull's transport time overlaps the terminal's work; the
+  // rest is what the terminal did while no request was waited for.
+  const double rest = run.total_s - run.push_transport_s - run.pull_transport_s;
   std::printf(
       "  %-24.*s %8.2f s  = transport: push %.2f s (%d requests) + pull %.2f s "
-      "(%d pages); terminal's own work %.2f s\n",
+      "(%d pages, fetched ahead: overlaps the applying); the rest %.2f s\n",
       static_cast<int>(label.size()), label.data(), run.total_s, run.push_transport_s, run.pushes,
-      run.pull_transport_s, run.pulls, own);
+      run.pull_transport_s, run.pulls, rest);
   std::printf("  %-24s entries acknowledged %" PRId64 ", profile changes %" PRId64
               ", rights handed back %" PRId64 ", member rows pulled %" PRId64 "\n",
               "", run.report.entries_acknowledged, run.report.changes_acknowledged,
@@ -613,6 +619,7 @@ TerminalOptions MakeOptions(const std::string& path, std::string_view terminal_i
   options.db_path = path;
   options.terminal_id = std::string(terminal_id);
   options.store_id = std::string(store_id);
+  options.background_checkpoints = true;  // as patrond opens it
   return options;
 }
 
@@ -710,11 +717,8 @@ Status RunBootstrap(const Flags& flags, const patron::Endpoint& server, const st
               MiB(patron::bench::DatabaseBytes(path)));
   std::printf("  pull = %.0f member rows/s   target >= %.0f   %s\n", rate, kPullTargetRowsPerS,
               Verdict(rate >= kPullTargetRowsPerS));
-  std::printf(
-      "  in the transport (server, HTTP, JSON both ways) %.0f rows/s; the terminal "
-      "applying pages %.0f rows/s   (not targets)\n",
-      rows / run.pull_transport_s,
-      rows / (run.total_s - run.pull_transport_s - run.push_transport_s));
+  std::printf("  in the transport (server, HTTP, JSON both ways) %.0f rows/s   (not a target)\n",
+              rows / run.pull_transport_s);
   if (run.report.members_pulled >= kBootstrapTargetMembers) {
     std::printf("  first full sync = %.1f s   target <= %.0f s   %s\n", run.total_s,
                 kBootstrapTargetS, Verdict(run.total_s <= kBootstrapTargetS));

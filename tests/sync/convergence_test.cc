@@ -29,7 +29,8 @@ class Chain {
     for (int i = 0; i < terminals; ++i) AddTerminal("S00" + std::to_string(i + 1), "T01");
   }
 
-  void AddTerminal(const std::string& store, const std::string& till) {
+  void AddTerminal(const std::string& store, const std::string& till,
+                   terminal::SyncClientOptions client_options = {}) {
     const std::string id = store + "-" + till;
     auto registered = service_->RegisterTerminal(id, store);
     REQUIRE(registered.ok());
@@ -44,7 +45,8 @@ class Chain {
     REQUIRE(opened.ok());
     auto transport = std::make_unique<testing::InProcessTransport>(
         *service_, sync::Caller{id, store});
-    auto client = std::make_unique<terminal::SyncClient>(**opened, *transport);
+    auto client =
+        std::make_unique<terminal::SyncClient>(**opened, *transport, client_options);
     nodes_.push_back({std::move(opened).value(), std::move(transport), std::move(client)});
   }
 
@@ -161,6 +163,24 @@ TEST_CASE("sync: offline work on three terminals converges after the server is b
   CHECK(server[members[0]].balance == chain.till(0).FindById(members[0])->balance);
   CHECK(server[members[0]].email.value == "m0@example.com");
   for (size_t i = 0; i < 3; ++i) CHECK(chain.till(i).Status()->pending_entries == 0);
+}
+
+TEST_CASE("sync: a new terminal pulling many small pages ahead of applying them converges") {
+  Chain chain(1);
+  for (int i = 0; i < 25; ++i) {
+    const Member m = chain.Enrol(0, "+1 415 555 02" + std::to_string(10 + i), "M" + std::to_string(i));
+    REQUIRE(chain.Sell(0, "R-" + std::to_string(i), m.member_id, 1'000 * (i + 1)).ok());
+  }
+  chain.SyncAll();
+  chain.AddTerminal("S002", "T01", {.pull_page = 3, .prefetch_pull = true});
+  auto report = chain.client(1).SyncOnce();
+  REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  CHECK(report->members_pulled == 25);
+  CheckConverged(chain);
+  // Caught up: the next round pulls nothing.
+  report = chain.client(1).SyncOnce();
+  REQUIRE(report.ok());
+  CHECK(report->members_pulled == 0);
 }
 
 TEST_CASE("sync: the same phone enrolled on two offline terminals is one member with both balances") {

@@ -11,21 +11,6 @@ using nlohmann::json;
 // the deepest legitimate nesting.
 constexpr int kMaxDepth = 16;
 
-json Nullable(const std::optional<std::string>& value) {
-  return value ? json(*value) : json(nullptr);
-}
-
-template <typename T>
-json RegisterToJson(const LwwRegister<T>& reg) {
-  json value;
-  if constexpr (std::is_same_v<T, std::optional<std::string>>) {
-    value = Nullable(reg.value);
-  } else {
-    value = reg.value;
-  }
-  return json::array({value, reg.hlc.Packed(), reg.origin});
-}
-
 template <typename T>
 Status RegisterFromJson(const json& doc, std::string_view field, std::string_view path,
                         LwwRegister<T>& reg) {
@@ -136,22 +121,82 @@ Result<LedgerEntry> EntryFromJson(const json& doc, std::string_view path) {
   return e;
 }
 
-json MemberToJson(const MemberState& m) {
-  return {{"member_id", m.member_id},
-          {"phone", Nullable(m.phone)},
-          {"card", Nullable(m.card)},
-          {"status", m.status},
-          {"enrolled_store", m.enrolled_store},
-          {"enrolled_ms", m.enrolled_ms},
-          {"name", RegisterToJson(m.name)},
-          {"birthday", RegisterToJson(m.birthday)},
-          {"email", RegisterToJson(m.email)},
-          {"gender", RegisterToJson(m.gender)},
-          {"sms_consent", RegisterToJson(m.sms_consent)},
-          {"email_consent", RegisterToJson(m.email_consent)},
-          {"balance", m.balance},
-          {"spend_minor", m.spend_minor},
-          {"version", m.version}};
+namespace {
+
+// A JSON string literal: printable ASCII without '"' and '\\' is copied;
+// anything else goes through nlohmann's escaping (control characters,
+// non-ASCII text, invalid UTF-8 replaced as Dump() does).
+void AppendString(std::string_view value, std::string& out) {
+  for (const char c : value) {
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+      out += Dump(json(std::string(value)));
+      return;
+    }
+  }
+  out += '"';
+  out += value;
+  out += '"';
+}
+
+void AppendOptionalString(const std::optional<std::string>& value, std::string& out) {
+  if (value) {
+    AppendString(*value, out);
+  } else {
+    out += "null";
+  }
+}
+
+void AppendValue(const std::string& value, std::string& out) { AppendString(value, out); }
+void AppendValue(const std::optional<std::string>& value, std::string& out) {
+  AppendOptionalString(value, out);
+}
+void AppendValue(bool value, std::string& out) { out += value ? "true" : "false"; }
+
+// "key":[value,hlc,origin], as RegisterFromJson reads it.
+template <typename T>
+void AppendRegister(std::string_view key, const LwwRegister<T>& reg, std::string& out) {
+  out += ",\"";
+  out += key;
+  out += "\":[";
+  AppendValue(reg.value, out);
+  out += ',';
+  out += std::to_string(reg.hlc.Packed());
+  out += ',';
+  AppendString(reg.origin, out);
+  out += ']';
+}
+
+void AppendInt(std::string_view key, int64_t value, std::string& out) {
+  out += ",\"";
+  out += key;
+  out += "\":";
+  out += std::to_string(value);
+}
+
+}  // namespace
+
+void AppendMemberJson(const MemberState& m, std::string& out) {
+  out += "{\"member_id\":";
+  AppendString(m.member_id, out);
+  out += ",\"phone\":";
+  AppendOptionalString(m.phone, out);
+  out += ",\"card\":";
+  AppendOptionalString(m.card, out);
+  out += ",\"status\":";
+  AppendString(m.status, out);
+  out += ",\"enrolled_store\":";
+  AppendString(m.enrolled_store, out);
+  AppendInt("enrolled_ms", m.enrolled_ms, out);
+  AppendRegister("name", m.name, out);
+  AppendRegister("birthday", m.birthday, out);
+  AppendRegister("email", m.email, out);
+  AppendRegister("gender", m.gender, out);
+  AppendRegister("sms_consent", m.sms_consent, out);
+  AppendRegister("email_consent", m.email_consent, out);
+  AppendInt("balance", m.balance, out);
+  AppendInt("spend_minor", m.spend_minor, out);
+  AppendInt("version", m.version, out);
+  out += '}';
 }
 
 Result<MemberState> MemberFromJson(const json& doc, std::string_view path) {

@@ -4,6 +4,7 @@
 #define PATRON_SHARED_SRC_SYNC_WIRE_H_
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "patron/status.h"
@@ -14,7 +15,11 @@ namespace patron::sync::wire {
 nlohmann::json EntryToJson(const LedgerEntry& entry);
 Result<LedgerEntry> EntryFromJson(const nlohmann::json& doc, std::string_view path);
 
-nlohmann::json MemberToJson(const MemberState& member);
+// Appends the member's JSON object to `out`, written directly rather than
+// through a json DOM: a pull page carries up to 10,000 of them, and building
+// the DOM cost more than the server's whole query (docs/BENCHMARKS.md).
+// MemberFromJson reads it back.
+void AppendMemberJson(const MemberState& member, std::string& out);
 Result<MemberState> MemberFromJson(const nlohmann::json& doc, std::string_view path);
 
 Result<HlcTimestamp> GetHlc(const nlohmann::json& doc, std::string_view field,

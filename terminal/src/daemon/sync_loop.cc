@@ -10,7 +10,8 @@ SyncLoop::SyncLoop(Terminal& terminal, std::unique_ptr<SyncTransport> sync_trans
     : terminal_(terminal),
       sync_transport_(std::move(sync_transport)),
       grant_transport_(std::move(grant_transport)),
-      sync_client_(terminal, *sync_transport_),
+      // The HTTP transport may be used from the prefetching thread.
+      sync_client_(terminal, *sync_transport_, SyncClientOptions{.prefetch_pull = true}),
       grant_client_(terminal, *grant_transport_),
       options_(std::move(options)) {
   if (!options_.log) options_.log = [](const std::string&, const std::string&) {};

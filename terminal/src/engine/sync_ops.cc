@@ -153,7 +153,9 @@ Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullR
   PATRON_RETURN_IF_ERROR(InWriteTransaction(ctx, [&]() -> Result<bool> {
     for (const sync::MemberState& remote : page.members) {
       PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> local, ctx.members.Get(remote.member_id));
-      PATRON_RETURN_IF_ERROR(ctx.members.ReplaceFromServer(MergeServerState(std::move(local), remote)));
+      const bool exists = local.has_value();
+      PATRON_RETURN_IF_ERROR(
+          ctx.members.ReplaceFromServer(MergeServerState(std::move(local), remote), exists));
     }
     for (size_t i = 0; i < page.items.size(); ++i) {
       const LedgerEntry& item = page.items[i];

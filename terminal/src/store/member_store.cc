@@ -200,9 +200,8 @@ Status MemberStore::AdoptStamp(std::string_view member_id, std::string_view fiel
   return s.Run();
 }
 
-Status MemberStore::ReplaceFromServer(const MemberRow& row) {
-  PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> existing, Get(row.member_id));
-  if (!existing) return Insert(row);
+Status MemberStore::ReplaceFromServer(const MemberRow& row, bool exists) {
+  if (!exists) return Insert(row);
   PATRON_RETURN_IF_ERROR(UpdateProfile(row));
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,

@@ -67,7 +67,9 @@ class MemberStore {
   Status AdoptStamp(std::string_view member_id, std::string_view field, HlcTimestamp original,
                     std::string_view origin, HlcTimestamp accepted);
   // Identity and registers as merged by the caller, plus the server's view.
-  Status ReplaceFromServer(const MemberRow& row);
+  // `exists`: whether the member has a row here (the caller looked it up to
+  // merge it; one look-up per pulled row, not two).
+  Status ReplaceFromServer(const MemberRow& row, bool exists);
   // Forgets the server's view of every member (before a re-bootstrap).
   Status ResetServerViews();
   // Members for whom this terminal holds positive redemption rights.

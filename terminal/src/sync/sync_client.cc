@@ -1,5 +1,8 @@
 #include "patron/terminal/sync_client.h"
 
+#include <future>
+#include <system_error>
+
 namespace patron::terminal {
 namespace {
 
@@ -33,14 +36,34 @@ Status SyncClient::PushAll(SyncReport& report) {
 }
 
 Status SyncClient::PullAll(SyncReport& report) {
+  PATRON_ASSIGN_OR_RETURN(sync::PullRequest request, terminal_.NextPull(options_.pull_page));
+  Result<sync::PullResponse> page = transport_.Pull(request);
   while (true) {
-    PATRON_ASSIGN_OR_RETURN(sync::PullRequest request, terminal_.NextPull(options_.pull_page));
-    PATRON_ASSIGN_OR_RETURN(sync::PullResponse page, transport_.Pull(request));
-    PATRON_ASSIGN_OR_RETURN(bool new_rules, terminal_.ApplyPullPage(page));
-    report.members_pulled += static_cast<int64_t>(page.members.size());
-    report.grants_pulled += static_cast<int64_t>(page.items.size());
+    PATRON_RETURN_IF_ERROR(page.status());
+    std::future<Result<sync::PullResponse>> prefetched;
+    if (page->more && options_.prefetch_pull) {
+      // The next page's request is this one from where this page ends: the
+      // cursor ApplyPullPage is about to store.
+      request.cursor = page->next;
+      try {
+        prefetched = std::async(std::launch::async,
+                                [this, request] { return transport_.Pull(request); });
+      } catch (const std::system_error&) {
+        // No thread to be had: fetch the next page after this one instead.
+      }
+    }
+    // On an error the future's destructor waits for the fetch in flight.
+    PATRON_ASSIGN_OR_RETURN(bool new_rules, terminal_.ApplyPullPage(*page));
+    report.members_pulled += static_cast<int64_t>(page->members.size());
+    report.grants_pulled += static_cast<int64_t>(page->items.size());
     report.rules_updated = report.rules_updated || new_rules;
-    if (!page.more) return Status::OK();
+    if (!page->more) return Status::OK();
+    if (prefetched.valid()) {
+      page = prefetched.get();
+    } else {
+      PATRON_ASSIGN_OR_RETURN(request, terminal_.NextPull(options_.pull_page));
+      page = transport_.Pull(request);
+    }
   }
 }
 

@@ -28,7 +28,14 @@ class SyncTransport {
 
 struct SyncClientOptions {
   int push_batch = 2000;  // entries per push request
-  int pull_page = 2000;   // member rows per pull page
+  // Member rows per pull page: the server's maximum. A new terminal's first
+  // pull of a large chain takes fewer, larger transactions.
+  int pull_page = 10'000;
+  // Fetch the next pull page on another thread while this one is applied
+  // (its cursor is where this page ends). The transport is then used from
+  // that thread, one call at a time. Off for transports that must stay on
+  // the caller's thread (the simulation's deterministic network).
+  bool prefetch_pull = false;
 };
 
 struct SyncReport {

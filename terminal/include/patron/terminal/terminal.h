@@ -34,7 +34,11 @@ struct TerminalOptions {
   std::function<int64_t()> wall_clock_ms;                // default: system clock
   std::function<void(std::span<uint8_t>)> fill_random;  // default: OpenSSL RAND_bytes
   int64_t max_clock_drift_ms = 5 * 60 * 1000;
-  sql::DatabaseOptions db_options;
+  // A 32 MiB page cache (SQLite's default is 2 MiB): a new terminal's first
+  // pull of a million members applies ~2x faster with it. SQLite fills it
+  // only as pages are read, so an idle daemon stays small; a full cache adds
+  // 32 MiB to patrond's ~12 MiB, inside the 64 MiB budget (docs/BENCHMARKS.md).
+  sql::DatabaseOptions db_options{.cache_size_kib = 32 * 1024, .vfs = {}};
   // Checkpoint the WAL on a thread of its own instead of inside the commit
   // that fills it (sql::WalCheckpointer): patrond's checkouts then never pay
   // for a checkpoint. Off by default: tests and the simulation keep SQLite's
