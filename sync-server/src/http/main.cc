@@ -95,6 +95,10 @@ int main(int argc, char** argv) {
   if (ec) return Fail(Status::IOError("cannot create " + config.data_dir + ": " + ec.message()));
   Result<std::unique_ptr<SqliteServerStore>> store = SqliteServerStore::Open(config.DatabasePath());
   if (!store.ok()) return Fail(store.status().WithContext(config.DatabasePath()));
+  // No push waits for a checkpoint.
+  if (Status started = (*store)->StartBackgroundCheckpoints(); !started.ok()) {
+    return Fail(started);
+  }
 
   SyncServiceOptions service_options;
   service_options.chain_key_fingerprint = ChainKeyFingerprint(config.chain_key);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <span>
@@ -678,6 +679,37 @@ TEST_CASE("transactions may outlive the store object") {
   Insert(*write, Entry("S001-T01", 1, "m1", EntryKind::kEarn, 1));
   CHECK(write->Commit().ok());
   CHECK(read->CountEntries().value() == 0);
+}
+
+}  // namespace
+}  // namespace patron::sync
+
+namespace patron::sync {
+namespace {
+
+TEST_CASE("with background checkpoints the WAL still reaches the database file; nothing is lost") {
+  TempDir dir(testing::FastTempParent());
+  auto store = OpenStore(dir);
+  REQUIRE(store->StartBackgroundCheckpoints().ok());
+  REQUIRE(store->StartBackgroundCheckpoints().ok());  // a second start changes nothing
+  // ~50 pages a commit: 250 commits take the WAL past the 10,000 pages at
+  // which the thread starts.
+  constexpr int kCommits = 250;
+  for (int i = 1; i <= kCommits; ++i) {
+    auto txn = Write(*store);
+    LedgerEntry entry = Entry("S001-T01", i, "m" + std::to_string(i), EntryKind::kEarn, 1);
+    entry.detail = std::string(200'000, 'd');
+    REQUIRE(txn->InsertEntry(entry, txn->NextSeq().value()).ok());
+    REQUIRE(txn->Commit().ok());
+  }
+  const auto main_file = dir.path() / "sync.db";
+  for (int i = 0; i < 500 && std::filesystem::file_size(main_file) < 40'000'000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(std::filesystem::file_size(main_file) >= 40'000'000);
+  CHECK(Read(*store)->CountEntries().value() == kCommits);
+  store.reset();
+  CHECK(Read(*OpenStore(dir))->CountEntries().value() == kCommits);
 }
 
 }  // namespace

@@ -63,6 +63,12 @@ class SqliteServerStore final : public ServerStore {
   // The database's epoch, as every transaction's Epoch() reports it.
   const std::string& epoch() const;
 
+  // From now on the writer's WAL is checkpointed by a thread of the store's
+  // own (sql::WalCheckpointer) rather than inside the commit of the push that
+  // fills it. patron-sync turns this on; the simulation leaves it off to keep
+  // one thread and its replays exact. Waits for a write in progress.
+  Status StartBackgroundCheckpoints();
+
  private:
   struct Shared;
   class WriterLease;
