@@ -2,6 +2,7 @@
 // loopback over the terminal engine; stops gracefully on SIGTERM/SIGINT
 // (stop accepting, finish in-flight requests, close the database, exit 0).
 #include <CLI/CLI.hpp>
+#include <malloc.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
@@ -31,6 +32,11 @@ int Fail(const Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // One malloc arena for every thread. patrond's threads rarely allocate at
+  // the same moment, and with an arena each, the memory a large pull freed on
+  // the sync threads stayed theirs: ~25 MiB of an idle daemon's RSS after a
+  // first sync of a million members. With one, malloc_trim gives it back.
+  mallopt(M_ARENA_MAX, 1);
   CLI::App app{"patrond: Patron's terminal daemon (local loyalty API for the POS)"};
   std::string config_path;
   DaemonConfig flags;

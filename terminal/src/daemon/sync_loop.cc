@@ -1,9 +1,17 @@
 #include "daemon/sync_loop.h"
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 namespace patron::terminal {
+namespace {
+
+constexpr int64_t kTrimAfterRows = 1000;
+
+}  // namespace
 
 SyncLoop::SyncLoop(Terminal& terminal, std::unique_ptr<SyncTransport> sync_transport,
                    std::unique_ptr<SyncTransport> grant_transport, SyncLoopOptions options)
@@ -41,7 +49,23 @@ void SyncLoop::Trigger() {
 
 Result<SyncReport> SyncLoop::RunRound() {
   std::lock_guard round(round_mu_);
+  const auto started = std::chrono::steady_clock::now();
   Result<SyncReport> report = sync_client_.SyncOnce();
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  // Large rounds (a first sync, a long offline period) are worth a line.
+  if (report.ok() && (report->members_pulled >= kTrimAfterRows || took.count() >= 1000)) {
+    options_.log("info", "sync round: pushed " + std::to_string(report->entries_acknowledged) +
+                             " entries and " + std::to_string(report->changes_acknowledged) +
+                             " profile changes, pulled " +
+                             std::to_string(report->members_pulled) + " member rows, in " +
+                             std::to_string(took.count()) + " ms");
+  }
+  // A large pull decodes 10,000-row pages (tens of MiB of JSON trees, on two
+  // threads): once freed, glibc keeps that memory in its arenas. Hand it back,
+  // or an idle daemon that bootstrapped a million members would hold ~25 MiB
+  // it no longer uses (docs/BENCHMARKS.md, idle RSS).
+  if (!report.ok() || report->members_pulled >= kTrimAfterRows) malloc_trim(0);
   std::lock_guard lock(mu_);
   if (report.ok()) {
     if (!online_) options_.log("info", "sync server reachable again: online");
