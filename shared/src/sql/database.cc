@@ -77,10 +77,7 @@ Status Database::ApplyOptions(const DatabaseOptions& options) {
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
   PATRON_RETURN_IF_ERROR(Execute(options.foreign_keys ? "PRAGMA foreign_keys=ON"
                                                       : "PRAGMA foreign_keys=OFF"));
-  if (options.cache_size_kib > 0) {
-    PATRON_RETURN_IF_ERROR(
-        Execute("PRAGMA cache_size=-" + std::to_string(options.cache_size_kib)));
-  }
+  if (options.cache_size_kib > 0) PATRON_RETURN_IF_ERROR(SetCacheSizeKib(options.cache_size_kib));
   if (options.read_only) return Status::OK();
   if (options.wal) {
     PATRON_ASSIGN_OR_RETURN(std::string mode, QueryString("PRAGMA journal_mode=WAL"));
@@ -152,6 +149,11 @@ Status Database::CheckIntegrity() {
   PATRON_ASSIGN_OR_RETURN(std::string result, QueryString("PRAGMA integrity_check"));
   if (result != "ok") return Status::Corruption("integrity_check: " + result);
   return Status::OK();
+}
+
+Status Database::SetCacheSizeKib(int kib) {
+  constexpr int kSqliteDefaultCacheKib = 2000;  // SQLITE_DEFAULT_CACHE_SIZE = -2000
+  return Execute("PRAGMA cache_size=-" + std::to_string(kib > 0 ? kib : kSqliteDefaultCacheKib));
 }
 
 // SQLite's default wal_autocheckpoint (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT).

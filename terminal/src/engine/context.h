@@ -47,6 +47,10 @@ struct EngineContext {
   Journal journal;
   SaleStore sales;
   StateStore state;
+  // The page cache of everyday work (TerminalOptions::db_options; 0 =
+  // SQLite's), and whether a multi-page pull has raised it for now.
+  int everyday_cache_kib = 0;
+  bool bulk_pull_cache = false;
 
   int64_t NowMs() const { return wall_clock_ms(); }
 };

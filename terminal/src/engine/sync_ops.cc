@@ -1,6 +1,9 @@
 #include "engine/sync_ops.h"
 
+#include <algorithm>
+
 #include "patron/rules_codec.h"
+#include "patron/terminal/terminal.h"
 
 namespace patron::terminal {
 namespace {
@@ -30,6 +33,17 @@ MemberRow MergeServerState(std::optional<MemberRow> local, const sync::MemberSta
   row.server_balance = remote.balance;
   row.server_spend_minor = remote.spend_minor;
   return row;
+}
+
+// Switches between the everyday page cache and the large one of a pull in
+// progress; shrinking frees the pages beyond the everyday size.
+Status UseBulkPullCache(EngineContext& ctx, bool bulk) {
+  if (bulk == ctx.bulk_pull_cache) return Status::OK();
+  PATRON_RETURN_IF_ERROR(ctx.db->SetCacheSizeKib(bulk ? std::max(kBulkPullCacheKib,
+                                                                 ctx.everyday_cache_kib)
+                                                      : ctx.everyday_cache_kib));
+  ctx.bulk_pull_cache = bulk;
+  return Status::OK();
 }
 
 // A grant can arrive in a page before the member's row does (the row's
@@ -150,6 +164,9 @@ Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullR
     PATRON_ASSIGN_OR_RETURN(Rules rules, DecodeRules(*page.rules_json));
     if (rules.version > ctx.rules.version) new_rules = std::move(rules);
   }
+  // A page with more to follow: a large pull is under way, and gets the
+  // large cache until its last page is in (kBulkPullCacheKib).
+  PATRON_RETURN_IF_ERROR(UseBulkPullCache(ctx, page.more));
   PATRON_RETURN_IF_ERROR(InWriteTransaction(ctx, [&]() -> Result<bool> {
     for (const sync::MemberState& remote : page.members) {
       PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> local, ctx.members.Get(remote.member_id));
@@ -179,6 +196,7 @@ Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullR
     return true;
   }).status());
   if (new_rules) ctx.rules = *new_rules;  // only once committed
+  if (!page.more) PATRON_RETURN_IF_ERROR(UseBulkPullCache(ctx, false));
   return new_rules;
 }
 

@@ -117,6 +117,7 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(TerminalOptions o) {
   auto ctx = std::make_unique<EngineContext>(std::move(db), std::move(identity), o.wall_clock_ms,
                                              o.max_clock_drift_ms, restored, std::move(uuids),
                                              std::move(rules));
+  ctx->everyday_cache_kib = o.db_options.cache_size_kib;
   auto impl = std::make_unique<Impl>(std::move(ctx));
   if (o.background_checkpoints) {
     PATRON_ASSIGN_OR_RETURN(impl->checkpointer,

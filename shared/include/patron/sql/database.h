@@ -68,6 +68,10 @@ class Database {
   // Runs PRAGMA integrity_check; OK only if SQLite answers "ok".
   Status CheckIntegrity();
 
+  // PRAGMA cache_size in KiB; 0 = SQLite's default (2,000 KiB). Shrinking
+  // frees the pages beyond the new size.
+  Status SetCacheSizeKib(int kib);
+
   // Calls `hook` with the WAL's length in pages after each commit, on the
   // committing thread, instead of SQLite's automatic checkpoint (see
   // WalCheckpointer). An empty hook restores the automatic checkpoint.
