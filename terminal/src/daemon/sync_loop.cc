@@ -9,7 +9,9 @@
 namespace patron::terminal {
 namespace {
 
-constexpr int64_t kTrimAfterRows = 1000;
+// A round that pulled this many member rows is large: it is logged, and the
+// memory its decoding freed is handed back.
+constexpr int64_t kLargePullRows = 1000;
 
 }  // namespace
 
@@ -54,7 +56,7 @@ Result<SyncReport> SyncLoop::RunRound() {
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   // Large rounds (a first sync, a long offline period) are worth a line.
-  if (report.ok() && (report->members_pulled >= kTrimAfterRows || took.count() >= 1000)) {
+  if (report.ok() && (report->members_pulled >= kLargePullRows || took.count() >= 1000)) {
     options_.log("info", "sync round: pushed " + std::to_string(report->entries_acknowledged) +
                              " entries and " + std::to_string(report->changes_acknowledged) +
                              " profile changes, pulled " +
@@ -65,7 +67,7 @@ Result<SyncReport> SyncLoop::RunRound() {
   // threads): once freed, glibc keeps that memory in its arenas. Hand it back,
   // or an idle daemon that bootstrapped a million members would hold ~25 MiB
   // it no longer uses (docs/BENCHMARKS.md, idle RSS).
-  if (!report.ok() || report->members_pulled >= kTrimAfterRows) malloc_trim(0);
+  if (!report.ok() || report->members_pulled >= kLargePullRows) malloc_trim(0);
   std::lock_guard lock(mu_);
   if (report.ok()) {
     if (!online_) options_.log("info", "sync server reachable again: online");
