@@ -29,14 +29,30 @@ int Fail(const Status& status) {
   return 1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Sets glibc malloc up for a long-running daemon that serves small requests.
+void TuneMalloc() {
   // One malloc arena for every thread. patrond's threads rarely allocate at
   // the same moment, and with an arena each, the memory a large pull freed on
   // the sync threads stayed theirs: ~25 MiB of an idle daemon's RSS after a
   // first sync of a million members. With one, malloc_trim gives it back.
   mallopt(M_ARENA_MAX, 1);
+  // Keep the heap's top when a request frees it. With the default 128 KiB
+  // trim threshold, most checkouts shrank the heap with brk on the way out and
+  // grew it again (and page-faulted it back in) on the next request: ~0.7 brk
+  // calls per checkout and ~50 us of its latency on a VM. The memory this
+  // keeps is bounded by the threshold; after a large pull, the sync loop's
+  // explicit malloc_trim still hands everything free back.
+  mallopt(M_TRIM_THRESHOLD, 16 << 20);
+  mallopt(M_TOP_PAD, 1 << 20);
+  // Fixing the trim threshold also fixes the mmap threshold (glibc stops
+  // adapting it); at 4 MiB, only a large pull's page buffers are mmapped.
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  TuneMalloc();
   CLI::App app{"patrond: Patron's terminal daemon (local loyalty API for the POS)"};
   std::string config_path;
   DaemonConfig flags;
