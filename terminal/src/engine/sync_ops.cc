@@ -1,6 +1,7 @@
 #include "engine/sync_ops.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "patron/rules_codec.h"
 #include "patron/terminal/terminal.h"
@@ -60,6 +61,22 @@ void MergeClock(EngineContext& ctx, HlcTimestamp remote) {
   // A server clock far ahead of ours is not followed (clock_drift); the data
   // is still applied.
   (void)ctx.clock.Update(remote);
+}
+
+// A page's rows sorted by member_id, the replica's key. A page holds each
+// member at most once (and the sort is stable, should one ever not), so the
+// result is that of applying them in the page's order; in key order, the
+// inserts walk the member table's B-tree from one end to the other instead of
+// jumping about it.
+std::vector<const sync::MemberState*> InKeyOrder(const std::vector<sync::MemberState>& rows) {
+  std::vector<const sync::MemberState*> sorted;
+  sorted.reserve(rows.size());
+  for (const sync::MemberState& row : rows) sorted.push_back(&row);
+  std::stable_sort(sorted.begin(), sorted.end(),
+            [](const sync::MemberState* a, const sync::MemberState* b) {
+              return a->member_id < b->member_id;
+            });
+  return sorted;
 }
 
 }  // namespace
@@ -168,7 +185,8 @@ Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullR
   // large cache until its last page is in (kBulkPullCacheKib).
   PATRON_RETURN_IF_ERROR(UseBulkPullCache(ctx, page.more));
   PATRON_RETURN_IF_ERROR(InWriteTransaction(ctx, [&]() -> Result<bool> {
-    for (const sync::MemberState& remote : page.members) {
+    for (const sync::MemberState* row : InKeyOrder(page.members)) {
+      const sync::MemberState& remote = *row;
       PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> local, ctx.members.Get(remote.member_id));
       const bool exists = local.has_value();
       PATRON_RETURN_IF_ERROR(
