@@ -132,7 +132,9 @@ Status MemberStore::UpdateProfile(const MemberRow& row) {
   return s.Run();
 }
 
-Result<int64_t> MemberStore::Count() { return db_.QueryInt64("SELECT count(*) FROM members"); }
+Result<int64_t> MemberStore::Count() {
+  return db_.QueryInt64("SELECT n FROM member_count WHERE id = 1");
+}
 
 Status MemberStore::AppendOutbox(std::string_view member_id, std::string_view field,
                                  std::string_view value_json, HlcTimestamp hlc) {

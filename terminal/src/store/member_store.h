@@ -44,6 +44,7 @@ class MemberStore {
   Status Insert(const MemberRow& row);
   // Writes the profile registers (identity and server columns are untouched).
   Status UpdateProfile(const MemberRow& row);
+  // The number of members, from the count the schema's triggers keep.
   Result<int64_t> Count();
 
   // Queues one field change for the server. `value_json` is a JSON scalar.

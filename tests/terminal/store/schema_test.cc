@@ -39,6 +39,36 @@ TEST_CASE("the schema refuses rows that break its invariants") {
                   .ok());
 }
 
+TEST_CASE("the member count the status reports is kept in step with the members table") {
+  TerminalFixture f;
+  CHECK(f.till().Status().value().member_count == 0);
+  f.Enrol("07700 900001");
+  f.Enrol("07700 900002");
+  // Enrolling a known phone again returns that member and adds nothing.
+  f.Enrol("07700 900002");
+  CHECK(f.till().Status().value().member_count == 2);
+  CHECK(f.Count("members") == 2);
+  f.Reopen();
+  CHECK(f.till().Status().value().member_count == 2);
+}
+
+TEST_CASE("upgrading a version 1 database counts the members it already has") {
+  TerminalFixture f;
+  f.Enrol("07700 900001");
+  f.Enrol("07700 900002");
+  f.Enrol("07700 900003");
+  // Take the database back to version 1: as an older Patron left it.
+  REQUIRE(f.db()
+              .Execute("DROP TRIGGER member_count_insert; DROP TRIGGER member_count_delete; "
+                       "DROP TABLE member_count; PRAGMA user_version = 1")
+              .ok());
+  f.Reopen();
+  CHECK(sql::SchemaVersion(f.db()).value() == 2);
+  CHECK(f.till().Status().value().member_count == 3);
+  f.Enrol("07700 900004");
+  CHECK(f.till().Status().value().member_count == 4);
+}
+
 TEST_CASE("a database written by a newer Patron is refused") {
   TerminalFixture f;
   REQUIRE(f.db().Execute("PRAGMA user_version = 99").ok());
