@@ -124,6 +124,7 @@ void Session::ReadHeader() {
 void Session::OnHeader(error_code ec, std::size_t) {
   if (ec) return OnReadError(ec);
   if (parser_->is_done()) return HandleRequest();
+  if (ScreenRefused()) return;
   const auto& header = parser_->get();
   if (header.version() >= 11 && beast::iequals(header[http::field::expect], "100-continue")) {
     // The header passed the limits (a declared oversized body would already
@@ -178,24 +179,50 @@ void Session::OnReadError(error_code ec) {
   Close();
 }
 
-void Session::HandleRequest() {
-  auto& message = parser_->get();
+bool Session::TakeHeader(bool keep_alive) {
+  const auto& message = parser_->get();
   request_.method = ToStdString(message.method_string());
   request_.target = ToStdString(message.target());
-  request_.body = std::move(message.body());
   request_.content_type = ToStdString(message[http::field::content_type]);
   request_.authorization = ToStdString(message[http::field::authorization]);
+  request_.headers.clear();
   request_.headers.reserve(std::distance(message.begin(), message.end()));
   for (const auto& field : message) {
     request_.headers.emplace_back(ToStdString(field.name_string()), ToStdString(field.value()));
   }
   head_request_ = message.method() == http::verb::head;
-  const bool keep_alive = message.keep_alive();
 
   Result<ParsedTarget> target = ParseTarget(request_.target);
-  if (!target.ok()) return Write(ErrorResponse(target.status()), keep_alive);
+  if (!target.ok()) {
+    Write(ErrorResponse(target.status()), keep_alive);
+    return false;
+  }
   request_.path = std::move(target->path);
   request_.query = std::move(target->query);
+  return true;
+}
+
+bool Session::ScreenRefused() {
+  const auto& screen = state_->options().screen;
+  if (!screen) return false;
+  // The body is not read on a refusal, so the connection cannot go on.
+  if (!TakeHeader(/*keep_alive=*/false)) return true;
+  std::optional<HttpResponse> refusal;
+  try {
+    refusal = screen(request_);
+  } catch (...) {
+    refusal = ErrorResponse(500, "internal", "internal error while handling the request");
+  }
+  if (!refusal) return false;
+  head_request_ = false;
+  Write(std::move(*refusal), /*keep_alive=*/false);
+  return true;
+}
+
+void Session::HandleRequest() {
+  const bool keep_alive = parser_->get().keep_alive();
+  if (!TakeHeader(keep_alive)) return;
+  request_.body = std::move(parser_->get().body());
   Write(RunHandler(), keep_alive);
 }
 

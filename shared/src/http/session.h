@@ -62,6 +62,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnBody(error_code ec, std::size_t bytes);
   void OnReadError(error_code ec);
 
+  // Copies the parsed header (method, target, path, query, headers) into
+  // request_; false (and the 400 answered) if the target does not parse.
+  bool TakeHeader(bool keep_alive);
+  // The options' screen on the header, if there is one; true if it refused
+  // the request (and its response is being written).
+  bool ScreenRefused();
   void HandleRequest();
   HttpResponse RunHandler();
   // Answers with an error body and closes the connection afterwards.

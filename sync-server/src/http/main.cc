@@ -110,6 +110,8 @@ int main(int argc, char** argv) {
   server_options.port = endpoint->port;
   // One limit per server: the sync endpoints' (a bootstrap page, a backlog).
   server_options.body_limit = kMaxSyncBodyBytes;
+  // Credentials and routes are checked before a body is read.
+  server_options.screen = [&api](const HttpRequest& request) { return api.Screen(request); };
   server_options.max_connections = static_cast<size_t>(config.max_connections);
   server_options.threads = static_cast<int>(config.threads);
   server_options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);

@@ -43,15 +43,17 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       admin_token_sha256_(options.admin_token.empty() ? "" : Sha256Hex(options.admin_token)),
       chain_key_(std::move(options.chain_key)) {
   routes_ = {
-      {"POST", "/v1/push", true, Endpoint::kPush, &SyncApi::Push},
-      {"POST", "/v1/pull", true, Endpoint::kPull, &SyncApi::Pull},
-      {"POST", "/v1/grant", true, Endpoint::kGrant, &SyncApi::Grant},
-      {"POST", "/v1/admin/terminals", true, Endpoint::kRegisterTerminal,
+      {"POST", "/v1/push", true, Guard::kTerminal, Endpoint::kPush, &SyncApi::Push},
+      {"POST", "/v1/pull", true, Guard::kTerminal, Endpoint::kPull, &SyncApi::Pull},
+      {"POST", "/v1/grant", true, Guard::kTerminal, Endpoint::kGrant, &SyncApi::Grant},
+      {"POST", "/v1/admin/terminals", true, Guard::kAdmin, Endpoint::kRegisterTerminal,
        &SyncApi::RegisterTerminal},
-      {"POST", "/v1/admin/rules", true, Endpoint::kPublishRules, &SyncApi::PublishRules},
-      {"GET", "/v1/reports/stores", false, Endpoint::kStoreReport, &SyncApi::StoreReport},
-      {"GET", "/v1/health", false, Endpoint::kHealth, &SyncApi::Health},
-      {"GET", "/metrics", false, Endpoint::kMetrics, &SyncApi::Metrics},
+      {"POST", "/v1/admin/rules", true, Guard::kAdmin, Endpoint::kPublishRules,
+       &SyncApi::PublishRules},
+      {"GET", "/v1/reports/stores", false, Guard::kAdmin, Endpoint::kStoreReport,
+       &SyncApi::StoreReport},
+      {"GET", "/v1/health", false, Guard::kNone, Endpoint::kHealth, &SyncApi::Health},
+      {"GET", "/metrics", false, Guard::kNone, Endpoint::kMetrics, &SyncApi::Metrics},
   };
 }
 
@@ -119,6 +121,27 @@ HttpResponse SyncApi::Handle(const HttpRequest& request) const {
                     request.method + " is not allowed on " + request.path + "; use " + allowed);
   response.headers.emplace_back("Allow", allowed);
   return response;
+}
+
+const SyncApi::Route* SyncApi::FindRoute(const HttpRequest& request) const {
+  for (const Route& route : routes_) {
+    if (route.path == request.path && route.method == request.method) return &route;
+  }
+  return nullptr;
+}
+
+std::optional<HttpResponse> SyncApi::Screen(const HttpRequest& request) const {
+  const Route* route = FindRoute(request);
+  // 404 and 405 do not depend on the body: Handle() answers them without it.
+  if (route == nullptr) return Handle(request);
+  std::optional<HttpResponse> refused;
+  if (route->guard == Guard::kAdmin) refused = RefuseNonAdmin(request);
+  if (route->guard == Guard::kTerminal) {
+    Result<Caller> caller = Authenticate(request);
+    if (!caller.ok()) refused = AuthErrorResponse(caller.status());
+  }
+  if (refused) Count(route->endpoint);
+  return refused;
 }
 
 Result<Caller> SyncApi::Authenticate(const HttpRequest& request) const {

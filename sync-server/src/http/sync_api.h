@@ -52,6 +52,12 @@ class SyncApi {
   SyncApi& operator=(const SyncApi&) = delete;
 
   HttpResponse Handle(const HttpRequest& request) const;
+  // HttpServerOptions::screen: given a request whose body is not read yet,
+  // the answer Handle() would give it whatever its body (404, 405, or the
+  // 401/403 of a missing or wrong token), or nullopt to read the body and
+  // Handle() it. Without a valid credential nobody gets the server to buffer
+  // a push-sized body.
+  std::optional<HttpResponse> Screen(const HttpRequest& request) const;
 
   // The value of the patron_sync_requests_total series `endpoint` ("push",
   // "pull", "grant", "register_terminal", "publish_rules", "store_report",
@@ -74,13 +80,19 @@ class SyncApi {
   static std::string_view EndpointName(Endpoint endpoint);
 
   using Handler = HttpResponse (SyncApi::*)(const HttpRequest&) const;
+  // The credential a route needs. Its handler checks it (it needs the
+  // caller); Screen() checks it before the body is read.
+  enum class Guard { kNone, kTerminal, kAdmin };
   struct Route {
     std::string_view method;
     std::string_view path;
     bool json_body;
+    Guard guard;
     Endpoint endpoint;
     Handler handler;
   };
+  // The route for the request's method and path; nullptr if none.
+  const Route* FindRoute(const HttpRequest& request) const;
 
   // sync_api.cc: the terminals' endpoints.
   HttpResponse Push(const HttpRequest& request) const;

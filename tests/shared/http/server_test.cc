@@ -384,6 +384,78 @@ TEST_CASE("Expect: 100-continue gets an interim response before the body is read
   CHECK(response->find(R"("body":"hello")") != std::string::npos);
 }
 
+// A screen that lets through only requests with the header "Authorization: ok".
+std::optional<HttpResponse> ScreenForOk(const HttpRequest& request, std::atomic<int>& screened) {
+  screened++;
+  if (request.authorization == "ok") return std::nullopt;
+  return ErrorResponse(401, "no", "path " + request.path + " needs Authorization: ok");
+}
+
+TEST_CASE("a screen refuses a request from its header, without waiting for its body") {
+  std::atomic<int> screened = 0, handled = 0;
+  HttpServerOptions options = TestOptions();
+  options.screen = [&](const HttpRequest& request) { return ScreenForOk(request, screened); };
+  auto server = StartServer(options, [&](const HttpRequest& request) {
+    handled++;
+    return Echo(request);
+  });
+  RawConnection raw(server->port());
+  // A body announced (within the limit) and never sent: the refusal comes
+  // at once, and the connection is closed (its body was not read).
+  raw.Send("POST /v1/push?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n");
+  std::string all = raw.ReadUntilClosed(1s);
+  CHECK(all.rfind("HTTP/1.1 401 ", 0) == 0);
+  CHECK(all.find("path /v1/push needs Authorization: ok") != std::string::npos);
+  CHECK(raw.eof());
+  CHECK(screened == 1);
+  CHECK(handled == 0);
+}
+
+TEST_CASE("a screen that lets a request through leaves it to the handler, body and all") {
+  std::atomic<int> screened = 0;
+  HttpServerOptions options = TestOptions();
+  options.screen = [&](const HttpRequest& request) { return ScreenForOk(request, screened); };
+  auto server = StartServer(options);
+  RawConnection raw(server->port());
+  // With Expect: 100-continue the screen runs before the interim response.
+  raw.Send(
+      "POST /v1/push HTTP/1.1\r\nHost: x\r\nAuthorization: ok\r\nContent-Length: 5\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  std::optional<std::string> interim = raw.ReadResponse(1s);
+  REQUIRE(interim.has_value());
+  CHECK(interim->rfind("HTTP/1.1 100 Continue", 0) == 0);
+  raw.Send("hello");
+  std::optional<std::string> response = raw.ReadResponse(1s);
+  REQUIRE(response.has_value());
+  CHECK(response->rfind("HTTP/1.1 200 ", 0) == 0);
+  CHECK(response->find(R"("body":"hello")") != std::string::npos);
+  CHECK(response->find(R"("path":"/v1/push")") != std::string::npos);
+  CHECK(screened == 1);
+  // A request without a body goes straight to the handler; the connection
+  // stays open.
+  raw.Send("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::optional<std::string> bodiless = raw.ReadResponse(1s);
+  REQUIRE(bodiless.has_value());
+  CHECK(bodiless->rfind("HTTP/1.1 200 ", 0) == 0);
+  CHECK(screened == 1);
+}
+
+TEST_CASE("a throwing screen gets 500 and the server keeps serving") {
+  HttpServerOptions options = TestOptions();
+  options.screen = [](const HttpRequest&) -> std::optional<HttpResponse> {
+    throw std::runtime_error("boom");
+  };
+  auto server = StartServer(options);
+  HttpClient client = ClientFor(*server);
+  Result<HttpResponse> thrown = client.Send("POST", "/v1/push", "{}");
+  REQUIRE(thrown.ok());
+  CHECK(thrown->status == 500);
+  CHECK(ErrorCode(thrown->body) == "internal");
+  Result<HttpResponse> after = client.Send("GET", "/v1/health");
+  REQUIRE(after.ok());
+  CHECK(after->status == 200);
+}
+
 TEST_CASE("HTTP/1.0 without keep-alive is answered and closed") {
   auto server = StartServer(TestOptions());
   RawConnection raw(server->port());

@@ -13,6 +13,7 @@
 #include "patron/terminal/http_sync_transport.h"
 #include "patron/terminal/sync_client.h"
 #include "patron/terminal/terminal.h"
+#include "shared/http/raw_socket.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 
@@ -256,6 +257,37 @@ TEST_CASE("one transport serves the sync loop and checkouts' grants at once") {
   checkout.join();
   REQUIRE(grants.size() == 20);
   for (const Status& grant : grants) CHECK(grant.reason() == "unknown_member");
+}
+
+TEST_CASE("patron-sync refuses a body-carrying request without a valid token before its body") {
+  testing::TempDir dir;
+  Server server = StartWithToken(dir);
+  const std::string terminal = RegisterTerminal(server, "S001-T01", "S001");
+  struct Case {
+    std::string path, authorization, status;
+  };
+  const std::vector<Case> cases = {
+      {"/v1/push", "", "401"},
+      {"/v1/pull", "Authorization: Bearer not-a-token\r\n", "401"},
+      {"/v1/admin/terminals", "Authorization: Bearer " + terminal + "\r\n", "403"},
+      {"/v1/no-such-route", "", "404"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.path);
+    // 30 MB announced, none sent: the answer comes from the header alone.
+    testing::RawConnection raw(server.port);
+    raw.Send("POST " + c.path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+             c.authorization + "Content-Length: 30000000\r\n\r\n");
+    const std::string reply = raw.ReadUntilClosed(std::chrono::seconds(2));
+    CHECK(reply.rfind("HTTP/1.1 " + c.status + " ", 0) == 0);
+    CHECK(raw.eof());
+  }
+  // With its token, the terminal's request is read and served as before.
+  HttpClient client(server.endpoint(), kTimeout);
+  Result<HttpResponse> pulled =
+      client.Send("POST", "/v1/pull", "{", {{"Authorization", "Bearer " + terminal}});
+  REQUIRE(pulled.ok());
+  CHECK(pulled->status == 400);
 }
 
 TEST_CASE("patron-sync refuses to start without an admin token or on a public address") {

@@ -56,6 +56,45 @@ TEST_CASE("sync endpoints need a terminal token and answer 401 with a Bearer cha
   }
 }
 
+TEST_CASE("Screen gives, from the header alone, the refusals Handle would give whatever the body") {
+  ApiFixture f;
+  const std::string terminal = f.Register("S001-T01", "S001");
+  const std::string admin = "Bearer " + std::string(kAdminToken);
+  auto screen = [&](std::string method, std::string path, std::string authorization) {
+    HttpRequest request;
+    request.method = std::move(method);
+    request.target = path;
+    request.path = std::move(path);
+    request.authorization = std::move(authorization);
+    request.content_type = "application/json";
+    return f.api().Screen(request);
+  };
+  auto status = [](const std::optional<HttpResponse>& refused) {
+    return refused ? refused->status : 0;  // 0: let through
+  };
+  for (const char* path : {"/v1/push", "/v1/pull", "/v1/grant"}) {
+    CAPTURE(path);
+    CHECK(ErrorCode(screen("POST", path, "").value()) == "missing_token");
+    CHECK(ErrorCode(screen("POST", path, "Bearer 0123").value()) == "invalid_token");
+    CHECK(HeaderOf(screen("POST", path, "").value(), "WWW-Authenticate") == "Bearer");
+    CHECK(status(screen("POST", path, admin)) == 401);
+    CHECK(status(screen("POST", path, terminal)) == 0);
+  }
+  for (const char* path : {"/v1/admin/terminals", "/v1/admin/rules"}) {
+    CAPTURE(path);
+    CHECK(status(screen("POST", path, "")) == 401);
+    CHECK(status(screen("POST", path, terminal)) == 403);
+    CHECK(status(screen("POST", path, admin)) == 0);
+  }
+  CHECK(status(screen("POST", "/v1/members", terminal)) == 404);
+  CHECK(status(screen("PUT", "/v1/push", terminal)) == 405);
+  CHECK(status(screen("GET", "/v1/health", "")) == 0);
+  // Refusals count as requests to their endpoint, as Handle's do: four
+  // refused pushes and the PUT.
+  CHECK(f.api().RequestCount("push") == 5);
+  CHECK(f.api().RequestCount("other") == 1);
+}
+
 TEST_CASE("push, pull and grant round-trip through JSON") {
   ApiFixture f;
   const std::string t1 = f.Register("S001-T01", "S001");

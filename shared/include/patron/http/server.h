@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "patron/http/message.h"
@@ -52,6 +53,15 @@ struct HttpServerOptions {
   std::chrono::milliseconds idle_timeout{60000};
   size_t max_connections = 64;
   int threads = 2;  // I/O threads, which also run the handler; at least 1
+  // Optional: runs on the connection's strand once a request's header has
+  // arrived with a body still to read, before that body is read (and before
+  // "100 Continue"). A response it returns is sent instead, without reading
+  // the body, and the connection is then closed. It sees the request without
+  // its body. Lets a server refuse what it will refuse anyway (no valid
+  // credentials, no such route) before buffering up to body_limit bytes of
+  // it. Requests whose body is already in (or that have none) go straight to
+  // the handler, which must make the same checks. Exceptions count as a 500.
+  std::function<std::optional<HttpResponse>(const HttpRequest&)> screen;
   // Called on the connection's strand after each response was written (or
   // failed to be), for access logs: the request (for a request refused while
   // being read, only `remote` and what its start line gave: method, target),
