@@ -54,6 +54,7 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
   PATRON_RETURN_IF_ERROR(ValidateGrant(request));
 
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
+  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
   // A retried request (its reply was lost) gets the grant it already made.
   PATRON_ASSIGN_OR_RETURN(std::optional<GrantRecord> earlier,
                           txn->FindGrant(caller.terminal_id, request.request_id));
@@ -108,6 +109,7 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
   PATRON_RETURN_IF_ERROR(txn->PutMember(*member));
   PATRON_RETURN_IF_ERROR(
       txn->InsertGrant({caller.terminal_id, request.request_id, transfer.entry_id}));
+  PATRON_RETURN_IF_ERROR(SaveClock(*txn));
   PATRON_RETURN_IF_ERROR(txn->Commit());
   counters_.grants++;
   return GrantResponse{transfer, seq};

@@ -101,9 +101,10 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   const HlcTimestamp latest_allowed =
       HlcTimestamp::FromParts(now_ms + options_.max_clock_drift_ms, HlcTimestamp::kMaxCounter);
 
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
+  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
   PushResponse response;
   response.server_hlc = MergeClock(request.hlc);
-  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
   PATRON_ASSIGN_OR_RETURN(response.epoch, txn->Epoch());
   PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRules(*txn));
   MemberCache members(*txn);
@@ -162,6 +163,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     terminal->last_sync_ms = now_ms;
     PATRON_RETURN_IF_ERROR(txn->PutTerminal(*terminal));
   }
+  PATRON_RETURN_IF_ERROR(SaveClock(*txn));
   PATRON_RETURN_IF_ERROR(txn->Commit());
   counters_.pushes++;
   MarkSeen(caller.terminal_id);

@@ -80,6 +80,22 @@ HlcTimestamp SyncService::MergeClock(HlcTimestamp remote) {
   return merged.ok() ? *merged : clock_.Now();  // too far ahead: not merged
 }
 
+Status SyncService::ResumeClock(StoreTxn& txn) {
+  PATRON_ASSIGN_OR_RETURN(HlcTimestamp saved, txn.SavedHlc());
+  std::lock_guard lock(clock_mu_);
+  if (clock_.Last() < saved) clock_.NowAfter(saved);
+  return Status::OK();
+}
+
+Status SyncService::SaveClock(StoreTxn& txn) {
+  HlcTimestamp last;
+  {
+    std::lock_guard lock(clock_mu_);
+    last = clock_.Last();
+  }
+  return txn.SaveHlc(last);
+}
+
 Result<Rules> SyncService::ActiveRules(StoreTxn& txn) {
   PATRON_ASSIGN_OR_RETURN(auto active, txn.ActiveRules());
   if (!active) return DefaultRules();

@@ -109,8 +109,17 @@ CREATE TABLE rules (
 ) STRICT;
 )sql";
 
-const std::array<sql::Migration, 1> kMigrations = {{
+// Version 2. The server's hybrid clock, persisted (DESIGN.md §4): the
+// highest timestamp a committed write transaction had issued or merged, so
+// that after a restart the clock continues above every stamp in the data
+// even if the wall clock is now behind them (0: none saved yet).
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE server_state ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+const std::array<sql::Migration, 2> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
+    {2, "the server's clock, persisted", kSchemaV2, nullptr},
 }};
 
 }  // namespace

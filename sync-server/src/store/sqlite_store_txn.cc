@@ -1,5 +1,6 @@
 #include "store/sqlite_store_txn.h"
 
+#include <algorithm>
 #include <type_traits>
 
 #include "patron/hlc.h"
@@ -10,9 +11,9 @@ namespace {
 // SQL keeps its own layout.
 // clang-format off
 constexpr std::string_view kSelectState =
-    "SELECT epoch, last_seq, next_server_entry_seq FROM server_state WHERE id = 1";
+    "SELECT epoch, last_seq, next_server_entry_seq, hlc FROM server_state WHERE id = 1";
 constexpr std::string_view kUpdateState =
-    "UPDATE server_state SET last_seq = ?, next_server_entry_seq = ? WHERE id = 1";
+    "UPDATE server_state SET last_seq = ?, next_server_entry_seq = ?, hlc = ? WHERE id = 1";
 
 // ---- entries ----
 
@@ -259,6 +260,8 @@ Status SqliteStoreTxn::LoadState() {
   epoch_ = s.ColumnText(0);
   committed_last_seq_ = last_seq_ = s.ColumnInt64(1);
   committed_next_server_entry_seq_ = next_server_entry_seq_ = s.ColumnInt64(2);
+  PATRON_ASSIGN_OR_RETURN(committed_hlc_, HlcTimestamp::FromPackedChecked(s.ColumnInt64(3)));
+  hlc_ = committed_hlc_;
   return Status::OK();
 }
 
@@ -300,6 +303,17 @@ Result<int64_t> SqliteStoreTxn::NextSeq() {
 Result<int64_t> SqliteStoreTxn::NextServerEntrySeq() {
   PATRON_RETURN_IF_ERROR(CheckWritable());
   return next_server_entry_seq_++;
+}
+
+Result<HlcTimestamp> SqliteStoreTxn::SavedHlc() {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  return committed_hlc_;
+}
+
+Status SqliteStoreTxn::SaveHlc(HlcTimestamp hlc) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  hlc_ = std::max(hlc_, hlc);
+  return Status::OK();
 }
 
 Result<std::optional<StoredEntry>> SqliteStoreTxn::FindEntry(std::string_view entry_id) {
@@ -561,16 +575,17 @@ Status SqliteStoreTxn::Commit() {
 
 Status SqliteStoreTxn::SaveCountersAndCommit() {
   if (last_seq_ != committed_last_seq_ ||
-      next_server_entry_seq_ != committed_next_server_entry_seq_) {
+      next_server_entry_seq_ != committed_next_server_entry_seq_ || hlc_ != committed_hlc_) {
     Status status = [&]() -> Status {
       PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kUpdateState));
       s.BindInt64(0, last_seq_);
       s.BindInt64(1, next_server_entry_seq_);
+      s.BindInt64(2, hlc_.Packed());
       return s.Run();
     }();
     if (!status.ok()) {
       (void)txn_.Rollback();  // the failure is what the caller needs to see
-      return status.WithContext("commit: save sequence counters");
+      return status.WithContext("commit: save sequence counters and clock");
     }
   }
   return txn_.Commit();

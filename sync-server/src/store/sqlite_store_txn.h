@@ -56,6 +56,8 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<int64_t> LastSeq() override;
   Result<int64_t> NextSeq() override;
   Result<int64_t> NextServerEntrySeq() override;
+  Result<HlcTimestamp> SavedHlc() override;
+  Status SaveHlc(HlcTimestamp hlc) override;
 
   Result<std::optional<StoredEntry>> FindEntry(std::string_view entry_id) override;
   Status InsertEntry(const LedgerEntry& entry, int64_t seq) override;
@@ -116,6 +118,8 @@ class SqliteStoreTxn final : public StoreTxn {
   int64_t last_seq_ = 0;  // committed_last_seq_ plus the numbers handed out here
   int64_t committed_next_server_entry_seq_ = 1;
   int64_t next_server_entry_seq_ = 1;
+  HlcTimestamp committed_hlc_;
+  HlcTimestamp hlc_;  // committed_hlc_, or a later one to save
 };
 
 }  // namespace patron::sync

@@ -14,17 +14,19 @@ constexpr int64_t kNow = 1'780'315'200'000;  // 2026-06-01T12:00:00Z
 class ServiceFixture {
  public:
   ServiceFixture() {
-    store_ = SqliteServerStore::Open(dir_.File("server.db"), Counter()).value();
-    SyncServiceOptions options;
-    options.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
-    options.wall_clock_ms = [this] { return now_ms; };
-    options.fill_random = Counter();
-    service_ = std::make_unique<SyncService>(*store_, options);
+    Start();
     t1 = Register("S001-T01", "S001");
     t2 = Register("S002-T01", "S002");
   }
 
   SyncService& service() { return *service_; }
+
+  // A server restart: a new store and service over the same file.
+  void Restart() {
+    service_.reset();
+    store_.reset();
+    Start();
+  }
 
   Caller Register(const std::string& terminal, const std::string& store) {
     auto registered = service_->RegisterTerminal(terminal, store);
@@ -105,6 +107,15 @@ class ServiceFixture {
   const std::string bob = DeriveMemberId(kDemoChainKey, "+14155550101").ToString();
 
  private:
+  void Start() {
+    store_ = SqliteServerStore::Open(dir_.File("server.db"), Counter()).value();
+    SyncServiceOptions options;
+    options.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
+    options.wall_clock_ms = [this] { return now_ms; };
+    options.fill_random = Counter();
+    service_ = std::make_unique<SyncService>(*store_, options);
+  }
+
   static std::function<void(std::span<uint8_t>)> Counter() {
     auto state = std::make_shared<uint8_t>(0);
     return [state](std::span<uint8_t> out) {
@@ -284,6 +295,44 @@ TEST_CASE("a profile write stamped far in the future is restamped, and the ack s
   next.profile_changes = {f.Change(f.t2, 1, f.ann, "email", "\"new@b.co\"", kNow + 3'600'000)};
   REQUIRE(f.service().Push(f.t2, next).ok());
   CHECK(f.Member(f.ann).email.value == "new@b.co");
+}
+
+TEST_CASE("the server's clock continues above its saved mark after a restart") {
+  ServiceFixture f;
+  // A terminal four minutes ahead (within the allowed drift) pulls the
+  // server's clock along with its push.
+  PushRequest push = f.NewPush(f.t1);
+  push.hlc = HlcTimestamp::FromParts(kNow + 4 * 60 * 1000, 0);
+  push.profile_changes = {f.Change(f.t1, 1, f.ann, "name", "\"Ann\"", kNow)};
+  auto before = f.service().Push(f.t1, push);
+  REQUIRE(before.ok());
+  REQUIRE(before->server_hlc > push.hlc);
+
+  // Restarted with the wall clock where it was: a write the server restamps
+  // must still order after everything the server stamped before.
+  f.Restart();
+  PushRequest far = f.NewPush(f.t2);
+  const int64_t year_ahead = kNow + 365LL * 24 * 3600 * 1000;
+  far.profile_changes = {f.Change(f.t2, 1, f.ann, "name", "\"Bea\"", year_ahead)};
+  auto after = f.service().Push(f.t2, far);
+  REQUIRE(after.ok());
+  CHECK(after->profile_changes[0].accepted_hlc > before->server_hlc);
+  CHECK(f.Member(f.ann).name.value == "Bea");
+
+  // Likewise a grant's transfer after another restart.
+  PushRequest earn = f.NewPush(f.t1);
+  LedgerEntry handback = f.Earn(f.t1, 2, f.ann, 100);
+  handback.kind = EntryKind::kTransfer;
+  handback.to_holder = "server";
+  handback.amount_minor = 0;
+  handback.sale_ref = "";
+  earn.entries = {f.Earn(f.t1, 1, f.ann, 100), handback};
+  auto earned = f.service().Push(f.t1, earn);
+  REQUIRE(earned.ok());
+  f.Restart();
+  auto granted = f.service().Grant(f.t2, f.NewGrant(f.t2, "S002-T01/R-1", f.ann, 50));
+  REQUIRE(granted.ok());
+  CHECK(granted->transfer.hlc > earned->server_hlc);
 }
 
 TEST_CASE("two far-future writes of one field in one push keep their order") {

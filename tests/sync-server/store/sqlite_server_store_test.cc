@@ -167,6 +167,48 @@ TEST_CASE("sequence numbers are monotonic across transactions and restarts") {
   CHECK(txn->NextServerEntrySeq().value() == 4);
 }
 
+TEST_CASE("the saved clock mark only rises, commits with the data and survives restarts") {
+  TempDir dir;
+  const HlcTimestamp early = HlcTimestamp::FromParts(1'780'000'000'000, 3);
+  const HlcTimestamp late = HlcTimestamp::FromParts(1'780'000'060'000, 0);
+  {
+    auto store = OpenStore(dir);
+    CHECK(Read(*store)->SavedHlc().value() == HlcTimestamp{});
+    auto txn = Write(*store);
+    REQUIRE(txn->SaveHlc(late).ok());
+    REQUIRE(txn->SaveHlc(early).ok());  // not a step back
+    REQUIRE(txn->Commit().ok());
+    CHECK(Read(*store)->SavedHlc().value() == late);
+    {
+      auto dropped = Write(*store);  // rolled back: its mark is not saved
+      REQUIRE(dropped->SaveHlc(HlcTimestamp::FromParts(1'780'000'120'000, 0)).ok());
+    }
+    CHECK(Read(*store)->SavedHlc().value() == late);
+    CHECK(Read(*store)->SaveHlc(late).code() == StatusCode::kFailedPrecondition);
+  }
+  auto store = OpenStore(dir);
+  CHECK(Read(*store)->SavedHlc().value() == late);
+}
+
+TEST_CASE("a version 1 database gets the clock column, with no mark saved") {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    auto txn = Write(*store);
+    CHECK(txn->NextSeq().value() == 1);
+    REQUIRE(txn->Commit().ok());
+  }
+  {
+    auto db = sql::Database::Open(dir.File("sync.db"));
+    REQUIRE(db.ok());
+    REQUIRE((*db)->Execute("ALTER TABLE server_state DROP COLUMN hlc; PRAGMA user_version = 1").ok());
+  }
+  auto store = OpenStore(dir);
+  auto txn = Read(*store);
+  CHECK(txn->SavedHlc().value() == HlcTimestamp{});
+  CHECK(txn->LastSeq().value() == 1);
+}
+
 TEST_CASE("a transaction destroyed without Commit gives back its numbers and writes") {
   TempDir dir;
   auto store = OpenStore(dir);

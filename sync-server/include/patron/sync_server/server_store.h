@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "patron/hlc.h"
 #include "patron/ledger.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
@@ -76,6 +77,12 @@ class StoreTxn {
   // Write transactions only: the next seq of the server's own entries
   // ("server/<n>"), a counter separate from the change sequence.
   virtual Result<int64_t> NextServerEntrySeq() = 0;
+  // The server clock's high-water mark saved by the last committed write
+  // (zero if none was ever saved).
+  virtual Result<HlcTimestamp> SavedHlc() = 0;
+  // Write transactions only: saves `hlc` with the commit, unless what is
+  // saved is later already.
+  virtual Status SaveHlc(HlcTimestamp hlc) = 0;
 
   virtual Result<std::optional<StoredEntry>> FindEntry(std::string_view entry_id) = 0;
   virtual Status InsertEntry(const LedgerEntry& entry, int64_t seq) = 0;
