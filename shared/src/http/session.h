@@ -2,8 +2,9 @@
 // a fresh parser per message, a deadline on every read and write.
 //
 // Life of a request: wait for its first byte (read_timeout on a new
-// connection, idle_timeout between keep-alive requests), read the header, say
-// "100 Continue" if asked, read the body (read_timeout each), run the handler
+// connection, idle_timeout between keep-alive requests), read the header, let
+// the options' screen refuse it if a body is to follow, say "100 Continue" if
+// asked, read the body (read_timeout each), run the handler
 // on the strand, write the response (write_timeout), then wait for the next
 // one. One request at a time, so at most one response is queued.
 //

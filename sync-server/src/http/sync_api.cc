@@ -102,9 +102,8 @@ HttpResponse SyncApi::Handle(const HttpRequest& request) const {
     if (path_match == nullptr) path_match = &route;
     if (route.method == request.method) {
       Count(route.endpoint);
-      if (route.json_body && !IsJson(request.content_type)) {
-        return ErrorResponse(415, "unsupported_media_type",
-                             "send the body as JSON with Content-Type: application/json");
+      if (std::optional<HttpResponse> refused = RefuseContentType(route, request)) {
+        return *refused;
       }
       return (this->*route.handler)(request);
     }
@@ -123,6 +122,15 @@ HttpResponse SyncApi::Handle(const HttpRequest& request) const {
   return response;
 }
 
+std::optional<HttpResponse> SyncApi::RefuseContentType(const Route& route,
+                                                       const HttpRequest& request) {
+  if (route.json_body && !IsJson(request.content_type)) {
+    return ErrorResponse(415, "unsupported_media_type",
+                         "send the body as JSON with Content-Type: application/json");
+  }
+  return std::nullopt;
+}
+
 const SyncApi::Route* SyncApi::FindRoute(const HttpRequest& request) const {
   for (const Route& route : routes_) {
     if (route.path == request.path && route.method == request.method) return &route;
@@ -134,9 +142,17 @@ std::optional<HttpResponse> SyncApi::Screen(const HttpRequest& request) const {
   const Route* route = FindRoute(request);
   // 404 and 405 do not depend on the body: Handle() answers them without it.
   if (route == nullptr) return Handle(request);
+  // A body is on its way (the server screens only such requests): a route
+  // that reads none has no reason to receive it.
   std::optional<HttpResponse> refused;
-  if (route->guard == Guard::kAdmin) refused = RefuseNonAdmin(request);
-  if (route->guard == Guard::kTerminal) {
+  if (!route->json_body) {
+    refused = ErrorResponse(413, "payload_too_large",
+                            request.method + " " + request.path + " takes no request body");
+  } else {
+    refused = RefuseContentType(*route, request);
+  }
+  if (!refused && route->guard == Guard::kAdmin) refused = RefuseNonAdmin(request);
+  if (!refused && route->guard == Guard::kTerminal) {
     Result<Caller> caller = Authenticate(request);
     if (!caller.ok()) refused = AuthErrorResponse(caller.status());
   }

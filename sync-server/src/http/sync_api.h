@@ -52,11 +52,11 @@ class SyncApi {
   SyncApi& operator=(const SyncApi&) = delete;
 
   HttpResponse Handle(const HttpRequest& request) const;
-  // HttpServerOptions::screen: given a request whose body is not read yet,
-  // the answer Handle() would give it whatever its body (404, 405, or the
-  // 401/403 of a missing or wrong token), or nullopt to read the body and
-  // Handle() it. Without a valid credential nobody gets the server to buffer
-  // a push-sized body.
+  // HttpServerOptions::screen: given a request whose body is still to be
+  // read, the refusal Handle() would give it whatever its body (404, 405,
+  // 415, or the 401/403 of a missing or wrong token), a 413 if its route
+  // reads no body, or nullopt to read the body and Handle() it. Without a
+  // valid credential nobody gets the server to buffer a push-sized body.
   std::optional<HttpResponse> Screen(const HttpRequest& request) const;
 
   // The value of the patron_sync_requests_total series `endpoint` ("push",
@@ -93,6 +93,9 @@ class SyncApi {
   };
   // The route for the request's method and path; nullptr if none.
   const Route* FindRoute(const HttpRequest& request) const;
+  // The 415 for a JSON route whose body is declared as something else.
+  static std::optional<HttpResponse> RefuseContentType(const Route& route,
+                                                       const HttpRequest& request);
 
   // sync_api.cc: the terminals' endpoints.
   HttpResponse Push(const HttpRequest& request) const;

@@ -15,6 +15,7 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
   const int limit = std::clamp(request.limit, 1, options_.max_pull_limit);
 
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
   PullResponse response;
   PATRON_ASSIGN_OR_RETURN(response.epoch, txn->Epoch());
   PATRON_ASSIGN_OR_RETURN(int64_t last, txn->LastSeq());

@@ -110,9 +110,10 @@ CREATE TABLE rules (
 )sql";
 
 // Version 2. The server's hybrid clock, persisted (DESIGN.md §4): the
-// highest timestamp a committed write transaction had issued or merged, so
-// that after a restart the clock continues above every stamp in the data
-// even if the wall clock is now behind them (0: none saved yet).
+// highest timestamp the clock had issued or merged when a write transaction
+// committed, so that after a restart it continues above every timestamp it
+// issued into the data even if the wall clock is now behind them (0: none
+// saved yet).
 constexpr std::string_view kSchemaV2 = R"sql(
 ALTER TABLE server_state ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0;
 )sql";

@@ -39,9 +39,9 @@ void TuneMalloc() {
   // Keep the heap's top when a request frees it. With the default 128 KiB
   // trim threshold, most checkouts shrank the heap with brk on the way out and
   // grew it again (and page-faulted it back in) on the next request: ~0.7 brk
-  // calls per checkout and ~50 us of its latency on a VM. The memory this
-  // keeps is bounded by the threshold; after a large pull, the sync loop's
-  // explicit malloc_trim still hands everything free back.
+  // calls per checkout and ~50 us of its latency on a VM. Free memory at the
+  // top of the heap is kept up to the threshold; after a large pull, the sync
+  // loop's explicit malloc_trim still hands everything free back.
   mallopt(M_TRIM_THRESHOLD, 16 << 20);
   mallopt(M_TOP_PAD, 1 << 20);
   // Fixing the trim threshold also fixes the mmap threshold (glibc stops

@@ -73,9 +73,9 @@ std::vector<const sync::MemberState*> InKeyOrder(const std::vector<sync::MemberS
   sorted.reserve(rows.size());
   for (const sync::MemberState& row : rows) sorted.push_back(&row);
   std::stable_sort(sorted.begin(), sorted.end(),
-            [](const sync::MemberState* a, const sync::MemberState* b) {
-              return a->member_id < b->member_id;
-            });
+                   [](const sync::MemberState* a, const sync::MemberState* b) {
+                     return a->member_id < b->member_id;
+                   });
   return sorted;
 }
 
@@ -217,6 +217,8 @@ Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullR
   if (!page.more) PATRON_RETURN_IF_ERROR(UseBulkPullCache(ctx, false));
   return new_rules;
 }
+
+Status EndPull(EngineContext& ctx) { return UseBulkPullCache(ctx, false); }
 
 Status ResetSyncState(EngineContext& ctx) {
   return InWriteTransaction(ctx, [&]() -> Result<bool> {

@@ -21,6 +21,9 @@ Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit);
 // Applies a page and advances the cursor in one transaction. Returns the
 // new rules if the page carried newer ones (the caller swaps them in).
 Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page);
+// Ends a pull, whether or not its last page came: everyday work gets the
+// everyday page cache back (a pull cut short keeps the bulk one otherwise).
+Status EndPull(EngineContext& ctx);
 // After "cursor_reset": forget the server's view and every acknowledgement,
 // so the next sync re-pushes everything and re-pulls from the start.
 Status ResetSyncState(EngineContext& ctx);

@@ -165,6 +165,11 @@ Result<bool> Terminal::ApplyPullPage(const sync::PullResponse& page) {
   return rules.has_value();
 }
 
+Status Terminal::EndPull() {
+  std::lock_guard lock(impl_->mu);
+  return terminal::EndPull(*impl_->ctx);
+}
+
 Status Terminal::ResetSyncState() {
   std::lock_guard lock(impl_->mu);
   return terminal::ResetSyncState(*impl_->ctx);

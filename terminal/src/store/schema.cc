@@ -145,7 +145,9 @@ CREATE TABLE rules (
 
 // Version 2. The number of members, kept by triggers in the transaction that
 // adds or removes one: GET /v1/status counted a million-row replica on each
-// call (~40 ms, holding the engine while a checkout waited).
+// call (~40 ms, holding the engine while a checkout waited). Members are only
+// ever inserted; an INSERT OR REPLACE would need recursive_triggers on for
+// the delete trigger to see the row it replaces.
 constexpr std::string_view kSchemaV2 = R"sql(
 CREATE TABLE member_count (
   id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -36,6 +36,14 @@ Status SyncClient::PushAll(SyncReport& report) {
 }
 
 Status SyncClient::PullAll(SyncReport& report) {
+  Status pulled = PullPages(report);
+  // A pull cut short (offline half-way through a first sync) must not leave
+  // the bulk page cache to everyday work.
+  Status ended = terminal_.EndPull();
+  return pulled.ok() ? ended : pulled;
+}
+
+Status SyncClient::PullPages(SyncReport& report) {
   PATRON_ASSIGN_OR_RETURN(sync::PullRequest request, terminal_.NextPull(options_.pull_page));
   Result<sync::PullResponse> page = transport_.Pull(request);
   while (true) {

@@ -259,24 +259,25 @@ TEST_CASE("one transport serves the sync loop and checkouts' grants at once") {
   for (const Status& grant : grants) CHECK(grant.reason() == "unknown_member");
 }
 
-TEST_CASE("patron-sync refuses a body-carrying request without a valid token before its body") {
+TEST_CASE("patron-sync refuses from the header a body it would refuse anyway, before reading it") {
   testing::TempDir dir;
   Server server = StartWithToken(dir);
   const std::string terminal = RegisterTerminal(server, "S001-T01", "S001");
   struct Case {
-    std::string path, authorization, status;
+    std::string method_and_path, authorization, status;
   };
   const std::vector<Case> cases = {
-      {"/v1/push", "", "401"},
-      {"/v1/pull", "Authorization: Bearer not-a-token\r\n", "401"},
-      {"/v1/admin/terminals", "Authorization: Bearer " + terminal + "\r\n", "403"},
-      {"/v1/no-such-route", "", "404"},
+      {"POST /v1/push", "", "401"},
+      {"POST /v1/pull", "Authorization: Bearer not-a-token\r\n", "401"},
+      {"POST /v1/admin/terminals", "Authorization: Bearer " + terminal + "\r\n", "403"},
+      {"POST /v1/no-such-route", "", "404"},
+      {"GET /v1/health", "", "413"},  // a route that reads no body
   };
   for (const Case& c : cases) {
-    CAPTURE(c.path);
+    CAPTURE(c.method_and_path);
     // 30 MB announced, none sent: the answer comes from the header alone.
     testing::RawConnection raw(server.port);
-    raw.Send("POST " + c.path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+    raw.Send(c.method_and_path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
              c.authorization + "Content-Length: 30000000\r\n\r\n");
     const std::string reply = raw.ReadUntilClosed(std::chrono::seconds(2));
     CHECK(reply.rfind("HTTP/1.1 " + c.status + " ", 0) == 0);

@@ -60,13 +60,14 @@ TEST_CASE("Screen gives, from the header alone, the refusals Handle would give w
   ApiFixture f;
   const std::string terminal = f.Register("S001-T01", "S001");
   const std::string admin = "Bearer " + std::string(kAdminToken);
-  auto screen = [&](std::string method, std::string path, std::string authorization) {
+  auto screen = [&](std::string method, std::string path, std::string authorization,
+                    std::string content_type = "application/json") {
     HttpRequest request;
     request.method = std::move(method);
     request.target = path;
     request.path = std::move(path);
     request.authorization = std::move(authorization);
-    request.content_type = "application/json";
+    request.content_type = std::move(content_type);
     return f.api().Screen(request);
   };
   auto status = [](const std::optional<HttpResponse>& refused) {
@@ -88,10 +89,15 @@ TEST_CASE("Screen gives, from the header alone, the refusals Handle would give w
   }
   CHECK(status(screen("POST", "/v1/members", terminal)) == 404);
   CHECK(status(screen("PUT", "/v1/push", terminal)) == 405);
-  CHECK(status(screen("GET", "/v1/health", "")) == 0);
+  // As in Handle, a body that is not JSON is refused before the token is
+  // looked at.
+  CHECK(status(screen("POST", "/v1/push", "", "text/plain")) == 415);
+  // A route that reads no body does not get one read for it, token or not.
+  CHECK(ErrorCode(screen("GET", "/v1/health", "").value()) == "payload_too_large");
+  CHECK(status(screen("GET", "/v1/reports/stores", admin)) == 413);
   // Refusals count as requests to their endpoint, as Handle's do: four
-  // refused pushes and the PUT.
-  CHECK(f.api().RequestCount("push") == 5);
+  // refused pushes, the PUT and the text/plain one.
+  CHECK(f.api().RequestCount("push") == 6);
   CHECK(f.api().RequestCount("other") == 1);
 }
 

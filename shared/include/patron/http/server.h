@@ -59,8 +59,8 @@ struct HttpServerOptions {
   // the body, and the connection is then closed. It sees the request without
   // its body. Lets a server refuse what it will refuse anyway (no valid
   // credentials, no such route) before buffering up to body_limit bytes of
-  // it. Requests whose body is already in (or that have none) go straight to
-  // the handler, which must make the same checks. Exceptions count as a 500.
+  // it. Requests without a body go straight to the handler, which must make
+  // the same checks. Exceptions count as a 500.
   std::function<std::optional<HttpResponse>(const HttpRequest&)> screen;
   // Called on the connection's strand after each response was written (or
   // failed to be), for access logs: the request (for a request refused while

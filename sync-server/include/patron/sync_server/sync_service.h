@@ -97,10 +97,11 @@ class SyncService {
   // ahead; returns the server's current timestamp.
   HlcTimestamp MergeClock(HlcTimestamp remote);
   // The server's clock is persisted with the data it stamps (DESIGN.md §4).
-  // A write transaction calls ResumeClock before it stamps anything: the
-  // clock continues above the mark the last commit saved, which a clock now
-  // behind it (after a restart) may have issued. It calls SaveClock just
-  // before Commit, so the mark saved covers every stamp it wrote.
+  // A transaction calls ResumeClock before it stamps anything (data, or a
+  // reply's server_hlc): the clock continues above the mark the last commit
+  // saved, which a clock now behind it (after a restart) may have issued.
+  // A write transaction calls SaveClock just before Commit, so the mark
+  // saved covers every stamp it wrote.
   Status ResumeClock(StoreTxn& txn);
   Status SaveClock(StoreTxn& txn);
   Result<Rules> ActiveRules(StoreTxn& txn);

@@ -63,7 +63,9 @@ class SyncClient {
 
  private:
   Status PushAll(SyncReport& report);
+  // PullPages, then Terminal::EndPull however it ended.
   Status PullAll(SyncReport& report);
+  Status PullPages(SyncReport& report);
 
   Terminal& terminal_;
   SyncTransport& transport_;

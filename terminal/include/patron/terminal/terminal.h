@@ -100,6 +100,8 @@ class Terminal {
   Result<sync::PullRequest> NextPull(int limit);
   // Returns true if the page brought newer rules (now active).
   Result<bool> ApplyPullPage(const sync::PullResponse& page);
+  // Ends a pull, complete or cut short: the everyday page cache comes back.
+  ::patron::Status EndPull();
   ::patron::Status ResetSyncState();
   ::patron::Status ApplyGrant(const sync::GrantResponse& grant);
   ::patron::Status RecordSyncSuccess();
