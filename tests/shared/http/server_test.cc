@@ -368,12 +368,11 @@ TEST_CASE("pipelined requests are answered in order") {
   CHECK(two->find(R"("body":"abc")") != std::string::npos);
 }
 
-TEST_CASE("Expect: 100-continue gets an interim response before the body is read") {
-  auto server = StartServer(TestOptions());
-  RawConnection raw(server->port());
-  raw.Send(
-      "POST /v1/sales HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-      "Expect: 100-continue\r\n\r\n");
+// Sends `header` (which asks for "100 Continue"), checks that the interim
+// response comes before any body was sent, then sends "hello" and returns the
+// final response, which must be a 200 that echoes it.
+std::string ContinueThenHello(RawConnection& raw, const std::string& header) {
+  raw.Send(header);
   std::optional<std::string> interim = raw.ReadResponse(1s);
   REQUIRE(interim.has_value());
   CHECK(interim->rfind("HTTP/1.1 100 Continue", 0) == 0);
@@ -382,6 +381,15 @@ TEST_CASE("Expect: 100-continue gets an interim response before the body is read
   REQUIRE(response.has_value());
   CHECK(response->rfind("HTTP/1.1 200 ", 0) == 0);
   CHECK(response->find(R"("body":"hello")") != std::string::npos);
+  return *response;
+}
+
+TEST_CASE("Expect: 100-continue gets an interim response before the body is read") {
+  auto server = StartServer(TestOptions());
+  RawConnection raw(server->port());
+  ContinueThenHello(raw,
+                    "POST /v1/sales HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                    "Expect: 100-continue\r\n\r\n");
 }
 
 // A screen that lets through only requests with the header "Authorization: ok".
@@ -418,18 +426,11 @@ TEST_CASE("a screen that lets a request through leaves it to the handler, body a
   auto server = StartServer(options);
   RawConnection raw(server->port());
   // With Expect: 100-continue the screen runs before the interim response.
-  raw.Send(
+  const std::string response = ContinueThenHello(
+      raw,
       "POST /v1/push HTTP/1.1\r\nHost: x\r\nAuthorization: ok\r\nContent-Length: 5\r\n"
       "Expect: 100-continue\r\n\r\n");
-  std::optional<std::string> interim = raw.ReadResponse(1s);
-  REQUIRE(interim.has_value());
-  CHECK(interim->rfind("HTTP/1.1 100 Continue", 0) == 0);
-  raw.Send("hello");
-  std::optional<std::string> response = raw.ReadResponse(1s);
-  REQUIRE(response.has_value());
-  CHECK(response->rfind("HTTP/1.1 200 ", 0) == 0);
-  CHECK(response->find(R"("body":"hello")") != std::string::npos);
-  CHECK(response->find(R"("path":"/v1/push")") != std::string::npos);
+  CHECK(response.find(R"("path":"/v1/push")") != std::string::npos);
   CHECK(screened == 1);
   // A request without a body goes straight to the handler; the connection
   // stays open.

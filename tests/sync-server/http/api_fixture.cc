@@ -15,8 +15,8 @@ ApiFixture::ApiFixture(SyncApiOptions options) {
   api_ = std::make_unique<SyncApi>(*service_, std::move(options));
 }
 
-HttpResponse ApiFixture::Call(std::string method, std::string path, std::string body,
-                              std::string authorization, std::string content_type) {
+HttpRequest ApiFixture::Request(std::string method, std::string path, std::string body,
+                                std::string authorization, std::string content_type) {
   HttpRequest request;
   request.method = std::move(method);
   request.target = path;
@@ -25,7 +25,13 @@ HttpResponse ApiFixture::Call(std::string method, std::string path, std::string 
   request.authorization = std::move(authorization);
   request.content_type = request.method == "GET" ? "" : std::move(content_type);
   request.remote = "127.0.0.1:5000";
-  return api_->Handle(request);
+  return request;
+}
+
+HttpResponse ApiFixture::Call(std::string method, std::string path, std::string body,
+                              std::string authorization, std::string content_type) {
+  return api_->Handle(Request(std::move(method), std::move(path), std::move(body),
+                              std::move(authorization), std::move(content_type)));
 }
 
 HttpResponse ApiFixture::Admin(std::string method, std::string path, std::string body) {

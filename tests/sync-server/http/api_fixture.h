@@ -30,6 +30,10 @@ class ApiFixture {
 
   // One request as the HTTP server would hand it over; a body goes with
   // `content_type` (GET requests get none).
+  static HttpRequest Request(std::string method, std::string path, std::string body = {},
+                             std::string authorization = {},
+                             std::string content_type = "application/json");
+  // Handle(Request(...)).
   HttpResponse Call(std::string method, std::string path, std::string body = {},
                     std::string authorization = {}, std::string content_type = "application/json");
   // Call() with the admin token.

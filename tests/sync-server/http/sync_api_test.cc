@@ -60,15 +60,11 @@ TEST_CASE("Screen gives, from the header alone, the refusals Handle would give w
   ApiFixture f;
   const std::string terminal = f.Register("S001-T01", "S001");
   const std::string admin = "Bearer " + std::string(kAdminToken);
+  // A request whose body is still to come: what Screen sees.
   auto screen = [&](std::string method, std::string path, std::string authorization,
                     std::string content_type = "application/json") {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.target = path;
-    request.path = std::move(path);
-    request.authorization = std::move(authorization);
-    request.content_type = std::move(content_type);
-    return f.api().Screen(request);
+    return f.api().Screen(ApiFixture::Request(std::move(method), std::move(path), {},
+                                              std::move(authorization), std::move(content_type)));
   };
   auto status = [](const std::optional<HttpResponse>& refused) {
     return refused ? refused->status : 0;  // 0: let through

@@ -58,6 +58,18 @@ class ServiceFixture {
     return e;
   }
 
+  // A transfer of `points` of the member's rights from `caller` back to the
+  // server (what a terminal's hand-back pushes).
+  LedgerEntry HandBack(const Caller& caller, int64_t seq, const std::string& member_id,
+                       int64_t points) {
+    LedgerEntry e = Earn(caller, seq, member_id, points);
+    e.kind = EntryKind::kTransfer;
+    e.to_holder = "server";
+    e.amount_minor = 0;
+    e.sale_ref = "";
+    return e;
+  }
+
   PushRequest NewPush(const Caller& caller) {
     PushRequest request;
     request.terminal_id = caller.terminal_id;
@@ -321,12 +333,7 @@ TEST_CASE("the server's clock continues above its saved mark after a restart") {
 
   // Likewise a grant's transfer after another restart.
   PushRequest earn = f.NewPush(f.t1);
-  LedgerEntry handback = f.Earn(f.t1, 2, f.ann, 100);
-  handback.kind = EntryKind::kTransfer;
-  handback.to_holder = "server";
-  handback.amount_minor = 0;
-  handback.sale_ref = "";
-  earn.entries = {f.Earn(f.t1, 1, f.ann, 100), handback};
+  earn.entries = {f.Earn(f.t1, 1, f.ann, 100), f.HandBack(f.t1, 2, f.ann, 100)};
   auto earned = f.service().Push(f.t1, earn);
   REQUIRE(earned.ok());
   f.Restart();
@@ -382,11 +389,7 @@ TEST_CASE("a grant is the server's rights less every other terminal's deficit") 
   ServiceFixture f;
   PushRequest push = f.NewPush(f.t1);
   LedgerEntry earn = f.Earn(f.t1, 1, f.ann, 500);
-  LedgerEntry handback = f.Earn(f.t1, 2, f.ann, 300);
-  handback.kind = EntryKind::kTransfer;
-  handback.to_holder = "server";
-  handback.amount_minor = 0;
-  handback.sale_ref = "";
+  LedgerEntry handback = f.HandBack(f.t1, 2, f.ann, 300);
   LedgerEntry reversal = f.Earn(f.t1, 3, f.ann, -400);
   reversal.kind = EntryKind::kReverse;
   reversal.amount_minor = -40'000;
@@ -414,12 +417,7 @@ TEST_CASE("a grant is the server's rights less every other terminal's deficit") 
 TEST_CASE("grants move only the rights the server holds, once per request id") {
   ServiceFixture f;
   PushRequest push = f.NewPush(f.t1);
-  LedgerEntry handback = f.Earn(f.t1, 2, f.ann, 300);
-  handback.kind = EntryKind::kTransfer;
-  handback.to_holder = "server";
-  handback.amount_minor = 0;
-  handback.sale_ref = "";
-  push.entries = {f.Earn(f.t1, 1, f.ann, 500), handback};
+  push.entries = {f.Earn(f.t1, 1, f.ann, 500), f.HandBack(f.t1, 2, f.ann, 300)};
   REQUIRE(f.service().Push(f.t1, push).ok());
 
   GrantRequest grant = f.NewGrant(f.t2, "S002-T01/R-9", f.ann, 301);
