@@ -26,11 +26,12 @@ namespace patron::terminal {
 // The page cache while a pull of several pages is applied (a new terminal's
 // first sync, a long absence). 10,000-row pages over a large replica apply
 // about twice as fast with 32 MiB as with 2; 128 MiB holds a million-member
-// replica's phone index and took patrond's first sync of a million members
-// from ~59 s to ~45 s, for a peak RSS of ~190 MiB while it lasts. Everyday
-// work keeps the configured cache: one that grows during look-ups costs page
-// faults (FindByPhone's p99), and an idle daemon should stay small; the
-// pages are freed when the pull ends (docs/BENCHMARKS.md).
+// replica's phone index and, with rows applied in key order, took patrond's
+// first sync of a million members from ~59 s to 44-52 s, for a peak RSS of
+// ~190 MiB while it lasts. Everyday work keeps the configured cache: one
+// that grows during look-ups costs page faults (FindByPhone's p99), and an
+// idle daemon should stay small; the pages are freed when the pull ends
+// (docs/BENCHMARKS.md).
 inline constexpr int kBulkPullCacheKib = 128 * 1024;
 
 struct TerminalOptions {
