@@ -182,8 +182,8 @@ Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullR
     if (rules.version > ctx.rules.version) new_rules = std::move(rules);
   }
   // A page with more to follow: a large pull is under way, and gets the
-  // large cache until its last page is in (kBulkPullCacheKib).
-  PATRON_RETURN_IF_ERROR(UseBulkPullCache(ctx, page.more));
+  // large cache (kBulkPullCacheKib) until EndPull.
+  if (page.more) PATRON_RETURN_IF_ERROR(UseBulkPullCache(ctx, true));
   PATRON_RETURN_IF_ERROR(InWriteTransaction(ctx, [&]() -> Result<bool> {
     for (const sync::MemberState* row : InKeyOrder(page.members)) {
       const sync::MemberState& remote = *row;
@@ -214,7 +214,6 @@ Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullR
     return true;
   }).status());
   if (new_rules) ctx.rules = *new_rules;  // only once committed
-  if (!page.more) PATRON_RETURN_IF_ERROR(UseBulkPullCache(ctx, false));
   return new_rules;
 }
 

@@ -19,10 +19,11 @@ Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushReques
 Result<int> HandBackRights(EngineContext& ctx);
 Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit);
 // Applies a page and advances the cursor in one transaction. Returns the
-// new rules if the page carried newer ones (the caller swaps them in).
+// new rules if the page carried newer ones (the caller swaps them in). A page
+// with more to follow raises the page cache until EndPull.
 Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page);
 // Ends a pull, whether or not its last page came: everyday work gets the
-// everyday page cache back (a pull cut short keeps the bulk one otherwise).
+// everyday page cache back.
 Status EndPull(EngineContext& ctx);
 // After "cursor_reset": forget the server's view and every acknowledgement,
 // so the next sync re-pushes everything and re-pulls from the start.

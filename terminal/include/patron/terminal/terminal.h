@@ -99,7 +99,8 @@ class Terminal {
                                         const sync::PushResponse& response);
   Result<int> HandBackRights();
   Result<sync::PullRequest> NextPull(int limit);
-  // Returns true if the page brought newer rules (now active).
+  // Returns true if the page brought newer rules (now active). A page with
+  // more to follow raises the page cache to kBulkPullCacheKib until EndPull.
   Result<bool> ApplyPullPage(const sync::PullResponse& page);
   // Ends a pull, complete or cut short: the everyday page cache comes back.
   ::patron::Status EndPull();
