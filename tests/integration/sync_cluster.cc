@@ -57,8 +57,9 @@ nlohmann::json Optional(const std::optional<std::string>& value) {
 
 // ---- SyncServer ----
 
-Result<std::unique_ptr<SyncServer>> SyncServer::Start(std::string dir, uint16_t port) {
-  std::unique_ptr<SyncServer> server(new SyncServer(std::move(dir), port));
+Result<std::unique_ptr<SyncServer>> SyncServer::Start(std::string dir, uint16_t port,
+                                                      std::vector<std::string> extra_args) {
+  std::unique_ptr<SyncServer> server(new SyncServer(std::move(dir), port, std::move(extra_args)));
   PATRON_RETURN_IF_ERROR(server->Launch(port));
   return server;
 }
@@ -70,12 +71,13 @@ pid_t SyncServer::pid() const { return process_ ? process_->pid() : -1; }
 Status SyncServer::Launch(uint16_t port) {
   log_path_ = dir_ + "/patron-sync." + std::to_string(++starts_) + ".log";
   // clang-format off
-  const std::vector<std::string> argv = {PATRON_SYNC_BIN,
+  std::vector<std::string> argv = {PATRON_SYNC_BIN,
                                          "--data-dir", dir_ + "/data",
                                          "--listen", "127.0.0.1:" + std::to_string(port),
                                          "--admin-token", std::string(kAdminToken),
                                          "--log-level", "info"};
   // clang-format on
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   testing::SubprocessOptions options;
   options.stderr_path = log_path_;
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<Subprocess> child, Subprocess::Start(argv, options));
@@ -240,7 +242,7 @@ std::string TerminalNode::LogTail(size_t lines) const {
 // ---- SyncCluster ----
 
 SyncCluster::SyncCluster(ClusterOptions options) : options_(std::move(options)) {
-  auto server = SyncServer::Start(server_dir_.path().string());
+  auto server = SyncServer::Start(server_dir_.path().string(), 0, options_.server_args);
   REQUIRE_MESSAGE(server.ok(), server.status().ToString());
   server_ = std::move(server).value();
   for (const TerminalSpec& spec : options_.terminals) {

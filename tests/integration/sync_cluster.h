@@ -47,7 +47,9 @@ class SyncServer {
  public:
   // Starts it on 127.0.0.1:`port` (0: an ephemeral port) and waits for its
   // "listening" line. Unavailable (with the log tail) if it does not start.
-  static Result<std::unique_ptr<SyncServer>> Start(std::string dir, uint16_t port = 0);
+  // `extra_args` are added to its command line, on every start.
+  static Result<std::unique_ptr<SyncServer>> Start(std::string dir, uint16_t port = 0,
+                                                   std::vector<std::string> extra_args = {});
 
   SyncServer(const SyncServer&) = delete;
   SyncServer& operator=(const SyncServer&) = delete;
@@ -77,11 +79,13 @@ class SyncServer {
   std::string LogTail(size_t lines = 30) const;
 
  private:
-  SyncServer(std::string dir, uint16_t port) : dir_(std::move(dir)), port_(port) {}
+  SyncServer(std::string dir, uint16_t port, std::vector<std::string> extra_args)
+      : dir_(std::move(dir)), port_(port), extra_args_(std::move(extra_args)) {}
   Status Launch(uint16_t port);
 
   std::string dir_;
   uint16_t port_;
+  std::vector<std::string> extra_args_;
   int starts_ = 0;
   std::string log_path_;
   std::unique_ptr<testing::Subprocess> process_;
@@ -101,6 +105,8 @@ struct ClusterOptions {
   // False: the server registers the terminals and is stopped before any
   // terminal starts, so they all start offline (RestartServer() later).
   bool server_running = true;
+  // Added to patron-sync's command line.
+  std::vector<std::string> server_args;
   // The --server URL of a terminal, asked once the server is up (to put a
   // proxy in front of it); unset or "" gives the server's own URL.
   std::function<std::string(const TerminalSpec&, const SyncServer&)> server_url;

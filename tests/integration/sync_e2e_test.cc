@@ -282,3 +282,47 @@ TEST_CASE(
 
 }  // namespace
 }  // namespace patron::integration
+
+namespace patron::integration {
+namespace {
+
+TEST_CASE("a new terminal bootstraps from patron-sync's member snapshot and agrees with it") {
+  ClusterOptions options;
+  options.terminals = {{"S001-T01", "S001"}};
+  options.server_args = {"--snapshot-min-changes", "1", "--snapshot-min-interval-ms", "0"};
+  SyncCluster cluster(options);
+  TerminalNode& t1 = cluster.terminal(0);
+  std::vector<std::string> members;
+  for (int i = 0; i < 3; ++i) {
+    const std::string n = std::to_string(i);
+    members.push_back(t1.Enrol({{"phone", "+1415555017" + n}, {"name", "Snap " + n}}));
+    REQUIRE(t1.Checkout("S001-T01-snap-" + n, members.back(), 10'000 * (i + 1)).status == 201);
+  }
+  cluster.SyncUntilQuiet();
+  const int64_t server_last = cluster.ServerMembers().at(members.back()).version;
+
+  // The server builds its snapshot within a few seconds of the changes.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (cluster.Metrics()["patron_sync_snapshot_seq"] < server_last) {
+    REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, cluster.server().LogTail());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(cluster.Metrics()["patron_sync_snapshot_members"] == 3);
+
+  Result<std::string> token = cluster.server().RegisterTerminal("S002-T01", "S002");
+  REQUIRE(token.ok());
+  TerminalNode fresh({"S002-T01", "S002"}, *token, cluster.server().url(), 200);
+  fresh.Start();
+  ApiReply synced = fresh.Sync();
+  REQUIRE_MESSAGE(synced.status == 200, synced.Describe());
+  CHECK(cluster.Metrics()["patron_sync_snapshots_total"] == 1);
+  CHECK(fresh.GetStatus()["member_count"] == 3);
+  std::map<std::string, sync::MemberState> server = cluster.ServerMembers();
+  for (const std::string& id : members) {
+    CHECK(TerminalMemberView(fresh.Member(id)) == ServerMemberView(server.at(id)));
+  }
+  fresh.Stop();
+}
+
+}  // namespace
+}  // namespace patron::integration

@@ -47,6 +47,22 @@ class InProcessTransport : public terminal::SyncTransport {
     return sync::DecodeGrantResponse(sync::EncodeGrantResponse(response));
   }
 
+  Result<sync::SnapshotInfo> Snapshot(const sync::SnapshotRequest& request) override {
+    if (offline) return Unreachable();
+    PATRON_ASSIGN_OR_RETURN(sync::SnapshotRequest wire,
+                            sync::DecodeSnapshotRequest(sync::EncodeSnapshotRequest(request)));
+    PATRON_ASSIGN_OR_RETURN(sync::SnapshotInfo info, service_.Snapshot(caller_, wire));
+    return sync::DecodeSnapshotInfo(sync::EncodeSnapshotInfo(info));
+  }
+
+  Result<std::string> SnapshotChunk(int64_t seq, int64_t offset) override {
+    if (offline) return Unreachable();
+    ++snapshot_chunks;
+    return service_.SnapshotChunk(caller_, seq, offset);
+  }
+
+  int snapshot_chunks = 0;  // chunk requests answered or refused
+
  private:
   static Status Unreachable() { return Status::Unavailable("sync server unreachable"); }
 

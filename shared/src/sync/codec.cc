@@ -35,6 +35,31 @@ Result<std::vector<T>> DecodeArray(const json& doc, std::string_view field, Deco
   return out;
 }
 
+// Entries addressed to one terminal, each with the sequence at which it
+// became visible ("visible_seq").
+json ItemsToJson(const std::vector<LedgerEntry>& items, const std::vector<int64_t>& seqs) {
+  json out = json::array();
+  for (size_t i = 0; i < items.size(); ++i) {
+    json item = wire::EntryToJson(items[i]);
+    item["visible_seq"] = i < seqs.size() ? seqs[i] : 0;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+Status ItemsFromJson(const json& doc, std::vector<LedgerEntry>& items,
+                     std::vector<int64_t>& seqs) {
+  PATRON_ASSIGN_OR_RETURN(const json* array, GetArray(doc, "items"));
+  for (size_t i = 0; i < array->size(); ++i) {
+    const std::string path = IndexPath("items", i);
+    PATRON_ASSIGN_OR_RETURN(LedgerEntry entry, wire::EntryFromJson((*array)[i], path));
+    PATRON_ASSIGN_OR_RETURN(int64_t seq, GetInt((*array)[i], "visible_seq", path));
+    items.push_back(std::move(entry));
+    seqs.push_back(seq);
+  }
+  return Status::OK();
+}
+
 Status ExpectObjectAt(const json& doc, std::string_view path) {
   if (doc.is_object()) return Status::OK();
   return Status::InvalidArgument("'" + std::string(path) + "' must be an object", "invalid_field");
@@ -184,13 +209,9 @@ Result<PullRequest> DecodePullRequest(std::string_view body) {
 }
 
 std::string EncodePullResponse(const PullResponse& r) {
-  json items = json::array();
-  for (size_t i = 0; i < r.items.size(); ++i) {
-    json item = wire::EntryToJson(r.items[i]);
-    item["visible_seq"] = i < r.item_seqs.size() ? r.item_seqs[i] : 0;
-    items.push_back(std::move(item));
-  }
-  json doc = {{"epoch", r.epoch}, {"server_hlc", r.server_hlc.Packed()}, {"items", items},
+  json doc = {{"epoch", r.epoch},
+              {"server_hlc", r.server_hlc.Packed()},
+              {"items", ItemsToJson(r.items, r.item_seqs)},
               {"next", CursorToJson(r.next)}, {"more", r.more}};
   doc["rules"] = r.rules_json ? json(*r.rules_json) : json(nullptr);
   // The member rows are written straight into the text (wire.h), then the
@@ -213,14 +234,7 @@ Result<PullResponse> DecodePullResponse(std::string_view body) {
   PATRON_ASSIGN_OR_RETURN(r.epoch, GetString(doc, "epoch"));
   PATRON_ASSIGN_OR_RETURN(r.server_hlc, wire::GetHlc(doc, "server_hlc", ""));
   PATRON_ASSIGN_OR_RETURN(r.members, DecodeArray<MemberState>(doc, "members", wire::MemberFromJson));
-  PATRON_ASSIGN_OR_RETURN(const json* items, GetArray(doc, "items"));
-  for (size_t i = 0; i < items->size(); ++i) {
-    const std::string path = IndexPath("items", i);
-    PATRON_ASSIGN_OR_RETURN(LedgerEntry entry, wire::EntryFromJson((*items)[i], path));
-    PATRON_ASSIGN_OR_RETURN(int64_t seq, GetInt((*items)[i], "visible_seq", path));
-    r.items.push_back(std::move(entry));
-    r.item_seqs.push_back(seq);
-  }
+  PATRON_RETURN_IF_ERROR(ItemsFromJson(doc, r.items, r.item_seqs));
   PATRON_ASSIGN_OR_RETURN(r.next, CursorFromJson(doc, "next"));
   PATRON_ASSIGN_OR_RETURN(r.more, patron::json::GetBool(doc, "more"));
   PATRON_ASSIGN_OR_RETURN(r.rules_json, patron::json::GetOptionalString(doc, "rules"));
@@ -256,6 +270,44 @@ Result<GrantResponse> DecodeGrantResponse(std::string_view body) {
   PATRON_ASSIGN_OR_RETURN(const json* transfer, patron::json::GetObject(doc, "transfer"));
   PATRON_ASSIGN_OR_RETURN(r.transfer, wire::EntryFromJson(*transfer, "transfer"));
   PATRON_ASSIGN_OR_RETURN(r.seq, GetInt(doc, "seq"));
+  return r;
+}
+
+std::string EncodeSnapshotRequest(const SnapshotRequest& r) {
+  return wire::Dump(
+      {{"terminal_id", r.terminal_id}, {"chain_key_fingerprint", r.chain_key_fingerprint}});
+}
+
+Result<SnapshotRequest> DecodeSnapshotRequest(std::string_view body) {
+  PATRON_ASSIGN_OR_RETURN(json doc, wire::ParseMessage(body));
+  SnapshotRequest r;
+  PATRON_ASSIGN_OR_RETURN(r.terminal_id, GetString(doc, "terminal_id"));
+  PATRON_ASSIGN_OR_RETURN(r.chain_key_fingerprint, GetString(doc, "chain_key_fingerprint"));
+  return r;
+}
+
+std::string EncodeSnapshotInfo(const SnapshotInfo& r) {
+  return wire::Dump({{"epoch", r.epoch},
+                     {"seq", r.seq},
+                     {"members", r.members},
+                     {"bytes", r.bytes},
+                     {"server_hlc", r.server_hlc.Packed()},
+                     {"items", ItemsToJson(r.items, r.item_seqs)}});
+}
+
+Result<SnapshotInfo> DecodeSnapshotInfo(std::string_view body) {
+  PATRON_ASSIGN_OR_RETURN(json doc, wire::ParseMessage(body));
+  SnapshotInfo r;
+  PATRON_ASSIGN_OR_RETURN(r.epoch, GetString(doc, "epoch"));
+  PATRON_ASSIGN_OR_RETURN(r.seq, GetInt(doc, "seq"));
+  PATRON_ASSIGN_OR_RETURN(r.members, GetInt(doc, "members"));
+  PATRON_ASSIGN_OR_RETURN(r.bytes, GetInt(doc, "bytes"));
+  if (r.seq < 0 || r.members < 0 || r.bytes < 0) {
+    return Status::InvalidArgument("snapshot seq, members and bytes must not be negative",
+                                   "invalid_field");
+  }
+  PATRON_ASSIGN_OR_RETURN(r.server_hlc, wire::GetHlc(doc, "server_hlc", ""));
+  PATRON_RETURN_IF_ERROR(ItemsFromJson(doc, r.items, r.item_seqs));
   return r;
 }
 

@@ -9,7 +9,8 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
       ConfigFile file,
       ConfigFile::Load(path, {"data_dir", "listen", "allow_non_loopback", "admin_token",
                               "chain_key", "log_level", "max_connections", "threads",
-                              "read_timeout_ms"}));
+                              "read_timeout_ms", "snapshot_min_changes",
+                              "snapshot_min_interval_ms"}));
   PATRON_RETURN_IF_ERROR(file.Get("data_dir", c.data_dir));
   PATRON_RETURN_IF_ERROR(file.Get("listen", c.listen));
   PATRON_RETURN_IF_ERROR(file.Get("allow_non_loopback", c.allow_non_loopback));
@@ -19,6 +20,8 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
   PATRON_RETURN_IF_ERROR(file.Get("max_connections", c.max_connections));
   PATRON_RETURN_IF_ERROR(file.Get("threads", c.threads));
   PATRON_RETURN_IF_ERROR(file.Get("read_timeout_ms", c.read_timeout_ms));
+  PATRON_RETURN_IF_ERROR(file.Get("snapshot_min_changes", c.snapshot_min_changes));
+  PATRON_RETURN_IF_ERROR(file.Get("snapshot_min_interval_ms", c.snapshot_min_interval_ms));
   return c;
 }
 
@@ -37,9 +40,12 @@ Status ValidateConfig(const ServerConfig& c) {
             ": not a loopback address (pass --allow-non-loopback to serve the stores' network)",
         "invalid_config");
   }
-  if (c.max_connections < 1 || c.threads < 1 || c.threads > 64 || c.read_timeout_ms < 1000) {
+  if (c.max_connections < 1 || c.threads < 1 || c.threads > 64 || c.read_timeout_ms < 1000 ||
+      c.snapshot_min_changes < 0 || c.snapshot_min_interval_ms < 0) {
     return Status::InvalidArgument(
-        "max_connections must be >= 1, threads 1..64, read_timeout_ms >= 1000", "invalid_config");
+        "max_connections must be >= 1, threads 1..64, read_timeout_ms >= 1000, "
+        "snapshot_min_changes and snapshot_min_interval_ms >= 0",
+        "invalid_config");
   }
   if (c.log_level != "info" && c.log_level != "warn") {
     return Status::InvalidArgument("log_level must be info or warn", "invalid_config");

@@ -27,8 +27,15 @@ struct ServerConfig {
   // Bounds each read phase of a request: a 32 MiB push over a slow store
   // link needs more than the default 15 s.
   int64_t read_timeout_ms = 120'000;
+  // A new member snapshot for bootstrapping terminals is built once the
+  // store has moved this many sequence numbers (entries and member changes)
+  // past the last one; 0: no snapshots (terminals pull page by page).
+  int64_t snapshot_min_changes = 50'000;
+  // ... but not sooner than this after the previous build began.
+  int64_t snapshot_min_interval_ms = 60'000;
 
   std::string DatabasePath() const { return data_dir + "/server.db"; }
+  std::string SnapshotDir() const { return data_dir + "/snapshots"; }
 };
 
 // Reads a config file; unknown keys and wrong types are errors naming the key.

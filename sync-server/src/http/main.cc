@@ -7,7 +7,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -45,6 +49,47 @@ void LogRequest(bool log_all, const HttpRequest& request, const HttpResponse& re
                  "B " + std::to_string(took.count()) + "us");
 }
 
+// Keeps the member snapshot fresh: checks at start and every few seconds,
+// building a new one when the store has moved far enough (BuildSnapshotIfDue).
+class SnapshotThread {
+ public:
+  explicit SnapshotThread(SyncService& service)
+      : thread_([this, &service](std::stop_token stop) { Run(service, stop); }) {}
+  ~SnapshotThread() { Stop(); }
+  // Waits for a build under way to finish.
+  void Stop() {
+    thread_.request_stop();
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  static constexpr auto kCheckEvery = std::chrono::seconds(5);
+
+  void Run(SyncService& service, std::stop_token stop) {
+    while (!stop.stop_requested()) {
+      const auto started = std::chrono::steady_clock::now();
+      Result<bool> built = service.BuildSnapshotIfDue();
+      if (!built.ok()) {
+        Log("error", "member snapshot: " + built.status().ToString());
+      } else if (*built) {
+        const SnapshotGauge made = service.SnapshotState();
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        Log("info", "member snapshot at seq " + std::to_string(made.seq) + ": " +
+                        std::to_string(made.members) + " members, " + std::to_string(made.bytes) +
+                        " bytes, built in " + std::to_string(took.count()) + " ms");
+      }
+      std::unique_lock lock(mu_);
+      wake_.wait_for(lock, stop, kCheckEvery, [] { return false; });
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable_any wake_;
+  std::jthread thread_;  // last: started once the rest is built
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,6 +105,12 @@ int main(int argc, char** argv) {
   auto* allow = app.add_flag("--allow-non-loopback", flags.allow_non_loopback,
                              "allow listening on a non-loopback address");
   auto* log_level = app.add_option("--log-level", flags.log_level, "info or warn");
+  auto* snapshot_min_changes =
+      app.add_option("--snapshot-min-changes", flags.snapshot_min_changes,
+                     "rebuild the member snapshot after this many changes (0: never)");
+  auto* snapshot_min_interval =
+      app.add_option("--snapshot-min-interval-ms", flags.snapshot_min_interval_ms,
+                     "... and no sooner than this after the last build");
   CLI11_PARSE(app, argc, argv);
 
   ServerConfig config;
@@ -78,6 +129,8 @@ int main(int argc, char** argv) {
   if (*chain_key) config.chain_key = flags.chain_key;
   if (*allow) config.allow_non_loopback = true;
   if (*log_level) config.log_level = flags.log_level;
+  if (*snapshot_min_changes) config.snapshot_min_changes = flags.snapshot_min_changes;
+  if (*snapshot_min_interval) config.snapshot_min_interval_ms = flags.snapshot_min_interval_ms;
   if (Status valid = ValidateConfig(config); !valid.ok()) return Fail(valid);
   Result<patron::Endpoint> endpoint = ParseListenAddress(config.listen);
   if (!endpoint.ok()) return Fail(endpoint.status());
@@ -102,7 +155,11 @@ int main(int argc, char** argv) {
 
   SyncServiceOptions service_options;
   service_options.chain_key_fingerprint = ChainKeyFingerprint(config.chain_key);
+  service_options.snapshot_dir = config.SnapshotDir();
+  service_options.snapshot_min_changes = config.snapshot_min_changes;
+  service_options.snapshot_min_interval_ms = config.snapshot_min_interval_ms;
   SyncService service(**store, service_options);
+  SnapshotThread snapshots(service);
   SyncApi api(service, SyncApiOptions{config.admin_token, config.chain_key});
 
   HttpServerOptions server_options;
@@ -142,6 +199,7 @@ int main(int argc, char** argv) {
   });
   signals_io.run();
   http->reset();
+  snapshots.Stop();
   Log("info", "stopped");
   return 0;
 }

@@ -46,6 +46,7 @@ void Counter(std::string& out, std::string_view name, std::string_view help, int
 }  // namespace
 
 std::string RenderMetrics(std::span<const EndpointRequests> requests, const SyncCounters& counters,
+                          const SnapshotGauge& snapshot,
                           const std::vector<TerminalRecord>& terminals, int64_t now_ms) {
   std::string out;
   Header(out, "patron_sync_requests_total", "counter",
@@ -68,6 +69,15 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
           counters.entries_conflict.load());
   Counter(out, "patron_sync_profile_changes_total", "Member profile changes received in pushes.",
           counters.profile_changes.load());
+  Counter(out, "patron_sync_snapshots_total",
+          "Terminals that bootstrapped from the member snapshot.", counters.snapshots.load());
+  Header(out, "patron_sync_snapshot_seq", "gauge",
+         "Sequence of the member snapshot served to new terminals (0: none yet).");
+  Sample(out, "patron_sync_snapshot_seq", snapshot.seq);
+  Header(out, "patron_sync_snapshot_members", "gauge", "Member rows in the snapshot served.");
+  Sample(out, "patron_sync_snapshot_members", snapshot.members);
+  Header(out, "patron_sync_snapshot_bytes", "gauge", "Size of the snapshot file served.");
+  Sample(out, "patron_sync_snapshot_bytes", snapshot.bytes);
 
   std::vector<const TerminalRecord*> seen;
   for (const TerminalRecord& t : terminals) {

@@ -27,12 +27,15 @@ struct EndpointRequests {
 //   patron_sync_requests_total{endpoint}        counter, from `requests`
 //   patron_sync_entries_{ingested,duplicate,conflict}_total,
 //   patron_sync_profile_changes_total           counters, from `counters`
+//   patron_sync_snapshots_total                 counter, bootstraps from a snapshot
+//   patron_sync_snapshot_{seq,members,bytes}    gauges, the member snapshot served
 //   patron_sync_terminals                        gauge, registered terminals
 //   patron_sync_terminals_seen                   gauge, those that pushed at least once
 //   patron_sync_lag_seconds{terminal}            gauge, now - last_sync_ms (never below 0),
 //                                                for each terminal seen
 // Label values are escaped as the format requires (\\, \", \n).
 std::string RenderMetrics(std::span<const EndpointRequests> requests, const SyncCounters& counters,
+                          const SnapshotGauge& snapshot,
                           const std::vector<TerminalRecord>& terminals, int64_t now_ms);
 
 }  // namespace patron::sync

@@ -30,6 +30,17 @@ HttpResponse Serve(const std::string& body, Result<Request> (*decode)(std::strin
   return JsonResponse(200, encode(*response));
 }
 
+// A non-negative decimal number of at most 18 digits, or nullopt.
+std::optional<int64_t> ParseCount(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
 }  // namespace
 
 HttpResponse AuthErrorResponse(const Status& status) {
@@ -46,6 +57,9 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       {"POST", "/v1/push", true, Guard::kTerminal, Endpoint::kPush, &SyncApi::Push},
       {"POST", "/v1/pull", true, Guard::kTerminal, Endpoint::kPull, &SyncApi::Pull},
       {"POST", "/v1/grant", true, Guard::kTerminal, Endpoint::kGrant, &SyncApi::Grant},
+      {"POST", "/v1/snapshot", true, Guard::kTerminal, Endpoint::kSnapshot, &SyncApi::Snapshot},
+      {"GET", "/v1/snapshot/data", false, Guard::kTerminal, Endpoint::kSnapshotData,
+       &SyncApi::SnapshotData},
       {"POST", "/v1/admin/terminals", true, Guard::kAdmin, Endpoint::kRegisterTerminal,
        &SyncApi::RegisterTerminal},
       {"POST", "/v1/admin/rules", true, Guard::kAdmin, Endpoint::kPublishRules,
@@ -65,6 +79,10 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "pull";
     case Endpoint::kGrant:
       return "grant";
+    case Endpoint::kSnapshot:
+      return "snapshot";
+    case Endpoint::kSnapshotData:
+      return "snapshot_data";
     case Endpoint::kRegisterTerminal:
       return "register_terminal";
     case Endpoint::kPublishRules:
@@ -189,6 +207,32 @@ HttpResponse SyncApi::Grant(const HttpRequest& request) const {
       EncodeGrantResponse);
 }
 
+HttpResponse SyncApi::Snapshot(const HttpRequest& request) const {
+  Result<Caller> caller = Authenticate(request);
+  if (!caller.ok()) return AuthErrorResponse(caller.status());
+  return Serve<SnapshotRequest, SnapshotInfo>(
+      request.body, DecodeSnapshotRequest,
+      [&](const SnapshotRequest& snapshot) { return service_.Snapshot(*caller, snapshot); },
+      EncodeSnapshotInfo);
+}
+
+HttpResponse SyncApi::SnapshotData(const HttpRequest& request) const {
+  Result<Caller> caller = Authenticate(request);
+  if (!caller.ok()) return AuthErrorResponse(caller.status());
+  std::optional<int64_t> seq = ParseCount(request.QueryParam("seq").value_or(""));
+  std::optional<int64_t> offset = ParseCount(request.QueryParam("offset").value_or(""));
+  if (!seq || !offset) {
+    return ErrorResponse(400, "invalid_query",
+                         "give the snapshot as ?seq=<seq>&offset=<byte offset>, both numbers");
+  }
+  Result<std::string> chunk = service_.SnapshotChunk(*caller, *seq, *offset);
+  if (!chunk.ok()) return ErrorResponse(chunk.status());
+  HttpResponse response;
+  response.content_type = "application/octet-stream";
+  response.body = std::move(*chunk);
+  return response;
+}
+
 HttpResponse SyncApi::Health(const HttpRequest&) const {
   return JsonResponse(200, R"({"status":"ok"})");
 }
@@ -205,7 +249,8 @@ HttpResponse SyncApi::Metrics(const HttpRequest&) const {
   HttpResponse response;
   response.status = 200;
   response.content_type = std::string(kMetricsContentType);
-  response.body = RenderMetrics(requests, service_.counters(), *terminals, service_.NowMs());
+  response.body = RenderMetrics(requests, service_.counters(), service_.SnapshotState(),
+                                *terminals, service_.NowMs());
   return response;
 }
 

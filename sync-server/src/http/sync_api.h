@@ -60,7 +60,7 @@ class SyncApi {
   std::optional<HttpResponse> Screen(const HttpRequest& request) const;
 
   // The value of the patron_sync_requests_total series `endpoint` ("push",
-  // "pull", "grant", "register_terminal", "publish_rules", "store_report",
+  // "pull", "grant", "snapshot", "snapshot_data", "register_terminal", "publish_rules", "store_report",
   // "health", "metrics", "other"); 0 for a name it does not know.
   int64_t RequestCount(std::string_view endpoint) const;
 
@@ -69,6 +69,8 @@ class SyncApi {
     kPush,
     kPull,
     kGrant,
+    kSnapshot,
+    kSnapshotData,
     kRegisterTerminal,
     kPublishRules,
     kStoreReport,
@@ -101,6 +103,8 @@ class SyncApi {
   HttpResponse Push(const HttpRequest& request) const;
   HttpResponse Pull(const HttpRequest& request) const;
   HttpResponse Grant(const HttpRequest& request) const;
+  HttpResponse Snapshot(const HttpRequest& request) const;
+  HttpResponse SnapshotData(const HttpRequest& request) const;
   HttpResponse Health(const HttpRequest& request) const;
   HttpResponse Metrics(const HttpRequest& request) const;
   // The caller named by the request's bearer token; the service's refusal

@@ -61,6 +61,9 @@ constexpr std::string_view kSelectMember =
     "SELECT " PATRON_MEMBER_COLUMNS " FROM members WHERE member_id = ?";
 constexpr std::string_view kMembersAfter =
     "SELECT " PATRON_MEMBER_COLUMNS " FROM members WHERE version > ? ORDER BY version LIMIT ?";
+// member_id is the table's key (TEXT, BINARY collation): a range scan.
+constexpr std::string_view kMembersByKey =
+    "SELECT " PATRON_MEMBER_COLUMNS " FROM members WHERE member_id > ? ORDER BY member_id LIMIT ?";
 // An upsert, not INSERT OR REPLACE: REPLACE would also delete another
 // member whose version collides, where this reports Conflict.
 constexpr std::string_view kPutMember =
@@ -220,6 +223,18 @@ Result<MemberState> ReadMember(const sql::Statement& s) {
   m.spend_minor = s.ColumnInt64(25);
   m.version = s.ColumnInt64(26);
   return m;
+}
+
+// Every row of a bound member query (PATRON_MEMBER_COLUMNS), at most `limit`.
+Result<std::vector<MemberState>> ReadMembers(sql::Statement& s, int limit) {
+  std::vector<MemberState> members;
+  members.reserve(static_cast<size_t>(limit < 4096 ? limit : 4096));
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return members;
+    PATRON_ASSIGN_OR_RETURN(MemberState member, ReadMember(s));
+    members.push_back(std::move(member));
+  }
 }
 
 TerminalRecord ReadTerminal(const sql::Statement& s) {
@@ -431,19 +446,20 @@ Status SqliteStoreTxn::PutMember(const MemberRecord& member) {
 
 Result<std::vector<MemberState>> SqliteStoreTxn::MembersAfter(int64_t after, int limit) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
-  std::vector<MemberState> members;
-  if (limit <= 0) return members;  // SQLite reads LIMIT -1 as "no limit"
+  if (limit <= 0) return std::vector<MemberState>();  // SQLite reads LIMIT -1 as "no limit"
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kMembersAfter));
   s.BindInt64(0, after);
   s.BindInt64(1, limit);
-  members.reserve(static_cast<size_t>(limit < 4096 ? limit : 4096));
-  while (true) {
-    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-    if (!has_row) break;
-    PATRON_ASSIGN_OR_RETURN(MemberState member, ReadMember(s));
-    members.push_back(std::move(member));
-  }
-  return members;
+  return ReadMembers(s, limit);
+}
+
+Result<std::vector<MemberState>> SqliteStoreTxn::MembersByKey(std::string_view after, int limit) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  if (limit <= 0) return std::vector<MemberState>();
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kMembersByKey));
+  s.BindText(0, after);
+  s.BindInt64(1, limit);
+  return ReadMembers(s, limit);
 }
 
 Result<std::optional<GrantRecord>> SqliteStoreTxn::FindGrant(std::string_view terminal_id,

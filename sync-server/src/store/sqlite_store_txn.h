@@ -69,6 +69,7 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::optional<MemberRecord>> FindMember(std::string_view member_id) override;
   Status PutMember(const MemberRecord& member) override;
   Result<std::vector<MemberState>> MembersAfter(int64_t after, int limit) override;
+  Result<std::vector<MemberState>> MembersByKey(std::string_view after, int limit) override;
 
   Result<std::optional<GrantRecord>> FindGrant(std::string_view terminal_id,
                                                std::string_view request_id) override;

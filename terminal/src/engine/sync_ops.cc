@@ -7,10 +7,7 @@
 #include "patron/terminal/terminal.h"
 
 namespace patron::terminal {
-namespace {
 
-// Folds the server's state of a member into the local row: identity as the
-// server knows it, each register last-writer-wins, the server's figures.
 MemberRow MergeServerState(std::optional<MemberRow> local, const sync::MemberState& remote) {
   MemberRow row = local ? std::move(*local) : MemberRow{};
   row.member_id = remote.member_id;
@@ -36,6 +33,10 @@ MemberRow MergeServerState(std::optional<MemberRow> local, const sync::MemberSta
   return row;
 }
 
+void MergeClock(EngineContext& ctx, HlcTimestamp remote) { (void)ctx.clock.Update(remote); }
+
+namespace {
+
 // Switches between the everyday page cache and the large one of a pull in
 // progress; shrinking frees the pages beyond the everyday size.
 Status UseBulkPullCache(EngineContext& ctx, bool bulk) {
@@ -57,11 +58,6 @@ Status EnsureMember(EngineContext& ctx, const std::string& member_id) {
   return ctx.members.Insert(bare);
 }
 
-void MergeClock(EngineContext& ctx, HlcTimestamp remote) {
-  // A server clock far ahead of ours is not followed (clock_drift); the data
-  // is still applied.
-  (void)ctx.clock.Update(remote);
-}
 
 // A page's rows sorted by member_id, the replica's key. A page holds each
 // member at most once (and the sort is stable, should one ever not), so the
@@ -172,10 +168,28 @@ Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit) {
   return request;
 }
 
-Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page) {
-  if (page.items.size() != page.item_seqs.size()) {
-    return Status::Corruption("pull page items and sequences differ", "bad_sync_reply");
+Status ApplyItems(EngineContext& ctx, const std::vector<LedgerEntry>& items,
+                  const std::vector<int64_t>& item_seqs) {
+  if (items.size() != item_seqs.size()) {
+    return Status::Corruption("sync reply items and sequences differ", "bad_sync_reply");
   }
+  for (size_t i = 0; i < items.size(); ++i) {
+    const LedgerEntry& item = items[i];
+    if (item.to_holder != ctx.identity.terminal_id || item.kind != EntryKind::kTransfer ||
+        item.origin != kServerOrigin) {
+      return Status::Corruption("sync item " + item.entry_id + " is not a grant to us",
+                                "bad_sync_reply");
+    }
+    PATRON_ASSIGN_OR_RETURN(bool known, ctx.journal.Exists(item.entry_id));
+    if (known) continue;  // the grant's own reply already delivered it
+    PATRON_RETURN_IF_ERROR(EnsureMember(ctx, item.member_id));
+    PATRON_RETURN_IF_ERROR(ctx.journal.Append(item));
+    PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(item.entry_id, item_seqs[i]));
+  }
+  return Status::OK();
+}
+
+Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page) {
   std::optional<Rules> new_rules;
   if (page.rules_json) {
     PATRON_ASSIGN_OR_RETURN(Rules rules, DecodeRules(*page.rules_json));
@@ -192,19 +206,7 @@ Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullR
       PATRON_RETURN_IF_ERROR(
           ctx.members.ReplaceFromServer(MergeServerState(std::move(local), remote), exists));
     }
-    for (size_t i = 0; i < page.items.size(); ++i) {
-      const LedgerEntry& item = page.items[i];
-      if (item.to_holder != ctx.identity.terminal_id || item.kind != EntryKind::kTransfer ||
-          item.origin != kServerOrigin) {
-        return Status::Corruption("pull item " + item.entry_id + " is not a grant to us",
-                                  "bad_sync_reply");
-      }
-      PATRON_ASSIGN_OR_RETURN(bool known, ctx.journal.Exists(item.entry_id));
-      if (known) continue;  // the grant's own reply already delivered it
-      PATRON_RETURN_IF_ERROR(EnsureMember(ctx, item.member_id));
-      PATRON_RETURN_IF_ERROR(ctx.journal.Append(item));
-      PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(item.entry_id, page.item_seqs[i]));
-    }
+    PATRON_RETURN_IF_ERROR(ApplyItems(ctx, page.items, page.item_seqs));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(page.next.epoch, page.next.seq));
     if (new_rules) {
       PATRON_RETURN_IF_ERROR(ctx.state.InsertRules(

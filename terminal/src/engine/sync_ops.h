@@ -9,6 +9,19 @@
 
 namespace patron::terminal {
 
+// Folds the server's state of a member into the local row (none: a new
+// row): identity as the server knows it, each register last-writer-wins, the
+// server's figures.
+MemberRow MergeServerState(std::optional<MemberRow> local, const sync::MemberState& remote);
+// Follows the server's clock unless it is too far ahead (clock_drift); the
+// data is applied either way.
+void MergeClock(EngineContext& ctx, HlcTimestamp remote);
+// Records the grants a pull page or snapshot carried (transfers from the
+// server to this terminal) that the journal does not hold yet, acknowledged
+// at their sequences. Inside the caller's write transaction.
+Status ApplyItems(EngineContext& ctx, const std::vector<LedgerEntry>& items,
+                  const std::vector<int64_t>& item_seqs);
+
 // The oldest unacknowledged profile changes and entries, changes first.
 Result<sync::PushRequest> BuildPush(EngineContext& ctx, int max_entries, int max_changes);
 // Records acknowledgements; conflicts are counted, never overwritten.

@@ -11,6 +11,7 @@
 #include "engine/member_view.h"
 #include "engine/refund.h"
 #include "engine/requests.h"
+#include "engine/snapshot_ops.h"
 #include "engine/sync_ops.h"
 #include "patron/rules_codec.h"
 #include "patron/sql/migration.h"
@@ -173,6 +174,20 @@ Status Terminal::EndPull() {
 Status Terminal::ResetSyncState() {
   std::lock_guard lock(impl_->mu);
   return terminal::ResetSyncState(*impl_->ctx);
+}
+
+Result<std::string> Terminal::SnapshotPath() const {
+  std::lock_guard lock(impl_->mu);
+  const std::string& db_path = impl_->ctx->db->path();
+  if (db_path.empty() || db_path == ":memory:") {
+    return Status::FailedPrecondition("an in-memory replica bootstraps page by page");
+  }
+  return db_path + "-snapshot";
+}
+
+Result<int64_t> Terminal::AdoptSnapshot(const std::string& path, const sync::SnapshotInfo& info) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::AdoptSnapshot(*impl_->ctx, path, info);
 }
 
 Status Terminal::ApplyGrant(const sync::GrantResponse& grant) {

@@ -3,14 +3,32 @@
 namespace patron::terminal {
 namespace {
 
+// Every column of a member row, in the order ReadRow reads them.
+#define PATRON_MEMBER_COLUMNS(t)                                                           \
+  t "member_id, " t "phone, " t "card, " t "status, " t "enrolled_store, " t "enrolled_ms, " \
+  t "name, " t "name_hlc, " t "name_origin, " t "birthday, " t "birthday_hlc, "              \
+  t "birthday_origin, " t "email, " t "email_hlc, " t "email_origin, " t "gender, "          \
+  t "gender_hlc, " t "gender_origin, " t "sms_consent, " t "sms_consent_hlc, "               \
+  t "sms_consent_origin, " t "email_consent, " t "email_consent_hlc, "                       \
+  t "email_consent_origin, " t "server_version, " t "server_balance, "                       \
+  t "server_spend_minor, " t "local_rights "
+
 constexpr std::string_view kSelectById =
-    "SELECT member_id, phone, card, status, enrolled_store, enrolled_ms, "
-    "name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, "
-    "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "
-    "sms_consent, sms_consent_hlc, sms_consent_origin, "
-    "email_consent, email_consent_hlc, email_consent_origin, "
-    "server_version, server_balance, server_spend_minor, local_rights "
-    "FROM members WHERE member_id = ?";
+    "SELECT " PATRON_MEMBER_COLUMNS("") "FROM members WHERE member_id = ?";
+
+// The snapshot's version of members held here, read in the replica's key
+// order.
+constexpr std::string_view kSelectSnapshotHeldHere =
+    "SELECT " PATRON_MEMBER_COLUMNS("s.") "FROM main.members AS m "
+    "JOIN snapshot.members AS s ON s.member_id = m.member_id ORDER BY m.member_id";
+
+// The whole table, as SQLite's transfer optimisation requires (no WHERE).
+constexpr std::string_view kCopySnapshot = "INSERT INTO main.members SELECT * FROM snapshot.members";
+constexpr std::string_view kInsertSnapshotNew =
+    "INSERT INTO main.members SELECT * FROM snapshot.members AS s "
+    "WHERE NOT EXISTS (SELECT 1 FROM main.members AS m WHERE m.member_id = s.member_id)";
+
+#undef PATRON_MEMBER_COLUMNS
 
 constexpr std::string_view kInsert =
     "INSERT INTO members(member_id, phone, card, status, enrolled_store, enrolled_ms, "
@@ -41,6 +59,28 @@ void ReadRegister(const sql::Statement& s, int first, LwwRegister<T>& reg) {
   }
   reg.hlc = HlcTimestamp::FromPacked(s.ColumnInt64(first + 1));
   reg.origin = s.ColumnText(first + 2);
+}
+
+// Reads a row of PATRON_MEMBER_COLUMNS.
+MemberRow ReadRow(const sql::Statement& s) {
+  MemberRow row;
+  row.member_id = s.ColumnText(0);
+  row.phone = s.ColumnOptionalText(1);
+  row.card = s.ColumnOptionalText(2);
+  row.status = s.ColumnText(3);
+  row.enrolled_store = s.ColumnText(4);
+  row.enrolled_ms = s.ColumnInt64(5);
+  ReadRegister(s, 6, row.name);
+  ReadRegister(s, 9, row.birthday);
+  ReadRegister(s, 12, row.email);
+  ReadRegister(s, 15, row.gender);
+  ReadRegister(s, 18, row.sms_consent);
+  ReadRegister(s, 21, row.email_consent);
+  row.server_version = s.ColumnInt64(24);
+  row.server_balance = s.ColumnInt64(25);
+  row.server_spend_minor = s.ColumnInt64(26);
+  row.local_rights = s.ColumnInt64(27);
+  return row;
 }
 
 template <typename T>
@@ -82,25 +122,40 @@ Result<std::optional<MemberRow>> MemberStore::Get(std::string_view member_id) {
   s.BindText(0, member_id);
   PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
   if (!found) return std::optional<MemberRow>();
-  MemberRow row;
-  row.member_id = s.ColumnText(0);
-  row.phone = s.ColumnOptionalText(1);
-  row.card = s.ColumnOptionalText(2);
-  row.status = s.ColumnText(3);
-  row.enrolled_store = s.ColumnText(4);
-  row.enrolled_ms = s.ColumnInt64(5);
-  ReadRegister(s, 6, row.name);
-  ReadRegister(s, 9, row.birthday);
-  ReadRegister(s, 12, row.email);
-  ReadRegister(s, 15, row.gender);
-  ReadRegister(s, 18, row.sms_consent);
-  ReadRegister(s, 21, row.email_consent);
-  row.server_version = s.ColumnInt64(24);
-  row.server_balance = s.ColumnInt64(25);
-  row.server_spend_minor = s.ColumnInt64(26);
-  row.local_rights = s.ColumnInt64(27);
-  return std::optional<MemberRow>(std::move(row));
+  return std::optional<MemberRow>(ReadRow(s));
 }
+
+Result<std::vector<MemberRow>> MemberStore::SnapshotRowsHeldHere() {
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetUniqueStatement(kSelectSnapshotHeldHere));
+  std::vector<MemberRow> rows;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return rows;
+    rows.push_back(ReadRow(s));
+  }
+}
+
+Result<int64_t> MemberStore::InsertFromSnapshot() {
+  PATRON_ASSIGN_OR_RETURN(int64_t held, Count());
+  if (held > 0) {
+    PATRON_RETURN_IF_ERROR(db_.Execute(kInsertSnapshotNew));
+    return db_.Changes();
+  }
+  PATRON_ASSIGN_OR_RETURN(
+      std::string trigger,
+      db_.QueryString(
+          "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'member_count_insert'"));
+  PATRON_RETURN_IF_ERROR(db_.Execute("DROP TRIGGER member_count_insert"));
+  PATRON_RETURN_IF_ERROR(db_.Execute(kCopySnapshot));
+  const int64_t copied = db_.Changes();
+  PATRON_RETURN_IF_ERROR(db_.Execute(trigger));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s,
+                          db_.GetUniqueStatement("UPDATE member_count SET n = n + ? WHERE id = 1"));
+  s.BindInt64(0, copied);
+  PATRON_RETURN_IF_ERROR(s.Run());
+  return copied;
+}
+
 
 Result<std::optional<std::string>> MemberStore::FindIdByPhone(std::string_view e164_phone) {
   return QueryId(db_, "SELECT member_id FROM members WHERE phone = ?", e164_phone);

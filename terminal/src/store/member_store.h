@@ -71,6 +71,15 @@ class MemberStore {
   // `exists`: whether the member has a row here (the caller looked it up to
   // merge it; one look-up per pulled row, not two).
   Status ReplaceFromServer(const MemberRow& row, bool exists);
+  // ---- A member snapshot (sync/member_snapshot.h) attached as `snapshot`,
+  // inside the caller's write transaction. ----
+  // The snapshot's rows of members this replica already holds.
+  Result<std::vector<MemberRow>> SnapshotRowsHeldHere();
+  // Inserts the snapshot's rows of members this replica does not hold and
+  // returns how many. Into an empty replica SQLite copies the table whole in
+  // key order; the member count's trigger, which would prevent that, is
+  // dropped for the copy and made again, and the count moved once.
+  Result<int64_t> InsertFromSnapshot();
   // Forgets the server's view of every member (before a re-bootstrap).
   Status ResetServerViews();
   // Members for whom this terminal holds positive redemption rights.

@@ -74,13 +74,13 @@ HttpSyncTransport::HttpSyncTransport(Endpoint server, std::string token,
 
 HttpSyncTransport::~HttpSyncTransport() = default;
 
-Result<std::string> HttpSyncTransport::Post(Channel& channel, std::string_view target,
-                                            std::string body) {
+Result<std::string> HttpSyncTransport::Send(Channel& channel, std::string_view method,
+                                            std::string_view target, std::string body) {
+  HeaderList headers = {{"Authorization", authorization_}};
+  if (method == "POST") headers.emplace_back("Content-Type", "application/json");
   Result<HttpResponse> response = [&] {
     std::lock_guard lock(channel.mu);
-    return channel.client.Send(
-        "POST", target, body,
-        {{"Authorization", authorization_}, {"Content-Type", "application/json"}});
+    return channel.client.Send(method, target, body, headers);
   }();
   if (!response.ok()) return response.status();
   if (response->status < 200 || response->status > 299) {
@@ -109,18 +109,29 @@ Result<T> DecodeReply(Result<std::string> body, Result<T> (*decode)(std::string_
 }  // namespace
 
 Result<sync::PushResponse> HttpSyncTransport::Push(const sync::PushRequest& request) {
-  return DecodeReply(Post(*sync_, "/v1/push", sync::EncodePushRequest(request)),
+  return DecodeReply(Send(*sync_, "POST", "/v1/push", sync::EncodePushRequest(request)),
                      sync::DecodePushResponse, "/v1/push");
 }
 
 Result<sync::PullResponse> HttpSyncTransport::Pull(const sync::PullRequest& request) {
-  return DecodeReply(Post(*sync_, "/v1/pull", sync::EncodePullRequest(request)),
+  return DecodeReply(Send(*sync_, "POST", "/v1/pull", sync::EncodePullRequest(request)),
                      sync::DecodePullResponse, "/v1/pull");
 }
 
 Result<sync::GrantResponse> HttpSyncTransport::Grant(const sync::GrantRequest& request) {
-  return DecodeReply(Post(*grant_, "/v1/grant", sync::EncodeGrantRequest(request)),
+  return DecodeReply(Send(*grant_, "POST", "/v1/grant", sync::EncodeGrantRequest(request)),
                      sync::DecodeGrantResponse, "/v1/grant");
+}
+
+Result<sync::SnapshotInfo> HttpSyncTransport::Snapshot(const sync::SnapshotRequest& request) {
+  return DecodeReply(Send(*sync_, "POST", "/v1/snapshot", sync::EncodeSnapshotRequest(request)),
+                     sync::DecodeSnapshotInfo, "/v1/snapshot");
+}
+
+Result<std::string> HttpSyncTransport::SnapshotChunk(int64_t seq, int64_t offset) {
+  return Send(*sync_, "GET",
+              "/v1/snapshot/data?seq=" + std::to_string(seq) + "&offset=" + std::to_string(offset),
+              "");
 }
 
 }  // namespace patron::terminal

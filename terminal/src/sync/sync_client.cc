@@ -1,6 +1,9 @@
 #include "patron/terminal/sync_client.h"
 
+#include <cstdio>
+#include <filesystem>
 #include <future>
+#include <string>
 #include <system_error>
 
 namespace patron::terminal {
@@ -10,7 +13,30 @@ bool IsCursorReset(const Status& status) {
   return status.code() == StatusCode::kConflict && status.reason() == "cursor_reset";
 }
 
+// Removes a file when it goes out of scope.
+class RemoveFileOnExit {
+ public:
+  explicit RemoveFileOnExit(std::string path) : path_(std::move(path)) {}
+  ~RemoveFileOnExit() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  RemoveFileOnExit(const RemoveFileOnExit&) = delete;
+  RemoveFileOnExit& operator=(const RemoveFileOnExit&) = delete;
+
+ private:
+  std::string path_;
+};
+
 }  // namespace
+
+Result<sync::SnapshotInfo> SyncTransport::Snapshot(const sync::SnapshotRequest&) {
+  return Status::NotFound("this transport carries no member snapshots", "snapshot_unavailable");
+}
+
+Result<std::string> SyncTransport::SnapshotChunk(int64_t, int64_t) {
+  return Status::NotFound("this transport carries no member snapshots", "snapshot_unavailable");
+}
 
 SyncClient::SyncClient(Terminal& terminal, SyncTransport& transport, SyncClientOptions options)
     : terminal_(terminal), transport_(transport), options_(options) {}
@@ -36,11 +62,56 @@ Status SyncClient::PushAll(SyncReport& report) {
 }
 
 Status SyncClient::PullAll(SyncReport& report) {
-  Status pulled = PullPages(report);
+  Status pulled = Bootstrap(report);
+  if (pulled.ok()) pulled = PullPages(report);
   // A pull cut short (offline half-way through a first sync) must not leave
   // the bulk page cache to everyday work.
   Status ended = terminal_.EndPull();
   return pulled.ok() ? ended : pulled;
+}
+
+Status SyncClient::Bootstrap(SyncReport& report) {
+  if (!options_.use_snapshot) return Status::OK();
+  PATRON_ASSIGN_OR_RETURN(sync::PullRequest next, terminal_.NextPull(1));
+  if (!next.cursor.epoch.empty()) return Status::OK();  // pulled before
+  Result<std::string> path = terminal_.SnapshotPath();
+  if (!path.ok()) return Status::OK();
+  Result<sync::SnapshotInfo> info =
+      transport_.Snapshot({next.terminal_id, next.chain_key_fingerprint});
+  if (info.status().code() == StatusCode::kNotFound) return Status::OK();
+  PATRON_RETURN_IF_ERROR(info.status());
+  RemoveFileOnExit remove(*path);
+  Status downloaded = Download(*info, *path);
+  if (downloaded.code() == StatusCode::kNotFound) return Status::OK();
+  PATRON_RETURN_IF_ERROR(downloaded);
+  PATRON_ASSIGN_OR_RETURN(int64_t members, terminal_.AdoptSnapshot(*path, *info));
+  report.members_pulled += members;
+  report.grants_pulled += static_cast<int64_t>(info->items.size());
+  report.from_snapshot = true;
+  return Status::OK();
+}
+
+Status SyncClient::Download(const sync::SnapshotInfo& info, const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return Status::IOError("cannot create " + path);
+  Status status;
+  for (int64_t offset = 0; offset < info.bytes && status.ok();) {
+    Result<std::string> chunk = transport_.SnapshotChunk(info.seq, offset);
+    if (!chunk.ok()) {
+      status = chunk.status();
+    } else if (chunk->empty() || static_cast<int64_t>(chunk->size()) > info.bytes - offset) {
+      status = Status::Unavailable("the member snapshot's chunk at " + std::to_string(offset) +
+                                       " does not fit its " + std::to_string(info.bytes) +
+                                       " bytes",
+                                   "bad_sync_reply");
+    } else if (std::fwrite(chunk->data(), 1, chunk->size(), file) != chunk->size()) {
+      status = Status::IOError("cannot write " + path);
+    } else {
+      offset += static_cast<int64_t>(chunk->size());
+    }
+  }
+  if (std::fclose(file) != 0 && status.ok()) status = Status::IOError("cannot write " + path);
+  return status;
 }
 
 Status SyncClient::PullPages(SyncReport& report) {

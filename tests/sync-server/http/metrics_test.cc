@@ -59,7 +59,7 @@ TEST_CASE("metric label values are escaped and lag never goes negative") {
   odd.terminal_id = "T\"1\\x";
   odd.last_sync_ms = 2'000;
   const EndpointRequests requests[] = {{"push", 7}};
-  const std::string text = RenderMetrics(requests, counters, {odd}, 1'000);
+  const std::string text = RenderMetrics(requests, counters, {}, {odd}, 1'000);
   CHECK(text.find("patron_sync_lag_seconds{terminal=\"T\\\"1\\\\x\"} 0.000\n") !=
         std::string::npos);
   CHECK(text.find("patron_sync_requests_total{endpoint=\"push\"} 7\n") != std::string::npos);

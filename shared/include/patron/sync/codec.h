@@ -26,6 +26,11 @@ Result<GrantRequest> DecodeGrantRequest(std::string_view body);
 std::string EncodeGrantResponse(const GrantResponse& response);
 Result<GrantResponse> DecodeGrantResponse(std::string_view body);
 
+std::string EncodeSnapshotRequest(const SnapshotRequest& request);
+Result<SnapshotRequest> DecodeSnapshotRequest(std::string_view body);
+std::string EncodeSnapshotInfo(const SnapshotInfo& info);
+Result<SnapshotInfo> DecodeSnapshotInfo(std::string_view body);
+
 // Bodies can be large (a bootstrap page, a backlog push): the sync endpoints
 // accept up to this many bytes, and senders page below it.
 inline constexpr size_t kMaxSyncBodyBytes = 32 * 1024 * 1024;

@@ -124,6 +124,32 @@ struct PullResponse {
   std::optional<std::string> rules_json;
 };
 
+// A new terminal's bootstrap (DESIGN.md §4, "Snapshots"). Instead of
+// paging through every member row, a terminal that has never pulled fetches
+// the server's member snapshot: a SQLite file holding every member row as of
+// sequence `seq`, in the replica's own table layout (member_snapshot.h),
+// which it copies into its replica in one statement and then pulls from
+// `seq` as usual. The server keeps one snapshot, rebuilt in the background
+// as members change.
+struct SnapshotRequest {
+  std::string terminal_id;
+  std::string chain_key_fingerprint;
+};
+
+// The snapshot the server serves now, in chunks of its file's bytes.
+struct SnapshotInfo {
+  std::string epoch;
+  int64_t seq = 0;      // every member row as of this sequence
+  int64_t members = 0;  // rows in the file
+  int64_t bytes = 0;    // the file's size
+  HlcTimestamp server_hlc;
+  // The transfers addressed to the caller up to `seq` (a grant whose reply
+  // was lost before the terminal's first pull): the pull after the snapshot
+  // starts at `seq` and would never carry them.
+  std::vector<LedgerEntry> items;
+  std::vector<int64_t> item_seqs;
+};
+
 // Online redemption: move `points` of the member's rights from the server to
 // the calling terminal. Idempotent by request_id.
 struct GrantRequest {

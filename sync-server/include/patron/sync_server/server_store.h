@@ -102,6 +102,9 @@ class StoreTxn {
   virtual Status PutMember(const MemberRecord& member) = 0;
   // Members with state.version > after, in version order, at most `limit`.
   virtual Result<std::vector<MemberState>> MembersAfter(int64_t after, int limit) = 0;
+  // Members with member_id > after (bytewise), in member_id order, at most
+  // `limit`: the key order a member snapshot is written in.
+  virtual Result<std::vector<MemberState>> MembersByKey(std::string_view after, int limit) = 0;
 
   virtual Result<std::optional<GrantRecord>> FindGrant(std::string_view terminal_id,
                                                        std::string_view request_id) = 0;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -35,6 +36,26 @@ struct SyncServiceOptions {
   int64_t max_clock_drift_ms = 5 * 60 * 1000;
   std::function<void(std::span<uint8_t>)> fill_random;  // tokens; default OpenSSL
   int max_pull_limit = 10'000;
+  // Member snapshots for new terminals (protocol.h SnapshotInfo) are kept in
+  // this directory, which the service owns; empty: no snapshots, every
+  // terminal bootstraps page by page.
+  std::string snapshot_dir;
+  // BuildSnapshotIfDue builds a new snapshot once the store has moved this
+  // many sequence numbers past the one served (the first at this many).
+  int64_t snapshot_min_changes = 50'000;
+  // ... and at least this long after the previous build began (wall clock):
+  // under a steady stream of pushes a large chain is not rewritten back to
+  // back. The first build does not wait.
+  int64_t snapshot_min_interval_ms = 60'000;
+  // The most bytes of a snapshot file one SnapshotChunk returns.
+  int64_t snapshot_chunk_bytes = 8 << 20;
+};
+
+// The member snapshot being served, for GET /metrics.
+struct SnapshotGauge {
+  int64_t seq = 0;  // 0: none
+  int64_t members = 0;
+  int64_t bytes = 0;
 };
 
 struct RegisteredTerminal {
@@ -53,6 +74,7 @@ struct SyncCounters {
   std::atomic<int64_t> pushes{0};
   std::atomic<int64_t> pulls{0};
   std::atomic<int64_t> grants{0};
+  std::atomic<int64_t> snapshots{0};  // bootstraps from a member snapshot
   std::atomic<int64_t> entries_ingested{0};
   std::atomic<int64_t> entries_duplicate{0};
   std::atomic<int64_t> entries_conflict{0};
@@ -83,6 +105,21 @@ class SyncService {
   // the server's own rights cover them; idempotent by request_id.
   Result<GrantResponse> Grant(const Caller& caller, const GrantRequest& request);
 
+  // The member snapshot a terminal that has never pulled bootstraps from,
+  // with the transfers addressed to the caller up to its sequence. NotFound
+  // ("snapshot_unavailable") when there is none: pull page by page.
+  Result<SnapshotInfo> Snapshot(const Caller& caller, const SnapshotRequest& request);
+  // Up to snapshot_chunk_bytes of the snapshot file from `offset`. NotFound
+  // ("snapshot_gone") once snapshot `seq` has been replaced by a newer one.
+  Result<std::string> SnapshotChunk(const Caller& caller, int64_t seq, int64_t offset);
+  // Builds a new snapshot if the one served is snapshot_min_changes behind
+  // the store (or there is none and the store has come that far) and
+  // snapshot_min_interval_ms have passed since the last build, then serves
+  // it. Runs for seconds on a large store; one build at a time. Meant
+  // for a background thread; true if it built one.
+  Result<bool> BuildSnapshotIfDue();
+  SnapshotGauge SnapshotState() const;
+
   // Installs a rules snapshot (validated; version must increase).
   Status PublishRules(const Rules& rules);
   Result<std::vector<StoreFigures>> StoreReport();
@@ -106,6 +143,10 @@ class SyncService {
   Status SaveClock(StoreTxn& txn);
   Result<Rules> ActiveRules(StoreTxn& txn);
 
+  struct ServedSnapshot;
+  std::shared_ptr<const ServedSnapshot> ServedSnapshotNow() const;
+  Result<std::shared_ptr<const ServedSnapshot>> WriteSnapshot(StoreTxn& txn, int64_t seq);
+
   ServerStore& store_;
   SyncServiceOptions options_;
   // Records that a terminal synced now. Pulls change nothing in the store,
@@ -118,6 +159,10 @@ class SyncService {
   std::mutex seen_mu_;
   std::map<std::string, int64_t> last_seen_ms_;
   SyncCounters counters_;
+  std::mutex snapshot_build_mu_;  // one build at a time
+  mutable std::mutex snapshot_mu_;
+  std::shared_ptr<const ServedSnapshot> snapshot_;  // guarded by snapshot_mu_
+  int64_t snapshot_started_ms_ = 0;  // guarded by snapshot_build_mu_
 };
 
 }  // namespace patron::sync

@@ -1,5 +1,6 @@
 // HttpSyncTransport: SyncTransport over HTTP/1.1 to patron-sync
-// (POST /v1/push, /v1/pull, /v1/grant with the terminal's bearer token).
+// (POST /v1/push, /v1/pull, /v1/grant, /v1/snapshot and GET
+// /v1/snapshot/data with the terminal's bearer token).
 //
 //   HttpSyncTransport transport(server, config.token, std::chrono::seconds(30));
 //   SyncClient client(terminal, transport);
@@ -43,13 +44,17 @@ class HttpSyncTransport final : public SyncTransport {
   Result<sync::PushResponse> Push(const sync::PushRequest& request) override;
   Result<sync::PullResponse> Pull(const sync::PullRequest& request) override;
   Result<sync::GrantResponse> Grant(const sync::GrantRequest& request) override;
+  Result<sync::SnapshotInfo> Snapshot(const sync::SnapshotRequest& request) override;
+  Result<std::string> SnapshotChunk(int64_t seq, int64_t offset) override;
 
   const Endpoint& server() const { return server_; }
 
  private:
   struct Channel;
-  // POSTs `body` to `target` over `channel`; the 2xx body, or the error.
-  Result<std::string> Post(Channel& channel, std::string_view target, std::string body);
+  // Sends a request over `channel`; the 2xx body, or the error. A POST
+  // carries `body` as JSON.
+  Result<std::string> Send(Channel& channel, std::string_view method, std::string_view target,
+                           std::string body);
 
   Endpoint server_;
   std::string authorization_;  // "Bearer <token>"

@@ -7,6 +7,7 @@
 #define PATRON_TERMINAL_SYNC_CLIENT_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "patron/status.h"
@@ -24,6 +25,12 @@ class SyncTransport {
   virtual Result<sync::PushResponse> Push(const sync::PushRequest& request) = 0;
   virtual Result<sync::PullResponse> Pull(const sync::PullRequest& request) = 0;
   virtual Result<sync::GrantResponse> Grant(const sync::GrantRequest& request) = 0;
+  // The server's member snapshot for a terminal that has never pulled, and
+  // the bytes of its file from `offset` (a chunk; empty only at the end).
+  // NotFound when the server has none, or no longer serves `seq`; a
+  // transport without snapshots always says so.
+  virtual Result<sync::SnapshotInfo> Snapshot(const sync::SnapshotRequest& request);
+  virtual Result<std::string> SnapshotChunk(int64_t seq, int64_t offset);
 };
 
 struct SyncClientOptions {
@@ -36,6 +43,9 @@ struct SyncClientOptions {
   // that thread, one call at a time. Off for transports that must stay on
   // the caller's thread (the simulation's deterministic network).
   bool prefetch_pull = false;
+  // A terminal that has never pulled starts from the server's member
+  // snapshot when there is one, instead of paging through every member.
+  bool use_snapshot = true;
 };
 
 struct SyncReport {
@@ -46,6 +56,7 @@ struct SyncReport {
   int64_t grants_pulled = 0;
   bool rules_updated = false;
   bool reset = false;  // the server's history changed: re-pushed and re-pulled
+  bool from_snapshot = false;  // members_pulled includes a member snapshot's rows
 };
 
 class SyncClient {
@@ -63,8 +74,14 @@ class SyncClient {
 
  private:
   Status PushAll(SyncReport& report);
-  // PullPages, then Terminal::EndPull however it ended.
+  // Bootstrap, PullPages, then Terminal::EndPull however it ended.
   Status PullAll(SyncReport& report);
+  // For a terminal that has never pulled: downloads and adopts the server's
+  // member snapshot, if it has one. Without one (or when it is replaced
+  // during the download) nothing changes and the pull goes page by page.
+  Status Bootstrap(SyncReport& report);
+  // Writes the snapshot's file to `path`; NotFound if it was replaced.
+  Status Download(const sync::SnapshotInfo& info, const std::string& path);
   Status PullPages(SyncReport& report);
 
   Terminal& terminal_;

@@ -105,6 +105,12 @@ class Terminal {
   // Ends a pull, complete or cut short: the everyday page cache comes back.
   ::patron::Status EndPull();
   ::patron::Status ResetSyncState();
+  // Where a member snapshot is downloaded to: beside the database file.
+  // FailedPrecondition for an in-memory database (no bootstrap from a file).
+  Result<std::string> SnapshotPath() const;
+  // Takes a downloaded member snapshot into the replica and moves the cursor
+  // to its sequence (engine/snapshot_ops.h); returns the member rows taken.
+  Result<int64_t> AdoptSnapshot(const std::string& path, const sync::SnapshotInfo& info);
   ::patron::Status ApplyGrant(const sync::GrantResponse& grant);
   ::patron::Status RecordSyncSuccess();
 

@@ -1,0 +1,102 @@
+#include "engine/snapshot_ops.h"
+
+#include <vector>
+
+#include "engine/sync_ops.h"
+#include "patron/sync/member_snapshot.h"
+
+namespace patron::terminal {
+namespace {
+
+// The snapshot file attached to the terminal's connection as `snapshot` for
+// as long as this lives. ATTACH and DETACH cannot run inside a transaction.
+class AttachedSnapshot {
+ public:
+  static Result<std::unique_ptr<AttachedSnapshot>> Attach(sql::Database& db,
+                                                          const std::string& path) {
+    PATRON_ASSIGN_OR_RETURN(sql::Statement s, db.GetUniqueStatement("ATTACH DATABASE ? AS snapshot"));
+    s.BindText(0, path);
+    PATRON_RETURN_IF_ERROR(s.Run().WithContext("attach snapshot " + path));
+    return std::unique_ptr<AttachedSnapshot>(new AttachedSnapshot(db));
+  }
+  ~AttachedSnapshot() { (void)db_.Execute("DETACH DATABASE snapshot"); }
+  AttachedSnapshot(const AttachedSnapshot&) = delete;
+  AttachedSnapshot& operator=(const AttachedSnapshot&) = delete;
+
+ private:
+  explicit AttachedSnapshot(sql::Database& db) : db_(db) {}
+  sql::Database& db_;
+};
+
+Status BadSnapshot(const std::string& why) {
+  return Status::Corruption("the member snapshot " + why, "bad_snapshot");
+}
+
+// The meta row must name the snapshot the server described.
+Status CheckMeta(sql::Database& db, const sync::SnapshotInfo& info) {
+  Result<sql::Statement> s = db.GetUniqueStatement(sync::kSelectSnapshotMeta);
+  if (!s.ok()) return BadSnapshot("file has no meta table: " + s.status().message());
+  Result<bool> found = s->Step();
+  if (!found.ok() || !*found) return BadSnapshot("file has no meta row");
+  if (s->ColumnInt64(0) != sync::kMemberSnapshotFormat) {
+    return BadSnapshot("file is of format " + std::to_string(s->ColumnInt64(0)) + ", not " +
+                       std::to_string(sync::kMemberSnapshotFormat));
+  }
+  if (s->ColumnText(1) != info.epoch || s->ColumnInt64(2) != info.seq ||
+      s->ColumnInt64(3) != info.members) {
+    return BadSnapshot("file is not the one described (epoch, seq or member count differ)");
+  }
+  return Status::OK();
+}
+
+// The server's view in a snapshot row, as a pulled row carries it.
+sync::MemberState ServerState(MemberRow row) {
+  sync::MemberState m;
+  m.member_id = std::move(row.member_id);
+  m.phone = std::move(row.phone);
+  m.card = std::move(row.card);
+  m.status = std::move(row.status);
+  m.enrolled_store = std::move(row.enrolled_store);
+  m.enrolled_ms = row.enrolled_ms;
+  m.name = std::move(row.name);
+  m.birthday = std::move(row.birthday);
+  m.email = std::move(row.email);
+  m.gender = std::move(row.gender);
+  m.sms_consent = std::move(row.sms_consent);
+  m.email_consent = std::move(row.email_consent);
+  m.balance = row.server_balance;
+  m.spend_minor = row.server_spend_minor;
+  m.version = row.server_version;
+  return m;
+}
+
+}  // namespace
+
+Result<int64_t> AdoptSnapshot(EngineContext& ctx, const std::string& path,
+                              const sync::SnapshotInfo& info) {
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<AttachedSnapshot> attached,
+                          AttachedSnapshot::Attach(*ctx.db, path));
+  PATRON_RETURN_IF_ERROR(CheckMeta(*ctx.db, info));
+  return InWriteTransaction(ctx, [&]() -> Result<int64_t> {
+    // Read before the new rows go in: afterwards every row is "held here".
+    PATRON_ASSIGN_OR_RETURN(std::vector<MemberRow> held, ctx.members.SnapshotRowsHeldHere());
+    PATRON_ASSIGN_OR_RETURN(int64_t inserted, ctx.members.InsertFromSnapshot());
+    for (MemberRow& row : held) {
+      sync::MemberState remote = ServerState(std::move(row));
+      PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> local, ctx.members.Get(remote.member_id));
+      PATRON_RETURN_IF_ERROR(
+          ctx.members.ReplaceFromServer(MergeServerState(std::move(local), remote), true));
+    }
+    const int64_t taken = inserted + static_cast<int64_t>(held.size());
+    if (taken != info.members) {
+      return BadSnapshot("file holds " + std::to_string(taken) +
+                         " member rows, not the " + std::to_string(info.members) + " described");
+    }
+    PATRON_RETURN_IF_ERROR(ApplyItems(ctx, info.items, info.item_seqs));
+    PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(info.epoch, info.seq));
+    MergeClock(ctx, info.server_hlc);
+    return info.members;
+  });
+}
+
+}  // namespace patron::terminal
