@@ -7,9 +7,10 @@
 # SERVER_DATA_DIR holds a patron-sync server.db, e.g. the server/ directory
 # patron_sync_bench leaves in its --dir (1,000,000 members by default); it is
 # served, not changed, apart from one more terminal registration. Starts
-# patron-sync and a new patrond on 127.0.0.1 (ephemeral ports), waits until
-# patrond's first sync round has ended, lets it idle 3 s and prints its
-# memory.
+# patron-sync, waits for the member snapshot it builds at start (a store of
+# 50,000 changes or more has one), starts a new patrond on 127.0.0.1
+# (ephemeral ports), waits until patrond's first sync round has ended, lets it
+# idle 3 s and prints its memory.
 # Both processes and the terminal's files are removed on exit.
 set -euo pipefail
 build=${1:?build dir}
@@ -43,6 +44,13 @@ server=http://127.0.0.1:$(bound_port "$work/sync.out")
 token=$(curl -sf -X POST "$server/v1/admin/terminals" -H 'Authorization: Bearer bench-admin' \
   -H 'Content-Type: application/json' -d '{"terminal_id":"S001-T99","store_id":"S001"}' |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+for _ in $(seq 600); do
+  seq=$(curl -sf "$server/metrics" | sed -n 's/^patron_sync_snapshot_seq \([0-9]*\)$/\1/p')
+  [ "${seq:-0}" -gt 0 ] && break
+  sleep 0.2
+done
+echo "the server's member snapshot: seq ${seq:-none}"
 
 start=$(date +%s.%N)
 "$build/terminal/patrond" --data-dir "$work/till" --listen 127.0.0.1:0 --terminal-id S001-T99 \

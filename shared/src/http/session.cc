@@ -14,6 +14,8 @@ namespace patron::http_internal {
 namespace {
 
 constexpr std::size_t kFirstReadBytes = 4096;
+// The most buffer a body is read through at a time.
+constexpr std::uint64_t kBodyReadBytes = 64 * 1024;
 // Lingering close: enough to swallow the rest of a refused upload or a
 // pipelined request, short enough that Stop() is not held up.
 constexpr std::chrono::milliseconds kLingerTimeout{500};
@@ -143,6 +145,14 @@ void Session::OnContinueWritten(error_code ec, std::size_t) {
 }
 
 void Session::ReadBody() {
+  // Beast reads at most the buffer's spare capacity at a time: room for a
+  // large body's bytes saves thousands of small reads (a 2 MB push took
+  // 500 of 4 KiB).
+  const auto length = parser_->content_length();  // boost::optional
+  if (length && *length > buffer_.capacity() - buffer_.size()) {
+    buffer_.reserve(buffer_.size() +
+                    static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReadBytes)));
+  }
   stream_.expires_after(state_->options().read_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::OnBody, shared_from_this()));

@@ -5,16 +5,16 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <condition_variable>
 #include <ctime>
-#include <mutex>
-#include <stop_token>
-#include <thread>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <stop_token>
 #include <string>
+#include <thread>
 
 #include "http/config.h"
 #include "patron/http/listen.h"
@@ -56,10 +56,10 @@ class SnapshotThread {
   explicit SnapshotThread(SyncService& service)
       : thread_([this, &service](std::stop_token stop) { Run(service, stop); }) {}
   ~SnapshotThread() { Stop(); }
-  // Waits for a build under way to finish.
+  // Wakes the thread (its wait watches the stop token) and waits for a
+  // build under way to finish.
   void Stop() {
     thread_.request_stop();
-    wake_.notify_all();
     if (thread_.joinable()) thread_.join();
   }
 
@@ -81,7 +81,7 @@ class SnapshotThread {
                         " bytes, built in " + std::to_string(took.count()) + " ms");
       }
       std::unique_lock lock(mu_);
-      wake_.wait_for(lock, stop, kCheckEvery, [] { return false; });
+      wake_.wait_for(lock, stop, kCheckEvery, [] { return false; });  // a stoppable sleep
     }
   }
 
