@@ -4,6 +4,9 @@
 #ifndef PATRON_TESTS_SYNC_IN_PROCESS_TRANSPORT_H_
 #define PATRON_TESTS_SYNC_IN_PROCESS_TRANSPORT_H_
 
+#include <functional>
+#include <string>
+
 #include "patron/sync/codec.h"
 #include "patron/sync_server/sync_service.h"
 #include "patron/terminal/sync_client.h"
@@ -58,10 +61,15 @@ class InProcessTransport : public terminal::SyncTransport {
   Result<std::string> SnapshotChunk(int64_t seq, int64_t offset) override {
     if (offline) return Unreachable();
     ++snapshot_chunks;
-    return service_.SnapshotChunk(caller_, seq, offset);
+    if (before_chunk) before_chunk();
+    Result<std::string> chunk = service_.SnapshotChunk(caller_, seq, offset);
+    if (chunk.ok() && corrupt_chunks && !chunk->empty()) (*chunk)[chunk->size() / 2] ^= 0x55;
+    return chunk;
   }
 
   int snapshot_chunks = 0;  // chunk requests answered or refused
+  std::function<void()> before_chunk;  // runs before each chunk is served
+  bool corrupt_chunks = false;  // flips a byte in each chunk, as a bad link might
 
  private:
   static Status Unreachable() { return Status::Unavailable("sync server unreachable"); }

@@ -5,11 +5,10 @@
 
 #include <cstdio>
 #include <fstream>
-#include <iterator>
 #include <set>
-#include <tuple>
 
 #include "chain.h"
+#include "patron/rules.h"
 #include "patron/sql/database.h"
 #include "patron/sync/member_snapshot.h"
 
@@ -46,7 +45,7 @@ std::string DownloadAll(sync::SyncService& service, const sync::Caller& caller,
 }
 
 sync::SnapshotRequest RequestFor(const std::string& terminal_id) {
-  return {terminal_id, ChainKeyFingerprint(kDemoChainKey)};
+  return {terminal_id, ChainKeyFingerprint(kDemoChainKey), 0};
 }
 
 TEST_CASE("snapshot: none until one is due, then served in chunks until replaced") {
@@ -112,6 +111,65 @@ TEST_CASE("snapshot: a new terminal bootstraps from it, pulls on from its seq an
   CheckConverged(chain);
   // And the snapshot file was removed after it was taken.
   CHECK_FALSE(std::ifstream(chain.till(1).SnapshotPath().value()).good());
+  // The member count's trigger, dropped for the copy, counts again.
+  chain.Enrol(1, "+1 415 555 0377", "After");
+  CHECK(chain.till(1).Status()->member_count == 4);
+}
+
+TEST_CASE("snapshot: one replaced during the download is fetched again, the new one taken") {
+  Chain chain(1);
+  const std::vector<std::string> ids = SeedMembers(chain);
+  REQUIRE(*chain.service().BuildSnapshotIfDue());
+  chain.AddTerminal("S002", "T01");
+  bool replaced = false;
+  chain.net(1).before_chunk = [&] {
+    if (replaced) return;
+    replaced = true;
+    REQUIRE(chain.Sell(0, "S-mid", ids[1], 15'000).ok());
+    chain.SyncAll();
+    REQUIRE(*chain.service().BuildSnapshotIfDue());
+  };
+  auto report = chain.client(1).SyncOnce();
+  REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  CHECK(replaced);
+  CHECK(report->from_snapshot);
+  CHECK(report->snapshot_error.empty());
+  CheckConverged(chain);
+}
+
+TEST_CASE("snapshot: a download that does not match its digest is not taken; pages are") {
+  Chain chain(1);
+  SeedMembers(chain);
+  REQUIRE(*chain.service().BuildSnapshotIfDue());
+  chain.AddTerminal("S002", "T01");
+  chain.net(1).corrupt_chunks = true;
+  auto report = chain.client(1).SyncOnce();
+  REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  CHECK_FALSE(report->from_snapshot);
+  CHECK(report->snapshot_error.find("bad_snapshot") != std::string::npos);
+  CHECK(report->members_pulled == 3);
+  CheckConverged(chain);
+  // The cursor is set now: the next round does not try the snapshot again.
+  const int chunks = chain.net(1).snapshot_chunks;
+  REQUIRE(chain.client(1).SyncOnce().ok());
+  CHECK(chain.net(1).snapshot_chunks == chunks);
+}
+
+TEST_CASE("snapshot: a replica that already holds many members pulls page by page") {
+  Chain chain(1);
+  const std::vector<std::string> ids = SeedMembers(chain);
+  REQUIRE(*chain.service().BuildSnapshotIfDue());
+  chain.AddTerminal("S002", "T01", {.max_members_for_snapshot = 1});
+  chain.net(1).offline = true;
+  chain.Enrol(1, "+1 415 555 0310", "M0 again");
+  chain.Enrol(1, "+1 415 555 0311", "M1 again");
+  chain.net(1).offline = false;
+  auto report = chain.client(1).SyncOnce();
+  REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  CHECK_FALSE(report->from_snapshot);
+  CHECK(chain.net(1).snapshot_chunks == 0);
+  chain.SyncAll();
+  CheckConverged(chain);
 }
 
 TEST_CASE("snapshot: a terminal holding members already merges the snapshot's rows into them") {
@@ -184,10 +242,18 @@ TEST_CASE("snapshot: a file that is not the one described is refused and changes
   CHECK(status->member_count == 0);
   CHECK(status->cursor_epoch.empty());
 
-  // The right description is taken.
+  // The right description is taken, with the newer rules it carries.
+  Rules rules = DefaultRules();
+  rules.version = 7;
+  REQUIRE(chain.service().PublishRules(rules).ok());
+  info = chain.service().Snapshot(caller, RequestFor("S002-T01"));
+  REQUIRE(info.ok());
+  REQUIRE(info->rules_json.has_value());
   auto taken = chain.till(1).AdoptSnapshot(path, *info);
   REQUIRE_MESSAGE(taken.ok(), taken.status().ToString());
   CHECK(*taken == 3);
+  CHECK(chain.till(1).rules().version == 7);
+  CHECK(chain.till(1).Status()->cursor_seq == info->seq);
   std::remove(path.c_str());
 }
 

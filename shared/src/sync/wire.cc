@@ -7,10 +7,6 @@ namespace {
 
 using nlohmann::json;
 
-// Sync bodies are built by Patron itself; the depth of an entry's detail is
-// the deepest legitimate nesting.
-constexpr int kMaxDepth = 16;
-
 template <typename T>
 Status RegisterFromJson(const json& doc, std::string_view field, std::string_view path,
                         LwwRegister<T>& reg) {
@@ -121,32 +117,52 @@ Result<LedgerEntry> EntryFromJson(const json& doc, std::string_view path) {
   return e;
 }
 
-namespace {
-
-// A JSON string literal: printable ASCII without '"' and '\\' is copied;
-// anything else goes through nlohmann's escaping (control characters,
-// non-ASCII text, invalid UTF-8 replaced as Dump() does).
-void AppendString(std::string_view value, std::string& out) {
+// A JSON string literal. ASCII is escaped here (quotes, backslashes and
+// control characters, as Dump() escapes them); text with other bytes goes
+// through nlohmann's escaping, which also replaces invalid UTF-8 as Dump()
+// does.
+void AppendJsonString(std::string_view value, std::string& out) {
   for (const char c : value) {
-    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+    if (static_cast<unsigned char>(c) >= 0x80) {
       out += Dump(json(std::string(value)));
       return;
     }
   }
+  static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  out += value;
+  for (const char c : value) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out += kHex[(c >> 4) & 0xF];
+          out += kHex[c & 0xF];
+        } else {
+          out += c;
+        }
+    }
+  }
   out += '"';
 }
 
+namespace {
+
 void AppendOptionalString(const std::optional<std::string>& value, std::string& out) {
   if (value) {
-    AppendString(*value, out);
+    AppendJsonString(*value, out);
   } else {
     out += "null";
   }
 }
 
-void AppendValue(const std::string& value, std::string& out) { AppendString(value, out); }
+void AppendValue(const std::string& value, std::string& out) { AppendJsonString(value, out); }
 void AppendValue(const std::optional<std::string>& value, std::string& out) {
   AppendOptionalString(value, out);
 }
@@ -162,7 +178,7 @@ void AppendRegister(std::string_view key, const LwwRegister<T>& reg, std::string
   out += ',';
   out += std::to_string(reg.hlc.Packed());
   out += ',';
-  AppendString(reg.origin, out);
+  AppendJsonString(reg.origin, out);
   out += ']';
 }
 
@@ -177,15 +193,15 @@ void AppendInt(std::string_view key, int64_t value, std::string& out) {
 
 void AppendMemberJson(const MemberState& m, std::string& out) {
   out += "{\"member_id\":";
-  AppendString(m.member_id, out);
+  AppendJsonString(m.member_id, out);
   out += ",\"phone\":";
   AppendOptionalString(m.phone, out);
   out += ",\"card\":";
   AppendOptionalString(m.card, out);
   out += ",\"status\":";
-  AppendString(m.status, out);
+  AppendJsonString(m.status, out);
   out += ",\"enrolled_store\":";
-  AppendString(m.enrolled_store, out);
+  AppendJsonString(m.enrolled_store, out);
   AppendInt("enrolled_ms", m.enrolled_ms, out);
   AppendRegister("name", m.name, out);
   AppendRegister("birthday", m.birthday, out);

@@ -7,13 +7,32 @@
 #include <string>
 #include <string_view>
 
+#include "patron/json_reader.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
 
 namespace patron::sync::wire {
 
+// Sync bodies are built by Patron itself; the depth of an entry's detail is
+// the deepest legitimate nesting.
+inline constexpr int kMaxDepth = 16;
+
 nlohmann::json EntryToJson(const LedgerEntry& entry);
 Result<LedgerEntry> EntryFromJson(const nlohmann::json& doc, std::string_view path);
+
+// The same object as EntryToJson, appended as text, and read back with a
+// JsonReader: a push carries thousands of entries, and the DOM cost more per
+// entry than the server's work (docs/BENCHMARKS.md). `path` names the entry
+// in error messages ("entries[3]").
+void AppendEntryJson(const LedgerEntry& entry, std::string& out);
+Status ReadEntryJson(JsonReader& reader, std::string_view path, LedgerEntry& entry);
+
+// A JSON string literal, as Dump() would write it.
+void AppendJsonString(std::string_view value, std::string& out);
+// A JsonReader type error ("invalid_field") restated for the field at
+// `path`.`field`; other statuses pass unchanged.
+Status FieldError(Status status, std::string_view path, std::string_view field,
+                  std::string_view expected);
 
 // Appends the member's JSON object to `out`, written directly rather than
 // through a json DOM: a pull page carries up to 10,000 of them, and building

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
+#include "patron/digest.h"
 #include "patron/sync/member_snapshot.h"
 #include "patron/sync_server/sync_service.h"
 #include "service/checks.h"
@@ -21,6 +23,7 @@ struct SyncService::ServedSnapshot {
   int64_t seq = 0;
   int64_t members = 0;
   int64_t bytes = 0;
+  std::string sha256;
 
   ServedSnapshot() = default;
   ServedSnapshot(const ServedSnapshot&) = delete;
@@ -49,6 +52,23 @@ void RemoveLeftovers(const std::string& dir) {
     const std::string name = file.path().filename().string();
     if (name.starts_with(kSnapshotPrefix)) std::filesystem::remove(file.path(), error);
   }
+}
+
+// SHA-256 of the file, read in pieces.
+Result<std::string> FileSha256(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return Status::IOError("cannot open snapshot " + path);
+  Sha256Stream hash;
+  std::string buffer(1 << 20, '\0');
+  while (true) {
+    const size_t n = std::fread(buffer.data(), 1, buffer.size(), file);
+    hash.Update(std::string_view(buffer.data(), n));
+    if (n < buffer.size()) break;
+  }
+  const bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (failed) return Status::IOError("cannot read snapshot " + path);
+  return hash.HexDigest();
 }
 
 Result<std::string> ReadAt(const std::string& path, int64_t offset, int64_t length) {
@@ -99,8 +119,12 @@ Result<bool> SyncService::BuildSnapshotIfDue() {
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
   PATRON_ASSIGN_OR_RETURN(int64_t last, txn->LastSeq());
   if (last - (served ? served->seq : 0) < options_.snapshot_min_changes) return false;
+  // Failed builds wait their turn too: a full disk is not rescanned every
+  // few seconds.
   const int64_t now_ms = NowMs();
-  if (served && now_ms - snapshot_started_ms_ < options_.snapshot_min_interval_ms) return false;
+  if (snapshot_started_ms_ != 0 && now_ms - snapshot_started_ms_ < options_.snapshot_min_interval_ms) {
+    return false;
+  }
   snapshot_started_ms_ = now_ms;
   PATRON_ASSIGN_OR_RETURN(std::shared_ptr<const ServedSnapshot> built, WriteSnapshot(*txn, last));
   std::lock_guard lock(snapshot_mu_);
@@ -138,6 +162,7 @@ Result<std::shared_ptr<const SyncService::ServedSnapshot>> SyncService::WriteSna
   snapshot->path = final_path;
   snapshot->bytes = static_cast<int64_t>(std::filesystem::file_size(final_path, error));
   if (error) return Status::IOError("cannot stat " + final_path + ": " + error.message());
+  PATRON_ASSIGN_OR_RETURN(snapshot->sha256, FileSha256(final_path));
   return std::shared_ptr<const ServedSnapshot>(std::move(snapshot));
 }
 
@@ -159,12 +184,15 @@ Result<SnapshotInfo> SyncService::Snapshot(const Caller& caller, const SnapshotR
   info.seq = served->seq;
   info.members = served->members;
   info.bytes = served->bytes;
+  info.sha256 = served->sha256;
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> items,
                           txn->EntriesTo(caller.terminal_id, 0, served->seq));
   for (StoredEntry& item : items) {
     info.item_seqs.push_back(item.seq);
     info.items.push_back(std::move(item.entry));
   }
+  PATRON_ASSIGN_OR_RETURN(auto rules, txn->ActiveRules());
+  if (rules && rules->first > request.rules_version) info.rules_json = rules->second;
   {
     std::lock_guard lock(clock_mu_);
     info.server_hlc = clock_.Now();

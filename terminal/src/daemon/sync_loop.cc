@@ -55,6 +55,10 @@ Result<SyncReport> SyncLoop::RunRound() {
   Result<SyncReport> report = sync_client_.SyncOnce();
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
+  if (report.ok() && !report->snapshot_error.empty()) {
+    options_.log("warn", "member snapshot not taken, pulled page by page instead: " +
+                             report->snapshot_error);
+  }
   // Large rounds (a first sync, a long offline period) are worth a line.
   if (report.ok() && (report->members_pulled >= kLargePullRows || took.count() >= 1000)) {
     options_.log("info", "sync round: pushed " + std::to_string(report->entries_acknowledged) +

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "engine/sync_ops.h"
+#include "patron/rules_codec.h"
 #include "patron/sync/member_snapshot.h"
 
 namespace patron::terminal {
@@ -32,8 +33,12 @@ Status BadSnapshot(const std::string& why) {
   return Status::Corruption("the member snapshot " + why, "bad_snapshot");
 }
 
-// The meta row must name the snapshot the server described.
+// The file must hold a members table (not a view or anything else that would
+// run when read) and a meta row naming the snapshot the server described.
 Status CheckMeta(sql::Database& db, const sync::SnapshotInfo& info) {
+  Result<std::string> members = db.QueryString(
+      "SELECT type FROM snapshot.sqlite_schema WHERE name = 'members'");
+  if (!members.ok() || *members != "table") return BadSnapshot("file has no members table");
   Result<sql::Statement> s = db.GetUniqueStatement(sync::kSelectSnapshotMeta);
   if (!s.ok()) return BadSnapshot("file has no meta table: " + s.status().message());
   Result<bool> found = s->Step();
@@ -77,7 +82,12 @@ Result<int64_t> AdoptSnapshot(EngineContext& ctx, const std::string& path,
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<AttachedSnapshot> attached,
                           AttachedSnapshot::Attach(*ctx.db, path));
   PATRON_RETURN_IF_ERROR(CheckMeta(*ctx.db, info));
-  return InWriteTransaction(ctx, [&]() -> Result<int64_t> {
+  std::optional<Rules> new_rules;
+  if (info.rules_json) {
+    PATRON_ASSIGN_OR_RETURN(Rules rules, DecodeRules(*info.rules_json));
+    if (rules.version > ctx.rules.version) new_rules = std::move(rules);
+  }
+  Result<int64_t> taken = InWriteTransaction(ctx, [&]() -> Result<int64_t> {
     // Read before the new rows go in: afterwards every row is "held here".
     PATRON_ASSIGN_OR_RETURN(std::vector<MemberRow> held, ctx.members.SnapshotRowsHeldHere());
     PATRON_ASSIGN_OR_RETURN(int64_t inserted, ctx.members.InsertFromSnapshot());
@@ -94,9 +104,15 @@ Result<int64_t> AdoptSnapshot(EngineContext& ctx, const std::string& path,
     }
     PATRON_RETURN_IF_ERROR(ApplyItems(ctx, info.items, info.item_seqs));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(info.epoch, info.seq));
+    if (new_rules) {
+      PATRON_RETURN_IF_ERROR(ctx.state.InsertRules(
+          {new_rules->version, EncodeRules(*new_rules)}, ctx.NowMs()));
+    }
     MergeClock(ctx, info.server_hlc);
     return info.members;
   });
+  if (taken.ok() && new_rules) ctx.rules = *new_rules;  // only once committed
+  return taken;
 }
 
 }  // namespace patron::terminal

@@ -6,6 +6,8 @@
 #include <string>
 #include <system_error>
 
+#include "patron/digest.h"
+
 namespace patron::terminal {
 namespace {
 
@@ -72,28 +74,44 @@ Status SyncClient::PullAll(SyncReport& report) {
 
 Status SyncClient::Bootstrap(SyncReport& report) {
   if (!options_.use_snapshot) return Status::OK();
-  PATRON_ASSIGN_OR_RETURN(sync::PullRequest next, terminal_.NextPull(1));
-  if (!next.cursor.epoch.empty()) return Status::OK();  // pulled before
   Result<std::string> path = terminal_.SnapshotPath();
   if (!path.ok()) return Status::OK();
-  Result<sync::SnapshotInfo> info =
-      transport_.Snapshot({next.terminal_id, next.chain_key_fingerprint});
-  if (info.status().code() == StatusCode::kNotFound) return Status::OK();
-  PATRON_RETURN_IF_ERROR(info.status());
+  // Also a download that a crash cut short: it is never resumed.
   RemoveFileOnExit remove(*path);
-  Status downloaded = Download(*info, *path);
-  if (downloaded.code() == StatusCode::kNotFound) return Status::OK();
-  PATRON_RETURN_IF_ERROR(downloaded);
-  PATRON_ASSIGN_OR_RETURN(int64_t members, terminal_.AdoptSnapshot(*path, *info));
-  report.members_pulled += members;
-  report.grants_pulled += static_cast<int64_t>(info->items.size());
-  report.from_snapshot = true;
+  std::error_code ignored;
+  std::filesystem::remove(*path, ignored);
+  PATRON_ASSIGN_OR_RETURN(sync::PullRequest next, terminal_.NextPull(1));
+  if (!next.cursor.epoch.empty()) return Status::OK();  // pulled before
+  PATRON_ASSIGN_OR_RETURN(TerminalStatus status, terminal_.Status());
+  if (status.member_count > options_.max_members_for_snapshot) return Status::OK();
+  // A snapshot replaced while it downloads is worth another try, not many.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Result<sync::SnapshotInfo> info = transport_.Snapshot(
+        {next.terminal_id, next.chain_key_fingerprint, next.rules_version});
+    if (info.status().code() == StatusCode::kNotFound) return Status::OK();
+    PATRON_RETURN_IF_ERROR(info.status());
+    Status downloaded = Download(*info, *path);
+    if (downloaded.code() == StatusCode::kNotFound) continue;
+    if (downloaded.code() == StatusCode::kUnavailable) return downloaded;
+    Result<int64_t> members =
+        downloaded.ok() ? terminal_.AdoptSnapshot(*path, *info) : Result<int64_t>(downloaded);
+    if (!members.ok()) {
+      report.snapshot_error = members.status().ToString();
+      return Status::OK();
+    }
+    report.members_pulled += *members;
+    report.grants_pulled += static_cast<int64_t>(info->items.size());
+    report.rules_updated = report.rules_updated || info->rules_json.has_value();
+    report.from_snapshot = true;
+    return Status::OK();
+  }
   return Status::OK();
 }
 
 Status SyncClient::Download(const sync::SnapshotInfo& info, const std::string& path) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
   if (file == nullptr) return Status::IOError("cannot create " + path);
+  Sha256Stream digest;
   Status status;
   for (int64_t offset = 0; offset < info.bytes && status.ok();) {
     Result<std::string> chunk = transport_.SnapshotChunk(info.seq, offset);
@@ -107,10 +125,15 @@ Status SyncClient::Download(const sync::SnapshotInfo& info, const std::string& p
     } else if (std::fwrite(chunk->data(), 1, chunk->size(), file) != chunk->size()) {
       status = Status::IOError("cannot write " + path);
     } else {
+      digest.Update(*chunk);
       offset += static_cast<int64_t>(chunk->size());
     }
   }
   if (std::fclose(file) != 0 && status.ok()) status = Status::IOError("cannot write " + path);
+  if (status.ok() && digest.HexDigest() != info.sha256) {
+    status = Status::Corruption("the downloaded member snapshot does not match its digest",
+                                "bad_snapshot");
+  }
   return status;
 }
 

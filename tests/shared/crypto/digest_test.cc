@@ -10,6 +10,15 @@ TEST_CASE("Sha256Hex matches the FIPS 180-2 test vectors") {
   CHECK(Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+TEST_CASE("Sha256Stream fed in pieces gives the whole text's digest") {
+  Sha256Stream stream;
+  stream.Update("a");
+  stream.Update("");
+  stream.Update("bc");
+  CHECK(stream.HexDigest() == Sha256Hex("abc"));
+  CHECK(Sha256Stream().HexDigest() == Sha256Hex(""));
+}
+
 TEST_CASE("CanonicalHasher separates fields unambiguously") {
   CHECK(CanonicalHasher().Add("ab").Add("c").HexDigest() !=
         CanonicalHasher().Add("a").Add("bc").HexDigest());

@@ -134,6 +134,7 @@ struct PullResponse {
 struct SnapshotRequest {
   std::string terminal_id;
   std::string chain_key_fingerprint;
+  int64_t rules_version = 0;  // the caller's; newer rules come with the answer
 };
 
 // The snapshot the server serves now, in chunks of its file's bytes.
@@ -142,12 +143,16 @@ struct SnapshotInfo {
   int64_t seq = 0;      // every member row as of this sequence
   int64_t members = 0;  // rows in the file
   int64_t bytes = 0;    // the file's size
+  std::string sha256;   // of the file, lowercase hex: checked after the download
   HlcTimestamp server_hlc;
   // The transfers addressed to the caller up to `seq` (a grant whose reply
   // was lost before the terminal's first pull): the pull after the snapshot
   // starts at `seq` and would never carry them.
   std::vector<LedgerEntry> items;
   std::vector<int64_t> item_seqs;
+  // The active rules, if newer than the caller's (JSON, rules_codec): taken
+  // with the members, as a pull page would bring them.
+  std::optional<std::string> rules_json;
 };
 
 // Online redemption: move `points` of the member's rights from the server to

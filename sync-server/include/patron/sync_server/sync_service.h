@@ -43,9 +43,10 @@ struct SyncServiceOptions {
   // BuildSnapshotIfDue builds a new snapshot once the store has moved this
   // many sequence numbers past the one served (the first at this many).
   int64_t snapshot_min_changes = 50'000;
-  // ... and at least this long after the previous build began (wall clock):
-  // under a steady stream of pushes a large chain is not rewritten back to
-  // back. The first build does not wait.
+  // ... and at least this long after the previous build began, whether it
+  // succeeded or not (wall clock): under a steady stream of pushes a large
+  // chain is not rewritten back to back, nor a failing build retried in a
+  // loop. The first build does not wait.
   int64_t snapshot_min_interval_ms = 60'000;
   // The most bytes of a snapshot file one SnapshotChunk returns.
   int64_t snapshot_chunk_bytes = 8 << 20;

@@ -46,6 +46,11 @@ struct SyncClientOptions {
   // A terminal that has never pulled starts from the server's member
   // snapshot when there is one, instead of paging through every member.
   bool use_snapshot = true;
+  // ... unless it already holds more members than this (one re-bootstrapping
+  // after the server's history changed): it then pulls page by page, 10,000
+  // rows a transaction, instead of merging a whole snapshot into its rows in
+  // one.
+  int64_t max_members_for_snapshot = 10'000;
 };
 
 struct SyncReport {
@@ -57,6 +62,9 @@ struct SyncReport {
   bool rules_updated = false;
   bool reset = false;  // the server's history changed: re-pushed and re-pulled
   bool from_snapshot = false;  // members_pulled includes a member snapshot's rows
+  // Why a snapshot the server offered was not taken (the pull then went page
+  // by page): a corrupt download, rows the replica refused. Empty otherwise.
+  std::string snapshot_error;
 };
 
 class SyncClient {
@@ -76,11 +84,15 @@ class SyncClient {
   Status PushAll(SyncReport& report);
   // Bootstrap, PullPages, then Terminal::EndPull however it ended.
   Status PullAll(SyncReport& report);
-  // For a terminal that has never pulled: downloads and adopts the server's
-  // member snapshot, if it has one. Without one (or when it is replaced
-  // during the download) nothing changes and the pull goes page by page.
+  // For a terminal that has never pulled and holds at most
+  // max_members_for_snapshot members: downloads and adopts the server's member
+  // snapshot, if it has one. Without one, or if it cannot be taken, nothing
+  // changes and the pull goes page by page; only an unreachable server is an
+  // error.
   Status Bootstrap(SyncReport& report);
-  // Writes the snapshot's file to `path`; NotFound if it was replaced.
+  // Writes the snapshot's file to `path` and checks its digest; NotFound if
+  // the server replaced it meanwhile, Corruption ("bad_snapshot") if the
+  // bytes are not the ones described.
   Status Download(const sync::SnapshotInfo& info, const std::string& path);
   Status PullPages(SyncReport& report);
 
