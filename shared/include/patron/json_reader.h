@@ -66,6 +66,11 @@ class JsonReader {
 
  private:
   void SkipSpace();
+  // OK if the next value is of `kind`; else a syntax error at the end of the
+  // text or where no value starts, a type error ("invalid_field") otherwise.
+  Status ExpectKind(Kind kind, std::string_view expected);
+  // Reads the '{' or '[' of the next value if it is of `kind`.
+  Status Open(Kind kind, std::string_view expected);
   Status Syntax(std::string_view what) const;
   Status TooDeep() const;
   Status Expect(char c);

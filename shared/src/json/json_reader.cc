@@ -109,8 +109,14 @@ JsonReader::Kind JsonReader::Peek() {
   return Kind::kEnd;
 }
 
-Status JsonReader::BeginObject() {
-  if (Peek() != Kind::kObject) return Peek() == Kind::kEnd ? Syntax("expected a value") : WrongKind("an object");
+Status JsonReader::ExpectKind(Kind kind, std::string_view expected) {
+  const Kind next = Peek();
+  if (next == kind) return Status::OK();
+  return next == Kind::kEnd ? Syntax("expected a value") : WrongKind(expected);
+}
+
+Status JsonReader::Open(Kind kind, std::string_view expected) {
+  PATRON_RETURN_IF_ERROR(ExpectKind(kind, expected));
   if (depth_ >= max_depth_) return TooDeep();
   ++pos_;
   ++depth_;
@@ -118,14 +124,9 @@ Status JsonReader::BeginObject() {
   return Status::OK();
 }
 
-Status JsonReader::BeginArray() {
-  if (Peek() != Kind::kArray) return Peek() == Kind::kEnd ? Syntax("expected a value") : WrongKind("an array");
-  if (depth_ >= max_depth_) return TooDeep();
-  ++pos_;
-  ++depth_;
-  started_ &= ~(uint64_t{1} << depth_);
-  return Status::OK();
-}
+Status JsonReader::BeginObject() { return Open(Kind::kObject, "an object"); }
+
+Status JsonReader::BeginArray() { return Open(Kind::kArray, "an array"); }
 
 Result<bool> JsonReader::NextKey(std::string_view& key) {
   SkipSpace();
@@ -158,8 +159,7 @@ Result<bool> JsonReader::NextElement() {
 }
 
 Status JsonReader::ReadStringView(std::string_view& view) {
-  SkipSpace();
-  if (pos_ >= text_.size() || text_[pos_] != '"') return WrongKind("a string");
+  PATRON_RETURN_IF_ERROR(ExpectKind(Kind::kString, "a string"));
   ++pos_;
   const size_t start = pos_;
   bool escaped = false;  // scratch_ holds the content read so far
@@ -246,7 +246,7 @@ Status JsonReader::ReadString(std::string& out) {
 }
 
 Status JsonReader::ReadInt64(int64_t& out) {
-  if (Peek() != Kind::kNumber) return Peek() == Kind::kEnd ? Syntax("expected a value") : WrongKind("an integer");
+  PATRON_RETURN_IF_ERROR(ExpectKind(Kind::kNumber, "an integer"));
   const size_t start = pos_;
   const bool negative = text_[pos_] == '-';
   if (negative) ++pos_;
@@ -311,7 +311,7 @@ Status JsonReader::SkipLiteral(std::string_view word) {
 }
 
 Status JsonReader::ReadBool(bool& out) {
-  if (Peek() != Kind::kBool) return Peek() == Kind::kEnd ? Syntax("expected a value") : WrongKind("a boolean");
+  PATRON_RETURN_IF_ERROR(ExpectKind(Kind::kBool, "a boolean"));
   out = text_[pos_] == 't';
   return SkipLiteral(out ? "true" : "false");
 }

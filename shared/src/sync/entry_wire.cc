@@ -68,6 +68,13 @@ Status FieldError(Status status, std::string_view path, std::string_view field,
       "invalid_field");
 }
 
+Status BeginObjectAt(JsonReader& reader, std::string_view path) {
+  Status object = reader.BeginObject();
+  if (object.ok() || object.reason() != "invalid_field") return object;
+  if (path.empty()) return Status::InvalidArgument("message must be a JSON object", "invalid_field");
+  return Status::InvalidArgument("'" + std::string(path) + "' must be an object", "invalid_field");
+}
+
 void AppendEntryJson(const LedgerEntry& e, std::string& out) {
   out += "{\"id\":";
   AppendJsonString(e.entry_id, out);
@@ -101,12 +108,7 @@ void AppendEntryJson(const LedgerEntry& e, std::string& out) {
 // As EntryFromJson: every field required (null counts as missing), unknown
 // fields ignored, the last of repeated keys wins.
 Status ReadEntryJson(JsonReader& reader, std::string_view path, LedgerEntry& e) {
-  Status object = reader.BeginObject();
-  if (!object.ok()) {
-    if (object.reason() != "invalid_field") return object;
-    return Status::InvalidArgument("'" + std::string(path) + "' must be an object",
-                                   "invalid_field");
-  }
+  PATRON_RETURN_IF_ERROR(BeginObjectAt(reader, path));
   uint32_t seen = 0;
   std::string kind;
   std::string_view key;

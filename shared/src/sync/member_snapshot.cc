@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "patron/sql/database.h"
+#include "patron/sync/member_columns.h"
 
 namespace patron::sync {
 namespace {
@@ -51,25 +52,12 @@ constexpr std::string_view kInsertMember =
     "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "
     "sms_consent, sms_consent_hlc, sms_consent_origin, "
     "email_consent, email_consent_hlc, email_consent_origin, "
-    "server_version, server_balance, server_spend_minor, local_rights) "
+    "server_balance, server_spend_minor, server_version, local_rights) "
     "VALUES (?,?,?,?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?,0)";
 
 // Enough for a million members' phone index (the rows themselves go in key
 // order and need no cache).
 constexpr int kWriterCacheKib = 128 * 1024;
-
-template <typename T>
-void BindRegister(sql::Statement& s, int first, const LwwRegister<T>& reg) {
-  if constexpr (std::is_same_v<T, std::string>) {
-    s.BindText(first, reg.value);
-  } else if constexpr (std::is_same_v<T, bool>) {
-    s.BindBool(first, reg.value);
-  } else {
-    s.BindOptionalText(first, reg.value);
-  }
-  s.BindInt64(first + 1, reg.hlc.Packed());
-  s.BindText(first + 2, reg.origin);
-}
 
 }  // namespace
 
@@ -100,21 +88,7 @@ Result<std::unique_ptr<MemberSnapshotWriter>> MemberSnapshotWriter::Create(
 Status MemberSnapshotWriter::Append(const MemberState& m) {
   if (finished_) return Status::FailedPrecondition("snapshot already finished");
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_->GetCachedStatement(kInsertMember));
-  s.BindText(0, m.member_id);
-  s.BindOptionalText(1, m.phone);
-  s.BindOptionalText(2, m.card);
-  s.BindText(3, m.status);
-  s.BindText(4, m.enrolled_store);
-  s.BindInt64(5, m.enrolled_ms);
-  BindRegister(s, 6, m.name);
-  BindRegister(s, 9, m.birthday);
-  BindRegister(s, 12, m.email);
-  BindRegister(s, 15, m.gender);
-  BindRegister(s, 18, m.sms_consent);
-  BindRegister(s, 21, m.email_consent);
-  s.BindInt64(24, m.version);
-  s.BindInt64(25, m.balance);
-  s.BindInt64(26, m.spend_minor);
+  BindMemberState(s, m);
   PATRON_RETURN_IF_ERROR(s.Run().WithContext("snapshot member " + m.member_id));
   ++members_;
   return Status::OK();

@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "patron/json_reader.h"
+#include "patron/json_util.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
 
@@ -44,6 +46,26 @@ Result<MemberState> MemberFromJson(const nlohmann::json& doc, std::string_view p
 Result<HlcTimestamp> GetHlc(const nlohmann::json& doc, std::string_view field,
                             std::string_view path);
 Result<PushOutcome> ParseOutcome(std::string_view name);
+
+// Decodes every element of the array `field` of `doc` with
+// `decode(element, path)`, path naming it ("members[3]").
+template <typename T, typename Decode>
+Result<std::vector<T>> DecodeArray(const nlohmann::json& doc, std::string_view field,
+                                   Decode decode) {
+  PATRON_ASSIGN_OR_RETURN(const nlohmann::json* array, patron::json::GetArray(doc, field));
+  std::vector<T> out;
+  out.reserve(array->size());
+  for (size_t i = 0; i < array->size(); ++i) {
+    PATRON_ASSIGN_OR_RETURN(T item, decode((*array)[i], patron::json::IndexPath(field, i)));
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+// Opens the object `path` names with a JsonReader; a value of another type
+// is "'<path>' must be an object" ("message must be a JSON object" for the
+// top level, path "").
+Status BeginObjectAt(JsonReader& reader, std::string_view path);
 
 // Parses `body` and checks it is an object (the top level of every message).
 Result<nlohmann::json> ParseMessage(std::string_view body);

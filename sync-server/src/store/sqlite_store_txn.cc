@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "patron/hlc.h"
+#include "patron/sync/member_columns.h"
 
 namespace patron::sync {
 namespace {
@@ -188,19 +189,6 @@ Status ReadRegister(const sql::Statement& s, int first, LwwRegister<T>& reg) {
   PATRON_ASSIGN_OR_RETURN(reg.hlc, ReadHlc(s, first + 1));
   reg.origin = s.ColumnText(first + 2);
   return Status::OK();
-}
-
-template <typename T>
-void BindRegister(sql::Statement& s, int first, const LwwRegister<T>& reg) {
-  if constexpr (std::is_same_v<T, std::string>) {
-    s.BindText(first, reg.value);
-  } else if constexpr (std::is_same_v<T, bool>) {
-    s.BindBool(first, reg.value);
-  } else {
-    s.BindOptionalText(first, reg.value);
-  }
-  s.BindInt64(first + 1, reg.hlc.Packed());
-  s.BindText(first + 2, reg.origin);
 }
 
 // Reads the PATRON_MEMBER_COLUMNS of the current row; server_rights is
@@ -423,21 +411,7 @@ Status SqliteStoreTxn::PutMember(const MemberRecord& member) {
   PATRON_RETURN_IF_ERROR(CheckWritable());
   const MemberState& m = member.state;
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kPutMember));
-  s.BindText(0, m.member_id);
-  s.BindOptionalText(1, m.phone);
-  s.BindOptionalText(2, m.card);
-  s.BindText(3, m.status);
-  s.BindText(4, m.enrolled_store);
-  s.BindInt64(5, m.enrolled_ms);
-  BindRegister(s, 6, m.name);
-  BindRegister(s, 9, m.birthday);
-  BindRegister(s, 12, m.email);
-  BindRegister(s, 15, m.gender);
-  BindRegister(s, 18, m.sms_consent);
-  BindRegister(s, 21, m.email_consent);
-  s.BindInt64(24, m.balance);
-  s.BindInt64(25, m.spend_minor);
-  s.BindInt64(26, m.version);
+  BindMemberState(s, m);
   s.BindInt64(27, member.server_rights);
   Status status = s.Run();
   if (!status.ok()) return status.WithContext("put member");

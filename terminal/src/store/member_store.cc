@@ -1,7 +1,11 @@
 #include "store/member_store.h"
 
+#include "patron/sql/register_binding.h"
+
 namespace patron::terminal {
 namespace {
+
+using sql::BindRegister;
 
 // Every column of a member row, in the order ReadRow reads them.
 #define PATRON_MEMBER_COLUMNS(t)                                                           \
@@ -81,19 +85,6 @@ MemberRow ReadRow(const sql::Statement& s) {
   row.server_spend_minor = s.ColumnInt64(26);
   row.local_rights = s.ColumnInt64(27);
   return row;
-}
-
-template <typename T>
-void BindRegister(sql::Statement& s, int first, const LwwRegister<T>& reg) {
-  if constexpr (std::is_same_v<T, std::string>) {
-    s.BindText(first, reg.value);
-  } else if constexpr (std::is_same_v<T, bool>) {
-    s.BindBool(first, reg.value);
-  } else {
-    s.BindOptionalText(first, reg.value);
-  }
-  s.BindInt64(first + 1, reg.hlc.Packed());
-  s.BindText(first + 2, reg.origin);
 }
 
 // Binds the six profile registers starting at parameter `first`.
