@@ -97,7 +97,8 @@ Result<PullResponse> DecodePullResponse(std::string_view body) {
   PullResponse r;
   PATRON_ASSIGN_OR_RETURN(r.epoch, GetString(doc, "epoch"));
   PATRON_ASSIGN_OR_RETURN(r.server_hlc, wire::GetHlc(doc, "server_hlc", ""));
-  PATRON_ASSIGN_OR_RETURN(r.members, wire::DecodeArray<MemberState>(doc, "members", wire::MemberFromJson));
+  PATRON_ASSIGN_OR_RETURN(r.members,
+                          wire::DecodeArray<MemberState>(doc, "members", wire::MemberFromJson));
   PATRON_RETURN_IF_ERROR(ItemsFromJson(doc, r.items, r.item_seqs));
   PATRON_ASSIGN_OR_RETURN(r.next, CursorFromJson(doc, "next"));
   PATRON_ASSIGN_OR_RETURN(r.more, patron::json::GetBool(doc, "more"));

@@ -71,7 +71,9 @@ Status FieldError(Status status, std::string_view path, std::string_view field,
 Status BeginObjectAt(JsonReader& reader, std::string_view path) {
   Status object = reader.BeginObject();
   if (object.ok() || object.reason() != "invalid_field") return object;
-  if (path.empty()) return Status::InvalidArgument("message must be a JSON object", "invalid_field");
+  if (path.empty()) {
+    return Status::InvalidArgument("message must be a JSON object", "invalid_field");
+  }
   return Status::InvalidArgument("'" + std::string(path) + "' must be an object", "invalid_field");
 }
 

@@ -60,8 +60,9 @@ class SyncApi {
   std::optional<HttpResponse> Screen(const HttpRequest& request) const;
 
   // The value of the patron_sync_requests_total series `endpoint` ("push",
-  // "pull", "grant", "snapshot", "snapshot_data", "register_terminal", "publish_rules", "store_report",
-  // "health", "metrics", "other"); 0 for a name it does not know.
+  // "pull", "grant", "snapshot", "snapshot_data", "register_terminal",
+  // "publish_rules", "store_report", "health", "metrics", "other"); 0 for a
+  // name it does not know.
   int64_t RequestCount(std::string_view endpoint) const;
 
  private:

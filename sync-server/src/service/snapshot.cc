@@ -122,7 +122,8 @@ Result<bool> SyncService::BuildSnapshotIfDue() {
   // Failed builds wait their turn too: a full disk is not rescanned every
   // few seconds.
   const int64_t now_ms = NowMs();
-  if (snapshot_started_ms_ != 0 && now_ms - snapshot_started_ms_ < options_.snapshot_min_interval_ms) {
+  if (snapshot_started_ms_ != 0 &&
+      now_ms - snapshot_started_ms_ < options_.snapshot_min_interval_ms) {
     return false;
   }
   snapshot_started_ms_ = now_ms;

@@ -15,7 +15,8 @@ class AttachedSnapshot {
  public:
   static Result<std::unique_ptr<AttachedSnapshot>> Attach(sql::Database& db,
                                                           const std::string& path) {
-    PATRON_ASSIGN_OR_RETURN(sql::Statement s, db.GetUniqueStatement("ATTACH DATABASE ? AS snapshot"));
+    PATRON_ASSIGN_OR_RETURN(sql::Statement s,
+                            db.GetUniqueStatement("ATTACH DATABASE ? AS snapshot"));
     s.BindText(0, path);
     PATRON_RETURN_IF_ERROR(s.Run().WithContext("attach snapshot " + path));
     return std::unique_ptr<AttachedSnapshot>(new AttachedSnapshot(db));

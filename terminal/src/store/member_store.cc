@@ -27,7 +27,8 @@ constexpr std::string_view kSelectSnapshotHeldHere =
     "JOIN snapshot.members AS s ON s.member_id = m.member_id ORDER BY m.member_id";
 
 // The whole table, as SQLite's transfer optimisation requires (no WHERE).
-constexpr std::string_view kCopySnapshot = "INSERT INTO main.members SELECT * FROM snapshot.members";
+constexpr std::string_view kCopySnapshot =
+    "INSERT INTO main.members SELECT * FROM snapshot.members";
 constexpr std::string_view kInsertSnapshotNew =
     "INSERT INTO main.members SELECT * FROM snapshot.members AS s "
     "WHERE NOT EXISTS (SELECT 1 FROM main.members AS m WHERE m.member_id = s.member_id)";
