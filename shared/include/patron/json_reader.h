@@ -3,7 +3,12 @@
 // of 5,000 ledger entries spent 6-9 µs an entry in nlohmann's parser). It
 // reads values in document order without allocating, except to unescape
 // strings, and refuses what nlohmann::json::parse refuses: invalid UTF-8,
-// control characters in strings, trailing text, nesting beyond a limit.
+// control characters in strings, trailing text, nesting beyond a limit,
+// numbers beyond double's range. One difference: it reads a value when it
+// comes, so a repeated key whose earlier value has the wrong type is refused
+// where nlohmann kept the last one. And a reader reports the first error it
+// meets: a decoder that wants nlohmann's reason for a body that is both
+// mistyped early and malformed later checks the syntax again (CheckSyntax).
 //
 //   JsonReader reader(body);
 //   PATRON_RETURN_IF_ERROR(reader.BeginObject());
@@ -63,6 +68,10 @@ class JsonReader {
   Result<std::string_view> RawValue();
   // Only whitespace may remain.
   Status Finish();
+
+  // OK if `text` is one well-formed JSON value within `max_depth`, else the
+  // syntax or depth error a reader would give.
+  static Status CheckSyntax(std::string_view text, int max_depth);
 
  private:
   void SkipSpace();

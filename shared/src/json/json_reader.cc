@@ -1,8 +1,9 @@
 #include "patron/json_reader.h"
 
+#include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
+#include <system_error>
 
 namespace patron {
 namespace {
@@ -69,7 +70,10 @@ Status WrongKind(std::string_view expected) {
 }  // namespace
 
 JsonReader::JsonReader(std::string_view text, int max_depth)
-    : text_(text), max_depth_(max_depth < 63 ? max_depth : 63) {}
+    : text_(text), max_depth_(max_depth < 63 ? max_depth : 63) {
+  // nlohmann skips a UTF-8 byte order mark before the value; so does this.
+  if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
+}
 
 void JsonReader::SkipSpace() {
   while (pos_ < text_.size() && IsSpace(text_[pos_])) ++pos_;
@@ -297,9 +301,13 @@ Status JsonReader::SkipNumber() {
     if (pos_ >= text_.size() || !IsDigit(text_[pos_])) return Syntax("invalid number");
     while (pos_ < text_.size() && IsDigit(text_[pos_])) ++pos_;
   }
-  // nlohmann refuses a number beyond double's range; so does this reader.
-  const std::string number(text_.substr(start, pos_ - start));
-  if (std::isinf(std::strtod(number.c_str(), nullptr))) return Syntax("number out of range");
+  // nlohmann refuses a number beyond double's range; so does this reader
+  // (from_chars: whatever the locale).
+  double value = 0;
+  const auto [end, error] = std::from_chars(text_.data() + start, text_.data() + pos_, value);
+  if (error == std::errc::result_out_of_range || std::isinf(value)) {
+    return Syntax("number out of range");
+  }
   return Status::OK();
 }
 
@@ -362,6 +370,12 @@ Result<std::string_view> JsonReader::RawValue() {
   const size_t start = pos_;
   PATRON_RETURN_IF_ERROR(SkipValue());
   return text_.substr(start, pos_ - start);
+}
+
+Status JsonReader::CheckSyntax(std::string_view text, int max_depth) {
+  JsonReader reader(text, max_depth);
+  PATRON_RETURN_IF_ERROR(reader.SkipValue());
+  return reader.Finish();
 }
 
 Status JsonReader::Finish() {

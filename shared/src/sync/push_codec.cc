@@ -67,10 +67,11 @@ class Fields {
       : names_(names), required_(required) {}
 
   // Reads the members of the object the reader has just opened, calling
-  // read(field index, name) for each known one, then checks the required
-  // ones came. `path` names the object in messages ("" for the message).
-  template <typename ReadField>
-  Status Read(JsonReader& reader, std::string_view path, ReadField read) {
+  // read(field index, name) for each known one and clear(field index) for
+  // one that is null, then checks the required ones came. `path` names the
+  // object in messages ("" for the message).
+  template <typename ReadField, typename ClearField>
+  Status Read(JsonReader& reader, std::string_view path, ReadField read, ClearField clear) {
     std::string_view key;
     while (true) {
       PATRON_ASSIGN_OR_RETURN(bool more, reader.NextKey(key));
@@ -80,6 +81,7 @@ class Fields {
         PATRON_RETURN_IF_ERROR(reader.SkipValue());
       } else if (reader.ReadNullIf()) {
         seen_ &= ~(1u << field);
+        clear(field);
       } else {
         PATRON_RETURN_IF_ERROR(read(field, names_[static_cast<size_t>(field)]));
         seen_ |= 1u << field;
@@ -137,6 +139,22 @@ Status ReadArray(JsonReader& reader, std::string_view field, std::vector<T>& out
   }
 }
 
+// For messages whose optional fields need no reset on null.
+void KeepOnNull(int) {}
+
+// A decoder's refusal, restated as nlohmann's when the body is also
+// malformed further on (JsonReader.h): the reason does not depend on the
+// order in which the mistakes come.
+template <typename T>
+Result<T> WithSyntaxFirst(Result<T> decoded, std::string_view body) {
+  if (decoded.ok() || decoded.status().reason() == "malformed_json" ||
+      decoded.status().reason() == "json_too_deep") {
+    return decoded;
+  }
+  PATRON_RETURN_IF_ERROR(JsonReader::CheckSyntax(body, wire::kMaxDepth));
+  return decoded;
+}
+
 // Hands the array `field` to the DOM decoder `decode`.
 template <typename T, typename Decode>
 Status ReadWithDom(JsonReader& reader, std::string_view field, Decode decode,
@@ -153,16 +171,64 @@ Status ReadEntryAck(JsonReader& reader, std::string_view path, EntryAck& ack) {
   PATRON_RETURN_IF_ERROR(wire::BeginObjectAt(reader, path));
   std::string outcome;
   Fields fields({"entry_id", "outcome", "seq", "message"}, 3);
-  PATRON_RETURN_IF_ERROR(fields.Read(reader, path, [&](int field, std::string_view name) {
-    switch (field) {
-      case 0: return ReadString(reader, path, name, ack.entry_id);
-      case 1: return ReadString(reader, path, name, outcome);
-      case 2: return wire::FieldError(reader.ReadInt64(ack.seq), path, name, "an integer");
-      default: return ReadString(reader, path, name, ack.message);
-    }
-  }));
+  PATRON_RETURN_IF_ERROR(fields.Read(
+      reader, path,
+      [&](int field, std::string_view name) {
+        switch (field) {
+          case 0: return ReadString(reader, path, name, ack.entry_id);
+          case 1: return ReadString(reader, path, name, outcome);
+          case 2: return wire::FieldError(reader.ReadInt64(ack.seq), path, name, "an integer");
+          default: return ReadString(reader, path, name, ack.message);
+        }
+      },
+      [&](int field) {
+        if (field == 3) ack.message.clear();  // the optional message: null is none
+      }));
   PATRON_ASSIGN_OR_RETURN(ack.outcome, wire::ParseOutcome(outcome));
   return Status::OK();
+}
+
+Result<PushRequest> ReadPushRequest(std::string_view body) {
+  JsonReader reader(body, wire::kMaxDepth);
+  PATRON_RETURN_IF_ERROR(wire::BeginObjectAt(reader, ""));
+  PushRequest r;
+  Fields fields({"terminal_id", "chain_key_fingerprint", "hlc", "profile_changes", "entries"}, 5);
+  const auto read = [&](int field, std::string_view name) -> Status {
+    switch (field) {
+      case 0: return ReadString(reader, "", name, r.terminal_id);
+      case 1: return ReadString(reader, "", name, r.chain_key_fingerprint);
+      case 2: return ReadHlc(reader, name, r.hlc);
+      case 3: return ReadWithDom(reader, name, ChangeFromJson, r.profile_changes);
+      default:
+        return ReadArray(reader, name, r.entries, [&](std::string_view path, LedgerEntry& entry) {
+          return wire::ReadEntryJson(reader, path, entry);
+        });
+    }
+  };
+  PATRON_RETURN_IF_ERROR(fields.Read(reader, "", read, KeepOnNull));
+  PATRON_RETURN_IF_ERROR(reader.Finish());
+  return r;
+}
+
+Result<PushResponse> ReadPushResponse(std::string_view body) {
+  JsonReader reader(body, wire::kMaxDepth);
+  PATRON_RETURN_IF_ERROR(wire::BeginObjectAt(reader, ""));
+  PushResponse r;
+  Fields fields({"epoch", "server_hlc", "profile_changes", "entries"}, 4);
+  const auto read = [&](int field, std::string_view name) -> Status {
+    switch (field) {
+      case 0: return ReadString(reader, "", name, r.epoch);
+      case 1: return ReadHlc(reader, name, r.server_hlc);
+      case 2: return ReadWithDom(reader, name, ProfileAckFromJson, r.profile_changes);
+      default:
+        return ReadArray(reader, name, r.entries, [&](std::string_view path, EntryAck& ack) {
+          return ReadEntryAck(reader, path, ack);
+        });
+    }
+  };
+  PATRON_RETURN_IF_ERROR(fields.Read(reader, "", read, KeepOnNull));
+  PATRON_RETURN_IF_ERROR(reader.Finish());
+  return r;
 }
 
 }  // namespace
@@ -196,24 +262,7 @@ std::string EncodePushRequest(const PushRequest& r) {
 }
 
 Result<PushRequest> DecodePushRequest(std::string_view body) {
-  JsonReader reader(body, wire::kMaxDepth);
-  PATRON_RETURN_IF_ERROR(wire::BeginObjectAt(reader, ""));
-  PushRequest r;
-  Fields fields({"terminal_id", "chain_key_fingerprint", "hlc", "profile_changes", "entries"}, 5);
-  PATRON_RETURN_IF_ERROR(fields.Read(reader, "", [&](int field, std::string_view name) {
-    switch (field) {
-      case 0: return ReadString(reader, "", name, r.terminal_id);
-      case 1: return ReadString(reader, "", name, r.chain_key_fingerprint);
-      case 2: return ReadHlc(reader, name, r.hlc);
-      case 3: return ReadWithDom(reader, name, ChangeFromJson, r.profile_changes);
-      default:
-        return ReadArray(reader, name, r.entries, [&](std::string_view path, LedgerEntry& entry) {
-          return wire::ReadEntryJson(reader, path, entry);
-        });
-    }
-  }));
-  PATRON_RETURN_IF_ERROR(reader.Finish());
-  return r;
+  return WithSyntaxFirst(ReadPushRequest(body), body);
 }
 
 std::string EncodePushResponse(const PushResponse& r) {
@@ -247,23 +296,7 @@ std::string EncodePushResponse(const PushResponse& r) {
 }
 
 Result<PushResponse> DecodePushResponse(std::string_view body) {
-  JsonReader reader(body, wire::kMaxDepth);
-  PATRON_RETURN_IF_ERROR(wire::BeginObjectAt(reader, ""));
-  PushResponse r;
-  Fields fields({"epoch", "server_hlc", "profile_changes", "entries"}, 4);
-  PATRON_RETURN_IF_ERROR(fields.Read(reader, "", [&](int field, std::string_view name) {
-    switch (field) {
-      case 0: return ReadString(reader, "", name, r.epoch);
-      case 1: return ReadHlc(reader, name, r.server_hlc);
-      case 2: return ReadWithDom(reader, name, ProfileAckFromJson, r.profile_changes);
-      default:
-        return ReadArray(reader, name, r.entries, [&](std::string_view path, EntryAck& ack) {
-          return ReadEntryAck(reader, path, ack);
-        });
-    }
-  }));
-  PATRON_RETURN_IF_ERROR(reader.Finish());
-  return r;
+  return WithSyntaxFirst(ReadPushResponse(body), body);
 }
 
 }  // namespace patron::sync

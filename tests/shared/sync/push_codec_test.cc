@@ -146,3 +146,53 @@ TEST_CASE("push response: what is written reads back exactly") {
 
 }  // namespace
 }  // namespace patron::sync
+
+namespace patron::sync {
+namespace {
+
+TEST_CASE("push request: edge values, escaped keys, a byte order mark") {
+  PushRequest sent = SampleRequest();
+  sent.entries[0].points = INT64_MIN;
+  sent.entries[0].amount_minor = INT64_MAX;
+  sent.entries[1].sale_ref = std::string("del \x7f slash / quote \" nul-ish \x01");
+  Result<PushRequest> read = DecodePushRequest("\xEF\xBB\xBF" + EncodePushRequest(sent));
+  REQUIRE_MESSAGE(read.ok(), read.status().ToString());
+  CHECK(read->entries == sent.entries);
+
+  nlohmann::json doc = nlohmann::json::parse(EncodePushRequest(SampleRequest()));
+  std::string body = doc.dump();
+  // "\u0070oints" is "points".
+  const size_t at = body.find("\"points\"");
+  REQUIRE(at != std::string::npos);
+  body.replace(at, 8, "\"\\u0070oints\"");
+  read = DecodePushRequest(body);
+  REQUIRE_MESSAGE(read.ok(), read.status().ToString());
+  CHECK(read->entries[0].points == -250);
+}
+
+TEST_CASE("push request: a body mistyped early and malformed later is malformed, as before") {
+  const std::string body = EncodePushRequest(SampleRequest());
+  std::string mistyped = body;
+  mistyped.replace(mistyped.find("\"S001-T01/7\""), 12, "7");
+  CHECK(DecodePushRequest(mistyped).status().reason() == "invalid_field");
+  CHECK(DecodePushRequest(mistyped.substr(0, mistyped.size() - 2)).status().reason() ==
+        "malformed_json");
+  std::string deep = body;
+  deep.insert(1, "\"x\":" + std::string(17, '[') + std::string(17, ']') + ",");
+  CHECK(DecodePushRequest(deep).status().reason() == "json_too_deep");
+}
+
+TEST_CASE("push response: a null message is none, whatever came before it") {
+  PushResponse sent;
+  sent.epoch = "e";
+  sent.entries.push_back({"S001-T01/7", PushOutcome::kOk, 12, ""});
+  nlohmann::json doc = nlohmann::json::parse(EncodePushResponse(sent));
+  std::string body = doc.dump();
+  body.replace(body.find("\"message\":\"\""), 12, "\"message\":\"x\",\"message\":null");
+  Result<PushResponse> read = DecodePushResponse(body);
+  REQUIRE_MESSAGE(read.ok(), read.status().ToString());
+  CHECK(read->entries[0].message.empty());
+}
+
+}  // namespace
+}  // namespace patron::sync
