@@ -1,6 +1,8 @@
 #include "http/sync_api.h"
 
 #include <cctype>
+#include <charconv>
+#include <system_error>
 #include <functional>
 
 #include "http/metrics.h"
@@ -30,13 +32,12 @@ HttpResponse Serve(const std::string& body, Result<Request> (*decode)(std::strin
   return JsonResponse(200, encode(*response));
 }
 
-// A non-negative decimal number of at most 18 digits, or nullopt.
+// A non-negative decimal number (digits only, within int64), or nullopt.
 std::optional<int64_t> ParseCount(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
   int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || text[0] == '-' || error != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
   }
   return value;
 }

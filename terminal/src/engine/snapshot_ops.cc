@@ -83,11 +83,7 @@ Result<int64_t> AdoptSnapshot(EngineContext& ctx, const std::string& path,
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<AttachedSnapshot> attached,
                           AttachedSnapshot::Attach(*ctx.db, path));
   PATRON_RETURN_IF_ERROR(CheckMeta(*ctx.db, info));
-  std::optional<Rules> new_rules;
-  if (info.rules_json) {
-    PATRON_ASSIGN_OR_RETURN(Rules rules, DecodeRules(*info.rules_json));
-    if (rules.version > ctx.rules.version) new_rules = std::move(rules);
-  }
+  PATRON_ASSIGN_OR_RETURN(std::optional<Rules> new_rules, NewerRules(ctx, info.rules_json));
   Result<int64_t> taken = InWriteTransaction(ctx, [&]() -> Result<int64_t> {
     // Read before the new rows go in: afterwards every row is "held here".
     PATRON_ASSIGN_OR_RETURN(std::vector<MemberRow> held, ctx.members.SnapshotRowsHeldHere());

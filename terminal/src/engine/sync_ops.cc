@@ -189,12 +189,16 @@ Status ApplyItems(EngineContext& ctx, const std::vector<LedgerEntry>& items,
   return Status::OK();
 }
 
+Result<std::optional<Rules>> NewerRules(const EngineContext& ctx,
+                                        const std::optional<std::string>& rules_json) {
+  if (!rules_json) return std::optional<Rules>();
+  PATRON_ASSIGN_OR_RETURN(Rules rules, DecodeRules(*rules_json));
+  if (rules.version <= ctx.rules.version) return std::optional<Rules>();
+  return std::optional<Rules>(std::move(rules));
+}
+
 Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page) {
-  std::optional<Rules> new_rules;
-  if (page.rules_json) {
-    PATRON_ASSIGN_OR_RETURN(Rules rules, DecodeRules(*page.rules_json));
-    if (rules.version > ctx.rules.version) new_rules = std::move(rules);
-  }
+  PATRON_ASSIGN_OR_RETURN(std::optional<Rules> new_rules, NewerRules(ctx, page.rules_json));
   // A page with more to follow: a large pull is under way, and gets the
   // large cache (kBulkPullCacheKib) until EndPull.
   if (page.more) PATRON_RETURN_IF_ERROR(UseBulkPullCache(ctx, true));

@@ -148,7 +148,6 @@ Result<int64_t> MemberStore::InsertFromSnapshot() {
   return copied;
 }
 
-
 Result<std::optional<std::string>> MemberStore::FindIdByPhone(std::string_view e164_phone) {
   return QueryId(db_, "SELECT member_id FROM members WHERE phone = ?", e164_phone);
 }
