@@ -88,6 +88,28 @@ on() {
 
 member_id() { sed -n 's/.*"member_id":"\([^"]*\)".*/\1/p'; }
 
+# wait_folded: patron-sync acknowledges a push once stored and folds it into
+# the member rows terminals pull in the background, once pushes pause; waits
+# (up to 10 s) until /metrics shows nothing left to fold.
+wait_folded() {
+  for _ in $(seq 1 200); do
+    curl -sf "http://127.0.0.1:$sync_port/metrics" |
+      grep -qx 'patron_sync_fold_pending_seqs 0' && return 0
+    sleep 0.05
+  done
+  echo "patron-sync did not fold its pushes within 10 s" >&2
+  return 1
+}
+
+# sync_each NAME...: each terminal syncs in turn, and the server has folded
+# what it pushed before the next one pulls.
+sync_each() {
+  for name in "$@"; do
+    on "$name" sync >/dev/null
+    wait_folded
+  done
+}
+
 say "1. start patron-sync and register two terminals in two stores"
 start_sync 127.0.0.1:0
 echo "patron-sync on 127.0.0.1:$sync_port (data in $work/server)"
@@ -101,8 +123,7 @@ echo "store S002: patrond S002-T01 on 127.0.0.1:$port_b"
 say "2. online: enrol Ann at S001 and check out"
 ann=$(on a --json member add --name "Ann Example" --phone "+1 415 555 0100" --sms-consent | member_id)
 on a sale --ref S001-R1 --member "$ann" --amount 120.00
-on a sync >/dev/null
-on b sync >/dev/null
+sync_each a b
 echo "S002 sees Ann's points earned at S001:"
 on b member show "$ann"
 
@@ -123,10 +144,10 @@ on a status
 
 say "4. the sync server is back; both terminals sync"
 start_sync "127.0.0.1:$sync_port"
-for name in a b a b; do on "$name" sync >/dev/null; done
+sync_each a b a b
 echo "synced; now S002 can redeem Ann's points through a grant:"
 on b sale --ref S002-R2 --member "$ann" --amount 50.00 --redeem 100
-for name in b a; do on "$name" sync >/dev/null; done
+sync_each b a
 
 say "5. every member on every terminal"
 for member in "$ann" "$bob"; do

@@ -294,7 +294,14 @@ void SyncCluster::SyncAll(int rounds) {
       REQUIRE_MESSAGE(reply.status == 200, terminal->id(), " sync: ", reply.Describe(), "\n",
                       terminal->LogTail(), "\nserver:\n", server_->LogTail());
     }
+    WaitUntilFolded();
   }
+}
+
+void SyncCluster::WaitUntilFolded() {
+  if (!server_->running()) return;
+  REQUIRE_MESSAGE(Eventually([&] { return Metrics()["patron_sync_fold_pending_seqs"] == 0; }),
+                  "the server did not fold its pushes\n", server_->LogTail());
 }
 
 void SyncCluster::SyncUntilQuiet(std::chrono::milliseconds timeout) {
@@ -340,10 +347,12 @@ std::map<std::string, sync::MemberState> SyncCluster::PullAll(const SyncServer& 
 
 std::map<std::string, sync::MemberState> SyncCluster::ServerMembers() {
   REQUIRE(!terminals_.empty());
+  WaitUntilFolded();
   return PullAll(*server_, terminals_.front()->id(), terminals_.front()->token());
 }
 
 nlohmann::json SyncCluster::StoreReport() {
+  WaitUntilFolded();
   ApiReply reply = server_->Admin("GET", "/v1/reports/stores");
   REQUIRE_MESSAGE(reply.status == 200, reply.Describe());
   return reply.body;

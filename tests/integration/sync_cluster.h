@@ -173,19 +173,26 @@ class SyncCluster {
   void RestartServer();  // REQUIREs that it comes back on the same port
 
   // POST /v1/sync on every terminal, `rounds` times over; REQUIREs 200.
-  // Two rounds are enough for every terminal to pull what any pushed.
+  // After each round, waits until the server has folded what was pushed
+  // (WaitUntilFolded). Two rounds are enough for every terminal to pull
+  // what any pushed.
   void SyncAll(int rounds = 2);
+  // patron-sync folds pushes into the member rows terminals pull in the
+  // background, once pushes pause: waits (REQUIREs, 10 s) until /metrics
+  // shows nothing left to fold. A stopped server has nothing to wait for.
+  void WaitUntilFolded();
   // Syncs every terminal until none has anything pending (entries or
   // profile changes), then once more so all pull the last pushes.
   void SyncUntilQuiet(std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
-  // The server's state of every member, by a full pull with terminal 0's
-  // token (PullAll: with any terminal's). A pull changes no member.
+  // The server's state of every member once folded, by a full pull with
+  // terminal 0's token (PullAll: with any terminal's). A pull changes no
+  // member.
   std::map<std::string, sync::MemberState> ServerMembers();
   static std::map<std::string, sync::MemberState> PullAll(const SyncServer& server,
                                                           const std::string& terminal_id,
                                                           const std::string& token);
-  // GET /v1/reports/stores (admin); REQUIREs 200.
+  // GET /v1/reports/stores (admin), once folded; REQUIREs 200.
   nlohmann::json StoreReport();
   // GET /metrics: unlabelled samples by name.
   std::map<std::string, int64_t> Metrics();

@@ -369,6 +369,7 @@ TEST_CASE(
   metrics = cluster.Metrics();
   CHECK(metrics.at("patron_sync_entries_ingested_total") == 1);
   CHECK(metrics.at("patron_sync_entries_duplicate_total") == 1);
+  cluster.WaitUntilFolded();
   const std::map<std::string, sync::MemberState> members =
       SyncCluster::PullAll(server, "S005-T01", *five);
   REQUIRE(members.count(member) == 1);

@@ -1,6 +1,7 @@
 #include "auditor.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "patron/digest.h"
 #include "patron/ledger.h"
@@ -54,10 +55,14 @@ struct LedgerSums {
   std::map<std::string, int64_t> credits;  // holder -> the same without clawbacks
 };
 
-Result<LedgerSums> SumLedger(sql::Database& db, const std::string& member_id) {
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s,
-                          db.GetCachedStatement(std::string(kEntryColumns) + " WHERE member_id = ?"));
+// Sums the member's entries with seq <= through.
+Result<LedgerSums> SumLedger(sql::Database& db, const std::string& member_id,
+                             int64_t through) {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db.GetCachedStatement(std::string(kEntryColumns) + " WHERE member_id = ? AND seq <= ?"));
   s.BindText(0, member_id);
+  s.BindInt64(1, through);
   LedgerSums sums;
   while (true) {
     PATRON_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -233,7 +238,7 @@ int64_t Auditor::GrantableNow(const std::string& member_id, const std::string& h
     Violate("the server's database cannot be read: " + db.status().ToString());
     return 0;
   }
-  auto sums = SumLedger(**db, member_id);
+  auto sums = SumLedger(**db, member_id, std::numeric_limits<int64_t>::max());
   if (!sums.ok()) {
     Violate(sums.status().ToString());
     return 0;
@@ -290,25 +295,38 @@ void Auditor::CheckTouched() {
 
 void Auditor::CheckMemberLedger(sql::Database& db, const std::string& member_id) {
   ++figures_.ledger_checks;
-  auto sums = SumLedger(db, member_id);
-  if (!sums.ok()) return Violate(sums.status().ToString());
+  const std::string who = "member " + member_id + ": ";
+  // The member row holds what the server has folded (server_state's
+  // watermark); the ledger invariants below hold for every entry.
+  auto folded_seq = db.QueryInt64("SELECT folded_seq FROM server_state WHERE id = 1");
+  if (!folded_seq.ok()) return Violate(folded_seq.status().ToString());
+  auto folded = SumLedger(db, member_id, *folded_seq);
+  if (!folded.ok()) return Violate(folded.status().ToString());
   auto m = db.GetCachedStatement("SELECT balance, server_rights FROM members WHERE member_id = ?");
   if (!m.ok()) return Violate(m.status().ToString());
   m->BindText(0, member_id);
   auto found = m->Step();
-  if (!found.ok() || !*found) {
-    return Violate("sums: the server has entries of member " + member_id + " but no member row");
+  if (!found.ok()) return Violate(found.status().ToString());
+  const bool any_folded = !folded->rights.empty();
+  if (!*found && any_folded) {
+    return Violate("sums: the server has folded entries of member " + member_id +
+                   " but no member row");
   }
-  const std::string who = "member " + member_id + ": ";
-  if (m->ColumnInt64(0) != sums->balance) {
-    return Violate("sums: " + who + "balance " + std::to_string(m->ColumnInt64(0)) +
-                   " but its entries sum to " + std::to_string(sums->balance));
+  const int64_t row_balance = *found ? m->ColumnInt64(0) : 0;
+  const int64_t row_rights = *found ? m->ColumnInt64(1) : 0;
+  if (row_balance != folded->balance) {
+    return Violate("sums: " + who + "balance " + std::to_string(row_balance) +
+                   " but its entries up to the fold's watermark sum to " +
+                   std::to_string(folded->balance));
   }
-  const int64_t server_rights = sums->rights[std::string(kServerOrigin)];
-  if (m->ColumnInt64(1) != server_rights) {
-    return Violate("sums: " + who + "server rights " + std::to_string(m->ColumnInt64(1)) +
-                   " but the entries give the server " + std::to_string(server_rights));
+  const int64_t server_rights = folded->rights[std::string(kServerOrigin)];
+  if (row_rights != server_rights) {
+    return Violate("sums: " + who + "server rights " + std::to_string(row_rights) +
+                   " but the entries up to the fold's watermark give the server " +
+                   std::to_string(server_rights));
   }
+  auto sums = SumLedger(db, member_id, std::numeric_limits<int64_t>::max());
+  if (!sums.ok()) return Violate(sums.status().ToString());
   for (const auto& [holder, credit] : sums->credits) {
     if (credit < 0) {
       return Violate("rights: " + who + holder + " paid out " + std::to_string(-credit) +

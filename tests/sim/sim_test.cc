@@ -54,18 +54,21 @@ TEST_CASE("simulation: a run really injects every kind of fault and exercises th
 // audit and expects the matching invariant to be reported.
 TEST_CASE("simulation: the auditor reports lost, doubled, miscounted and diverged ledgers") {
   struct Case {
-    const char* sql;
-    const char* expected;
+    std::string sql;
+    std::string expected;
   };
+  constexpr std::string_view kClaimFolded =
+      "UPDATE server_state SET last_seq = last_seq + 1, folded_seq = last_seq + 1";
   const Case cases[] = {
       // An acknowledged entry lost, and one applied twice: the member's
       // stored balance no longer matches its entries.
       {"DELETE FROM entries WHERE seq = (SELECT MAX(seq) FROM entries WHERE kind = 'earn')",
        "sums: member"},
-      {"INSERT INTO entries SELECT (SELECT MAX(seq) + 1 FROM entries), entry_id || 'x', origin, "
-       "origin_seq + 100000, member_id, kind, points, amount_minor, currency, sale_ref, "
+      // (Each sabotage that adds an entry also claims it folded.)
+      {"INSERT INTO entries SELECT (SELECT last_seq + 1 FROM server_state), entry_id || 'x', "
+       "origin, origin_seq + 100000, member_id, kind, points, amount_minor, currency, sale_ref, "
        "ref_entry, to_holder, store_id, terminal_id, hlc, wall_ms, rule_version, detail "
-       "FROM entries WHERE kind = 'earn' LIMIT 1",
+       "FROM entries WHERE kind = 'earn' LIMIT 1; " + std::string(kClaimFolded),
        "sums: member"},
       // A lost earn with every balance made to agree: the till that earned
       // it has now redeemed points it never received.
@@ -80,12 +83,13 @@ TEST_CASE("simulation: the auditor reports lost, doubled, miscounted and diverge
        "WHERE member_id = (SELECT MIN(member_id) FROM members)",
        "sums: member"},
       // The server hands out rights it never had (its stored figure agrees).
-      {"INSERT INTO entries SELECT (SELECT MAX(seq) + 1 FROM entries), 'server/999999', "
+      {"INSERT INTO entries SELECT (SELECT last_seq + 1 FROM server_state), 'server/999999', "
        "'server', 999999, member_id, 'transfer', 1000000, 0, currency, '', '', origin, "
        "'server', 'server', hlc, wall_ms, rule_version, '{}' FROM entries "
        "WHERE kind = 'earn' LIMIT 1; "
        "UPDATE members SET server_rights = server_rights - 1000000 WHERE member_id = "
-       "(SELECT member_id FROM entries WHERE entry_id = 'server/999999')",
+       "(SELECT member_id FROM entries WHERE entry_id = 'server/999999'); " +
+           std::string(kClaimFolded),
        "rights: member"},
       {"UPDATE members SET name = 'Mallory' "
        "WHERE member_id = (SELECT MAX(member_id) FROM members)",

@@ -57,6 +57,10 @@ Status SimWorld::OpenServer() {
   options.chain_key_fingerprint = ChainKeyFingerprint(kDemoChainKey);
   options.wall_clock_ms = [this] { return now_ms_; };
   options.fill_random = fill;
+  // Pushes only append; the simulation folds at random steps (Fold), so
+  // terminals pull while the server's member rows lag behind its ledger.
+  options.fold_in_background = true;
+  options.fold_batch_seqs = 64;  // several folds per backlog, in small steps
   service_ = std::make_unique<sync::SyncService>(*store_, options);
   return Status::OK();
 }
@@ -126,6 +130,16 @@ Result<sync::PushResponse> SimWorld::Push(const sync::Caller& caller,
   auto reply = AfterServerCall(service_->Push(caller, request));
   if (reply.ok()) auditor_.ServerPushed(request, *reply);
   return reply;
+}
+
+Status SimWorld::Fold(bool all) {
+  if (!server_up()) return Status::Unavailable("the sync server is down");
+  const Status folded = all ? service_->FoldAll() : service_->Fold().status();
+  if (server_vfs_->dead()) {
+    CrashServer();
+    return Status::Unavailable("the sync server crashed while folding");
+  }
+  return folded;
 }
 
 Result<sync::PullResponse> SimWorld::Pull(const sync::Caller& caller,

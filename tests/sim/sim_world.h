@@ -71,6 +71,11 @@ class SimWorld final : public ServerEndpoint {
 
   SimNetwork& network() { return network_; }
 
+  // One fold of the server's pushed changes into member rows (all: until
+  // none is left). Unavailable while the server is down; a fold during
+  // which its disk died crashes it.
+  Status Fold(bool all);
+
   // ServerEndpoint: the live service, or Unavailable while it is down. A
   // call during which the server's disk died crashes the server.
   Result<sync::PushResponse> Push(const sync::Caller& caller,

@@ -1,11 +1,13 @@
 #include "patron/ledger.h"
 
 #include <array>
+#include <charconv>
+#include <iterator>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
+#include "patron/json_reader.h"
 #include "patron/json_util.h"
 
 namespace patron {
@@ -133,6 +135,19 @@ std::string MakeEntryId(std::string_view origin, int64_t seq) {
   return id;
 }
 
+namespace {
+
+// id == MakeEntryId(origin, seq), without building the string.
+bool IsEntryId(std::string_view id, std::string_view origin, int64_t seq) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), seq);
+  const std::string_view number(digits, static_cast<size_t>(end - digits));
+  return ec == std::errc() && id.size() == origin.size() + 1 + number.size() &&
+         id.starts_with(origin) && id[origin.size()] == '/' && id.ends_with(number);
+}
+
+}  // namespace
+
 int64_t BalanceEffect(const LedgerEntry& entry) {
   return entry.kind == EntryKind::kTransfer ? 0 : entry.points;
 }
@@ -155,7 +170,7 @@ Status ValidateEntry(const LedgerEntry& entry) {
   if (entry.seq < 1) return InvalidEntry(entry, "seq", "must be >= 1");
   // The id is derived, never chosen: two writers cannot mint the same id for
   // different facts unless they share an origin, which the origin forbids.
-  if (entry.entry_id != MakeEntryId(entry.origin, entry.seq)) {
+  if (!IsEntryId(entry.entry_id, entry.origin, entry.seq)) {
     return InvalidEntry(entry, "entry_id", "must be '<origin>/<seq>'");
   }
   if (entry.member_id.empty()) return InvalidEntry(entry, "member_id", "is required");
@@ -163,9 +178,11 @@ Status ValidateEntry(const LedgerEntry& entry) {
   if (entry.terminal_id.empty()) return InvalidEntry(entry, "terminal_id", "is required");
   PATRON_RETURN_IF_ERROR(ValidatePoints(entry));
   PATRON_RETURN_IF_ERROR(ValidateAmount(entry));
+  // Checked, not parsed: every entry a push carries passes here.
   if (!entry.detail.empty()) {
-    Result<nlohmann::json> detail = json::Parse(entry.detail);
-    if (!detail.ok() || !detail->is_object()) {
+    JsonReader detail(entry.detail, json::kDefaultMaxDepth);
+    if (detail.Peek() != JsonReader::Kind::kObject ||
+        !JsonReader::CheckSyntax(entry.detail, json::kDefaultMaxDepth).ok()) {
       return InvalidEntry(entry, "detail", "must be the text of a JSON object");
     }
   }

@@ -56,6 +56,12 @@ Database::~Database() {
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const DatabaseOptions& options) {
+  // Before SQLite initialises (the first open does that): no allocation
+  // statistics, which Patron never reads and which serialise every malloc
+  // SQLite makes on one global mutex. Fails harmlessly (SQLITE_MISUSE) if
+  // something in the process initialised SQLite first.
+  static const int kMemStatusOff = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)kMemStatusOff;
   sqlite3* raw = nullptr;
   const int flags = (options.read_only ? SQLITE_OPEN_READONLY
                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |

@@ -45,7 +45,11 @@ int64_t* IntField(LedgerEntry& e, int field) {
   }
 }
 
-int FindField(std::string_view key) {
+// `expected` is tried first: writers send the fields in the order above.
+int FindField(std::string_view key, int expected) {
+  if (expected < kEntryFieldCount && kEntryFieldNames[static_cast<size_t>(expected)] == key) {
+    return expected;
+  }
   for (int i = 0; i < kEntryFieldCount; ++i) {
     if (kEntryFieldNames[static_cast<size_t>(i)] == key) return i;
   }
@@ -114,14 +118,16 @@ Status ReadEntryJson(JsonReader& reader, std::string_view path, LedgerEntry& e) 
   uint32_t seen = 0;
   std::string kind;
   std::string_view key;
+  int expected = 0;
   while (true) {
     PATRON_ASSIGN_OR_RETURN(bool more, reader.NextKey(key));
     if (!more) break;
-    const int field = FindField(key);
+    const int field = FindField(key, expected);
     if (field < 0) {
       PATRON_RETURN_IF_ERROR(reader.SkipValue());
       continue;
     }
+    expected = field + 1;
     const std::string_view name = kEntryFieldNames[static_cast<size_t>(field)];
     if (reader.ReadNullIf()) {
       seen &= ~(1u << field);

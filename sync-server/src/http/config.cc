@@ -10,7 +10,7 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
       ConfigFile::Load(path, {"data_dir", "listen", "allow_non_loopback", "admin_token",
                               "chain_key", "log_level", "max_connections", "threads",
                               "read_timeout_ms", "snapshot_min_changes",
-                              "snapshot_min_interval_ms"}));
+                              "snapshot_min_interval_ms", "fold_max_lag_ms"}));
   PATRON_RETURN_IF_ERROR(file.Get("data_dir", c.data_dir));
   PATRON_RETURN_IF_ERROR(file.Get("listen", c.listen));
   PATRON_RETURN_IF_ERROR(file.Get("allow_non_loopback", c.allow_non_loopback));
@@ -22,6 +22,7 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
   PATRON_RETURN_IF_ERROR(file.Get("read_timeout_ms", c.read_timeout_ms));
   PATRON_RETURN_IF_ERROR(file.Get("snapshot_min_changes", c.snapshot_min_changes));
   PATRON_RETURN_IF_ERROR(file.Get("snapshot_min_interval_ms", c.snapshot_min_interval_ms));
+  PATRON_RETURN_IF_ERROR(file.Get("fold_max_lag_ms", c.fold_max_lag_ms));
   return c;
 }
 
@@ -41,10 +42,10 @@ Status ValidateConfig(const ServerConfig& c) {
         "invalid_config");
   }
   if (c.max_connections < 1 || c.threads < 1 || c.threads > 64 || c.read_timeout_ms < 1000 ||
-      c.snapshot_min_changes < 0 || c.snapshot_min_interval_ms < 0) {
+      c.snapshot_min_changes < 0 || c.snapshot_min_interval_ms < 0 || c.fold_max_lag_ms < 0) {
     return Status::InvalidArgument(
         "max_connections must be >= 1, threads 1..64, read_timeout_ms >= 1000, "
-        "snapshot_min_changes and snapshot_min_interval_ms >= 0",
+        "snapshot_min_changes, snapshot_min_interval_ms and fold_max_lag_ms >= 0",
         "invalid_config");
   }
   if (c.log_level != "info" && c.log_level != "warn") {

@@ -33,6 +33,10 @@ struct ServerConfig {
   int64_t snapshot_min_changes = 50'000;
   // ... but not sooner than this after the previous build began.
   int64_t snapshot_min_interval_ms = 60'000;
+  // Pushes are acknowledged once stored; a background fold folds them into
+  // the member rows other terminals pull, as soon as pushes pause, and
+  // during a burst once the oldest change waiting is this old.
+  int64_t fold_max_lag_ms = 30'000;
 
   std::string DatabasePath() const { return data_dir + "/server.db"; }
   std::string SnapshotDir() const { return data_dir + "/snapshots"; }
@@ -43,7 +47,6 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig base =
 // Checks the combined configuration: an admin token, a loopback listen
 // address unless allowed, sane limits and log level.
 Status ValidateConfig(const ServerConfig& config);
-
 
 }  // namespace patron::sync
 

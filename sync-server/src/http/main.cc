@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stop_token>
@@ -49,46 +50,75 @@ void LogRequest(bool log_all, const HttpRequest& request, const HttpResponse& re
                  "B " + std::to_string(took.count()) + "us");
 }
 
-// Keeps the member snapshot fresh: checks at start and every few seconds,
-// building a new one when the store has moved far enough (BuildSnapshotIfDue).
-class SnapshotThread {
+// Calls `step` in a loop on its own thread: at once again while it reports
+// that it did something, otherwise after `idle` (or when stopped).
+class BackgroundLoop {
  public:
-  explicit SnapshotThread(SyncService& service)
-      : thread_([this, &service](std::stop_token stop) { Run(service, stop); }) {}
-  ~SnapshotThread() { Stop(); }
-  // Wakes the thread (its wait watches the stop token) and waits for a
-  // build under way to finish.
+  BackgroundLoop(std::chrono::milliseconds idle, std::function<bool()> step)
+      : idle_(idle),
+        step_(std::move(step)),
+        thread_([this](std::stop_token stop) { Run(stop); }) {}
+  ~BackgroundLoop() { Stop(); }
+  // Wakes the thread (its wait watches the stop token) and waits for the
+  // step under way to finish.
   void Stop() {
     thread_.request_stop();
     if (thread_.joinable()) thread_.join();
   }
 
  private:
-  static constexpr auto kCheckEvery = std::chrono::seconds(5);
-
-  void Run(SyncService& service, std::stop_token stop) {
+  void Run(std::stop_token stop) {
     while (!stop.stop_requested()) {
-      const auto started = std::chrono::steady_clock::now();
-      Result<bool> built = service.BuildSnapshotIfDue();
-      if (!built.ok()) {
-        Log("error", "member snapshot: " + built.status().ToString());
-      } else if (*built) {
-        const SnapshotGauge made = service.SnapshotState();
-        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - started);
-        Log("info", "member snapshot at seq " + std::to_string(made.seq) + ": " +
-                        std::to_string(made.members) + " members, " + std::to_string(made.bytes) +
-                        " bytes, built in " + std::to_string(took.count()) + " ms");
-      }
+      if (step_()) continue;
       std::unique_lock lock(mu_);
-      wake_.wait_for(lock, stop, kCheckEvery, [] { return false; });  // a stoppable sleep
+      wake_.wait_for(lock, stop, idle_, [] { return false; });  // a stoppable sleep
     }
   }
 
+  const std::chrono::milliseconds idle_;
+  const std::function<bool()> step_;
   std::mutex mu_;
   std::condition_variable_any wake_;
   std::jthread thread_;  // last: started once the rest is built
 };
+
+// Keeps the member snapshot fresh: checks at start and every few seconds,
+// building a new one when the store has moved far enough (BuildSnapshotIfDue).
+bool SnapshotStep(SyncService& service) {
+  const auto started = std::chrono::steady_clock::now();
+  Result<bool> built = service.BuildSnapshotIfDue();
+  if (!built.ok()) {
+    Log("error", "member snapshot: " + built.status().ToString());
+  } else if (*built) {
+    const SnapshotGauge made = service.SnapshotState();
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    Log("info", "member snapshot at seq " + std::to_string(made.seq) + ": " +
+                    std::to_string(made.members) + " members, " + std::to_string(made.bytes) +
+                    " bytes, built in " + std::to_string(took.count()) + " ms");
+  }
+  return false;  // the next check waits its turn
+}
+
+// Folds pushed changes into member rows when due (FoldIfDue); at once again
+// while there is more. A failure waits a second before the next try.
+bool FoldStep(SyncService& service) {
+  const auto started = std::chrono::steady_clock::now();
+  const int64_t entries_before = service.counters().entries_folded.load();
+  Result<bool> folded = service.FoldIfDue();
+  if (folded.ok() && *folded) {
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    const int64_t entries = service.counters().entries_folded.load() - entries_before;
+    Log("info", "folded " + std::to_string(entries) + " entries through seq " +
+                    std::to_string(service.FoldState().folded_seq) + " in " +
+                    std::to_string(took.count()) + " ms");
+  }
+  if (folded.ok()) return *folded;
+  Log("error", "fold: " + folded.status().ToString());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  return false;
+}
 
 }  // namespace
 
@@ -111,6 +141,9 @@ int main(int argc, char** argv) {
   auto* snapshot_min_interval =
       app.add_option("--snapshot-min-interval-ms", flags.snapshot_min_interval_ms,
                      "... and no sooner than this after the last build");
+  auto* fold_max_lag =
+      app.add_option("--fold-max-lag-ms", flags.fold_max_lag_ms,
+                     "fold pushed changes into member rows at the latest this long after");
   CLI11_PARSE(app, argc, argv);
 
   ServerConfig config;
@@ -131,6 +164,7 @@ int main(int argc, char** argv) {
   if (*log_level) config.log_level = flags.log_level;
   if (*snapshot_min_changes) config.snapshot_min_changes = flags.snapshot_min_changes;
   if (*snapshot_min_interval) config.snapshot_min_interval_ms = flags.snapshot_min_interval_ms;
+  if (*fold_max_lag) config.fold_max_lag_ms = flags.fold_max_lag_ms;
   if (Status valid = ValidateConfig(config); !valid.ok()) return Fail(valid);
   Result<patron::Endpoint> endpoint = ParseListenAddress(config.listen);
   if (!endpoint.ok()) return Fail(endpoint.status());
@@ -158,8 +192,11 @@ int main(int argc, char** argv) {
   service_options.snapshot_dir = config.SnapshotDir();
   service_options.snapshot_min_changes = config.snapshot_min_changes;
   service_options.snapshot_min_interval_ms = config.snapshot_min_interval_ms;
+  service_options.fold_in_background = true;
+  service_options.fold_max_lag_ms = config.fold_max_lag_ms;
   SyncService service(**store, service_options);
-  SnapshotThread snapshots(service);
+  BackgroundLoop folds(std::chrono::milliseconds(10), [&service] { return FoldStep(service); });
+  BackgroundLoop snapshots(std::chrono::seconds(5), [&service] { return SnapshotStep(service); });
   SyncApi api(service, SyncApiOptions{config.admin_token, config.chain_key});
 
   HttpServerOptions server_options;
@@ -200,6 +237,7 @@ int main(int argc, char** argv) {
   signals_io.run();
   http->reset();
   snapshots.Stop();
+  folds.Stop();
   Log("info", "stopped");
   return 0;
 }

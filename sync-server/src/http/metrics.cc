@@ -46,7 +46,7 @@ void Counter(std::string& out, std::string_view name, std::string_view help, int
 }  // namespace
 
 std::string RenderMetrics(std::span<const EndpointRequests> requests, const SyncCounters& counters,
-                          const SnapshotGauge& snapshot,
+                          const SnapshotGauge& snapshot, const FoldGauge& fold,
                           const std::vector<TerminalRecord>& terminals, int64_t now_ms) {
   std::string out;
   Header(out, "patron_sync_requests_total", "counter",
@@ -78,6 +78,29 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
   Sample(out, "patron_sync_snapshot_members", snapshot.members);
   Header(out, "patron_sync_snapshot_bytes", "gauge", "Size of the snapshot file served.");
   Sample(out, "patron_sync_snapshot_bytes", snapshot.bytes);
+  Counter(out, "patron_sync_folds_total",
+          "Folds of pushed changes into member rows that moved the watermark.",
+          counters.folds.load());
+  Counter(out, "patron_sync_entries_folded_total", "Ledger entries folded into member rows.",
+          counters.entries_folded.load());
+  Counter(out, "patron_sync_entries_saturated_total",
+          "Folded entries whose effect was clamped at the 64-bit limits (should stay 0).",
+          counters.entries_saturated.load());
+  Header(out, "patron_sync_fold_seconds_total", "counter",
+         "Seconds the fold has held the store's writer, folding.");
+  out.append("patron_sync_fold_seconds_total ")
+      .append(Seconds(counters.fold_us.load() / 1000))
+      .append("\n");
+  Header(out, "patron_sync_fold_seq", "gauge",
+         "Sequence through which every change is folded into the member rows terminals pull.");
+  Sample(out, "patron_sync_fold_seq", fold.folded_seq);
+  Header(out, "patron_sync_fold_pending_seqs", "gauge",
+         "Sequence numbers stored but not yet folded into member rows.");
+  Sample(out, "patron_sync_fold_pending_seqs",
+         std::max<int64_t>(fold.last_seq - fold.folded_seq, 0));
+  Header(out, "patron_sync_fold_lag_seconds", "gauge",
+         "Age of the oldest change not yet folded (0: none waiting).");
+  out.append("patron_sync_fold_lag_seconds ").append(Seconds(fold.oldest_pending_ms)).append("\n");
 
   std::vector<const TerminalRecord*> seen;
   for (const TerminalRecord& t : terminals) {

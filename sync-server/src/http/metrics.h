@@ -29,13 +29,18 @@ struct EndpointRequests {
 //   patron_sync_profile_changes_total           counters, from `counters`
 //   patron_sync_snapshots_total                 counter, bootstraps from a snapshot
 //   patron_sync_snapshot_{seq,members,bytes}    gauges, the member snapshot served
+//   patron_sync_folds_total, patron_sync_entries_{folded,saturated}_total,
+//   patron_sync_fold_seconds_total              counters, the background fold
+//   patron_sync_fold_seq                        gauge, the fold's watermark
+//   patron_sync_fold_pending_seqs               gauge, sequence numbers not yet folded
+//   patron_sync_fold_lag_seconds                gauge, age of the oldest of them
 //   patron_sync_terminals                        gauge, registered terminals
 //   patron_sync_terminals_seen                   gauge, those that pushed at least once
 //   patron_sync_lag_seconds{terminal}            gauge, now - last_sync_ms (never below 0),
 //                                                for each terminal seen
 // Label values are escaped as the format requires (\\, \", \n).
 std::string RenderMetrics(std::span<const EndpointRequests> requests, const SyncCounters& counters,
-                          const SnapshotGauge& snapshot,
+                          const SnapshotGauge& snapshot, const FoldGauge& fold,
                           const std::vector<TerminalRecord>& terminals, int64_t now_ms);
 
 }  // namespace patron::sync

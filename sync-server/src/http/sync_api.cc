@@ -251,7 +251,7 @@ HttpResponse SyncApi::Metrics(const HttpRequest&) const {
   response.status = 200;
   response.content_type = std::string(kMetricsContentType);
   response.body = RenderMetrics(requests, service_.counters(), service_.SnapshotState(),
-                                *terminals, service_.NowMs());
+                                service_.FoldState(), *terminals, service_.NowMs());
   return response;
 }
 

@@ -1,5 +1,6 @@
 // SyncService::Grant: online redemption moves the shortfall of rights from
 // the server to the terminal, and only what the server holds (DESIGN.md §3).
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "patron/sync_server/sync_service.h"
@@ -32,9 +33,8 @@ Status ValidateGrant(const GrantRequest& request) {
 // let another till spend points that no longer exist (found by the
 // simulation, tests/sim/sim_test.cc). A grant to the terminal in deficit
 // itself first fills its hole, so its own deficit does not count.
-Result<int64_t> GrantableRights(StoreTxn& txn, const std::string& member_id,
-                                const std::string& holder) {
-  PATRON_ASSIGN_OR_RETURN(auto rights, txn.RightsByHolder(member_id));
+int64_t GrantableRights(const std::map<std::string, int64_t>& rights,
+                        const std::string& holder) {
   int64_t grantable = 0;
   for (const auto& [other, amount] : rights) {
     if (other == kServerOrigin) {
@@ -53,6 +53,7 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
   PATRON_RETURN_IF_ERROR(CheckSpeaksFor(caller, request.terminal_id));
   PATRON_RETURN_IF_ERROR(ValidateGrant(request));
 
+  const WriteActivity activity(*this);  // holds a fold back until the writer is free
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
   PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
   // A retried request (its reply was lost) gets the grant it already made.
@@ -68,12 +69,17 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
     }
     return GrantResponse{made->entry, made->seq};
   }
-  PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> member, txn->FindMember(request.member_id));
-  if (!member) {
-    return Status::NotFound("the server knows no member " + request.member_id, "unknown_member");
+  PATRON_ASSIGN_OR_RETURN(auto rights, txn->RightsByHolder(request.member_id));
+  if (rights.empty()) {
+    // No entry, folded or not. A member with no row either is unknown.
+    PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> member,
+                            txn->FindMember(request.member_id));
+    if (!member) {
+      return Status::NotFound("the server knows no member " + request.member_id,
+                              "unknown_member");
+    }
   }
-  PATRON_ASSIGN_OR_RETURN(int64_t grantable,
-                          GrantableRights(*txn, request.member_id, caller.terminal_id));
+  const int64_t grantable = GrantableRights(rights, caller.terminal_id);
   if (grantable < request.points) {
     return Status::FailedPrecondition(
         "the server can grant " + std::to_string(grantable) + " redeemable points of the member; " +
@@ -102,16 +108,18 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
   transfer.detail = nlohmann::json{{"request_id", request.request_id}}.dump();
   PATRON_RETURN_IF_ERROR(ValidateEntry(transfer));
 
+  // Folded into the member's row like any pushed entry; until then
+  // RightsByHolder counts it among the entries after the watermark.
   PATRON_ASSIGN_OR_RETURN(int64_t seq, txn->NextSeq());
-  PATRON_RETURN_IF_ERROR(txn->InsertEntry(transfer, seq));
-  PATRON_RETURN_IF_ERROR(ApplyEntry(*member, transfer));
-  member->state.version = seq;
-  PATRON_RETURN_IF_ERROR(txn->PutMember(*member));
+  PATRON_ASSIGN_OR_RETURN(bool inserted, txn->InsertEntryIfNew(transfer, seq));
+  if (!inserted) return Status::Internal("grant " + transfer.entry_id + " already stored");
   PATRON_RETURN_IF_ERROR(
       txn->InsertGrant({caller.terminal_id, request.request_id, transfer.entry_id}));
   PATRON_RETURN_IF_ERROR(SaveClock(*txn));
   PATRON_RETURN_IF_ERROR(txn->Commit());
+  NoteWritten(seq);
   counters_.grants++;
+  if (!options_.fold_in_background) PATRON_RETURN_IF_ERROR(FoldAll());
   return GrantResponse{transfer, seq};
 }
 

@@ -1,9 +1,9 @@
 #include "service/member_merge.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "patron/json_util.h"
-#include "patron/money.h"
 
 namespace patron::sync {
 namespace {
@@ -56,6 +56,13 @@ Result<std::optional<std::string>> OptionalText(const ProfileChange& change, con
   return std::optional<std::string>(value.get<std::string>());
 }
 
+// sum += addend, clamped to the int64 range; false if clamped.
+bool SaturatingAdd(int64_t& sum, int64_t addend) {
+  if (!__builtin_add_overflow(sum, addend, &sum)) return true;
+  sum = addend > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  return false;
+}
+
 }  // namespace
 
 MemberRecord NewMember(std::string_view member_id) {
@@ -93,12 +100,10 @@ Result<MergeOutcome> MergeProfileChange(MemberRecord& member, const ProfileChang
   return MergeRegister(*reg, std::move(text), stamp, origin);
 }
 
-Status ApplyEntry(MemberRecord& member, const LedgerEntry& entry) {
-  PATRON_ASSIGN_OR_RETURN(member.state.balance,
-                          CheckedAdd(member.state.balance, BalanceEffect(entry)));
-  PATRON_ASSIGN_OR_RETURN(member.server_rights,
-                          CheckedAdd(member.server_rights, RightsEffect(entry, kServerOrigin)));
-  return Status::OK();
+bool ApplyEntry(MemberRecord& member, const LedgerEntry& entry) {
+  const bool balance_exact = SaturatingAdd(member.state.balance, BalanceEffect(entry));
+  const bool rights_exact = SaturatingAdd(member.server_rights, RightsEffect(entry, kServerOrigin));
+  return balance_exact && rights_exact;
 }
 
 }  // namespace patron::sync

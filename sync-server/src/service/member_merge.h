@@ -27,8 +27,12 @@ enum class MergeOutcome {
 Result<MergeOutcome> MergeProfileChange(MemberRecord& member, const ProfileChange& change,
                                         HlcTimestamp stamp);
 
-// Adds an entry's effects: balance, and the server's own rights.
-Status ApplyEntry(MemberRecord& member, const LedgerEntry& entry);
+// Adds an entry's effects: balance, and the server's own rights. The sums
+// saturate at the int64 limits rather than fail: the entry is stored and
+// acknowledged already, and a fold that could fail on it would stop every
+// later fold. Returns false if a sum was clamped, which takes a member
+// credited or debited more than 9.2 * 10^18 points in all.
+bool ApplyEntry(MemberRecord& member, const LedgerEntry& entry);
 
 }  // namespace patron::sync
 

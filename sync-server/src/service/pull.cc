@@ -19,6 +19,9 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
   PullResponse response;
   PATRON_ASSIGN_OR_RETURN(response.epoch, txn->Epoch());
   PATRON_ASSIGN_OR_RETURN(int64_t last, txn->LastSeq());
+  // Served as of the fold's watermark: every member version is at or below
+  // it, and a change after it may not be in its member's row yet (fold.cc).
+  PATRON_ASSIGN_OR_RETURN(int64_t folded, txn->FoldedSeq());
   // A cursor from another history (a server restored from backup starts a
   // new epoch) or from beyond this one cannot be continued: the terminal
   // must start over from a full pull.
@@ -38,7 +41,7 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
   const bool full_page = static_cast<int>(response.members.size()) == limit;
   // Versions are unique (one change, one sequence number), so every row up
   // to the last one returned is in this page.
-  const int64_t through = full_page ? response.members.back().version : last;
+  const int64_t through = full_page ? response.members.back().version : folded;
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> items,
                           txn->EntriesTo(caller.terminal_id, request.cursor.seq, through));
   for (StoredEntry& item : items) {
@@ -46,7 +49,7 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
     response.items.push_back(std::move(item.entry));
   }
   response.next = {response.epoch, through};
-  response.more = through < last;
+  response.more = through < folded;
 
   PATRON_ASSIGN_OR_RETURN(auto rules, txn->ActiveRules());
   if (rules && rules->first > request.rules_version) response.rules_json = rules->second;

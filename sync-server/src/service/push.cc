@@ -1,8 +1,7 @@
-// SyncService::Push: set-union of journal entries and last-writer-wins merge
-// of profile registers, in one write transaction.
-#include <map>
-#include <set>
-
+// SyncService::Push: the set-union of journal entries, in one write
+// transaction that only appends: entries and profile changes are stored and
+// acknowledged, and SyncService::Fold folds them into member rows later
+// (fold.cc).
 #include "patron/sync_server/sync_service.h"
 #include "patron/uuid.h"
 #include "service/checks.h"
@@ -10,8 +9,6 @@
 
 namespace patron::sync {
 namespace {
-
-constexpr int64_t kMsPerDay = 24 * 60 * 60 * 1000;
 
 // Checks every entry and change before anything is written: the request is
 // applied whole or not at all.
@@ -28,6 +25,10 @@ Status ValidatePush(const Caller& caller, const PushRequest& request) {
                                          " names an invalid member id",
                                      "invalid_profile_change");
     }
+    // The value is checked against a blank member: the fold merges only
+    // values that parse, so a bad one is refused with the whole push.
+    MemberRecord scratch = NewMember(change.member_id);
+    PATRON_RETURN_IF_ERROR(MergeProfileChange(scratch, change, change.hlc).status());
   }
   for (const LedgerEntry& entry : request.entries) {
     if (entry.origin != caller.terminal_id || entry.terminal_id != caller.terminal_id) {
@@ -58,37 +59,6 @@ Status ValidatePush(const Caller& caller, const PushRequest& request) {
   return Status::OK();
 }
 
-// The members a push touches, loaded once and written once at the end.
-class MemberCache {
- public:
-  explicit MemberCache(StoreTxn& txn) : txn_(txn) {}
-
-  Result<MemberRecord*> Get(const std::string& member_id) {
-    auto it = members_.find(member_id);
-    if (it != members_.end()) return &it->second;
-    PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> stored, txn_.FindMember(member_id));
-    MemberRecord record = stored ? std::move(*stored) : NewMember(member_id);
-    return &members_.emplace(member_id, std::move(record)).first->second;
-  }
-
-  void MarkChanged(const std::string& member_id) { changed_.insert(member_id); }
-
-  // Recomputes each changed member's qualifying spend and writes it.
-  Status Flush(int64_t spend_since_ms) {
-    for (const std::string& id : changed_) {
-      MemberRecord& record = members_.at(id);
-      PATRON_ASSIGN_OR_RETURN(record.state.spend_minor, txn_.SpendSince(id, spend_since_ms));
-      PATRON_RETURN_IF_ERROR(txn_.PutMember(record));
-    }
-    return Status::OK();
-  }
-
- private:
-  StoreTxn& txn_;
-  std::map<std::string, MemberRecord> members_;
-  std::set<std::string> changed_;
-};
-
 }  // namespace
 
 Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& request) {
@@ -101,17 +71,19 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   const HlcTimestamp latest_allowed =
       HlcTimestamp::FromParts(now_ms + options_.max_clock_drift_ms, HlcTimestamp::kMaxCounter);
 
+  const WriteActivity activity(*this);  // holds a fold back until the writer is free
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
   PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
   PushResponse response;
   response.server_hlc = MergeClock(request.hlc);
   PATRON_ASSIGN_OR_RETURN(response.epoch, txn->Epoch());
-  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRules(*txn));
-  MemberCache members(*txn);
   int64_t ingested = 0, duplicates = 0, conflicts = 0;
 
+  // Profile changes are queued for the fold, which merges them into the
+  // member's registers; the acknowledgement's seq is the change sequence
+  // whose fold includes the change (a terminal keeps showing its own write
+  // until it pulls the member at that version or later).
   for (const ProfileChange& change : request.profile_changes) {
-    PATRON_ASSIGN_OR_RETURN(MemberRecord * member, members.Get(change.member_id));
     // A restamped write gets a fresh tick of the server's clock, never a
     // shared ceiling: two writes of one field in one push would otherwise tie
     // at the same stamp and origin, the server would keep the first, and the
@@ -121,42 +93,33 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
       std::lock_guard lock(clock_mu_);
       stamp = clock_.Now();
     }
-    PATRON_ASSIGN_OR_RETURN(MergeOutcome merged, MergeProfileChange(*member, change, stamp));
-    ProfileAck ack{change.change_id, PushOutcome::kOk, member->state.version, stamp, ""};
-    // A lost write changes nothing here, but its writer shows it (and adopts
-    // the stamp acknowledged): the member gets a new version all the same,
-    // so every terminal pulls the register that won, however long ago it
-    // pulled the member (a restamped write can lose to a stamp from before a
-    // server restart or from within the allowed drift).
-    if (merged != MergeOutcome::kUnchanged) {
-      PATRON_ASSIGN_OR_RETURN(ack.seq, txn->NextSeq());
-      member->state.version = ack.seq;
-      members.MarkChanged(change.member_id);
-    }
-    response.profile_changes.push_back(std::move(ack));
+    PATRON_ASSIGN_OR_RETURN(int64_t seq, txn->NextSeq());
+    QueuedProfileChange queued{seq, change};
+    queued.change.change_id = 0;
+    queued.change.hlc = stamp;
+    PATRON_RETURN_IF_ERROR(txn->QueueProfileChange(queued));
+    response.profile_changes.push_back({change.change_id, PushOutcome::kOk, seq, stamp, ""});
   }
 
+  // A sequence number taken for an entry the store already holds is not
+  // handed out again: numbers may skip, never repeat.
   for (const LedgerEntry& entry : request.entries) {
-    PATRON_ASSIGN_OR_RETURN(std::optional<StoredEntry> stored, txn->FindEntry(entry.entry_id));
-    if (stored) {
-      const bool same = stored->entry == entry;
-      response.entries.push_back(
-          {entry.entry_id, same ? PushOutcome::kExists : PushOutcome::kConflict, stored->seq,
-           same ? "" : "an entry with this id and different content exists; it is kept"});
-      ++(same ? duplicates : conflicts);
+    PATRON_ASSIGN_OR_RETURN(int64_t seq, txn->NextSeq());
+    PATRON_ASSIGN_OR_RETURN(bool inserted, txn->InsertEntryIfNew(entry, seq));
+    if (inserted) {
+      response.entries.push_back({entry.entry_id, PushOutcome::kOk, seq, ""});
+      ++ingested;
       continue;
     }
-    PATRON_ASSIGN_OR_RETURN(MemberRecord * member, members.Get(entry.member_id));
-    PATRON_ASSIGN_OR_RETURN(int64_t seq, txn->NextSeq());
-    PATRON_RETURN_IF_ERROR(txn->InsertEntry(entry, seq));
-    PATRON_RETURN_IF_ERROR(ApplyEntry(*member, entry));
-    member->state.version = seq;
-    members.MarkChanged(entry.member_id);
-    response.entries.push_back({entry.entry_id, PushOutcome::kOk, seq, ""});
-    ++ingested;
+    PATRON_ASSIGN_OR_RETURN(std::optional<StoredEntry> stored, txn->FindEntry(entry.entry_id));
+    if (!stored) return Status::Internal("entry " + entry.entry_id + " neither new nor stored");
+    const bool same = stored->entry == entry;
+    response.entries.push_back(
+        {entry.entry_id, same ? PushOutcome::kExists : PushOutcome::kConflict, stored->seq,
+         same ? "" : "an entry with this id and different content exists; it is kept"});
+    ++(same ? duplicates : conflicts);
   }
 
-  PATRON_RETURN_IF_ERROR(members.Flush(now_ms - rules.qualifying_window_days * kMsPerDay));
   PATRON_ASSIGN_OR_RETURN(std::optional<TerminalRecord> terminal,
                           txn->FindTerminal(caller.terminal_id));
   if (terminal) {
@@ -164,13 +127,16 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     PATRON_RETURN_IF_ERROR(txn->PutTerminal(*terminal));
   }
   PATRON_RETURN_IF_ERROR(SaveClock(*txn));
+  PATRON_ASSIGN_OR_RETURN(const int64_t last_seq, txn->LastSeq());
   PATRON_RETURN_IF_ERROR(txn->Commit());
+  NoteWritten(last_seq);
   counters_.pushes++;
   MarkSeen(caller.terminal_id);
   counters_.entries_ingested += ingested;
   counters_.entries_duplicate += duplicates;
   counters_.entries_conflict += conflicts;
   counters_.profile_changes += static_cast<int64_t>(request.profile_changes.size());
+  if (!options_.fold_in_background) PATRON_RETURN_IF_ERROR(FoldAll());
   return response;
 }
 

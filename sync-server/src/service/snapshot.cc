@@ -114,11 +114,11 @@ Result<bool> SyncService::BuildSnapshotIfDue() {
     }
     RemoveLeftovers(options_.snapshot_dir);
   }
-  // One read transaction: the file is the store as of `last`, whatever
-  // commits while it is written.
+  // One read transaction: the file is the member rows as of the fold's
+  // watermark `folded` (pull.cc), whatever commits while it is written.
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
-  PATRON_ASSIGN_OR_RETURN(int64_t last, txn->LastSeq());
-  if (last - (served ? served->seq : 0) < options_.snapshot_min_changes) return false;
+  PATRON_ASSIGN_OR_RETURN(int64_t folded, txn->FoldedSeq());
+  if (folded - (served ? served->seq : 0) < options_.snapshot_min_changes) return false;
   // Failed builds wait their turn too: a full disk is not rescanned every
   // few seconds.
   const int64_t now_ms = NowMs();
@@ -127,7 +127,7 @@ Result<bool> SyncService::BuildSnapshotIfDue() {
     return false;
   }
   snapshot_started_ms_ = now_ms;
-  PATRON_ASSIGN_OR_RETURN(std::shared_ptr<const ServedSnapshot> built, WriteSnapshot(*txn, last));
+  PATRON_ASSIGN_OR_RETURN(std::shared_ptr<const ServedSnapshot> built, WriteSnapshot(*txn, folded));
   std::lock_guard lock(snapshot_mu_);
   snapshot_ = std::move(built);  // the old file goes with its last reader
   return true;

@@ -118,9 +118,52 @@ constexpr std::string_view kSchemaV2 = R"sql(
 ALTER TABLE server_state ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-const std::array<sql::Migration, 2> kMigrations = {{
+// Version 3. Pushes only append (DESIGN.md §4, "Folding"): entries and
+// profile changes are acknowledged once stored, and SyncService::Fold later
+// folds them into member rows in large batches, in key order. What a push
+// used to maintain per entry moves behind the fold:
+//   - server_state.folded_seq: every change with seq <= folded_seq is in the
+//     member rows; pulls and snapshots serve the store as of it.
+//   - member_entries replaces the index entries_by_member_time: the same
+//     (member, time) order, written by the fold in sorted batches instead of
+//     one random B-tree insert per pushed entry, and keyed with the entry's
+//     seq so the rest of the entry can be found. It serves SpendSince and
+//     RightsByHolder.
+//   - profile_queue holds profile changes until they are folded.
+// The data a version 2 store holds is all folded already.
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE server_state ADD COLUMN folded_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE server_state SET folded_seq = last_seq;
+
+CREATE TABLE member_entries (
+  member_id TEXT NOT NULL,
+  wall_ms INTEGER NOT NULL,
+  seq INTEGER NOT NULL,  -- entries.seq
+  amount_minor INTEGER NOT NULL,
+  PRIMARY KEY (member_id, wall_ms, seq)
+) STRICT, WITHOUT ROWID;
+INSERT INTO member_entries(member_id, wall_ms, seq, amount_minor)
+  SELECT member_id, wall_ms, seq, amount_minor FROM entries ORDER BY member_id, wall_ms, seq;
+DROP INDEX entries_by_member_time;
+
+-- A profile change as pushed, with the stamp the server acknowledged (the
+-- writer's own, or a fresh one if it was too far ahead); seq is the change
+-- sequence its acknowledgement carried.
+CREATE TABLE profile_queue (
+  seq INTEGER PRIMARY KEY CHECK (seq > 0),
+  member_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  value_json TEXT NOT NULL,
+  hlc INTEGER NOT NULL,
+  origin TEXT NOT NULL
+) STRICT;
+)sql";
+
+const std::array<sql::Migration, 3> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
+    {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
+     nullptr},
 }};
 
 }  // namespace

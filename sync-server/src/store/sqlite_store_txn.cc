@@ -12,9 +12,11 @@ namespace {
 // SQL keeps its own layout.
 // clang-format off
 constexpr std::string_view kSelectState =
-    "SELECT epoch, last_seq, next_server_entry_seq, hlc FROM server_state WHERE id = 1";
+    "SELECT epoch, last_seq, next_server_entry_seq, hlc, folded_seq FROM server_state"
+    " WHERE id = 1";
 constexpr std::string_view kUpdateState =
-    "UPDATE server_state SET last_seq = ?, next_server_entry_seq = ?, hlc = ? WHERE id = 1";
+    "UPDATE server_state SET last_seq = ?, next_server_entry_seq = ?, hlc = ?, folded_seq = ?"
+    " WHERE id = 1";
 
 // ---- entries ----
 
@@ -22,30 +24,21 @@ constexpr std::string_view kUpdateState =
   "seq, entry_id, origin, origin_seq, member_id, kind, points, amount_minor, currency, "     \
   "sale_ref, ref_entry, to_holder, store_id, terminal_id, hlc, wall_ms, rule_version, detail"
 
+// The unique index on entry_id answers "is it new?" as part of the insert.
 constexpr std::string_view kInsertEntry =
     "INSERT INTO entries(" PATRON_ENTRY_COLUMNS ") "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(entry_id) DO NOTHING";
 constexpr std::string_view kSelectEntry =
     "SELECT " PATRON_ENTRY_COLUMNS " FROM entries WHERE entry_id = ?";
 // The literal kind = 'transfer' lets SQLite use the partial index.
 constexpr std::string_view kSelectEntriesTo =
     "SELECT " PATRON_ENTRY_COLUMNS " FROM entries"
     " WHERE kind = 'transfer' AND to_holder = ? AND seq > ? AND seq <= ? ORDER BY seq";
+constexpr std::string_view kSelectEntriesBetween =
+    "SELECT " PATRON_ENTRY_COLUMNS " FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq";
 
 #undef PATRON_ENTRY_COLUMNS
 
-constexpr std::string_view kSpendSince =
-    "SELECT COALESCE(SUM(amount_minor), 0) FROM entries WHERE member_id = ? AND wall_ms >= ?";
-// Each holder's redemption rights for one member, summed as RightsEffect
-// (ledger.h) does: a holder's own entries count their points, except
-// transfers, which move points from their origin to their to_holder.
-constexpr std::string_view kRightsByHolder =
-    "SELECT holder, SUM(effect) FROM ("
-    " SELECT origin AS holder, CASE kind WHEN 'transfer' THEN -points ELSE points END AS effect"
-    "  FROM entries WHERE member_id = ?1"
-    " UNION ALL"
-    " SELECT to_holder, points FROM entries WHERE member_id = ?1 AND kind = 'transfer'"
-    ") GROUP BY holder ORDER BY holder";
 constexpr std::string_view kCountEntries = "SELECT count(*) FROM entries";
 
 // ---- members ----
@@ -265,6 +258,7 @@ Status SqliteStoreTxn::LoadState() {
   committed_next_server_entry_seq_ = next_server_entry_seq_ = s.ColumnInt64(2);
   PATRON_ASSIGN_OR_RETURN(committed_hlc_, HlcTimestamp::FromPackedChecked(s.ColumnInt64(3)));
   hlc_ = committed_hlc_;
+  committed_folded_seq_ = folded_seq_ = s.ColumnInt64(4);
   return Status::OK();
 }
 
@@ -329,7 +323,7 @@ Result<std::optional<StoredEntry>> SqliteStoreTxn::FindEntry(std::string_view en
   return std::optional<StoredEntry>(std::move(entry));
 }
 
-Status SqliteStoreTxn::InsertEntry(const LedgerEntry& e, int64_t seq) {
+Result<bool> SqliteStoreTxn::InsertEntryIfNew(const LedgerEntry& e, int64_t seq) {
   PATRON_RETURN_IF_ERROR(CheckWritable());
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kInsertEntry));
   s.BindInt64(0, seq);
@@ -352,7 +346,7 @@ Status SqliteStoreTxn::InsertEntry(const LedgerEntry& e, int64_t seq) {
   s.BindText(17, e.detail);
   Status status = s.Run();
   if (!status.ok()) return status.WithContext("insert entry");
-  return Status::OK();
+  return db_.Changes() == 1;
 }
 
 Result<std::vector<StoredEntry>> SqliteStoreTxn::EntriesTo(std::string_view holder, int64_t after,
@@ -362,36 +356,24 @@ Result<std::vector<StoredEntry>> SqliteStoreTxn::EntriesTo(std::string_view hold
   s.BindText(0, holder);
   s.BindInt64(1, after);
   s.BindInt64(2, through);
+  return ReadEntries(s);
+}
+
+Result<std::vector<StoredEntry>> SqliteStoreTxn::EntriesBetween(int64_t after, int64_t through) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectEntriesBetween));
+  s.BindInt64(0, after);
+  s.BindInt64(1, through);
+  return ReadEntries(s);
+}
+
+Result<std::vector<StoredEntry>> SqliteStoreTxn::ReadEntries(sql::Statement& s) {
   std::vector<StoredEntry> entries;
   while (true) {
     PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-    if (!has_row) break;
+    if (!has_row) return entries;
     PATRON_ASSIGN_OR_RETURN(StoredEntry entry, ReadEntry(s));
     entries.push_back(std::move(entry));
-  }
-  return entries;
-}
-
-Result<int64_t> SqliteStoreTxn::SpendSince(std::string_view member_id, int64_t since_ms) {
-  PATRON_RETURN_IF_ERROR(CheckOpen());
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSpendSince));
-  s.BindText(0, member_id);
-  s.BindInt64(1, since_ms);
-  PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-  if (!has_row) return Status::Internal("aggregate query returned no row");
-  return s.ColumnInt64(0);
-}
-
-Result<std::map<std::string, int64_t>> SqliteStoreTxn::RightsByHolder(
-    std::string_view member_id) {
-  PATRON_RETURN_IF_ERROR(CheckOpen());
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kRightsByHolder));
-  s.BindText(0, member_id);
-  std::map<std::string, int64_t> rights;
-  while (true) {
-    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-    if (!has_row) return rights;
-    rights[s.ColumnText(0)] = s.ColumnInt64(1);
   }
 }
 
@@ -565,12 +547,14 @@ Status SqliteStoreTxn::Commit() {
 
 Status SqliteStoreTxn::SaveCountersAndCommit() {
   if (last_seq_ != committed_last_seq_ ||
-      next_server_entry_seq_ != committed_next_server_entry_seq_ || hlc_ != committed_hlc_) {
+      next_server_entry_seq_ != committed_next_server_entry_seq_ || hlc_ != committed_hlc_ ||
+      folded_seq_ != committed_folded_seq_) {
     Status status = [&]() -> Status {
       PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kUpdateState));
       s.BindInt64(0, last_seq_);
       s.BindInt64(1, next_server_entry_seq_);
       s.BindInt64(2, hlc_.Packed());
+      s.BindInt64(3, folded_seq_);
       return s.Run();
     }();
     if (!status.ok()) {

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,11 +61,21 @@ class SqliteStoreTxn final : public StoreTxn {
   Status SaveHlc(HlcTimestamp hlc) override;
 
   Result<std::optional<StoredEntry>> FindEntry(std::string_view entry_id) override;
-  Status InsertEntry(const LedgerEntry& entry, int64_t seq) override;
+  Result<bool> InsertEntryIfNew(const LedgerEntry& entry, int64_t seq) override;
   Result<std::vector<StoredEntry>> EntriesTo(std::string_view holder, int64_t after,
                                              int64_t through) override;
+
+  // Folding (sqlite_store_fold.cc).
+  Result<int64_t> FoldedSeq() override;
+  Status SetFoldedSeq(int64_t seq) override;
+  Result<std::vector<StoredEntry>> EntriesBetween(int64_t after, int64_t through) override;
+  Status IndexByMember(std::span<const StoredEntry> entries) override;
   Result<int64_t> SpendSince(std::string_view member_id, int64_t since_ms) override;
   Result<std::map<std::string, int64_t>> RightsByHolder(std::string_view member_id) override;
+  Status QueueProfileChange(const QueuedProfileChange& change) override;
+  Result<std::vector<QueuedProfileChange>> QueuedProfileChanges(int64_t after,
+                                                                int64_t through) override;
+  Status DropQueuedProfileChanges(int64_t through) override;
 
   Result<std::optional<MemberRecord>> FindMember(std::string_view member_id) override;
   Status PutMember(const MemberRecord& member) override;
@@ -105,6 +116,8 @@ class SqliteStoreTxn final : public StoreTxn {
   Status CheckOpen() const;
   Status CheckWritable() const;
   Result<std::optional<TerminalRecord>> FindTerminalBy(std::string_view sql, std::string_view key);
+  // Every row of a bound query of entry columns (kSelectEntry's layout).
+  Result<std::vector<StoredEntry>> ReadEntries(sql::Statement& s);
 
   // Declared before txn_ so it is destroyed after it: the SQLite transaction
   // is over before the connection goes back. Reset by Commit.
@@ -121,6 +134,8 @@ class SqliteStoreTxn final : public StoreTxn {
   int64_t next_server_entry_seq_ = 1;
   HlcTimestamp committed_hlc_;
   HlcTimestamp hlc_;  // committed_hlc_, or a later one to save
+  int64_t committed_folded_seq_ = 0;
+  int64_t folded_seq_ = 0;
 };
 
 }  // namespace patron::sync

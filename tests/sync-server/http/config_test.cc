@@ -21,18 +21,23 @@ TEST_CASE("the configuration needs an admin token and consent to leave loopback"
   CHECK(ValidateConfig(config).ok());
   config.log_level = "debug";
   CHECK_FALSE(ValidateConfig(config).ok());
+  config.log_level = "warn";
+  config.fold_max_lag_ms = -1;
+  CHECK_FALSE(ValidateConfig(config).ok());
 }
 
 TEST_CASE("config files are read strictly") {
   testing::TempDir dir;
   const std::string path = dir.File("patron-sync.json");
   std::ofstream(path) << R"({"data_dir":"/srv/patron","admin_token":"t","threads":8,
-                             "allow_non_loopback":true,"listen":"0.0.0.0:7430"})";
+                             "allow_non_loopback":true,"listen":"0.0.0.0:7430",
+                             "fold_max_lag_ms":2000})";
   Result<ServerConfig> config = LoadConfigFile(path);
   REQUIRE_MESSAGE(config.ok(), config.status().ToString());
   CHECK(config->DatabasePath() == "/srv/patron/server.db");
   CHECK(config->threads == 8);
   CHECK(config->allow_non_loopback);
+  CHECK(config->fold_max_lag_ms == 2000);
   CHECK(ValidateConfig(*config).ok());
 
   std::ofstream(path) << R"({"admin_tokn":"t"})";

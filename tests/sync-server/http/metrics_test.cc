@@ -59,10 +59,27 @@ TEST_CASE("metric label values are escaped and lag never goes negative") {
   odd.terminal_id = "T\"1\\x";
   odd.last_sync_ms = 2'000;
   const EndpointRequests requests[] = {{"push", 7}};
-  const std::string text = RenderMetrics(requests, counters, {}, {odd}, 1'000);
+  const std::string text = RenderMetrics(requests, counters, {}, {}, {odd}, 1'000);
   CHECK(text.find("patron_sync_lag_seconds{terminal=\"T\\\"1\\\\x\"} 0.000\n") !=
         std::string::npos);
   CHECK(text.find("patron_sync_requests_total{endpoint=\"push\"} 7\n") != std::string::npos);
+}
+
+TEST_CASE("metrics show the fold: its counters, watermark, backlog and lag") {
+  SyncCounters counters;
+  counters.folds = 3;
+  counters.entries_folded = 12'000;
+  counters.fold_us = 2'500'000;
+  const FoldGauge fold{/*folded_seq=*/100, /*last_seq=*/175, /*oldest_pending_ms=*/1'250};
+  const std::string text = RenderMetrics({}, counters, {}, fold, {}, 0);
+  for (const char* line :
+       {"\npatron_sync_folds_total 3\n", "\npatron_sync_entries_folded_total 12000\n",
+        "\npatron_sync_entries_saturated_total 0\n", "\npatron_sync_fold_seconds_total 2.500\n",
+        "\npatron_sync_fold_seq 100\n", "\npatron_sync_fold_pending_seqs 75\n",
+        "\npatron_sync_fold_lag_seconds 1.250\n", "# TYPE patron_sync_fold_seq gauge\n"}) {
+    CAPTURE(line);
+    CHECK(text.find(line) != std::string::npos);
+  }
 }
 
 }  // namespace

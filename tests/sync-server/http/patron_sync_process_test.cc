@@ -95,6 +95,20 @@ nlohmann::json Call(const Server& server, std::string_view method, std::string_v
   return nlohmann::json::parse(response->body, nullptr, false);
 }
 
+// patron-sync folds pushed changes into the member rows terminals pull in
+// the background, once pushes pause: waits until it has folded everything.
+void WaitUntilFolded(const Server& server) {
+  HttpClient client(server.endpoint(), kTimeout);
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (true) {
+    auto metrics = client.Send("GET", "/metrics");
+    REQUIRE_MESSAGE(metrics.ok(), metrics.status().ToString());
+    if (metrics->body.find("\npatron_sync_fold_pending_seqs 0\n") != std::string::npos) return;
+    REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, metrics->body);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 std::string RegisterTerminal(const Server& server, const std::string& terminal_id,
                              const std::string& store_id) {
   const nlohmann::json reply =
@@ -152,6 +166,7 @@ TEST_CASE("terminals sync through the real server: earn in one store, redeem in 
   CHECK(round->entries_acknowledged >= 1);
   CHECK(round->changes_acknowledged >= 1);
   CHECK(t1->Status()->pending_entries == 0);
+  WaitUntilFolded(server);
 
   nlohmann::json s1 = StoreRow(Call(server, "GET", "/v1/reports/stores"), "S001");
   CHECK(s1["members_enrolled"] == 1);

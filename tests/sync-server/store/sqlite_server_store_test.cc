@@ -84,8 +84,9 @@ MemberRecord Member(const std::string& member_id, int64_t version) {
 // Inserts `entry` at the next sequence number and returns that number.
 int64_t Insert(StoreTxn& txn, const LedgerEntry& entry) {
   const int64_t seq = txn.NextSeq().value();
-  const Status status = txn.InsertEntry(entry, seq);
-  REQUIRE_MESSAGE(status.ok(), status.ToString());
+  const Result<bool> inserted = txn.InsertEntryIfNew(entry, seq);
+  REQUIRE_MESSAGE(inserted.ok(), inserted.status().ToString());
+  REQUIRE(*inserted);
   return seq;
 }
 
@@ -190,23 +191,53 @@ TEST_CASE("the saved clock mark only rises, commits with the data and survives r
   CHECK(Read(*store)->SavedHlc().value() == late);
 }
 
+// A database as an older patron-sync left it: the first `version`
+// migrations and a state row at last_seq 3.
+void MakeOldDatabase(const TempDir& dir, size_t version) {
+  auto db = sql::Database::Open(dir.File("sync.db")).value();
+  REQUIRE(sql::Migrate(*db, ServerMigrations().first(version)).ok());
+  REQUIRE(db->Execute("INSERT INTO server_state(id, epoch, last_seq, next_server_entry_seq)"
+                      " VALUES (1, 'e', 3, 1)")
+              .ok());
+}
+
 TEST_CASE("a version 1 database gets the clock column, with no mark saved") {
   TempDir dir;
-  {
-    auto store = OpenStore(dir);
-    auto txn = Write(*store);
-    CHECK(txn->NextSeq().value() == 1);
-    REQUIRE(txn->Commit().ok());
-  }
-  {
-    auto db = sql::Database::Open(dir.File("sync.db"));
-    REQUIRE(db.ok());
-    REQUIRE((*db)->Execute("ALTER TABLE server_state DROP COLUMN hlc; PRAGMA user_version = 1").ok());
-  }
+  MakeOldDatabase(dir, 1);
   auto store = OpenStore(dir);
   auto txn = Read(*store);
   CHECK(txn->SavedHlc().value() == HlcTimestamp{});
-  CHECK(txn->LastSeq().value() == 1);
+  CHECK(txn->LastSeq().value() == 3);
+  CHECK(txn->FoldedSeq().value() == 3);
+}
+
+TEST_CASE("a version 2 database is all folded: its entries are filed under their members") {
+  TempDir dir;
+  MakeOldDatabase(dir, 2);
+  {
+    auto db = sql::Database::Open(dir.File("sync.db")).value();
+    // Seq 1 and 2 for m1, 3 for m2; transfer 2 hands 4 points to the server.
+    REQUIRE(db->Execute(R"sql(
+INSERT INTO entries(seq, entry_id, origin, origin_seq, member_id, kind, points, amount_minor,
+                    currency, sale_ref, ref_entry, to_holder, store_id, terminal_id, hlc,
+                    wall_ms, rule_version, detail)
+VALUES (1, 'T/1', 'T', 1, 'm1', 'earn', 10, 5000, 'EUR', 's1', '', '', 'S', 'T', 1, 1000, 1, ''),
+       (2, 'T/2', 'T', 2, 'm1', 'transfer', 4, 0, 'EUR', '', '', 'server', 'S', 'T', 2, 2000, 1,
+        ''),
+       (3, 'T/3', 'T', 3, 'm2', 'earn', 7, 700, 'EUR', 's2', '', '', 'S', 'T', 3, 3000, 1, '');
+)sql")
+                .ok());
+  }
+  auto store = OpenStore(dir);
+  auto txn = Write(*store);
+  CHECK(txn->FoldedSeq().value() == 3);
+  CHECK(txn->SpendSince("m1", 0).value() == 5000);
+  CHECK(txn->SpendSince("m2", 0).value() == 700);
+  CHECK(txn->RightsByHolder("m1").value() ==
+        std::map<std::string, int64_t>{{"T", 6}, {"server", 4}});
+  auto db = sql::Database::Open(dir.File("sync.db")).value();
+  CHECK(db->QueryInt64("SELECT count(*) FROM sqlite_schema WHERE name = 'entries_by_member_time'")
+            .value() == 0);
 }
 
 TEST_CASE("a transaction destroyed without Commit gives back its numbers and writes") {
@@ -270,7 +301,13 @@ TEST_CASE("write methods refuse a read transaction; every method refuses after C
   CHECK(read->NextSeq().status().IsFailedPrecondition());
   CHECK(read->NextServerEntrySeq().status().IsFailedPrecondition());
   CHECK(
-      read->InsertEntry(Entry("S001-T01", 1, "m1", EntryKind::kEarn, 1), 1).IsFailedPrecondition());
+      read->InsertEntryIfNew(Entry("S001-T01", 1, "m1", EntryKind::kEarn, 1), 1)
+          .status()
+          .IsFailedPrecondition());
+  CHECK(read->SetFoldedSeq(0).IsFailedPrecondition());
+  CHECK(read->IndexByMember({}).IsFailedPrecondition());
+  CHECK(read->QueueProfileChange({1, {}}).IsFailedPrecondition());
+  CHECK(read->DropQueuedProfileChanges(1).IsFailedPrecondition());
   CHECK(read->PutMember(Member("m1", 1)).IsFailedPrecondition());
   CHECK(read->InsertGrant({"S001-T01", "r1", "server/1"}).IsFailedPrecondition());
   CHECK(read->PutTerminal({"S001-T01", "S001", "h", 1, std::nullopt}).IsFailedPrecondition());
@@ -309,9 +346,9 @@ TEST_CASE("entries round-trip every field; a duplicate id is a Conflict") {
 
     LedgerEntry again = e;
     again.points = -26;
-    const Status duplicate = txn->InsertEntry(again, txn->NextSeq().value());
-    CHECK(duplicate.IsConflict());
-    CHECK(duplicate.message().find("entry_id") != std::string::npos);
+    // A second entry with the same id is not stored, whatever it holds.
+    CHECK_FALSE(txn->InsertEntryIfNew(again, txn->NextSeq().value()).value());
+    CHECK(txn->FindEntry(e.entry_id).value()->entry == e);
     REQUIRE(txn->Commit().ok());
   }
   auto txn = Read(*store);
@@ -364,6 +401,8 @@ TEST_CASE("SpendSince sums the member's amount_minor from a wall time on") {
   Insert(*txn, spend(Entry("S001-T01", 2, "m1", EntryKind::kEarn, 10), 2000, 3000));
   Insert(*txn, spend(Entry("S001-T01", 3, "m1", EntryKind::kReverse, -5), 3000, -1000));
   Insert(*txn, spend(Entry("S001-T01", 4, "m2", EntryKind::kEarn, 10), 2500, 7000));
+  CHECK(txn->SpendSince("m1", 0).value() == 0);  // not filed under the member yet
+  REQUIRE(txn->IndexByMember(txn->EntriesBetween(0, 4).value()).ok());
   CHECK(txn->SpendSince("m1", 0).value() == 7000);
   CHECK(txn->SpendSince("m1", 2000).value() == 2000);
   CHECK(txn->SpendSince("m1", 2001).value() == -1000);
@@ -620,7 +659,7 @@ TEST_CASE("concurrent readers see consistent snapshots while a writer commits") 
       const int64_t seq = (*txn)->NextSeq().value();
       MemberRecord m = Member("m", (*txn)->NextSeq().value());
       m.state.balance = i;
-      if (!(*txn)->InsertEntry(Entry("S001-T01", i, "m", EntryKind::kEarn, 1), seq).ok() ||
+      if (!(*txn)->InsertEntryIfNew(Entry("S001-T01", i, "m", EntryKind::kEarn, 1), seq).ok() ||
           !(*txn)->PutMember(m).ok() || !(*txn)->Commit().ok()) {
         ++errors;
       }
@@ -741,7 +780,7 @@ TEST_CASE("with background checkpoints the WAL still reaches the database file; 
     auto txn = Write(*store);
     LedgerEntry entry = Entry("S001-T01", i, "m" + std::to_string(i), EntryKind::kEarn, 1);
     entry.detail = std::string(200'000, 'd');
-    REQUIRE(txn->InsertEntry(entry, txn->NextSeq().value()).ok());
+    REQUIRE(txn->InsertEntryIfNew(entry, txn->NextSeq().value()).value());
     REQUIRE(txn->Commit().ok());
   }
   const auto main_file = dir.path() / "sync.db";
@@ -752,6 +791,80 @@ TEST_CASE("with background checkpoints the WAL still reaches the database file; 
   CHECK(Read(*store)->CountEntries().value() == kCommits);
   store.reset();
   CHECK(Read(*OpenStore(dir))->CountEntries().value() == kCommits);
+}
+
+}  // namespace
+}  // namespace patron::sync
+
+namespace patron::sync {
+namespace {
+
+TEST_CASE("EntriesBetween reads a sequence range; RightsByHolder counts filed and unfolded "
+          "entries") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto txn = Write(*store);
+  Insert(*txn, Entry("S001-T01", 1, "m1", EntryKind::kEarn, 10));   // seq 1, filed
+  Insert(*txn, Transfer("S001-T01", 2, "m1", "server", 4));          // seq 2, filed
+  Insert(*txn, Entry("S001-T02", 1, "m1", EntryKind::kEarn, 3));    // seq 3, not folded
+  Insert(*txn, Entry("S001-T01", 3, "m2", EntryKind::kEarn, 100));  // seq 4: other member
+  Insert(*txn, Transfer("server", 1, "m1", "S001-T02", 1));          // seq 5, not folded
+  const std::vector<StoredEntry> first = txn->EntriesBetween(0, 2).value();
+  REQUIRE(first.size() == 2);
+  CHECK(first[0].seq == 1);
+  CHECK(first[1].entry.entry_id == "S001-T01/2");
+  CHECK(txn->EntriesBetween(2, 5).value().size() == 3);
+  CHECK(txn->EntriesBetween(5, 9).value().empty());
+
+  // Nothing filed and the watermark at 0: every entry counts as unfolded.
+  const std::map<std::string, int64_t> expected = {
+      {"S001-T01", 6}, {"S001-T02", 4}, {"server", 3}};
+  CHECK(txn->RightsByHolder("m1").value() == expected);
+  // Entries 1 and 2 filed and folded, 3 and 5 after the watermark: the same.
+  REQUIRE(txn->IndexByMember(first).ok());
+  REQUIRE(txn->SetFoldedSeq(2).ok());
+  CHECK(txn->RightsByHolder("m1").value() == expected);
+  CHECK(txn->RightsByHolder("nobody").value().empty());
+  // A watermark that would pass entries never filed hides them: the store
+  // trusts the fold to file what it folds.
+  REQUIRE(txn->SetFoldedSeq(5).ok());
+  CHECK(txn->RightsByHolder("m1").value() ==
+        std::map<std::string, int64_t>{{"S001-T01", 6}, {"server", 4}});
+  CHECK(txn->SetFoldedSeq(4).IsInvalidArgument());  // never backwards
+  CHECK(txn->SetFoldedSeq(6).IsInvalidArgument());  // never past the last seq
+}
+
+TEST_CASE("the fold's watermark and queued profile changes persist with the commit") {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  const HlcTimestamp stamp = HlcTimestamp::FromParts(1'700'000'000'000, 3);
+  {
+    auto txn = Write(*store);
+    CHECK(txn->FoldedSeq().value() == 0);
+    for (int i = 1; i <= 3; ++i) {
+      ProfileChange c{0, "m" + std::to_string(i), "name", "\"N" + std::to_string(i) + "\"",
+                      stamp, "S001-T01"};
+      REQUIRE(txn->QueueProfileChange({txn->NextSeq().value(), c}).ok());
+    }
+    REQUIRE(txn->SetFoldedSeq(1).ok());
+    REQUIRE(txn->Commit().ok());
+  }
+  {
+    auto txn = Write(*store);
+    CHECK(txn->FoldedSeq().value() == 1);
+    const std::vector<QueuedProfileChange> queued = txn->QueuedProfileChanges(1, 3).value();
+    REQUIRE(queued.size() == 2);
+    CHECK(queued[0].seq == 2);
+    CHECK(queued[0].change ==
+          ProfileChange{0, "m2", "name", "\"N2\"", stamp, "S001-T01"});
+    CHECK(queued[1].change.member_id == "m3");
+    REQUIRE(txn->DropQueuedProfileChanges(2).ok());
+    CHECK(txn->QueuedProfileChanges(0, 3).value().size() == 1);
+    // Rolled back: the drop and anything else in it are gone.
+  }
+  auto txn = Read(*store);
+  CHECK(txn->QueuedProfileChanges(0, 3).value().size() == 3);
+  CHECK(txn->FoldedSeq().value() == 1);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,14 @@ struct MemberRecord {
 struct StoredEntry {
   LedgerEntry entry;
   int64_t seq = 0;  // when it became visible
+};
+
+// A profile change waiting to be folded into its member's row: `seq` is
+// the change sequence its acknowledgement carried, change.hlc the stamp the
+// server acknowledged (change_id is not kept).
+struct QueuedProfileChange {
+  int64_t seq = 0;
+  ProfileChange change;
 };
 
 struct TerminalRecord {
@@ -84,18 +93,40 @@ class StoreTxn {
   // saved is later already.
   virtual Status SaveHlc(HlcTimestamp hlc) = 0;
 
+  // Every change with a sequence number <= FoldedSeq() is folded into the
+  // member rows (SyncService::Fold); later entries and queued profile
+  // changes are not yet. Member versions never exceed it.
+  virtual Result<int64_t> FoldedSeq() = 0;
+  // Write transactions only: moves the watermark forward to `seq`.
+  virtual Status SetFoldedSeq(int64_t seq) = 0;
+
   virtual Result<std::optional<StoredEntry>> FindEntry(std::string_view entry_id) = 0;
-  virtual Status InsertEntry(const LedgerEntry& entry, int64_t seq) = 0;
+  // Stores the entry at `seq`, or returns false and changes nothing if an
+  // entry with its id is stored already.
+  virtual Result<bool> InsertEntryIfNew(const LedgerEntry& entry, int64_t seq) = 0;
   // Entries addressed to `holder` (transfers to it) with seq in (after, through].
   virtual Result<std::vector<StoredEntry>> EntriesTo(std::string_view holder, int64_t after,
                                                      int64_t through) = 0;
+  // Entries with seq in (after, through], in seq order.
+  virtual Result<std::vector<StoredEntry>> EntriesBetween(int64_t after, int64_t through) = 0;
+  // Write transactions only: files the entries under their members, for
+  // SpendSince and RightsByHolder. The fold calls it once per entry.
+  virtual Status IndexByMember(std::span<const StoredEntry> entries) = 0;
   // Sum of the qualifying spend (amount_minor) of the member's entries
-  // written at or after `since_ms`.
+  // filed by IndexByMember and written at or after `since_ms`.
   virtual Result<int64_t> SpendSince(std::string_view member_id, int64_t since_ms) = 0;
   // Every holder's redemption rights for the member (ledger.h RightsEffect
-  // summed over the member's entries), by holder; holders with no entry
-  // are absent.
+  // summed over the member's entries: those filed by IndexByMember and those
+  // after FoldedSeq()), by holder; holders with no entry are absent.
   virtual Result<std::map<std::string, int64_t>> RightsByHolder(std::string_view member_id) = 0;
+
+  // Write transactions only: queues a profile change for the fold.
+  virtual Status QueueProfileChange(const QueuedProfileChange& change) = 0;
+  // Queued profile changes with seq in (after, through], in seq order.
+  virtual Result<std::vector<QueuedProfileChange>> QueuedProfileChanges(int64_t after,
+                                                                        int64_t through) = 0;
+  // Write transactions only: drops the queued changes with seq <= through.
+  virtual Status DropQueuedProfileChanges(int64_t through) = 0;
 
   virtual Result<std::optional<MemberRecord>> FindMember(std::string_view member_id) = 0;
   // Inserts or replaces the member (keyed by state.member_id).

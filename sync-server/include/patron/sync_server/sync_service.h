@@ -50,6 +50,40 @@ struct SyncServiceOptions {
   int64_t snapshot_min_interval_ms = 60'000;
   // The most bytes of a snapshot file one SnapshotChunk returns.
   int64_t snapshot_chunk_bytes = 8 << 20;
+
+  // Folding (Fold). false: Push and Grant fold everything before they
+  // return, so a pull right after sees their effect; for tests and small
+  // setups. true: they only append, and the owner calls FoldIfDue from a
+  // background thread (patron-sync does).
+  bool fold_in_background = false;
+  // The most sequence numbers one Fold takes (one write transaction).
+  int64_t fold_batch_seqs = 100'000;
+  // FoldIfDue folds once no push or grant is under way or waiting and none
+  // has been for this long...
+  int64_t fold_idle_ms = 100;
+  // ... or once the oldest change not yet folded is this old, even while
+  // pushes keep coming: a fold holds the store's one writer, so during a
+  // burst it waits, up to this long, and the burst is acknowledged at the
+  // speed of appending. The default is the terminals' default sync period.
+  int64_t fold_max_lag_ms = 30'000;
+};
+
+// What one Fold did.
+struct FoldStats {
+  int64_t from_seq = 0;    // the watermark before
+  int64_t folded_seq = 0;  // the watermark after
+  int64_t last_seq = 0;    // the store's last sequence when it began
+  int64_t entries = 0;
+  int64_t profile_changes = 0;
+  int64_t members = 0;    // member rows written
+  int64_t saturated = 0;  // entries whose effect hit the int64 limits (ApplyEntry)
+};
+
+// The fold's progress, for GET /metrics.
+struct FoldGauge {
+  int64_t folded_seq = 0;
+  int64_t last_seq = 0;             // as last seen by a write
+  int64_t oldest_pending_ms = 0;    // age of the oldest change not folded (0: none)
 };
 
 // The member snapshot being served, for GET /metrics.
@@ -80,6 +114,10 @@ struct SyncCounters {
   std::atomic<int64_t> entries_duplicate{0};
   std::atomic<int64_t> entries_conflict{0};
   std::atomic<int64_t> profile_changes{0};
+  std::atomic<int64_t> folds{0};
+  std::atomic<int64_t> entries_folded{0};
+  std::atomic<int64_t> entries_saturated{0};
+  std::atomic<int64_t> fold_us{0};  // time spent in folds that moved the watermark
 };
 
 class SyncService {
@@ -93,17 +131,18 @@ class SyncService {
   // token). Unauthenticated if missing or unknown.
   Result<Caller> Authenticate(std::string_view authorization);
 
-  // Inserts entries by id (ok / exists / conflict), merges profile registers
-  // last-writer-wins. All or nothing: a request with an entry the caller did
-  // not write (PermissionDenied) or a malformed one (InvalidArgument) changes
-  // nothing.
+  // Inserts entries by id (ok / exists / conflict) and queues profile
+  // changes for the fold, which merges them last-writer-wins. All or
+  // nothing: a request with an entry the caller did not write
+  // (PermissionDenied) or a malformed one (InvalidArgument) changes nothing.
   Result<PushResponse> Push(const Caller& caller, const PushRequest& request);
   // Member rows changed after the cursor, coalesced and paged, plus the
   // transfers addressed to the caller. Conflict ("cursor_reset") if the
   // cursor belongs to another epoch or lies beyond this server's history.
   Result<PullResponse> Pull(const Caller& caller, const PullRequest& request);
   // Moves `points` of the member's rights from the server to the caller if
-  // the server's own rights cover them; idempotent by request_id.
+  // the server's own rights cover them, counting entries not yet folded;
+  // idempotent by request_id.
   Result<GrantResponse> Grant(const Caller& caller, const GrantRequest& request);
 
   // The member snapshot a terminal that has never pulled bootstraps from,
@@ -120,6 +159,16 @@ class SyncService {
   // for a background thread; true if it built one.
   Result<bool> BuildSnapshotIfDue();
   SnapshotGauge SnapshotState() const;
+
+  // Folds the oldest changes not yet folded into member rows: at most
+  // fold_batch_seqs sequence numbers, one write transaction (fold.cc).
+  Result<FoldStats> Fold();
+  // Folds until nothing is left.
+  Status FoldAll();
+  // One Fold if one is due (fold_idle_ms, fold_max_lag_ms); true if it moved
+  // the watermark. Meant for a background thread that calls it in a loop.
+  Result<bool> FoldIfDue();
+  FoldGauge FoldState() const;
 
   // Installs a rules snapshot (validated; version must increase).
   Status PublishRules(const Rules& rules);
@@ -143,6 +192,21 @@ class SyncService {
   Status ResumeClock(StoreTxn& txn);
   Status SaveClock(StoreTxn& txn);
   Result<Rules> ActiveRules(StoreTxn& txn);
+  // Around every push and grant: FoldIfDue does not start a fold while one
+  // is under way or waiting for the writer.
+  class WriteActivity {
+   public:
+    explicit WriteActivity(SyncService& service);
+    ~WriteActivity();
+    WriteActivity(const WriteActivity&) = delete;
+    WriteActivity& operator=(const WriteActivity&) = delete;
+
+   private:
+    SyncService& service_;
+  };
+  // After a write commits that took sequence numbers up to `last_seq`.
+  void NoteWritten(int64_t last_seq);
+  void NoteFolded(int64_t folded_seq, int64_t last_seq);
 
   struct ServedSnapshot;
   std::shared_ptr<const ServedSnapshot> ServedSnapshotNow() const;
@@ -164,6 +228,11 @@ class SyncService {
   mutable std::mutex snapshot_mu_;
   std::shared_ptr<const ServedSnapshot> snapshot_;  // guarded by snapshot_mu_
   int64_t snapshot_started_ms_ = 0;  // guarded by snapshot_build_mu_
+  std::atomic<int64_t> last_write_ms_{0};
+  std::atomic<int> writes_in_flight_{0};
+  std::atomic<int64_t> pending_since_ms_{0};  // 0: nothing known to be pending
+  std::atomic<int64_t> folded_seq_{0};
+  std::atomic<int64_t> last_seq_{0};
 };
 
 }  // namespace patron::sync

@@ -1,0 +1,167 @@
+// SyncService::Fold: folds what pushes and grants stored into member rows.
+//
+// A push only appends (push.cc), so its cost does not depend on how many
+// members the store holds. The fold takes the changes after the watermark
+// (StoreTxn::FoldedSeq) in sequence order, at most fold_batch_seqs of them,
+// and in one write transaction, in member key order: files each entry under
+// its member, merges queued profile changes, adds entry effects, recomputes
+// qualifying spend, and gives each member it touched the version of the
+// latest change it folded for it. The watermark then moves to the last
+// sequence folded.
+//
+// Why this keeps the terminal's view exact (DESIGN.md §4): the fold takes
+// a prefix of the sequence, so a member row at version v includes every
+// change to the member with seq <= v and none after, as when each push
+// updated its members itself. A terminal's own entry or profile change is
+// in the row it pulled exactly when its acknowledged seq is <= the row's
+// version. Pulls and snapshots serve the store as of the watermark, so no
+// cursor ever passes a change that is still to be folded.
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <vector>
+
+#include "patron/sync_server/sync_service.h"
+#include "service/member_merge.h"
+
+namespace patron::sync {
+namespace {
+
+constexpr int64_t kMsPerDay = 24 * 60 * 60 * 1000;
+
+void RaiseTo(std::atomic<int64_t>& value, int64_t at_least) {
+  int64_t seen = value.load();
+  while (seen < at_least && !value.compare_exchange_weak(seen, at_least)) {
+  }
+}
+
+// What one fold does to one member.
+struct MemberWork {
+  std::vector<const QueuedProfileChange*> changes;  // in seq order
+  std::vector<const StoredEntry*> entries;
+  int64_t version = 0;  // the latest seq folded
+};
+
+}  // namespace
+
+Result<FoldStats> SyncService::Fold() {
+  const auto started = std::chrono::steady_clock::now();
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
+  FoldStats stats;
+  PATRON_ASSIGN_OR_RETURN(const int64_t folded, txn->FoldedSeq());
+  PATRON_ASSIGN_OR_RETURN(const int64_t last, txn->LastSeq());
+  stats.from_seq = stats.folded_seq = folded;
+  stats.last_seq = last;
+  NoteFolded(folded, last);
+  if (folded == last) return stats;  // nothing to fold; the transaction rolls back
+  const int64_t through = std::min(last, folded + std::max<int64_t>(options_.fold_batch_seqs, 1));
+
+  PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> entries, txn->EntriesBetween(folded, through));
+  PATRON_ASSIGN_OR_RETURN(std::vector<QueuedProfileChange> changes,
+                          txn->QueuedProfileChanges(folded, through));
+  // In member_entries' own order, so filing them walks its B-tree once. (An
+  // entry's effects are sums, so the order they are applied in is free.)
+  std::sort(entries.begin(), entries.end(), [](const StoredEntry& a, const StoredEntry& b) {
+    return std::tie(a.entry.member_id, a.entry.wall_ms, a.seq) <
+           std::tie(b.entry.member_id, b.entry.wall_ms, b.seq);
+  });
+  PATRON_RETURN_IF_ERROR(txn->IndexByMember(entries));
+  std::map<std::string_view, MemberWork> work;  // key order: each B-tree page once
+  for (const QueuedProfileChange& c : changes) {
+    MemberWork& w = work[c.change.member_id];
+    w.changes.push_back(&c);
+    w.version = std::max(w.version, c.seq);
+  }
+  for (const StoredEntry& e : entries) {
+    MemberWork& w = work[e.entry.member_id];
+    w.entries.push_back(&e);
+    w.version = std::max(w.version, e.seq);
+  }
+
+  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRules(*txn));
+  const int64_t spend_since_ms = NowMs() - rules.qualifying_window_days * kMsPerDay;
+  for (const auto& [member_id, w] : work) {
+    PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> stored, txn->FindMember(member_id));
+    MemberRecord member = stored ? std::move(*stored) : NewMember(member_id);
+    for (const QueuedProfileChange* c : w.changes) {
+      // Checked when pushed, so a failure here is a defect, not bad input.
+      Result<MergeOutcome> merged = MergeProfileChange(member, c->change, c->change.hlc);
+      if (!merged.ok()) {
+        return Status::Internal("fold: queued profile change " + std::to_string(c->seq) +
+                                " no longer merges: " + merged.status().message());
+      }
+    }
+    for (const StoredEntry* e : w.entries) {
+      if (!ApplyEntry(member, e->entry)) ++stats.saturated;
+    }
+    member.state.version = w.version;
+    PATRON_ASSIGN_OR_RETURN(member.state.spend_minor, txn->SpendSince(member_id, spend_since_ms));
+    PATRON_RETURN_IF_ERROR(txn->PutMember(member));
+  }
+  if (!changes.empty()) PATRON_RETURN_IF_ERROR(txn->DropQueuedProfileChanges(through));
+  PATRON_RETURN_IF_ERROR(txn->SetFoldedSeq(through));
+  // Cleared while this transaction still holds the writer's turn, so a push
+  // committing right after it starts the clock again (NoteWritten).
+  if (through == last) pending_since_ms_.store(0);
+  PATRON_RETURN_IF_ERROR(txn->Commit());
+
+  stats.folded_seq = through;
+  stats.entries = static_cast<int64_t>(entries.size());
+  stats.profile_changes = static_cast<int64_t>(changes.size());
+  stats.members = static_cast<int64_t>(work.size());
+  counters_.folds++;
+  counters_.entries_folded += stats.entries;
+  counters_.entries_saturated += stats.saturated;
+  counters_.fold_us += std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+  NoteFolded(through, last);
+  return stats;
+}
+
+Status SyncService::FoldAll() {
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(FoldStats stats, Fold());
+    if (stats.folded_seq == stats.last_seq) return Status::OK();
+  }
+}
+
+Result<bool> SyncService::FoldIfDue() {
+  const int64_t now_ms = NowMs();
+  const int64_t since = pending_since_ms_.load();
+  const bool idle =
+      writes_in_flight_.load() == 0 && now_ms - last_write_ms_.load() >= options_.fold_idle_ms;
+  const bool lagging = since != 0 && now_ms - since >= options_.fold_max_lag_ms;
+  if (!idle && !lagging) return false;
+  PATRON_ASSIGN_OR_RETURN(FoldStats stats, Fold());
+  return stats.folded_seq > stats.from_seq;
+}
+
+SyncService::WriteActivity::WriteActivity(SyncService& service) : service_(service) {
+  service_.writes_in_flight_++;
+  service_.last_write_ms_.store(service_.NowMs());
+}
+
+SyncService::WriteActivity::~WriteActivity() {
+  service_.last_write_ms_.store(service_.NowMs());
+  service_.writes_in_flight_--;
+}
+
+void SyncService::NoteWritten(int64_t last_seq) {
+  int64_t none = 0;
+  pending_since_ms_.compare_exchange_strong(none, NowMs());
+  RaiseTo(last_seq_, last_seq);
+}
+
+void SyncService::NoteFolded(int64_t folded_seq, int64_t last_seq) {
+  RaiseTo(folded_seq_, folded_seq);
+  RaiseTo(last_seq_, last_seq);
+}
+
+FoldGauge SyncService::FoldState() const {
+  const int64_t since = pending_since_ms_.load();
+  return FoldGauge{folded_seq_.load(), last_seq_.load(),
+                   since == 0 ? 0 : std::max<int64_t>(NowMs() - since, 0)};
+}
+
+}  // namespace patron::sync
