@@ -291,6 +291,35 @@ void Auditor::CheckTouched() {
     CheckMemberLedger(**db, id);
     if (violation_) return;
   }
+  CheckFold(**db);
+}
+
+void Auditor::CheckFold(sql::Database& db) {
+  // Each query counts what must not exist, given the fold's watermark.
+  struct Rule {
+    const char* what;
+    const char* sql;
+  };
+  static constexpr Rule kRules[] = {
+      {"a member row has a version beyond the fold's watermark",
+       "SELECT count(*) FROM members WHERE version > (SELECT folded_seq FROM server_state)"},
+      {"a member row's version is below a folded entry of the member (the terminal would count "
+       "that entry twice)",
+       "SELECT count(*) FROM entries e JOIN members m ON m.member_id = e.member_id"
+       " WHERE e.seq > m.version AND e.seq <= (SELECT folded_seq FROM server_state)"},
+      {"a profile change at or below the watermark is still queued",
+       "SELECT count(*) FROM profile_queue WHERE seq <= (SELECT folded_seq FROM server_state)"},
+      {"member_entries does not file exactly the folded entries",
+       "SELECT (SELECT count(*) FROM member_entries) <> (SELECT count(*) FROM entries"
+       " WHERE seq <= (SELECT folded_seq FROM server_state)) OR EXISTS (SELECT 1 FROM"
+       " member_entries f LEFT JOIN entries e ON e.seq = f.seq WHERE e.member_id IS NOT"
+       " f.member_id OR e.wall_ms IS NOT f.wall_ms OR e.amount_minor IS NOT f.amount_minor)"},
+  };
+  for (const Rule& rule : kRules) {
+    auto found = db.QueryInt64(rule.sql);
+    if (!found.ok()) return Violate(found.status().ToString());
+    if (*found != 0) return Violate(std::string("fold: ") + rule.what);
+  }
 }
 
 void Auditor::CheckMemberLedger(sql::Database& db, const std::string& member_id) {
@@ -355,6 +384,7 @@ void Auditor::CheckAllLedgers() {
     CheckMemberLedger(**db, id);
     if (violation_) return;
   }
+  CheckFold(**db);
 }
 
 void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {

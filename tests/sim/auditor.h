@@ -92,6 +92,11 @@ class Auditor {
   // Returns true for a first acknowledgement, false for a replay.
   bool Acknowledge(const std::string& key, Expected expected, bool replayed);
   void CheckMemberLedger(sql::Database& db, const std::string& member_id);
+  // The fold's bookkeeping (sync-server/src/service/fold.cc): no member row
+  // past the watermark or short of a folded entry of its member, no folded
+  // profile change still queued, member_entries filing exactly the folded
+  // entries.
+  void CheckFold(sql::Database& db);
   void CheckAllLedgers();
   void CheckConvergence(const std::vector<terminal::Terminal*>& terminals);
   void CheckModel();

@@ -91,6 +91,9 @@ TEST_CASE("simulation: the auditor reports lost, doubled, miscounted and diverge
        "(SELECT member_id FROM entries WHERE entry_id = 'server/999999'); " +
            std::string(kClaimFolded),
        "rights: member"},
+      // The fold's books: an entry folded but not filed under its member.
+      {"DELETE FROM member_entries WHERE seq = (SELECT MAX(seq) FROM member_entries)",
+       "fold: member_entries"},
       {"UPDATE members SET name = 'Mallory' "
        "WHERE member_id = (SELECT MAX(member_id) FROM members)",
        "convergence: member"},

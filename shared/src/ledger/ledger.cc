@@ -2,8 +2,8 @@
 
 #include <array>
 #include <charconv>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 

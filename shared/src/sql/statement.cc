@@ -63,6 +63,12 @@ void Statement::BindText(int index, std::string_view value) {
                   index);
 }
 
+void Statement::BindTextInPlace(int index, std::string_view value) {
+  RecordBindError(sqlite3_bind_text64(stmt_, index + 1, value.data(), value.size(), SQLITE_STATIC,
+                                      SQLITE_UTF8),
+                  index);
+}
+
 void Statement::BindBlob(int index, std::string_view bytes) {
   RecordBindError(
       sqlite3_bind_blob64(stmt_, index + 1, bytes.data(), bytes.size(), SQLITE_TRANSIENT),

@@ -50,14 +50,12 @@ void LogRequest(bool log_all, const HttpRequest& request, const HttpResponse& re
                  "B " + std::to_string(took.count()) + "us");
 }
 
-// Calls `step` in a loop on its own thread: at once again while it reports
-// that it did something, otherwise after `idle` (or when stopped).
+// Calls `step` in a loop on its own thread until stopped, waiting as long as
+// the step returns before the next call (zero: at once).
 class BackgroundLoop {
  public:
-  BackgroundLoop(std::chrono::milliseconds idle, std::function<bool()> step)
-      : idle_(idle),
-        step_(std::move(step)),
-        thread_([this](std::stop_token stop) { Run(stop); }) {}
+  explicit BackgroundLoop(std::function<std::chrono::milliseconds()> step)
+      : step_(std::move(step)), thread_([this](std::stop_token stop) { Run(stop); }) {}
   ~BackgroundLoop() { Stop(); }
   // Wakes the thread (its wait watches the stop token) and waits for the
   // step under way to finish.
@@ -69,14 +67,14 @@ class BackgroundLoop {
  private:
   void Run(std::stop_token stop) {
     while (!stop.stop_requested()) {
-      if (step_()) continue;
+      const std::chrono::milliseconds wait = step_();
+      if (wait.count() <= 0) continue;
       std::unique_lock lock(mu_);
-      wake_.wait_for(lock, stop, idle_, [] { return false; });  // a stoppable sleep
+      wake_.wait_for(lock, stop, wait, [] { return false; });  // a stoppable sleep
     }
   }
 
-  const std::chrono::milliseconds idle_;
-  const std::function<bool()> step_;
+  const std::function<std::chrono::milliseconds()> step_;
   std::mutex mu_;
   std::condition_variable_any wake_;
   std::jthread thread_;  // last: started once the rest is built
@@ -84,7 +82,7 @@ class BackgroundLoop {
 
 // Keeps the member snapshot fresh: checks at start and every few seconds,
 // building a new one when the store has moved far enough (BuildSnapshotIfDue).
-bool SnapshotStep(SyncService& service) {
+std::chrono::milliseconds SnapshotStep(SyncService& service) {
   const auto started = std::chrono::steady_clock::now();
   Result<bool> built = service.BuildSnapshotIfDue();
   if (!built.ok()) {
@@ -97,12 +95,12 @@ bool SnapshotStep(SyncService& service) {
                     std::to_string(made.members) + " members, " + std::to_string(made.bytes) +
                     " bytes, built in " + std::to_string(took.count()) + " ms");
   }
-  return false;  // the next check waits its turn
+  return std::chrono::seconds(5);
 }
 
-// Folds pushed changes into member rows when due (FoldIfDue); at once again
-// while there is more. A failure waits a second before the next try.
-bool FoldStep(SyncService& service) {
+// Folds pushed changes into member rows when due (FoldIfDue): at once again
+// after a fold, every 10 ms while none is due, a second after a failure.
+std::chrono::milliseconds FoldStep(SyncService& service) {
   const auto started = std::chrono::steady_clock::now();
   const int64_t entries_before = service.counters().entries_folded.load();
   Result<bool> folded = service.FoldIfDue();
@@ -114,10 +112,9 @@ bool FoldStep(SyncService& service) {
                     std::to_string(service.FoldState().folded_seq) + " in " +
                     std::to_string(took.count()) + " ms");
   }
-  if (folded.ok()) return *folded;
+  if (folded.ok()) return std::chrono::milliseconds(*folded ? 0 : 10);
   Log("error", "fold: " + folded.status().ToString());
-  std::this_thread::sleep_for(std::chrono::seconds(1));
-  return false;
+  return std::chrono::seconds(1);
 }
 
 }  // namespace
@@ -195,8 +192,8 @@ int main(int argc, char** argv) {
   service_options.fold_in_background = true;
   service_options.fold_max_lag_ms = config.fold_max_lag_ms;
   SyncService service(**store, service_options);
-  BackgroundLoop folds(std::chrono::milliseconds(10), [&service] { return FoldStep(service); });
-  BackgroundLoop snapshots(std::chrono::seconds(5), [&service] { return SnapshotStep(service); });
+  BackgroundLoop folds([&service] { return FoldStep(service); });
+  BackgroundLoop snapshots([&service] { return SnapshotStep(service); });
   SyncApi api(service, SyncApiOptions{config.admin_token, config.chain_key});
 
   HttpServerOptions server_options;

@@ -86,6 +86,9 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
   Counter(out, "patron_sync_entries_saturated_total",
           "Folded entries whose effect was clamped at the 64-bit limits (should stay 0).",
           counters.entries_saturated.load());
+  Counter(out, "patron_sync_fold_skipped_total",
+          "Queued profile changes the fold could not merge and skipped (should stay 0).",
+          counters.fold_skipped.load());
   Header(out, "patron_sync_fold_seconds_total", "counter",
          "Seconds the fold has held the store's writer, folding.");
   out.append("patron_sync_fold_seconds_total ")

@@ -30,7 +30,7 @@ struct EndpointRequests {
 //   patron_sync_snapshots_total                 counter, bootstraps from a snapshot
 //   patron_sync_snapshot_{seq,members,bytes}    gauges, the member snapshot served
 //   patron_sync_folds_total, patron_sync_entries_{folded,saturated}_total,
-//   patron_sync_fold_seconds_total              counters, the background fold
+//   patron_sync_fold_{skipped,seconds}_total    counters, the background fold
 //   patron_sync_fold_seq                        gauge, the fold's watermark
 //   patron_sync_fold_pending_seqs               gauge, sequence numbers not yet folded
 //   patron_sync_fold_lag_seconds                gauge, age of the oldest of them

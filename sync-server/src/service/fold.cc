@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <tuple>
 #include <vector>
 
 #include "patron/sync_server/sync_service.h"
@@ -53,7 +54,12 @@ Result<FoldStats> SyncService::Fold() {
   stats.from_seq = stats.folded_seq = folded;
   stats.last_seq = last;
   NoteFolded(folded, last);
-  if (folded == last) return stats;  // nothing to fold; the transaction rolls back
+  if (folded == last) {
+    // Nothing to fold (the transaction rolls back); a push that set the
+    // clock and then failed to commit leaves nothing behind either.
+    pending_since_ms_.store(0);
+    return stats;
+  }
   const int64_t through = std::min(last, folded + std::max<int64_t>(options_.fold_batch_seqs, 1));
 
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> entries, txn->EntriesBetween(folded, through));
@@ -84,12 +90,10 @@ Result<FoldStats> SyncService::Fold() {
     PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> stored, txn->FindMember(member_id));
     MemberRecord member = stored ? std::move(*stored) : NewMember(member_id);
     for (const QueuedProfileChange* c : w.changes) {
-      // Checked when pushed, so a failure here is a defect, not bad input.
-      Result<MergeOutcome> merged = MergeProfileChange(member, c->change, c->change.hlc);
-      if (!merged.ok()) {
-        return Status::Internal("fold: queued profile change " + std::to_string(c->seq) +
-                                " no longer merges: " + merged.status().message());
-      }
+      // Checked when pushed, so this fails only if a later version checks
+      // more strictly; the change is then skipped (and counted) rather than
+      // stopping every fold after it.
+      if (!MergeProfileChange(member, c->change, c->change.hlc).ok()) ++stats.skipped;
     }
     for (const StoredEntry* e : w.entries) {
       if (!ApplyEntry(member, e->entry)) ++stats.saturated;
@@ -112,6 +116,7 @@ Result<FoldStats> SyncService::Fold() {
   counters_.folds++;
   counters_.entries_folded += stats.entries;
   counters_.entries_saturated += stats.saturated;
+  counters_.fold_skipped += stats.skipped;
   counters_.fold_us += std::chrono::duration_cast<std::chrono::microseconds>(
                            std::chrono::steady_clock::now() - started)
                            .count();
@@ -127,11 +132,16 @@ Status SyncService::FoldAll() {
 }
 
 Result<bool> SyncService::FoldIfDue() {
-  const int64_t now_ms = NowMs();
+  if (folded_seq_.load() >= last_seq_.load()) return false;  // nothing written since
+  // A wall clock stepped back makes an elapsed time negative: due then, or
+  // folding would wait for the clock to catch up.
+  auto at_least = [now_ms = NowMs()](int64_t since, int64_t ms) {
+    return now_ms - since >= ms || now_ms < since;
+  };
   const int64_t since = pending_since_ms_.load();
   const bool idle =
-      writes_in_flight_.load() == 0 && now_ms - last_write_ms_.load() >= options_.fold_idle_ms;
-  const bool lagging = since != 0 && now_ms - since >= options_.fold_max_lag_ms;
+      writes_in_flight_.load() == 0 && at_least(last_write_ms_.load(), options_.fold_idle_ms);
+  const bool lagging = since != 0 && at_least(since, options_.fold_max_lag_ms);
   if (!idle && !lagging) return false;
   PATRON_ASSIGN_OR_RETURN(FoldStats stats, Fold());
   return stats.folded_seq > stats.from_seq;
@@ -147,10 +157,21 @@ SyncService::WriteActivity::~WriteActivity() {
   service_.writes_in_flight_--;
 }
 
-void SyncService::NoteWritten(int64_t last_seq) {
+void SyncService::NoteWriting() {
   int64_t none = 0;
   pending_since_ms_.compare_exchange_strong(none, NowMs());
-  RaiseTo(last_seq_, last_seq);
+}
+
+void SyncService::NoteWritten(int64_t last_seq) { RaiseTo(last_seq_, last_seq); }
+
+void SyncService::LoadFoldState() {
+  Result<std::unique_ptr<StoreTxn>> txn = store_.BeginRead();
+  if (!txn.ok()) return;  // the first fold reads it instead
+  Result<int64_t> folded = (*txn)->FoldedSeq();
+  Result<int64_t> last = (*txn)->LastSeq();
+  if (!folded.ok() || !last.ok()) return;
+  NoteFolded(*folded, *last);
+  if (*folded < *last) pending_since_ms_.store(NowMs());
 }
 
 void SyncService::NoteFolded(int64_t folded_seq, int64_t last_seq) {
@@ -159,9 +180,11 @@ void SyncService::NoteFolded(int64_t folded_seq, int64_t last_seq) {
 }
 
 FoldGauge SyncService::FoldState() const {
+  const int64_t folded = folded_seq_.load();
+  const int64_t last = last_seq_.load();
   const int64_t since = pending_since_ms_.load();
-  return FoldGauge{folded_seq_.load(), last_seq_.load(),
-                   since == 0 ? 0 : std::max<int64_t>(NowMs() - since, 0)};
+  return FoldGauge{folded, last,
+                   since == 0 || folded >= last ? 0 : std::max<int64_t>(NowMs() - since, 0)};
 }
 
 }  // namespace patron::sync

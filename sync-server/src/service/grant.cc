@@ -116,10 +116,11 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
   PATRON_RETURN_IF_ERROR(
       txn->InsertGrant({caller.terminal_id, request.request_id, transfer.entry_id}));
   PATRON_RETURN_IF_ERROR(SaveClock(*txn));
+  NoteWriting();
   PATRON_RETURN_IF_ERROR(txn->Commit());
   NoteWritten(seq);
   counters_.grants++;
-  if (!options_.fold_in_background) PATRON_RETURN_IF_ERROR(FoldAll());
+  if (!options_.fold_in_background) (void)FoldAll();  // as in Push
   return GrantResponse{transfer, seq};
 }
 

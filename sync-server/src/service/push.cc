@@ -128,6 +128,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   }
   PATRON_RETURN_IF_ERROR(SaveClock(*txn));
   PATRON_ASSIGN_OR_RETURN(const int64_t last_seq, txn->LastSeq());
+  if (!request.profile_changes.empty() || !request.entries.empty()) NoteWriting();
   PATRON_RETURN_IF_ERROR(txn->Commit());
   NoteWritten(last_seq);
   counters_.pushes++;
@@ -136,7 +137,9 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   counters_.entries_duplicate += duplicates;
   counters_.entries_conflict += conflicts;
   counters_.profile_changes += static_cast<int64_t>(request.profile_changes.size());
-  if (!options_.fold_in_background) PATRON_RETURN_IF_ERROR(FoldAll());
+  // Committed: a fold that fails now is retried by the next one, and must
+  // not make the terminal push again what is stored.
+  if (!options_.fold_in_background) (void)FoldAll();
   return response;
 }
 

@@ -62,7 +62,9 @@ SyncService::SyncService(ServerStore& store, SyncServiceOptions options)
         if (!options.fill_random) options.fill_random = SystemRandom;
         return std::move(options);
       }()),
-      clock_(options_.wall_clock_ms, options_.max_clock_drift_ms) {}
+      clock_(options_.wall_clock_ms, options_.max_clock_drift_ms) {
+  LoadFoldState();
+}
 
 Status SyncService::CheckFingerprint(std::string_view fingerprint) const {
   if (fingerprint == options_.chain_key_fingerprint) return Status::OK();

@@ -2,6 +2,8 @@
 // member_entries and the profile queue (server_schema.cc, version 3).
 #include "store/sqlite_store_txn.h"
 
+#include <limits>
+
 namespace patron::sync {
 namespace {
 
@@ -9,9 +11,11 @@ namespace {
 // clang-format off
 constexpr std::string_view kIndexByMember =
     "INSERT INTO member_entries(member_id, wall_ms, seq, amount_minor) VALUES (?, ?, ?, ?)";
+// Summed here, saturating, rather than with SUM(), which fails on int64
+// overflow: the fold calls this, and one member's absurd amounts must not
+// stop every later fold.
 constexpr std::string_view kSpendSince =
-    "SELECT COALESCE(SUM(amount_minor), 0) FROM member_entries"
-    " WHERE member_id = ? AND wall_ms >= ?";
+    "SELECT amount_minor FROM member_entries WHERE member_id = ? AND wall_ms >= ?";
 // Each holder's redemption rights for one member, summed as RightsEffect
 // (ledger.h) does: a holder's own entries count their points, except
 // transfers, which move points from their origin to their to_holder. The
@@ -78,9 +82,16 @@ Result<int64_t> SqliteStoreTxn::SpendSince(std::string_view member_id, int64_t s
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSpendSince));
   s.BindText(0, member_id);
   s.BindInt64(1, since_ms);
-  PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-  if (!has_row) return Status::Internal("aggregate query returned no row");
-  return s.ColumnInt64(0);
+  int64_t spend = 0;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return spend;
+    const int64_t amount = s.ColumnInt64(0);
+    if (__builtin_add_overflow(spend, amount, &spend)) {
+      spend = amount > 0 ? std::numeric_limits<int64_t>::max()
+                         : std::numeric_limits<int64_t>::min();
+    }
+  }
 }
 
 Result<std::map<std::string, int64_t>> SqliteStoreTxn::RightsByHolder(std::string_view member_id) {

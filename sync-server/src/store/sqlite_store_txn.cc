@@ -326,24 +326,25 @@ Result<std::optional<StoredEntry>> SqliteStoreTxn::FindEntry(std::string_view en
 Result<bool> SqliteStoreTxn::InsertEntryIfNew(const LedgerEntry& e, int64_t seq) {
   PATRON_RETURN_IF_ERROR(CheckWritable());
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kInsertEntry));
+  // The entry outlives the one step below: its strings are read in place.
   s.BindInt64(0, seq);
-  s.BindText(1, e.entry_id);
-  s.BindText(2, e.origin);
+  s.BindTextInPlace(1, e.entry_id);
+  s.BindTextInPlace(2, e.origin);
   s.BindInt64(3, e.seq);
-  s.BindText(4, e.member_id);
-  s.BindText(5, EntryKindName(e.kind));
+  s.BindTextInPlace(4, e.member_id);
+  s.BindTextInPlace(5, EntryKindName(e.kind));
   s.BindInt64(6, e.points);
   s.BindInt64(7, e.amount_minor);
-  s.BindText(8, e.currency);
-  s.BindText(9, e.sale_ref);
-  s.BindText(10, e.ref_entry);
-  s.BindText(11, e.to_holder);
-  s.BindText(12, e.store_id);
-  s.BindText(13, e.terminal_id);
+  s.BindTextInPlace(8, e.currency);
+  s.BindTextInPlace(9, e.sale_ref);
+  s.BindTextInPlace(10, e.ref_entry);
+  s.BindTextInPlace(11, e.to_holder);
+  s.BindTextInPlace(12, e.store_id);
+  s.BindTextInPlace(13, e.terminal_id);
   s.BindInt64(14, e.hlc.Packed());
   s.BindInt64(15, e.wall_ms);
   s.BindInt64(16, e.rule_version);
-  s.BindText(17, e.detail);
+  s.BindTextInPlace(17, e.detail);
   Status status = s.Run();
   if (!status.ok()) return status.WithContext("insert entry");
   return db_.Changes() == 1;

@@ -74,7 +74,8 @@ TEST_CASE("metrics show the fold: its counters, watermark, backlog and lag") {
   const std::string text = RenderMetrics({}, counters, {}, fold, {}, 0);
   for (const char* line :
        {"\npatron_sync_folds_total 3\n", "\npatron_sync_entries_folded_total 12000\n",
-        "\npatron_sync_entries_saturated_total 0\n", "\npatron_sync_fold_seconds_total 2.500\n",
+        "\npatron_sync_entries_saturated_total 0\n", "\npatron_sync_fold_skipped_total 0\n",
+        "\npatron_sync_fold_seconds_total 2.500\n",
         "\npatron_sync_fold_seq 100\n", "\npatron_sync_fold_pending_seqs 75\n",
         "\npatron_sync_fold_lag_seconds 1.250\n", "# TYPE patron_sync_fold_seq gauge\n"}) {
     CAPTURE(line);

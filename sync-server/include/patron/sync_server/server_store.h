@@ -110,10 +110,11 @@ class StoreTxn {
   // Entries with seq in (after, through], in seq order.
   virtual Result<std::vector<StoredEntry>> EntriesBetween(int64_t after, int64_t through) = 0;
   // Write transactions only: files the entries under their members, for
-  // SpendSince and RightsByHolder. The fold calls it once per entry.
+  // SpendSince and RightsByHolder. The fold files each entry once.
   virtual Status IndexByMember(std::span<const StoredEntry> entries) = 0;
   // Sum of the qualifying spend (amount_minor) of the member's entries
-  // filed by IndexByMember and written at or after `since_ms`.
+  // filed by IndexByMember and written at or after `since_ms`, saturating at
+  // the int64 limits.
   virtual Result<int64_t> SpendSince(std::string_view member_id, int64_t since_ms) = 0;
   // Every holder's redemption rights for the member (ledger.h RightsEffect
   // summed over the member's entries: those filed by IndexByMember and those

@@ -4,7 +4,7 @@
 //   auto store = SqliteServerStore::Open("/var/lib/patron/sync.db");
 //   if (!store.ok()) return store.status();
 //   PATRON_ASSIGN_OR_RETURN(auto txn, (*store)->BeginWrite());
-//   ... txn->NextSeq(), txn->InsertEntry(...) ...
+//   ... txn->NextSeq(), txn->InsertEntryIfNew(...) ...
 //   PATRON_RETURN_IF_ERROR(txn->Commit());
 //
 // Concurrency:

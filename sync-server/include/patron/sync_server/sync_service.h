@@ -77,6 +77,7 @@ struct FoldStats {
   int64_t profile_changes = 0;
   int64_t members = 0;    // member rows written
   int64_t saturated = 0;  // entries whose effect hit the int64 limits (ApplyEntry)
+  int64_t skipped = 0;    // queued profile changes that no longer merge
 };
 
 // The fold's progress, for GET /metrics.
@@ -117,6 +118,7 @@ struct SyncCounters {
   std::atomic<int64_t> folds{0};
   std::atomic<int64_t> entries_folded{0};
   std::atomic<int64_t> entries_saturated{0};
+  std::atomic<int64_t> fold_skipped{0};
   std::atomic<int64_t> fold_us{0};  // time spent in folds that moved the watermark
 };
 
@@ -204,8 +206,14 @@ class SyncService {
    private:
     SyncService& service_;
   };
+  // In a write transaction that took sequence numbers, before it commits
+  // (while no fold can run): starts the lag clock if it is not running.
+  void NoteWriting();
   // After a write commits that took sequence numbers up to `last_seq`.
   void NoteWritten(int64_t last_seq);
+  // The fold's watermark and the last sequence as stored, into the atomics
+  // below (at construction).
+  void LoadFoldState();
   void NoteFolded(int64_t folded_seq, int64_t last_seq);
 
   struct ServedSnapshot;
