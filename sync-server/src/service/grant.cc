@@ -99,10 +99,7 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
   transfer.to_holder = caller.terminal_id;
   transfer.store_id = std::string(kServerOrigin);
   transfer.terminal_id = std::string(kServerOrigin);
-  {
-    std::lock_guard lock(clock_mu_);
-    transfer.hlc = clock_.Now();
-  }
+  transfer.hlc = TickClock();
   transfer.wall_ms = NowMs();
   transfer.rule_version = rules.version;
   transfer.detail = nlohmann::json{{"request_id", request.request_id}}.dump();

@@ -16,18 +16,13 @@ Status BadValue(const ProfileChange& change, std::string_view expected) {
                                  "invalid_profile_change");
 }
 
+// The write wins if newer by (stamp, origin); otherwise it is dropped.
 template <typename T>
-MergeOutcome MergeRegister(LwwRegister<T>& reg, T value, HlcTimestamp stamp,
-                           const std::string& origin) {
-  if (LwwNewer(stamp, origin, reg.hlc, reg.origin)) {
-    reg = {std::move(value), stamp, origin};
-    return MergeOutcome::kApplied;
-  }
-  const bool same_write = stamp == reg.hlc && origin == reg.origin;
-  return same_write ? MergeOutcome::kUnchanged : MergeOutcome::kLost;
+void MergeRegister(LwwRegister<T>& reg, T value, HlcTimestamp stamp, const std::string& origin) {
+  if (LwwNewer(stamp, origin, reg.hlc, reg.origin)) reg = {std::move(value), stamp, origin};
 }
 
-Result<MergeOutcome> MergeIdentity(MemberRecord& member, const ProfileChange& change,
+Status MergeIdentity(MemberRecord& member, const ProfileChange& change,
                                    const json& value) {
   if (!value.is_object()) return BadValue(change, "an object");
   PATRON_ASSIGN_OR_RETURN(std::optional<std::string> phone,
@@ -37,17 +32,15 @@ Result<MergeOutcome> MergeIdentity(MemberRecord& member, const ProfileChange& ch
   PATRON_ASSIGN_OR_RETURN(std::string store, patron::json::GetString(value, "enrolled_store", "identity"));
   PATRON_ASSIGN_OR_RETURN(int64_t enrolled_ms, patron::json::GetInt(value, "enrolled_ms", "identity"));
   MemberState& m = member.state;
-  bool changed = false;
-  if (phone && !m.phone) m.phone = phone, changed = true;
-  if (card && !m.card) m.card = card, changed = true;
+  if (phone && !m.phone) m.phone = phone;
+  if (card && !m.card) m.card = card;
   const bool earlier = m.enrolled_store.empty() ||
                        std::tie(enrolled_ms, store) < std::tie(m.enrolled_ms, m.enrolled_store);
   if (earlier) {
     m.enrolled_store = store;
     m.enrolled_ms = enrolled_ms;
-    changed = true;
   }
-  return changed ? MergeOutcome::kApplied : MergeOutcome::kUnchanged;
+  return Status::OK();
 }
 
 Result<std::optional<std::string>> OptionalText(const ProfileChange& change, const json& value) {
@@ -71,8 +64,8 @@ MemberRecord NewMember(std::string_view member_id) {
   return member;
 }
 
-Result<MergeOutcome> MergeProfileChange(MemberRecord& member, const ProfileChange& change,
-                                        HlcTimestamp stamp) {
+Status MergeProfileChange(MemberRecord& member, const ProfileChange& change,
+                          HlcTimestamp stamp) {
   const json value = json::parse(change.value_json, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) return BadValue(change, "valid JSON");
   MemberState& m = member.state;
@@ -81,12 +74,14 @@ Result<MergeOutcome> MergeProfileChange(MemberRecord& member, const ProfileChang
   if (field == "identity") return MergeIdentity(member, change, value);
   if (field == "name") {
     if (!value.is_string()) return BadValue(change, "a string");
-    return MergeRegister(m.name, value.get<std::string>(), stamp, origin);
+    MergeRegister(m.name, value.get<std::string>(), stamp, origin);
+    return Status::OK();
   }
   if (field == "sms_consent" || field == "email_consent") {
     if (!value.is_boolean()) return BadValue(change, "a boolean");
     auto& reg = field == "sms_consent" ? m.sms_consent : m.email_consent;
-    return MergeRegister(reg, value.get<bool>(), stamp, origin);
+    MergeRegister(reg, value.get<bool>(), stamp, origin);
+    return Status::OK();
   }
   LwwRegister<std::optional<std::string>>* reg = field == "birthday" ? &m.birthday
                                                  : field == "email"  ? &m.email
@@ -97,7 +92,8 @@ Result<MergeOutcome> MergeProfileChange(MemberRecord& member, const ProfileChang
                                    "invalid_profile_change");
   }
   PATRON_ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalText(change, value));
-  return MergeRegister(*reg, std::move(text), stamp, origin);
+  MergeRegister(*reg, std::move(text), stamp, origin);
+  return Status::OK();
 }
 
 bool ApplyEntry(MemberRecord& member, const LedgerEntry& entry) {

@@ -13,19 +13,13 @@ namespace patron::sync {
 // arrives: no identity, every register unwritten (zero stamp).
 MemberRecord NewMember(std::string_view member_id);
 
-enum class MergeOutcome {
-  kApplied,    // the record changed
-  kUnchanged,  // nothing new (the same write again, or a known identity)
-  kLost,       // a register already holds a newer write: the change is dropped
-};
-
 // Merges one profile change stamped `stamp` (the change's HLC, possibly
 // restamped) into `member`. Registers are last-writer-wins by (hlc, origin).
 // The identity (phone, card, enrolment) is filled in once: phone and card if
 // unknown, the earliest enrolment (ties: smaller store id) wins.
 // InvalidArgument for an unknown field or a value of the wrong JSON type.
-Result<MergeOutcome> MergeProfileChange(MemberRecord& member, const ProfileChange& change,
-                                        HlcTimestamp stamp);
+Status MergeProfileChange(MemberRecord& member, const ProfileChange& change,
+                          HlcTimestamp stamp);
 
 // Adds an entry's effects: balance, and the server's own rights. The sums
 // saturate at the int64 limits rather than fail: the entry is stored and

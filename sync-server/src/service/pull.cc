@@ -53,10 +53,7 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
 
   PATRON_ASSIGN_OR_RETURN(auto rules, txn->ActiveRules());
   if (rules && rules->first > request.rules_version) response.rules_json = rules->second;
-  {
-    std::lock_guard lock(clock_mu_);
-    response.server_hlc = clock_.Now();
-  }
+  response.server_hlc = TickClock();
   counters_.pulls++;
   MarkSeen(caller.terminal_id);
   return response;

@@ -28,7 +28,7 @@ Status ValidatePush(const Caller& caller, const PushRequest& request) {
     // The value is checked against a blank member: the fold merges only
     // values that parse, so a bad one is refused with the whole push.
     MemberRecord scratch = NewMember(change.member_id);
-    PATRON_RETURN_IF_ERROR(MergeProfileChange(scratch, change, change.hlc).status());
+    PATRON_RETURN_IF_ERROR(MergeProfileChange(scratch, change, change.hlc));
   }
   for (const LedgerEntry& entry : request.entries) {
     if (entry.origin != caller.terminal_id || entry.terminal_id != caller.terminal_id) {
@@ -88,11 +88,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     // shared ceiling: two writes of one field in one push would otherwise tie
     // at the same stamp and origin, the server would keep the first, and the
     // terminal (adopting the stamp) the second.
-    HlcTimestamp stamp = change.hlc;
-    if (latest_allowed < change.hlc) {
-      std::lock_guard lock(clock_mu_);
-      stamp = clock_.Now();
-    }
+    const HlcTimestamp stamp = latest_allowed < change.hlc ? TickClock() : change.hlc;
     PATRON_ASSIGN_OR_RETURN(int64_t seq, txn->NextSeq());
     QueuedProfileChange queued{seq, change};
     queued.change.change_id = 0;

@@ -194,10 +194,7 @@ Result<SnapshotInfo> SyncService::Snapshot(const Caller& caller, const SnapshotR
   }
   PATRON_ASSIGN_OR_RETURN(auto rules, txn->ActiveRules());
   if (rules && rules->first > request.rules_version) info.rules_json = rules->second;
-  {
-    std::lock_guard lock(clock_mu_);
-    info.server_hlc = clock_.Now();
-  }
+  info.server_hlc = TickClock();
   counters_.snapshots++;
   MarkSeen(caller.terminal_id);
   return info;

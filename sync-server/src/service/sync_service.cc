@@ -76,6 +76,11 @@ Status SyncService::CheckFingerprint(std::string_view fingerprint) const {
       "chain_key_mismatch");
 }
 
+HlcTimestamp SyncService::TickClock() {
+  std::lock_guard lock(clock_mu_);
+  return clock_.Now();
+}
+
 HlcTimestamp SyncService::MergeClock(HlcTimestamp remote) {
   std::lock_guard lock(clock_mu_);
   Result<HlcTimestamp> merged = clock_.Update(remote);

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/test_entries.h"
+
 namespace patron::sync {
 
 ApiFixture::ApiFixture(SyncApiOptions options) {
@@ -49,23 +51,7 @@ std::string ApiFixture::Register(const std::string& terminal_id, const std::stri
 
 LedgerEntry ApiFixture::Earn(const std::string& terminal_id, const std::string& store_id,
                              int64_t seq, const std::string& member_id, int64_t points) const {
-  LedgerEntry e;
-  e.origin = terminal_id;
-  e.seq = seq;
-  e.entry_id = MakeEntryId(e.origin, seq);
-  e.member_id = member_id;
-  e.kind = EntryKind::kEarn;
-  e.points = points;
-  e.amount_minor = points * 100;
-  e.currency = "USD";
-  e.sale_ref = "R-" + std::to_string(seq);
-  e.store_id = store_id;
-  e.terminal_id = terminal_id;
-  e.hlc = HlcTimestamp::FromParts(now_ms, static_cast<uint16_t>(seq));
-  e.wall_ms = now_ms;
-  e.rule_version = 1;
-  e.detail = "{}";
-  return e;
+  return testing::EarnEntry(terminal_id, store_id, seq, member_id, points, now_ms);
 }
 
 PushRequest ApiFixture::NewPush(const std::string& terminal_id) const {

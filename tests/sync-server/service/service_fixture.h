@@ -14,6 +14,7 @@
 #include "patron/sync_server/sqlite_server_store.h"
 #include "patron/sync_server/sync_service.h"
 #include "support/temp_dir.h"
+#include "support/test_entries.h"
 
 namespace patron::sync {
 
@@ -49,23 +50,7 @@ class ServiceFixture {
   // An earn entry written by `caller` for `member_id`.
   LedgerEntry Earn(const Caller& caller, int64_t seq, const std::string& member_id,
                    int64_t points) {
-    LedgerEntry e;
-    e.origin = caller.terminal_id;
-    e.seq = seq;
-    e.entry_id = MakeEntryId(e.origin, seq);
-    e.member_id = member_id;
-    e.kind = EntryKind::kEarn;
-    e.points = points;
-    e.amount_minor = points * 100;
-    e.currency = "USD";
-    e.sale_ref = "R-" + std::to_string(seq);
-    e.store_id = caller.store_id;
-    e.terminal_id = caller.terminal_id;
-    e.hlc = HlcTimestamp::FromParts(now_ms, static_cast<uint16_t>(seq));
-    e.wall_ms = now_ms;
-    e.rule_version = 1;
-    e.detail = "{}";
-    return e;
+    return testing::EarnEntry(caller.terminal_id, caller.store_id, seq, member_id, points, now_ms);
   }
 
   // A transfer of `points` of the member's rights from `caller` back to the

@@ -185,6 +185,8 @@ class SyncService {
   // Merges a remote timestamp into the server clock unless it is too far
   // ahead; returns the server's current timestamp.
   HlcTimestamp MergeClock(HlcTimestamp remote);
+  // The server clock's next timestamp.
+  HlcTimestamp TickClock();
   // The server's clock is persisted with the data it stamps (DESIGN.md §4).
   // A transaction calls ResumeClock before it stamps anything (data, or a
   // reply's server_hlc): the clock continues above the mark the last commit
