@@ -48,6 +48,7 @@
 #include "patron/sql/statement.h"
 #include "patron/sql/transaction.h"
 #include "patron/status.h"
+#include "patron/record/record_json.h"
 #include "patron/sync/codec.h"
 #include "patron/sync/protocol.h"
 #include "patron/terminal/http_sync_transport.h"
@@ -399,8 +400,10 @@ class EntryMaker {
     e.wall_ms = first_ms_ + k;
     e.hlc = patron::HlcTimestamp::FromParts(e.wall_ms, 0);
     e.rule_version = 1;
-    e.detail = R"({"multiplier_bp":10000,"paid_minor":)" + std::to_string(e.amount_minor) +
-               R"(,"sale_amount_minor":)" + std::to_string(e.amount_minor) + R"(,"tier":"Member"})";
+    e.detail.tier = "Member";
+    e.detail.multiplier_bp = 10000;
+    e.detail.paid_minor = e.amount_minor;
+    e.detail.sale_amount_minor = e.amount_minor;
     return e;
   }
 
@@ -491,7 +494,8 @@ CREATE INDEX entries_transfers_to ON entries(to_holder, seq) WHERE kind = 'trans
       sqlite3_bind_int64(s, 15, e.hlc.Packed());
       sqlite3_bind_int64(s, 16, e.wall_ms);
       sqlite3_bind_int64(s, 17, e.rule_version);
-      BindText(s, 18, e.detail);
+      // Stored as the server stores it: the detail's JSON (record_json.h).
+      BindText(s, 18, patron::record::EncodeRecord(e.detail));
       PATRON_RETURN_IF_ERROR(StepDone(db, s));
     }
     return StepDone(db, commit_.get());

@@ -248,7 +248,6 @@ LedgerEntry HandMadeEarn(const std::string& terminal_id, const std::string& stor
   e.hlc = HlcTimestamp::FromParts(now_ms, 0);
   e.wall_ms = now_ms;
   e.rule_version = 1;
-  e.detail = "{}";
   return e;
 }
 

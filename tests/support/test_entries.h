@@ -3,10 +3,15 @@
 #define PATRON_TESTS_SUPPORT_TEST_ENTRIES_H_
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
+
+#include <string_view>
 
 #include "patron/hlc.h"
 #include "patron/ledger.h"
+#include "patron/record/record_json.h"
+#include "patron/sync/protocol.h"
 
 namespace patron::testing {
 
@@ -31,8 +36,18 @@ inline LedgerEntry EarnEntry(const std::string& terminal_id, const std::string& 
   e.hlc = HlcTimestamp::FromParts(now_ms, static_cast<uint16_t>(seq));
   e.wall_ms = now_ms;
   e.rule_version = 1;
-  e.detail = "{}";
   return e;
+}
+
+// A profile change's value written as JSON ("\"Ann\"", "true", "null" or
+// an identity object), as tests spell them; the JSON must be valid.
+inline sync::ProfileValue ProfileValueFromJson(std::string_view json) {
+  JsonReader reader(json);
+  sync::ProfileValue value;
+  const Status status =
+      record::JsonCodec<sync::ProfileValue>::Read(reader, "", "value", value, nullptr);
+  if (!status.ok() || !reader.Finish().ok()) std::abort();
+  return value;
 }
 
 }  // namespace patron::testing

@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 
+#include "patron/json_path.h"
 #include "patron/status.h"
 
 namespace patron::json {
@@ -44,10 +45,8 @@ inline constexpr int kDefaultMaxDepth = 32;
 // keys are not rejected: nlohmann keeps the last one.
 Result<nlohmann::json> Parse(std::string_view text, int max_depth = kDefaultMaxDepth);
 
-// "path.field", or just "field" when path is empty.
-std::string FieldPath(std::string_view path, std::string_view field);
-// "path[index]".
-std::string IndexPath(std::string_view path, size_t index);
+using patron::FieldPath;
+using patron::IndexPath;
 
 // OK iff `value` is a JSON object; otherwise "<what> must be a JSON object"
 // ("invalid_field").

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "patron/hlc.h"
+#include "patron/record/field.h"
 #include "patron/status.h"
 
 namespace patron {
@@ -18,6 +19,24 @@ enum class EntryKind { kEarn, kBonus, kRedeem, kReverse, kAdjust, kExpire, kTran
 
 std::string_view EntryKindName(EntryKind kind);
 Result<EntryKind> ParseEntryKind(std::string_view name);
+
+// What an entry records about how its points came about, beyond its own
+// columns. Every field is optional and omitted on the wire when unset, so an
+// entry carries only what its kind uses.
+struct EntryDetail {
+  // An earn: the member's tier and its multiplier, the sale's total and the
+  // money paid (after points).
+  std::string tier;
+  int64_t multiplier_bp = 0;
+  int64_t sale_amount_minor = 0;
+  int64_t paid_minor = 0;
+  // A redeem: the money value of the points spent.
+  int64_t discount_minor = 0;
+  // A grant (a transfer the server wrote): the terminal's request id.
+  std::string request_id;
+
+  friend bool operator==(const EntryDetail&, const EntryDetail&) = default;
+};
 
 // The origin of entries the sync server writes itself (grants, expiry).
 inline constexpr std::string_view kServerOrigin = "server";
@@ -46,7 +65,7 @@ struct LedgerEntry {
   HlcTimestamp hlc;
   int64_t wall_ms = 0;
   int64_t rule_version = 0;
-  std::string detail;  // JSON object text (tier, multiplier, basket summary)
+  EntryDetail detail;
 
   friend bool operator==(const LedgerEntry&, const LedgerEntry&) = default;
 };
@@ -66,5 +85,61 @@ int64_t RightsEffect(const LedgerEntry& entry, std::string_view holder);
 Status ValidateEntry(const LedgerEntry& entry);
 
 }  // namespace patron
+
+namespace patron::record {
+
+template <>
+struct EnumNames<EntryKind> {
+  static std::string_view Name(EntryKind kind) { return EntryKindName(kind); }
+  static bool Parse(std::string_view name, EntryKind& kind) {
+    Result<EntryKind> parsed = ParseEntryKind(name);
+    if (parsed.ok()) kind = *parsed;
+    return parsed.ok();
+  }
+};
+
+template <>
+struct Schema<EntryDetail> {
+  static constexpr std::string_view kName = "detail";
+  // Terminals before the record model sent the detail as a string holding
+  // the object's JSON; it is still read.
+  static constexpr bool kLegacyText = true;
+  static constexpr auto kFields = std::tuple{
+      Field<&EntryDetail::tier>{"tier", {}, kOmitDefault},
+      Field<&EntryDetail::multiplier_bp>{"multiplier_bp", {}, kOmitDefault},
+      Field<&EntryDetail::sale_amount_minor>{"sale_amount_minor", {}, kOmitDefault},
+      Field<&EntryDetail::paid_minor>{"paid_minor", {}, kOmitDefault},
+      Field<&EntryDetail::discount_minor>{"discount_minor", {}, kOmitDefault},
+      Field<&EntryDetail::request_id>{"request_id", {}, kOmitDefault},
+  };
+};
+
+// An entry on the wire and in both ledgers (the terminal's `ledger`, the
+// server's `entries`, where `seq` is the column origin_seq).
+template <>
+struct Schema<LedgerEntry> {
+  static constexpr std::string_view kName = "entry";
+  static constexpr auto kFields = std::tuple{
+      Field<&LedgerEntry::entry_id>{"id", "entry_id"},
+      Field<&LedgerEntry::origin>{"origin"},
+      Field<&LedgerEntry::seq>{"seq"},
+      Field<&LedgerEntry::member_id>{"member_id"},
+      Field<&LedgerEntry::kind>{"kind"},
+      Field<&LedgerEntry::points>{"points"},
+      Field<&LedgerEntry::amount_minor>{"amount_minor"},
+      Field<&LedgerEntry::currency>{"currency"},
+      Field<&LedgerEntry::sale_ref>{"sale_ref"},
+      Field<&LedgerEntry::ref_entry>{"ref_entry"},
+      Field<&LedgerEntry::to_holder>{"to_holder"},
+      Field<&LedgerEntry::store_id>{"store_id"},
+      Field<&LedgerEntry::terminal_id>{"terminal_id"},
+      Field<&LedgerEntry::hlc>{"hlc"},
+      Field<&LedgerEntry::wall_ms>{"wall_ms"},
+      Field<&LedgerEntry::rule_version>{"rule_version"},
+      Field<&LedgerEntry::detail>{"detail"},
+  };
+};
+
+}  // namespace patron::record
 
 #endif  // PATRON_LEDGER_H_

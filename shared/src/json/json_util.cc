@@ -134,18 +134,6 @@ Result<nlohmann::json> Parse(std::string_view text, int max_depth) {
   }
 }
 
-std::string FieldPath(std::string_view path, std::string_view field) {
-  if (path.empty()) return std::string(field);
-  std::string joined;
-  joined.reserve(path.size() + 1 + field.size());
-  joined.append(path).append(".").append(field);
-  return joined;
-}
-
-std::string IndexPath(std::string_view path, size_t index) {
-  return std::string(path) + "[" + std::to_string(index) + "]";
-}
-
 Status ExpectObject(const nlohmann::json& value, std::string_view what) {
   if (value.is_object()) return Status::OK();
   return Status::InvalidArgument(std::string(what) + " must be a JSON object", "invalid_field");

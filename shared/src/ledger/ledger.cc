@@ -7,8 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "patron/json_reader.h"
-#include "patron/json_util.h"
 
 namespace patron {
 namespace {
@@ -178,14 +176,6 @@ Status ValidateEntry(const LedgerEntry& entry) {
   if (entry.terminal_id.empty()) return InvalidEntry(entry, "terminal_id", "is required");
   PATRON_RETURN_IF_ERROR(ValidatePoints(entry));
   PATRON_RETURN_IF_ERROR(ValidateAmount(entry));
-  // Checked, not parsed: every entry a push carries passes here.
-  if (!entry.detail.empty()) {
-    JsonReader detail(entry.detail, json::kDefaultMaxDepth);
-    if (detail.Peek() != JsonReader::Kind::kObject ||
-        !JsonReader::CheckSyntax(entry.detail, json::kDefaultMaxDepth).ok()) {
-      return InvalidEntry(entry, "detail", "must be the text of a JSON object");
-    }
-  }
   return Status::OK();
 }
 

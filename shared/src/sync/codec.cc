@@ -1,186 +1,107 @@
+// The sync messages' wire form, derived from their field tables
+// (sync/protocol.h): written straight into text and read with a JsonReader.
+// Pushes carry thousands of entries and pull pages thousands of member rows;
+// a DOM cost more per item than the server's own work (docs/BENCHMARKS.md).
 #include "patron/sync/codec.h"
 
-#include "patron/json_util.h"
-#include "sync/wire.h"
+#include "patron/json_reader.h"
+#include "patron/record/record_json.h"
 
 namespace patron::sync {
 namespace {
 
-using nlohmann::json;
-using patron::json::GetArray;
-using patron::json::GetInt;
-using patron::json::GetString;
-using patron::json::IndexPath;
+// Sync bodies are built by Patron itself; an entry's detail is the deepest
+// legitimate nesting.
+constexpr int kMaxDepth = 16;
 
-json CursorToJson(const Cursor& cursor) { return {{"epoch", cursor.epoch}, {"seq", cursor.seq}}; }
-
-Result<Cursor> CursorFromJson(const json& doc, std::string_view field) {
-  PATRON_ASSIGN_OR_RETURN(const json* object, patron::json::GetObject(doc, field));
-  Cursor cursor;
-  PATRON_ASSIGN_OR_RETURN(cursor.epoch, GetString(*object, "epoch", field));
-  PATRON_ASSIGN_OR_RETURN(cursor.seq, GetInt(*object, "seq", field));
-  return cursor;
+template <typename Message>
+std::string Encode(const Message& message, size_t reserve = 256) {
+  std::string body;
+  body.reserve(reserve);
+  record::AppendRecord(message, body);
+  return body;
 }
 
-// Entries addressed to one terminal, each with the sequence at which it
-// became visible ("visible_seq").
-json ItemsToJson(const std::vector<LedgerEntry>& items, const std::vector<int64_t>& seqs) {
-  json out = json::array();
-  for (size_t i = 0; i < items.size(); ++i) {
-    json item = wire::EntryToJson(items[i]);
-    item["visible_seq"] = i < seqs.size() ? seqs[i] : 0;
-    out.push_back(std::move(item));
+// A decoder's refusal, restated as the syntax error when the body is also
+// malformed further on (json_reader.h): the reason does not depend on the
+// order in which the mistakes come.
+template <typename Message>
+Result<Message> Decode(std::string_view body, record::DecodeNotes* notes = nullptr) {
+  Result<Message> decoded = record::DecodeRecord<Message>(body, notes, kMaxDepth);
+  if (decoded.ok() || decoded.status().reason() == "malformed_json" ||
+      decoded.status().reason() == "json_too_deep") {
+    return decoded;
   }
-  return out;
+  PATRON_RETURN_IF_ERROR(JsonReader::CheckSyntax(body, kMaxDepth));
+  return decoded;
 }
 
-Status ItemsFromJson(const json& doc, std::vector<LedgerEntry>& items,
-                     std::vector<int64_t>& seqs) {
-  PATRON_ASSIGN_OR_RETURN(const json* array, GetArray(doc, "items"));
-  for (size_t i = 0; i < array->size(); ++i) {
-    const std::string path = IndexPath("items", i);
-    PATRON_ASSIGN_OR_RETURN(LedgerEntry entry, wire::EntryFromJson((*array)[i], path));
-    PATRON_ASSIGN_OR_RETURN(int64_t seq, GetInt((*array)[i], "visible_seq", path));
-    items.push_back(std::move(entry));
-    seqs.push_back(seq);
-  }
-  return Status::OK();
+Status NotNegative(int64_t value, std::string_view field) {
+  if (value >= 0) return Status::OK();
+  return Status::InvalidArgument("'" + std::string(field) + "' must not be negative",
+                                 "invalid_field");
 }
 
 }  // namespace
 
-std::string EncodePullRequest(const PullRequest& r) {
-  return wire::Dump({{"terminal_id", r.terminal_id},
-                     {"chain_key_fingerprint", r.chain_key_fingerprint},
-                     {"cursor", CursorToJson(r.cursor)},
-                     {"limit", r.limit},
-                     {"rules_version", r.rules_version}});
+std::string EncodePushRequest(const PushRequest& request) {
+  return Encode(request, 480 * request.entries.size() + 256);
 }
+
+Result<PushRequest> DecodePushRequest(std::string_view body) { return Decode<PushRequest>(body); }
+
+std::string EncodePushResponse(const PushResponse& response) {
+  return Encode(response, 96 * response.entries.size() + 256);
+}
+
+Result<PushResponse> DecodePushResponse(std::string_view body) {
+  return Decode<PushResponse>(body);
+}
+
+std::string EncodePullRequest(const PullRequest& request) { return Encode(request); }
 
 Result<PullRequest> DecodePullRequest(std::string_view body) {
-  PATRON_ASSIGN_OR_RETURN(json doc, wire::ParseMessage(body));
-  PullRequest r;
-  PATRON_ASSIGN_OR_RETURN(r.terminal_id, GetString(doc, "terminal_id"));
-  PATRON_ASSIGN_OR_RETURN(r.chain_key_fingerprint, GetString(doc, "chain_key_fingerprint"));
-  PATRON_ASSIGN_OR_RETURN(r.cursor, CursorFromJson(doc, "cursor"));
-  PATRON_ASSIGN_OR_RETURN(int64_t limit, GetInt(doc, "limit"));
-  if (limit < 1 || limit > 100'000) {
+  PATRON_ASSIGN_OR_RETURN(PullRequest request, Decode<PullRequest>(body));
+  if (request.limit < 1 || request.limit > 100'000) {
     return Status::InvalidArgument("limit must be between 1 and 100000", "invalid_field");
   }
-  r.limit = static_cast<int>(limit);
-  PATRON_ASSIGN_OR_RETURN(r.rules_version, GetInt(doc, "rules_version"));
-  return r;
+  return request;
 }
 
-std::string EncodePullResponse(const PullResponse& r) {
-  json doc = {{"epoch", r.epoch},
-              {"server_hlc", r.server_hlc.Packed()},
-              {"items", ItemsToJson(r.items, r.item_seqs)},
-              {"next", CursorToJson(r.next)}, {"more", r.more}};
-  doc["rules"] = r.rules_json ? json(*r.rules_json) : json(nullptr);
-  // The member rows are written straight into the text (wire.h), then the
-  // rest of the object after them.
-  std::string body = "{\"members\":[";
-  body.reserve(400 * r.members.size() + 1024);
-  for (size_t i = 0; i < r.members.size(); ++i) {
-    if (i > 0) body += ',';
-    wire::AppendMemberJson(r.members[i], body);
-  }
-  body += "],";
-  const std::string rest = wire::Dump(doc);  // "{...}": its members follow ours
-  body.append(rest, 1, std::string::npos);
-  return body;
+std::string EncodePullResponse(const PullResponse& response) {
+  return Encode(response, 400 * response.members.size() + 1024);
 }
 
 Result<PullResponse> DecodePullResponse(std::string_view body) {
-  PATRON_ASSIGN_OR_RETURN(json doc, wire::ParseMessage(body));
-  PullResponse r;
-  PATRON_ASSIGN_OR_RETURN(r.epoch, GetString(doc, "epoch"));
-  PATRON_ASSIGN_OR_RETURN(r.server_hlc, wire::GetHlc(doc, "server_hlc", ""));
-  PATRON_ASSIGN_OR_RETURN(r.members,
-                          wire::DecodeArray<MemberState>(doc, "members", wire::MemberFromJson));
-  PATRON_RETURN_IF_ERROR(ItemsFromJson(doc, r.items, r.item_seqs));
-  PATRON_ASSIGN_OR_RETURN(r.next, CursorFromJson(doc, "next"));
-  PATRON_ASSIGN_OR_RETURN(r.more, patron::json::GetBool(doc, "more"));
-  PATRON_ASSIGN_OR_RETURN(r.rules_json, patron::json::GetOptionalString(doc, "rules"));
-  return r;
+  return Decode<PullResponse>(body);
 }
 
-std::string EncodeGrantRequest(const GrantRequest& r) {
-  return wire::Dump({{"terminal_id", r.terminal_id},
-                     {"chain_key_fingerprint", r.chain_key_fingerprint},
-                     {"request_id", r.request_id},
-                     {"member_id", r.member_id},
-                     {"points", r.points}});
-}
+std::string EncodeGrantRequest(const GrantRequest& request) { return Encode(request); }
 
 Result<GrantRequest> DecodeGrantRequest(std::string_view body) {
-  PATRON_ASSIGN_OR_RETURN(json doc, wire::ParseMessage(body));
-  GrantRequest r;
-  PATRON_ASSIGN_OR_RETURN(r.terminal_id, GetString(doc, "terminal_id"));
-  PATRON_ASSIGN_OR_RETURN(r.chain_key_fingerprint, GetString(doc, "chain_key_fingerprint"));
-  PATRON_ASSIGN_OR_RETURN(r.request_id, GetString(doc, "request_id"));
-  PATRON_ASSIGN_OR_RETURN(r.member_id, GetString(doc, "member_id"));
-  PATRON_ASSIGN_OR_RETURN(r.points, GetInt(doc, "points"));
-  return r;
+  return Decode<GrantRequest>(body);
 }
 
-std::string EncodeGrantResponse(const GrantResponse& r) {
-  return wire::Dump({{"transfer", wire::EntryToJson(r.transfer)}, {"seq", r.seq}});
-}
+std::string EncodeGrantResponse(const GrantResponse& response) { return Encode(response); }
 
 Result<GrantResponse> DecodeGrantResponse(std::string_view body) {
-  PATRON_ASSIGN_OR_RETURN(json doc, wire::ParseMessage(body));
-  GrantResponse r;
-  PATRON_ASSIGN_OR_RETURN(const json* transfer, patron::json::GetObject(doc, "transfer"));
-  PATRON_ASSIGN_OR_RETURN(r.transfer, wire::EntryFromJson(*transfer, "transfer"));
-  PATRON_ASSIGN_OR_RETURN(r.seq, GetInt(doc, "seq"));
-  return r;
+  return Decode<GrantResponse>(body);
 }
 
-std::string EncodeSnapshotRequest(const SnapshotRequest& r) {
-  return wire::Dump({{"terminal_id", r.terminal_id},
-                     {"chain_key_fingerprint", r.chain_key_fingerprint},
-                     {"rules_version", r.rules_version}});
-}
+std::string EncodeSnapshotRequest(const SnapshotRequest& request) { return Encode(request); }
 
 Result<SnapshotRequest> DecodeSnapshotRequest(std::string_view body) {
-  PATRON_ASSIGN_OR_RETURN(json doc, wire::ParseMessage(body));
-  SnapshotRequest r;
-  PATRON_ASSIGN_OR_RETURN(r.terminal_id, GetString(doc, "terminal_id"));
-  PATRON_ASSIGN_OR_RETURN(r.chain_key_fingerprint, GetString(doc, "chain_key_fingerprint"));
-  PATRON_ASSIGN_OR_RETURN(r.rules_version, GetInt(doc, "rules_version"));
-  return r;
+  return Decode<SnapshotRequest>(body);
 }
 
-std::string EncodeSnapshotInfo(const SnapshotInfo& r) {
-  json doc = {{"epoch", r.epoch},
-              {"seq", r.seq},
-              {"members", r.members},
-              {"bytes", r.bytes},
-              {"sha256", r.sha256},
-              {"server_hlc", r.server_hlc.Packed()},
-              {"items", ItemsToJson(r.items, r.item_seqs)}};
-  doc["rules"] = r.rules_json ? json(*r.rules_json) : json(nullptr);
-  return wire::Dump(doc);
-}
+std::string EncodeSnapshotInfo(const SnapshotInfo& info) { return Encode(info); }
 
 Result<SnapshotInfo> DecodeSnapshotInfo(std::string_view body) {
-  PATRON_ASSIGN_OR_RETURN(json doc, wire::ParseMessage(body));
-  SnapshotInfo r;
-  PATRON_ASSIGN_OR_RETURN(r.epoch, GetString(doc, "epoch"));
-  PATRON_ASSIGN_OR_RETURN(r.seq, GetInt(doc, "seq"));
-  PATRON_ASSIGN_OR_RETURN(r.members, GetInt(doc, "members"));
-  PATRON_ASSIGN_OR_RETURN(r.bytes, GetInt(doc, "bytes"));
-  if (r.seq < 0 || r.members < 0 || r.bytes < 0) {
-    return Status::InvalidArgument("snapshot seq, members and bytes must not be negative",
-                                   "invalid_field");
-  }
-  PATRON_ASSIGN_OR_RETURN(r.sha256, GetString(doc, "sha256"));
-  PATRON_ASSIGN_OR_RETURN(r.server_hlc, wire::GetHlc(doc, "server_hlc", ""));
-  PATRON_RETURN_IF_ERROR(ItemsFromJson(doc, r.items, r.item_seqs));
-  PATRON_ASSIGN_OR_RETURN(r.rules_json, patron::json::GetOptionalString(doc, "rules"));
-  return r;
+  PATRON_ASSIGN_OR_RETURN(SnapshotInfo info, Decode<SnapshotInfo>(body));
+  PATRON_RETURN_IF_ERROR(NotNegative(info.seq, "seq"));
+  PATRON_RETURN_IF_ERROR(NotNegative(info.members, "members"));
+  PATRON_RETURN_IF_ERROR(NotNegative(info.bytes, "bytes"));
+  return info;
 }
 
 }  // namespace patron::sync

@@ -5,39 +5,13 @@
 #include <type_traits>
 
 #include "patron/sql/database.h"
-#include "patron/sync/member_columns.h"
+#include "patron/record/record_sql.h"
+#include "patron/sync/replica_member.h"
 
 namespace patron::sync {
 namespace {
 
-// The replica's members table and its card index, word for word as the
-// terminal's schema version 1 creates them (SQLite's transfer optimisation
-// needs the same columns, types, constraints and indexes); the test "a
-// snapshot's layout is the replica's" compares the two. No triggers: the
-// terminal keeps its member count itself.
-constexpr std::string_view kSnapshotSchema = R"sql(
-CREATE TABLE members (
-  member_id TEXT PRIMARY KEY,
-  phone TEXT UNIQUE,
-  card TEXT,
-  status TEXT NOT NULL DEFAULT 'active',
-  enrolled_store TEXT NOT NULL,
-  enrolled_ms INTEGER NOT NULL,
-  name TEXT NOT NULL, name_hlc INTEGER NOT NULL, name_origin TEXT NOT NULL,
-  birthday TEXT, birthday_hlc INTEGER NOT NULL, birthday_origin TEXT NOT NULL,
-  email TEXT, email_hlc INTEGER NOT NULL, email_origin TEXT NOT NULL,
-  gender TEXT, gender_hlc INTEGER NOT NULL, gender_origin TEXT NOT NULL,
-  sms_consent INTEGER NOT NULL, sms_consent_hlc INTEGER NOT NULL,
-    sms_consent_origin TEXT NOT NULL,
-  email_consent INTEGER NOT NULL, email_consent_hlc INTEGER NOT NULL,
-    email_consent_origin TEXT NOT NULL,
-  server_version INTEGER NOT NULL DEFAULT 0,
-  server_balance INTEGER NOT NULL DEFAULT 0,
-  server_spend_minor INTEGER NOT NULL DEFAULT 0,
-  local_rights INTEGER NOT NULL DEFAULT 0
-) STRICT, WITHOUT ROWID;
-CREATE UNIQUE INDEX members_by_card ON members(card) WHERE card IS NOT NULL;
-
+constexpr std::string_view kSnapshotMeta = R"sql(
 CREATE TABLE snapshot_meta (
   format INTEGER NOT NULL,
   epoch TEXT NOT NULL,
@@ -45,15 +19,6 @@ CREATE TABLE snapshot_meta (
   members INTEGER NOT NULL
 ) STRICT;
 )sql";
-
-constexpr std::string_view kInsertMember =
-    "INSERT INTO members(member_id, phone, card, status, enrolled_store, enrolled_ms, "
-    "name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, "
-    "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "
-    "sms_consent, sms_consent_hlc, sms_consent_origin, "
-    "email_consent, email_consent_hlc, email_consent_origin, "
-    "server_balance, server_spend_minor, server_version, local_rights) "
-    "VALUES (?,?,?,?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?,0)";
 
 // Enough for a million members' phone index (the rows themselves go in key
 // order and need no cache).
@@ -80,15 +45,20 @@ Result<std::unique_ptr<MemberSnapshotWriter>> MemberSnapshotWriter::Create(
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db, sql::Database::Open(path, options));
   PATRON_RETURN_IF_ERROR(db->Execute("PRAGMA journal_mode=OFF"));
   PATRON_RETURN_IF_ERROR(db->Execute("PRAGMA synchronous=OFF"));
-  PATRON_RETURN_IF_ERROR(db->Execute(kSnapshotSchema));
+  // No triggers: the terminal keeps its member count itself.
+  PATRON_RETURN_IF_ERROR(db->Execute(kReplicaMembersTable));
+  PATRON_RETURN_IF_ERROR(db->Execute(kSnapshotMeta));
   PATRON_RETURN_IF_ERROR(db->Execute("BEGIN"));
   return std::unique_ptr<MemberSnapshotWriter>(new MemberSnapshotWriter(std::move(db)));
 }
 
 Status MemberSnapshotWriter::Append(const MemberState& m) {
   if (finished_) return Status::FailedPrecondition("snapshot already finished");
+  static const std::string kInsertMember = "INSERT INTO members(" +
+                                          record::ColumnList<ReplicaMember>() + ") VALUES (" +
+                                          record::Placeholders<ReplicaMember>() + ")";
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_->GetCachedStatement(kInsertMember));
-  BindMemberState(s, m);
+  record::BindRecord(s, 0, ReplicaOf(m));
   PATRON_RETURN_IF_ERROR(s.Run().WithContext("snapshot member " + m.member_id));
   ++members_;
   return Status::OK();

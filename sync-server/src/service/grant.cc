@@ -1,7 +1,6 @@
 // SyncService::Grant: online redemption moves the shortfall of rights from
 // the server to the terminal, and only what the server holds (DESIGN.md §3).
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "patron/sync_server/sync_service.h"
 #include "patron/uuid.h"
@@ -102,7 +101,7 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
   transfer.hlc = TickClock();
   transfer.wall_ms = NowMs();
   transfer.rule_version = rules.version;
-  transfer.detail = nlohmann::json{{"request_id", request.request_id}}.dump();
+  transfer.detail.request_id = request.request_id;
   PATRON_RETURN_IF_ERROR(ValidateEntry(transfer));
 
   // Folded into the member's row like any pushed entry; until then

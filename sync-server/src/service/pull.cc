@@ -44,10 +44,7 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
   const int64_t through = full_page ? response.members.back().version : folded;
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> items,
                           txn->EntriesTo(caller.terminal_id, request.cursor.seq, through));
-  for (StoredEntry& item : items) {
-    response.item_seqs.push_back(item.seq);
-    response.items.push_back(std::move(item.entry));
-  }
+  response.items = Delivered(std::move(items));
   response.next = {response.epoch, through};
   response.more = through < folded;
 

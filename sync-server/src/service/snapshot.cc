@@ -188,10 +188,7 @@ Result<SnapshotInfo> SyncService::Snapshot(const Caller& caller, const SnapshotR
   info.sha256 = served->sha256;
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> items,
                           txn->EntriesTo(caller.terminal_id, 0, served->seq));
-  for (StoredEntry& item : items) {
-    info.item_seqs.push_back(item.seq);
-    info.items.push_back(std::move(item.entry));
-  }
+  info.items = Delivered(std::move(items));
   PATRON_ASSIGN_OR_RETURN(auto rules, txn->ActiveRules());
   if (rules && rules->first > request.rules_version) info.rules_json = rules->second;
   info.server_hlc = TickClock();

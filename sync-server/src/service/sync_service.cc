@@ -35,6 +35,17 @@ Status CheckSpeaksFor(const Caller& caller, std::string_view terminal_id) {
                                   "terminal_mismatch");
 }
 
+std::vector<DeliveredEntry> Delivered(std::vector<StoredEntry> entries) {
+  std::vector<DeliveredEntry> delivered;
+  delivered.reserve(entries.size());
+  for (StoredEntry& stored : entries) {
+    DeliveredEntry& item = delivered.emplace_back();
+    static_cast<LedgerEntry&>(item) = std::move(stored.entry);
+    item.visible_seq = stored.seq;
+  }
+  return delivered;
+}
+
 namespace {
 
 void SystemRandom(std::span<uint8_t> out) {

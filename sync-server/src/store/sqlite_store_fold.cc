@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "patron/record/record_sql.h"
+
 namespace patron::sync {
 namespace {
 
@@ -114,7 +116,7 @@ Status SqliteStoreTxn::QueueProfileChange(const QueuedProfileChange& queued) {
   s.BindInt64(0, queued.seq);
   s.BindText(1, c.member_id);
   s.BindText(2, c.field);
-  s.BindText(3, c.value_json);
+  record::SqlCodec<ProfileValue>::Bind(s, 3, c.value);
   s.BindInt64(4, c.hlc.Packed());
   s.BindText(5, c.origin);
   return s.Run().WithContext("queue profile change");
@@ -134,7 +136,8 @@ Result<std::vector<QueuedProfileChange>> SqliteStoreTxn::QueuedProfileChanges(in
     q.seq = s.ColumnInt64(0);
     q.change.member_id = s.ColumnText(1);
     q.change.field = s.ColumnText(2);
-    q.change.value_json = s.ColumnText(3);
+    PATRON_RETURN_IF_ERROR(
+        record::SqlCodec<ProfileValue>::Read(s, 3, "value_json", q.change.value));
     PATRON_ASSIGN_OR_RETURN(q.change.hlc, HlcTimestamp::FromPackedChecked(s.ColumnInt64(4)));
     q.change.origin = s.ColumnText(5);
   }

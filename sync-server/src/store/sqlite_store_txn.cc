@@ -4,7 +4,7 @@
 #include <type_traits>
 
 #include "patron/hlc.h"
-#include "patron/sync/member_columns.h"
+#include "patron/record/record_sql.h"
 
 namespace patron::sync {
 namespace {
@@ -18,67 +18,73 @@ constexpr std::string_view kUpdateState =
     "UPDATE server_state SET last_seq = ?, next_server_entry_seq = ?, hlc = ?, folded_seq = ?"
     " WHERE id = 1";
 
-// ---- entries ----
+// ---- entries and members: their columns come from the field tables ----
 
-#define PATRON_ENTRY_COLUMNS                                                                 \
-  "seq, entry_id, origin, origin_seq, member_id, kind, points, amount_minor, currency, "     \
-  "sale_ref, ref_entry, to_holder, store_id, terminal_id, hlc, wall_ms, rule_version, detail"
+// The server keeps an entry's own per-origin counter as origin_seq: its seq
+// is the change sequence at which the entry became visible.
+const std::string& EntryColumns() {
+  static const std::string columns =
+      "seq, " + record::ColumnList<LedgerEntry>({{"seq", "origin_seq"}});
+  return columns;
+}
 
 // The unique index on entry_id answers "is it new?" as part of the insert.
-constexpr std::string_view kInsertEntry =
-    "INSERT INTO entries(" PATRON_ENTRY_COLUMNS ") "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(entry_id) DO NOTHING";
-constexpr std::string_view kSelectEntry =
-    "SELECT " PATRON_ENTRY_COLUMNS " FROM entries WHERE entry_id = ?";
+const std::string& InsertEntrySql() {
+  static const std::string sql = "INSERT INTO entries(" + EntryColumns() + ") VALUES (?," +
+                                 record::Placeholders<LedgerEntry>() +
+                                 ") ON CONFLICT(entry_id) DO NOTHING";
+  return sql;
+}
+const std::string& SelectEntrySql() {
+  static const std::string sql = "SELECT " + EntryColumns() + " FROM entries WHERE entry_id = ?";
+  return sql;
+}
 // The literal kind = 'transfer' lets SQLite use the partial index.
-constexpr std::string_view kSelectEntriesTo =
-    "SELECT " PATRON_ENTRY_COLUMNS " FROM entries"
-    " WHERE kind = 'transfer' AND to_holder = ? AND seq > ? AND seq <= ? ORDER BY seq";
-constexpr std::string_view kSelectEntriesBetween =
-    "SELECT " PATRON_ENTRY_COLUMNS " FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq";
-
-#undef PATRON_ENTRY_COLUMNS
+const std::string& SelectEntriesToSql() {
+  static const std::string sql =
+      "SELECT " + EntryColumns() +
+      " FROM entries WHERE kind = 'transfer' AND to_holder = ? AND seq > ? AND seq <= ?"
+      " ORDER BY seq";
+  return sql;
+}
+const std::string& SelectEntriesBetweenSql() {
+  static const std::string sql =
+      "SELECT " + EntryColumns() + " FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq";
+  return sql;
+}
 
 constexpr std::string_view kCountEntries = "SELECT count(*) FROM entries";
 
-// ---- members ----
-
-#define PATRON_MEMBER_COLUMNS                                                       \
-  "member_id, phone, card, status, enrolled_store, enrolled_ms, "                   \
-  "name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, "          \
-  "email, email_hlc, email_origin, gender, gender_hlc, gender_origin, "             \
-  "sms_consent, sms_consent_hlc, sms_consent_origin, "                              \
-  "email_consent, email_consent_hlc, email_consent_origin, "                        \
-  "balance, spend_minor, version, server_rights"
-
-constexpr std::string_view kSelectMember =
-    "SELECT " PATRON_MEMBER_COLUMNS " FROM members WHERE member_id = ?";
-constexpr std::string_view kMembersAfter =
-    "SELECT " PATRON_MEMBER_COLUMNS " FROM members WHERE version > ? ORDER BY version LIMIT ?";
+// A member row: MemberState's columns, then the server's own rights.
+const std::string& MemberColumns() {
+  static const std::string columns = record::ColumnList<MemberState>() + ", server_rights";
+  return columns;
+}
+const std::string& SelectMemberSql() {
+  static const std::string sql = "SELECT " + MemberColumns() + " FROM members WHERE member_id = ?";
+  return sql;
+}
+const std::string& MembersAfterSql() {
+  static const std::string sql =
+      "SELECT " + MemberColumns() + " FROM members WHERE version > ? ORDER BY version LIMIT ?";
+  return sql;
+}
 // member_id is the table's key (TEXT, BINARY collation): a range scan.
-constexpr std::string_view kMembersByKey =
-    "SELECT " PATRON_MEMBER_COLUMNS " FROM members WHERE member_id > ? ORDER BY member_id LIMIT ?";
+const std::string& MembersByKeySql() {
+  static const std::string sql = "SELECT " + MemberColumns() +
+                                 " FROM members WHERE member_id > ? ORDER BY member_id LIMIT ?";
+  return sql;
+}
 // An upsert, not INSERT OR REPLACE: REPLACE would also delete another
 // member whose version collides, where this reports Conflict.
-constexpr std::string_view kPutMember =
-    "INSERT INTO members(" PATRON_MEMBER_COLUMNS ") "
-    "VALUES (?,?,?,?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?, ?,?,?,?) "
-    "ON CONFLICT(member_id) DO UPDATE SET phone = excluded.phone, card = excluded.card, "
-    "status = excluded.status, enrolled_store = excluded.enrolled_store, "
-    "enrolled_ms = excluded.enrolled_ms, name = excluded.name, name_hlc = excluded.name_hlc, "
-    "name_origin = excluded.name_origin, birthday = excluded.birthday, "
-    "birthday_hlc = excluded.birthday_hlc, birthday_origin = excluded.birthday_origin, "
-    "email = excluded.email, email_hlc = excluded.email_hlc, "
-    "email_origin = excluded.email_origin, gender = excluded.gender, "
-    "gender_hlc = excluded.gender_hlc, gender_origin = excluded.gender_origin, "
-    "sms_consent = excluded.sms_consent, sms_consent_hlc = excluded.sms_consent_hlc, "
-    "sms_consent_origin = excluded.sms_consent_origin, "
-    "email_consent = excluded.email_consent, email_consent_hlc = excluded.email_consent_hlc, "
-    "email_consent_origin = excluded.email_consent_origin, balance = excluded.balance, "
-    "spend_minor = excluded.spend_minor, version = excluded.version, "
-    "server_rights = excluded.server_rights";
-
-#undef PATRON_MEMBER_COLUMNS
+const std::string& PutMemberSql() {
+  static const std::string sql =
+      "INSERT INTO members(" + MemberColumns() + ") VALUES (" +
+      record::Placeholders<MemberState>() + ",?) ON CONFLICT(member_id) DO UPDATE SET " +
+      record::UpsertAssignments<MemberState>("member_id") +
+      ", server_rights = excluded.server_rights";
+  return sql;
+}
 
 // ---- grants, terminals, rules ----
 
@@ -140,73 +146,27 @@ ORDER BY s.store_id
 )sql";
 // clang-format on
 
-Result<HlcTimestamp> ReadHlc(const sql::Statement& s, int column) {
-  return HlcTimestamp::FromPackedChecked(s.ColumnInt64(column));
-}
-
 Result<StoredEntry> ReadEntry(const sql::Statement& s) {
   StoredEntry stored;
-  LedgerEntry& e = stored.entry;
   stored.seq = s.ColumnInt64(0);
-  e.entry_id = s.ColumnText(1);
-  e.origin = s.ColumnText(2);
-  e.seq = s.ColumnInt64(3);
-  e.member_id = s.ColumnText(4);
-  Result<EntryKind> kind = ParseEntryKind(s.ColumnText(5));
-  if (!kind.ok()) return Status::Corruption("entry " + e.entry_id + ": " + kind.status().message());
-  e.kind = *kind;
-  e.points = s.ColumnInt64(6);
-  e.amount_minor = s.ColumnInt64(7);
-  e.currency = s.ColumnText(8);
-  e.sale_ref = s.ColumnText(9);
-  e.ref_entry = s.ColumnText(10);
-  e.to_holder = s.ColumnText(11);
-  e.store_id = s.ColumnText(12);
-  e.terminal_id = s.ColumnText(13);
-  PATRON_ASSIGN_OR_RETURN(e.hlc, ReadHlc(s, 14));
-  e.wall_ms = s.ColumnInt64(15);
-  e.rule_version = s.ColumnInt64(16);
-  e.detail = s.ColumnText(17);
+  Status status = record::ReadColumns(s, 1, stored.entry);
+  if (!status.ok()) {
+    return Status::Corruption("entry at seq " + std::to_string(stored.seq) + ": " +
+                              status.message());
+  }
   return stored;
 }
 
-template <typename T>
-Status ReadRegister(const sql::Statement& s, int first, LwwRegister<T>& reg) {
-  if constexpr (std::is_same_v<T, std::string>) {
-    reg.value = s.ColumnText(first);
-  } else if constexpr (std::is_same_v<T, bool>) {
-    reg.value = s.ColumnBool(first);
-  } else {
-    reg.value = s.ColumnOptionalText(first);
-  }
-  PATRON_ASSIGN_OR_RETURN(reg.hlc, ReadHlc(s, first + 1));
-  reg.origin = s.ColumnText(first + 2);
-  return Status::OK();
-}
-
-// Reads the PATRON_MEMBER_COLUMNS of the current row; server_rights is
-// column 27.
 Result<MemberState> ReadMember(const sql::Statement& s) {
   MemberState m;
-  m.member_id = s.ColumnText(0);
-  m.phone = s.ColumnOptionalText(1);
-  m.card = s.ColumnOptionalText(2);
-  m.status = s.ColumnText(3);
-  m.enrolled_store = s.ColumnText(4);
-  m.enrolled_ms = s.ColumnInt64(5);
-  PATRON_RETURN_IF_ERROR(ReadRegister(s, 6, m.name));
-  PATRON_RETURN_IF_ERROR(ReadRegister(s, 9, m.birthday));
-  PATRON_RETURN_IF_ERROR(ReadRegister(s, 12, m.email));
-  PATRON_RETURN_IF_ERROR(ReadRegister(s, 15, m.gender));
-  PATRON_RETURN_IF_ERROR(ReadRegister(s, 18, m.sms_consent));
-  PATRON_RETURN_IF_ERROR(ReadRegister(s, 21, m.email_consent));
-  m.balance = s.ColumnInt64(24);
-  m.spend_minor = s.ColumnInt64(25);
-  m.version = s.ColumnInt64(26);
+  PATRON_RETURN_IF_ERROR(record::ReadColumns(s, 0, m));
   return m;
 }
 
-// Every row of a bound member query (PATRON_MEMBER_COLUMNS), at most `limit`.
+// The column after MemberState's: server_rights.
+constexpr int kServerRightsColumn = record::ColumnCount<MemberState>();
+
+// Every row of a bound member query (MemberColumns()), at most `limit`.
 Result<std::vector<MemberState>> ReadMembers(sql::Statement& s, int limit) {
   std::vector<MemberState> members;
   members.reserve(static_cast<size_t>(limit < 4096 ? limit : 4096));
@@ -315,7 +275,7 @@ Status SqliteStoreTxn::SaveHlc(HlcTimestamp hlc) {
 
 Result<std::optional<StoredEntry>> SqliteStoreTxn::FindEntry(std::string_view entry_id) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectEntry));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(SelectEntrySql()));
   s.BindText(0, entry_id);
   PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
   if (!found) return std::optional<StoredEntry>();
@@ -325,26 +285,10 @@ Result<std::optional<StoredEntry>> SqliteStoreTxn::FindEntry(std::string_view en
 
 Result<bool> SqliteStoreTxn::InsertEntryIfNew(const LedgerEntry& e, int64_t seq) {
   PATRON_RETURN_IF_ERROR(CheckWritable());
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kInsertEntry));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(InsertEntrySql()));
   // The entry outlives the one step below: its strings are read in place.
   s.BindInt64(0, seq);
-  s.BindTextInPlace(1, e.entry_id);
-  s.BindTextInPlace(2, e.origin);
-  s.BindInt64(3, e.seq);
-  s.BindTextInPlace(4, e.member_id);
-  s.BindTextInPlace(5, EntryKindName(e.kind));
-  s.BindInt64(6, e.points);
-  s.BindInt64(7, e.amount_minor);
-  s.BindTextInPlace(8, e.currency);
-  s.BindTextInPlace(9, e.sale_ref);
-  s.BindTextInPlace(10, e.ref_entry);
-  s.BindTextInPlace(11, e.to_holder);
-  s.BindTextInPlace(12, e.store_id);
-  s.BindTextInPlace(13, e.terminal_id);
-  s.BindInt64(14, e.hlc.Packed());
-  s.BindInt64(15, e.wall_ms);
-  s.BindInt64(16, e.rule_version);
-  s.BindTextInPlace(17, e.detail);
+  record::BindRecordInPlace(s, 1, e);
   Status status = s.Run();
   if (!status.ok()) return status.WithContext("insert entry");
   return db_.Changes() == 1;
@@ -353,7 +297,7 @@ Result<bool> SqliteStoreTxn::InsertEntryIfNew(const LedgerEntry& e, int64_t seq)
 Result<std::vector<StoredEntry>> SqliteStoreTxn::EntriesTo(std::string_view holder, int64_t after,
                                                            int64_t through) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectEntriesTo));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(SelectEntriesToSql()));
   s.BindText(0, holder);
   s.BindInt64(1, after);
   s.BindInt64(2, through);
@@ -362,7 +306,7 @@ Result<std::vector<StoredEntry>> SqliteStoreTxn::EntriesTo(std::string_view hold
 
 Result<std::vector<StoredEntry>> SqliteStoreTxn::EntriesBetween(int64_t after, int64_t through) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectEntriesBetween));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(SelectEntriesBetweenSql()));
   s.BindInt64(0, after);
   s.BindInt64(1, through);
   return ReadEntries(s);
@@ -380,22 +324,21 @@ Result<std::vector<StoredEntry>> SqliteStoreTxn::ReadEntries(sql::Statement& s) 
 
 Result<std::optional<MemberRecord>> SqliteStoreTxn::FindMember(std::string_view member_id) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectMember));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(SelectMemberSql()));
   s.BindText(0, member_id);
   PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
   if (!found) return std::optional<MemberRecord>();
   MemberRecord record;
   PATRON_ASSIGN_OR_RETURN(record.state, ReadMember(s));
-  record.server_rights = s.ColumnInt64(27);
+  record.server_rights = s.ColumnInt64(kServerRightsColumn);
   return std::optional<MemberRecord>(std::move(record));
 }
 
 Status SqliteStoreTxn::PutMember(const MemberRecord& member) {
   PATRON_RETURN_IF_ERROR(CheckWritable());
   const MemberState& m = member.state;
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kPutMember));
-  BindMemberState(s, m);
-  s.BindInt64(27, member.server_rights);
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(PutMemberSql()));
+  s.BindInt64(record::BindRecord(s, 0, m), member.server_rights);
   Status status = s.Run();
   if (!status.ok()) return status.WithContext("put member");
   return Status::OK();
@@ -404,7 +347,7 @@ Status SqliteStoreTxn::PutMember(const MemberRecord& member) {
 Result<std::vector<MemberState>> SqliteStoreTxn::MembersAfter(int64_t after, int limit) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
   if (limit <= 0) return std::vector<MemberState>();  // SQLite reads LIMIT -1 as "no limit"
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kMembersAfter));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(MembersAfterSql()));
   s.BindInt64(0, after);
   s.BindInt64(1, limit);
   return ReadMembers(s, limit);
@@ -413,7 +356,7 @@ Result<std::vector<MemberState>> SqliteStoreTxn::MembersAfter(int64_t after, int
 Result<std::vector<MemberState>> SqliteStoreTxn::MembersByKey(std::string_view after, int limit) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
   if (limit <= 0) return std::vector<MemberState>();
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kMembersByKey));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(MembersByKeySql()));
   s.BindText(0, after);
   s.BindInt64(1, limit);
   return ReadMembers(s, limit);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "patron/json_util.h"
+#include "patron/record/record_json.h"
 
 namespace patron::terminal {
 namespace {
@@ -68,7 +69,8 @@ Result<std::vector<SaleLine>> DecodeSaleLines(const json& doc) {
 }
 
 json EntryJson(const LedgerEntry& e) {
-  json detail = json::parse(e.detail, nullptr, /*allow_exceptions=*/false);
+  // The detail's own wire form (record_json.h): the fields it has, no more.
+  json detail = json::parse(record::EncodeRecord(e.detail), nullptr, /*allow_exceptions=*/false);
   if (detail.is_discarded()) detail = json::object();
   return {{"entry_id", e.entry_id},   {"kind", EntryKindName(e.kind)},
           {"points", e.points},       {"amount_minor", e.amount_minor},

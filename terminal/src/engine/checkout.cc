@@ -1,7 +1,5 @@
 #include "engine/checkout.h"
 
-#include <nlohmann/json.hpp>
-
 #include "engine/member_view.h"
 #include "engine/requests.h"
 #include "engine/sale_plan.h"
@@ -53,7 +51,7 @@ Status WriteEntries(EngineContext& ctx, const SaleRequest& sale, const SalePlan&
     redeem.kind = EntryKind::kRedeem;
     redeem.points = -plan.redeem_points;
     redeem.sale_ref = sale.sale_ref;
-    redeem.detail = nlohmann::json{{"discount_minor", plan.discount_minor}}.dump();
+    redeem.detail.discount_minor = plan.discount_minor;
     PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(redeem)));
     row.redeem_entry = written.entry_id;
   }
@@ -66,11 +64,10 @@ Status WriteEntries(EngineContext& ctx, const SaleRequest& sale, const SalePlan&
     earn.points = plan.earn_points;
     earn.amount_minor = plan.eligible_paid_minor;
     earn.sale_ref = sale.sale_ref;
-    earn.detail = nlohmann::json{{"tier", plan.tier.name},
-                                 {"multiplier_bp", plan.tier.earn_multiplier_bp},
-                                 {"sale_amount_minor", sale.amount_minor},
-                                 {"paid_minor", plan.paid_minor}}
-                      .dump();
+    earn.detail.tier = plan.tier.name;
+    earn.detail.multiplier_bp = plan.tier.earn_multiplier_bp;
+    earn.detail.sale_amount_minor = sale.amount_minor;
+    earn.detail.paid_minor = plan.paid_minor;
     PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(earn)));
     row.earn_entry = written.entry_id;
   }

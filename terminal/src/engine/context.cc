@@ -27,7 +27,6 @@ Result<LedgerEntry> AppendOwnEntry(EngineContext& ctx, LedgerEntry draft) {
   draft.wall_ms = ctx.NowMs();
   draft.rule_version = ctx.rules.version;
   if (draft.currency.empty()) draft.currency = ctx.rules.currency;
-  if (draft.detail.empty()) draft.detail = "{}";
   PATRON_RETURN_IF_ERROR(ValidateEntry(draft));
   PATRON_RETURN_IF_ERROR(ctx.journal.Append(draft));
   return draft;

@@ -1,7 +1,6 @@
 #include "engine/enrolment.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "engine/member_view.h"
@@ -17,15 +16,15 @@ std::optional<std::string> EmptyAsNull(const std::string& value) {
   return value;
 }
 
-// JSON scalar text for the outbox (the push codec embeds it verbatim).
-std::string Scalar(const std::optional<std::string>& value) {
-  return value ? nlohmann::json(*value).dump() : "null";
+// The outbox's value of an optional text register.
+sync::ProfileValue Value(const std::optional<std::string>& value) {
+  if (value) return *value;
+  return std::monostate();
 }
-std::string Scalar(bool value) { return value ? "true" : "false"; }
 
 struct FieldChange {
   std::string_view field;
-  std::string value_json;
+  sync::ProfileValue value;
 };
 
 // The newest stamp among the registers `patch` overwrites.
@@ -47,24 +46,24 @@ std::vector<FieldChange> ApplyPatch(const ProfilePatch& patch, HlcTimestamp hlc,
   std::vector<FieldChange> changes;
   if (patch.name) {
     row.name = {*patch.name, hlc, origin};
-    changes.push_back({"name", Scalar(std::optional(*patch.name))});
+    changes.push_back({"name", *patch.name});
   }
   auto text_field = [&](const std::optional<std::string>& value,
                         LwwRegister<std::optional<std::string>>& reg, std::string_view field) {
     if (!value) return;
     reg = {EmptyAsNull(*value), hlc, origin};
-    changes.push_back({field, Scalar(reg.value)});
+    changes.push_back({field, Value(reg.value)});
   };
   text_field(patch.birthday, row.birthday, "birthday");
   text_field(patch.email, row.email, "email");
   text_field(patch.gender, row.gender, "gender");
   if (patch.sms_consent) {
     row.sms_consent = {*patch.sms_consent, hlc, origin};
-    changes.push_back({"sms_consent", Scalar(*patch.sms_consent)});
+    changes.push_back({"sms_consent", *patch.sms_consent});
   }
   if (patch.email_consent) {
     row.email_consent = {*patch.email_consent, hlc, origin};
-    changes.push_back({"email_consent", Scalar(*patch.email_consent)});
+    changes.push_back({"email_consent", *patch.email_consent});
   }
   return changes;
 }
@@ -72,7 +71,7 @@ std::vector<FieldChange> ApplyPatch(const ProfilePatch& patch, HlcTimestamp hlc,
 Status QueueChanges(EngineContext& ctx, const std::string& member_id,
                     const std::vector<FieldChange>& changes, HlcTimestamp hlc) {
   for (const FieldChange& change : changes) {
-    PATRON_RETURN_IF_ERROR(ctx.members.AppendOutbox(member_id, change.field, change.value_json, hlc));
+    PATRON_RETURN_IF_ERROR(ctx.members.AppendOutbox(member_id, change.field, change.value, hlc));
   }
   return Status::OK();
 }
@@ -134,11 +133,9 @@ Result<EnrolResult> Enrol(EngineContext& ctx, const EnrolRequest& request) {
         ApplyPatch(profile, hlc, ctx.identity.terminal_id, row);
     PATRON_RETURN_IF_ERROR(ctx.members.Insert(row));
     // The server learns the member's identity first, then each register.
-    const nlohmann::json identity = {{"phone", row.phone ? nlohmann::json(*row.phone) : nullptr},
-                                     {"card", row.card ? nlohmann::json(*row.card) : nullptr},
-                                     {"enrolled_store", row.enrolled_store},
-                                     {"enrolled_ms", row.enrolled_ms}};
-    PATRON_RETURN_IF_ERROR(ctx.members.AppendOutbox(member_id, "identity", identity.dump(), hlc));
+    const MemberIdentity identity{row.phone, row.card, row.enrolled_store, row.enrolled_ms};
+    PATRON_RETURN_IF_ERROR(
+        ctx.members.AppendOutbox(member_id, sync::kIdentityField, identity, hlc));
     PATRON_RETURN_IF_ERROR(QueueChanges(ctx, member_id, changes, hlc));
     PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
     return EnrolResult{ToMember(row, figures), true};
@@ -156,7 +153,7 @@ Result<Member> UpdateProfile(EngineContext& ctx, std::string_view member_id,
     const HlcTimestamp hlc = ctx.clock.NowAfter(LatestStamp(normalized, row));
     const std::vector<FieldChange> changes =
         ApplyPatch(normalized, hlc, ctx.identity.terminal_id, row);
-    PATRON_RETURN_IF_ERROR(ctx.members.UpdateProfile(row));
+    PATRON_RETURN_IF_ERROR(ctx.members.Update(row));
     PATRON_RETURN_IF_ERROR(QueueChanges(ctx, row.member_id, changes, hlc));
     PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
     return ToMember(row, figures);

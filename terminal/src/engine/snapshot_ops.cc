@@ -58,18 +58,7 @@ Status CheckMeta(sql::Database& db, const sync::SnapshotInfo& info) {
 // The server's view in a snapshot row, as a pulled row carries it.
 sync::MemberState ServerState(MemberRow row) {
   sync::MemberState m;
-  m.member_id = std::move(row.member_id);
-  m.phone = std::move(row.phone);
-  m.card = std::move(row.card);
-  m.status = std::move(row.status);
-  m.enrolled_store = std::move(row.enrolled_store);
-  m.enrolled_ms = row.enrolled_ms;
-  m.name = std::move(row.name);
-  m.birthday = std::move(row.birthday);
-  m.email = std::move(row.email);
-  m.gender = std::move(row.gender);
-  m.sms_consent = std::move(row.sms_consent);
-  m.email_consent = std::move(row.email_consent);
+  static_cast<MemberProfile&>(m) = std::move(static_cast<MemberProfile&>(row));
   m.balance = row.server_balance;
   m.spend_minor = row.server_spend_minor;
   m.version = row.server_version;
@@ -99,7 +88,7 @@ Result<int64_t> AdoptSnapshot(EngineContext& ctx, const std::string& path,
       return BadSnapshot("file holds " + std::to_string(taken) +
                          " member rows, not the " + std::to_string(info.members) + " described");
     }
-    PATRON_RETURN_IF_ERROR(ApplyItems(ctx, info.items, info.item_seqs));
+    PATRON_RETURN_IF_ERROR(ApplyItems(ctx, info.items));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(info.epoch, info.seq));
     if (new_rules) {
       PATRON_RETURN_IF_ERROR(ctx.state.InsertRules(

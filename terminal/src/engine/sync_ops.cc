@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "patron/record/lww_merge.h"
 #include "patron/rules_codec.h"
 #include "patron/terminal/terminal.h"
 
@@ -18,15 +19,7 @@ MemberRow MergeServerState(std::optional<MemberRow> local, const sync::MemberSta
     row.enrolled_store = remote.enrolled_store;
     row.enrolled_ms = remote.enrolled_ms;
   }
-  auto merge = [](auto& mine, const auto& theirs) {
-    if (LwwNewer(theirs.hlc, theirs.origin, mine.hlc, mine.origin)) mine = theirs;
-  };
-  merge(row.name, remote.name);
-  merge(row.birthday, remote.birthday);
-  merge(row.email, remote.email);
-  merge(row.gender, remote.gender);
-  merge(row.sms_consent, remote.sms_consent);
-  merge(row.email_consent, remote.email_consent);
+  record::MergeRegisters<MemberProfile>(row, remote);
   row.server_version = remote.version;
   row.server_balance = remote.balance;
   row.server_spend_minor = remote.spend_minor;
@@ -83,12 +76,8 @@ Result<sync::PushRequest> BuildPush(EngineContext& ctx, int max_entries, int max
     request.terminal_id = ctx.identity.terminal_id;
     request.chain_key_fingerprint = ctx.identity.chain_key_fingerprint;
     request.hlc = ctx.clock.Now();
-    PATRON_ASSIGN_OR_RETURN(auto changes, ctx.members.PendingOutbox(max_changes));
-    for (auto& change : changes) {
-      request.profile_changes.push_back({change.change_id, std::move(change.member_id),
-                                         std::move(change.field), std::move(change.value_json),
-                                         change.hlc, ctx.identity.terminal_id});
-    }
+    PATRON_ASSIGN_OR_RETURN(request.profile_changes,
+                            ctx.members.PendingOutbox(max_changes, ctx.identity.terminal_id));
     PATRON_ASSIGN_OR_RETURN(request.entries, ctx.journal.Unacknowledged(max_entries));
     return request;
   });
@@ -168,13 +157,8 @@ Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit) {
   return request;
 }
 
-Status ApplyItems(EngineContext& ctx, const std::vector<LedgerEntry>& items,
-                  const std::vector<int64_t>& item_seqs) {
-  if (items.size() != item_seqs.size()) {
-    return Status::Corruption("sync reply items and sequences differ", "bad_sync_reply");
-  }
-  for (size_t i = 0; i < items.size(); ++i) {
-    const LedgerEntry& item = items[i];
+Status ApplyItems(EngineContext& ctx, const std::vector<sync::DeliveredEntry>& items) {
+  for (const sync::DeliveredEntry& item : items) {
     if (item.to_holder != ctx.identity.terminal_id || item.kind != EntryKind::kTransfer ||
         item.origin != kServerOrigin) {
       return Status::Corruption("sync item " + item.entry_id + " is not a grant to us",
@@ -184,7 +168,7 @@ Status ApplyItems(EngineContext& ctx, const std::vector<LedgerEntry>& items,
     if (known) continue;  // the grant's own reply already delivered it
     PATRON_RETURN_IF_ERROR(EnsureMember(ctx, item.member_id));
     PATRON_RETURN_IF_ERROR(ctx.journal.Append(item));
-    PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(item.entry_id, item_seqs[i]));
+    PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(item.entry_id, item.visible_seq));
   }
   return Status::OK();
 }
@@ -210,7 +194,7 @@ Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullR
       PATRON_RETURN_IF_ERROR(
           ctx.members.ReplaceFromServer(MergeServerState(std::move(local), remote), exists));
     }
-    PATRON_RETURN_IF_ERROR(ApplyItems(ctx, page.items, page.item_seqs));
+    PATRON_RETURN_IF_ERROR(ApplyItems(ctx, page.items));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(page.next.epoch, page.next.seq));
     if (new_rules) {
       PATRON_RETURN_IF_ERROR(ctx.state.InsertRules(

@@ -23,8 +23,7 @@ Result<std::optional<Rules>> NewerRules(const EngineContext& ctx,
 // Records the grants a pull page or snapshot carried (transfers from the
 // server to this terminal) that the journal does not hold yet, acknowledged
 // at their sequences. Inside the caller's write transaction.
-Status ApplyItems(EngineContext& ctx, const std::vector<LedgerEntry>& items,
-                  const std::vector<int64_t>& item_seqs);
+Status ApplyItems(EngineContext& ctx, const std::vector<sync::DeliveredEntry>& items);
 
 // The oldest unacknowledged profile changes and entries, changes first.
 Result<sync::PushRequest> BuildPush(EngineContext& ctx, int max_entries, int max_changes);

@@ -1,26 +1,44 @@
 #include "store/journal.h"
 
+#include "patron/record/record_sql.h"
+
 namespace patron::terminal {
 namespace {
 
-#define PATRON_LEDGER_COLUMNS                                                           \
-  "entry_id, origin, seq, member_id, kind, points, amount_minor, currency, sale_ref, " \
-  "ref_entry, to_holder, store_id, terminal_id, hlc, wall_ms, rule_version, detail"
+using record::ColumnList;
 
-constexpr std::string_view kInsert =
-    "INSERT INTO ledger(" PATRON_LEDGER_COLUMNS ") "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-constexpr std::string_view kSelectById =
-    "SELECT " PATRON_LEDGER_COLUMNS " FROM ledger WHERE entry_id = ?";
-constexpr std::string_view kSelectUnacked =
-    "SELECT " PATRON_LEDGER_COLUMNS
-    " FROM ledger WHERE ack_seq IS NULL AND origin = ? ORDER BY local_id LIMIT ?";
-constexpr std::string_view kHistory =
-    "SELECT " PATRON_LEDGER_COLUMNS ", local_id"
-    " FROM ledger WHERE member_id = ?1 AND (?2 = 0 OR local_id < ?2)"
-    " ORDER BY local_id DESC LIMIT ?3";
+// The ledger's columns for an entry, in table order (record::Schema<LedgerEntry>).
+const std::string& Columns() {
+  static const std::string columns = ColumnList<LedgerEntry>();
+  return columns;
+}
 
-#undef PATRON_LEDGER_COLUMNS
+const std::string& InsertSql() {
+  static const std::string sql = "INSERT INTO ledger(" + Columns() + ") VALUES (" +
+                                 record::Placeholders<LedgerEntry>() + ")";
+  return sql;
+}
+
+const std::string& SelectByIdSql() {
+  static const std::string sql = "SELECT " + Columns() + " FROM ledger WHERE entry_id = ?";
+  return sql;
+}
+
+const std::string& SelectUnackedSql() {
+  static const std::string sql =
+      "SELECT " + Columns() +
+      " FROM ledger WHERE ack_seq IS NULL AND origin = ? ORDER BY local_id LIMIT ?";
+  return sql;
+}
+
+// The entry's columns, then local_id.
+const std::string& HistorySql() {
+  static const std::string sql =
+      "SELECT " + Columns() +
+      ", local_id FROM ledger WHERE member_id = ?1 AND (?2 = 0 OR local_id < ?2)"
+      " ORDER BY local_id DESC LIMIT ?3";
+  return sql;
+}
 
 // ?1 member_id, ?2 holder, ?3 server_version, ?4 spend_since_ms. The two
 // ranges of ledger_by_member: not acknowledged (NULL), or acknowledged after
@@ -38,47 +56,15 @@ constexpr std::string_view kAddRights =
 
 Result<LedgerEntry> ReadEntry(const sql::Statement& s) {
   LedgerEntry e;
-  e.entry_id = s.ColumnText(0);
-  e.origin = s.ColumnText(1);
-  e.seq = s.ColumnInt64(2);
-  e.member_id = s.ColumnText(3);
-  PATRON_ASSIGN_OR_RETURN(e.kind, ParseEntryKind(s.ColumnText(4)));
-  e.points = s.ColumnInt64(5);
-  e.amount_minor = s.ColumnInt64(6);
-  e.currency = s.ColumnText(7);
-  e.sale_ref = s.ColumnText(8);
-  e.ref_entry = s.ColumnText(9);
-  e.to_holder = s.ColumnText(10);
-  e.store_id = s.ColumnText(11);
-  e.terminal_id = s.ColumnText(12);
-  PATRON_ASSIGN_OR_RETURN(e.hlc, HlcTimestamp::FromPackedChecked(s.ColumnInt64(13)));
-  e.wall_ms = s.ColumnInt64(14);
-  e.rule_version = s.ColumnInt64(15);
-  e.detail = s.ColumnText(16);
+  PATRON_RETURN_IF_ERROR(record::ReadColumns(s, 0, e));
   return e;
 }
 
 }  // namespace
 
 Status Journal::Append(const LedgerEntry& e) {
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kInsert));
-  s.BindText(0, e.entry_id);
-  s.BindText(1, e.origin);
-  s.BindInt64(2, e.seq);
-  s.BindText(3, e.member_id);
-  s.BindText(4, EntryKindName(e.kind));
-  s.BindInt64(5, e.points);
-  s.BindInt64(6, e.amount_minor);
-  s.BindText(7, e.currency);
-  s.BindText(8, e.sale_ref);
-  s.BindText(9, e.ref_entry);
-  s.BindText(10, e.to_holder);
-  s.BindText(11, e.store_id);
-  s.BindText(12, e.terminal_id);
-  s.BindInt64(13, e.hlc.Packed());
-  s.BindInt64(14, e.wall_ms);
-  s.BindInt64(15, e.rule_version);
-  s.BindText(16, e.detail);
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(InsertSql()));
+  record::BindRecord(s, 0, e);
   PATRON_RETURN_IF_ERROR(s.Run());
   const int64_t rights = RightsEffect(e, holder_);
   if (rights == 0) return Status::OK();
@@ -91,7 +77,7 @@ Status Journal::Append(const LedgerEntry& e) {
 }
 
 Result<std::optional<LedgerEntry>> Journal::Get(std::string_view entry_id) {
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectById));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(SelectByIdSql()));
   s.BindText(0, entry_id);
   PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
   if (!found) return std::optional<LedgerEntry>();
@@ -113,7 +99,7 @@ Result<PendingSums> Journal::Pending(std::string_view member_id, int64_t server_
 
 Result<std::vector<Journal::HistoryRow>> Journal::History(std::string_view member_id, int limit,
                                                           int64_t before) {
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kHistory));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(HistorySql()));
   s.BindText(0, member_id);
   s.BindInt64(1, before);
   s.BindInt64(2, limit);
@@ -122,7 +108,7 @@ Result<std::vector<Journal::HistoryRow>> Journal::History(std::string_view membe
     PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
     if (!has_row) break;
     PATRON_ASSIGN_OR_RETURN(LedgerEntry entry, ReadEntry(s));
-    rows.push_back({s.ColumnInt64(17), std::move(entry)});
+    rows.push_back({s.ColumnInt64(record::ColumnCount<LedgerEntry>()), std::move(entry)});
   }
   return rows;
 }
@@ -134,7 +120,7 @@ Result<int64_t> Journal::CountUnacknowledged() {
 Result<std::vector<LedgerEntry>> Journal::Unacknowledged(int limit) {
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,
-      db_.GetCachedStatement(kSelectUnacked));
+      db_.GetCachedStatement(SelectUnackedSql()));
   s.BindText(0, holder_);
   s.BindInt64(1, limit);
   std::vector<LedgerEntry> entries;

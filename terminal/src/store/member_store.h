@@ -10,28 +10,13 @@
 #include "patron/lww.h"
 #include "patron/sql/database.h"
 #include "patron/status.h"
+#include "patron/sync/protocol.h"
+#include "patron/sync/replica_member.h"
 
 namespace patron::terminal {
 
-struct MemberRow {
-  std::string member_id;
-  std::optional<std::string> phone;
-  std::optional<std::string> card;
-  std::string status = "active";
-  std::string enrolled_store;
-  int64_t enrolled_ms = 0;
-  LwwRegister<std::string> name;
-  LwwRegister<std::optional<std::string>> birthday;
-  LwwRegister<std::optional<std::string>> email;
-  LwwRegister<std::optional<std::string>> gender;
-  LwwRegister<bool> sms_consent;
-  LwwRegister<bool> email_consent;
-  // The server's view at sync sequence server_version (0 = never synced).
-  int64_t server_version = 0;
-  int64_t server_balance = 0;
-  int64_t server_spend_minor = 0;
-  int64_t local_rights = 0;  // maintained by Journal::Append; read-only here
-};
+// A member as this replica holds it (sync/replica_member.h).
+using MemberRow = sync::ReplicaMember;
 
 class MemberStore {
  public:
@@ -41,26 +26,21 @@ class MemberStore {
   // The member id enrolled with this E.164 phone / card, if any.
   Result<std::optional<std::string>> FindIdByPhone(std::string_view e164_phone);
   Result<std::optional<std::string>> FindIdByCard(std::string_view card);
+  // A new member; its local rights start at 0 (Journal::Append keeps them).
   Status Insert(const MemberRow& row);
-  // Writes the profile registers (identity and server columns are untouched).
-  Status UpdateProfile(const MemberRow& row);
+  // Writes every column of an existing member but its local rights.
+  Status Update(const MemberRow& row);
   // The number of members, from the count the schema's triggers keep.
   Result<int64_t> Count();
 
-  // Queues one field change for the server. `value_json` is a JSON scalar.
+  // Queues one field change for the server.
   Status AppendOutbox(std::string_view member_id, std::string_view field,
-                      std::string_view value_json, HlcTimestamp hlc);
+                      const sync::ProfileValue& value, HlcTimestamp hlc);
   Result<int64_t> CountPendingOutbox();
 
   // --- sync ---
-  struct OutboxChange {
-    int64_t change_id;
-    std::string member_id;
-    std::string field;
-    std::string value_json;
-    HlcTimestamp hlc;
-  };
-  Result<std::vector<OutboxChange>> PendingOutbox(int limit);
+  // The oldest changes not yet acknowledged, written here (origin: `origin`).
+  Result<std::vector<sync::ProfileChange>> PendingOutbox(int limit, std::string_view origin);
   Status AcknowledgeOutbox(int64_t change_id);
   Status ResetOutboxAcknowledgements();
   // The server clamped a write's stamp: adopt it if the register still holds

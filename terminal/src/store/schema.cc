@@ -1,13 +1,18 @@
 #include "store/schema.h"
 
 #include <array>
+#include <string>
+
+#include "patron/sync/replica_member.h"
 
 namespace patron::terminal {
 namespace {
 
-// Version 1. Every profile field is a last-writer-wins register: value, the
-// HLC it was written at (packed) and the writer's origin.
-constexpr std::string_view kSchemaV1 = R"sql(
+// Version 1: the replica's members table (sync/replica_member.h, shared with
+// the member snapshot), then the rest. Every profile field is a
+// last-writer-wins register: value, the HLC it was written at (packed) and
+// the writer's origin.
+constexpr std::string_view kSchemaV1Rest = R"sql(
 CREATE TABLE terminal_state (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   terminal_id TEXT NOT NULL,
@@ -20,32 +25,7 @@ CREATE TABLE terminal_state (
   last_sync_ms INTEGER
 ) STRICT;
 
-CREATE TABLE members (
-  member_id TEXT PRIMARY KEY,
-  phone TEXT UNIQUE,
-  card TEXT,
-  status TEXT NOT NULL DEFAULT 'active',
-  enrolled_store TEXT NOT NULL,
-  enrolled_ms INTEGER NOT NULL,
-  name TEXT NOT NULL, name_hlc INTEGER NOT NULL, name_origin TEXT NOT NULL,
-  birthday TEXT, birthday_hlc INTEGER NOT NULL, birthday_origin TEXT NOT NULL,
-  email TEXT, email_hlc INTEGER NOT NULL, email_origin TEXT NOT NULL,
-  gender TEXT, gender_hlc INTEGER NOT NULL, gender_origin TEXT NOT NULL,
-  sms_consent INTEGER NOT NULL, sms_consent_hlc INTEGER NOT NULL,
-    sms_consent_origin TEXT NOT NULL,
-  email_consent INTEGER NOT NULL, email_consent_hlc INTEGER NOT NULL,
-    email_consent_origin TEXT NOT NULL,
-  -- The server's view of the member at sync sequence server_version
-  -- (DESIGN.md §4); 0 = never synced.
-  server_version INTEGER NOT NULL DEFAULT 0,
-  server_balance INTEGER NOT NULL DEFAULT 0,
-  server_spend_minor INTEGER NOT NULL DEFAULT 0,
-  -- This terminal's redemption rights for the member (ledger.h RightsEffect),
-  -- kept by Journal::Append in the same transaction as each entry.
-  local_rights INTEGER NOT NULL DEFAULT 0
-) STRICT, WITHOUT ROWID;
--- Most members have no card: a partial index costs them nothing.
-CREATE UNIQUE INDEX members_by_card ON members(card) WHERE card IS NOT NULL;
+-- members: sync::kReplicaMembersTable, before this text.
 
 -- This terminal's own entries plus the server's entries addressed to it
 -- (grants). Immutable except ack_seq, set once the server acknowledged it.
@@ -162,13 +142,20 @@ CREATE TRIGGER member_count_delete AFTER DELETE ON members BEGIN
 END;
 )sql";
 
-const std::array<sql::Migration, 2> kMigrations = {{
-    {1, "members, journal, sales, refunds, sync state, rules", kSchemaV1, nullptr},
-    {2, "member count kept by triggers", kSchemaV2, nullptr},
-}};
+const std::string& SchemaV1() {
+  static const std::string sql =
+      std::string(sync::kReplicaMembersTable) + std::string(kSchemaV1Rest);
+  return sql;
+}
 
 }  // namespace
 
-std::span<const sql::Migration> TerminalMigrations() { return kMigrations; }
+std::span<const sql::Migration> TerminalMigrations() {
+  static const std::array<sql::Migration, 2> migrations = {{
+      {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
+      {2, "member count kept by triggers", kSchemaV2, nullptr},
+  }};
+  return migrations;
+}
 
 }  // namespace patron::terminal

@@ -1,4 +1,4 @@
-// Push bodies are written and read without a JSON DOM (sync/wire.h,
+// Push bodies are written and read without a JSON DOM (record/record_json.h,
 // JsonReader); these check that they read back exactly and that malformed
 // ones are refused as the DOM decoder refused them.
 #include <doctest/doctest.h>
@@ -10,7 +10,7 @@
 namespace patron::sync {
 namespace {
 
-LedgerEntry SampleEntry(std::string detail) {
+LedgerEntry SampleEntry(EntryDetail detail) {
   LedgerEntry e;
   e.entry_id = "S001-T01/7";
   e.origin = "S001-T01";
@@ -37,10 +37,20 @@ PushRequest SampleRequest() {
   r.terminal_id = "S001-T01";
   r.chain_key_fingerprint = "74beda790eb600c4";
   r.hlc = HlcTimestamp::FromParts(1'780'315'200'010, 0);
-  r.profile_changes.push_back({4, "0190a5a4-7c1e-7000-8000-000000000001", "name", "\"Ann\"",
-                               HlcTimestamp::FromParts(1'780'315'200'001, 0), "S001-T01"});
-  r.entries.push_back(SampleEntry(R"({"lines":[{"sku":"A","qty":1}],"note":"tab\there"})"));
-  r.entries.push_back(SampleEntry(std::string("ctrl \x01\x1f nl\n emoji \xf0\x9f\x98\x80")));
+  r.profile_changes.push_back({4, "0190a5a4-7c1e-7000-8000-000000000001", "name",
+                               std::string("Ann"), HlcTimestamp::FromParts(1'780'315'200'001, 0),
+                               "S001-T01"});
+  r.profile_changes.push_back(
+      {5, "0190a5a4-7c1e-7000-8000-000000000001", "identity",
+       MemberIdentity{"+8613800138000", std::nullopt, "S001", 1'780'315'200'000},
+       HlcTimestamp::FromParts(1'780'315'200'001, 1), "S001-T01"});
+  EntryDetail lines;
+  lines.tier = "tab\there";
+  lines.multiplier_bp = 12'500;
+  r.entries.push_back(SampleEntry(lines));
+  EntryDetail odd;
+  odd.request_id = "ctrl \x01\x1f nl\n emoji \xf0\x9f\x98\x80";
+  r.entries.push_back(SampleEntry(odd));
   r.entries.back().entry_id = "S001-T01/8";
   r.entries.back().seq = 8;
   return r;

@@ -75,8 +75,7 @@ TEST_CASE("the store report joins figures and terminals, with totals") {
   f.Register("S002-T01", "S002");
   PushRequest push = f.NewPush("S001-T01");
   push.profile_changes = {
-      {1, f.ann, "identity",
-       R"({"phone":"+14155550100","card":null,"enrolled_store":"S001","enrolled_ms":5})",
+      {1, f.ann, "identity", MemberIdentity{"+14155550100", std::nullopt, "S001", 5},
        HlcTimestamp::FromParts(kApiNowMs, 0), "S001-T01"}};
   push.entries = {f.Earn("S001-T01", "S001", 1, f.ann, 100),
                   f.Earn("S001-T01", "S001", 2, f.ann, 40)};

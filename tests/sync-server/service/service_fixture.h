@@ -95,7 +95,12 @@ class ServiceFixture {
 
   ProfileChange Change(const Caller& caller, int64_t id, const std::string& member_id,
                        const std::string& field, const std::string& value_json, int64_t ms) {
-    return {id, member_id, field, value_json, HlcTimestamp::FromParts(ms, 0), caller.terminal_id};
+    return {id,
+            member_id,
+            field,
+            testing::ProfileValueFromJson(value_json),
+            HlcTimestamp::FromParts(ms, 0),
+            caller.terminal_id};
   }
 
   MemberState Member(const std::string& member_id) {

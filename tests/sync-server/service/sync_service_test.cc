@@ -317,8 +317,8 @@ TEST_CASE("grants move only the rights the server holds, once per request id") {
   auto page = f.service().Pull(f.t2, f.NewPull(f.t2));
   REQUIRE(page.ok());
   REQUIRE(page->items.size() == 2);
-  CHECK(page->items[0] == granted->transfer);
-  CHECK(page->item_seqs[0] == granted->seq);
+  CHECK(static_cast<const LedgerEntry&>(page->items[0]) == granted->transfer);
+  CHECK(page->items[0].visible_seq == granted->seq);
   auto other = f.service().Pull(f.t1, f.NewPull(f.t1));
   CHECK(other->items.empty());
 }

@@ -60,7 +60,6 @@ LedgerEntry Entry(const std::string& origin, int64_t seq, const std::string& mem
   e.hlc = HlcTimestamp::FromParts(1'700'000'000'000 + seq, static_cast<uint16_t>(seq % 7));
   e.wall_ms = 1'700'000'000'000 + seq;
   e.rule_version = 3;
-  e.detail = "{}";
   return e;
 }
 
@@ -334,7 +333,9 @@ TEST_CASE("entries round-trip every field; a duplicate id is a Conflict") {
   e.hlc = HlcTimestamp::FromParts(HlcTimestamp::kMaxPhysicalMs, HlcTimestamp::kMaxCounter);
   e.wall_ms = -5;
   e.rule_version = 99;
-  e.detail = R"({"lines":[{"sku":"A","qty":2}],"note":"日本"})";
+  e.detail.tier = "日本";
+  e.detail.multiplier_bp = 15'000;
+  e.detail.paid_minor = 1234;
   LedgerEntry t = Transfer("server", 1, "m2", "S002-T01", 15);
   {
     auto txn = Write(*store);
@@ -779,7 +780,7 @@ TEST_CASE("with background checkpoints the WAL still reaches the database file; 
   for (int i = 1; i <= kCommits; ++i) {
     auto txn = Write(*store);
     LedgerEntry entry = Entry("S001-T01", i, "m" + std::to_string(i), EntryKind::kEarn, 1);
-    entry.detail = std::string(200'000, 'd');
+    entry.detail.tier = std::string(200'000, 'd');
     REQUIRE(txn->InsertEntryIfNew(entry, txn->NextSeq().value()).value());
     REQUIRE(txn->Commit().ok());
   }
@@ -842,8 +843,8 @@ TEST_CASE("the fold's watermark and queued profile changes persist with the comm
     auto txn = Write(*store);
     CHECK(txn->FoldedSeq().value() == 0);
     for (int i = 1; i <= 3; ++i) {
-      ProfileChange c{0, "m" + std::to_string(i), "name", "\"N" + std::to_string(i) + "\"",
-                      stamp, "S001-T01"};
+      ProfileChange c{0, "m" + std::to_string(i), "name", "N" + std::to_string(i), stamp,
+                      "S001-T01"};
       REQUIRE(txn->QueueProfileChange({txn->NextSeq().value(), c}).ok());
     }
     REQUIRE(txn->SetFoldedSeq(1).ok());
@@ -856,7 +857,7 @@ TEST_CASE("the fold's watermark and queued profile changes persist with the comm
     REQUIRE(queued.size() == 2);
     CHECK(queued[0].seq == 2);
     CHECK(queued[0].change ==
-          ProfileChange{0, "m2", "name", "\"N2\"", stamp, "S001-T01"});
+          ProfileChange{0, "m2", "name", std::string("N2"), stamp, "S001-T01"});
     CHECK(queued[1].change.member_id == "m3");
     REQUIRE(txn->DropQueuedProfileChanges(2).ok());
     CHECK(txn->QueuedProfileChanges(0, 3).value().size() == 1);

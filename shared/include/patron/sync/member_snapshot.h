@@ -2,7 +2,7 @@
 // SnapshotInfo): a SQLite database with two tables,
 //
 //   members        every member row, in exactly the layout of a terminal's
-//                  replica table (terminal/src/store/schema.cc, version 1):
+//                  replica table (replica_member.h kReplicaMembersTable):
 //                  the server's view in the server_* columns, no local rights;
 //   snapshot_meta  one row: format, epoch, seq, members.
 //

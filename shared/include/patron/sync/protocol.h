@@ -8,11 +8,16 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 #include "patron/hlc.h"
 #include "patron/ledger.h"
 #include "patron/lww.h"
+#include "patron/member.h"
+#include "patron/record/field.h"
+#include "patron/record/lww_merge.h"
 
 namespace patron::sync {
 
@@ -26,13 +31,24 @@ struct Cursor {
   friend bool operator==(const Cursor&, const Cursor&) = default;
 };
 
-// One write of one profile field (a last-writer-wins register), or the
-// member's identity ("identity": phone, card, enrolling store and time).
+// What a profile change writes: a register's new value (null, a boolean, an
+// integer or text), or, for the field "identity", the member's identity.
+using ProfileValue = std::variant<std::monostate, bool, int64_t, std::string, MemberIdentity>;
+
+// The field of a profile change that announces a member's identity.
+inline constexpr std::string_view kIdentityField = "identity";
+
+// The register value a ProfileValue holds; nullopt for an identity.
+std::optional<record::RegisterValue> AsRegisterValue(const ProfileValue& value);
+ProfileValue FromRegisterValue(const record::RegisterValue& value);
+
+// One write of one profile field (a last-writer-wins register of
+// MemberProfile, named by its field name), or the member's identity.
 struct ProfileChange {
   int64_t change_id = 0;  // the terminal's outbox id: what the ack names
   std::string member_id;
-  std::string field;       // name, birthday, email, gender, sms_consent, email_consent, identity
-  std::string value_json;  // a JSON value: "\"Ann\"", "true", "null", or the identity object
+  std::string field;  // a register's name, or kIdentityField
+  ProfileValue value;
   HlcTimestamp hlc;
   std::string origin;  // the writing terminal
   friend bool operator==(const ProfileChange&, const ProfileChange&) = default;
@@ -46,6 +62,7 @@ struct PushRequest {
   // of a member enrolled offline find the member.
   std::vector<ProfileChange> profile_changes;
   std::vector<LedgerEntry> entries;
+  friend bool operator==(const PushRequest&, const PushRequest&) = default;
 };
 
 enum class PushOutcome {
@@ -62,6 +79,7 @@ struct EntryAck {
   PushOutcome outcome = PushOutcome::kOk;
   int64_t seq = 0;  // the server sequence at which the entry became visible
   std::string message;  // why, for kConflict / kRejected
+  friend bool operator==(const EntryAck&, const EntryAck&) = default;
 };
 
 struct ProfileAck {
@@ -73,6 +91,7 @@ struct ProfileAck {
   // terminal adopts it so both replicas order later writes the same way.
   HlcTimestamp accepted_hlc;
   std::string message;
+  friend bool operator==(const ProfileAck&, const ProfileAck&) = default;
 };
 
 struct PushResponse {
@@ -80,26 +99,22 @@ struct PushResponse {
   HlcTimestamp server_hlc;
   std::vector<ProfileAck> profile_changes;
   std::vector<EntryAck> entries;
+  friend bool operator==(const PushResponse&, const PushResponse&) = default;
 };
 
 // The server's state of a member at sequence `version` (its last change).
-struct MemberState {
-  std::string member_id;
-  std::optional<std::string> phone;
-  std::optional<std::string> card;
-  std::string status = "active";
-  std::string enrolled_store;
-  int64_t enrolled_ms = 0;
-  LwwRegister<std::string> name;  // "" until the member's enrolment arrives
-  LwwRegister<std::optional<std::string>> birthday;
-  LwwRegister<std::optional<std::string>> email;
-  LwwRegister<std::optional<std::string>> gender;
-  LwwRegister<bool> sms_consent;
-  LwwRegister<bool> email_consent;
+struct MemberState : MemberProfile {
   int64_t balance = 0;      // sum of the member's entries
   int64_t spend_minor = 0;  // qualifying spend in the rules' window, as of `version`
   int64_t version = 0;
   friend bool operator==(const MemberState&, const MemberState&) = default;
+};
+
+// An entry addressed to one terminal (a grant), with the sequence at which
+// it became visible.
+struct DeliveredEntry : LedgerEntry {
+  int64_t visible_seq = 0;
+  friend bool operator==(const DeliveredEntry&, const DeliveredEntry&) = default;
 };
 
 struct PullRequest {
@@ -108,6 +123,7 @@ struct PullRequest {
   Cursor cursor;
   int limit = 1000;           // member rows per page
   int64_t rules_version = 0;  // the caller's; newer rules come with the page
+  friend bool operator==(const PullRequest&, const PullRequest&) = default;
 };
 
 struct PullResponse {
@@ -116,12 +132,12 @@ struct PullResponse {
   // Member rows changed after the cursor, in version order, coalesced.
   std::vector<MemberState> members;
   // Entries addressed to the caller (grants) in the same sequence range.
-  std::vector<LedgerEntry> items;
-  std::vector<int64_t> item_seqs;  // items[i] became visible at item_seqs[i]
+  std::vector<DeliveredEntry> items;
   Cursor next;
   bool more = false;
   // The active rules, if newer than the caller's (JSON, rules_codec).
   std::optional<std::string> rules_json;
+  friend bool operator==(const PullResponse&, const PullResponse&) = default;
 };
 
 // A new terminal's bootstrap (DESIGN.md §4, "Snapshots"). Instead of
@@ -135,6 +151,7 @@ struct SnapshotRequest {
   std::string terminal_id;
   std::string chain_key_fingerprint;
   int64_t rules_version = 0;  // the caller's; newer rules come with the answer
+  friend bool operator==(const SnapshotRequest&, const SnapshotRequest&) = default;
 };
 
 // The snapshot the server serves now, in chunks of its file's bytes.
@@ -148,11 +165,11 @@ struct SnapshotInfo {
   // The transfers addressed to the caller up to `seq` (a grant whose reply
   // was lost before the terminal's first pull): the pull after the snapshot
   // starts at `seq` and would never carry them.
-  std::vector<LedgerEntry> items;
-  std::vector<int64_t> item_seqs;
+  std::vector<DeliveredEntry> items;
   // The active rules, if newer than the caller's (JSON, rules_codec): taken
   // with the members, as a pull page would bring them.
   std::optional<std::string> rules_json;
+  friend bool operator==(const SnapshotInfo&, const SnapshotInfo&) = default;
 };
 
 // Online redemption: move `points` of the member's rights from the server to
@@ -163,13 +180,186 @@ struct GrantRequest {
   std::string request_id;
   std::string member_id;
   int64_t points = 0;
+  friend bool operator==(const GrantRequest&, const GrantRequest&) = default;
 };
 
 struct GrantResponse {
   LedgerEntry transfer;  // kind kTransfer, origin "server", to_holder = caller
   int64_t seq = 0;
+  friend bool operator==(const GrantResponse&, const GrantResponse&) = default;
 };
 
 }  // namespace patron::sync
+
+// The wire form of every message (sync/codec.h), field by field.
+namespace patron::record {
+
+template <>
+struct EnumNames<sync::PushOutcome> {
+  static std::string_view Name(sync::PushOutcome outcome) { return sync::PushOutcomeName(outcome); }
+  static bool Parse(std::string_view name, sync::PushOutcome& outcome);
+};
+
+template <>
+struct Schema<sync::Cursor> {
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::Cursor::epoch>{"epoch"},
+      Field<&sync::Cursor::seq>{"seq"},
+  };
+};
+
+template <>
+struct Schema<sync::ProfileChange> {
+  static constexpr std::string_view kName = "profile_change";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::ProfileChange::change_id>{"change_id"},
+      Field<&sync::ProfileChange::member_id>{"member_id"},
+      Field<&sync::ProfileChange::field>{"field"},
+      Field<&sync::ProfileChange::value>{"value"},
+      Field<&sync::ProfileChange::hlc>{"hlc"},
+      Field<&sync::ProfileChange::origin>{"origin"},
+  };
+};
+
+template <>
+struct Schema<sync::PushRequest> {
+  static constexpr std::string_view kName = "push";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::PushRequest::entries>{"entries"},
+      Field<&sync::PushRequest::terminal_id>{"terminal_id"},
+      Field<&sync::PushRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
+      Field<&sync::PushRequest::hlc>{"hlc"},
+      Field<&sync::PushRequest::profile_changes>{"profile_changes"},
+  };
+};
+
+template <>
+struct Schema<sync::EntryAck> {
+  static constexpr std::string_view kName = "entry_ack";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::EntryAck::entry_id>{"entry_id"},
+      Field<&sync::EntryAck::outcome>{"outcome"},
+      Field<&sync::EntryAck::seq>{"seq"},
+      Field<&sync::EntryAck::message>{"message", {}, kOptional},
+  };
+};
+
+template <>
+struct Schema<sync::ProfileAck> {
+  static constexpr std::string_view kName = "profile_ack";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::ProfileAck::change_id>{"change_id"},
+      Field<&sync::ProfileAck::outcome>{"outcome"},
+      Field<&sync::ProfileAck::seq>{"seq"},
+      Field<&sync::ProfileAck::accepted_hlc>{"accepted_hlc"},
+      Field<&sync::ProfileAck::message>{"message", {}, kOptional},
+  };
+};
+
+template <>
+struct Schema<sync::PushResponse> {
+  static constexpr std::string_view kName = "push_reply";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::PushResponse::entries>{"entries"},
+      Field<&sync::PushResponse::epoch>{"epoch"},
+      Field<&sync::PushResponse::server_hlc>{"server_hlc"},
+      Field<&sync::PushResponse::profile_changes>{"profile_changes"},
+  };
+};
+
+template <>
+struct Schema<sync::MemberState> {
+  static constexpr std::string_view kName = "member";
+  static constexpr auto kFields =
+      std::tuple_cat(kMemberProfileFieldsV1,
+                     std::tuple{
+                         Field<&sync::MemberState::balance>{"balance"},
+                         Field<&sync::MemberState::spend_minor>{"spend_minor"},
+                         Field<&sync::MemberState::version>{"version"},
+                     },
+                     kMemberProfileAdditions);
+};
+
+template <>
+struct Schema<sync::DeliveredEntry> {
+  static constexpr std::string_view kName = "entry";
+  static constexpr auto kFields = std::tuple_cat(
+      Schema<LedgerEntry>::kFields,
+      std::tuple{Field<&sync::DeliveredEntry::visible_seq>{"visible_seq"}});
+};
+
+template <>
+struct Schema<sync::PullRequest> {
+  static constexpr std::string_view kName = "pull";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::PullRequest::terminal_id>{"terminal_id"},
+      Field<&sync::PullRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
+      Field<&sync::PullRequest::cursor>{"cursor"},
+      Field<&sync::PullRequest::limit>{"limit"},
+      Field<&sync::PullRequest::rules_version>{"rules_version"},
+  };
+};
+
+template <>
+struct Schema<sync::PullResponse> {
+  static constexpr std::string_view kName = "pull_reply";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::PullResponse::members>{"members"},
+      Field<&sync::PullResponse::epoch>{"epoch"},
+      Field<&sync::PullResponse::server_hlc>{"server_hlc"},
+      Field<&sync::PullResponse::items>{"items"},
+      Field<&sync::PullResponse::next>{"next"},
+      Field<&sync::PullResponse::more>{"more"},
+      Field<&sync::PullResponse::rules_json>{"rules", {}, kOptional},
+  };
+};
+
+template <>
+struct Schema<sync::SnapshotRequest> {
+  static constexpr std::string_view kName = "snapshot_request";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::SnapshotRequest::terminal_id>{"terminal_id"},
+      Field<&sync::SnapshotRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
+      Field<&sync::SnapshotRequest::rules_version>{"rules_version"},
+  };
+};
+
+template <>
+struct Schema<sync::SnapshotInfo> {
+  static constexpr std::string_view kName = "snapshot";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::SnapshotInfo::epoch>{"epoch"},
+      Field<&sync::SnapshotInfo::seq>{"seq"},
+      Field<&sync::SnapshotInfo::members>{"members"},
+      Field<&sync::SnapshotInfo::bytes>{"bytes"},
+      Field<&sync::SnapshotInfo::sha256>{"sha256"},
+      Field<&sync::SnapshotInfo::server_hlc>{"server_hlc"},
+      Field<&sync::SnapshotInfo::items>{"items"},
+      Field<&sync::SnapshotInfo::rules_json>{"rules", {}, kOptional},
+  };
+};
+
+template <>
+struct Schema<sync::GrantRequest> {
+  static constexpr std::string_view kName = "grant_request";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::GrantRequest::terminal_id>{"terminal_id"},
+      Field<&sync::GrantRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
+      Field<&sync::GrantRequest::request_id>{"request_id"},
+      Field<&sync::GrantRequest::member_id>{"member_id"},
+      Field<&sync::GrantRequest::points>{"points"},
+  };
+};
+
+template <>
+struct Schema<sync::GrantResponse> {
+  static constexpr std::string_view kName = "grant";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::GrantResponse::transfer>{"transfer"},
+      Field<&sync::GrantResponse::seq>{"seq"},
+  };
+};
+
+}  // namespace patron::record
 
 #endif  // PATRON_SYNC_PROTOCOL_H_

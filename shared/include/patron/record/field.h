@@ -1,0 +1,123 @@
+// Field tables: the one definition of a synced record's fields (DESIGN.md
+// §8). A record kind declares, next to its struct, which members it has, in
+// which order, under which names:
+//
+//   template <>
+//   struct record::Schema<SaleLine> {
+//     static constexpr auto kFields = std::tuple{
+//         record::Field<&SaleLine::sku>{"sku"},
+//         record::Field<&SaleLine::qty>{"qty"},
+//         record::Field<&SaleLine::discount_minor>{"discount_minor", {}, record::kOptional}};
+//   };
+//
+// Everything else is derived from that table: the SQLite column lists, binds
+// and reads of every table holding the record (record_sql.h), both wire
+// directions (record_json.h) and the last-writer-wins merge of its registers
+// (lww_merge.h). Adding a field is one line here plus a migration.
+//
+// A field's value type decides how it is stored and sent: integers, text,
+// optional text or integers, booleans, HLC timestamps, enums with a name
+// table (EnumNames), last-writer-wins registers (three columns: value, hlc,
+// origin), nested records (an object on the wire, one JSON text column in
+// SQL) and vectors of records (an array on the wire, a child table in SQL,
+// which the store writes itself).
+//
+// A derived record (struct B : A) lists A's fields first:
+//   static constexpr auto kFields = std::tuple_cat(Schema<A>::kFields, std::tuple{...});
+#ifndef PATRON_RECORD_FIELD_H_
+#define PATRON_RECORD_FIELD_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace patron::record {
+
+// How a field travels and is stored. Fields of a record's first version are
+// required on the wire; fields added later must be kOptional so that a peer
+// one version behind, which does not send them, is still understood.
+enum FieldFlags : uint32_t {
+  kRequired = 0,
+  // May be absent (or null) on the wire; the member keeps its default.
+  kOptional = 1u << 0,
+  // Not written on the wire when equal to its type's default value; implies
+  // kOptional. For sparse records such as an entry's detail.
+  kOmitDefault = (1u << 1) | kOptional,
+  // Not a column of the record's tables (e.g. a vector of child records).
+  kNoSql = 1u << 2,
+};
+
+template <typename MemberPointer>
+struct MemberPointerTraits;
+template <typename Owner_, typename Type_>
+struct MemberPointerTraits<Type_ Owner_::*> {
+  using Owner = Owner_;
+  using Type = Type_;
+};
+
+// One field: the struct member it lives in, its name on the wire, its column
+// name in SQL (empty: the wire name) and its flags.
+template <auto Member>
+struct Field {
+  using Type = typename MemberPointerTraits<decltype(Member)>::Type;
+  static constexpr auto kMember = Member;
+
+  std::string_view name;
+  std::string_view column{};
+  uint32_t flags = kRequired;
+
+  constexpr std::string_view Column() const { return column.empty() ? name : column; }
+  constexpr bool optional() const { return (flags & kOptional) != 0; }
+  constexpr bool omit_default() const { return (flags & kOmitDefault) == kOmitDefault; }
+  constexpr bool in_sql() const { return (flags & kNoSql) == 0; }
+
+  template <typename Record>
+  static constexpr auto& Get(Record& record) {
+    return record.*Member;
+  }
+};
+
+// Specialised for each record kind with `static constexpr auto kFields`, a
+// std::tuple of Fields.
+template <typename Record>
+struct Schema;
+
+template <typename Record>
+concept HasSchema = requires { Schema<Record>::kFields; };
+
+template <typename Record>
+inline constexpr size_t kFieldCount =
+    std::tuple_size_v<std::remove_cvref_t<decltype(Schema<Record>::kFields)>>;
+
+// Calls fn(field) for every field of Record, in table order.
+template <typename Record, typename Fn>
+constexpr void ForEachField(Fn&& fn) {
+  std::apply([&](const auto&... field) { (fn(field), ...); }, Schema<Record>::kFields);
+}
+
+// Calls fn(field) for the field at `index` (< kFieldCount<Record>).
+template <typename Record, typename Fn>
+constexpr void VisitField(size_t index, Fn&& fn) {
+  [&]<size_t... I>(std::index_sequence<I...>) {
+    ((index == I ? (fn(std::get<I>(Schema<Record>::kFields)), 0) : 0), ...);
+  }(std::make_index_sequence<kFieldCount<Record>>{});
+}
+
+// Enums travel and are stored by name. Specialise with
+//   static std::string_view Name(E);
+//   static bool Parse(std::string_view, E&);  // false: not a known name
+template <typename E>
+struct EnumNames;
+
+template <typename T>
+concept NamedEnum = std::is_enum_v<T> && requires(T value, std::string_view name) {
+  { EnumNames<T>::Name(value) } -> std::convertible_to<std::string_view>;
+  { EnumNames<T>::Parse(name, value) } -> std::same_as<bool>;
+};
+
+}  // namespace patron::record
+
+#endif  // PATRON_RECORD_FIELD_H_
