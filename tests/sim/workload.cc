@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "patron/terminal/online_checkout.h"
+#include "support/sale_lines.h"
 
 namespace patron::sim {
 namespace {
@@ -151,8 +152,8 @@ std::string Workload::Sell(size_t t, bool redeem) {
   }
   if (random_.Chance(0.4)) {
     const int64_t first = sale.amount_minor / 3;
-    sale.lines.push_back({"SKU-1", 1, first, ""});
-    sale.lines.push_back({"SKU-2", 2, sale.amount_minor - first, ""});
+    sale.lines.push_back(testing::Line("SKU-1", 1, first, ""));
+    sale.lines.push_back(testing::Line("SKU-2", 2, sale.amount_minor - first, ""));
   }
   std::string trace = node.id + " sale " + sale.sale_ref + " " + std::to_string(sale.amount_minor) +
                       " redeem " + std::to_string(sale.redeem_points);

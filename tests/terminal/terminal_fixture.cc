@@ -6,7 +6,14 @@
 
 namespace patron::terminal {
 
-TerminalFixture::TerminalFixture() {
+TerminalFixture::TerminalFixture() : TerminalFixture(nullptr) {}
+
+TerminalFixture::TerminalFixture(const std::function<void(sql::Database&)>& prepare) {
+  if (prepare) {
+    auto db = sql::Database::Open(dir_.File("terminal.db"));
+    REQUIRE_MESSAGE(db.ok(), db.status().ToString());
+    prepare(**db);
+  }
   auto opened = Terminal::Open(options());
   REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
   terminal_ = std::move(opened).value();

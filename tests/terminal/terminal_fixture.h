@@ -5,6 +5,7 @@
 #define PATRON_TESTS_TERMINAL_TERMINAL_FIXTURE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,9 @@ class TerminalFixture {
   static constexpr int64_t kStartMs = 1'780'315'200'000;
 
   TerminalFixture();
+  // For upgrade tests: `prepare` writes the database file (an older schema
+  // and its rows, as an older Patron left it) before the terminal opens it.
+  explicit TerminalFixture(const std::function<void(sql::Database&)>& prepare);
 
   Terminal& till() { return *terminal_; }
   sql::Database& db() { return *inspect_; }

@@ -6,6 +6,7 @@
 #include "patron/uuid.h"
 #include "service/checks.h"
 #include "service/member_merge.h"
+#include "service/record_filer.h"
 
 namespace patron::sync {
 namespace {
@@ -116,6 +117,13 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     ++(same ? duplicates : conflicts);
   }
 
+  // Records after the entries: a sale's record follows its entries.
+  RecordFiler filer(*txn, [&txn] { return txn->NextSeq(); });
+  for (const RecordEnvelope& envelope : request.records) {
+    PATRON_ASSIGN_OR_RETURN(RecordAck ack, filer.File(caller, envelope));
+    response.records.push_back(std::move(ack));
+  }
+
   PATRON_ASSIGN_OR_RETURN(std::optional<TerminalRecord> terminal,
                           txn->FindTerminal(caller.terminal_id));
   if (terminal) {
@@ -124,7 +132,9 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   }
   PATRON_RETURN_IF_ERROR(SaveClock(*txn));
   PATRON_ASSIGN_OR_RETURN(const int64_t last_seq, txn->LastSeq());
-  if (!request.profile_changes.empty() || !request.entries.empty()) NoteWriting();
+  if (!request.profile_changes.empty() || !request.entries.empty() || !request.records.empty()) {
+    NoteWriting();
+  }
   PATRON_RETURN_IF_ERROR(txn->Commit());
   NoteWritten(last_seq);
   counters_.pushes++;
@@ -133,6 +143,13 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   counters_.entries_duplicate += duplicates;
   counters_.entries_conflict += conflicts;
   counters_.profile_changes += static_cast<int64_t>(request.profile_changes.size());
+  const FiledCounts& filed = filer.counts();
+  counters_.records_filed += filed.filed;
+  counters_.records_held += filed.held;
+  counters_.records_duplicate += filed.duplicate;
+  counters_.records_conflict += filed.conflict;
+  counters_.records_rejected += filed.rejected;
+  counters_.refunds_exceeding += filed.refunds_exceeding;
   // Committed: a fold that fails now is retried by the next one, and must
   // not make the terminal push again what is stored.
   if (!options_.fold_in_background) (void)FoldAll();

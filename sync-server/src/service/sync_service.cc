@@ -177,6 +177,16 @@ Status SyncService::PublishRules(const Rules& rules) {
   return txn->Commit();
 }
 
+Result<std::optional<StoredSale>> SyncService::FindSale(std::string_view sale_id) {
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  return txn->FindSale(sale_id);
+}
+
+Result<std::vector<StoredRefund>> SyncService::RefundsOfSale(std::string_view sale_id) {
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  return txn->RefundsOfSale(sale_id);
+}
+
 Result<std::vector<StoreFigures>> SyncService::StoreReport() {
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
   PATRON_ASSIGN_OR_RETURN(std::vector<StoreFigures> stores, txn->StoreReport());

@@ -159,11 +159,94 @@ CREATE TABLE profile_queue (
 ) STRICT;
 )sql";
 
-const std::array<sql::Migration, 3> kMigrations = {{
+// Version 4. The up-channel (DESIGN.md §8): every record a till pushes, by
+// (kind, id), with the digest of its body as pushed (a retry sends the same
+// bytes: "exists"; other bytes under the same id: "conflict"). Consumption
+// records are filed in tables of their own, keyed by their record's seq and
+// appended in that order, so ingest adds pages at the end of each table; a
+// sale is found by id through the records' unique index. The body is kept
+// only for kinds this server does not know yet.
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE records (
+  seq INTEGER PRIMARY KEY CHECK (seq > 0),
+  kind TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  body TEXT,
+  UNIQUE (kind, record_id)
+) STRICT;
+
+CREATE TABLE sales (
+  seq INTEGER PRIMARY KEY,  -- records.seq
+  sale_id TEXT NOT NULL,
+  terminal_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  sale_ref TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  amount_minor INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  discount_minor INTEGER NOT NULL,
+  paid_minor INTEGER NOT NULL,
+  eligible_paid_minor INTEGER NOT NULL,
+  earned_points INTEGER NOT NULL,
+  redeemed_points INTEGER NOT NULL,
+  earn_entry TEXT NOT NULL,
+  redeem_entry TEXT NOT NULL,
+  rule_version INTEGER NOT NULL,
+  hlc INTEGER NOT NULL,
+  wall_ms INTEGER NOT NULL,
+  refunded_amount_minor INTEGER NOT NULL DEFAULT 0  -- across every store
+) STRICT;
+
+CREATE TABLE sale_lines (
+  sale_seq INTEGER NOT NULL,
+  line_no INTEGER NOT NULL,
+  sku TEXT NOT NULL,
+  name TEXT NOT NULL,
+  category TEXT NOT NULL,
+  qty INTEGER NOT NULL,
+  amount_minor INTEGER NOT NULL,
+  discount_minor INTEGER NOT NULL,
+  refunded_qty INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (sale_seq, line_no)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE refunds (
+  seq INTEGER PRIMARY KEY,  -- records.seq
+  refund_id TEXT NOT NULL,
+  terminal_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  refund_ref TEXT NOT NULL,
+  sale_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  amount_minor INTEGER NOT NULL,
+  paid_back_minor INTEGER NOT NULL,
+  reversed_points INTEGER NOT NULL,
+  returned_points INTEGER NOT NULL,
+  pending INTEGER NOT NULL,
+  entry_ids TEXT NOT NULL,  -- JSON array: the till's entries, then head office's
+  hlc INTEGER NOT NULL,
+  wall_ms INTEGER NOT NULL,
+  status TEXT NOT NULL
+) STRICT;
+-- The refunds of one sale, across every store.
+CREATE INDEX refunds_by_sale ON refunds(sale_id);
+
+CREATE TABLE refund_lines (
+  refund_seq INTEGER NOT NULL,
+  line_no INTEGER NOT NULL,
+  qty INTEGER NOT NULL,
+  PRIMARY KEY (refund_seq, line_no)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+const std::array<sql::Migration, 4> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
      nullptr},
+    {4, "records: the up-channel; sales with their lines, refunds", kSchemaV4, nullptr},
 }};
 
 }  // namespace

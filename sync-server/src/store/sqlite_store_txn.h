@@ -100,6 +100,20 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::vector<StoreFigures>> StoreReport() override;
   Result<int64_t> CountEntries() override;
 
+  // Records (sqlite_store_records.cc).
+  Result<std::optional<StoredRecord>> FindRecord(std::string_view kind,
+                                                 std::string_view record_id) override;
+  Status InsertRecord(const StoredRecord& record) override;
+  Status InsertSale(int64_t seq, const SaleRecord& sale) override;
+  Result<std::optional<StoredSale>> FindSale(std::string_view sale_id) override;
+  Status SetSaleRefunded(std::string_view sale_id, int64_t refunded_amount_minor,
+                         const std::vector<int64_t>& refunded_qty) override;
+  Status InsertRefund(const StoredRefund& refund) override;
+  Status SetRefundStatus(int64_t seq, RefundStatus status,
+                         const std::vector<std::string>& entry_ids) override;
+  Result<std::vector<StoredRefund>> RefundsOfSale(std::string_view sale_id) override;
+  Result<int64_t> CountRecords(std::string_view kind) override;
+
   // For a read transaction, ends it (releases its snapshot). Either way the
   // connection goes back (the writer's turn ends) when Commit returns,
   // whatever its outcome; every method then returns FailedPrecondition.

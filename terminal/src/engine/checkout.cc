@@ -20,6 +20,7 @@ SaleResult ResultFromRow(const SaleRow& row, bool replayed) {
   result.balance = row.balance_after;
   result.tier = row.tier_after;
   result.rule_version = row.rule_version;
+  result.sale_id = row.sale_id;
   if (!row.redeem_entry.empty()) result.entry_ids.push_back(row.redeem_entry);
   if (!row.earn_entry.empty()) result.entry_ids.push_back(row.earn_entry);
   result.replayed = replayed;
@@ -30,16 +31,6 @@ Status CheckActive(const MemberRow& row) {
   if (row.status == "active") return Status::OK();
   return Status::FailedPrecondition("member " + row.member_id + " is " + row.status,
                                     "member_inactive");
-}
-
-std::vector<SaleLineRow> LineRows(const SaleRequest& sale) {
-  std::vector<SaleLineRow> rows;
-  for (size_t i = 0; i < sale.lines.size(); ++i) {
-    const SaleLine& line = sale.lines[i];
-    rows.push_back({static_cast<int64_t>(i), line.sku, line.qty, line.amount_minor,
-                    line.category, 0});
-  }
-  return rows;
 }
 
 // Writes the redeem and earn entries of `plan`; fills the row's entry ids.
@@ -117,6 +108,9 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules, sale, figures));
 
     SaleRow row;
+    row.sale_id = MakeSaleId(ctx.identity.terminal_id, sale.sale_ref);
+    row.terminal_id = ctx.identity.terminal_id;
+    row.store_id = ctx.identity.store_id;
     row.sale_ref = sale.sale_ref;
     row.request_hash = request_hash;
     row.member_id = sale.member_id;
@@ -128,7 +122,9 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     row.earned_points = plan.earn_points;
     row.redeemed_points = plan.redeem_points;
     row.rule_version = ctx.rules.version;
-    row.created_ms = ctx.NowMs();
+    row.hlc = ctx.clock.Now();
+    row.wall_ms = ctx.NowMs();
+    row.lines = sale.lines;
     PATRON_RETURN_IF_ERROR(WriteEntries(ctx, sale, plan, row));
 
     PATRON_ASSIGN_OR_RETURN(int64_t net, CheckedSub(plan.earn_points, plan.redeem_points));
@@ -136,7 +132,10 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     PATRON_ASSIGN_OR_RETURN(int64_t spend_after, CheckedAdd(figures.qualifying_spend_minor,
                                                             plan.eligible_paid_minor));
     row.tier_after = TierFor(ctx.rules, spend_after).name;
-    PATRON_RETURN_IF_ERROR(ctx.sales.InsertSale(row, LineRows(sale)));
+    PATRON_RETURN_IF_ERROR(ctx.sales.InsertSale(row));
+    // Head office receives every consumption record (DESIGN.md §8).
+    PATRON_RETURN_IF_ERROR(
+        ctx.outbox.Append(kSaleRecordKind, row.sale_id, static_cast<const SaleRecord&>(row)));
     return ResultFromRow(row, false);
   });
 }

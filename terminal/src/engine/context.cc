@@ -15,7 +15,8 @@ EngineContext::EngineContext(std::unique_ptr<sql::Database> database, Identity i
       members(*db),
       journal(*db, identity.terminal_id),
       sales(*db),
-      state(*db) {}
+      state(*db),
+      outbox(*db) {}
 
 Result<LedgerEntry> AppendOwnEntry(EngineContext& ctx, LedgerEntry draft) {
   PATRON_ASSIGN_OR_RETURN(draft.seq, ctx.state.AllocateSeq());

@@ -19,6 +19,7 @@
 #include "patron/uuid.h"
 #include "store/journal.h"
 #include "store/member_store.h"
+#include "store/outbox.h"
 #include "store/sale_store.h"
 #include "store/state_store.h"
 
@@ -47,6 +48,7 @@ struct EngineContext {
   Journal journal;
   SaleStore sales;
   StateStore state;
+  Outbox outbox;
   // The page cache of everyday work (TerminalOptions::db_options; 0 =
   // SQLite's), and whether a multi-page pull has raised it for now.
   int everyday_cache_kib = 0;

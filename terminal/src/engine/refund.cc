@@ -50,18 +50,23 @@ Result<int64_t> RefundLines(EngineContext& ctx, const SaleRow& sale,
   return amount;
 }
 
-// A full refund returns every line still unreturned.
-Status MarkAllLinesRefunded(EngineContext& ctx, const SaleRow& sale) {
+// A full refund returns every line still unreturned; returns those lines
+// and quantities.
+Result<std::vector<RefundLine>> MarkAllLinesRefunded(EngineContext& ctx, const SaleRow& sale) {
   PATRON_ASSIGN_OR_RETURN(std::vector<SaleLineRow> lines, ctx.sales.GetLines(sale.sale_ref));
+  std::vector<RefundLine> returned;
   for (const SaleLineRow& line : lines) {
     if (line.refunded_qty == line.qty) continue;
     PATRON_RETURN_IF_ERROR(ctx.sales.SetLineRefundedQty(sale.sale_ref, line.line_no, line.qty));
+    returned.push_back({line.line_no, line.qty - line.refunded_qty});
   }
-  return Status::OK();
+  return returned;
 }
 
+// The goods value the request refunds; `lines` gets the lines it returns
+// (none for a refund by amount).
 Result<int64_t> RefundAmount(EngineContext& ctx, const SaleRow& sale,
-                             const RefundRequest& request) {
+                             const RefundRequest& request, std::vector<RefundLine>& lines) {
   const int64_t remaining = sale.amount_minor - sale.refunded_amount_minor;
   if (!request.lines.empty()) {
     PATRON_ASSIGN_OR_RETURN(int64_t amount, RefundLines(ctx, sale, request.lines));
@@ -69,6 +74,7 @@ Result<int64_t> RefundAmount(EngineContext& ctx, const SaleRow& sale,
       return Exceeds("the lines are worth " + std::to_string(amount) + " but only " +
                      std::to_string(remaining) + " of the sale is left to refund");
     }
+    lines = request.lines;
     return amount;
   }
   if (request.amount_minor) {
@@ -83,17 +89,17 @@ Result<int64_t> RefundAmount(EngineContext& ctx, const SaleRow& sale,
     return Status::FailedPrecondition("sale " + sale.sale_ref + " is already fully refunded",
                                       "already_refunded");
   }
-  PATRON_RETURN_IF_ERROR(MarkAllLinesRefunded(ctx, sale));
+  PATRON_ASSIGN_OR_RETURN(lines, MarkAllLinesRefunded(ctx, sale));
   return remaining;
 }
 
-Result<RefundResult> Replay(EngineContext& ctx, const RefundRow& row) {
-  PATRON_ASSIGN_OR_RETURN(std::optional<SaleRow> sale, ctx.sales.GetSale(row.sale_ref));
-  if (!sale) return Status::Corruption("refund " + row.refund_ref + " names a missing sale");
+RefundResult Replay(const RefundRow& row) {
+  std::string_view terminal_id, sale_ref;
+  SplitSaleId(row.sale_id, terminal_id, sale_ref);
   RefundResult result;
   result.refund_ref = row.refund_ref;
-  result.sale_ref = row.sale_ref;
-  result.member_id = sale->member_id;
+  result.sale_ref = std::string(sale_ref);
+  result.member_id = row.member_id;
   result.amount_minor = row.amount_minor;
   result.paid_back_minor = row.paid_back_minor;
   result.reversed_points = row.reversed_points;
@@ -114,7 +120,7 @@ Result<RefundResult> Refund(EngineContext& ctx, const RefundRequest& request) {
     PATRON_ASSIGN_OR_RETURN(std::optional<RefundRow> earlier,
                             ctx.sales.GetRefund(request.refund_ref));
     if (earlier) {
-      if (earlier->request_hash == request_hash) return Replay(ctx, *earlier);
+      if (earlier->request_hash == request_hash) return Replay(*earlier);
       return Status::Conflict("refund_ref " + request.refund_ref +
                                   " was already used for a different refund",
                               "refund_ref_conflict");
@@ -125,7 +131,8 @@ Result<RefundResult> Refund(EngineContext& ctx, const RefundRequest& request) {
                               "unknown_sale");
     }
     const SaleRow& sale = *found;
-    PATRON_ASSIGN_OR_RETURN(int64_t amount, RefundAmount(ctx, sale, request));
+    std::vector<RefundLine> lines;
+    PATRON_ASSIGN_OR_RETURN(int64_t amount, RefundAmount(ctx, sale, request, lines));
     const int64_t before = sale.refunded_amount_minor;
     const int64_t after = before + amount;  // <= amount_minor, checked above
     const int64_t whole = sale.amount_minor;
@@ -170,10 +177,26 @@ Result<RefundResult> Refund(EngineContext& ctx, const RefundRequest& request) {
     PATRON_ASSIGN_OR_RETURN(Member member, LoadMember(ctx, sale.member_id));
     result.balance = member.balance;
     result.clawback = member.balance < 0;
-    PATRON_RETURN_IF_ERROR(ctx.sales.InsertRefund(
-        RefundRow{result.refund_ref, request_hash, result.sale_ref, result.amount_minor,
-                  result.paid_back_minor, result.reversed_points, result.returned_points,
-                  result.entry_ids, result.balance, ctx.NowMs()}));
+    RefundRow row;
+    row.refund_id = MakeSaleId(ctx.identity.terminal_id, request.refund_ref);
+    row.terminal_id = ctx.identity.terminal_id;
+    row.store_id = ctx.identity.store_id;
+    row.refund_ref = request.refund_ref;
+    row.sale_id = sale.sale_id;
+    row.member_id = sale.member_id;
+    row.amount_minor = result.amount_minor;
+    row.paid_back_minor = result.paid_back_minor;
+    row.reversed_points = result.reversed_points;
+    row.returned_points = result.returned_points;
+    row.lines = std::move(lines);
+    row.entry_ids = result.entry_ids;
+    row.hlc = ctx.clock.Now();
+    row.wall_ms = ctx.NowMs();
+    row.request_hash = request_hash;
+    row.balance_after = result.balance;
+    PATRON_RETURN_IF_ERROR(ctx.sales.InsertRefund(row));
+    PATRON_RETURN_IF_ERROR(ctx.outbox.Append(kRefundRecordKind, row.refund_id,
+                                             static_cast<const RefundRecord&>(row)));
     return result;
   });
 }

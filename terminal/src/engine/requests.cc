@@ -27,6 +27,12 @@ Status ValidateLine(const SaleLine& line, size_t index) {
   if (line.category.size() > kMaxRefLength) {
     return Invalid(where + ".category is longer than 64 characters", "invalid_line");
   }
+  if (line.name.size() > kMaxLineNameLength) {
+    return Invalid(where + ".name is longer than 200 bytes", "invalid_line");
+  }
+  if (line.discount_minor < 0 || line.discount_minor > kMaxAmountMinor) {
+    return Invalid(where + ".discount_minor must be between 0 and 10^15", "invalid_line");
+  }
   return Status::OK();
 }
 
@@ -74,6 +80,7 @@ Result<SaleRequest> NormalizeSale(const SaleRequest& request, const Rules& rules
   if (!sale.lines.empty()) {
     int64_t total = 0;
     for (size_t i = 0; i < sale.lines.size(); ++i) {
+      sale.lines[i].line_no = static_cast<int64_t>(i);
       PATRON_RETURN_IF_ERROR(ValidateLine(sale.lines[i], i));
       PATRON_ASSIGN_OR_RETURN(total, CheckedAdd(total, sale.lines[i].amount_minor));
     }
@@ -119,6 +126,11 @@ std::string HashSale(const SaleRequest& s) {
   hasher.Add(s.redeem_points).Add(static_cast<int64_t>(s.lines.size()));
   for (const SaleLine& line : s.lines) {
     hasher.Add(line.sku).Add(line.qty).Add(line.amount_minor).Add(line.category);
+    // Added with the consumption records: hashed only when given, so a sale
+    // sent before them and replayed after still matches its stored hash.
+    if (!line.name.empty() || line.discount_minor != 0) {
+      hasher.Add("line+").Add(line.name).Add(line.discount_minor);
+    }
   }
   return hasher.HexDigest();
 }

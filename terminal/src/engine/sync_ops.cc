@@ -79,14 +79,45 @@ Result<sync::PushRequest> BuildPush(EngineContext& ctx, int max_entries, int max
     PATRON_ASSIGN_OR_RETURN(request.profile_changes,
                             ctx.members.PendingOutbox(max_changes, ctx.identity.terminal_id));
     PATRON_ASSIGN_OR_RETURN(request.entries, ctx.journal.Unacknowledged(max_entries));
+    PATRON_ASSIGN_OR_RETURN(std::vector<Outbox::Pending> records,
+                            ctx.outbox.Unacknowledged(max_entries));
+    for (Outbox::Pending& record : records) request.records.push_back(std::move(record.envelope));
     return request;
   });
+}
+
+// The records sent are the oldest above the outbox's watermark, which only
+// this moves: they are those the outbox lists now, in the same order.
+Status ApplyRecordAcks(EngineContext& ctx, const std::vector<sync::RecordEnvelope>& sent,
+                       const std::vector<sync::RecordAck>& acks, PushSummary& summary) {
+  if (sent.empty()) return Status::OK();
+  PATRON_ASSIGN_OR_RETURN(std::vector<Outbox::Pending> pending,
+                          ctx.outbox.Unacknowledged(static_cast<int>(sent.size())));
+  if (pending.size() != sent.size()) {
+    return Status::Corruption("the outbox changed under a push", "bad_sync_reply");
+  }
+  for (size_t i = 0; i < sent.size(); ++i) {
+    if (pending[i].envelope.record_id != sent[i].record_id ||
+        acks[i].record_id != sent[i].record_id) {
+      return Status::Corruption("push reply out of order", "bad_sync_reply");
+    }
+    if (acks[i].outcome == sync::PushOutcome::kOk || acks[i].outcome == sync::PushOutcome::kExists) {
+      ++summary.records_acknowledged;
+      continue;
+    }
+    // Final: the same bytes would get the same answer.
+    PATRON_RETURN_IF_ERROR(
+        ctx.outbox.NoteRefused(pending[i].outbox_id, acks[i].outcome, acks[i].message));
+    ++summary.records_refused;
+  }
+  return ctx.outbox.AcknowledgeThrough(pending.back().outbox_id);
 }
 
 Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushRequest& sent,
                                       const sync::PushResponse& response) {
   if (response.entries.size() != sent.entries.size() ||
-      response.profile_changes.size() != sent.profile_changes.size()) {
+      response.profile_changes.size() != sent.profile_changes.size() ||
+      response.records.size() != sent.records.size()) {
     return Status::Corruption("the push reply does not answer every item sent",
                               "bad_sync_reply");
   }
@@ -125,6 +156,7 @@ Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushReques
       PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(ack.entry_id, ack.seq));
       ++summary.entries_acknowledged;
     }
+    PATRON_RETURN_IF_ERROR(ApplyRecordAcks(ctx, sent.records, response.records, summary));
     MergeClock(ctx, response.server_hlc);
     return summary;
   });
@@ -214,6 +246,7 @@ Status ResetSyncState(EngineContext& ctx) {
     PATRON_RETURN_IF_ERROR(ctx.members.ResetServerViews());
     PATRON_RETURN_IF_ERROR(ctx.journal.ClearAcknowledgements());
     PATRON_RETURN_IF_ERROR(ctx.members.ResetOutboxAcknowledgements());
+    PATRON_RETURN_IF_ERROR(ctx.outbox.ResetAcknowledgements());
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor("", 0));
     return true;
   }).status();

@@ -286,6 +286,8 @@ Result<TerminalStatus> Terminal::Status() {
   PATRON_ASSIGN_OR_RETURN(status.member_count, ctx.members.Count());
   PATRON_ASSIGN_OR_RETURN(status.pending_entries, ctx.journal.CountUnacknowledged());
   PATRON_ASSIGN_OR_RETURN(status.pending_profile_changes, ctx.members.CountPendingOutbox());
+  PATRON_ASSIGN_OR_RETURN(status.pending_records, ctx.outbox.CountPending());
+  PATRON_ASSIGN_OR_RETURN(status.refused_records, ctx.outbox.CountRefused());
   return status;
 }
 

@@ -1,5 +1,8 @@
 // Sales and refunds keyed by the POS's sale_ref / refund_ref, with the hash
 // of the request that created them (idempotency) and running refund totals.
+// A row is the consumption record head office receives (records/sale.h)
+// plus what this terminal alone needs; the columns of each table derive
+// from the row's field table.
 #ifndef PATRON_TERMINAL_SRC_STORE_SALE_STORE_H_
 #define PATRON_TERMINAL_SRC_STORE_SALE_STORE_H_
 
@@ -7,72 +10,94 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
+#include "patron/record/field.h"
+#include "patron/records/sale.h"
 #include "patron/sql/database.h"
 #include "patron/status.h"
 
 namespace patron::terminal {
 
-struct SaleRow {
-  std::string sale_ref;
+struct SaleRow : SaleRecord {
   std::string request_hash;
-  std::string member_id;
-  int64_t amount_minor = 0;
-  std::string currency;
-  int64_t discount_minor = 0;
-  int64_t paid_minor = 0;
-  int64_t eligible_paid_minor = 0;
-  int64_t earned_points = 0;
-  int64_t redeemed_points = 0;
-  std::string earn_entry;    // empty if nothing was earned
-  std::string redeem_entry;  // empty if nothing was redeemed
   int64_t balance_after = 0;
   std::string tier_after;
-  int64_t rule_version = 0;
-  int64_t created_ms = 0;
+  // Running total of refunds; the next refund is computed from it so the
+  // refunds of a sale add up exactly to the sale.
   int64_t refunded_amount_minor = 0;
 };
 
-struct SaleLineRow {
-  int64_t line_no = 0;
-  std::string sku;
-  int64_t qty = 0;
-  int64_t amount_minor = 0;
-  std::string category;
+struct SaleLineRow : SaleLine {
   int64_t refunded_qty = 0;
 };
 
-struct RefundRow {
-  std::string refund_ref;
+struct RefundRow : RefundRecord {
   std::string request_hash;
-  std::string sale_ref;
-  int64_t amount_minor = 0;
-  int64_t paid_back_minor = 0;
-  int64_t reversed_points = 0;
-  int64_t returned_points = 0;
-  std::vector<std::string> entry_ids;
   int64_t balance_after = 0;
-  int64_t created_ms = 0;
 };
 
 class SaleStore {
  public:
   explicit SaleStore(sql::Database& db) : db_(db) {}
 
+  // The sale with its lines (SaleRecord::lines); refunded quantities come
+  // with GetLines.
   Result<std::optional<SaleRow>> GetSale(std::string_view sale_ref);
   Result<std::vector<SaleLineRow>> GetLines(std::string_view sale_ref);
-  Status InsertSale(const SaleRow& sale, const std::vector<SaleLineRow>& lines);
+  // The sale and its lines (sale.lines).
+  Status InsertSale(const SaleRow& sale);
   Status SetRefundedAmount(std::string_view sale_ref, int64_t refunded_amount_minor);
   Status SetLineRefundedQty(std::string_view sale_ref, int64_t line_no, int64_t refunded_qty);
 
   Result<std::optional<RefundRow>> GetRefund(std::string_view refund_ref);
+  // The refund's lines are not kept here (the sale's lines count what was
+  // refunded); they travel in its record.
   Status InsertRefund(const RefundRow& refund);
+
+  // Every sale and every refund, oldest first, for the outbox of a terminal
+  // that sold before records were sent (schema version 3).
+  Result<std::vector<SaleRow>> AllSales();
+  Result<std::vector<RefundRow>> AllRefunds();
 
  private:
   sql::Database& db_;
 };
 
 }  // namespace patron::terminal
+
+namespace patron::record {
+
+template <>
+struct Schema<terminal::SaleRow> {
+  static constexpr auto kFields = std::tuple_cat(
+      Schema<SaleRecord>::kFields,
+      std::tuple{
+          Field<&terminal::SaleRow::request_hash>{"request_hash"},
+          Field<&terminal::SaleRow::balance_after>{"balance_after"},
+          Field<&terminal::SaleRow::tier_after>{"tier_after"},
+          Field<&terminal::SaleRow::refunded_amount_minor>{"refunded_amount_minor"},
+      });
+};
+
+template <>
+struct Schema<terminal::SaleLineRow> {
+  static constexpr auto kFields = std::tuple_cat(
+      Schema<SaleLine>::kFields,
+      std::tuple{Field<&terminal::SaleLineRow::refunded_qty>{"refunded_qty"}});
+};
+
+template <>
+struct Schema<terminal::RefundRow> {
+  static constexpr auto kFields = std::tuple_cat(
+      Schema<RefundRecord>::kFields,
+      std::tuple{
+          Field<&terminal::RefundRow::request_hash>{"request_hash"},
+          Field<&terminal::RefundRow::balance_after>{"balance_after"},
+      });
+};
+
+}  // namespace patron::record
 
 #endif  // PATRON_TERMINAL_SRC_STORE_SALE_STORE_H_

@@ -1,9 +1,13 @@
 #include "store/schema.h"
 
 #include <array>
+#include <sstream>
 #include <string>
 
+#include "patron/records/sale.h"
 #include "patron/sync/replica_member.h"
+#include "store/outbox.h"
+#include "store/sale_store.h"
 
 namespace patron::terminal {
 namespace {
@@ -142,6 +146,119 @@ CREATE TRIGGER member_count_delete AFTER DELETE ON members BEGIN
 END;
 )sql";
 
+// Version 3. Records and the up-channel (DESIGN.md §8): a sale and a refund
+// are the consumption records head office receives (records/sale.h), so
+// their tables take the records' columns (sale id, terminal, store, HLC; a
+// line's name and discount), and every one of them goes to head office
+// through the outbox. Refunds are rebuilt: a refund may now be of another
+// store's sale, which has no row here to reference.
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE sales ADD COLUMN sale_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE sales ADD COLUMN terminal_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE sales ADD COLUMN store_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE sales ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sales RENAME COLUMN created_ms TO wall_ms;
+UPDATE sales SET
+  terminal_id = (SELECT terminal_id FROM terminal_state WHERE id = 1),
+  store_id = (SELECT store_id FROM terminal_state WHERE id = 1),
+  sale_id = (SELECT terminal_id FROM terminal_state WHERE id = 1) || '/' || sale_ref;
+
+ALTER TABLE sale_lines ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE sale_lines ADD COLUMN discount_minor INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE refunds_v3 (
+  refund_ref TEXT PRIMARY KEY,
+  refund_id TEXT NOT NULL,
+  terminal_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  sale_id TEXT NOT NULL,       -- the sale refunded, of any store
+  member_id TEXT NOT NULL,
+  amount_minor INTEGER NOT NULL,
+  paid_back_minor INTEGER NOT NULL,
+  reversed_points INTEGER NOT NULL,
+  returned_points INTEGER NOT NULL,
+  pending INTEGER NOT NULL,    -- an offline return of another store's sale
+  entry_ids TEXT NOT NULL,     -- JSON array
+  hlc INTEGER NOT NULL,
+  wall_ms INTEGER NOT NULL,
+  request_hash TEXT NOT NULL,
+  balance_after INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- Records for head office, in the order written; terminal_state.outbox_acked
+-- is the highest outbox_id head office answered (store/outbox.h).
+CREATE TABLE outbox (
+  outbox_id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  body TEXT NOT NULL
+) STRICT;
+ALTER TABLE terminal_state ADD COLUMN outbox_acked INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE outbox_refused (
+  outbox_id INTEGER PRIMARY KEY,
+  outcome TEXT NOT NULL,
+  message TEXT NOT NULL
+) STRICT;
+)sql";
+
+// Every sale and refund made so far, queued for head office.
+Status QueueHistoryForHeadOffice(sql::Database& db) {
+  SaleStore sales(db);
+  Outbox outbox(db);
+  PATRON_ASSIGN_OR_RETURN(std::vector<SaleRow> all_sales, sales.AllSales());
+  for (const SaleRow& sale : all_sales) {
+    PATRON_RETURN_IF_ERROR(
+        outbox.Append(kSaleRecordKind, sale.sale_id, static_cast<const SaleRecord&>(sale)));
+  }
+  PATRON_ASSIGN_OR_RETURN(std::vector<RefundRow> all_refunds, sales.AllRefunds());
+  for (const RefundRow& refund : all_refunds) {
+    PATRON_RETURN_IF_ERROR(outbox.Append(kRefundRecordKind, refund.refund_id,
+                                         static_cast<const RefundRecord&>(refund)));
+  }
+  return Status::OK();
+}
+
+// Moves each refund into the rebuilt table (entry ids from a space-separated
+// list to a JSON array, ids and member from its sale), then queues every
+// sale and refund made so far for head office.
+Status MigrateToV3(sql::Database& db) {
+  std::vector<RefundRow> refunds;
+  {
+    PATRON_ASSIGN_OR_RETURN(
+        sql::Statement old,
+        db.GetUniqueStatement(
+            "SELECT r.refund_ref, s.terminal_id, s.store_id, s.sale_id, s.member_id,"
+            " r.amount_minor, r.paid_back_minor, r.reversed_points, r.returned_points,"
+            " r.entry_ids, r.created_ms, r.request_hash, r.balance_after"
+            " FROM refunds r JOIN sales s ON s.sale_ref = r.sale_ref"));
+    while (true) {
+      PATRON_ASSIGN_OR_RETURN(bool has_row, old.Step());
+      if (!has_row) break;
+      RefundRow& row = refunds.emplace_back();
+      row.refund_ref = old.ColumnText(0);
+      row.terminal_id = old.ColumnText(1);
+      row.store_id = old.ColumnText(2);
+      row.refund_id = MakeSaleId(row.terminal_id, row.refund_ref);
+      row.sale_id = old.ColumnText(3);
+      row.member_id = old.ColumnText(4);
+      row.amount_minor = old.ColumnInt64(5);
+      row.paid_back_minor = old.ColumnInt64(6);
+      row.reversed_points = old.ColumnInt64(7);
+      row.returned_points = old.ColumnInt64(8);
+      std::istringstream ids(old.ColumnText(9));
+      for (std::string id; ids >> id;) row.entry_ids.push_back(id);
+      row.wall_ms = old.ColumnInt64(10);
+      row.request_hash = old.ColumnText(11);
+      row.balance_after = old.ColumnInt64(12);
+    }
+  }
+  PATRON_RETURN_IF_ERROR(db.Execute("DROP TABLE refunds"));
+  PATRON_RETURN_IF_ERROR(db.Execute("ALTER TABLE refunds_v3 RENAME TO refunds"));
+  SaleStore store(db);
+  for (const RefundRow& row : refunds) PATRON_RETURN_IF_ERROR(store.InsertRefund(row));
+  return QueueHistoryForHeadOffice(db);
+}
+
 const std::string& SchemaV1() {
   static const std::string sql =
       std::string(sync::kReplicaMembersTable) + std::string(kSchemaV1Rest);
@@ -151,9 +268,10 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 2> migrations = {{
+  static const std::array<sql::Migration, 3> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
+      {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
   }};
   return migrations;
 }

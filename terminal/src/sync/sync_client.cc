@@ -47,11 +47,15 @@ Status SyncClient::PushAll(SyncReport& report) {
   while (true) {
     PATRON_ASSIGN_OR_RETURN(sync::PushRequest request,
                             terminal_.PendingPush(options_.push_batch, options_.push_batch));
-    if (request.entries.empty() && request.profile_changes.empty()) return Status::OK();
+    if (request.entries.empty() && request.profile_changes.empty() && request.records.empty()) {
+      return Status::OK();
+    }
     PATRON_ASSIGN_OR_RETURN(sync::PushResponse response, transport_.Push(request));
     PATRON_ASSIGN_OR_RETURN(PushSummary summary, terminal_.ApplyPushResponse(request, response));
     report.entries_acknowledged += summary.entries_acknowledged;
     report.changes_acknowledged += summary.changes_acknowledged;
+    report.records_acknowledged += summary.records_acknowledged;
+    report.records_refused += summary.records_refused;
     if (summary.conflicts > 0 || summary.rejected > 0) {
       // The same items would come back forever: stop and say so loudly.
       return Status::Conflict(std::to_string(summary.conflicts) +

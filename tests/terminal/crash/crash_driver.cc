@@ -17,6 +17,7 @@
 
 #include "patron/rules.h"
 #include "patron/terminal/terminal.h"
+#include "support/sale_lines.h"
 
 namespace {
 
@@ -40,8 +41,8 @@ SaleRequest MakeSale(int64_t n, const std::string& member_id) {
   sale.amount_minor = 100 + (n * 7919) % 50000;
   if (n % 3 == 0) {
     const int64_t first = sale.amount_minor / 3;
-    sale.lines.push_back({"SKU-A", 1, first, "grocery"});
-    sale.lines.push_back({"SKU-B", 2, sale.amount_minor - first, "household"});
+    sale.lines.push_back(patron::testing::Line("SKU-A", 1, first, "grocery"));
+    sale.lines.push_back(patron::testing::Line("SKU-B", 2, sale.amount_minor - first, "household"));
   }
   return sale;
 }

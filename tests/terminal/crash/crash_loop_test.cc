@@ -23,6 +23,7 @@
 
 #include "patron/sql/database.h"
 #include "patron/terminal/terminal.h"
+#include "support/sale_lines.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 
@@ -168,8 +169,8 @@ std::map<std::string, SaleRow> LoadSales(sql::Database& db) {
                  FAIL_CHECK("a line of sale ", s.ColumnText(0), ", which is missing");
                  return;
                }
-               sale->second.lines.push_back(
-                   {s.ColumnText(1), s.ColumnInt64(2), s.ColumnInt64(3), s.ColumnText(4)});
+               sale->second.lines.push_back(testing::Line(s.ColumnText(1), s.ColumnInt64(2),
+                                                          s.ColumnInt64(3), s.ColumnText(4)));
              });
   return sales;
 }

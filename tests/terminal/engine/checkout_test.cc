@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "terminal_fixture.h"
+#include "support/sale_lines.h"
 
 namespace patron::terminal {
 namespace {
@@ -102,7 +103,7 @@ TEST_CASE("lines in excluded categories earn nothing but still count in the sale
   sale.sale_ref = "R-1";
   sale.member_id = m.member_id;
   sale.amount_minor = 3'000;
-  sale.lines = {{"SKU-1", 2, 2'000, "grocery"}, {"SKU-2", 1, 1'000, "tobacco"}};
+  sale.lines = {testing::Line("SKU-1", 2, 2'000, "grocery"), testing::Line("SKU-2", 1, 1'000, "tobacco")};
   auto result = f.till().Checkout(sale);
   REQUIRE(result.ok());
   CHECK(result->earned_points == 30);
@@ -179,13 +180,13 @@ TEST_CASE("bad sale input is refused with a named reason and writes nothing") {
   s.redeem_points = -1;
   cases.push_back({s, "invalid_redeem_points"});
   s = base();
-  s.lines = {{"A", 1, 600, ""}, {"B", 1, 300, ""}};
+  s.lines = {testing::Line("A", 1, 600), testing::Line("B", 1, 300)};
   cases.push_back({s, "lines_mismatch"});
   s = base();
-  s.lines = {{"A", 0, 1'000, ""}};
+  s.lines = {testing::Line("A", 0, 1'000)};
   cases.push_back({s, "invalid_line"});
   s = base();
-  s.lines = {{"A", 1, INT64_MAX, ""}, {"B", 1, INT64_MAX, ""}};
+  s.lines = {testing::Line("A", 1, INT64_MAX), testing::Line("B", 1, INT64_MAX)};
   cases.push_back({s, "invalid_line"});
   s = base();
   s.redeem_points = 100;  // balance is 10

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "terminal_fixture.h"
+#include "support/sale_lines.h"
 
 namespace patron::terminal {
 namespace {
@@ -82,7 +83,7 @@ TEST_CASE("refund by lines returns the value of the lines, never more than sold"
   sale.sale_ref = "R-1";
   sale.member_id = m.member_id;
   sale.amount_minor = 1'000;
-  sale.lines = {{"A", 3, 700, ""}, {"B", 1, 300, ""}};  // A: 7.00 for 3 units
+  sale.lines = {testing::Line("A", 3, 700), testing::Line("B", 1, 300)};  // A: 7.00 for 3 units
   REQUIRE(f.till().Checkout(sale).ok());
   RefundRequest one_a = Full("R-1", "F-1");
   one_a.lines = {{0, 1}};

@@ -2,6 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
+#include <string>
+
+#include "patron/member_id.h"
+#include "patron/record/record_json.h"
+#include "patron/records/sale.h"
 #include "patron/sql/database.h"
 #include "patron/sql/migration.h"
 #include "terminal_fixture.h"
@@ -52,21 +58,86 @@ TEST_CASE("the member count the status reports is kept in step with the members 
   CHECK(f.till().Status().value().member_count == 2);
 }
 
+// A database as Patron's schema version `version` left it: the migrations
+// up to it, the terminal's state row, and `rows` (SQL in that version's
+// layout).
+std::function<void(sql::Database&)> OlderDatabase(int version, std::string rows) {
+  return [version, rows](sql::Database& db) {
+    REQUIRE(sql::Migrate(db, TerminalMigrations().first(static_cast<size_t>(version))).ok());
+    const std::string state =
+        "INSERT INTO terminal_state(id, terminal_id, store_id, chain_key_fingerprint, next_seq,"
+        " hlc) VALUES (1, 'S001-T01', 'S001', '" +
+        ChainKeyFingerprint(kDemoChainKey) + "', 3, 0);";
+    REQUIRE(db.Execute(state + rows).ok());
+  };
+}
+
+// A version 1 member row (every register unwritten but the name).
+std::string MemberRowV1(const std::string& id, const std::string& phone) {
+  return "INSERT INTO members(member_id, phone, card, status, enrolled_store, enrolled_ms,"
+         " name, name_hlc, name_origin, birthday, birthday_hlc, birthday_origin, email,"
+         " email_hlc, email_origin, gender, gender_hlc, gender_origin, sms_consent,"
+         " sms_consent_hlc, sms_consent_origin, email_consent, email_consent_hlc,"
+         " email_consent_origin) VALUES ('" +
+         id + "', '" + phone +
+         "', NULL, 'active', 'S001', 1, 'Ann', 65536, 'S001-T01', NULL, 0, '', NULL, 0, '',"
+         " NULL, 0, '', 0, 0, '', 0, 0, '');";
+}
+
 TEST_CASE("upgrading a version 1 database counts the members it already has") {
-  TerminalFixture f;
-  f.Enrol("07700 900001");
-  f.Enrol("07700 900002");
-  f.Enrol("07700 900003");
-  // Take the database back to version 1: as an older Patron left it.
-  REQUIRE(f.db()
-              .Execute("DROP TRIGGER member_count_insert; DROP TRIGGER member_count_delete; "
-                       "DROP TABLE member_count; PRAGMA user_version = 1")
-              .ok());
-  f.Reopen();
-  CHECK(sql::SchemaVersion(f.db()).value() == 2);
+  TerminalFixture f(OlderDatabase(
+      1, MemberRowV1("0190a5a4-7c1e-7000-8000-000000000001", "+447700900001") +
+             MemberRowV1("0190a5a4-7c1e-7000-8000-000000000002", "+447700900002") +
+             MemberRowV1("0190a5a4-7c1e-7000-8000-000000000003", "+447700900003")));
+  CHECK(sql::SchemaVersion(f.db()).value() == static_cast<int>(TerminalMigrations().size()));
   CHECK(f.till().Status().value().member_count == 3);
   f.Enrol("07700 900004");
   CHECK(f.till().Status().value().member_count == 4);
+}
+
+TEST_CASE("upgrading a version 2 database queues every sale and refund for head office") {
+  const std::string member = "0190a5a4-7c1e-7000-8000-000000000001";
+  TerminalFixture f(OlderDatabase(
+      2, MemberRowV1(member, "+447700900001") +
+             "INSERT INTO sales(sale_ref, request_hash, member_id, amount_minor, currency,"
+             " discount_minor, paid_minor, eligible_paid_minor, earned_points, redeemed_points,"
+             " earn_entry, redeem_entry, balance_after, tier_after, rule_version, created_ms)"
+             " VALUES ('R-1', 'h', '" +
+             member +
+             "', 3000, 'USD', 0, 3000, 3000, 30, 0, 'S001-T01/1', '', 30, 'regular', 1, 7);"
+             "INSERT INTO sale_lines(sale_ref, line_no, sku, qty, amount_minor, category)"
+             " VALUES ('R-1', 0, 'TEA', 2, 1000, 'grocery'), ('R-1', 1, 'CUP', 1, 2000, '');"
+             "INSERT INTO refunds(refund_ref, request_hash, sale_ref, amount_minor,"
+             " paid_back_minor, reversed_points, returned_points, entry_ids, balance_after,"
+             " created_ms) VALUES ('F-1', 'h2', 'R-1', 1000, 1000, 10, 0, 'S001-T01/2', 20, 9);"));
+  const TerminalStatus status = f.till().Status().value();
+  CHECK(status.pending_records == 2);
+  auto bodies = f.db().GetUniqueStatement("SELECT kind, record_id, body FROM outbox ORDER BY 1 DESC");
+  REQUIRE(bodies.ok());
+  REQUIRE(bodies->Step().value());
+  CHECK(bodies->ColumnText(0) == "sale");
+  CHECK(bodies->ColumnText(1) == "S001-T01/R-1");
+  auto sale = record::DecodeRecord<SaleRecord>(bodies->ColumnText(2));
+  REQUIRE_MESSAGE(sale.ok(), sale.status().ToString());
+  CHECK(sale->sale_id == "S001-T01/R-1");
+  CHECK(sale->store_id == "S001");
+  CHECK(sale->wall_ms == 7);
+  REQUIRE(sale->lines.size() == 2);
+  CHECK(sale->lines[0].sku == "TEA");
+  CHECK(sale->lines[1].amount_minor == 2000);
+  REQUIRE(bodies->Step().value());
+  CHECK(bodies->ColumnText(0) == "refund");
+  auto refund = record::DecodeRecord<RefundRecord>(bodies->ColumnText(2));
+  REQUIRE_MESSAGE(refund.ok(), refund.status().ToString());
+  CHECK(refund->sale_id == "S001-T01/R-1");
+  CHECK(refund->member_id == member);
+  CHECK(refund->entry_ids == std::vector<std::string>{"S001-T01/2"});
+  // The refund reads back through the store, and replays as before.
+  RefundRequest again;
+  again.sale_ref = "R-1";
+  again.refund_ref = "F-1";
+  again.amount_minor = 1000;
+  CHECK(f.till().Refund(again).status().reason() == "refund_ref_conflict");
 }
 
 TEST_CASE("a database written by a newer Patron is refused") {

@@ -296,6 +296,32 @@ struct JsonCodec<std::vector<T>> {
   static bool IsDefault(const std::vector<T>& values) { return values.empty(); }
 };
 
+// A JSON value passed through as its text: the body of a record whose kind
+// only its own filer knows (an envelope's payload, DESIGN.md §8). It is
+// checked to be one well-formed JSON object when read, and written verbatim.
+struct RawJson {
+  std::string text;  // "" is written as null
+  friend bool operator==(const RawJson&, const RawJson&) = default;
+};
+
+template <>
+struct JsonCodec<RawJson> {
+  static constexpr bool kNullable = false;
+  static void Append(const RawJson& value, std::string& out) {
+    out += value.text.empty() ? std::string_view("null") : std::string_view(value.text);
+  }
+  static Status Read(JsonReader& reader, std::string_view path, std::string_view field,
+                     RawJson& value, DecodeNotes*) {
+    if (reader.Peek() != JsonReader::Kind::kObject) {
+      return json_internal::InvalidAt(path, field, "must be an object");
+    }
+    PATRON_ASSIGN_OR_RETURN(std::string_view raw, reader.RawValue());
+    value.text = std::string(raw);
+    return Status::OK();
+  }
+  static bool IsDefault(const RawJson& value) { return value.text.empty(); }
+};
+
 // A value of one of several types, told apart by its JSON kind: null,
 // boolean, integer, string, or an object (a record with a schema).
 template <typename... Alternatives>

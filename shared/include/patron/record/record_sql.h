@@ -18,7 +18,8 @@
 //   named enums            TEXT, the name
 //   LwwRegister<T>         three: <col> (T), <col>_hlc (INTEGER), <col>_origin (TEXT)
 //   records, variants      TEXT: their JSON (record_json.h)
-//   std::vector<T>         none: a child table, written by its store
+//   std::vector<record>    none: a child table, written by its store
+//   std::vector<value>     TEXT: its JSON array
 // Reads of stored values that cannot be what the record holds (a negative
 // HLC, an enum name this build does not know, JSON that does not decode)
 // are Corruption naming the column.
@@ -165,6 +166,19 @@ struct SqlCodec<LwwRegister<T>> {
   }
 };
 
+// JSON passed through: its text.
+template <>
+struct SqlCodec<RawJson> {
+  static constexpr int kColumns = 1;
+  static void Bind(sql::Statement& s, int index, const RawJson& value) {
+    s.BindText(index, value.text);
+  }
+  static Status Read(const sql::Statement& s, int index, std::string_view, RawJson& value) {
+    value.text = s.ColumnText(index);
+    return Status::OK();
+  }
+};
+
 // Records nested in a record, and variants: one TEXT column of JSON.
 template <typename T>
   requires HasSchema<T> || requires { std::variant_size<T>::value; }
@@ -185,9 +199,32 @@ struct SqlCodec<T> {
   }
 };
 
-template <typename T>
+// A vector of records is a child table, which its store writes.
+template <HasSchema T>
 struct SqlCodec<std::vector<T>> {
-  static constexpr int kColumns = 0;  // a child table
+  static constexpr int kColumns = 0;
+};
+
+// A vector of plain values (entry ids, names) is one TEXT column holding
+// its JSON array.
+template <typename T>
+  requires(!HasSchema<T>)
+struct SqlCodec<std::vector<T>> {
+  static constexpr int kColumns = 1;
+  static void Bind(sql::Statement& s, int index, const std::vector<T>& values) {
+    std::string text;
+    JsonCodec<std::vector<T>>::Append(values, text);
+    s.BindText(index, text);
+  }
+  static Status Read(const sql::Statement& s, int index, std::string_view column,
+                     std::vector<T>& values) {
+    const std::string text = s.ColumnText(index);
+    JsonReader reader(text);
+    Status status = JsonCodec<std::vector<T>>::Read(reader, "", column, values, nullptr);
+    if (status.ok()) status = reader.Finish();
+    if (!status.ok()) return sql_internal::CorruptColumn(column, status.message());
+    return Status::OK();
+  }
 };
 
 namespace sql_internal {

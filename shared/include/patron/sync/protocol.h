@@ -18,6 +18,7 @@
 #include "patron/member.h"
 #include "patron/record/field.h"
 #include "patron/record/lww_merge.h"
+#include "patron/record/record_json.h"
 
 namespace patron::sync {
 
@@ -54,6 +55,19 @@ struct ProfileChange {
   friend bool operator==(const ProfileChange&, const ProfileChange&) = default;
 };
 
+// A record of any kind on its way to head office (DESIGN.md §8): written to
+// the till's outbox in the same transaction as the change it records, and
+// pushed in outbox order. `body` is the record's own JSON object, as the
+// outbox stored it: a retry sends the very same bytes, so head office tells
+// a retry ("exists") from a different record under the same id
+// ("conflict"), and can keep the body of a kind it does not know yet.
+struct RecordEnvelope {
+  std::string kind;       // "sale", "refund", ...
+  std::string record_id;  // stable: "<terminal_id>/<natural key>"
+  record::RawJson body;
+  friend bool operator==(const RecordEnvelope&, const RecordEnvelope&) = default;
+};
+
 struct PushRequest {
   std::string terminal_id;
   std::string chain_key_fingerprint;
@@ -62,6 +76,8 @@ struct PushRequest {
   // of a member enrolled offline find the member.
   std::vector<ProfileChange> profile_changes;
   std::vector<LedgerEntry> entries;
+  // Applied after the entries, in this order.
+  std::vector<RecordEnvelope> records;
   friend bool operator==(const PushRequest&, const PushRequest&) = default;
 };
 
@@ -94,11 +110,20 @@ struct ProfileAck {
   friend bool operator==(const ProfileAck&, const ProfileAck&) = default;
 };
 
+struct RecordAck {
+  std::string record_id;
+  PushOutcome outcome = PushOutcome::kOk;
+  int64_t seq = 0;      // the server sequence at which it was stored
+  std::string message;  // why, for kConflict / kRejected
+  friend bool operator==(const RecordAck&, const RecordAck&) = default;
+};
+
 struct PushResponse {
   std::string epoch;
   HlcTimestamp server_hlc;
   std::vector<ProfileAck> profile_changes;
   std::vector<EntryAck> entries;
+  std::vector<RecordAck> records;  // one per record sent, in order
   friend bool operator==(const PushResponse&, const PushResponse&) = default;
 };
 
@@ -230,6 +255,30 @@ struct Schema<sync::PushRequest> {
       Field<&sync::PushRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
       Field<&sync::PushRequest::hlc>{"hlc"},
       Field<&sync::PushRequest::profile_changes>{"profile_changes"},
+      // Added with the record model: servers and terminals before it
+      // neither send nor expect it.
+      Field<&sync::PushRequest::records>{"records", {}, kOptional},
+  };
+};
+
+template <>
+struct Schema<sync::RecordEnvelope> {
+  static constexpr std::string_view kName = "record";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::RecordEnvelope::kind>{"kind"},
+      Field<&sync::RecordEnvelope::record_id>{"id"},
+      Field<&sync::RecordEnvelope::body>{"body"},
+  };
+};
+
+template <>
+struct Schema<sync::RecordAck> {
+  static constexpr std::string_view kName = "record_ack";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::RecordAck::record_id>{"id"},
+      Field<&sync::RecordAck::outcome>{"outcome"},
+      Field<&sync::RecordAck::seq>{"seq"},
+      Field<&sync::RecordAck::message>{"message", {}, kOptional},
   };
 };
 
@@ -264,6 +313,7 @@ struct Schema<sync::PushResponse> {
       Field<&sync::PushResponse::epoch>{"epoch"},
       Field<&sync::PushResponse::server_hlc>{"server_hlc"},
       Field<&sync::PushResponse::profile_changes>{"profile_changes"},
+      Field<&sync::PushResponse::records>{"records", {}, kOptional},
   };
 };
 

@@ -26,6 +26,7 @@
 #include "patron/ledger.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
+#include "patron/sync_server/record_store.h"
 
 namespace patron::sync {
 
@@ -73,9 +74,9 @@ struct StoreFigures {
   int64_t points_outstanding = 0;  // the sum of every balance effect booked to the store
 };
 
-class StoreTxn {
+class StoreTxn : public RecordTxn {
  public:
-  virtual ~StoreTxn() = default;
+  ~StoreTxn() override = default;
 
   // The store's epoch (stable for the life of its data).
   virtual Result<std::string> Epoch() = 0;

@@ -115,6 +115,15 @@ struct SyncCounters {
   std::atomic<int64_t> entries_duplicate{0};
   std::atomic<int64_t> entries_conflict{0};
   std::atomic<int64_t> profile_changes{0};
+  // The up-channel (record_store.h): new records filed by kind, held whole
+  // (kinds this server does not know), retried, conflicting, rejected; and
+  // refunds that went past what was left of their sale.
+  std::atomic<int64_t> records_filed{0};
+  std::atomic<int64_t> records_held{0};
+  std::atomic<int64_t> records_duplicate{0};
+  std::atomic<int64_t> records_conflict{0};
+  std::atomic<int64_t> records_rejected{0};
+  std::atomic<int64_t> refunds_exceeding{0};
   std::atomic<int64_t> folds{0};
   std::atomic<int64_t> entries_folded{0};
   std::atomic<int64_t> entries_saturated{0};
@@ -171,6 +180,12 @@ class SyncService {
   // the watermark. Meant for a background thread that calls it in a loop.
   Result<bool> FoldIfDue();
   FoldGauge FoldState() const;
+
+  // A sale as head office holds it (any store's), with its refunded totals
+  // across every store; nullopt if it has not arrived.
+  Result<std::optional<StoredSale>> FindSale(std::string_view sale_id);
+  // The refunds of a sale, from every store, in the order they arrived.
+  Result<std::vector<StoredRefund>> RefundsOfSale(std::string_view sale_id);
 
   // Installs a rules snapshot (validated; version must increase).
   Status PublishRules(const Rules& rules);

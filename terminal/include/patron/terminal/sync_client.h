@@ -56,6 +56,8 @@ struct SyncClientOptions {
 struct SyncReport {
   int64_t entries_acknowledged = 0;
   int64_t changes_acknowledged = 0;
+  int64_t records_acknowledged = 0;
+  int64_t records_refused = 0;  // final refusals (conflict, rejected): see the status
   int64_t handed_back = 0;  // members whose rights went back to the server
   int64_t members_pulled = 0;
   int64_t grants_pulled = 0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "patron/ledger.h"
+#include "patron/records/sale.h"
 
 namespace patron::terminal {
 
@@ -58,19 +59,17 @@ struct EnrolResult {
   bool created = false;  // false: the phone or card was already enrolled
 };
 
-struct SaleLine {
-  std::string sku;
-  int64_t qty = 1;
-  int64_t amount_minor = 0;  // the line total
-  std::string category;      // optional; some categories earn nothing
-};
+// A basket line is the consumption record's own (records/sale.h SaleLine):
+// sku, name, category, qty, amount_minor (the line total) and the POS's own
+// discount_minor; line_no is set from the line's position. Some categories
+// earn nothing (rules.h).
 
 struct SaleRequest {
   std::string sale_ref;  // the POS receipt number; idempotency key
   std::string member_id;
   int64_t amount_minor = 0;  // basket total before points
   std::string currency;      // empty = the rules' currency
-  std::vector<SaleLine> lines;  // optional; if given they sum to amount_minor
+  std::vector<SaleLine> lines;  // optional; if given their amounts sum to amount_minor
   int64_t redeem_points = 0;
 };
 
@@ -95,6 +94,9 @@ struct Quote {
 
 struct SaleResult {
   std::string sale_ref;
+  // The sale's id across the chain, "<terminal_id>/<sale_ref>": what a
+  // receipt carries so that any store can refund it.
+  std::string sale_id;
   std::string member_id;
   int64_t amount_minor = 0;
   int64_t discount_minor = 0;  // paid with points
@@ -108,10 +110,8 @@ struct SaleResult {
   bool replayed = false;  // an identical earlier request; nothing was written
 };
 
-struct RefundLine {
-  int64_t line_no = 0;  // 0-based index into the sale's lines
-  int64_t qty = 0;
-};
+// A refunded line (records/sale.h RefundLine): line_no is the 0-based index
+// into the sale's lines.
 
 // One of: amount_minor, lines, or neither (refund everything not yet refunded).
 struct RefundRequest {
@@ -147,6 +147,8 @@ struct TerminalStatus {
   int64_t member_count = 0;
   int64_t pending_entries = 0;          // journal entries not yet acknowledged
   int64_t pending_profile_changes = 0;  // profile changes not yet acknowledged
+  int64_t pending_records = 0;  // outbox records (sales, refunds, ...) not yet answered
+  int64_t refused_records = 0;  // outbox records head office refused or held differently
   int64_t journal_seq = 0;  // seq of the newest entry this terminal wrote; 0 if none
   int64_t rules_version = 0;
   std::string cursor_epoch;
@@ -163,6 +165,10 @@ struct PushSummary {
   // terminal database reusing ids). Never overwritten; reported.
   int64_t conflicts = 0;
   int64_t rejected = 0;
+  int64_t records_acknowledged = 0;
+  // Records head office refused or held differently (final; kept in the
+  // outbox and counted in the status).
+  int64_t records_refused = 0;
 };
 
 }  // namespace patron::terminal

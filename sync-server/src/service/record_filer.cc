@@ -1,0 +1,198 @@
+#include "service/record_filer.h"
+
+#include <algorithm>
+
+#include "patron/digest.h"
+#include "patron/record/record_json.h"
+#include "patron/uuid.h"
+
+namespace patron::sync {
+namespace {
+
+Status Reject(std::string message) {
+  return Status::InvalidArgument(std::move(message), "invalid_record");
+}
+
+template <typename Record>
+Result<Record> DecodeBody(const RecordEnvelope& envelope) {
+  Result<Record> record = record::DecodeRecord<Record>(envelope.body.text);
+  if (!record.ok()) {
+    return Reject(std::string(envelope.kind) + " " + envelope.record_id + ": " +
+                  record.status().message());
+  }
+  return record;
+}
+
+// The record was made by the caller, at its store, under the id its natural
+// key gives.
+Status CheckOwnRecord(const Caller& caller, const RecordEnvelope& envelope,
+                      std::string_view terminal_id, std::string_view store_id,
+                      std::string_view expected_id) {
+  if (terminal_id != caller.terminal_id) {
+    return Status::PermissionDenied(envelope.kind + " " + envelope.record_id +
+                                        " was made by " + std::string(terminal_id) + ", not by " +
+                                        caller.terminal_id,
+                                    "foreign_origin");
+  }
+  if (store_id != caller.store_id) {
+    return Status::PermissionDenied(envelope.kind + " " + envelope.record_id +
+                                        " is booked to store " + std::string(store_id) + ", but " +
+                                        caller.terminal_id + " belongs to " + caller.store_id,
+                                    "foreign_store");
+  }
+  if (envelope.record_id != expected_id) {
+    return Reject(envelope.kind + " " + envelope.record_id + " must have the id " +
+                  std::string(expected_id));
+  }
+  return Status::OK();
+}
+
+Status CheckMember(const RecordEnvelope& envelope, std::string_view member_id) {
+  if (Uuid::Parse(member_id).ok()) return Status::OK();
+  return Reject(envelope.kind + " " + envelope.record_id + " names an invalid member id");
+}
+
+Status CheckSale(const RecordEnvelope& envelope, const SaleRecord& sale) {
+  const auto bad = [&](std::string_view what) {
+    return Reject("sale " + envelope.record_id + ": " + std::string(what));
+  };
+  if (sale.amount_minor <= 0) return bad("amount_minor must be positive");
+  if (sale.discount_minor < 0 || sale.paid_minor < 0 || sale.eligible_paid_minor < 0 ||
+      sale.earned_points < 0 || sale.redeemed_points < 0) {
+    return bad("amounts and points must not be negative");
+  }
+  for (size_t i = 0; i < sale.lines.size(); ++i) {
+    const SaleLine& line = sale.lines[i];
+    if (line.line_no != static_cast<int64_t>(i)) return bad("lines must be numbered 0, 1, 2...");
+    if (line.qty <= 0 || line.amount_minor < 0 || line.discount_minor < 0) {
+      return bad("a line's qty must be positive and its amounts not negative");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<RecordAck> RecordFiler::File(const Caller& caller, const RecordEnvelope& envelope) {
+  RecordAck ack;
+  ack.record_id = envelope.record_id;
+  const std::string digest = Sha256Hex(envelope.body.text);
+  PATRON_ASSIGN_OR_RETURN(std::optional<StoredRecord> stored,
+                          txn_.FindRecord(envelope.kind, envelope.record_id));
+  if (stored) {
+    ack.seq = stored->seq;
+    if (stored->digest == digest && stored->origin == caller.terminal_id) {
+      ack.outcome = PushOutcome::kExists;
+      ++counts_.duplicate;
+    } else {
+      ack.outcome = PushOutcome::kConflict;
+      ack.message = "a record with this id and different content exists; it is kept";
+      ++counts_.conflict;
+    }
+    return ack;
+  }
+
+  PATRON_ASSIGN_OR_RETURN(const int64_t seq, next_seq_());
+  StoredRecord record{seq, envelope.kind, envelope.record_id, caller.terminal_id, digest, {}};
+  Status filed;
+  if (envelope.kind == kSaleRecordKind) {
+    filed = FileSale(caller, envelope, record);
+  } else if (envelope.kind == kRefundRecordKind) {
+    filed = FileRefund(caller, envelope, record);
+  } else {
+    record.body = envelope.body.text;  // kept until this server knows the kind
+    filed = txn_.InsertRecord(record);
+  }
+  if (!filed.ok()) {
+    if (filed.code() != StatusCode::kInvalidArgument &&
+        filed.code() != StatusCode::kPermissionDenied) {
+      return filed;  // the store failed: the push fails whole
+    }
+    // Nothing of it was written (the checks come first); the number is
+    // skipped, as for a duplicate entry.
+    ack.outcome = PushOutcome::kRejected;
+    ack.message = filed.message();
+    ++counts_.rejected;
+    return ack;
+  }
+  ++(record.body ? counts_.held : counts_.filed);
+  ack.outcome = PushOutcome::kOk;
+  ack.seq = seq;
+  return ack;
+}
+
+Status RecordFiler::FileSale(const Caller& caller, const RecordEnvelope& envelope,
+                             const StoredRecord& record) {
+  PATRON_ASSIGN_OR_RETURN(SaleRecord sale, DecodeBody<SaleRecord>(envelope));
+  PATRON_RETURN_IF_ERROR(CheckOwnRecord(caller, envelope, sale.terminal_id, sale.store_id,
+                                        MakeSaleId(sale.terminal_id, sale.sale_ref)));
+  PATRON_RETURN_IF_ERROR(CheckMember(envelope, sale.member_id));
+  PATRON_RETURN_IF_ERROR(CheckSale(envelope, sale));
+  PATRON_RETURN_IF_ERROR(txn_.InsertRecord(record));
+  PATRON_RETURN_IF_ERROR(txn_.InsertSale(record.seq, sale));
+  // Refunds made elsewhere may have arrived first: count them now.
+  PATRON_ASSIGN_OR_RETURN(std::vector<StoredRefund> waiting, txn_.RefundsOfSale(sale.sale_id));
+  for (const StoredRefund& refund : waiting) {
+    if (refund.status != RefundStatus::kAwaitingSale) continue;
+    PATRON_ASSIGN_OR_RETURN(std::optional<StoredSale> stored, txn_.FindSale(sale.sale_id));
+    if (!stored) return Status::Internal("sale " + sale.sale_id + " filed but not found");
+    PATRON_ASSIGN_OR_RETURN(RefundStatus status, CountAgainstSale(*stored, refund.refund));
+    PATRON_RETURN_IF_ERROR(txn_.SetRefundStatus(refund.seq, status, refund.refund.entry_ids));
+  }
+  return Status::OK();
+}
+
+Status RecordFiler::FileRefund(const Caller& caller, const RecordEnvelope& envelope,
+                               const StoredRecord& record) {
+  PATRON_ASSIGN_OR_RETURN(RefundRecord refund, DecodeBody<RefundRecord>(envelope));
+  PATRON_RETURN_IF_ERROR(CheckOwnRecord(caller, envelope, refund.terminal_id, refund.store_id,
+                                        MakeSaleId(refund.terminal_id, refund.refund_ref)));
+  PATRON_RETURN_IF_ERROR(CheckMember(envelope, refund.member_id));
+  std::string_view sale_terminal, sale_ref;
+  if (!SplitSaleId(refund.sale_id, sale_terminal, sale_ref)) {
+    return Reject("refund " + envelope.record_id + " names no sale id");
+  }
+  if (refund.amount_minor <= 0 || refund.paid_back_minor < 0 || refund.reversed_points < 0 ||
+      refund.returned_points < 0) {
+    return Reject("refund " + envelope.record_id +
+                  ": its amount must be positive and its points not negative");
+  }
+  StoredRefund stored{record.seq, refund, RefundStatus::kAwaitingSale};
+  PATRON_ASSIGN_OR_RETURN(std::optional<StoredSale> sale, txn_.FindSale(refund.sale_id));
+  if (sale && sale->sale.member_id != refund.member_id) {
+    return Reject("refund " + envelope.record_id + " names another member than its sale");
+  }
+  PATRON_RETURN_IF_ERROR(txn_.InsertRecord(record));
+  if (sale) {
+    PATRON_ASSIGN_OR_RETURN(stored.status, CountAgainstSale(*sale, refund));
+  }
+  return txn_.InsertRefund(stored);
+}
+
+Result<RefundStatus> RecordFiler::CountAgainstSale(const StoredSale& sale,
+                                                   const RefundRecord& refund) {
+  const int64_t left = sale.sale.amount_minor - sale.refunded_amount_minor;
+  std::vector<int64_t> refunded_qty = sale.refunded_qty;
+  bool lines_fit = true;
+  for (const RefundLine& line : refund.lines) {
+    if (line.line_no < 0 || line.line_no >= static_cast<int64_t>(refunded_qty.size())) {
+      lines_fit = false;
+      continue;
+    }
+    int64_t& done = refunded_qty[static_cast<size_t>(line.line_no)];
+    done = std::min(done + line.qty, sale.sale.lines[static_cast<size_t>(line.line_no)].qty);
+  }
+  const bool exceeds = refund.amount_minor > left || !lines_fit;
+  // What was refunded is counted even past the sale (the money went back);
+  // the sale's total is capped at the sale, and the refund reported.
+  const int64_t total = std::min(sale.sale.amount_minor,
+                                 sale.refunded_amount_minor + refund.amount_minor);
+  PATRON_RETURN_IF_ERROR(txn_.SetSaleRefunded(sale.sale.sale_id, total, refunded_qty));
+  if (exceeds) {
+    ++counts_.refunds_exceeding;
+    return RefundStatus::kExceeds;
+  }
+  return refund.pending ? RefundStatus::kPending : RefundStatus::kApplied;
+}
+
+}  // namespace patron::sync

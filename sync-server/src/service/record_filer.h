@@ -1,0 +1,64 @@
+// Head office's side of the up-channel (DESIGN.md §8): each record a till
+// pushes is stored once by (kind, id) and answered like an entry: "ok" when
+// new, "exists" when the same bytes were stored before (a retry), "conflict"
+// for other bytes under the same id (never overwritten), "rejected" when a
+// record of a known kind is malformed or not the caller's to send.
+//
+// Kinds this server knows are filed in tables of their own: a sale with its
+// lines; a refund, counted against its sale across every store (or held
+// until its sale arrives). A kind it does not know (from a newer till) is
+// kept whole, so nothing a till sent is lost before head office upgrades.
+#ifndef PATRON_SYNC_SERVER_SRC_SERVICE_RECORD_FILER_H_
+#define PATRON_SYNC_SERVER_SRC_SERVICE_RECORD_FILER_H_
+
+#include <cstdint>
+#include <functional>
+
+#include "patron/status.h"
+#include "patron/sync/protocol.h"
+#include "patron/sync_server/record_store.h"
+#include "patron/sync_server/sync_service.h"
+
+namespace patron::sync {
+
+// What filing a push's records did, for the service's counters.
+struct FiledCounts {
+  int64_t filed = 0;       // new records of known kinds
+  int64_t held = 0;        // new records of kinds this server does not know
+  int64_t duplicate = 0;   // "exists"
+  int64_t conflict = 0;
+  int64_t rejected = 0;
+  int64_t refunds_exceeding = 0;  // refunds beyond what was left of their sale
+};
+
+class RecordFiler {
+ public:
+  // `next_seq` hands out the change sequence of a new record (StoreTxn::NextSeq).
+  RecordFiler(RecordTxn& txn, std::function<Result<int64_t>()> next_seq)
+      : txn_(txn), next_seq_(std::move(next_seq)) {}
+
+  // Stores and files one record pushed by `caller`. A failing store is an
+  // error (the push fails whole); a bad record is an ack "rejected".
+  Result<RecordAck> File(const Caller& caller, const RecordEnvelope& envelope);
+
+  const FiledCounts& counts() const { return counts_; }
+
+ private:
+  // Checks a record of a known kind, then stores `record` and files it;
+  // InvalidArgument or PermissionDenied, with nothing written, for one to
+  // reject.
+  Status FileSale(const Caller& caller, const RecordEnvelope& envelope,
+                  const StoredRecord& record);
+  Status FileRefund(const Caller& caller, const RecordEnvelope& envelope,
+                    const StoredRecord& record);
+  // Counts a refund against its sale: applied, or exceeding what was left.
+  Result<RefundStatus> CountAgainstSale(const StoredSale& sale, const RefundRecord& refund);
+
+  RecordTxn& txn_;
+  std::function<Result<int64_t>()> next_seq_;
+  FiledCounts counts_;
+};
+
+}  // namespace patron::sync
+
+#endif  // PATRON_SYNC_SERVER_SRC_SERVICE_RECORD_FILER_H_
