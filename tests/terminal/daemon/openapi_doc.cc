@@ -256,6 +256,43 @@ void OpenApiDoc::Validate(const json& schema_in, const json& value, const std::s
   }
 }
 
+std::set<int> OpenApiDoc::Statuses(const DocNode& operation) const {
+  std::set<int> statuses;
+  const json& responses = operation.node->value("responses", json::object());
+  for (const auto& [status, response] : responses.items()) {
+    if (!status.empty() && status.find_first_not_of("0123456789") == std::string::npos) {
+      statuses.insert(std::stoi(status));
+    }
+  }
+  return statuses;
+}
+
+void OpenApiDoc::CheckAnswer(std::string_view method, std::string_view target, int status,
+                             const json& body, std::vector<std::string>& errors) const {
+  const std::string where =
+      std::string(method) + " " + std::string(target) + " -> " + std::to_string(status);
+  const std::optional<DocNode> operation = Operation(method, target);
+  if (!operation) {
+    if (status < 400) errors.push_back(where + ": success for a request no operation documents");
+    if (std::optional<DocNode> error = At("/components/schemas/Error")) {
+      Validate(*error->node, body, where, errors);
+    } else {
+      errors.push_back(where + ": the document has no Error schema");
+    }
+    return;
+  }
+  if (!Statuses(*operation).contains(status)) {
+    errors.push_back(where + ": status " + std::to_string(status) + " is not documented at " +
+                     operation->pointer + "/responses");
+    return;
+  }
+  if (std::optional<DocNode> schema = ResponseSchema(*operation, status)) {
+    Validate(*schema->node, body, where, errors);
+  } else {
+    errors.push_back(where + ": the documented response has no application/json schema");
+  }
+}
+
 void CompareWithExample(const json& expected, const json& actual, const std::string& where,
                         std::vector<std::string>& errors) {
   if (TypeName(expected) != TypeName(actual)) {

@@ -1,7 +1,9 @@
 // Reading docs/openapi.json for openapi_test.cc: $ref resolution, matching a
 // concrete request to its documented operation, a small schema validator
-// (the subset of OpenAPI 3.0 schemas the document uses) and the comparison
-// of an actual answer with its documented example.
+// (the subset of OpenAPI 3.0 schemas the document uses), the check of an
+// actual answer against its operation's documented statuses and schemas, and
+// the comparison of an actual answer with its documented example. (Whether
+// the document itself is valid OpenAPI is the openapi_validate test's job.)
 #ifndef PATRON_TESTS_TERMINAL_DAEMON_OPENAPI_DOC_H_
 #define PATRON_TESTS_TERMINAL_DAEMON_OPENAPI_DOC_H_
 
@@ -66,6 +68,19 @@ class OpenApiDoc {
   // required, properties, additionalProperties, items, enum, $ref).
   void Validate(const nlohmann::json& schema, const nlohmann::json& value, const std::string& where,
                 std::vector<std::string>& errors) const;
+
+  // The statuses `operation` lists under "responses", as numbers.
+  std::set<int> Statuses(const DocNode& operation) const;
+
+  // Appends to `errors` every way the daemon's answer (`status`, `body`) to
+  // `method target` breaks the document. The operation the request matches
+  // must list `status`, and `body` must fit that response's schema: an answer
+  // the document does not list for its operation fails, however plausible.
+  // A request that matches no operation (unknown path, undocumented method,
+  // bytes that are not HTTP) is answered before any operation is chosen: its
+  // answer must be an error and fit the Error schema.
+  void CheckAnswer(std::string_view method, std::string_view target, int status,
+                   const nlohmann::json& body, std::vector<std::string>& errors) const;
 
  private:
   nlohmann::json doc_;

@@ -1,22 +1,28 @@
 // docs/openapi.json against the real patrond: the document names exactly the
-// routes the daemon serves, every documented operation answers, and the
+// routes the daemon serves, every documented operation answers, the
 // examples, replayed in the order of x-patron-scenario on a fresh daemon,
-// are what the daemon answers (timestamps excepted, see kVaryingFields).
+// are what the daemon answers (timestamps excepted, see kVaryingFields), and
+// every answer these tests see, errors included, is one the document lists
+// for its operation (OpenApiDoc::CheckAnswer).
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "daemon_process.h"
 #include "openapi_doc.h"
+#include "patron/http/server.h"
 #include "support/temp_dir.h"
 
 namespace patron::testing {
 namespace {
 
+using namespace std::chrono_literals;
 using nlohmann::json;
 
 // The routes of terminal/src/api/local_api.cc. The test checks the document
@@ -56,10 +62,61 @@ const std::vector<std::string> kUndocumentedPaths = {"/",
                                                      "/v1/sales/R-1/refunds/F-1",
                                                      "/V1/health"};
 
+// What the HTTP server answers to any request, whatever its operation
+// (shared/src/http/session.cc): 400 malformed HTTP or target, 413 body over
+// body_limit (any method), 431 header over header_limit, 500 the handler
+// threw, 503 at the connection cap. Every operation lists them; those taking
+// a JSON body also list the router's 415.
+const std::set<int> kAnyRequestStatuses = {400, 413, 431, 500, 503};
+
+constexpr size_t kBodyLimit = 64 * 1024;
+constexpr size_t kHeaderLimit = 8 * 1024;
+
 std::unique_ptr<OpenApiDoc> LoadDoc() {
   auto doc = std::make_unique<OpenApiDoc>(PATRON_OPENAPI);
   REQUIRE_MESSAGE(doc->loaded(), doc->error());
   return doc;
+}
+
+// Fails the test case with every way `reply` to `method target` breaks the
+// document.
+void CheckDocumented(const OpenApiDoc& doc, std::string_view method, std::string_view target,
+                     const ApiReply& reply) {
+  std::vector<std::string> errors;
+  doc.CheckAnswer(method, target, reply.status, reply.body, errors);
+  for (const std::string& error : errors) FAIL_CHECK(error);
+}
+
+// As CheckDocumented, and the reply is the error `status` / `code`, which the
+// description of that documented response names (as `code`).
+void CheckRefusal(const OpenApiDoc& doc, std::string_view method, std::string_view target,
+                  const ApiReply& reply, int status, const std::string& code) {
+  INFO(method, " ", target, " -> ", reply.Describe());
+  CHECK(reply.status == status);
+  CHECK(reply.ErrorCode() == code);
+  CheckDocumented(doc, method, target, reply);
+  std::optional<DocNode> op = doc.Operation(method, target);
+  REQUIRE(op.has_value());
+  std::optional<DocNode> response =
+      doc.At(op->pointer + "/responses/" + std::to_string(reply.status));
+  if (response) {
+    CHECK_MESSAGE(
+        response->node->value("description", "").find("`" + code + "`") != std::string::npos,
+        response->pointer, " does not name `", code, "`");
+  }
+}
+
+// One request as raw bytes on a fresh connection, and its answer.
+ApiReply SendRaw(uint16_t port, std::string_view bytes) {
+  RawConnection connection(port);
+  ApiReply reply;
+  if (!connection.Send(bytes)) return reply;
+  if (std::optional<std::string> response = connection.ReadResponse(5s)) {
+    reply.status = RawStatus(*response);
+    reply.body = RawJsonBody(*response);
+    reply.raw = *response;
+  }
+  return reply;
 }
 
 std::string LastName(const std::string& pointer) { return pointer.substr(pointer.rfind('/') + 1); }
@@ -95,7 +152,8 @@ TEST_CASE("openapi: the document is OpenAPI 3.0.3 and documents exactly the daem
   };
   check_refs(check_refs, d, "");
   // Every operation: a summary, an id, an example answer, a request example
-  // when it takes a body, and an error schema for its 4xx answers.
+  // when it takes a body, the errors any request can get (415 too when it
+  // takes a JSON body), and the error schema for its 4xx and 5xx answers.
   for (const auto& [method, path] : doc->Operations()) {
     const std::string where = method + " " + path;
     std::optional<DocNode> op = doc->Operation(method, FillPathExamples(*doc, path));
@@ -107,13 +165,18 @@ TEST_CASE("openapi: the document is OpenAPI 3.0.3 and documents exactly the daem
       std::optional<DocNode> examples =
           doc->At(op->pointer + "/responses/" + status + "/content/application~1json/examples");
       if (examples) response_examples += examples->node->size();
-      if (status.starts_with("4")) {
+      if (status.starts_with("4") || status.starts_with("5")) {
         std::optional<DocNode> schema = doc->ResponseSchema(*op, std::stoi(status));
         CHECK_MESSAGE((schema && schema->pointer == "/components/schemas/Error"), where, " ",
                       status);
       }
     }
     CHECK_MESSAGE(response_examples > 0, where);
+    const std::set<int> statuses = doc->Statuses(*op);
+    for (int status : kAnyRequestStatuses) {
+      CHECK_MESSAGE(statuses.contains(status), where, " does not list ", status);
+    }
+    CHECK_MESSAGE(statuses.contains(415) == op->node->contains("requestBody"), where);
     if (op->node->contains("requestBody")) {
       std::optional<DocNode> examples =
           doc->At(op->pointer + "/requestBody/content/application~1json/examples");
@@ -140,6 +203,7 @@ TEST_CASE("openapi: every documented operation answers and the daemon serves not
     CHECK(reply.status != 405);
     CHECK_FALSE((reply.status == 404 && reply.ErrorCode() == "not_found"));
     CHECK(reply.body.is_object());
+    CheckDocumented(*doc, method, target, reply);
   }
   // A method no route has (PUT) on each documented path: 405, and the Allow
   // header lists exactly the documented methods of that path.
@@ -149,6 +213,7 @@ TEST_CASE("openapi: every documented operation answers and the daemon serves not
     INFO("PUT ", target, " -> ", reply.Describe());
     CHECK(reply.status == 405);
     CHECK(reply.ErrorCode() == "method_not_allowed");
+    CheckDocumented(*doc, "PUT", target, reply);
     std::set<std::string> allowed;
     if (std::optional<std::string> allow = AllowHeader(reply)) {
       size_t start = 0;
@@ -174,6 +239,7 @@ TEST_CASE("openapi: every documented operation answers and the daemon serves not
       INFO(method, " ", target, " -> ", reply.Describe());
       CHECK(reply.status == 404);
       CHECK(reply.ErrorCode() == "not_found");
+      CheckDocumented(*doc, method, target, reply);
     }
   }
   CHECK((*daemon)->Stop().exit_code == 0);
@@ -202,13 +268,10 @@ ApiReply ReplayRaw(const DaemonProcess& daemon, const json& step) {
     reply.body = json::parse(response->body, nullptr, false);
     return reply;
   }
+  if (kind == "bytes") return SendRaw(daemon.port(), raw["text"].get<std::string>());
   ApiReply reply;
   std::optional<std::string> response;
-  if (kind == "bytes") {
-    RawConnection connection(daemon.port());
-    connection.Send(raw["text"].get<std::string>());
-    response = connection.ReadResponse(std::chrono::seconds(5));
-  } else if (kind == "connection_flood") {
+  if (kind == "connection_flood") {
     std::vector<std::unique_ptr<RawConnection>> connections;
     for (int i = 0; i < raw["connections"].get<int>(); ++i) {
       connections.push_back(std::make_unique<RawConnection>(daemon.port()));
@@ -296,18 +359,9 @@ TEST_CASE("openapi: the examples, replayed in order on a fresh daemon, are what 
     exercised.insert(example->pointer);
     std::vector<std::string> errors;
     CompareWithExample((*example->node)["value"], reply.body, "answer", errors);
-    if (step["response"].get<std::string>().starts_with("#/")) {
-      // Answers given before routing (unknown route, wrong method, limits)
-      // belong to no operation; they are errors like any other.
-      doc->Validate(*doc->At("/components/schemas/Error")->node, reply.body, "answer", errors);
-    } else if (op) {
-      std::optional<DocNode> schema = doc->ResponseSchema(*op, status);
-      if (schema) {
-        doc->Validate(*schema->node, reply.body, "answer", errors);
-      } else {
-        errors.push_back("status " + std::to_string(status) + " is not documented");
-      }
-    }
+    // Also for examples kept under components (limits, unknown routes): a
+    // request that matches an operation gets only what it documents.
+    doc->CheckAnswer(method, target, reply.status, reply.body, errors);
     for (const std::string& error : errors) FAIL_CHECK(error);
   }
 
@@ -323,6 +377,144 @@ TEST_CASE("openapi: the examples, replayed in order on a fresh daemon, are what 
                          : " is not exercised by x-patron-scenario");
   }
   CHECK(not_replayed == kNotReplayed);
+  CHECK((*daemon)->Stop().exit_code == 0);
+}
+
+// Holds connections to the daemon until it is at its connection cap, then
+// sends `request` on one more: the daemon's answer to it. A connection that
+// is served instead (a slot was still free) is kept in `held`, and the next
+// try opens another.
+ApiReply AnswerAtTheCap(uint16_t port, const std::string& request,
+                        std::vector<std::unique_ptr<RawConnection>>& held) {
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    auto connection = std::make_unique<RawConnection>(port);
+    connection->Send(request);
+    ApiReply reply;
+    if (std::optional<std::string> response = connection->ReadResponse(5s)) {
+      reply.status = RawStatus(*response);
+      reply.body = RawJsonBody(*response);
+      reply.raw = *response;
+    }
+    if (reply.status == 503 || reply.status == 0) return reply;
+    held.push_back(std::move(connection));
+  }
+  return {};
+}
+
+TEST_CASE("openapi: the refusals any request can get are documented for every operation") {
+  std::unique_ptr<OpenApiDoc> doc = LoadDoc();
+  TempDir dir;
+  auto daemon = DaemonProcess::Start(dir.path().string());
+  REQUIRE_MESSAGE(daemon.ok(), daemon.status().ToString());
+  const uint16_t port = (*daemon)->port();
+
+  for (const auto& [method, path] : doc->Operations()) {
+    const std::string target = FillPathExamples(*doc, path);
+    const bool takes_json = doc->Operation(method, target)->node->contains("requestBody");
+    const std::string body = takes_json ? "{}" : "";
+    // Each case on a fresh client: some of these refusals close the connection.
+    CheckRefusal(*doc, method, target + "?x=%zz",
+                 Call(*(*daemon)->Client(), method, target + "?x=%zz", body), 400,
+                 "invalid_target");
+    CheckRefusal(*doc, method, target,
+                 SendRaw(port, method + " " + target + " HTTP/1.1\r\nHost: x\r\nNo colon\r\n\r\n"),
+                 400, "bad_request");
+    // A body over the limit is refused by its declared length, whatever the
+    // method: a GET with a body is read like any other request.
+    CheckRefusal(*doc, method, target,
+                 Call(*(*daemon)->Client(), method, target, std::string(kBodyLimit + 1, ' ')), 413,
+                 "payload_too_large");
+    Result<HttpResponse> padded = (*daemon)->Client()->Send(
+        method, target, body, {{"X-Padding", std::string(kHeaderLimit + 1000, 'p')}});
+    REQUIRE_MESSAGE(padded.ok(), padded.status().ToString());
+    ApiReply header_reply;
+    header_reply.status = padded->status;
+    header_reply.raw = padded->body;
+    header_reply.body = json::parse(padded->body, nullptr, false);
+    CheckRefusal(*doc, method, target, header_reply, 431, "header_too_large");
+    if (takes_json) {
+      CheckRefusal(*doc, method, target,
+                   Call(*(*daemon)->Client(), method, target, "{}", "text/plain"), 415,
+                   "unsupported_media_type");
+    }
+  }
+
+  // At the connection cap every request gets 503 before it is read.
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 64; ++i) held.push_back(std::make_unique<RawConnection>(port));
+  for (const auto& [method, path] : doc->Operations()) {
+    const std::string target = FillPathExamples(*doc, path);
+    CheckRefusal(*doc, method, target,
+                 AnswerAtTheCap(port, method + " " + target + " HTTP/1.1\r\nHost: x\r\n\r\n", held),
+                 503, "too_many_connections");
+  }
+  held.clear();
+  CHECK((*daemon)->Stop().exit_code == 0);
+}
+
+TEST_CASE("openapi: path and query parameters the handlers refuse are documented 400s") {
+  std::unique_ptr<OpenApiDoc> doc = LoadDoc();
+  TempDir dir;
+  auto daemon = DaemonProcess::Start(dir.path().string());
+  REQUIRE_MESSAGE(daemon.ok(), daemon.status().ToString());
+  std::unique_ptr<HttpClient> client = (*daemon)->Client();
+  const std::string ann = "/v1/members/3f16ccbc-dabe-8f15-9a84-63bd968a7ef0";
+  const std::string long_ref(65, 'R');
+  // method, target, body, error code
+  const std::vector<std::tuple<std::string, std::string, std::string, std::string>> cases = {
+      {"GET", "/v1/sales/" + long_ref, "", "invalid_sale_ref"},
+      {"GET", "/v1/sales/R%201001", "", "invalid_sale_ref"},  // a blank
+      {"GET", "/v1/sales/R-%C3%A9", "", "invalid_sale_ref"},  // not ASCII
+      {"GET", "/v1/sales/R-1%00", "", "invalid_target"},      // a NUL byte
+      {"POST", "/v1/sales/" + long_ref + "/refunds", R"({"refund_ref":"F-1"})", "invalid_sale_ref"},
+      {"GET", "/v1/members?card=x", "", "invalid_card"},
+      {"GET", "/v1/members?phone=", "", "invalid_phone"},
+      {"GET", "/v1/members?phone=1&card=C-1001", "", "invalid_query"},
+      {"GET", "/v1/members/not-a-member-id/entries", "", "invalid_member_id"},
+      {"GET", ann + "/entries?limit=ten", "", "invalid_query"},
+      {"GET", ann + "/entries?before=-1", "", "invalid_cursor"},
+      {"PATCH", "/v1/members/not-a-member-id", R"({"name":"Ann"})", "invalid_member_id"},
+  };
+  for (const auto& [method, target, body, code] : cases) {
+    CheckRefusal(*doc, method, target, Call(*client, method, target, body), 400, code);
+  }
+  CHECK((*daemon)->Stop().exit_code == 0);
+}
+
+TEST_CASE("openapi: POST /v1/sync answers the sync server's refusals as documented") {
+  std::unique_ptr<OpenApiDoc> doc = LoadDoc();
+  // A sync server that refuses every request with the status of the moment.
+  std::atomic<int> refusal{500};
+  HttpServerOptions server_options;
+  server_options.threads = 1;
+  auto server = HttpServer::Start(server_options, [&refusal](const HttpRequest&) {
+    return ErrorResponse(refusal.load(), "refused_by_test", "this sync server refuses everything");
+  });
+  REQUIRE_MESSAGE(server.ok(), server.status().ToString());
+  TempDir dir;
+  DaemonOptions options;
+  options.extra_args = {"--server", "http://127.0.0.1:" + std::to_string((*server)->port())};
+  auto daemon = DaemonProcess::Start(dir.path().string(), options);
+  REQUIRE_MESSAGE(daemon.ok(), daemon.status().ToString());
+  std::unique_ptr<HttpClient> client = (*daemon)->Client();
+
+  // The server's status -> the daemon's (http_sync_transport.cc maps the
+  // status to a Status; local_api.cc answers a refusal of this terminal's
+  // credentials, 401 or 403, with 503 rather than pass it on to the POS).
+  const std::vector<std::pair<int, int>> cases = {{400, 400}, {401, 503}, {403, 503}, {404, 404},
+                                                  {409, 409}, {422, 422}, {429, 503}, {500, 503}};
+  for (const auto& [server_status, status] : cases) {
+    refusal = server_status;
+    ApiReply reply = Call(*client, "POST", "/v1/sync");
+    INFO("the sync server answers ", server_status, "; patrond: ", reply.Describe());
+    CHECK(reply.status == status);
+    CHECK(reply.ErrorCode() == "refused_by_test");  // the server's reason, passed on
+    CheckDocumented(*doc, "POST", "/v1/sync", reply);
+  }
+  // patrond stops while the fake server still answers: it inherited the
+  // fake's listening socket (Boost.Asio does not mark it close-on-exec and
+  // Subprocess keeps inherited descriptors), so once the fake is gone its
+  // port still accepts, and a sync round would hang there until its timeout.
   CHECK((*daemon)->Stop().exit_code == 0);
 }
 
