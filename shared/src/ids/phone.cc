@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace patron {
 namespace {
@@ -129,25 +131,53 @@ std::string CountryOf(const PhoneNumber& number) {
   return "+" + std::to_string(number.country_code());
 }
 
-// The length check: refuses what cannot be a number of its country at all.
-Status CheckLength(const PhoneNumberUtil& util, const PhoneNumber& number, const std::string& nsn) {
-  const std::string has = "national numbers for " + CountryOf(number) + " cannot have " +
-                          std::to_string(nsn.size()) + " digits";
-  switch (util.IsPossibleNumberWithReason(number)) {
-    case PhoneNumberUtil::IS_POSSIBLE:
-      return Status::OK();
-    case PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY:
-      return InvalidPhone(has + " (too short: add the area code)");
-    case PhoneNumberUtil::INVALID_COUNTRY_CODE:
-      return InvalidPhone("unknown country calling code " + CountryOf(number));
-    case PhoneNumberUtil::TOO_SHORT:
-      return InvalidPhone(has + " (too short)");
-    case PhoneNumberUtil::TOO_LONG:
-      return InvalidPhone(has + " (too long)");
-    case PhoneNumberUtil::INVALID_LENGTH:
-      break;
+// The national number lengths that `type` numbers of the number's country
+// have, e.g. "10", "9 to 10" or "5, 6, 8 or 9". libphonenumber does not
+// publish its metadata, so each length is asked about; its length checks look
+// at the length alone. Only for error messages: it takes some microseconds.
+std::string LengthsOf(const PhoneNumberUtil& util, const PhoneNumber& number,
+                      PhoneNumberUtil::PhoneNumberType type) {
+  PhoneNumber probe;
+  probe.set_country_code(number.country_code());
+  std::vector<size_t> lengths;
+  uint64_t national = 1;  // "1" then zeros: `length` digits
+  for (size_t length = 1; length <= 17; ++length, national *= 10) {
+    probe.set_national_number(national);
+    if (util.IsPossibleNumberForTypeWithReason(probe, type) == PhoneNumberUtil::IS_POSSIBLE) {
+      lengths.push_back(length);
+    }
   }
-  return InvalidPhone(has);
+  if (lengths.empty()) return "no";
+  if (lengths.size() == 1) return std::to_string(lengths[0]);
+  if (lengths.back() - lengths.front() + 1 == lengths.size()) {
+    return std::to_string(lengths.front()) + " to " + std::to_string(lengths.back());
+  }
+  std::string text;
+  for (size_t i = 0; i < lengths.size(); ++i) {
+    if (i > 0) text += i + 1 == lengths.size() ? " or " : ", ";
+    text += std::to_string(lengths[i]);
+  }
+  return text;
+}
+
+// Refuses a number of a length that no `type` number of its country has.
+// `numbers` names those numbers in the message: "national numbers" for
+// UNKNOWN, which stands for any type.
+Status CheckLength(const PhoneNumberUtil& util, const PhoneNumber& number, const std::string& nsn,
+                   PhoneNumberUtil::PhoneNumberType type, std::string_view numbers) {
+  const PhoneNumberUtil::ValidationResult result =
+      util.IsPossibleNumberForTypeWithReason(number, type);
+  if (result == PhoneNumberUtil::IS_POSSIBLE) return Status::OK();
+  if (result == PhoneNumberUtil::INVALID_COUNTRY_CODE) {
+    return InvalidPhone("unknown country calling code " + CountryOf(number));
+  }
+  std::string message = std::string(numbers) + " for " + CountryOf(number) + " have " +
+                        LengthsOf(util, number, type) + " digits, got " +
+                        std::to_string(nsn.size());
+  if (result == PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY) message += " (too short: no area code)";
+  if (result == PhoneNumberUtil::TOO_SHORT) message += " (too short)";
+  if (result == PhoneNumberUtil::TOO_LONG) message += " (too long)";
+  return InvalidPhone(std::move(message));
 }
 
 // True when one of the country's formatting rules applies: a number no rule
@@ -183,29 +213,23 @@ Status CheckAcceptable(const PhoneNumberUtil& util, const PhoneNumber& number,
                        const std::string& till_region, bool* valid) {
   std::string nsn;
   util.GetNationalSignificantNumber(number, &nsn);
-  PATRON_RETURN_IF_ERROR(CheckLength(util, number, nsn));
+  PATRON_RETURN_IF_ERROR(
+      CheckLength(util, number, nsn, PhoneNumberUtil::UNKNOWN, "national numbers"));
   // The till's own region first, as most customers are local: IsValidNumber
   // tries every region of the calling code in turn (25 share +1).
   *valid = util.IsValidNumberForRegion(number, till_region) || util.IsValidNumber(number);
   if (*valid) return Status::OK();
-  const std::string plan = " the numbering plan of " + CountryOf(number);
   // NANP area and exchange codes are NXX (N = 2-9) by the plan's definition;
   // the NANP formatting rule looks at the area code's first digit only.
   if (number.country_code() == 1 && nsn.size() == 10 && (nsn[0] < '2' || nsn[3] < '2')) {
     return InvalidPhone(std::string("a North American ") + (nsn[0] < '2' ? "area" : "exchange") +
                         " code cannot start with 0 or 1");
   }
-  switch (util.IsPossibleNumberForTypeWithReason(number, PhoneNumberUtil::FIXED_LINE_OR_MOBILE)) {
-    case PhoneNumberUtil::IS_POSSIBLE:
-      break;
-    case PhoneNumberUtil::TOO_SHORT:
-      return InvalidPhone("too short for a fixed or mobile number in" + plan);
-    case PhoneNumberUtil::TOO_LONG:
-      return InvalidPhone("too long for a fixed or mobile number in" + plan);
-    default:
-      return InvalidPhone("not the length of a fixed or mobile number in" + plan);
+  PATRON_RETURN_IF_ERROR(CheckLength(util, number, nsn, PhoneNumberUtil::FIXED_LINE_OR_MOBILE,
+                                     "fixed and mobile numbers"));
+  if (!FollowsAFormattingRule(util, number)) {
+    return InvalidPhone("not a number in the numbering plan of " + CountryOf(number));
   }
-  if (!FollowsAFormattingRule(util, number)) return InvalidPhone("not a number in" + plan);
   return Status::OK();
 }
 

@@ -37,7 +37,7 @@ constexpr PhoneCase kCases[] = {
     {"07700 900123", "+44", "+447700900123"},
     {"+44 020 7946 0958", "86", "+442079460958"},  // trunk prefix written after +44
     {"++44 20 7946 0958", "86", nullptr, "'+'"},
-    {"020 7946", "44", nullptr, "numbering plan of +44"},
+    {"020 7946", "44", nullptr, "too short"},
     {"+44 20 7946 0958 12", "44", nullptr, "too long"},
     {"+44 (0)", "44", nullptr, "no national number"},
     // NANP: formatted, with the leading 1, and from abroad.
