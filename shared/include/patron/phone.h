@@ -2,8 +2,12 @@
 //
 // A member id is a hash of the phone string (member_id.h), so every spelling
 // of one number must normalise to the same string on every terminal, or one
-// customer becomes two members. Normalisation is therefore deliberately
-// strict and table-driven, with no locale or network lookups.
+// customer becomes two members. Normalisation uses Google's libphonenumber
+// and the numbering-plan metadata compiled into it, with no locale or network
+// lookups. Tills on one libphonenumber version agree on every answer; a
+// newer version may accept numbers an older one refused and, rarely, read a
+// number typed without '+' differently (is a leading "49" the country code?),
+// so a chain's tills should move to a new version together.
 #ifndef PATRON_PHONE_H_
 #define PATRON_PHONE_H_
 
@@ -19,31 +23,29 @@ namespace patron {
 //
 // `default_country_code` is the chain's calling code for numbers written
 // without one: digits such as "86", "44", "1", optionally with a leading '+'.
-// One that is not an assigned country calling code is InvalidArgument with
-// reason "invalid_country_code" (a configuration error, not the customer's).
+// Its main region's conventions apply (1 -> US, 7 -> RU, 44 -> GB, 86 -> CN).
+// One that is no country's calling code is InvalidArgument with reason
+// "invalid_country_code" (a configuration error, not the customer's).
 //
 // Input rules:
-//  - Spaces, tabs, '-', '.', '/', '(' and ')' are ignored as separators.
-//    Anything else but digits is rejected (no letters, no extensions).
-//  - '+' is allowed once, as the first non-space character; it starts an
-//    international number. A leading "00" is the international prefix too.
-//  - Otherwise the number is national in the default country: its trunk
-//    prefix is stripped ('0' in most countries, '8' in Russia/Kazakhstan, '1'
-//    in NANP when 11 digits start with 1, none in e.g. SG, HK, ES, IT) and the
-//    default country code is prepended. For countries outside the table below
-//    a single leading '0' is taken to be the trunk prefix.
-//  - "(0)" written directly after an international country code, as in
-//    "+44 (0)20 7946 0958", is the customary reminder of the trunk prefix and
-//    is dropped for countries whose trunk prefix is '0'. A bare 0 there
-//    ("+44 020 ...") is rejected, since no UK number starts with 0.
-//  - The country code is split off with the ITU E.164 list of assigned codes
-//    (1-3 digits, prefix-free).
-//  - The national number length, and where the country defines it a leading
-//    0 or the first digits, are checked against a table of about 45 common
-//    countries (NANP: 10 digits with area code and exchange starting 2-9;
-//    China: 11-digit mobiles starting 13-19, 10-digit Beijing numbers,
-//    9-11-digit landlines; ...). Other countries get E.164's generic rule:
-//    8 to 15 digits including the country code.
+//  - Digits, spaces, tabs and the separators '-', '.', '/', '(' and ')' are
+//    allowed, and '+' once, as the first non-space character. Full-width
+//    forms count as these characters ('１' is '1', '＋' is '+'), and no-break
+//    (U+00A0, U+202F) and ideographic (U+3000) spaces as spaces. Anything
+//    else is rejected (no letters, no extensions).
+//  - Without '+', the number is read as the default region dials: its trunk
+//    prefix is dropped ("020 ..." in GB, "8 916 ..." in RU), its
+//    international prefix starts an international number ("00" in most
+//    countries, "001" in SG, "0021" in BR, "011" in NANP, "8 10" in RU), and
+//    the region's own country code typed without '+' is recognised ("49 30
+//    ..." at a German till). "00" is also read as the international prefix
+//    where the region dials otherwise, if that gives a valid number.
+//  - "(0)" or a bare trunk prefix written after the country code, as in
+//    "+44 (0)20 7946 0958", is dropped; Italy's leading 0 is kept.
+//  - The number must have a length its country uses. Numbers libphonenumber
+//    knows as allocated are accepted; others only if they look like a fixed
+//    or mobile number of that country's plan, so that ranges opened after the
+//    metadata was built are not refused (phone.cc, CheckAcceptable).
 //
 // Every rejected phone is InvalidArgument with reason "invalid_phone" and a
 // message saying what is wrong. Messages never repeat the input: phones are

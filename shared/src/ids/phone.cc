@@ -1,204 +1,95 @@
 #include "patron/phone.h"
 
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
 #include <algorithm>
+#include <array>
 #include <cstddef>
-#include <optional>
+#include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace patron {
 namespace {
 
-constexpr size_t kMaxE164Digits = 15;  // ITU-T E.164 §6: country code included
-constexpr size_t kMinE164Digits = 8;   // the generic lower bound Patron accepts
-
-// Country calling codes assigned by ITU-T E.164 and in service (Annex to ITU
-// Operational Bulletin, "List of ITU-T Recommendation E.164 assigned country
-// codes"), geographic and global services alike. Left out: spare codes, the
-// withdrawn 388 (ETNS), and 379 (reserved for Vatican City, which uses +39).
-constexpr std::string_view kCountryCallingCodes[] = {
-    "1",   "7",   "20",  "27",  "30",  "31",  "32",  "33",  "34",  "36",  "39",  "40",  "41",
-    "43",  "44",  "45",  "46",  "47",  "48",  "49",  "51",  "52",  "53",  "54",  "55",  "56",
-    "57",  "58",  "60",  "61",  "62",  "63",  "64",  "65",  "66",  "81",  "82",  "84",  "86",
-    "90",  "91",  "92",  "93",  "94",  "95",  "98",  "211", "212", "213", "216", "218", "220",
-    "221", "222", "223", "224", "225", "226", "227", "228", "229", "230", "231", "232", "233",
-    "234", "235", "236", "237", "238", "239", "240", "241", "242", "243", "244", "245", "246",
-    "247", "248", "249", "250", "251", "252", "253", "254", "255", "256", "257", "258", "260",
-    "261", "262", "263", "264", "265", "266", "267", "268", "269", "290", "291", "297", "298",
-    "299", "350", "351", "352", "353", "354", "355", "356", "357", "358", "359", "370", "371",
-    "372", "373", "374", "375", "376", "377", "378", "380", "381", "382", "383", "385", "386",
-    "387", "389", "420", "421", "423", "500", "501", "502", "503", "504", "505", "506", "507",
-    "508", "509", "590", "591", "592", "593", "594", "595", "596", "597", "598", "599", "670",
-    "672", "673", "674", "675", "676", "677", "678", "679", "680", "681", "682", "683", "685",
-    "686", "687", "688", "689", "690", "691", "692", "800", "808", "850", "852", "853", "855",
-    "856", "870", "878", "880", "881", "882", "883", "886", "888", "960", "961", "962", "963",
-    "964", "965", "966", "967", "968", "970", "971", "972", "973", "974", "975", "976", "977",
-    "979", "991", "992", "993", "994", "995", "996", "998",
-};
-
-// Splitting "+4420..." relies on no code being a prefix of another.
-constexpr bool CountryCodesArePrefixFree() {
-  for (std::string_view a : kCountryCallingCodes) {
-    if (a.empty() || a.size() > 3) return false;
-    for (std::string_view b : kCountryCallingCodes) {
-      if (a != b && b.starts_with(a)) return false;
-    }
-  }
-  return true;
-}
-static_assert(CountryCodesArePrefixFree());
-
-// Further checks on a national significant number of valid length. Returns
-// an empty string when it passes, otherwise what is wrong.
-using ShapeCheck = std::string (*)(std::string_view nsn);
-
-std::string CheckNanp(std::string_view nsn) {
-  if (nsn[0] < '2') return "a North American area code cannot start with 0 or 1";
-  if (nsn[3] < '2') return "a North American exchange code cannot start with 0 or 1";
-  return {};
-}
-
-std::string CheckChina(std::string_view nsn) {
-  if (nsn[0] != '1') return {};  // landline: area code 2x-9xx plus number
-  if (nsn[1] == '0') {
-    return nsn.size() == 10 ? std::string() : "Beijing (10) numbers have 10 digits";
-  }
-  if (nsn[1] >= '3') {
-    return nsn.size() == 11 ? std::string() : "Chinese mobile numbers have 11 digits";
-  }
-  return "Chinese numbers cannot start with 11 or 12";
-}
-
-std::string CheckSingapore(std::string_view nsn) {
-  if (nsn[0] == '3' || nsn[0] == '6' || nsn[0] == '8' || nsn[0] == '9') return {};
-  return "Singapore numbers start with 3, 6, 8 or 9";
-}
-
-// How one country writes national numbers. Lengths are of the national
-// significant number (after the country code, without trunk prefix) and cover
-// the fixed and mobile numbers a customer could give; they follow each
-// national numbering plan, as summarised in Google's libphonenumber metadata.
-struct NationalRule {
-  std::string_view country_code;
-  std::string_view trunk_prefix;  // dialled before national numbers; "" if none
-  size_t min_digits;
-  size_t max_digits;
-  bool may_start_with_zero = false;  // true where 0 is part of the number
-  ShapeCheck check = nullptr;
-};
-
-constexpr NationalRule kNationalRules[] = {
-    {"1", "1", 10, 10, false, CheckNanp},     // US, CA and the rest of NANP
-    {"7", "8", 10, 10},                       // RU, KZ
-    {"20", "0", 8, 10},                       // EG
-    {"27", "0", 9, 9},                        // ZA
-    {"30", "", 10, 10},                       // GR
-    {"31", "0", 9, 9},                        // NL
-    {"32", "0", 8, 9},                        // BE
-    {"33", "0", 9, 9},                        // FR
-    {"34", "", 9, 9},                         // ES
-    {"39", "", 6, 11, true},                  // IT: landlines keep their 0
-    {"41", "0", 9, 9},                        // CH
-    {"43", "0", 6, 13},                       // AT: open numbering plan
-    {"44", "0", 9, 10},                       // GB
-    {"45", "", 8, 8},                         // DK
-    {"46", "0", 7, 10},                       // SE
-    {"47", "", 8, 8},                         // NO
-    {"48", "", 9, 9},                         // PL
-    {"49", "0", 6, 13},                       // DE: open plan, area codes 2-5 digits
-    {"51", "0", 8, 9},                        // PE
-    {"52", "", 10, 10},                       // MX (trunk prefixes abolished 2019)
-    {"55", "0", 10, 11},                      // BR
-    {"56", "", 9, 9},                         // CL
-    {"57", "", 10, 10},                       // CO
-    {"60", "0", 8, 10},                       // MY
-    {"61", "0", 9, 9},                        // AU
-    {"62", "0", 8, 12},                       // ID
-    {"63", "0", 8, 10},                       // PH
-    {"64", "0", 8, 10},                       // NZ
-    {"65", "", 8, 8, false, CheckSingapore},  // SG
-    {"66", "0", 8, 9},                        // TH
-    {"81", "0", 9, 10},                       // JP
-    {"82", "0", 8, 10},                       // KR
-    {"84", "0", 9, 10},                       // VN
-    {"86", "0", 9, 11, false, CheckChina},    // CN
-    {"90", "0", 10, 10},                      // TR
-    {"91", "0", 10, 10},                      // IN
-    {"92", "0", 9, 10},                       // PK
-    {"225", "", 10, 10, true},                // CI: 10-digit numbers since 2021
-    {"351", "", 9, 9},                        // PT
-    {"353", "0", 7, 9},                       // IE
-    {"852", "", 8, 8},                        // HK
-    {"853", "", 8, 8},                        // MO
-    {"886", "0", 8, 9},                       // TW
-    {"966", "0", 8, 9},                       // SA
-    {"971", "0", 8, 9},                       // AE
-    {"972", "0", 8, 9},                       // IL
-};
-
-constexpr bool RulesUseKnownCodes() {
-  for (const NationalRule& rule : kNationalRules) {
-    if (std::find(std::begin(kCountryCallingCodes), std::end(kCountryCallingCodes),
-                  rule.country_code) == std::end(kCountryCallingCodes)) {
-      return false;
-    }
-  }
-  return true;
-}
-static_assert(RulesUseKnownCodes());
-
-bool IsCountryCallingCode(std::string_view code) {
-  return std::find(std::begin(kCountryCallingCodes), std::end(kCountryCallingCodes), code) !=
-         std::end(kCountryCallingCodes);
-}
-
-// The table's rule, or E.164's generic one with '0' assumed as trunk prefix.
-NationalRule RuleFor(std::string_view country_code) {
-  for (const NationalRule& rule : kNationalRules) {
-    if (rule.country_code == country_code) return rule;
-  }
-  return {country_code, "0", kMinE164Digits - country_code.size(),
-          kMaxE164Digits - country_code.size(), true};
-}
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
 
 Status InvalidPhone(std::string message) {
   return Status::InvalidArgument(std::move(message), "invalid_phone");
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsSeparator(char c) {
-  return c == ' ' || c == '\t' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')';
+bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
+
+// ---- the characters a cashier may type ----------------------------------
+
+struct CodePoint {
+  char32_t value = 0;
+  size_t length = 0;  // bytes; 0 for a malformed or overlong sequence
+};
+
+// Decodes the UTF-8 sequence that `text` (not empty) starts with.
+CodePoint DecodeUtf8(std::string_view text) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return {lead, 1};
+  const size_t length = lead >= 0xF8   ? 0
+                        : lead >= 0xF0 ? 4
+                        : lead >= 0xE0 ? 3
+                        : lead >= 0xC0 ? 2
+                                       : 0;
+  if (length == 0 || length > text.size()) return {};
+  char32_t value = lead & (0x7F >> length);
+  for (size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return {};
+    value = (value << 6) | (byte(i) & 0x3F);
+  }
+  constexpr std::array<char32_t, 5> kSmallest = {0, 0, 0x80, 0x800, 0x10000};
+  if (value < kSmallest[length]) return {};
+  return {value, length};
 }
 
-// The digits of the input, and what the punctuation said about them.
+// What a character counts as. CJK keyboards in full-width mode type the forms
+// U+FF01-U+FF5E ('１' for '1', '＋' for '+', '－' for '-'); no-break spaces
+// (U+00A0, U+202F) come from pasted text and the ideographic space (U+3000)
+// from CJK input methods. Everything else counts as itself.
+char32_t Fold(char32_t c) {
+  if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFEE0;
+  if (c == 0x00A0 || c == 0x202F || c == 0x3000) return U' ';
+  return c;
+}
+
+bool IsSeparator(char32_t c) { return c == '-' || c == '.' || c == '/' || c == '(' || c == ')'; }
+
+// The digits of the input, and whether it began with '+'.
 struct ScannedPhone {
   std::string digits;
   bool plus = false;
-  // Index in `digits` of a 0 written as "(0)", if any.
-  std::optional<size_t> parenthesised_zero;
 };
 
 Result<ScannedPhone> Scan(std::string_view input) {
   ScannedPhone scanned;
   bool seen_non_space = false;
-  for (size_t i = 0; i < input.size(); ++i) {
-    const char c = input[i];
-    if (c == ' ' || c == '\t') continue;
+  for (size_t i = 0; i < input.size();) {
+    const CodePoint code_point = DecodeUtf8(input.substr(i));
+    const char32_t c = Fold(code_point.value);
+    i += std::max<size_t>(code_point.length, 1);
+    if (code_point.length != 0 && (c == ' ' || c == '\t')) continue;
+    if (code_point.length == 0 || c >= 0x7F || c < ' ') {
+      return InvalidPhone(
+          "phone number contains a non-ASCII or control character; only digits, spaces, '+', "
+          "'-', '.', '/', '(' and ')' are allowed");
+    }
     if (c == '+') {
       if (seen_non_space) return InvalidPhone("'+' may only be the first character");
       scanned.plus = true;
     } else if (IsDigit(c)) {
-      scanned.digits.push_back(c);
-    } else if (input.substr(i, 3) == "(0)") {
-      if (!scanned.parenthesised_zero) scanned.parenthesised_zero = scanned.digits.size();
-      scanned.digits.push_back('0');
-      i += 2;
+      scanned.digits.push_back(static_cast<char>(c));
     } else if (!IsSeparator(c)) {
-      const bool printable = c > ' ' && c < 0x7F;
-      return InvalidPhone(
-          (printable ? "phone number contains '" + std::string(1, c) + "'"
-                     : std::string("phone number contains a non-ASCII or control character")) +
-          "; only digits, spaces, '+', '-', '.', '/', '(' and ')' are allowed");
+      return InvalidPhone("phone number contains '" + std::string(1, static_cast<char>(c)) +
+                          "'; only digits, spaces, '+', '-', '.', '/', '(' and ')' are allowed");
     }
     seen_non_space = true;
   }
@@ -208,92 +99,208 @@ Result<ScannedPhone> Scan(std::string_view input) {
   return scanned;
 }
 
-Status Validate(const NationalRule& rule, std::string_view nsn) {
-  const std::string where = "+" + std::string(rule.country_code);
-  if (nsn.empty()) return InvalidPhone("no national number after country code " + where);
-  if (nsn[0] == '0' && !rule.may_start_with_zero) {
-    return InvalidPhone("national numbers for " + where +
-                        " cannot start with 0 (drop the trunk prefix after the country code)");
+// ---- the default country -------------------------------------------------
+
+// The region whose conventions (trunk prefix, international prefix, a country
+// code typed without '+') apply to numbers written without '+'. A code shared
+// by several regions maps to its main one (1 -> US, 7 -> RU, 44 -> GB);
+// numbers of the others (CA, KZ, JE) still parse and validate, since
+// validity is checked against every region of the code.
+Result<std::string> RegionForCallingCode(const PhoneNumberUtil& util,
+                                         std::string_view default_country_code) {
+  std::string_view code = default_country_code;
+  if (code.starts_with('+')) code.remove_prefix(1);
+  std::string region = "ZZ";  // libphonenumber's unknown region
+  if (!code.empty() && code.size() <= 3 && code[0] != '0' &&
+      std::all_of(code.begin(), code.end(), [](char c) { return IsDigit(c); })) {
+    util.GetRegionCodeForCountryCode(std::stoi(std::string(code)), &region);
   }
-  if (nsn.size() < rule.min_digits || nsn.size() > rule.max_digits) {
-    const std::string range =
-        rule.min_digits == rule.max_digits
-            ? std::to_string(rule.min_digits)
-            : std::to_string(rule.min_digits) + " to " + std::to_string(rule.max_digits);
-    return InvalidPhone("national numbers for " + where + " have " + range + " digits, got " +
-                        std::to_string(nsn.size()) +
-                        (nsn.size() < rule.min_digits ? " (too short)" : " (too long)"));
+  // "001" holds the non-geographic codes (+800, +870, +882...): they have no
+  // national numbers for a default to apply to.
+  if (region == "ZZ" || region == "001") {
+    return Status::InvalidArgument("default country code '" + std::string(default_country_code) +
+                                       "' is not the calling code of a country",
+                                   "invalid_country_code");
   }
-  if (rule.check != nullptr) {
-    std::string problem = rule.check(nsn);
-    if (!problem.empty()) return InvalidPhone(std::move(problem));
+  return region;
+}
+
+// ---- which numbers Patron accepts ------------------------------------------
+
+std::string CountryOf(const PhoneNumber& number) {
+  return "+" + std::to_string(number.country_code());
+}
+
+// The national number lengths that `type` numbers of the number's country
+// have, e.g. "10", "9 to 10" or "5, 6, 8 or 9". libphonenumber does not
+// publish its metadata, so each length is asked about; its length checks look
+// at the length alone. Only for error messages: it takes some microseconds.
+std::string LengthsOf(const PhoneNumberUtil& util, const PhoneNumber& number,
+                      PhoneNumberUtil::PhoneNumberType type) {
+  PhoneNumber probe;
+  probe.set_country_code(number.country_code());
+  std::vector<size_t> lengths;
+  uint64_t national = 1;  // "1" then zeros: `length` digits
+  for (size_t length = 1; length <= 17; ++length, national *= 10) {
+    probe.set_national_number(national);
+    if (util.IsPossibleNumberForTypeWithReason(probe, type) == PhoneNumberUtil::IS_POSSIBLE) {
+      lengths.push_back(length);
+    }
+  }
+  if (lengths.empty()) return "no";
+  if (lengths.size() == 1) return std::to_string(lengths[0]);
+  if (lengths.back() - lengths.front() + 1 == lengths.size()) {
+    return std::to_string(lengths.front()) + " to " + std::to_string(lengths.back());
+  }
+  std::string text;
+  for (size_t i = 0; i < lengths.size(); ++i) {
+    if (i > 0) text += i + 1 == lengths.size() ? " or " : ", ";
+    text += std::to_string(lengths[i]);
+  }
+  return text;
+}
+
+// Refuses a number of a length that no `type` number of its country has.
+// `numbers` names those numbers in the message: "national numbers" for
+// UNKNOWN, which stands for any type.
+Status CheckLength(const PhoneNumberUtil& util, const PhoneNumber& number, const std::string& nsn,
+                   PhoneNumberUtil::PhoneNumberType type, std::string_view numbers) {
+  const PhoneNumberUtil::ValidationResult result =
+      util.IsPossibleNumberForTypeWithReason(number, type);
+  if (result == PhoneNumberUtil::IS_POSSIBLE) return Status::OK();
+  if (result == PhoneNumberUtil::INVALID_COUNTRY_CODE) {
+    return InvalidPhone("unknown country calling code " + CountryOf(number));
+  }
+  std::string message = std::string(numbers) + " for " + CountryOf(number) + " have " +
+                        LengthsOf(util, number, type) + " digits, got " +
+                        std::to_string(nsn.size());
+  if (result == PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY) message += " (too short: no area code)";
+  if (result == PhoneNumberUtil::TOO_SHORT) message += " (too short)";
+  if (result == PhoneNumberUtil::TOO_LONG) message += " (too long)";
+  return InvalidPhone(std::move(message));
+}
+
+// True when one of the country's formatting rules applies: a number no rule
+// matches is formatted as its bare digits.
+bool FollowsAFormattingRule(const PhoneNumberUtil& util, const PhoneNumber& number) {
+  std::string national;
+  util.Format(number, PhoneNumberUtil::NATIONAL, &national);
+  return !std::all_of(national.begin(), national.end(), [](char c) { return IsDigit(c); });
+}
+
+// Whether Patron accepts a parsed number, and `*valid` = IsValidNumber.
+//
+// Why not IsValidNumber alone: it matches the number against the blocks
+// libphonenumber's metadata lists as allocated, and that metadata is compiled
+// into the Debian package (8.12.57, late 2022, on Debian 12). Blocks opened
+// since are refused by it (NANP alone opens several area codes a year; this
+// metadata lists neither +1 350 nor +1 624): a customer there could never
+// enrol, and tills on different metadata would disagree about a member.
+// The reserved fiction ranges tills are trained and demonstrated with
+// (Ofcom's 07700 900xxx) are refused by it too.
+//
+// Why not IsPossibleNumber alone: it checks the length only, and a length
+// shared by several kinds of number hides typos: "1380013800" is a Chinese
+// mobile missing a digit but 10 digits is a Beijing landline's length.
+//
+// So: a number must be possible; a valid one is accepted; one that is not
+// valid is accepted when it is no typo by the plan's own shape: it has the
+// length of a fixed or mobile number there, and one of the country's
+// formatting rules applies to it. Those rules describe the numbering plan by
+// leading digits and length, more coarsely than the allocation lists and so
+// far less often out of date (NANP's covers every area code 2xx-9xx).
+Status CheckAcceptable(const PhoneNumberUtil& util, const PhoneNumber& number,
+                       const std::string& till_region, bool* valid) {
+  std::string nsn;
+  util.GetNationalSignificantNumber(number, &nsn);
+  PATRON_RETURN_IF_ERROR(
+      CheckLength(util, number, nsn, PhoneNumberUtil::UNKNOWN, "national numbers"));
+  // The till's own region first, as most customers are local: IsValidNumber
+  // tries every region of the calling code in turn (25 share +1).
+  *valid = util.IsValidNumberForRegion(number, till_region) || util.IsValidNumber(number);
+  if (*valid) return Status::OK();
+  // NANP area and exchange codes are NXX (N = 2-9) by the plan's definition;
+  // the NANP formatting rule looks at the area code's first digit only.
+  if (number.country_code() == 1 && nsn.size() == 10 && (nsn[0] < '2' || nsn[3] < '2')) {
+    return InvalidPhone(std::string("a North American ") + (nsn[0] < '2' ? "area" : "exchange") +
+                        " code cannot start with 0 or 1");
+  }
+  PATRON_RETURN_IF_ERROR(CheckLength(util, number, nsn, PhoneNumberUtil::FIXED_LINE_OR_MOBILE,
+                                     "fixed and mobile numbers"));
+  if (!FollowsAFormattingRule(util, number)) {
+    return InvalidPhone("not a number in the numbering plan of " + CountryOf(number));
   }
   return Status::OK();
+}
+
+// ---- reading the digits ------------------------------------------------------
+
+// One way of reading the digits: the number, whether it is valid, and whether
+// Patron accepts it (OK) or why not.
+struct Reading {
+  PhoneNumber number;
+  bool valid = false;
+  Status status;
+};
+
+Status ParseError(PhoneNumberUtil::ErrorType error, std::string_view text) {
+  switch (error) {
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+      // Repeats no more than the three digits where a calling code would be.
+      return InvalidPhone("unknown country calling code" +
+                          (text.starts_with('+') ? " " + std::string(text.substr(0, 4)) : ""));
+    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+      return InvalidPhone("no digits after the international prefix");
+    case PhoneNumberUtil::TOO_SHORT_NSN:
+      return InvalidPhone("no national number after the country code, or too short a one");
+    case PhoneNumberUtil::TOO_LONG_NSN:
+      return InvalidPhone("phone number is too long");
+    default:
+      return InvalidPhone("phone number is too short");
+  }
+}
+
+// `text` is '+' or nothing, then digits.
+Reading Read(const PhoneNumberUtil& util, const std::string& text, const std::string& region) {
+  Reading reading;
+  const PhoneNumberUtil::ErrorType error = util.Parse(text, region, &reading.number);
+  reading.status = error == PhoneNumberUtil::NO_PARSING_ERROR
+                       ? CheckAcceptable(util, reading.number, region, &reading.valid)
+                       : ParseError(error, text);
+  return reading;
 }
 
 }  // namespace
 
 Result<std::string> NormalizePhone(std::string_view input, std::string_view default_country_code) {
-  std::string_view default_code = default_country_code;
-  if (default_code.starts_with('+')) default_code.remove_prefix(1);
-  if (!IsCountryCallingCode(default_code)) {
-    return Status::InvalidArgument("default country code '" + std::string(default_country_code) +
-                                       "' is not an assigned E.164 country calling code",
-                                   "invalid_country_code");
-  }
+  // GetInstance() builds the one PhoneNumberUtil under pthread_once (a
+  // thread-safe singleton, never destroyed); its const methods may be called
+  // from any thread at once (its regexp cache takes a lock).
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PATRON_ASSIGN_OR_RETURN(const std::string region,
+                          RegionForCallingCode(util, default_country_code));
+  PATRON_ASSIGN_OR_RETURN(const ScannedPhone scanned, Scan(input));
 
-  PATRON_ASSIGN_OR_RETURN(ScannedPhone scanned, Scan(input));
-  std::string_view digits = scanned.digits;
-  std::optional<size_t> parenthesised_zero = scanned.parenthesised_zero;
-  const bool international = scanned.plus || digits.starts_with("00");
-  if (!scanned.plus && international) {
-    digits.remove_prefix(2);
-    if (parenthesised_zero) {
-      parenthesised_zero =
-          *parenthesised_zero >= 2 ? std::optional(*parenthesised_zero - 2) : std::nullopt;
-    }
+  // libphonenumber reads the digits by the till's region: its trunk prefix,
+  // its international prefix (Singapore's 001, Brazil's 0021, the US's 011),
+  // and its country code typed without '+' ("49 30 ..." in Germany). "00" is
+  // the international prefix of most of the world, so customers write
+  // "0044 ..." wherever they are; where the region reads "00..." otherwise
+  // and finds no valid number, the "00" reading is tried too.
+  std::array<Reading, 2> readings;
+  size_t count = 0;
+  readings[count++] = Read(util, (scanned.plus ? "+" : "") + scanned.digits, region);
+  if (!scanned.plus && scanned.digits.starts_with("00")) {
+    readings[count++] = Read(util, "+" + scanned.digits.substr(2), region);
   }
-
-  std::string_view country_code;
-  std::string_view nsn;
-  NationalRule rule{};
-  if (international) {
-    if (digits.empty()) return InvalidPhone("no digits after the international prefix");
-    for (size_t length = 1; length <= 3 && length <= digits.size(); ++length) {
-      if (IsCountryCallingCode(digits.substr(0, length))) {
-        country_code = digits.substr(0, length);
-        break;
-      }
-    }
-    if (country_code.empty()) {
-      return InvalidPhone("unknown country calling code +" +
-                          std::string(digits.substr(0, std::min<size_t>(3, digits.size()))));
-    }
-    nsn = digits.substr(country_code.size());
-    rule = RuleFor(country_code);
-    if (parenthesised_zero == country_code.size() && rule.trunk_prefix == "0") {
-      nsn.remove_prefix(1);
-    }
-  } else {
-    country_code = default_code;
-    nsn = digits;
-    rule = RuleFor(country_code);
-    // A national number never starts with '0' where '0' is the trunk prefix;
-    // other trunk digits ('1', '8') can also begin a number, so they are
-    // stripped only when what remains has a valid length.
-    const std::string_view trunk = rule.trunk_prefix;
-    if (!trunk.empty() && nsn.starts_with(trunk)) {
-      const size_t rest = nsn.size() - trunk.size();
-      if (trunk == "0" || (rest >= rule.min_digits && rest <= rule.max_digits)) {
-        nsn.remove_prefix(trunk.size());
-      }
-    }
+  const auto end = readings.begin() + count;
+  auto chosen = std::find_if(readings.begin(), end, [](const Reading& r) { return r.valid; });
+  if (chosen == end) {
+    chosen = std::find_if(readings.begin(), end, [](const Reading& r) { return r.status.ok(); });
   }
-
-  PATRON_RETURN_IF_ERROR(Validate(rule, nsn));
-  std::string e164 = "+";
-  e164.append(country_code);
-  e164.append(nsn);
+  if (chosen == end) return readings[0].status;
+  std::string e164;
+  util.Format(chosen->number, PhoneNumberUtil::E164, &e164);
   return e164;
 }
 
