@@ -53,7 +53,8 @@ Result<std::vector<SaleLine>> DecodeSaleLines(const json& doc) {
       return Status::InvalidArgument("'" + path + "' must be an object", "invalid_field");
     }
     PATRON_RETURN_IF_ERROR(
-        patron::json::RejectUnknownFields(item, {"sku", "qty", "amount_minor", "category"}, path));
+        patron::json::RejectUnknownFields(
+            item, {"sku", "name", "qty", "amount_minor", "discount_minor", "category"}, path));
     SaleLine line;
     PATRON_ASSIGN_OR_RETURN(line.sku, patron::json::GetString(item, "sku", path));
     PATRON_ASSIGN_OR_RETURN(std::optional<int64_t> qty,
@@ -63,6 +64,12 @@ Result<std::vector<SaleLine>> DecodeSaleLines(const json& doc) {
     PATRON_ASSIGN_OR_RETURN(std::optional<std::string> category,
                             patron::json::GetOptionalString(item, "category", path));
     line.category = category.value_or("");
+    PATRON_ASSIGN_OR_RETURN(std::optional<std::string> name,
+                            patron::json::GetOptionalString(item, "name", path));
+    line.name = name.value_or("");
+    PATRON_ASSIGN_OR_RETURN(std::optional<int64_t> discount,
+                            patron::json::GetOptionalInt(item, "discount_minor", path));
+    line.discount_minor = discount.value_or(0);
     lines.push_back(std::move(line));
   }
   return lines;
@@ -200,6 +207,7 @@ std::string EncodeQuote(const Quote& q) {
 
 std::string EncodeSaleResult(const SaleResult& r) {
   return Dump({{"sale_ref", r.sale_ref},
+               {"sale_id", r.sale_id},
                {"member_id", r.member_id},
                {"amount_minor", r.amount_minor},
                {"discount_minor", r.discount_minor},
@@ -244,6 +252,8 @@ std::string EncodeStatus(const TerminalStatus& s, const SyncInfo& sync) {
                {"last_sync_ms", last_sync},
                {"pending_entries", s.pending_entries},
                {"pending_profile_changes", s.pending_profile_changes},
+               {"pending_records", s.pending_records},
+               {"refused_records", s.refused_records},
                {"cursor", {{"epoch", s.cursor_epoch}, {"seq", s.cursor_seq}}},
                {"member_count", s.member_count},
                {"rules_version", s.rules_version},
