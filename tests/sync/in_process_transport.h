@@ -21,6 +21,8 @@ class InProcessTransport : public terminal::SyncTransport {
   bool offline = false;
   // The next push is applied by the server but its reply never arrives.
   bool lose_next_push_reply = false;
+  // The same for the next return claim.
+  bool lose_next_claim_reply = false;
 
   Result<sync::PushResponse> Push(const sync::PushRequest& request) override {
     if (offline) return Unreachable();
@@ -48,6 +50,20 @@ class InProcessTransport : public terminal::SyncTransport {
                             sync::DecodeGrantRequest(sync::EncodeGrantRequest(request)));
     PATRON_ASSIGN_OR_RETURN(sync::GrantResponse response, service_.Grant(caller_, wire));
     return sync::DecodeGrantResponse(sync::EncodeGrantResponse(response));
+  }
+
+  Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request) override {
+    if (offline) return Unreachable();
+    PATRON_ASSIGN_OR_RETURN(
+        sync::ReturnClaimRequest wire,
+        sync::DecodeReturnClaimRequest(sync::EncodeReturnClaimRequest(request)));
+    PATRON_ASSIGN_OR_RETURN(sync::ReturnClaimResponse response,
+                            service_.ClaimReturn(caller_, wire));
+    if (lose_next_claim_reply) {
+      lose_next_claim_reply = false;
+      return Status::Unavailable("connection reset after the server committed");
+    }
+    return sync::DecodeReturnClaimResponse(sync::EncodeReturnClaimResponse(response));
   }
 
   Result<sync::SnapshotInfo> Snapshot(const sync::SnapshotRequest& request) override {

@@ -84,6 +84,8 @@ Status ValidatePoints(const LedgerEntry& entry) {
       return Status::OK();
     case EntryKind::kAdjust:
       return Status::OK();
+    case EntryKind::kUnknown:
+      break;
   }
   return InvalidEntry(entry, "kind", "is not a known entry kind");
 }

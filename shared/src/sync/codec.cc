@@ -73,7 +73,10 @@ std::string EncodePullResponse(const PullResponse& response) {
 }
 
 Result<PullResponse> DecodePullResponse(std::string_view body) {
-  return Decode<PullResponse>(body);
+  record::DecodeNotes notes;
+  PATRON_ASSIGN_OR_RETURN(PullResponse response, Decode<PullResponse>(body, &notes));
+  response.notes = std::move(notes);
+  return response;
 }
 
 std::string EncodeGrantRequest(const GrantRequest& request) { return Encode(request); }
@@ -97,11 +100,29 @@ Result<SnapshotRequest> DecodeSnapshotRequest(std::string_view body) {
 std::string EncodeSnapshotInfo(const SnapshotInfo& info) { return Encode(info); }
 
 Result<SnapshotInfo> DecodeSnapshotInfo(std::string_view body) {
-  PATRON_ASSIGN_OR_RETURN(SnapshotInfo info, Decode<SnapshotInfo>(body));
+  record::DecodeNotes notes;
+  PATRON_ASSIGN_OR_RETURN(SnapshotInfo info, Decode<SnapshotInfo>(body, &notes));
+  info.notes = std::move(notes);
   PATRON_RETURN_IF_ERROR(NotNegative(info.seq, "seq"));
   PATRON_RETURN_IF_ERROR(NotNegative(info.members, "members"));
   PATRON_RETURN_IF_ERROR(NotNegative(info.bytes, "bytes"));
   return info;
+}
+
+std::string EncodeReturnClaimRequest(const ReturnClaimRequest& request) {
+  return Encode(request);
+}
+
+Result<ReturnClaimRequest> DecodeReturnClaimRequest(std::string_view body) {
+  return Decode<ReturnClaimRequest>(body);
+}
+
+std::string EncodeReturnClaimResponse(const ReturnClaimResponse& response) {
+  return Encode(response);
+}
+
+Result<ReturnClaimResponse> DecodeReturnClaimResponse(std::string_view body) {
+  return Decode<ReturnClaimResponse>(body);
 }
 
 }  // namespace patron::sync

@@ -61,6 +61,8 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       {"POST", "/v1/snapshot", true, Guard::kTerminal, Endpoint::kSnapshot, &SyncApi::Snapshot},
       {"GET", "/v1/snapshot/data", false, Guard::kTerminal, Endpoint::kSnapshotData,
        &SyncApi::SnapshotData},
+      {"POST", "/v1/returns/claim", true, Guard::kTerminal, Endpoint::kClaimReturn,
+       &SyncApi::ClaimReturn},
       {"POST", "/v1/admin/terminals", true, Guard::kAdmin, Endpoint::kRegisterTerminal,
        &SyncApi::RegisterTerminal},
       {"POST", "/v1/admin/rules", true, Guard::kAdmin, Endpoint::kPublishRules,
@@ -84,6 +86,8 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "snapshot";
     case Endpoint::kSnapshotData:
       return "snapshot_data";
+    case Endpoint::kClaimReturn:
+      return "claim_return";
     case Endpoint::kRegisterTerminal:
       return "register_terminal";
     case Endpoint::kPublishRules:
@@ -215,6 +219,15 @@ HttpResponse SyncApi::Snapshot(const HttpRequest& request) const {
       request.body, DecodeSnapshotRequest,
       [&](const SnapshotRequest& snapshot) { return service_.Snapshot(*caller, snapshot); },
       EncodeSnapshotInfo);
+}
+
+HttpResponse SyncApi::ClaimReturn(const HttpRequest& request) const {
+  Result<Caller> caller = Authenticate(request);
+  if (!caller.ok()) return AuthErrorResponse(caller.status());
+  return Serve<ReturnClaimRequest, ReturnClaimResponse>(
+      request.body, DecodeReturnClaimRequest,
+      [&](const ReturnClaimRequest& claim) { return service_.ClaimReturn(*caller, claim); },
+      EncodeReturnClaimResponse);
 }
 
 HttpResponse SyncApi::SnapshotData(const HttpRequest& request) const {

@@ -60,7 +60,7 @@ class SyncApi {
   std::optional<HttpResponse> Screen(const HttpRequest& request) const;
 
   // The value of the patron_sync_requests_total series `endpoint` ("push",
-  // "pull", "grant", "snapshot", "snapshot_data", "register_terminal",
+  // "pull", "grant", "snapshot", "snapshot_data", "claim_return", "register_terminal",
   // "publish_rules", "store_report", "health", "metrics", "other"); 0 for a
   // name it does not know.
   int64_t RequestCount(std::string_view endpoint) const;
@@ -72,6 +72,7 @@ class SyncApi {
     kGrant,
     kSnapshot,
     kSnapshotData,
+    kClaimReturn,
     kRegisterTerminal,
     kPublishRules,
     kStoreReport,
@@ -106,6 +107,7 @@ class SyncApi {
   HttpResponse Grant(const HttpRequest& request) const;
   HttpResponse Snapshot(const HttpRequest& request) const;
   HttpResponse SnapshotData(const HttpRequest& request) const;
+  HttpResponse ClaimReturn(const HttpRequest& request) const;
   HttpResponse Health(const HttpRequest& request) const;
   HttpResponse Metrics(const HttpRequest& request) const;
   // The caller named by the request's bearer token; the service's refusal

@@ -85,38 +85,21 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
             std::to_string(request.points) + " requested",
         "insufficient_points");
   }
-  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRules(*txn));
-  PATRON_ASSIGN_OR_RETURN(int64_t n, txn->NextServerEntrySeq());
-  LedgerEntry transfer;
-  transfer.origin = std::string(kServerOrigin);
-  transfer.seq = n;
-  transfer.entry_id = MakeEntryId(transfer.origin, n);
-  transfer.member_id = request.member_id;
-  transfer.kind = EntryKind::kTransfer;
-  transfer.points = request.points;
-  transfer.currency = rules.currency;
-  transfer.to_holder = caller.terminal_id;
-  transfer.store_id = std::string(kServerOrigin);
-  transfer.terminal_id = std::string(kServerOrigin);
-  transfer.hlc = TickClock();
-  transfer.wall_ms = NowMs();
-  transfer.rule_version = rules.version;
-  transfer.detail.request_id = request.request_id;
-  PATRON_RETURN_IF_ERROR(ValidateEntry(transfer));
-
+  LedgerEntry draft;
+  draft.member_id = request.member_id;
+  draft.kind = EntryKind::kTransfer;
+  draft.points = request.points;
+  draft.to_holder = caller.terminal_id;
+  draft.detail.request_id = request.request_id;
   // Folded into the member's row like any pushed entry; until then
   // RightsByHolder counts it among the entries after the watermark.
-  PATRON_ASSIGN_OR_RETURN(int64_t seq, txn->NextSeq());
-  PATRON_ASSIGN_OR_RETURN(bool inserted, txn->InsertEntryIfNew(transfer, seq));
-  if (!inserted) return Status::Internal("grant " + transfer.entry_id + " already stored");
+  PATRON_ASSIGN_OR_RETURN(StoredEntry written, WriteServerEntry(*txn, std::move(draft)));
+  const LedgerEntry& transfer = written.entry;
+  const int64_t seq = written.seq;
   PATRON_RETURN_IF_ERROR(
       txn->InsertGrant({caller.terminal_id, request.request_id, transfer.entry_id}));
-  PATRON_RETURN_IF_ERROR(SaveClock(*txn));
-  NoteWriting();
-  PATRON_RETURN_IF_ERROR(txn->Commit());
-  NoteWritten(seq);
+  PATRON_RETURN_IF_ERROR(CommitWrite(*txn));
   counters_.grants++;
-  if (!options_.fold_in_background) (void)FoldAll();  // as in Push
   return GrantResponse{transfer, seq};
 }
 

@@ -41,7 +41,16 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
   const bool full_page = static_cast<int>(response.members.size()) == limit;
   // Versions are unique (one change, one sequence number), so every row up
   // to the last one returned is in this page.
-  const int64_t through = full_page ? response.members.back().version : folded;
+  int64_t through = full_page ? response.members.back().version : folded;
+  // Items too: a page holds at most `limit` of them, and ends with the last
+  // one when they are more (the rows after it come again with the next).
+  PATRON_ASSIGN_OR_RETURN(response.down, txn->DownItemsFor(caller.terminal_id, caller.store_id,
+                                                           request.cursor.seq, through, limit));
+  if (static_cast<int>(response.down.size()) == limit && response.down.back().seq < through) {
+    through = response.down.back().seq;
+    std::erase_if(response.members,
+                  [through](const MemberState& m) { return m.version > through; });
+  }
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> items,
                           txn->EntriesTo(caller.terminal_id, request.cursor.seq, through));
   response.items = Delivered(std::move(items));

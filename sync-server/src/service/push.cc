@@ -118,7 +118,16 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   }
 
   // Records after the entries: a sale's record follows its entries.
-  RecordFiler filer(*txn, [&txn] { return txn->NextSeq(); });
+  FilerHooks hooks;
+  hooks.next_seq = [&txn] { return txn->NextSeq(); };
+  hooks.write_entry = [this, &txn](LedgerEntry draft) -> Result<std::string> {
+    PATRON_ASSIGN_OR_RETURN(StoredEntry written, WriteServerEntry(*txn, std::move(draft)));
+    return written.entry.entry_id;
+  };
+  hooks.refunds_elsewhere_changed = [this, &txn](std::string_view sale_id) {
+    return PublishRefundsElsewhere(*txn, sale_id);
+  };
+  RecordFiler filer(*txn, std::move(hooks));
   for (const RecordEnvelope& envelope : request.records) {
     PATRON_ASSIGN_OR_RETURN(RecordAck ack, filer.File(caller, envelope));
     response.records.push_back(std::move(ack));
@@ -150,6 +159,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   counters_.records_conflict += filed.conflict;
   counters_.records_rejected += filed.rejected;
   counters_.refunds_exceeding += filed.refunds_exceeding;
+  counters_.returns_matched += filed.returns_matched;
   // Committed: a fold that fails now is retried by the next one, and must
   // not make the terminal push again what is stored.
   if (!options_.fold_in_background) (void)FoldAll();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "patron/digest.h"
+#include "patron/refund_plan.h"
 #include "patron/record/record_json.h"
 #include "patron/uuid.h"
 
@@ -92,7 +93,7 @@ Result<RecordAck> RecordFiler::File(const Caller& caller, const RecordEnvelope& 
     return ack;
   }
 
-  PATRON_ASSIGN_OR_RETURN(const int64_t seq, next_seq_());
+  PATRON_ASSIGN_OR_RETURN(const int64_t seq, hooks_.next_seq());
   StoredRecord record{seq, envelope.kind, envelope.record_id, caller.terminal_id, digest, {}};
   Status filed;
   if (envelope.kind == kSaleRecordKind) {
@@ -132,13 +133,14 @@ Status RecordFiler::FileSale(const Caller& caller, const RecordEnvelope& envelop
   PATRON_RETURN_IF_ERROR(txn_.InsertSale(record.seq, sale));
   // Refunds made elsewhere may have arrived first: count them now.
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredRefund> waiting, txn_.RefundsOfSale(sale.sale_id));
-  for (const StoredRefund& refund : waiting) {
+  for (StoredRefund& refund : waiting) {
     if (refund.status != RefundStatus::kAwaitingSale) continue;
     PATRON_ASSIGN_OR_RETURN(std::optional<StoredSale> stored, txn_.FindSale(sale.sale_id));
     if (!stored) return Status::Internal("sale " + sale.sale_id + " filed but not found");
     PATRON_ASSIGN_OR_RETURN(RefundStatus status, CountAgainstSale(*stored, refund.refund));
-    PATRON_RETURN_IF_ERROR(txn_.SetRefundStatus(refund.seq, status, refund.refund.entry_ids));
+    PATRON_RETURN_IF_ERROR(txn_.SetRefundOutcome(refund.seq, status, refund.refund));
   }
+  if (!waiting.empty()) PATRON_RETURN_IF_ERROR(hooks_.refunds_elsewhere_changed(sale.sale_id));
   return Status::OK();
 }
 
@@ -147,7 +149,10 @@ Status RecordFiler::FileRefund(const Caller& caller, const RecordEnvelope& envel
   PATRON_ASSIGN_OR_RETURN(RefundRecord refund, DecodeBody<RefundRecord>(envelope));
   PATRON_RETURN_IF_ERROR(CheckOwnRecord(caller, envelope, refund.terminal_id, refund.store_id,
                                         MakeSaleId(refund.terminal_id, refund.refund_ref)));
-  PATRON_RETURN_IF_ERROR(CheckMember(envelope, refund.member_id));
+  // A pending return's member may be unknown to the till: it is the sale's.
+  if (!(refund.pending && refund.member_id.empty())) {
+    PATRON_RETURN_IF_ERROR(CheckMember(envelope, refund.member_id));
+  }
   std::string_view sale_terminal, sale_ref;
   if (!SplitSaleId(refund.sale_id, sale_terminal, sale_ref)) {
     return Reject("refund " + envelope.record_id + " names no sale id");
@@ -157,20 +162,44 @@ Status RecordFiler::FileRefund(const Caller& caller, const RecordEnvelope& envel
     return Reject("refund " + envelope.record_id +
                   ": its amount must be positive and its points not negative");
   }
-  StoredRefund stored{record.seq, refund, RefundStatus::kAwaitingSale};
   PATRON_ASSIGN_OR_RETURN(std::optional<StoredSale> sale, txn_.FindSale(refund.sale_id));
-  if (sale && sale->sale.member_id != refund.member_id) {
+  if (sale && !refund.member_id.empty() && sale->sale.member_id != refund.member_id) {
     return Reject("refund " + envelope.record_id + " names another member than its sale");
   }
+  // A return claimed online was counted when it was claimed: its record
+  // only completes it.
+  PATRON_ASSIGN_OR_RETURN(std::optional<StoredRefund> claimed, txn_.FindRefund(refund.refund_id));
+  if (claimed) {
+    if (claimed->status != RefundStatus::kClaimed || claimed->refund.sale_id != refund.sale_id) {
+      return Reject("refund " + envelope.record_id + " is not the return claimed under its id");
+    }
+    PATRON_RETURN_IF_ERROR(txn_.InsertRecord(record));
+    if (!refund.pending) {
+      return txn_.SetRefundOutcome(claimed->seq, RefundStatus::kApplied, refund);
+    }
+    // The claim's answer never reached the till, which then recorded a
+    // pending return: head office reverses what it counted.
+    if (!sale) return Status::Internal("claimed return of a sale head office does not hold");
+    PATRON_RETURN_IF_ERROR(ReverseEarn(sale->sale, claimed->refund.reversed_points,
+                                       claimed->refund.spend_reversed_minor, refund));
+    ++counts_.returns_matched;
+    return txn_.SetRefundOutcome(claimed->seq, RefundStatus::kMatched, refund);
+  }
+  StoredRefund stored{record.seq, refund, RefundStatus::kAwaitingSale};
   PATRON_RETURN_IF_ERROR(txn_.InsertRecord(record));
   if (sale) {
-    PATRON_ASSIGN_OR_RETURN(stored.status, CountAgainstSale(*sale, refund));
+    PATRON_ASSIGN_OR_RETURN(stored.status, CountAgainstSale(*sale, stored.refund));
   }
-  return txn_.InsertRefund(stored);
+  PATRON_RETURN_IF_ERROR(txn_.InsertRefund(stored));
+  if (sale && refund.terminal_id != sale->sale.terminal_id) {
+    PATRON_RETURN_IF_ERROR(hooks_.refunds_elsewhere_changed(refund.sale_id));
+  }
+  return Status::OK();
 }
 
 Result<RefundStatus> RecordFiler::CountAgainstSale(const StoredSale& sale,
-                                                   const RefundRecord& refund) {
+                                                   RefundRecord& refund) {
+  if (refund.pending) return MatchPendingReturn(sale, refund);
   const int64_t left = sale.sale.amount_minor - sale.refunded_amount_minor;
   std::vector<int64_t> refunded_qty = sale.refunded_qty;
   bool lines_fit = true;
@@ -192,7 +221,45 @@ Result<RefundStatus> RecordFiler::CountAgainstSale(const StoredSale& sale,
     ++counts_.refunds_exceeding;
     return RefundStatus::kExceeds;
   }
-  return refund.pending ? RefundStatus::kPending : RefundStatus::kApplied;
+  return RefundStatus::kApplied;
+}
+
+Result<RefundStatus> RecordFiler::MatchPendingReturn(const StoredSale& sale,
+                                                     RefundRecord& refund) {
+  Result<RefundPlan> plan =
+      PlanRefund(sale.sale, {sale.refunded_qty, sale.refunded_amount_minor},
+                 {refund.amount_minor, refund.lines});
+  if (!plan.ok()) {
+    if (plan.status().code() == StatusCode::kInternal) return plan.status();
+    // More than is left (another store refunded it too): the money went
+    // back, the points stay as they are; reported.
+    ++counts_.refunds_exceeding;
+    return RefundStatus::kExceeds;
+  }
+  PATRON_RETURN_IF_ERROR(txn_.SetSaleRefunded(sale.sale.sale_id, plan->after.refunded_amount_minor,
+                                              plan->after.refunded_qty));
+  PATRON_RETURN_IF_ERROR(
+      ReverseEarn(sale.sale, plan->reversed_points, plan->spend_reversed_minor, refund));
+  ++counts_.returns_matched;
+  return RefundStatus::kMatched;
+}
+
+Status RecordFiler::ReverseEarn(const SaleRecord& sale, int64_t points, int64_t spend_minor,
+                                RefundRecord& refund) {
+  if (refund.member_id.empty()) refund.member_id = sale.member_id;
+  refund.reversed_points = points;
+  refund.spend_reversed_minor = spend_minor;
+  if (sale.earn_entry.empty() || (points == 0 && spend_minor == 0)) return Status::OK();
+  LedgerEntry reverse;
+  reverse.member_id = sale.member_id;
+  reverse.kind = EntryKind::kReverse;
+  reverse.points = -points;
+  reverse.amount_minor = -spend_minor;
+  reverse.sale_ref = sale.sale_ref;
+  reverse.ref_entry = sale.earn_entry;
+  PATRON_ASSIGN_OR_RETURN(std::string id, hooks_.write_entry(std::move(reverse)));
+  refund.entry_ids.push_back(std::move(id));
+  return Status::OK();
 }
 
 }  // namespace patron::sync

@@ -29,13 +29,29 @@ struct FiledCounts {
   int64_t conflict = 0;
   int64_t rejected = 0;
   int64_t refunds_exceeding = 0;  // refunds beyond what was left of their sale
+  int64_t returns_matched = 0;    // pending returns head office reversed
+};
+
+// Writes an entry of head office's own (origin "server") from a draft that
+// names the member, kind, points, amount, sale and what it reverses; returns
+// its id. SyncService::WriteServerEntry.
+using ServerEntryWriter = std::function<Result<std::string>(LedgerEntry draft)>;
+
+// What the filer needs of the rest of head office, inside the push's
+// transaction.
+struct FilerHooks {
+  // The change sequence of a new record (StoreTxn::NextSeq).
+  std::function<Result<int64_t>()> next_seq;
+  // Head office's reversals of a pending return it matches.
+  ServerEntryWriter write_entry;
+  // Tells the sale's own terminal what other terminals refunded of it
+  // (SyncService::PublishRefundsElsewhere).
+  std::function<Status(std::string_view sale_id)> refunds_elsewhere_changed;
 };
 
 class RecordFiler {
  public:
-  // `next_seq` hands out the change sequence of a new record (StoreTxn::NextSeq).
-  RecordFiler(RecordTxn& txn, std::function<Result<int64_t>()> next_seq)
-      : txn_(txn), next_seq_(std::move(next_seq)) {}
+  RecordFiler(RecordTxn& txn, FilerHooks hooks) : txn_(txn), hooks_(std::move(hooks)) {}
 
   // Stores and files one record pushed by `caller`. A failing store is an
   // error (the push fails whole); a bad record is an ack "rejected".
@@ -51,11 +67,22 @@ class RecordFiler {
                   const StoredRecord& record);
   Status FileRefund(const Caller& caller, const RecordEnvelope& envelope,
                     const StoredRecord& record);
-  // Counts a refund against its sale: applied, or exceeding what was left.
-  Result<RefundStatus> CountAgainstSale(const StoredSale& sale, const RefundRecord& refund);
+  // Counts a refund against its sale: applied, or exceeding what was left;
+  // a pending return is matched: head office reverses its points.
+  Result<RefundStatus> CountAgainstSale(const StoredSale& sale, RefundRecord& refund);
+  // Head office's side of an offline return in another store: the points of
+  // the refunded share of the sale, reversed by entries of its own (listed
+  // in refund.entry_ids). The store handed the money back by its own policy
+  // (paid_back_minor, all of it money), so redeemed points are not given
+  // back.
+  Result<RefundStatus> MatchPendingReturn(const StoredSale& sale, RefundRecord& refund);
+  // Writes head office's reversal of `points` earned and `spend_minor` of
+  // qualifying spend of `sale`, recorded in `refund`.
+  Status ReverseEarn(const SaleRecord& sale, int64_t points, int64_t spend_minor,
+                     RefundRecord& refund);
 
   RecordTxn& txn_;
-  std::function<Result<int64_t>()> next_seq_;
+  FilerHooks hooks_;
   FiledCounts counts_;
 };
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <system_error>
 
 #include "patron/digest.h"
@@ -189,6 +190,11 @@ Result<SnapshotInfo> SyncService::Snapshot(const Caller& caller, const SnapshotR
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> items,
                           txn->EntriesTo(caller.terminal_id, 0, served->seq));
   info.items = Delivered(std::move(items));
+  // What is current at the snapshot's seq (items replace their
+  // predecessors), all of it: a pull from seq brings only later items.
+  PATRON_ASSIGN_OR_RETURN(info.down,
+                          txn->DownItemsFor(caller.terminal_id, caller.store_id, 0, served->seq,
+                                            std::numeric_limits<int>::max()));
   PATRON_ASSIGN_OR_RETURN(auto rules, txn->ActiveRules());
   if (rules && rules->first > request.rules_version) info.rules_json = rules->second;
   info.server_hlc = TickClock();

@@ -173,8 +173,53 @@ Status SyncService::PublishRules(const Rules& rules) {
                                 " is not above the active version " + std::to_string(current),
                             "stale_rules");
   }
-  PATRON_RETURN_IF_ERROR(txn->PutRules(rules.version, EncodeRules(rules)));
-  return txn->Commit();
+  const WriteActivity activity(*this);
+  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
+  const std::string body = EncodeRules(rules);
+  PATRON_RETURN_IF_ERROR(txn->PutRules(rules.version, body));
+  // Down the channel to every till (terminals before it read the pull's
+  // "rules" field, which the store's active rules still fill).
+  PATRON_RETURN_IF_ERROR(
+      PublishItem(*txn, {0, std::string(kRulesItem), std::string(kAudienceAll), "", "active",
+                         {body}})
+          .status());
+  return CommitWrite(*txn);
+}
+
+Result<DownItem> SyncService::PublishItem(StoreTxn& txn, DownItem item) {
+  PATRON_ASSIGN_OR_RETURN(item.seq, txn.NextSeq());
+  PATRON_RETURN_IF_ERROR(txn.PutDownItem(item));
+  return item;
+}
+
+Status SyncService::CommitWrite(StoreTxn& txn) {
+  PATRON_RETURN_IF_ERROR(SaveClock(txn));
+  PATRON_ASSIGN_OR_RETURN(const int64_t last_seq, txn.LastSeq());
+  NoteWriting();
+  PATRON_RETURN_IF_ERROR(txn.Commit());
+  NoteWritten(last_seq);
+  // Committed: a fold that fails now is retried by the next one.
+  if (!options_.fold_in_background) (void)FoldAll();
+  return Status::OK();
+}
+
+Result<StoredEntry> SyncService::WriteServerEntry(StoreTxn& txn, LedgerEntry draft) {
+  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRules(txn));
+  PATRON_ASSIGN_OR_RETURN(int64_t n, txn.NextServerEntrySeq());
+  draft.origin = std::string(kServerOrigin);
+  draft.seq = n;
+  draft.entry_id = MakeEntryId(draft.origin, n);
+  if (draft.currency.empty()) draft.currency = rules.currency;
+  draft.store_id = std::string(kServerOrigin);
+  draft.terminal_id = std::string(kServerOrigin);
+  draft.hlc = TickClock();
+  draft.wall_ms = NowMs();
+  draft.rule_version = rules.version;
+  PATRON_RETURN_IF_ERROR(ValidateEntry(draft));
+  PATRON_ASSIGN_OR_RETURN(int64_t seq, txn.NextSeq());
+  PATRON_ASSIGN_OR_RETURN(bool inserted, txn.InsertEntryIfNew(draft, seq));
+  if (!inserted) return Status::Internal("entry " + draft.entry_id + " already stored");
+  return StoredEntry{std::move(draft), seq};
 }
 
 Result<std::optional<StoredSale>> SyncService::FindSale(std::string_view sale_id) {

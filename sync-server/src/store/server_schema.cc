@@ -224,6 +224,7 @@ CREATE TABLE refunds (
   paid_back_minor INTEGER NOT NULL,
   reversed_points INTEGER NOT NULL,
   returned_points INTEGER NOT NULL,
+  spend_reversed_minor INTEGER NOT NULL,
   pending INTEGER NOT NULL,
   entry_ids TEXT NOT NULL,  -- JSON array: the till's entries, then head office's
   hlc INTEGER NOT NULL,
@@ -232,6 +233,8 @@ CREATE TABLE refunds (
 ) STRICT;
 -- The refunds of one sale, across every store.
 CREATE INDEX refunds_by_sale ON refunds(sale_id);
+-- A claimed return (SyncService::ClaimReturn) is found again by its id.
+CREATE UNIQUE INDEX refunds_by_id ON refunds(refund_id);
 
 CREATE TABLE refund_lines (
   refund_seq INTEGER NOT NULL,
@@ -241,12 +244,29 @@ CREATE TABLE refund_lines (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
-const std::array<sql::Migration, 4> kMigrations = {{
+// Version 5. The down-channel (sync/down_items.h): items addressed to tills
+// in the pull stream. An item replaces its predecessor of the same kind,
+// audience, address and key (which is deleted), so a terminal that pulls
+// late gets what is current, not every version since.
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE down_items (
+  seq INTEGER PRIMARY KEY CHECK (seq > 0),
+  kind TEXT NOT NULL,
+  audience TEXT NOT NULL,
+  address TEXT NOT NULL,
+  item_key TEXT NOT NULL,
+  body TEXT NOT NULL,
+  UNIQUE (kind, audience, address, item_key)
+) STRICT;
+)sql";
+
+const std::array<sql::Migration, 5> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
      nullptr},
     {4, "records: the up-channel; sales with their lines, refunds", kSchemaV4, nullptr},
+    {5, "the down-channel: items addressed to tills", kSchemaV5, nullptr},
 }};
 
 }  // namespace

@@ -60,6 +60,11 @@ const std::string& RefundsOfSaleSql() {
                                  " FROM refunds WHERE sale_id = ? ORDER BY seq";
   return sql;
 }
+const std::string& FindRefundSql() {
+  static const std::string sql = "SELECT seq, status, " + ColumnList<RefundRecord>() +
+                                 " FROM refunds WHERE refund_id = ?";
+  return sql;
+}
 const std::string& RefundLinesSql() {
   static const std::string sql = "SELECT " + ColumnList<RefundLine>() +
                                  " FROM refund_lines WHERE refund_seq = ? ORDER BY line_no";
@@ -69,7 +74,7 @@ const std::string& RefundLinesSql() {
 Result<RefundStatus> ParseRefundStatus(std::string_view name) {
   for (RefundStatus status : {RefundStatus::kApplied, RefundStatus::kAwaitingSale,
                               RefundStatus::kPending, RefundStatus::kMatched,
-                              RefundStatus::kExceeds}) {
+                              RefundStatus::kExceeds, RefundStatus::kClaimed}) {
     if (RefundStatusName(status) == name) return status;
   }
   return Status::Corruption("refund status '" + std::string(name) + "' is not known",
@@ -85,6 +90,7 @@ std::string_view RefundStatusName(RefundStatus status) {
     case RefundStatus::kPending: return "pending";
     case RefundStatus::kMatched: return "matched";
     case RefundStatus::kExceeds: return "exceeds";
+    case RefundStatus::kClaimed: return "claimed";
   }
   return "applied";
 }
@@ -207,44 +213,62 @@ Status SqliteStoreTxn::InsertRefund(const StoredRefund& stored) {
   return Status::OK();
 }
 
-Status SqliteStoreTxn::SetRefundStatus(int64_t seq, RefundStatus status,
-                                       const std::vector<std::string>& entry_ids) {
+Status SqliteStoreTxn::SetRefundOutcome(int64_t seq, RefundStatus status,
+                                        const RefundRecord& refund) {
   PATRON_RETURN_IF_ERROR(CheckWritable());
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,
-      db_.GetCachedStatement("UPDATE refunds SET status = ?, entry_ids = ? WHERE seq = ?"));
+      db_.GetCachedStatement("UPDATE refunds SET status = ?, member_id = ?, entry_ids = ?,"
+                             " reversed_points = ?, returned_points = ?, spend_reversed_minor = ?"
+                             " WHERE seq = ?"));
   s.BindText(0, RefundStatusName(status));
-  record::SqlCodec<std::vector<std::string>>::Bind(s, 1, entry_ids);
-  s.BindInt64(2, seq);
+  s.BindText(1, refund.member_id);
+  record::SqlCodec<std::vector<std::string>>::Bind(s, 2, refund.entry_ids);
+  s.BindInt64(3, refund.reversed_points);
+  s.BindInt64(4, refund.returned_points);
+  s.BindInt64(5, refund.spend_reversed_minor);
+  s.BindInt64(6, seq);
   PATRON_RETURN_IF_ERROR(s.Run());
   if (db_.Changes() != 1) return Status::NotFound("no refund at seq " + std::to_string(seq));
   return Status::OK();
 }
 
+Result<std::optional<StoredRefund>> SqliteStoreTxn::FindRefund(std::string_view refund_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(FindRefundSql()));
+  s.BindText(0, refund_id);
+  PATRON_ASSIGN_OR_RETURN(std::vector<StoredRefund> found, ReadRefunds(s));
+  if (found.empty()) return std::optional<StoredRefund>();
+  return std::optional<StoredRefund>(std::move(found.front()));
+}
+
 Result<std::vector<StoredRefund>> SqliteStoreTxn::RefundsOfSale(std::string_view sale_id) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(RefundsOfSaleSql()));
+  s.BindText(0, sale_id);
+  return ReadRefunds(s);
+}
+
+Result<std::vector<StoredRefund>> SqliteStoreTxn::ReadRefunds(sql::Statement& s) {
   std::vector<StoredRefund> refunds;
-  {
-    PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(RefundsOfSaleSql()));
-    s.BindText(0, sale_id);
-    while (true) {
-      PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-      if (!has_row) break;
-      StoredRefund& stored = refunds.emplace_back();
-      stored.seq = s.ColumnInt64(0);
-      PATRON_ASSIGN_OR_RETURN(stored.status, ParseRefundStatus(s.ColumnText(1)));
-      PATRON_RETURN_IF_ERROR(record::ReadColumns(s, 2, stored.refund));
-    }
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) break;
+    StoredRefund& stored = refunds.emplace_back();
+    stored.seq = s.ColumnInt64(0);
+    PATRON_ASSIGN_OR_RETURN(stored.status, ParseRefundStatus(s.ColumnText(1)));
+    PATRON_RETURN_IF_ERROR(record::ReadColumns(s, 2, stored.refund));
   }
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(RefundLinesSql()));
+  s.Reset(/*clear_bindings=*/false);
+  PATRON_ASSIGN_OR_RETURN(sql::Statement lines, db_.GetCachedStatement(RefundLinesSql()));
   for (StoredRefund& stored : refunds) {
-    s.BindInt64(0, stored.seq);
+    lines.BindInt64(0, stored.seq);
     while (true) {
-      PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+      PATRON_ASSIGN_OR_RETURN(bool has_row, lines.Step());
       if (!has_row) break;
-      PATRON_RETURN_IF_ERROR(record::ReadColumns(s, 0, stored.refund.lines.emplace_back()));
+      PATRON_RETURN_IF_ERROR(record::ReadColumns(lines, 0, stored.refund.lines.emplace_back()));
     }
-    s.Reset(/*clear_bindings=*/false);
+    lines.Reset(/*clear_bindings=*/false);
   }
   return refunds;
 }

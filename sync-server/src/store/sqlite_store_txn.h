@@ -109,10 +109,16 @@ class SqliteStoreTxn final : public StoreTxn {
   Status SetSaleRefunded(std::string_view sale_id, int64_t refunded_amount_minor,
                          const std::vector<int64_t>& refunded_qty) override;
   Status InsertRefund(const StoredRefund& refund) override;
-  Status SetRefundStatus(int64_t seq, RefundStatus status,
-                         const std::vector<std::string>& entry_ids) override;
+  Status SetRefundOutcome(int64_t seq, RefundStatus status, const RefundRecord& refund) override;
+  Result<std::optional<StoredRefund>> FindRefund(std::string_view refund_id) override;
   Result<std::vector<StoredRefund>> RefundsOfSale(std::string_view sale_id) override;
   Result<int64_t> CountRecords(std::string_view kind) override;
+
+  // The down-channel (sqlite_store_channel.cc).
+  Status PutDownItem(const DownItem& item) override;
+  Result<std::vector<DownItem>> DownItemsFor(std::string_view terminal_id,
+                                             std::string_view store_id, int64_t after,
+                                             int64_t through, int limit) override;
 
   // For a read transaction, ends it (releases its snapshot). Either way the
   // connection goes back (the writer's turn ends) when Commit returns,
@@ -130,6 +136,9 @@ class SqliteStoreTxn final : public StoreTxn {
   Status CheckOpen() const;
   Status CheckWritable() const;
   Result<std::optional<TerminalRecord>> FindTerminalBy(std::string_view sql, std::string_view key);
+  // Every row of a bound query of refund columns (seq, status, then the
+  // record's), with their lines.
+  Result<std::vector<StoredRefund>> ReadRefunds(sql::Statement& s);
   // Every row of a bound query of entry columns (kSelectEntry's layout).
   Result<std::vector<StoredEntry>> ReadEntries(sql::Statement& s);
 

@@ -145,10 +145,17 @@ Result<SaleRequest> DecodeSaleRequest(std::string_view body, bool is_quote) {
 Result<RefundRequest> DecodeRefundRequest(std::string_view body, std::string sale_ref) {
   PATRON_ASSIGN_OR_RETURN(json doc, ParseObject(body));
   PATRON_RETURN_IF_ERROR(
-      patron::json::RejectUnknownFields(doc, {"refund_ref", "amount_minor", "lines"}));
+      patron::json::RejectUnknownFields(
+          doc, {"refund_ref", "amount_minor", "lines", "sale_terminal", "member_id"}));
   RefundRequest request;
   request.sale_ref = std::move(sale_ref);
   PATRON_ASSIGN_OR_RETURN(request.refund_ref, patron::json::GetString(doc, "refund_ref"));
+  PATRON_ASSIGN_OR_RETURN(std::optional<std::string> sale_terminal,
+                          patron::json::GetOptionalString(doc, "sale_terminal"));
+  request.sale_terminal = sale_terminal.value_or("");
+  PATRON_ASSIGN_OR_RETURN(std::optional<std::string> member_id,
+                          patron::json::GetOptionalString(doc, "member_id"));
+  request.member_id = member_id.value_or("");
   PATRON_ASSIGN_OR_RETURN(request.amount_minor,
                           patron::json::GetOptionalInt(doc, "amount_minor"));
   if (doc.contains("lines") && !doc.at("lines").is_null()) {
@@ -224,7 +231,9 @@ std::string EncodeSaleResult(const SaleResult& r) {
 std::string EncodeRefundResult(const RefundResult& r) {
   return Dump({{"refund_ref", r.refund_ref},
                {"sale_ref", r.sale_ref},
-               {"member_id", r.member_id},
+               {"sale_id", r.sale_id},
+               {"pending", r.pending},
+               {"member_id", r.member_id.empty() ? json(nullptr) : json(r.member_id)},
                {"amount_minor", r.amount_minor},
                {"paid_back_minor", r.paid_back_minor},
                {"reversed_points", r.reversed_points},
@@ -254,6 +263,8 @@ std::string EncodeStatus(const TerminalStatus& s, const SyncInfo& sync) {
                {"pending_profile_changes", s.pending_profile_changes},
                {"pending_records", s.pending_records},
                {"refused_records", s.refused_records},
+               {"upgrade_needed", s.upgrade_needed},
+               {"upgrade_notes", s.upgrade_notes},
                {"cursor", {{"epoch", s.cursor_epoch}, {"seq", s.cursor_seq}}},
                {"member_count", s.member_count},
                {"rules_version", s.rules_version},

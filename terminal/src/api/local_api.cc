@@ -138,7 +138,7 @@ HttpResponse LocalApi::GetSale(const std::string& sale_ref) const {
 HttpResponse LocalApi::Refund(const HttpRequest& request, const std::string& sale_ref) const {
   Result<RefundRequest> refund = DecodeRefundRequest(request.body, sale_ref);
   if (!refund.ok()) return Error(refund.status());
-  Result<RefundResult> result = terminal_.Refund(*refund);
+  Result<RefundResult> result = RefundAnywhere(terminal_, *refund, sync_.claim_return);
   if (!result.ok()) return Error(result.status());
   if (!result->replayed && sync_.after_write) sync_.after_write();
   return JsonResponse(result->replayed ? 200 : 201, EncodeRefundResult(*result));

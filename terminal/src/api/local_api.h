@@ -22,6 +22,8 @@ struct SyncHooks {
   std::function<Result<std::string>()> sync_now;
   // Online redemption: asks the server for `points` of the member's rights.
   GrantFn request_grant;
+  // A return of another store's sale: asks head office to count it.
+  ClaimFn claim_return;
   // Called after a write the server should hear about soon.
   std::function<void()> after_write;
 };

@@ -131,6 +131,9 @@ int main(int argc, char** argv) {
     hooks.request_grant = [loop](std::string_view member, int64_t points, std::string_view id) {
       return loop->RequestGrant(member, points, id);
     };
+    hooks.claim_return = [loop](const sync::ReturnClaimRequest& request) {
+      return loop->ClaimReturn(request);
+    };
     hooks.after_write = [loop] { loop->Trigger(); };
   } else {
     Log("info", "no sync server configured (--server): working offline only");

@@ -114,6 +114,16 @@ Status SyncLoop::RequestGrant(std::string_view member_id, int64_t points,
   return status;
 }
 
+Result<sync::ReturnClaimResponse> SyncLoop::ClaimReturn(const sync::ReturnClaimRequest& request) {
+  Result<sync::ReturnClaimResponse> claimed = grant_client_.ClaimReturn(request);
+  if (claimed.status().IsUnavailable()) {
+    std::lock_guard lock(mu_);
+    online_ = false;
+    last_error_ = claimed.status().ToString();
+  }
+  return claimed;
+}
+
 SyncInfo SyncLoop::Info() const {
   std::lock_guard lock(mu_);
   std::optional<int64_t> lag_ms;

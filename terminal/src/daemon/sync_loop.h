@@ -47,6 +47,9 @@ class SyncLoop {
   Result<std::string> SyncNow();
   // Online redemption: the grant for a checkout's shortfall.
   Status RequestGrant(std::string_view member_id, int64_t points, std::string_view request_id);
+  // A return of another store's sale, counted at head office (on the
+  // grant's short-deadline connection: a customer is waiting).
+  Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request);
   SyncInfo Info() const;
 
  private:

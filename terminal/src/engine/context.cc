@@ -16,7 +16,8 @@ EngineContext::EngineContext(std::unique_ptr<sql::Database> database, Identity i
       journal(*db, identity.terminal_id),
       sales(*db),
       state(*db),
-      outbox(*db) {}
+      outbox(*db),
+      down(*db) {}
 
 Result<LedgerEntry> AppendOwnEntry(EngineContext& ctx, LedgerEntry draft) {
   PATRON_ASSIGN_OR_RETURN(draft.seq, ctx.state.AllocateSeq());

@@ -18,6 +18,7 @@
 #include "patron/sql/transaction.h"
 #include "patron/uuid.h"
 #include "store/journal.h"
+#include "store/down_store.h"
 #include "store/member_store.h"
 #include "store/outbox.h"
 #include "store/sale_store.h"
@@ -49,6 +50,7 @@ struct EngineContext {
   SaleStore sales;
   StateStore state;
   Outbox outbox;
+  DownStore down;
   // The page cache of everyday work (TerminalOptions::db_options; 0 =
   // SQLite's), and whether a multi-page pull has raised it for now.
   int everyday_cache_kib = 0;

@@ -60,4 +60,12 @@ Result<Member> LoadMember(EngineContext& ctx, std::string_view member_id) {
   return ToMember(row, figures);
 }
 
+Status EnsureMemberRow(EngineContext& ctx, const std::string& member_id) {
+  PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> known, ctx.members.Get(member_id));
+  if (known) return Status::OK();
+  MemberRow bare;
+  bare.member_id = member_id;
+  return ctx.members.Insert(bare);
+}
+
 }  // namespace patron::terminal

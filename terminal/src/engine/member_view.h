@@ -27,6 +27,11 @@ Result<MemberRow> LoadMemberRow(EngineContext& ctx, std::string_view member_id);
 // LoadMemberRow + ComputeFigures + ToMember.
 Result<Member> LoadMember(EngineContext& ctx, std::string_view member_id);
 
+// Entries can name a member before the member's row arrives here (a grant
+// in a pull page ahead of the row, a return of another store's sale): keeps
+// a bare row (no identity, every register unwritten) until it comes.
+Status EnsureMemberRow(EngineContext& ctx, const std::string& member_id);
+
 }  // namespace patron::terminal
 
 #endif  // PATRON_TERMINAL_SRC_ENGINE_MEMBER_VIEW_H_

@@ -49,4 +49,37 @@ Result<SaleResult> CheckoutWithGrant(Terminal& terminal, const SaleRequest& sale
   return result;
 }
 
+Result<RefundResult> RefundAnywhere(Terminal& terminal, const RefundRequest& request,
+                                    const ClaimFn& claim) {
+  PATRON_ASSIGN_OR_RETURN(TerminalStatus status, terminal.Status());
+  if (request.sale_terminal.empty() || request.sale_terminal == status.terminal_id) {
+    RefundRequest here = request;
+    here.sale_terminal.clear();
+    return terminal.Refund(here);
+  }
+  PATRON_RETURN_IF_ERROR(Terminal::ValidateRefund(request));
+  // Done already (a retry): the terminal answers it, without head office.
+  PATRON_ASSIGN_OR_RETURN(bool done, terminal.HasRefund(request.refund_ref));
+  if (done || !claim) return terminal.ReturnForeignSale(request, std::nullopt);
+  sync::ReturnClaimRequest ask;
+  ask.terminal_id = status.terminal_id;
+  ask.chain_key_fingerprint = status.chain_key_fingerprint;
+  ask.refund_id = MakeSaleId(status.terminal_id, request.refund_ref);
+  ask.sale_id = MakeSaleId(request.sale_terminal, request.sale_ref);
+  ask.amount_minor = request.amount_minor;
+  ask.lines = request.lines;
+  Result<sync::ReturnClaimResponse> claimed = claim(ask);
+  if (claimed.ok()) return terminal.ReturnForeignSale(request, *claimed);
+  // Head office cannot be asked (unreachable, or refusing this terminal's
+  // credentials, which is no fault of the customer's), or does not hold
+  // the sale yet: a pending return.
+  const Status& refused = claimed.status();
+  if (refused.IsUnavailable() || refused.code() == StatusCode::kUnauthenticated ||
+      refused.code() == StatusCode::kPermissionDenied ||
+      (refused.code() == StatusCode::kNotFound && refused.reason() == "unknown_sale")) {
+    return terminal.ReturnForeignSale(request, std::nullopt);
+  }
+  return refused;
+}
+
 }  // namespace patron::terminal

@@ -96,6 +96,15 @@ Result<SaleRequest> NormalizeSale(const SaleRequest& request, const Rules& rules
 Status ValidateRefund(const RefundRequest& request) {
   PATRON_RETURN_IF_ERROR(ValidateRef(request.sale_ref, "sale_ref"));
   PATRON_RETURN_IF_ERROR(ValidateRef(request.refund_ref, "refund_ref"));
+  if (!request.sale_terminal.empty()) {
+    PATRON_RETURN_IF_ERROR(ValidateRef(request.sale_terminal, "sale_terminal"));
+    if (request.sale_terminal.find('/') != std::string::npos) {
+      return Invalid("sale_terminal is a terminal id, without '/'", "invalid_sale_terminal");
+    }
+  }
+  if (!request.member_id.empty()) {
+    PATRON_RETURN_IF_ERROR(NormalizeMemberId(request.member_id).status());
+  }
   if (request.amount_minor && !request.lines.empty()) {
     return Invalid("give either amount_minor or lines, not both", "invalid_refund");
   }
@@ -138,6 +147,11 @@ std::string HashSale(const SaleRequest& s) {
 std::string HashRefund(const RefundRequest& r) {
   CanonicalHasher hasher;
   hasher.Add("refund").Add(r.sale_ref).Add(r.refund_ref);
+  // Added with returns in any store: hashed only when given, so a refund
+  // made before them and replayed after still matches its stored hash.
+  if (!r.sale_terminal.empty() || !r.member_id.empty()) {
+    hasher.Add("origin").Add(r.sale_terminal).Add(r.member_id);
+  }
   hasher.Add(r.amount_minor ? "amount" : "lines").Add(r.amount_minor.value_or(0));
   hasher.Add(static_cast<int64_t>(r.lines.size()));
   for (const RefundLine& line : r.lines) hasher.Add(line.line_no).Add(line.qty);

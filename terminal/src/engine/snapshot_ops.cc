@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "engine/down_channel.h"
 #include "engine/sync_ops.h"
 #include "patron/rules_codec.h"
 #include "patron/sync/member_snapshot.h"
@@ -72,7 +73,7 @@ Result<int64_t> AdoptSnapshot(EngineContext& ctx, const std::string& path,
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<AttachedSnapshot> attached,
                           AttachedSnapshot::Attach(*ctx.db, path));
   PATRON_RETURN_IF_ERROR(CheckMeta(*ctx.db, info));
-  PATRON_ASSIGN_OR_RETURN(std::optional<Rules> new_rules, NewerRules(ctx, info.rules_json));
+  std::optional<Rules> new_rules;
   Result<int64_t> taken = InWriteTransaction(ctx, [&]() -> Result<int64_t> {
     // Read before the new rows go in: afterwards every row is "held here".
     PATRON_ASSIGN_OR_RETURN(std::vector<MemberRow> held, ctx.members.SnapshotRowsHeldHere());
@@ -89,11 +90,9 @@ Result<int64_t> AdoptSnapshot(EngineContext& ctx, const std::string& path,
                          " member rows, not the " + std::to_string(info.members) + " described");
     }
     PATRON_RETURN_IF_ERROR(ApplyItems(ctx, info.items));
+    PATRON_ASSIGN_OR_RETURN(new_rules,
+                            TakeDelivery(ctx, {info.rules_json, &info.down, &info.notes, 1}));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(info.epoch, info.seq));
-    if (new_rules) {
-      PATRON_RETURN_IF_ERROR(ctx.state.InsertRules(
-          {new_rules->version, EncodeRules(*new_rules)}, ctx.NowMs()));
-    }
     MergeClock(ctx, info.server_hlc);
     return info.members;
   });

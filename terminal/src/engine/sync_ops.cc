@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "engine/down_channel.h"
+#include "engine/member_view.h"
 #include "patron/record/lww_merge.h"
 #include "patron/rules_codec.h"
 #include "patron/terminal/terminal.h"
@@ -40,17 +42,6 @@ Status UseBulkPullCache(EngineContext& ctx, bool bulk) {
   ctx.bulk_pull_cache = bulk;
   return Status::OK();
 }
-
-// A grant can arrive in a page before the member's row does (the row's
-// version is beyond the page): keep a bare row until it comes.
-Status EnsureMember(EngineContext& ctx, const std::string& member_id) {
-  PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> known, ctx.members.Get(member_id));
-  if (known) return Status::OK();
-  MemberRow bare;
-  bare.member_id = member_id;
-  return ctx.members.Insert(bare);
-}
-
 
 // A page's rows sorted by member_id, the replica's key. A page holds each
 // member at most once (and the sort is stable, should one ever not), so the
@@ -191,6 +182,8 @@ Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit) {
 
 Status ApplyItems(EngineContext& ctx, const std::vector<sync::DeliveredEntry>& items) {
   for (const sync::DeliveredEntry& item : items) {
+    // A kind this build does not know: noted by the decoder, not applied.
+    if (item.kind == EntryKind::kUnknown) continue;
     if (item.to_holder != ctx.identity.terminal_id || item.kind != EntryKind::kTransfer ||
         item.origin != kServerOrigin) {
       return Status::Corruption("sync item " + item.entry_id + " is not a grant to us",
@@ -198,27 +191,21 @@ Status ApplyItems(EngineContext& ctx, const std::vector<sync::DeliveredEntry>& i
     }
     PATRON_ASSIGN_OR_RETURN(bool known, ctx.journal.Exists(item.entry_id));
     if (known) continue;  // the grant's own reply already delivered it
-    PATRON_RETURN_IF_ERROR(EnsureMember(ctx, item.member_id));
+    PATRON_RETURN_IF_ERROR(EnsureMemberRow(ctx, item.member_id));
     PATRON_RETURN_IF_ERROR(ctx.journal.Append(item));
     PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(item.entry_id, item.visible_seq));
   }
   return Status::OK();
 }
 
-Result<std::optional<Rules>> NewerRules(const EngineContext& ctx,
-                                        const std::optional<std::string>& rules_json) {
-  if (!rules_json) return std::optional<Rules>();
-  PATRON_ASSIGN_OR_RETURN(Rules rules, DecodeRules(*rules_json));
-  if (rules.version <= ctx.rules.version) return std::optional<Rules>();
-  return std::optional<Rules>(std::move(rules));
-}
-
 Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page) {
-  PATRON_ASSIGN_OR_RETURN(std::optional<Rules> new_rules, NewerRules(ctx, page.rules_json));
   // A page with more to follow: a large pull is under way, and gets the
   // large cache (kBulkPullCacheKib) until EndPull.
   if (page.more) PATRON_RETURN_IF_ERROR(UseBulkPullCache(ctx, true));
+  std::optional<Rules> new_rules;
   PATRON_RETURN_IF_ERROR(InWriteTransaction(ctx, [&]() -> Result<bool> {
+    PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> state, ctx.state.Load());
+    const int64_t first_seq = state ? state->cursor_seq + 1 : 1;
     for (const sync::MemberState* row : InKeyOrder(page.members)) {
       const sync::MemberState& remote = *row;
       PATRON_ASSIGN_OR_RETURN(std::optional<MemberRow> local, ctx.members.Get(remote.member_id));
@@ -227,11 +214,10 @@ Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullR
           ctx.members.ReplaceFromServer(MergeServerState(std::move(local), remote), exists));
     }
     PATRON_RETURN_IF_ERROR(ApplyItems(ctx, page.items));
+    PATRON_ASSIGN_OR_RETURN(new_rules,
+                            TakeDelivery(ctx, {page.rules_json, &page.down, &page.notes,
+                                               first_seq}));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(page.next.epoch, page.next.seq));
-    if (new_rules) {
-      PATRON_RETURN_IF_ERROR(ctx.state.InsertRules(
-          {new_rules->version, EncodeRules(*new_rules)}, ctx.NowMs()));
-    }
     MergeClock(ctx, page.server_hlc);
     return true;
   }).status());
@@ -261,7 +247,7 @@ Status ApplyGrant(EngineContext& ctx, const sync::GrantResponse& grant) {
   return InWriteTransaction(ctx, [&]() -> Result<bool> {
     PATRON_ASSIGN_OR_RETURN(bool known, ctx.journal.Exists(transfer.entry_id));
     if (known) return true;  // applied already (a retry, or it came by pull)
-    PATRON_RETURN_IF_ERROR(EnsureMember(ctx, transfer.member_id));
+    PATRON_RETURN_IF_ERROR(EnsureMemberRow(ctx, transfer.member_id));
     PATRON_RETURN_IF_ERROR(ctx.journal.Append(transfer));
     PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(transfer.entry_id, grant.seq));
     return true;

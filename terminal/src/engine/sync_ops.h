@@ -16,10 +16,6 @@ MemberRow MergeServerState(std::optional<MemberRow> local, const sync::MemberSta
 // Follows the server's clock unless it is too far ahead (clock_drift); the
 // data is applied either way.
 void MergeClock(EngineContext& ctx, HlcTimestamp remote);
-// The rules a pull page or snapshot carried (JSON, rules_codec), if newer
-// than the active ones.
-Result<std::optional<Rules>> NewerRules(const EngineContext& ctx,
-                                        const std::optional<std::string>& rules_json);
 // Records the grants a pull page or snapshot carried (transfers from the
 // server to this terminal) that the journal does not hold yet, acknowledged
 // at their sequences. Inside the caller's write transaction.

@@ -7,6 +7,7 @@
 
 #include "engine/checkout.h"
 #include "engine/context.h"
+#include "engine/down_channel.h"
 #include "engine/enrolment.h"
 #include "engine/member_view.h"
 #include "engine/refund.h"
@@ -119,6 +120,8 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(TerminalOptions o) {
                                              o.max_clock_drift_ms, restored, std::move(uuids),
                                              std::move(rules));
   ctx->everyday_cache_kib = o.db_options.cache_size_kib;
+  // What an older build could not read comes again for this one.
+  PATRON_RETURN_IF_ERROR(RetryAfterUpgrade(*ctx).status());
   auto impl = std::make_unique<Impl>(std::move(ctx));
   if (o.background_checkpoints) {
     PATRON_ASSIGN_OR_RETURN(impl->checkpointer,
@@ -247,6 +250,21 @@ Result<RefundResult> Terminal::Refund(const RefundRequest& request) {
   return terminal::Refund(*impl_->ctx, request);
 }
 
+Result<RefundResult> Terminal::ReturnForeignSale(
+    const RefundRequest& request, const std::optional<sync::ReturnClaimResponse>& claim) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::ReturnForeignSale(*impl_->ctx, request, claim);
+}
+
+Status Terminal::ValidateRefund(const RefundRequest& request) {
+  return terminal::ValidateRefund(request);
+}
+
+Result<bool> Terminal::HasRefund(std::string_view refund_ref) {
+  std::lock_guard lock(impl_->mu);
+  return terminal::HasRefund(*impl_->ctx, refund_ref);
+}
+
 Result<HistoryPage> Terminal::History(std::string_view member_id, int limit, int64_t before) {
   if (limit < 1 || limit > 500) {
     return Status::InvalidArgument("limit must be between 1 and 500", "invalid_limit");
@@ -288,6 +306,9 @@ Result<TerminalStatus> Terminal::Status() {
   PATRON_ASSIGN_OR_RETURN(status.pending_profile_changes, ctx.members.CountPendingOutbox());
   PATRON_ASSIGN_OR_RETURN(status.pending_records, ctx.outbox.CountPending());
   PATRON_ASSIGN_OR_RETURN(status.refused_records, ctx.outbox.CountRefused());
+  PATRON_ASSIGN_OR_RETURN(std::vector<UpgradeNote> notes, ctx.down.UpgradeNotes());
+  for (UpgradeNote& note : notes) status.upgrade_notes.push_back(std::move(note.what));
+  status.upgrade_needed = !status.upgrade_notes.empty();
   return status;
 }
 

@@ -126,6 +126,30 @@ Status SaleStore::SetLineRefundedQty(std::string_view sale_ref, int64_t line_no,
   return RunUpdateOne(db_, s, "sale line");
 }
 
+Status SaleStore::SetRefundedElsewhere(std::string_view sale_ref, int64_t refunded_minor,
+                                       const std::vector<int64_t>& refunded_qty) {
+  {
+    PATRON_ASSIGN_OR_RETURN(
+        sql::Statement s,
+        db_.GetCachedStatement("UPDATE sales SET refunded_elsewhere_minor = ? WHERE sale_ref = ?"));
+    s.BindInt64(0, refunded_minor);
+    s.BindText(1, sale_ref);
+    PATRON_RETURN_IF_ERROR(s.Run());
+  }
+  PATRON_ASSIGN_OR_RETURN(std::vector<SaleLineRow> lines, GetLines(sale_ref));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s,
+                          db_.GetCachedStatement("UPDATE sale_lines SET refunded_elsewhere_qty = ?"
+                                                 " WHERE sale_ref = ? AND line_no = ?"));
+  for (size_t i = 0; i < lines.size() && i < refunded_qty.size(); ++i) {
+    s.BindInt64(0, refunded_qty[i]);
+    s.BindText(1, sale_ref);
+    s.BindInt64(2, lines[i].line_no);
+    PATRON_RETURN_IF_ERROR(s.Run());
+    s.Reset(/*clear_bindings=*/false);
+  }
+  return Status::OK();
+}
+
 Result<std::optional<RefundRow>> SaleStore::GetRefund(std::string_view refund_ref) {
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(SelectRefundSql()));
   s.BindText(0, refund_ref);

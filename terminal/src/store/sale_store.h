@@ -24,13 +24,17 @@ struct SaleRow : SaleRecord {
   std::string request_hash;
   int64_t balance_after = 0;
   std::string tier_after;
-  // Running total of refunds; the next refund is computed from it so the
-  // refunds of a sale add up exactly to the sale.
+  // Running total of refunds made here; the next refund is computed from it
+  // and what was refunded elsewhere, so the refunds of a sale add up
+  // exactly to the sale.
   int64_t refunded_amount_minor = 0;
+  // What other terminals refunded of it, as head office last said.
+  int64_t refunded_elsewhere_minor = 0;
 };
 
 struct SaleLineRow : SaleLine {
   int64_t refunded_qty = 0;
+  int64_t refunded_elsewhere_qty = 0;
 };
 
 struct RefundRow : RefundRecord {
@@ -50,6 +54,10 @@ class SaleStore {
   Status InsertSale(const SaleRow& sale);
   Status SetRefundedAmount(std::string_view sale_ref, int64_t refunded_amount_minor);
   Status SetLineRefundedQty(std::string_view sale_ref, int64_t line_no, int64_t refunded_qty);
+  // What other terminals refunded of a sale made here ("sale_refunds"
+  // items); a sale this terminal does not hold is left alone.
+  Status SetRefundedElsewhere(std::string_view sale_ref, int64_t refunded_minor,
+                              const std::vector<int64_t>& refunded_qty);
 
   Result<std::optional<RefundRow>> GetRefund(std::string_view refund_ref);
   // The refund's lines are not kept here (the sale's lines count what was
@@ -78,6 +86,7 @@ struct Schema<terminal::SaleRow> {
           Field<&terminal::SaleRow::balance_after>{"balance_after"},
           Field<&terminal::SaleRow::tier_after>{"tier_after"},
           Field<&terminal::SaleRow::refunded_amount_minor>{"refunded_amount_minor"},
+          Field<&terminal::SaleRow::refunded_elsewhere_minor>{"refunded_elsewhere_minor"},
       });
 };
 
@@ -85,7 +94,8 @@ template <>
 struct Schema<terminal::SaleLineRow> {
   static constexpr auto kFields = std::tuple_cat(
       Schema<SaleLine>::kFields,
-      std::tuple{Field<&terminal::SaleLineRow::refunded_qty>{"refunded_qty"}});
+      std::tuple{Field<&terminal::SaleLineRow::refunded_qty>{"refunded_qty"},
+                 Field<&terminal::SaleLineRow::refunded_elsewhere_qty>{"refunded_elsewhere_qty"}});
 };
 
 template <>

@@ -165,6 +165,10 @@ UPDATE sales SET
 
 ALTER TABLE sale_lines ADD COLUMN name TEXT NOT NULL DEFAULT '';
 ALTER TABLE sale_lines ADD COLUMN discount_minor INTEGER NOT NULL DEFAULT 0;
+-- What other terminals refunded of a sale made here (returns anywhere), as
+-- head office last said ("sale_refunds" items).
+ALTER TABLE sales ADD COLUMN refunded_elsewhere_minor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sale_lines ADD COLUMN refunded_elsewhere_qty INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE refunds_v3 (
   refund_ref TEXT PRIMARY KEY,
@@ -177,6 +181,7 @@ CREATE TABLE refunds_v3 (
   paid_back_minor INTEGER NOT NULL,
   reversed_points INTEGER NOT NULL,
   returned_points INTEGER NOT NULL,
+  spend_reversed_minor INTEGER NOT NULL,
   pending INTEGER NOT NULL,    -- an offline return of another store's sale
   entry_ids TEXT NOT NULL,     -- JSON array
   hlc INTEGER NOT NULL,
@@ -199,6 +204,44 @@ CREATE TABLE outbox_refused (
   outcome TEXT NOT NULL,
   message TEXT NOT NULL
 ) STRICT;
+
+-- The down-channel (sync/down_items.h): the current item of each kind,
+-- audience, address and key; `known` = 0 for a kind this build does not
+-- know, kept for the build that will.
+CREATE TABLE down_items (
+  kind TEXT NOT NULL,
+  audience TEXT NOT NULL,
+  address TEXT NOT NULL,
+  item_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  known INTEGER NOT NULL,
+  PRIMARY KEY (kind, audience, address, item_key)
+) STRICT, WITHOUT ROWID;
+-- Replace-all sets: the parts of each version as they arrive, and the
+-- version in force once one is whole.
+CREATE TABLE set_parts (
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  part INTEGER NOT NULL,
+  parts INTEGER NOT NULL,
+  rows TEXT NOT NULL,  -- JSON array of the part's rows
+  PRIMARY KEY (name, version, part)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE sets (
+  name TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+-- What this build met in the sync stream and did not understand (a record
+-- kind, entry kind, field or rules version from a newer head office), from
+-- which server sequence on: GET /v1/status says "upgrade needed", and the
+-- build that understands them pulls again from there (store/upgrade_notes.h).
+CREATE TABLE upgrade_notes (
+  what TEXT PRIMARY KEY,
+  first_seq INTEGER NOT NULL,
+  noted_ms INTEGER NOT NULL,
+  build TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
 )sql";
 
 // Every sale and refund made so far, queued for head office.

@@ -123,6 +123,13 @@ Result<sync::GrantResponse> HttpSyncTransport::Grant(const sync::GrantRequest& r
                      sync::DecodeGrantResponse, "/v1/grant");
 }
 
+Result<sync::ReturnClaimResponse> HttpSyncTransport::ClaimReturn(
+    const sync::ReturnClaimRequest& request) {
+  return DecodeReply(
+      Send(*grant_, "POST", "/v1/returns/claim", sync::EncodeReturnClaimRequest(request)),
+      sync::DecodeReturnClaimResponse, "/v1/returns/claim");
+}
+
 Result<sync::SnapshotInfo> HttpSyncTransport::Snapshot(const sync::SnapshotRequest& request) {
   return DecodeReply(Send(*sync_, "POST", "/v1/snapshot", sync::EncodeSnapshotRequest(request)),
                      sync::DecodeSnapshotInfo, "/v1/snapshot");

@@ -40,6 +40,10 @@ Result<std::string> SyncTransport::SnapshotChunk(int64_t, int64_t) {
   return Status::NotFound("this transport carries no member snapshots", "snapshot_unavailable");
 }
 
+Result<sync::ReturnClaimResponse> SyncTransport::ClaimReturn(const sync::ReturnClaimRequest&) {
+  return Status::Unavailable("this transport cannot reach head office for returns");
+}
+
 SyncClient::SyncClient(Terminal& terminal, SyncTransport& transport, SyncClientOptions options)
     : terminal_(terminal), transport_(transport), options_(options) {}
 
@@ -205,6 +209,11 @@ Status SyncClient::RequestGrant(std::string_view member_id, int64_t points,
   request.points = points;
   PATRON_ASSIGN_OR_RETURN(sync::GrantResponse grant, transport_.Grant(request));
   return terminal_.ApplyGrant(grant);
+}
+
+Result<sync::ReturnClaimResponse> SyncClient::ClaimReturn(
+    const sync::ReturnClaimRequest& request) {
+  return transport_.ClaimReturn(request);
 }
 
 }  // namespace patron::terminal

@@ -59,6 +59,8 @@ LedgerEntry GoodEntry(EntryKind kind) {
       entry.points = 25;
       entry.to_holder = std::string(kServerOrigin);
       break;
+    case EntryKind::kUnknown:
+      break;
   }
   return entry;
 }
@@ -255,6 +257,8 @@ TEST_CASE("ValidateEntry refuses each malformed entry, naming the field") {
        "amount_minor"},
       {"kind outside the enum", EntryKind::kEarn,
        [](LedgerEntry& e) { e.kind = static_cast<EntryKind>(99); }, "kind"},
+      {"a kind from a newer head office", EntryKind::kEarn,
+       [](LedgerEntry& e) { e.kind = EntryKind::kUnknown; }, "kind"},
   };
   for (const BadCase& c : cases) {
     CAPTURE(c.name);

@@ -213,6 +213,9 @@ TEST_CASE("every field of every synced record kind survives the wire and SQLite"
   CheckKind<RefundRecord, true>(15);
   CheckKind<sync::RecordEnvelope, true>(16);
   CheckKind<sync::RecordAck, true>(17);
+  CheckKind<sync::DownItem, true>(18);
+  CheckKind<sync::SaleRefundsElsewhere, true>(19);
+  CheckKind<sync::SetPart, true>(31);
 }
 
 TEST_CASE("every sync message survives the wire") {
@@ -224,6 +227,9 @@ TEST_CASE("every sync message survives the wire") {
   CheckKind<sync::GrantResponse, false>(25);
   CheckKind<sync::SnapshotRequest, false>(26);
   CheckKind<sync::SnapshotInfo, false>(27);
+  CheckKind<sync::ReturnClaimRequest, false>(28);
+  CheckKind<sync::ReturnClaimResponse, false>(29);
+  CheckKind<RefundPlan, false>(30);
 }
 
 TEST_CASE("fields a newer peer adds are skipped and noted, not refused") {

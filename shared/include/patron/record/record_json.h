@@ -49,6 +49,7 @@ class DecodeNotes {
   void Unknown(std::string what);
   const std::vector<std::string>& unknown() const { return unknown_; }
   bool empty() const { return unknown_.empty(); }
+  friend bool operator==(const DecodeNotes&, const DecodeNotes&) = default;
 
  private:
   std::vector<std::string> unknown_;
@@ -184,16 +185,29 @@ struct JsonCodec<HlcTimestamp> {
   static bool IsDefault(HlcTimestamp value) { return value == HlcTimestamp(); }
 };
 
+// An enum whose EnumNames declare `kUnknown` reads a name this build does
+// not know as kUnknown and notes it (when the reader keeps notes), so a
+// newer peer's value stops nothing; the receiver must not apply what it
+// holds. Without kUnknown, or without notes, such a name is refused.
 template <NamedEnum E>
 struct JsonCodec<E> {
   static constexpr bool kNullable = false;
   static void Append(E value, std::string& out) { AppendJsonString(EnumNames<E>::Name(value), out); }
   static Status Read(JsonReader& reader, std::string_view path, std::string_view field, E& value,
-                     DecodeNotes*) {
+                     DecodeNotes* notes) {
     std::string name;
     PATRON_RETURN_IF_ERROR(
         json_internal::TypeError(reader.ReadString(name), path, field, "a string"));
     if (EnumNames<E>::Parse(name, value)) return Status::OK();
+    if constexpr (requires { EnumNames<E>::kUnknown; }) {
+      if (notes != nullptr) {
+        std::string noun(field);
+        if constexpr (requires { EnumNames<E>::kNoun; }) noun = EnumNames<E>::kNoun;
+        notes->Unknown(noun + " '" + name + "'");
+        value = EnumNames<E>::kUnknown;
+        return Status::OK();
+      }
+    }
     return Status::InvalidArgument(
         "'" + FieldPath(path, field) + "' is not a value this build knows", "unknown_value");
   }

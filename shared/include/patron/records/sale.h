@@ -77,6 +77,7 @@ struct RefundRecord {
   int64_t paid_back_minor = 0;  // money handed back
   int64_t reversed_points = 0;  // earned points taken back (0 while pending)
   int64_t returned_points = 0;  // redeemed points given back (0 while pending)
+  int64_t spend_reversed_minor = 0;  // qualifying spend taken back (0 while pending)
   bool pending = false;
   std::vector<RefundLine> lines;  // empty: by amount, or the whole sale
   std::vector<std::string> entry_ids;
@@ -154,6 +155,7 @@ struct Schema<RefundRecord> {
       Field<&RefundRecord::paid_back_minor>{"paid_back_minor"},
       Field<&RefundRecord::reversed_points>{"reversed_points"},
       Field<&RefundRecord::returned_points>{"returned_points"},
+      Field<&RefundRecord::spend_reversed_minor>{"spend_reversed_minor"},
       Field<&RefundRecord::pending>{"pending"},
       Field<&RefundRecord::lines>{"lines"},
       Field<&RefundRecord::entry_ids>{"entry_ids"},

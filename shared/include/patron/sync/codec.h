@@ -31,6 +31,11 @@ Result<SnapshotRequest> DecodeSnapshotRequest(std::string_view body);
 std::string EncodeSnapshotInfo(const SnapshotInfo& info);
 Result<SnapshotInfo> DecodeSnapshotInfo(std::string_view body);
 
+std::string EncodeReturnClaimRequest(const ReturnClaimRequest& request);
+Result<ReturnClaimRequest> DecodeReturnClaimRequest(std::string_view body);
+std::string EncodeReturnClaimResponse(const ReturnClaimResponse& response);
+Result<ReturnClaimResponse> DecodeReturnClaimResponse(std::string_view body);
+
 // Bodies can be large (a bootstrap page, a backlog push): the sync endpoints
 // accept up to this many bytes, and senders page below it.
 inline constexpr size_t kMaxSyncBodyBytes = 32 * 1024 * 1024;

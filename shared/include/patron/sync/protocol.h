@@ -19,6 +19,8 @@
 #include "patron/record/field.h"
 #include "patron/record/lww_merge.h"
 #include "patron/record/record_json.h"
+#include "patron/refund_plan.h"
+#include "patron/sync/down_items.h"
 
 namespace patron::sync {
 
@@ -160,8 +162,15 @@ struct PullResponse {
   std::vector<DeliveredEntry> items;
   Cursor next;
   bool more = false;
-  // The active rules, if newer than the caller's (JSON, rules_codec).
+  // The active rules, if newer than the caller's (JSON, rules_codec). Kept
+  // for terminals before the down-channel; newer ones read the "rules" item.
   std::optional<std::string> rules_json;
+  // Items addressed to the caller (down_items.h) in the same sequence
+  // range, in seq order.
+  std::vector<DownItem> down;
+  // Not on the wire: what the decoder met and did not know (fields, entry
+  // kinds of a newer head office), for the terminal's upgrade notes.
+  record::DecodeNotes notes;
   friend bool operator==(const PullResponse&, const PullResponse&) = default;
 };
 
@@ -194,6 +203,10 @@ struct SnapshotInfo {
   // The active rules, if newer than the caller's (JSON, rules_codec): taken
   // with the members, as a pull page would bring them.
   std::optional<std::string> rules_json;
+  // The items addressed to the caller that are current at `seq` (a pull
+  // from `seq` brings only later ones).
+  std::vector<DownItem> down;
+  record::DecodeNotes notes;  // not on the wire, as PullResponse::notes
   friend bool operator==(const SnapshotInfo&, const SnapshotInfo&) = default;
 };
 
@@ -212,6 +225,31 @@ struct GrantResponse {
   LedgerEntry transfer;  // kind kTransfer, origin "server", to_holder = caller
   int64_t seq = 0;
   friend bool operator==(const GrantResponse&, const GrantResponse&) = default;
+};
+
+// A return in another store, online (DESIGN.md §8, "Returns anywhere"): the
+// till asks head office to count the refund against the sale's totals
+// across every store, under the refund's id; head office answers what the
+// refund gives back and takes (refund_plan.h) and which entries the till's
+// reversals name. Idempotent by refund_id: asking again gets the same plan.
+struct ReturnClaimRequest {
+  std::string terminal_id;
+  std::string chain_key_fingerprint;
+  std::string refund_id;  // MakeSaleId(terminal_id, refund_ref)
+  std::string sale_id;    // the sale, made at another terminal
+  // Lines, or an amount, or neither (everything not refunded yet).
+  std::optional<int64_t> amount_minor;
+  std::vector<RefundLine> lines;
+  friend bool operator==(const ReturnClaimRequest&, const ReturnClaimRequest&) = default;
+};
+
+struct ReturnClaimResponse {
+  std::string member_id;
+  std::string sale_ref;
+  std::string earn_entry;    // "" if the sale earned nothing
+  std::string redeem_entry;  // "" if it redeemed nothing
+  RefundPlan plan;
+  friend bool operator==(const ReturnClaimResponse&, const ReturnClaimResponse&) = default;
 };
 
 }  // namespace patron::sync
@@ -361,6 +399,7 @@ struct Schema<sync::PullResponse> {
       Field<&sync::PullResponse::next>{"next"},
       Field<&sync::PullResponse::more>{"more"},
       Field<&sync::PullResponse::rules_json>{"rules", {}, kOptional},
+      Field<&sync::PullResponse::down>{"down", {}, kOptional},
   };
 };
 
@@ -386,6 +425,7 @@ struct Schema<sync::SnapshotInfo> {
       Field<&sync::SnapshotInfo::server_hlc>{"server_hlc"},
       Field<&sync::SnapshotInfo::items>{"items"},
       Field<&sync::SnapshotInfo::rules_json>{"rules", {}, kOptional},
+      Field<&sync::SnapshotInfo::down>{"down", {}, kOptional},
   };
 };
 
@@ -407,6 +447,31 @@ struct Schema<sync::GrantResponse> {
   static constexpr auto kFields = std::tuple{
       Field<&sync::GrantResponse::transfer>{"transfer"},
       Field<&sync::GrantResponse::seq>{"seq"},
+  };
+};
+
+template <>
+struct Schema<sync::ReturnClaimRequest> {
+  static constexpr std::string_view kName = "return_claim";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::ReturnClaimRequest::terminal_id>{"terminal_id"},
+      Field<&sync::ReturnClaimRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
+      Field<&sync::ReturnClaimRequest::refund_id>{"refund_id"},
+      Field<&sync::ReturnClaimRequest::sale_id>{"sale_id"},
+      Field<&sync::ReturnClaimRequest::amount_minor>{"amount_minor", {}, kOptional},
+      Field<&sync::ReturnClaimRequest::lines>{"lines", {}, kOptional},
+  };
+};
+
+template <>
+struct Schema<sync::ReturnClaimResponse> {
+  static constexpr std::string_view kName = "return_claim_reply";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::ReturnClaimResponse::member_id>{"member_id"},
+      Field<&sync::ReturnClaimResponse::sale_ref>{"sale_ref"},
+      Field<&sync::ReturnClaimResponse::earn_entry>{"earn_entry"},
+      Field<&sync::ReturnClaimResponse::redeem_entry>{"redeem_entry"},
+      Field<&sync::ReturnClaimResponse::plan>{"plan"},
   };
 };
 

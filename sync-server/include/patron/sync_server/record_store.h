@@ -44,13 +44,14 @@ struct StoredSale {
   int64_t refunded_amount_minor = 0;
 };
 
-// How head office took a refund record.
+// How head office took a refund.
 enum class RefundStatus {
-  kApplied,      // the till reversed the points; the sale's totals counted it
-  kAwaitingSale, // the sale has not reached head office yet
-  kPending,      // an offline return of another store's sale: head office reverses
-  kMatched,      // a pending return head office reversed (its entries listed)
-  kExceeds,      // more than what was left of the sale: counted, reported
+  kApplied,       // the till reversed the points; the sale's totals counted it
+  kAwaitingSale,  // the sale has not reached head office yet
+  kPending,       // an offline return of another store's sale, not matched yet
+  kMatched,       // a pending return head office reversed (its entries listed)
+  kExceeds,       // more than what was left of the sale: counted, reported
+  kClaimed,       // an online return in another store, counted; its record to come
 };
 std::string_view RefundStatusName(RefundStatus status);
 
@@ -78,8 +79,12 @@ class RecordTxn {
 
   // Write transactions only.
   virtual Status InsertRefund(const StoredRefund& refund) = 0;
-  virtual Status SetRefundStatus(int64_t seq, RefundStatus status,
-                                 const std::vector<std::string>& entry_ids) = 0;
+  // Write transactions only: a refund's outcome once head office took it:
+  // its status, member (a pending return's comes from its sale), entries
+  // and the points and spend they moved.
+  virtual Status SetRefundOutcome(int64_t seq, RefundStatus status,
+                                  const RefundRecord& refund) = 0;
+  virtual Result<std::optional<StoredRefund>> FindRefund(std::string_view refund_id) = 0;
   // Refunds of one sale, in seq order.
   virtual Result<std::vector<StoredRefund>> RefundsOfSale(std::string_view sale_id) = 0;
 

@@ -26,6 +26,7 @@
 #include "patron/ledger.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
+#include "patron/sync_server/channel_store.h"
 #include "patron/sync_server/record_store.h"
 
 namespace patron::sync {
@@ -74,7 +75,7 @@ struct StoreFigures {
   int64_t points_outstanding = 0;  // the sum of every balance effect booked to the store
 };
 
-class StoreTxn : public RecordTxn {
+class StoreTxn : public RecordTxn, public ChannelTxn {
  public:
   ~StoreTxn() override = default;
 

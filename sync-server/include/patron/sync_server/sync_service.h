@@ -124,6 +124,8 @@ struct SyncCounters {
   std::atomic<int64_t> records_conflict{0};
   std::atomic<int64_t> records_rejected{0};
   std::atomic<int64_t> refunds_exceeding{0};
+  std::atomic<int64_t> returns_claimed{0};  // online returns in another store
+  std::atomic<int64_t> returns_matched{0};  // offline returns head office reversed
   std::atomic<int64_t> folds{0};
   std::atomic<int64_t> entries_folded{0};
   std::atomic<int64_t> entries_saturated{0};
@@ -181,6 +183,15 @@ class SyncService {
   Result<bool> FoldIfDue();
   FoldGauge FoldState() const;
 
+  // A return of another terminal's sale at the caller's till, online
+  // (protocol.h ReturnClaimRequest): counted against the sale's totals
+  // across every store and answered with what the till reverses.
+  // Idempotent by refund_id. NotFound "unknown_sale" while the sale has not
+  // reached head office (the till records a pending return); the refusals
+  // of PlanRefund ("refund_exceeds_sale", "already_refunded", ...).
+  Result<ReturnClaimResponse> ClaimReturn(const Caller& caller,
+                                          const ReturnClaimRequest& request);
+
   // A sale as head office holds it (any store's), with its refunded totals
   // across every store; nullopt if it has not arrived.
   Result<std::optional<StoredSale>> FindSale(std::string_view sale_id);
@@ -211,6 +222,19 @@ class SyncService {
   Status ResumeClock(StoreTxn& txn);
   Status SaveClock(StoreTxn& txn);
   Result<Rules> ActiveRules(StoreTxn& txn);
+  // Puts `item` on the down-channel at the transaction's next sequence
+  // number, replacing its predecessor (channel_store.h).
+  Result<DownItem> PublishItem(StoreTxn& txn, DownItem item);
+  // Tells the terminal that made `sale_id` what other terminals have
+  // refunded of it (a "sale_refunds" item), so its own refunds count them.
+  Status PublishRefundsElsewhere(StoreTxn& txn, std::string_view sale_id);
+  // Saves the clock, commits a write transaction that took sequence numbers,
+  // and folds at once unless folds run in the background.
+  Status CommitWrite(StoreTxn& txn);
+  // Writes an entry of head office's own (origin "server") from `draft`:
+  // its id, seq, store, time and rule version are filled in here. Inside the
+  // caller's write transaction, after ResumeClock.
+  Result<StoredEntry> WriteServerEntry(StoreTxn& txn, LedgerEntry draft);
   // Around every push and grant: FoldIfDue does not start a fold while one
   // is under way or waiting for the writer.
   class WriteActivity {

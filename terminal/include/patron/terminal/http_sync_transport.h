@@ -1,6 +1,6 @@
 // HttpSyncTransport: SyncTransport over HTTP/1.1 to patron-sync
-// (POST /v1/push, /v1/pull, /v1/grant, /v1/snapshot and GET
-// /v1/snapshot/data with the terminal's bearer token).
+// (POST /v1/push, /v1/pull, /v1/grant, /v1/snapshot, /v1/returns/claim and
+// GET /v1/snapshot/data with the terminal's bearer token).
 //
 //   HttpSyncTransport transport(server, config.token, std::chrono::seconds(30));
 //   SyncClient client(terminal, transport);
@@ -46,6 +46,8 @@ class HttpSyncTransport final : public SyncTransport {
   Result<sync::GrantResponse> Grant(const sync::GrantRequest& request) override;
   Result<sync::SnapshotInfo> Snapshot(const sync::SnapshotRequest& request) override;
   Result<std::string> SnapshotChunk(int64_t seq, int64_t offset) override;
+  // On the grant's connection: a till serving a customer waits for it.
+  Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request) override;
 
   const Endpoint& server() const { return server_; }
 

@@ -1,6 +1,8 @@
-// Checkout with online redemption (DESIGN.md §3): when a redemption exceeds
-// the rights this terminal holds, ask the sync server for the shortfall and
-// try again. patrond's local API and the simulation both check out this way.
+// The till's operations that ask head office when they can: checkout with
+// online redemption (DESIGN.md §3: when a redemption exceeds the rights this
+// terminal holds, ask the sync server for the shortfall and try again) and
+// returns of other stores' sales (§8). patrond's local API and the
+// simulation both go through these.
 #ifndef PATRON_TERMINAL_ONLINE_CHECKOUT_H_
 #define PATRON_TERMINAL_ONLINE_CHECKOUT_H_
 
@@ -9,6 +11,7 @@
 #include <string_view>
 
 #include "patron/status.h"
+#include "patron/sync/protocol.h"
 #include "patron/terminal/terminal.h"
 
 namespace patron::terminal {
@@ -27,6 +30,22 @@ inline constexpr int kMaxGrantAttempts = 3;
 // "insufficient_points") is returned as is.
 Result<SaleResult> CheckoutWithGrant(Terminal& terminal, const SaleRequest& sale,
                                      const GrantFn& request_grant);
+
+// Asks head office to count a return of another terminal's sale
+// (SyncClient::ClaimReturn).
+using ClaimFn = std::function<Result<sync::ReturnClaimResponse>(const sync::ReturnClaimRequest&)>;
+
+// A refund at this till of a sale made anywhere (DESIGN.md §8, "Returns
+// anywhere"). A sale made here (request.sale_terminal empty or this
+// terminal) is Terminal::Refund. Another terminal's sale is claimed at head
+// office, which counts it against the refunds of every store and says what
+// to reverse; when head office cannot be reached, or does not hold the sale
+// yet, the refund is recorded as a pending return by amount (money back,
+// points reversed by head office when it matches the sale). Head office's
+// refusals ("refund_exceeds_sale", "already_refunded", ...) are returned
+// as they are. A retry after a lost reply is idempotent at both ends.
+Result<RefundResult> RefundAnywhere(Terminal& terminal, const RefundRequest& request,
+                                    const ClaimFn& claim);
 
 }  // namespace patron::terminal
 

@@ -31,6 +31,10 @@ class SyncTransport {
   // transport without snapshots always says so.
   virtual Result<sync::SnapshotInfo> Snapshot(const sync::SnapshotRequest& request);
   virtual Result<std::string> SnapshotChunk(int64_t seq, int64_t offset);
+  // A return of another terminal's sale, counted at head office
+  // (SyncService::ClaimReturn). A transport without it is Unavailable: the
+  // till records a pending return.
+  virtual Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request);
 };
 
 struct SyncClientOptions {
@@ -81,6 +85,8 @@ class SyncClient {
   // Online redemption: asks the server to move `points` of the member's
   // rights here, and records the grant. `request_id` makes a retry safe.
   Status RequestGrant(std::string_view member_id, int64_t points, std::string_view request_id);
+  // A return of another terminal's sale: head office's count of it.
+  Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request);
 
  private:
   Status PushAll(SyncReport& report);

@@ -80,8 +80,18 @@ class Terminal {
   // The stored result of an earlier checkout (a POS whose request timed out
   // asks whether it went through). NotFound ("unknown_sale") if it did not.
   Result<SaleResult> FindSale(std::string_view sale_ref);
-  // Full or partial, by amount or by lines; idempotent by refund_ref.
+  // A refund of a sale made here: full or partial, by amount or by lines;
+  // idempotent by refund_ref.
   Result<RefundResult> Refund(const RefundRequest& request);
+  // A return of a sale made at request.sale_terminal, with head office's
+  // claim (its reversals are written here) or without (a pending return by
+  // amount). RefundAnywhere (online_checkout.h) decides which.
+  Result<RefundResult> ReturnForeignSale(const RefundRequest& request,
+                                         const std::optional<sync::ReturnClaimResponse>& claim);
+  Result<bool> HasRefund(std::string_view refund_ref);
+  // The checks Refund and ReturnForeignSale make of a request before they
+  // look anything up (InvalidArgument naming the field).
+  static ::patron::Status ValidateRefund(const RefundRequest& request);
 
   // The member's entries known here, newest first; `before` is the
   // next_before of the previous page (0 = from the newest).

@@ -117,6 +117,13 @@ struct SaleResult {
 struct RefundRequest {
   std::string sale_ref;
   std::string refund_ref;  // idempotency key
+  // The terminal that made the sale (the receipt's origin); empty: this one.
+  // Another terminal's sale is refunded through head office (a return in
+  // any store, DESIGN.md §8).
+  std::string sale_terminal;
+  // The member, when the POS knows it: for a pending return of another
+  // store's sale (head office cannot be asked), else taken from the sale.
+  std::string member_id;
   std::optional<int64_t> amount_minor;
   std::vector<RefundLine> lines;
 };
@@ -124,6 +131,7 @@ struct RefundRequest {
 struct RefundResult {
   std::string refund_ref;
   std::string sale_ref;
+  std::string sale_id;  // "<terminal_id>/<sale_ref>" of the sale refunded
   std::string member_id;
   int64_t amount_minor = 0;      // goods value refunded
   int64_t paid_back_minor = 0;   // money to hand back to the customer
@@ -131,6 +139,9 @@ struct RefundResult {
   int64_t returned_points = 0;   // redeemed points given back
   int64_t balance = 0;           // after the refund
   bool clawback = false;         // the refund left the balance negative
+  // A return of another store's sale recorded while head office could not
+  // be asked: the money went back; head office reverses the points later.
+  bool pending = false;
   std::vector<std::string> entry_ids;
   bool replayed = false;
 };
@@ -149,6 +160,11 @@ struct TerminalStatus {
   int64_t pending_profile_changes = 0;  // profile changes not yet acknowledged
   int64_t pending_records = 0;  // outbox records (sales, refunds, ...) not yet answered
   int64_t refused_records = 0;  // outbox records head office refused or held differently
+  // The sync stream carried things this build does not understand (a newer
+  // head office's record kinds, fields, entry kinds, rules): it keeps them
+  // and syncs everything else; an upgraded build reads them again.
+  bool upgrade_needed = false;
+  std::vector<std::string> upgrade_notes;
   int64_t journal_seq = 0;  // seq of the newest entry this terminal wrote; 0 if none
   int64_t rules_version = 0;
   std::string cursor_epoch;

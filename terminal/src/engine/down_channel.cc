@@ -1,0 +1,96 @@
+#include "engine/down_channel.h"
+
+#include <algorithm>
+
+#include "patron/rules_codec.h"
+
+namespace patron::terminal {
+namespace {
+
+// The rules in `json`, if newer than the active ones. Rules this build
+// cannot read are noted, not an error: the pull goes on.
+Result<std::optional<Rules>> ReadRules(EngineContext& ctx, const std::string& json,
+                                       int64_t first_seq) {
+  Result<Rules> rules = DecodeRules(json);
+  if (!rules.ok()) {
+    PATRON_RETURN_IF_ERROR(ctx.down.NoteUnknown("rules: " + rules.status().message(), first_seq,
+                                                ctx.NowMs(), kTerminalBuild));
+    return std::optional<Rules>();
+  }
+  if (rules->version <= ctx.rules.version) return std::optional<Rules>();
+  return std::optional<Rules>(std::move(*rules));
+}
+
+Status ApplySaleRefunds(EngineContext& ctx, const sync::DownItem& item) {
+  PATRON_ASSIGN_OR_RETURN(sync::SaleRefundsElsewhere refunds,
+                          record::DecodeRecord<sync::SaleRefundsElsewhere>(item.body.text));
+  std::string_view terminal, sale_ref;
+  if (!SplitSaleId(refunds.sale_id, terminal, sale_ref) ||
+      terminal != ctx.identity.terminal_id) {
+    return Status::OK();  // not one of ours: nothing to count
+  }
+  return ctx.sales.SetRefundedElsewhere(sale_ref, refunds.refunded_minor, refunds.refunded_qty);
+}
+
+}  // namespace
+
+Result<std::optional<Rules>> TakeDelivery(EngineContext& ctx, const DownDelivery& delivery) {
+  std::optional<Rules> newest;
+  const auto consider = [&](const std::string& json) -> Status {
+    PATRON_ASSIGN_OR_RETURN(std::optional<Rules> rules, ReadRules(ctx, json, delivery.first_seq));
+    if (rules && (!newest || rules->version > newest->version)) newest = std::move(rules);
+    return Status::OK();
+  };
+  if (delivery.rules_json) PATRON_RETURN_IF_ERROR(consider(*delivery.rules_json));
+  if (delivery.items != nullptr) {
+    for (const sync::DownItem& item : *delivery.items) {
+      bool known = true;
+      if (item.kind == sync::kRulesItem) {
+        PATRON_RETURN_IF_ERROR(consider(item.body.text));
+      } else if (item.kind == sync::kSaleRefundsItem) {
+        PATRON_RETURN_IF_ERROR(ApplySaleRefunds(ctx, item));
+      } else if (item.kind == sync::kSetPartItem) {
+        PATRON_ASSIGN_OR_RETURN(sync::SetPart part,
+                                record::DecodeRecord<sync::SetPart>(item.body.text));
+        PATRON_RETURN_IF_ERROR(ctx.down.PutSetPart(part).status());
+      } else {
+        known = false;
+        PATRON_RETURN_IF_ERROR(ctx.down.NoteUnknown("item kind '" + item.kind + "'", item.seq,
+                                                    ctx.NowMs(), kTerminalBuild));
+      }
+      PATRON_RETURN_IF_ERROR(ctx.down.Put(item, known));
+    }
+  }
+  if (delivery.notes != nullptr) {
+    for (const std::string& what : delivery.notes->unknown()) {
+      PATRON_RETURN_IF_ERROR(
+          ctx.down.NoteUnknown(what, delivery.first_seq, ctx.NowMs(), kTerminalBuild));
+    }
+  }
+  if (newest) {
+    PATRON_RETURN_IF_ERROR(
+        ctx.state.InsertRules({newest->version, EncodeRules(*newest)}, ctx.NowMs()));
+  }
+  return newest;
+}
+
+Result<bool> RetryAfterUpgrade(EngineContext& ctx) {
+  return InWriteTransaction(ctx, [&]() -> Result<bool> {
+    PATRON_ASSIGN_OR_RETURN(std::vector<UpgradeNote> notes, ctx.down.UpgradeNotes());
+    int64_t earliest = INT64_MAX;
+    for (const UpgradeNote& note : notes) {
+      if (note.build != kTerminalBuild) earliest = std::min(earliest, note.first_seq);
+    }
+    if (earliest == INT64_MAX) return false;
+    PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> state, ctx.state.Load());
+    if (!state) return false;
+    PATRON_RETURN_IF_ERROR(ctx.down.ClearUpgradeNotes());
+    // Pulling again is harmless: rows merge, grants are known by id, items
+    // replace themselves.
+    PATRON_RETURN_IF_ERROR(
+        ctx.state.SetCursor(state->cursor_epoch, std::max<int64_t>(0, earliest - 1)));
+    return true;
+  });
+}
+
+}  // namespace patron::terminal
