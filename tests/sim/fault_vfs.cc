@@ -123,9 +123,14 @@ struct FaultVfs::File {
     // The write and its record under one lock: another connection's sync
     // of the same file cannot come between them.
     std::lock_guard lock(owner.mu_);
-    sqlite3_int64 size = 0;
+    int64_t size = 0;
+    int rc = SQLITE_OK;
+    if (!owner.unsynced_.SizeIfPending(f.path, size)) {
+      sqlite3_int64 real_size = 0;
+      rc = RealMethods(file).xFileSize(Real(file), &real_size);
+      size = real_size;
+    }
     std::string before;
-    int rc = RealMethods(file).xFileSize(Real(file), &size);
     if (rc == SQLITE_OK) rc = ReadWithin(file, offset, amount, size, before);
     if (rc != SQLITE_OK) return rc;
     rc = RealMethods(file).xWrite(Real(file), data, amount, offset);

@@ -48,23 +48,39 @@ class RawFile {
 
 }  // namespace
 
-void UnsyncedWrites::Wrote(const std::string& path, int open_flags, int64_t offset,
+UnsyncedWrites::File& UnsyncedWrites::Of(std::string_view path, int open_flags) {
+  auto it = files_.find(path);
+  if (it == files_.end()) it = files_.emplace(std::string(path), File{}).first;
+  it->second.open_flags = open_flags;
+  return it->second;
+}
+
+void UnsyncedWrites::Wrote(std::string_view path, int open_flags, int64_t offset,
                            std::string data, std::string before, int64_t size_before) {
-  File& file = files_[path];
-  file.open_flags = open_flags;
+  File& file = Of(path, open_flags);
+  file.size = std::max(size_before, offset + static_cast<int64_t>(data.size()));
   file.ops.push_back({false, offset, std::move(data), std::move(before), size_before});
 }
 
-void UnsyncedWrites::Truncated(const std::string& path, int open_flags, int64_t size,
+void UnsyncedWrites::Truncated(std::string_view path, int open_flags, int64_t size,
                                std::string before, int64_t size_before) {
-  File& file = files_[path];
-  file.open_flags = open_flags;
+  File& file = Of(path, open_flags);
+  file.size = size;
   file.ops.push_back({true, size, {}, std::move(before), size_before});
 }
 
-void UnsyncedWrites::Synced(const std::string& path) { files_.erase(path); }
+void UnsyncedWrites::Synced(std::string_view path) {
+  if (auto it = files_.find(path); it != files_.end()) files_.erase(it);
+}
 
-void UnsyncedWrites::Deleted(const std::string& path) { files_.erase(path); }
+void UnsyncedWrites::Deleted(std::string_view path) { Synced(path); }
+
+bool UnsyncedWrites::SizeIfPending(std::string_view path, int64_t& size) const {
+  auto it = files_.find(path);
+  if (it == files_.end()) return false;
+  size = it->second.size;
+  return true;
+}
 
 int64_t UnsyncedWrites::pending() const {
   int64_t n = 0;

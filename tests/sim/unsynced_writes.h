@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim_random.h"
@@ -50,16 +51,20 @@ class UnsyncedWrites {
   // before.size()), the part of the write within the old size;
   // `size_before`: the file's size before. `open_flags`: the SQLite flags
   // the file was opened with, to open it again in LosePower.
-  void Wrote(const std::string& path, int open_flags, int64_t offset, std::string data,
+  void Wrote(std::string_view path, int open_flags, int64_t offset, std::string data,
              std::string before, int64_t size_before);
   // After the file was truncated (or extended) to `size`; `before` holds
   // what it had in [size, size_before).
-  void Truncated(const std::string& path, int open_flags, int64_t size, std::string before,
+  void Truncated(std::string_view path, int open_flags, int64_t size, std::string before,
                  int64_t size_before);
   // The file was synced: everything written to it so far is durable.
-  void Synced(const std::string& path);
+  void Synced(std::string_view path);
   // The file is gone, and what the cache held of it with it.
-  void Deleted(const std::string& path);
+  void Deleted(std::string_view path);
+
+  // The file's size after its unsynced writes and truncates, if it has
+  // any (else the caller asks the file: this saves a stat per write).
+  bool SizeIfPending(std::string_view path, int64_t& size) const;
 
   // Unsynced writes and truncates, over all files.
   int64_t pending() const;
@@ -84,9 +89,14 @@ class UnsyncedWrites {
   struct File {
     int open_flags = 0;
     std::vector<Op> ops;  // in the order they were made
+    int64_t size = 0;     // after the last of them
   };
 
-  std::map<std::string, File> files_;  // by path: one order for every run
+  File& Of(std::string_view path, int open_flags);
+
+  // By path: one order for every run. (Looked up by string_view: a write
+  // costs no copy of its path.)
+  std::map<std::string, File, std::less<>> files_;
 };
 
 }  // namespace patron::sim
