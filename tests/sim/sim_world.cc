@@ -18,16 +18,15 @@ SimWorld::SimWorld(std::filesystem::path dir, const WorldOptions& options, SimRa
       auditor_(auditor),
       server_random_(random.Fork(0)),
       network_(*this, random, options.network_faults) {
-  server_vfs_ =
-      std::make_unique<FaultVfs>("patron-sim-server", PowerSeed(options.power_seed, 0));
+  server_vfs_ = std::make_unique<FaultVfs>("patron-sim-server", PowerSeed(options.power_seed, 0));
   for (int i = 0; i < options.terminals; ++i) {
     auto node = std::make_unique<Node>();
     char store[16];
     std::snprintf(store, sizeof store, "S%02d", i / 2 + 1);
     node->store = store;
     node->id = node->store + "-T" + std::to_string(i % 2 + 1);
-    node->vfs = std::make_unique<FaultVfs>("patron-sim-" + node->id,
-                                           PowerSeed(options.power_seed, i + 1));
+    node->vfs =
+        std::make_unique<FaultVfs>("patron-sim-" + node->id, PowerSeed(options.power_seed, i + 1));
     node->random = std::make_unique<SimRandom>(random.Fork(static_cast<uint64_t>(i) + 1));
     nodes_.push_back(std::move(node));
   }

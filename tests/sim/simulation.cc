@@ -328,8 +328,10 @@ std::string Summarize(const SimResult& r) {
   const AuditFigures& a = r.audit;
   out << "  acknowledged: " << a.sales_acknowledged << " sales, " << a.refunds_acknowledged
       << " refunds, " << a.entries_acknowledged << " entries (" << a.replays_checked
-      << " replays checked, " << a.sales_rechecked << " sales rechecked after power cuts); server acked " << a.entries_server_acked << "; grants " << a.grants
-      << "; members " << a.members << "; clawbacks " << a.clawbacks << "\n";
+      << " replays checked, " << a.sales_rechecked
+      << " sales rechecked after power cuts); server acked " << a.entries_server_acked
+      << "; grants " << a.grants << "; members " << a.members << "; clawbacks " << a.clawbacks
+      << "\n";
   const NetworkStats& n = r.network;
   out << "  network: " << n.requests << " requests, " << n.refused_partitioned << " partitioned, "
       << n.requests_dropped << " dropped (" << n.requests_delayed << " delayed), "
@@ -346,8 +348,8 @@ std::string Summarize(const SimResult& r) {
       << " server disk faults, " << f.clock_jumps << " clock jumps, " << f.far_future_clocks
       << " far-future clocks, " << f.vfs_faults_fired << " failed I/Os\n";
   out << "  power cuts: " << f.power_cuts_fired << ", " << f.server_power_cuts_fired
-      << " of the server (terminals " << f.terminal_power_cuts
-      << " + " << f.terminal_power_cuts_armed << " armed, server " << f.server_power_cuts << " + "
+      << " of the server (terminals " << f.terminal_power_cuts << " + "
+      << f.terminal_power_cuts_armed << " armed, server " << f.server_power_cuts << " + "
       << f.server_power_cuts_armed << " armed); unsynced writes " << f.unsynced_lost
       << " lost or torn, " << f.unsynced_kept << " kept\n";
   return out.str();

@@ -55,8 +55,8 @@ UnsyncedWrites::File& UnsyncedWrites::Of(std::string_view path, int open_flags) 
   return it->second;
 }
 
-void UnsyncedWrites::Wrote(std::string_view path, int open_flags, int64_t offset,
-                           std::string data, std::string before, int64_t size_before) {
+void UnsyncedWrites::Wrote(std::string_view path, int open_flags, int64_t offset, std::string data,
+                           std::string before, int64_t size_before) {
   File& file = Of(path, open_flags);
   file.size = std::max(size_before, offset + static_cast<int64_t>(data.size()));
   file.ops.push_back({false, offset, std::move(data), std::move(before), size_before});
