@@ -166,6 +166,7 @@ void Auditor::RecordSale(const std::string& terminal_id, const terminal::SaleReq
                    SaleFingerprint(result)},
                   result.replayed)) {
     ++figures_.sales_acknowledged;
+    sales_to_recheck_[terminal_id].push_back(request.sale_ref);
     sales_[key] = {result.earned_points, result.redeemed_points, result.paid_minor, 0, 0, 0};
   }
 }
@@ -203,6 +204,24 @@ void Auditor::RecordRefund(const std::string& terminal_id, const terminal::Refun
             std::to_string(l.earned) + ", " + std::to_string(l.redeemed) + " and " +
             std::to_string(l.paid_minor));
   }
+}
+
+void Auditor::TerminalLostPower(const std::string& terminal_id, terminal::Terminal& terminal) {
+  std::vector<std::string>& refs = sales_to_recheck_[terminal_id];
+  for (const std::string& ref : refs) {
+    ++figures_.sales_rechecked;
+    const std::string key = terminal_id + "/sale/" + ref;
+    auto found = terminal.FindSale(ref);
+    if (!found.ok()) {
+      return Violate("set-full: " + key + " was acknowledged to the POS and " + terminal_id +
+                     " restarted without it after a power cut: " + found.status().ToString());
+    }
+    if (SaleFingerprint(*found) != acknowledged_.at(key).fingerprint) {
+      return Violate("set-full: " + key + " differs from what the POS was told after " +
+                     terminal_id + " lost power");
+    }
+  }
+  refs.clear();
 }
 
 void Auditor::CheckView(const std::string& terminal_id, const terminal::Member& member) {

@@ -3,225 +3,23 @@
 // beyond), once (a transient error, the terminal keeps running) and for good
 // (the process dies there and restarts). Each run must end with the checkout
 // committed whole or refused with an error, integrity_check ok, a retry of the
-// same sale applied exactly once, and the engine still usable.
+// same sale applied exactly once, and the engine still usable. Power cuts,
+// which also lose what was not synced, are power_cut_test.cc's.
 #include <doctest/doctest.h>
 
 #include <cstdint>
-#include <memory>
-#include <span>
 #include <stdexcept>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "fault_vfs.h"
-#include "patron/digest.h"
+#include "faulted_till.h"
 #include "patron/sql/database.h"
-#include "patron/terminal/terminal.h"
 #include "support/temp_dir.h"
 
 namespace patron::terminal {
 namespace {
 
 using sim::FaultVfs;
-
-// 2026-06-01T12:00:00Z, as in the engine tests.
-constexpr int64_t kNowMs = 1'780'315'200'000;
-// The member's points before the faulted sale: 200.00 earns 200 at 1x.
-constexpr int64_t kSetupAmountMinor = 20'000;
-constexpr int64_t kSetupPoints = 200;
-// The faulted sale both redeems and earns, so it writes two entries.
-constexpr int64_t kFaultedAmountMinor = 20'000;
-constexpr int64_t kFaultedRedeemPoints = 100;
-
-constexpr char kSetupRef[] = "R-1";
-constexpr char kFaultedRef[] = "R-2";
-constexpr char kLaterRef[] = "R-3";
-
-// One terminal over a fresh file, opened through `vfs`, whose member already
-// holds kSetupPoints, so the faulted sale can redeem. Inspection goes through
-// a second connection on SQLite's default VFS, which is never failed.
-class FaultedTill {
- public:
-  explicit FaultedTill(FaultVfs& vfs) : vfs_(vfs) {
-    vfs_.Clear();
-    Open();
-    EnrolRequest enrol;
-    enrol.phone = "07700 900123";
-    enrol.profile.name = "Ann Example";
-    auto enrolled = terminal_->Enrol(enrol);
-    REQUIRE_MESSAGE(enrolled.ok(), enrolled.status().ToString());
-    member_id_ = enrolled->member.member_id;
-    auto setup = Sell(kSetupRef, kSetupAmountMinor, 0);
-    REQUIRE_MESSAGE(setup.ok(), setup.status().ToString());
-    REQUIRE(setup->balance == kSetupPoints);
-  }
-
-  Terminal& till() { return *terminal_; }
-
-  void Open() {
-    TerminalOptions o;
-    o.db_path = dir_.File("terminal.db");
-    o.terminal_id = "S001-T01";
-    o.store_id = "S001";
-    o.default_country_code = "44";
-    o.wall_clock_ms = [] { return kNowMs; };
-    o.fill_random = [this](std::span<uint8_t> out) {
-      for (uint8_t& byte : out) {  // xorshift: the same ids in every run
-        random_state_ ^= random_state_ << 13;
-        random_state_ ^= random_state_ >> 7;
-        random_state_ ^= random_state_ << 17;
-        byte = static_cast<uint8_t>(random_state_);
-      }
-    };
-    o.db_options.vfs = vfs_.name();
-    auto opened = Terminal::Open(std::move(o));
-    REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
-    terminal_ = std::move(opened).value();
-  }
-
-  // Closes the connection. With the VFS dead, nothing of the close reaches
-  // the disk: the files are what a process killed at the fault leaves.
-  void Close() { terminal_.reset(); }
-
-  Result<SaleResult> Sell(const std::string& sale_ref, int64_t amount_minor,
-                          int64_t redeem_points) {
-    SaleRequest sale;
-    sale.sale_ref = sale_ref;
-    sale.member_id = member_id_;
-    sale.amount_minor = amount_minor;
-    sale.redeem_points = redeem_points;
-    return terminal_->Checkout(sale);
-  }
-  Result<SaleResult> SellFaulted() {
-    return Sell(kFaultedRef, kFaultedAmountMinor, kFaultedRedeemPoints);
-  }
-
-  int64_t Balance() {
-    auto member = terminal_->FindById(member_id_);
-    REQUIRE_MESSAGE(member.ok(), member.status().ToString());
-    return member->balance;
-  }
-
-  // The ids of the member's entries that belong to `sale_ref`, newest first.
-  std::vector<std::string> EntriesOf(const std::string& sale_ref) {
-    auto page = terminal_->History(member_id_, 500);
-    REQUIRE_MESSAGE(page.ok(), page.status().ToString());
-    std::vector<std::string> ids;
-    for (const LedgerEntry& entry : page->entries) {
-      if (entry.sale_ref == sale_ref) ids.push_back(entry.entry_id);
-    }
-    return ids;
-  }
-
-  // A digest of every table, to prove a refused sale wrote nothing.
-  std::string Snapshot() {
-    std::unique_ptr<sql::Database> db = Inspect();
-    CanonicalHasher hasher;
-    auto tables =
-        db->GetUniqueStatement("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    REQUIRE(tables.ok());
-    while (tables->Step().value()) {
-      const std::string table = tables->ColumnText(0);
-      auto rows = db->GetUniqueStatement("SELECT * FROM \"" + table + "\"");
-      REQUIRE(rows.ok());
-      hasher.Add(table);
-      while (rows->Step().value()) {
-        for (int i = 0; i < rows->ColumnCount(); ++i) {
-          hasher.Add(rows->ColumnIsNull(i) ? "<null>" : "=" + rows->ColumnText(i));
-        }
-      }
-    }
-    return hasher.HexDigest();
-  }
-
-  Status CheckIntegrity() { return Inspect()->CheckIntegrity(); }
-
- private:
-  std::unique_ptr<sql::Database> Inspect() {
-    auto db = sql::Database::Open(dir_.File("terminal.db"));
-    REQUIRE_MESSAGE(db.ok(), db.status().ToString());
-    return std::move(db).value();
-  }
-
-  // On /dev/shm when usable: every run syncs, and a sync there costs nothing.
-  // Declared first: removed after the terminal closed.
-  testing::TempDir dir_{testing::FastTempParent()};
-  FaultVfs& vfs_;
-  uint64_t random_state_ = 42;
-  std::string member_id_;
-  std::unique_ptr<Terminal> terminal_;
-};
-
-// What the faulted sale does when nothing fails, measured on a fresh till.
-struct CleanRun {
-  int64_t io_count = 0;  // counted I/Os of the checkout
-  SaleResult sale;
-};
-
-CleanRun MeasureCleanCheckout(FaultVfs& vfs) {
-  FaultedTill t(vfs);
-  const int64_t before = vfs.io_count();
-  auto sale = t.SellFaulted();
-  REQUIRE_MESSAGE(sale.ok(), sale.status().ToString());
-  CleanRun run{vfs.io_count() - before, *sale};
-  REQUIRE(vfs.faults_injected() == 0);
-  REQUIRE(run.sale.redeemed_points == kFaultedRedeemPoints);
-  REQUIRE(run.sale.earned_points > 0);
-  REQUIRE(run.sale.entry_ids.size() == 2);
-  REQUIRE(run.sale.balance == kSetupPoints + run.sale.earned_points - run.sale.redeemed_points);
-  // At least the WAL frames and the commit's sync.
-  REQUIRE(run.io_count >= 2);
-  MESSAGE("one checkout performs ", run.io_count, " counted I/Os");
-  return run;
-}
-
-void CheckSameSale(const SaleResult& got, const SaleResult& want) {
-  CHECK(got.sale_ref == want.sale_ref);
-  CHECK(got.earned_points == want.earned_points);
-  CHECK(got.redeemed_points == want.redeemed_points);
-  CHECK(got.paid_minor == want.paid_minor);
-  CHECK(got.balance == want.balance);
-  CHECK(got.entry_ids == want.entry_ids);
-}
-
-// The faulted sale is stored whole: its result, both entries, the balance.
-void CheckCommittedWhole(FaultedTill& t, const SaleResult& want) {
-  auto found = t.till().FindSale(kFaultedRef);
-  REQUIRE_MESSAGE(found.ok(), found.status().ToString());
-  CheckSameSale(*found, want);
-  CHECK(t.EntriesOf(kFaultedRef).size() == want.entry_ids.size());
-  CHECK(t.Balance() == want.balance);
-}
-
-// The faulted sale left no trace: unknown, balance and every table unchanged.
-void CheckRefusedClean(FaultedTill& t, const std::string& snapshot_before) {
-  const Status missing = t.till().FindSale(kFaultedRef).status();
-  CHECK(missing.IsNotFound());
-  CHECK(missing.reason() == "unknown_sale");
-  CHECK(t.EntriesOf(kFaultedRef).empty());
-  CHECK(t.Balance() == kSetupPoints);
-  CHECK(t.Snapshot() == snapshot_before);
-}
-
-// The POS retries the same sale: it applies exactly once; then the engine
-// takes a new sale and the file is sound.
-void CheckRetryAndCarryOn(FaultedTill& t, bool was_committed, const SaleResult& want) {
-  auto retry = t.SellFaulted();
-  REQUIRE_MESSAGE(retry.ok(), retry.status().ToString());
-  CHECK(retry->replayed == was_committed);
-  CheckSameSale(*retry, want);
-  CHECK(t.Balance() == want.balance);
-  CHECK(t.EntriesOf(kFaultedRef).size() == want.entry_ids.size());
-
-  auto later = t.Sell(kLaterRef, 1'000, 0);
-  REQUIRE_MESSAGE(later.ok(), later.status().ToString());
-  CHECK_FALSE(later->replayed);
-  CHECK(later->earned_points > 0);
-  CHECK(t.Balance() == want.balance + later->earned_points);
-  const Status integrity = t.CheckIntegrity();
-  CHECK_MESSAGE(integrity.ok(), integrity.ToString());
-}
 
 TEST_CASE("FaultVfs fails the k-th write or sync, once or until cleared") {
   testing::TempDir dir(testing::FastTempParent());

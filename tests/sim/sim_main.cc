@@ -4,6 +4,8 @@
 //   patron-sim --seed 42 --trace          replay one seed, printing every step
 //   patron-sim --seeds 100                the CI sweep: seeds 1..100
 //   patron-sim --first 1000 --seeds 10000 --steps 3000     a long sweep
+//   patron-sim --seed 7 --sabotage-synchronous-normal   must fail: power cuts
+//                                         lose sales a NORMAL-synced till acknowledged
 //
 // Exit status: 0 if every run held every invariant, 1 if any did not (each
 // failing seed is printed with its first violation), 2 on a usage error.
@@ -20,6 +22,7 @@ struct Totals {
   int64_t seeds = 0, failures = 0, steps = 0;
   int64_t entries = 0, grants = 0, clawbacks = 0, requests = 0, lost_messages = 0;
   int64_t terminal_crashes = 0, server_crashes = 0, disk_faults = 0, failed_ios = 0;
+  int64_t power_cuts = 0, unsynced_lost = 0;
   int64_t partitions = 0, clock_faults = 0;
 
   void Add(const patron::sim::SimResult& r) {
@@ -35,6 +38,8 @@ struct Totals {
     server_crashes += r.faults.server_crashes;
     disk_faults += r.faults.terminal_disk_faults + r.faults.server_disk_faults;
     failed_ios += r.faults.vfs_faults_fired;
+    power_cuts += r.faults.power_cuts_fired;
+    unsynced_lost += r.faults.unsynced_lost;
     partitions += r.faults.partitions;
     clock_faults += r.faults.clock_jumps + r.faults.far_future_clocks;
   }
@@ -61,10 +66,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 9999));
   app.add_option("--dir", dir, "where run files go (default /dev/shm, else the temp dir)");
   app.add_flag("--trace", config.trace, "print every step to stderr");
+  bool no_power_cuts = false;
+  app.add_flag("--no-power-cuts", no_power_cuts,
+               "no power cuts (as the simulation ran before it had them)");
+  app.add_flag("--sabotage-synchronous-normal", config.sabotage_synchronous_normal,
+               "terminals use synchronous=NORMAL: power cuts must make the run fail");
   std::string keep;
   app.add_option("--keep", keep, "copy the last run's databases into this directory");
   app.add_flag("--verbose", verbose, "print every run's figures, not only failures");
   CLI11_PARSE(app, argc, argv);
+  config.power_cuts = !no_power_cuts;
   if (!dir.empty()) config.parent_dir = dir;
   if (!keep.empty()) config.keep_dir = keep;
   if (seeds <= 0) {
@@ -87,7 +98,8 @@ int main(int argc, char** argv) {
       "patron-sim: %lld seeds from %llu, %lld steps, %lld violations, %.1f s\n"
       "  %lld acknowledged entries, %lld grants, %lld clawbacks; %lld requests, %lld lost;\n"
       "  %lld terminal crashes, %lld server crashes, %lld transient disk faults, %lld failed "
-      "I/Os, %lld partitions, %lld clock faults\n",
+      "I/Os, %lld partitions, %lld clock faults;\n"
+      "  %lld power cuts (crashes included above), %lld unsynced writes lost or torn\n",
       static_cast<long long>(totals.seeds), static_cast<unsigned long long>(first),
       static_cast<long long>(totals.steps), static_cast<long long>(totals.failures), seconds,
       static_cast<long long>(totals.entries), static_cast<long long>(totals.grants),
@@ -95,6 +107,7 @@ int main(int argc, char** argv) {
       static_cast<long long>(totals.lost_messages), static_cast<long long>(totals.terminal_crashes),
       static_cast<long long>(totals.server_crashes), static_cast<long long>(totals.disk_faults),
       static_cast<long long>(totals.failed_ios), static_cast<long long>(totals.partitions),
-      static_cast<long long>(totals.clock_faults));
+      static_cast<long long>(totals.clock_faults), static_cast<long long>(totals.power_cuts),
+      static_cast<long long>(totals.unsynced_lost));
   return totals.failures == 0 ? 0 : 1;
 }

@@ -3,22 +3,30 @@
 #include "patron/member_id.h"
 
 namespace patron::sim {
+namespace {
 
-SimWorld::SimWorld(std::filesystem::path dir, int terminals, SimRandom& random,
-                   NetworkFaults faults, Auditor& auditor)
+// The seed of machine `i`'s power-cut choices (0: the server).
+uint64_t PowerSeed(uint64_t seed, uint64_t i) { return seed ^ ((i + 1) * 0x9e3779b97f4a7c15ULL); }
+
+}  // namespace
+
+SimWorld::SimWorld(std::filesystem::path dir, const WorldOptions& options, SimRandom& random,
+                   Auditor& auditor)
     : dir_(std::move(dir)),
+      terminals_synchronous_full_(options.terminals_synchronous_full),
       random_(random),
       auditor_(auditor),
       server_random_(random.Fork(0)),
-      network_(*this, random, faults) {
-  server_vfs_ = std::make_unique<FaultVfs>("patron-sim-server");
-  for (int i = 0; i < terminals; ++i) {
+      network_(*this, random, options.network_faults) {
+  server_vfs_ = std::make_unique<FaultVfs>("patron-sim-server", PowerSeed(options.power_seed, 0));
+  for (int i = 0; i < options.terminals; ++i) {
     auto node = std::make_unique<Node>();
     char store[16];
     std::snprintf(store, sizeof store, "S%02d", i / 2 + 1);
     node->store = store;
     node->id = node->store + "-T" + std::to_string(i % 2 + 1);
-    node->vfs = std::make_unique<FaultVfs>("patron-sim-" + node->id);
+    node->vfs =
+        std::make_unique<FaultVfs>("patron-sim-" + node->id, PowerSeed(options.power_seed, i + 1));
     node->random = std::make_unique<SimRandom>(random.Fork(static_cast<uint64_t>(i) + 1));
     nodes_.push_back(std::move(node));
   }
@@ -75,6 +83,16 @@ void SimWorld::CrashServer() {
   store_.reset();
 }
 
+void SimWorld::PowerCutServer() {
+  if (!server_up()) return;
+  ++server_crashes_;
+  // Dead at once; the files lose their unsynced writes when it lets go of
+  // them, below.
+  server_vfs_->PowerCut();
+  service_.reset();
+  store_.reset();
+}
+
 Status SimWorld::RestartServer() {
   if (server_up()) return Status::OK();
   PATRON_RETURN_IF_ERROR(OpenServer());
@@ -92,9 +110,20 @@ void SimWorld::CrashTerminal(size_t i) {
   node.terminal.reset();
 }
 
+void SimWorld::PowerCutTerminal(size_t i) {
+  Node& node = *nodes_[i];
+  if (node.terminal == nullptr) return;
+  ++node.crashes;
+  node.vfs->PowerCut();
+  node.client.reset();
+  node.transport.reset();
+  node.terminal.reset();
+}
+
 Status SimWorld::RestartTerminal(size_t i) {
   Node& node = *nodes_[i];
   if (node.terminal != nullptr) return Status::OK();
+  const bool power_cut = node.vfs->power_lost();
   node.vfs->Clear();
   terminal::TerminalOptions options;
   options.db_path = (dir_ / (node.id + ".db")).string();
@@ -103,9 +132,11 @@ Status SimWorld::RestartTerminal(size_t i) {
   options.wall_clock_ms = [this, n = &node] { return now_ms_ + n->skew_ms; };
   options.fill_random = [n = &node](std::span<uint8_t> out) { n->random->Fill(out); };
   options.db_options.vfs = node.vfs->name();
+  options.db_options.synchronous_full = terminals_synchronous_full_;
   PATRON_ASSIGN_OR_RETURN(node.terminal, terminal::Terminal::Open(std::move(options)));
   node.transport = network_.TransportFor({node.id, node.store}, &node.partitioned);
   node.client = std::make_unique<terminal::SyncClient>(*node.terminal, *node.transport);
+  if (power_cut) auditor_.TerminalLostPower(node.id, *node.terminal);
   return Status::OK();
 }
 

@@ -1,7 +1,9 @@
 // SimWorld: one sync server and N terminal engines in one process, each on
 // its own SQLite file behind a FaultVfs, joined by a SimNetwork, all on one
 // simulated clock. It owns their lifecycles: crash (stop dead, files left
-// exactly as written) and restart (reopen from those files).
+// exactly as written), power cut (stop dead, files left as the disk kept
+// them: what was not synced is lost, but for a random part) and restart
+// (reopen from those files).
 #ifndef PATRON_TESTS_SIM_SIM_WORLD_H_
 #define PATRON_TESTS_SIM_SIM_WORLD_H_
 
@@ -33,15 +35,27 @@ struct Node {
   std::unique_ptr<SimRandom> random;  // the engine's ids; survives restarts
   int64_t skew_ms = 0;                // its clock minus true time
   bool partitioned = false;
-  int64_t crashes = 0;
+  int64_t crashes = 0;  // power cuts included (vfs->power_cuts() counts those)
   std::unique_ptr<terminal::Terminal> terminal;  // null while crashed
   std::unique_ptr<terminal::SyncTransport> transport;
   std::unique_ptr<terminal::SyncClient> client;
 };
 
+// How the world is built, beyond its randomness.
+struct WorldOptions {
+  int terminals = 4;
+  NetworkFaults network_faults;
+  // Seeds each FaultVfs's choices of what a power cut keeps (so they draw
+  // nothing from the run's SimRandom).
+  uint64_t power_seed = 1;
+  // False only to sabotage: the terminals open with synchronous=NORMAL,
+  // which power cuts must be seen to punish.
+  bool terminals_synchronous_full = true;
+};
+
 class SimWorld final : public ServerEndpoint {
  public:
-  SimWorld(std::filesystem::path dir, int terminals, SimRandom& random, NetworkFaults faults,
+  SimWorld(std::filesystem::path dir, const WorldOptions& options, SimRandom& random,
            Auditor& auditor);
   ~SimWorld() override;
 
@@ -56,6 +70,9 @@ class SimWorld final : public ServerEndpoint {
   bool server_up() const { return service_ != nullptr; }
   // Stops the server dead: its files stay exactly as last written.
   void CrashServer();
+  // The server's power fails: it stops dead and its files lose what was
+  // not synced.
+  void PowerCutServer();
   // Reopens it from its files (clearing any disk fault).
   Status RestartServer();
   FaultVfs& server_vfs() { return *server_vfs_; }
@@ -66,6 +83,9 @@ class SimWorld final : public ServerEndpoint {
   size_t size() const { return nodes_.size(); }
   Node& node(size_t i) { return *nodes_[i]; }
   void CrashTerminal(size_t i);
+  void PowerCutTerminal(size_t i);
+  // Reopens a stopped terminal from its files (clearing any disk fault);
+  // after a power cut, the auditor checks it kept every sale it acknowledged.
   Status RestartTerminal(size_t i);
   std::vector<terminal::Terminal*> terminals();
 
@@ -91,6 +111,7 @@ class SimWorld final : public ServerEndpoint {
   Result<Reply> AfterServerCall(Result<Reply> reply);
 
   std::filesystem::path dir_;
+  bool terminals_synchronous_full_;
   SimRandom& random_;
   Auditor& auditor_;
   int64_t now_ms_ = kSimEpochMs;

@@ -29,6 +29,12 @@ struct FaultsPerMille {
   int clock_jump = 10;
   int far_future_clock = 2;
   int late_delivery = 23;        // delayed requests arrive (out of order)
+  // Power cuts, last so that runs without them draw exactly as before. As
+  // the crashes above, but the files also lose what was not synced.
+  int terminal_power_cut = 3;
+  int terminal_power_cut_mid_io = 5;
+  int server_power_cut = 2;
+  int server_power_cut_mid_io = 3;
 };
 constexpr FaultsPerMille kFaultsPerMille;
 
@@ -39,7 +45,12 @@ class Run {
         random_(config.seed),
         dir_(config.parent_dir.empty() ? testing::FastTempParent() : config.parent_dir),
         auditor_((dir_.path() / "server.db").string()),
-        world_(dir_.path(), config.terminals, random_, NetworkFaults{}, auditor_),
+        world_(dir_.path(),
+               {.terminals = config.terminals,
+                .network_faults = NetworkFaults{},
+                .power_seed = config.seed,
+                .terminals_synchronous_full = !config.sabotage_synchronous_normal},
+               random_, auditor_),
         workload_(world_, random_, auditor_, config.phones) {
     result_.seed = config.seed;
     result_.config = config;
@@ -74,11 +85,20 @@ class Run {
     result_.network = world_.network().stats();
     result_.outcomes = workload_.counts();
     faults_.server_crashes = world_.server_crashes();
-    faults_.vfs_faults_fired = world_.server_vfs().faults_injected();
     faults_.terminal_crashes = 0;
+    faults_.vfs_faults_fired = 0;
+    auto add_disk = [this](const FaultVfs& vfs) {
+      faults_.vfs_faults_fired += vfs.faults_injected();
+      faults_.power_cuts_fired += vfs.power_cuts();
+      const PowerLossFigures loss = vfs.power_loss();
+      faults_.unsynced_kept += loss.kept;
+      faults_.unsynced_lost += loss.lost + loss.torn;
+    };
+    add_disk(world_.server_vfs());
+    faults_.server_power_cuts_fired = world_.server_vfs().power_cuts();
     for (size_t i = 0; i < world_.size(); ++i) {
       faults_.terminal_crashes += world_.node(i).crashes;
-      faults_.vfs_faults_fired += world_.node(i).vfs->faults_injected();
+      add_disk(*world_.node(i).vfs);
     }
     result_.faults = faults_;
     return result_;
@@ -171,9 +191,39 @@ class Run {
       return line + "[" + node.id + " clock " + std::to_string(node.skew_ms / kDayMs) +
              " days ahead] ";
     }
-    if (next(f.late_delivery) && world_.network().in_flight() > 0) {
+    if (next(f.late_delivery)) {
+      if (world_.network().in_flight() == 0) return line;
       world_.network().DeliverLate(static_cast<int>(random_.Between(1, 3)));
       return line + "[late deliveries] ";
+    }
+    if (!config_.power_cuts) return line;
+    if (next(f.terminal_power_cut)) {
+      ++faults_.terminal_power_cuts;
+      world_.PowerCutTerminal(t);
+      Status restarted = world_.RestartTerminal(t);
+      if (!restarted.ok()) {
+        auditor_.Violate("power cut: " + node.id + ": " + restarted.ToString());
+      }
+      return line + "[" + node.id + " loses power and restarts] ";
+    }
+    if (next(f.terminal_power_cut_mid_io)) {
+      ++faults_.terminal_power_cuts_armed;
+      const int64_t k = random_.Between(1, 16);
+      node.vfs->FailAt(k, FaultVfs::Mode::kPowerCut);
+      return line + "[" + node.id + " loses power at its I/O +" + std::to_string(k) + "] ";
+    }
+    if (next(f.server_power_cut)) {
+      if (!world_.server_up()) return line;
+      ++faults_.server_power_cuts;
+      world_.PowerCutServer();
+      return line + "[server loses power] ";
+    }
+    if (next(f.server_power_cut_mid_io)) {
+      if (!world_.server_up()) return line;
+      ++faults_.server_power_cuts_armed;
+      const int64_t k = random_.Between(1, 40);
+      world_.server_vfs().FailAt(k, FaultVfs::Mode::kPowerCut);
+      return line + "[server loses power at its I/O +" + std::to_string(k) + "] ";
     }
     return line;
   }
@@ -271,13 +321,17 @@ std::string Summarize(const SimResult& r) {
     out << "  first violation (step " << r.violation_step << "): " << r.violation << "\n";
     out << "  replay: patron-sim --seed " << r.seed << " --steps " << r.config.steps
         << " --terminals " << r.config.terminals << " --phones " << r.config.phones
+        << (r.config.power_cuts ? "" : " --no-power-cuts")
+        << (r.config.sabotage_synchronous_normal ? " --sabotage-synchronous-normal" : "")
         << " --trace\n";
   }
   const AuditFigures& a = r.audit;
   out << "  acknowledged: " << a.sales_acknowledged << " sales, " << a.refunds_acknowledged
       << " refunds, " << a.entries_acknowledged << " entries (" << a.replays_checked
-      << " replays checked); server acked " << a.entries_server_acked << "; grants " << a.grants
-      << "; members " << a.members << "; clawbacks " << a.clawbacks << "\n";
+      << " replays checked, " << a.sales_rechecked
+      << " sales rechecked after power cuts); server acked " << a.entries_server_acked
+      << "; grants " << a.grants << "; members " << a.members << "; clawbacks " << a.clawbacks
+      << "\n";
   const NetworkStats& n = r.network;
   out << "  network: " << n.requests << " requests, " << n.refused_partitioned << " partitioned, "
       << n.requests_dropped << " dropped (" << n.requests_delayed << " delayed), "
@@ -293,6 +347,11 @@ std::string Summarize(const SimResult& r) {
       << " server crashes (" << f.server_crashes_armed << " armed), " << f.server_disk_faults
       << " server disk faults, " << f.clock_jumps << " clock jumps, " << f.far_future_clocks
       << " far-future clocks, " << f.vfs_faults_fired << " failed I/Os\n";
+  out << "  power cuts: " << f.power_cuts_fired << ", " << f.server_power_cuts_fired
+      << " of the server (terminals " << f.terminal_power_cuts << " + "
+      << f.terminal_power_cuts_armed << " armed, server " << f.server_power_cuts << " + "
+      << f.server_power_cuts_armed << " armed); unsynced writes " << f.unsynced_lost
+      << " lost or torn, " << f.unsynced_kept << " kept\n";
   return out.str();
 }
 
