@@ -23,6 +23,8 @@ class InProcessTransport : public terminal::SyncTransport {
   bool lose_next_push_reply = false;
   // The same for the next return claim.
   bool lose_next_claim_reply = false;
+  // Edits each pull reply's body on its way (a head office from the future).
+  std::function<void(std::string&)> rewrite_pull_reply;
 
   Result<sync::PushResponse> Push(const sync::PushRequest& request) override {
     if (offline) return Unreachable();
@@ -41,7 +43,9 @@ class InProcessTransport : public terminal::SyncTransport {
     PATRON_ASSIGN_OR_RETURN(sync::PullRequest wire,
                             sync::DecodePullRequest(sync::EncodePullRequest(request)));
     PATRON_ASSIGN_OR_RETURN(sync::PullResponse response, service_.Pull(caller_, wire));
-    return sync::DecodePullResponse(sync::EncodePullResponse(response));
+    std::string body = sync::EncodePullResponse(response);
+    if (rewrite_pull_reply) rewrite_pull_reply(body);
+    return sync::DecodePullResponse(body);
   }
 
   Result<sync::GrantResponse> Grant(const sync::GrantRequest& request) override {

@@ -2,10 +2,13 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstdlib>
 #include <vector>
 
 #include "patron/digest.h"
+#include "patron/record/record_json.h"
 #include "patron/rules_codec.h"
 #include "service/checks.h"
 
@@ -190,6 +193,52 @@ Result<DownItem> SyncService::PublishItem(StoreTxn& txn, DownItem item) {
   PATRON_ASSIGN_OR_RETURN(item.seq, txn.NextSeq());
   PATRON_RETURN_IF_ERROR(txn.PutDownItem(item));
   return item;
+}
+
+Result<DownItem> SyncService::Publish(DownItem item) {
+  const WriteActivity activity(*this);
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
+  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
+  PATRON_ASSIGN_OR_RETURN(DownItem published, PublishItem(*txn, std::move(item)));
+  PATRON_RETURN_IF_ERROR(CommitWrite(*txn));
+  return published;
+}
+
+Status SyncService::PublishSet(std::string_view name, int64_t version,
+                               const std::vector<record::RawJson>& rows, int64_t part_rows) {
+  if (name.empty() || name.find('/') != std::string_view::npos || part_rows < 1 || version < 1) {
+    return Status::InvalidArgument("a set needs a name without '/', a version >= 1 and parts",
+                                   "invalid_set");
+  }
+  const WriteActivity activity(*this);
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
+  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
+  // The last version published: part 0 of a set is always there.
+  PATRON_ASSIGN_OR_RETURN(std::vector<DownItem> current,
+                          txn->DownItemsFor("", "", 0, INT64_MAX, INT32_MAX));
+  for (const DownItem& item : current) {
+    if (item.kind != kSetPartItem || item.key != std::string(name) + "/0") continue;
+    PATRON_ASSIGN_OR_RETURN(SetPart part, record::DecodeRecord<SetPart>(item.body.text));
+    if (part.version >= version) {
+      return Status::FailedPrecondition("set " + std::string(name) + " is at version " +
+                                            std::to_string(part.version) + " already",
+                                        "stale_set");
+    }
+  }
+  const int64_t total = static_cast<int64_t>(rows.size());
+  const int64_t parts = std::max<int64_t>(1, (total + part_rows - 1) / part_rows);
+  for (int64_t p = 0; p < parts; ++p) {
+    SetPart part{std::string(name), version, p, parts, {}};
+    for (int64_t r = p * part_rows; r < std::min(total, (p + 1) * part_rows); ++r) {
+      part.rows.push_back(rows[static_cast<size_t>(r)]);
+    }
+    PATRON_RETURN_IF_ERROR(PublishItem(*txn, {0, std::string(kSetPartItem),
+                                              std::string(kAudienceAll), "",
+                                              std::string(name) + "/" + std::to_string(p),
+                                              {record::EncodeRecord(part)}})
+                               .status());
+  }
+  return CommitWrite(*txn);
 }
 
 Status SyncService::CommitWrite(StoreTxn& txn) {

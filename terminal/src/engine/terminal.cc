@@ -256,6 +256,14 @@ Result<RefundResult> Terminal::ReturnForeignSale(
   return terminal::ReturnForeignSale(*impl_->ctx, request, claim);
 }
 
+Result<std::vector<std::string>> Terminal::SetRows(std::string_view name) {
+  std::lock_guard lock(impl_->mu);
+  PATRON_ASSIGN_OR_RETURN(std::vector<record::RawJson> rows, impl_->ctx->down.SetRows(name));
+  std::vector<std::string> texts;
+  for (record::RawJson& row : rows) texts.push_back(std::move(row.text));
+  return texts;
+}
+
 Status Terminal::ValidateRefund(const RefundRequest& request) {
   return terminal::ValidateRefund(request);
 }

@@ -192,6 +192,16 @@ class SyncService {
   Result<ReturnClaimResponse> ClaimReturn(const Caller& caller,
                                           const ReturnClaimRequest& request);
 
+  // Puts `item` on the down-channel (its seq is assigned here), replacing
+  // its predecessor: what head office's services send to tills.
+  Result<DownItem> Publish(DownItem item);
+  // Publishes version `version` of the replace-all set `name` to every till,
+  // in parts of at most `part_rows` rows, in one transaction: a till
+  // switches to it once it holds every part. The version must be above the
+  // last published (FailedPrecondition "stale_set").
+  Status PublishSet(std::string_view name, int64_t version,
+                    const std::vector<record::RawJson>& rows, int64_t part_rows = 10'000);
+
   // A sale as head office holds it (any store's), with its refunded totals
   // across every store; nullopt if it has not arrived.
   Result<std::optional<StoredSale>> FindSale(std::string_view sale_id);

@@ -98,6 +98,10 @@ class Terminal {
   Result<HistoryPage> History(std::string_view member_id, int limit, int64_t before = 0);
 
   Result<TerminalStatus> Status();
+  // The rows of the version in force of replace-all set `name` (segments,
+  // offers; sync/down_items.h), each the JSON object head office sent;
+  // empty before any version is whole here.
+  Result<std::vector<std::string>> SetRows(std::string_view name);
   // A copy: the rules may be replaced by a sync at any time.
   Rules rules() const;
   const std::string& chain_key_fingerprint() const;
