@@ -21,6 +21,8 @@ struct RefundOptions {
   std::string amount;  // AmountArg checked it
   int64_t amount_minor = 0;
   std::vector<std::string> lines;  // RefundLineArg checked them
+  std::string sale_terminal;
+  std::string member_id;
 };
 
 void PrintRefund(const json& r) {
@@ -35,6 +37,11 @@ void PrintRefund(const json& r) {
       .Add("points returned", Points(Int(r, "returned_points")))
       .Add("balance", Points(Int(r, "balance")))
       .Print();
+  if (Bool(r, "pending")) {
+    std::cout << "note: head office could not be asked about this receipt from another store; "
+                 "hand the money back by the store's policy: head office takes back the "
+                 "points when it matches the sale\n";
+  }
   if (Bool(r, "clawback")) {
     std::cout << "note: the member had already spent points this sale earned; "
                  "the balance is now negative\n";
@@ -50,6 +57,13 @@ void AddRefundCommand(CLI::App& app, Cli& cli) {
       "Refund a sale: all of what is not yet refunded, an amount, or some lines. "
       "Takes back the points it earned and returns the points it used");
   refund->add_option("--sale", o->sale_ref, "the sale's receipt number (its --ref)")->required();
+  refund->add_option("--sale-terminal", o->sale_terminal,
+                     "the terminal that made the sale, as printed on the receipt (its sale id "
+                     "is TERMINAL/RECEIPT); omit for a sale made here. Another store's sale is "
+                     "refunded through head office, or recorded as pending (by amount) when "
+                     "head office cannot be asked");
+  refund->add_option("--member", o->member_id,
+                     "the member, if known: kept with a pending return of another store's sale");
   refund
       ->add_option("--ref", o->refund_ref,
                    "this refund's own reference; repeating it is safe (recorded once)")
@@ -72,6 +86,8 @@ void AddRefundCommand(CLI::App& app, Cli& cli) {
       ->excludes(minor);
   OnChosen(*refund, cli, [&cli, o, refund] {
     json body = {{"refund_ref", o->refund_ref}};
+    if (!o->sale_terminal.empty()) body["sale_terminal"] = o->sale_terminal;
+    if (!o->member_id.empty()) body["member_id"] = o->member_id;
     if (refund->count("--amount") > 0) {
       Result<int64_t> parsed = ParseAmount(o->amount);
       if (!parsed.ok()) return UsageError(parsed.status().message());

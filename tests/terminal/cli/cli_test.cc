@@ -120,6 +120,14 @@ TEST_CASE("enrol, check out, redeem and refund with human output") {
   REQUIRE_MESSAGE(run.exit_code == 0, run.err);
   CHECK(Field(run.out, "refunded") == "3.50");
 
+  // A receipt from another store, with no head office to ask: pending.
+  run = daemon->Patron({"refund", "--sale", "X-9", "--sale-terminal", "S002-T01", "--ref",
+                        "R-3", "--amount", "4.00"});
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  CHECK(run.out.starts_with("refund R-3 of sale X-9\n"));
+  CHECK(Field(run.out, "pay back") == "4.00");
+  CHECK(run.out.find("head office takes back the points") != std::string::npos);
+
   run = daemon->Patron({"history", id});
   REQUIRE_MESSAGE(run.exit_code == 0, run.err);
   CHECK(run.out.starts_with("TIME (UTC)"));
