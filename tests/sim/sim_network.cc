@@ -22,6 +22,11 @@ class SimNetwork::Transport final : public terminal::SyncTransport {
     return Send(request, sync::EncodeGrantRequest, sync::DecodeGrantRequest,
                 sync::EncodeGrantResponse, sync::DecodeGrantResponse, &ServerEndpoint::Grant);
   }
+  Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request) override {
+    return Send(request, sync::EncodeReturnClaimRequest, sync::DecodeReturnClaimRequest,
+                sync::EncodeReturnClaimResponse, sync::DecodeReturnClaimResponse,
+                &ServerEndpoint::ClaimReturn);
+  }
 
  private:
   template <typename Request, typename Reply, typename EncodeRequest, typename DecodeRequest,

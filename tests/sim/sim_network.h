@@ -30,6 +30,8 @@ class ServerEndpoint {
                                           const sync::PullRequest& request) = 0;
   virtual Result<sync::GrantResponse> Grant(const sync::Caller& caller,
                                             const sync::GrantRequest& request) = 0;
+  virtual Result<sync::ReturnClaimResponse> ClaimReturn(const sync::Caller& caller,
+                                                        const sync::ReturnClaimRequest& request) = 0;
 };
 
 // Probabilities per request, each drawn independently.

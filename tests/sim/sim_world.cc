@@ -179,6 +179,12 @@ Result<sync::PullResponse> SimWorld::Pull(const sync::Caller& caller,
   return AfterServerCall(service_->Pull(caller, request));
 }
 
+Result<sync::ReturnClaimResponse> SimWorld::ClaimReturn(const sync::Caller& caller,
+                                                        const sync::ReturnClaimRequest& request) {
+  if (!server_up()) return Status::Unavailable("the sync server is down");
+  return AfterServerCall(service_->ClaimReturn(caller, request));
+}
+
 Result<sync::GrantResponse> SimWorld::Grant(const sync::Caller& caller,
                                             const sync::GrantRequest& request) {
   if (!server_up()) return Status::Unavailable("the sync server is down");

@@ -104,6 +104,8 @@ class SimWorld final : public ServerEndpoint {
                                   const sync::PullRequest& request) override;
   Result<sync::GrantResponse> Grant(const sync::Caller& caller,
                                     const sync::GrantRequest& request) override;
+  Result<sync::ReturnClaimResponse> ClaimReturn(const sync::Caller& caller,
+                                                const sync::ReturnClaimRequest& request) override;
 
  private:
   Status OpenServer();

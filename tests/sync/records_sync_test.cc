@@ -285,7 +285,12 @@ TEST_CASE("returns: refunds of one sale in two stores at once never exceed it; t
   CHECK(refunds[1].status == sync::RefundStatus::kExceeds);
   CHECK((*chain.service().FindSale("S001-T01/R-1"))->refunded_amount_minor == 10'000);
   CHECK(chain.service().counters().refunds_exceeding == 1);
+  // Both tills took the sale's 100 points back; head office gave the
+  // second 100 back, so the points came back once.
+  CHECK(chain.service().counters().refunds_corrected == 1);
+  CHECK(refunds[1].refund.reversed_points == 0);
   testing::CheckConverged(chain);
+  CHECK(chain.till(1).FindById(ann)->balance == 0);
 }
 
 }  // namespace

@@ -37,6 +37,10 @@ struct EntryDetail {
   int64_t discount_minor = 0;
   // A grant (a transfer the server wrote): the terminal's request id.
   std::string request_id;
+  // Why head office wrote the entry, for entries it writes to correct
+  // others ("refund_excess": refunds in several stores at once took back
+  // more than the sale gave).
+  std::string reason;
 
   friend bool operator==(const EntryDetail&, const EntryDetail&) = default;
 };
@@ -116,6 +120,7 @@ struct Schema<EntryDetail> {
       Field<&EntryDetail::paid_minor>{"paid_minor", {}, kOmitDefault},
       Field<&EntryDetail::discount_minor>{"discount_minor", {}, kOmitDefault},
       Field<&EntryDetail::request_id>{"request_id", {}, kOmitDefault},
+      Field<&EntryDetail::reason>{"reason", {}, kOmitDefault},
   };
 };
 

@@ -69,6 +69,37 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
           counters.entries_conflict.load());
   Counter(out, "patron_sync_profile_changes_total", "Member profile changes received in pushes.",
           counters.profile_changes.load());
+  // The up-channel: records by outcome (labelled like requests_total).
+  Header(out, "patron_sync_records_total", "counter",
+         "Records pushed by terminals (sales, refunds, kinds to come), by outcome: filed (new, "
+         "of a kind this server files), held (new, of a kind it does not know yet, kept whole), "
+         "duplicate (a retry), conflict (same id, other content: kept), rejected.");
+  for (const auto& [outcome, value] :
+       {std::pair<std::string_view, int64_t>{"filed", counters.records_filed.load()},
+        {"held", counters.records_held.load()},
+        {"duplicate", counters.records_duplicate.load()},
+        {"conflict", counters.records_conflict.load()},
+        {"rejected", counters.records_rejected.load()}}) {
+    out.append("patron_sync_records_total{outcome=\"")
+        .append(outcome)
+        .append("\"} ")
+        .append(std::to_string(value))
+        .append("\n");
+  }
+  Counter(out, "patron_sync_returns_claimed_total",
+          "Returns of another store's sale counted online at head office.",
+          counters.returns_claimed.load());
+  Counter(out, "patron_sync_returns_matched_total",
+          "Pending returns (made offline in another store) head office matched and reversed.",
+          counters.returns_matched.load());
+  Counter(out, "patron_sync_refunds_exceeding_total",
+          "Refunds beyond what was left of their sale (refunds in several stores at once, one "
+          "offline): the money went back twice; investigate.",
+          counters.refunds_exceeding.load());
+  Counter(out, "patron_sync_refunds_corrected_total",
+          "Refunds whose points, with the sale's other refunds, exceeded the sale: head office "
+          "undid the excess.",
+          counters.refunds_corrected.load());
   Counter(out, "patron_sync_snapshots_total",
           "Terminals that bootstrapped from the member snapshot.", counters.snapshots.load());
   Header(out, "patron_sync_snapshot_seq", "gauge",

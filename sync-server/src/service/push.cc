@@ -160,6 +160,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   counters_.records_rejected += filed.rejected;
   counters_.refunds_exceeding += filed.refunds_exceeding;
   counters_.returns_matched += filed.returns_matched;
+  counters_.refunds_corrected += filed.refunds_corrected;
   // Committed: a fold that fails now is retried by the next one, and must
   // not make the terminal push again what is stored.
   if (!options_.fold_in_background) (void)FoldAll();

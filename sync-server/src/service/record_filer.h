@@ -30,6 +30,7 @@ struct FiledCounts {
   int64_t rejected = 0;
   int64_t refunds_exceeding = 0;  // refunds beyond what was left of their sale
   int64_t returns_matched = 0;    // pending returns head office reversed
+  int64_t refunds_corrected = 0;  // refunds whose excess reversal head office undid
 };
 
 // Writes an entry of head office's own (origin "server") from a draft that
@@ -76,6 +77,14 @@ class RecordFiler {
   // (paid_back_minor, all of it money), so redeemed points are not given
   // back.
   Result<RefundStatus> MatchPendingReturn(const StoredSale& sale, RefundRecord& refund);
+  // A till reverses its refund's points itself. Refunds of one sale made at
+  // several stores at once (one of them offline) may together take back
+  // more points than the sale earned, or give back more than it redeemed:
+  // head office undoes the excess of `refund` with reversals of its own
+  // naming the same entries (reason "refund_excess"), so that the reversals
+  // of an entry never exceed it, and records the refund's net effect. The
+  // qualifying spend of the excess is not given back.
+  Status CompensateExcess(const SaleRecord& sale, RefundRecord& refund);
   // Writes head office's reversal of `points` earned and `spend_minor` of
   // qualifying spend of `sale`, recorded in `refund`.
   Status ReverseEarn(const SaleRecord& sale, int64_t points, int64_t spend_minor,

@@ -126,6 +126,9 @@ struct SyncCounters {
   std::atomic<int64_t> refunds_exceeding{0};
   std::atomic<int64_t> returns_claimed{0};  // online returns in another store
   std::atomic<int64_t> returns_matched{0};  // offline returns head office reversed
+  // Refunds in several stores at once that took back more than their sale
+  // gave, whose excess head office undid.
+  std::atomic<int64_t> refunds_corrected{0};
   std::atomic<int64_t> folds{0};
   std::atomic<int64_t> entries_folded{0};
   std::atomic<int64_t> entries_saturated{0};
