@@ -4,6 +4,7 @@
 //   1. Checkout (earn, durable commit): median latency within 1.5x of a bare
 //      single-row INSERT + COMMIT with the same durability (WAL,
 //      synchronous=FULL).
+//   1c. Pages one checkout writes (WAL frames), with and without lines.
 //   2. FindByPhone over 1,000,000 members: p99 within 100 us in-process; plus
 //      the size of such a database.
 //
@@ -35,6 +36,7 @@
 #include "bench_stats.h"
 #include "raw_sqlite.h"
 #include "patron/phone.h"
+#include "patron/sql/database.h"
 #include "patron/status.h"
 #include "patron/terminal/terminal.h"
 
@@ -210,12 +212,24 @@ class CheckoutRunner {
     return runner;
   }
 
+  // Basket lines per sale from now on (0: none), each with a name and a
+  // category, summing to the sale.
+  void set_lines(int lines) { lines_ = lines; }
+
   Status Run(int n, std::vector<double>& us) {
     for (int i = 0; i < n; ++i) {
       patron::terminal::SaleRequest sale;
       sale.sale_ref = "R-" + std::to_string(next_);
       sale.member_id = member_ids_[next_ % member_ids_.size()];
       sale.amount_minor = 1000 + next_ % 50 * 100;
+      for (int l = 0; l < lines_; ++l) {
+        patron::SaleLine line;
+        line.sku = "SKU-" + std::to_string(l);
+        line.name = "Article " + std::to_string(l);
+        line.category = "grocery";
+        line.amount_minor = l + 1 < lines_ ? 100 : sale.amount_minor - 100 * (lines_ - 1);
+        sale.lines.push_back(std::move(line));
+      }
       ++next_;
       const auto start = Clock::now();
       Result<patron::terminal::SaleResult> result = till_->Checkout(sale);
@@ -232,6 +246,7 @@ class CheckoutRunner {
   CheckoutRunner() = default;
   std::unique_ptr<Terminal> till_;
   std::vector<std::string> member_ids_;
+  int lines_ = 0;
   int64_t next_ = 0;
 };
 
@@ -375,6 +390,40 @@ Status RunCheckouts(const Flags& flags, bool fsync) {
   return Status::OK();
 }
 
+// Section 1c: what one checkout writes, counted in WAL frames (one frame =
+// one page written), a figure independent of the machine. The WAL is
+// truncated first; fewer frames than SQLite's autocheckpoint (1,000) are
+// written, so the WAL only grows and its size counts them all.
+Result<double> FramesPerCheckout(const std::string& path, int lines) {
+  RemoveDatabase(path);
+  constexpr int kCheckouts = 30;
+  PATRON_ASSIGN_OR_RETURN(CheckoutRunner runner, CheckoutRunner::Open(path, /*fsync=*/true));
+  runner.set_lines(lines);
+  std::vector<double> ignored;
+  PATRON_RETURN_IF_ERROR(runner.Run(5, ignored));  // statement caches, first pages
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<patron::sql::Database> raw,
+                          patron::sql::Database::Open(path));
+  PATRON_RETURN_IF_ERROR(raw->Execute("PRAGMA wal_checkpoint(TRUNCATE)"));
+  PATRON_ASSIGN_OR_RETURN(int64_t page_size, raw->QueryInt64("PRAGMA page_size"));
+  PATRON_RETURN_IF_ERROR(runner.Run(kCheckouts, ignored));
+  const auto wal_bytes = static_cast<int64_t>(std::filesystem::file_size(path + "-wal"));
+  constexpr int64_t kWalHeader = 32, kFrameHeader = 24;
+  const int64_t frames = (wal_bytes - kWalHeader) / (page_size + kFrameHeader);
+  return static_cast<double>(frames) / kCheckouts;
+}
+
+Status RunPagesWritten(const Flags& flags) {
+  const std::string path = (std::filesystem::path(flags.dir) / "frames.db").string();
+  std::printf("\n[1c] Pages one checkout writes (WAL frames per durable commit; no machine "
+              "dependence)\n");
+  for (int lines : {0, 5}) {
+    PATRON_ASSIGN_OR_RETURN(double frames, FramesPerCheckout(path, lines));
+    std::printf("  earn checkout, %d basket lines            %6.1f frames\n", lines, frames);
+  }
+  RemoveDatabase(path);
+  return Status::OK();
+}
+
 Status RunMembers(const Flags& flags) {
   const std::string path = (std::filesystem::path(flags.dir) / "members.db").string();
   std::mt19937_64 rng(kSeed);
@@ -433,6 +482,8 @@ Status Run(const Flags& flags, const char* argv0) {
   PATRON_RETURN_IF_ERROR(RunCheckouts(flags, /*fsync=*/true));
   std::fflush(stdout);
   PATRON_RETURN_IF_ERROR(RunCheckouts(flags, /*fsync=*/false));
+  std::fflush(stdout);
+  PATRON_RETURN_IF_ERROR(RunPagesWritten(flags));
   std::fflush(stdout);
   PATRON_RETURN_IF_ERROR(RunMembers(flags));
   return Status::OK();

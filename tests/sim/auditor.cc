@@ -141,7 +141,8 @@ bool Auditor::Acknowledge(const std::string& key, Expected expected, bool replay
   // A first acknowledgement may well be a replay: the original committed but
   // its answer was lost in a crash, and the POS asked again.
   figures_.entries_acknowledged += static_cast<int64_t>(expected.entry_ids.size());
-  model_balance_[expected.member_id] += expected.balance_delta;
+  // A pending return may not know its member: it moves no points here.
+  if (!expected.member_id.empty()) model_balance_[expected.member_id] += expected.balance_delta;
   acknowledged_.emplace(key, std::move(expected));
   return true;
 }
@@ -188,12 +189,20 @@ void Auditor::RecordRefund(const std::string& terminal_id, const terminal::Refun
     return;
   }
   ++figures_.refunds_acknowledged;
+  const bool elsewhere = !request.sale_terminal.empty() && request.sale_terminal != terminal_id;
+  if (elsewhere) ++(result.pending ? figures_.returns_pending : figures_.returns_claimed);
   // Refunds of one sale never take back more than it handed out.
-  auto sale = sales_.find(terminal_id + "/sale/" + request.sale_ref);
+  const std::string sale_terminal = elsewhere ? request.sale_terminal : terminal_id;
+  auto sale = sales_.find(sale_terminal + "/sale/" + request.sale_ref);
   if (sale == sales_.end()) {
-    return Violate("refund " + request.refund_ref + " of a sale never acknowledged here");
+    return Violate("refund " + request.refund_ref + " of a sale never acknowledged");
   }
   SaleLedger& l = sale->second;
+  // Once a sale is refunded in another store, the tills refund from what
+  // they know, and head office arbitrates: CheckReversals checks its
+  // ledger at the end.
+  l.refunded_elsewhere = l.refunded_elsewhere || elsewhere;
+  if (l.refunded_elsewhere) return;
   l.reversed += result.reversed_points;
   l.returned += result.returned_points;
   l.paid_back_minor += result.paid_back_minor;
@@ -406,18 +415,73 @@ void Auditor::CheckAllLedgers() {
   CheckFold(**db);
 }
 
+void Auditor::CheckReversals() {
+  auto db = OpenServerDb(server_db_path_);
+  if (!db.ok()) return Violate("the server's database cannot be read: " + db.status().ToString());
+  // Every store's reversals of one earn or redeem, head office's corrections
+  // included, taken together.
+  auto s = (*db)->GetUniqueStatement(
+      "SELECT r.ref_entry, e.kind, e.points, SUM(r.points) FROM entries r"
+      " JOIN entries e ON e.entry_id = r.ref_entry WHERE r.kind = 'reverse'"
+      " GROUP BY r.ref_entry");
+  if (!s.ok()) return Violate(s.status().ToString());
+  while (true) {
+    auto row = s->Step();
+    if (!row.ok()) return Violate(row.status().ToString());
+    if (!*row) return;
+    ++figures_.reversals_checked;
+    const std::string kind = s->ColumnText(1);
+    const int64_t points = s->ColumnInt64(2), reversed = s->ColumnInt64(3);
+    const bool within = kind == "earn"     ? -reversed <= points && reversed <= 0
+                        : kind == "redeem" ? reversed <= -points && reversed >= 0
+                                           : false;
+    if (!within) {
+      return Violate("refunds: the reversals of " + kind + " " + s->ColumnText(0) + " (" +
+                     std::to_string(points) + " points) add up to " + std::to_string(reversed));
+    }
+  }
+}
+
 void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
   for (terminal::Terminal* t : terminals) {
     auto status = t->Status();
     if (!status.ok()) return Violate("final: status failed: " + status.status().ToString());
-    if (status->pending_entries != 0 || status->pending_profile_changes != 0) {
+    if (status->pending_entries != 0 || status->pending_profile_changes != 0 ||
+        status->pending_records != 0) {
       return Violate("convergence: " + status->terminal_id + " still has " +
-                     std::to_string(status->pending_entries) + " entries and " +
-                     std::to_string(status->pending_profile_changes) +
-                     " profile changes unacknowledged after healing");
+                     std::to_string(status->pending_entries) + " entries, " +
+                     std::to_string(status->pending_profile_changes) + " profile changes and " +
+                     std::to_string(status->pending_records) +
+                     " records unacknowledged after healing");
+    }
+    // Every sale and refund reached head office, as it was made.
+    if (status->refused_records != 0) {
+      return Violate("records: head office refused " + std::to_string(status->refused_records) +
+                     " records of " + status->terminal_id);
     }
   }
+  {
+    auto db = OpenServerDb(server_db_path_);
+    if (!db.ok()) return Violate(db.status().ToString());
+    // Once every sale has arrived, every return made in another store is
+    // counted (a claim whose till never heard back stays a claim).
+    auto open = (*db)->QueryInt64(
+        "SELECT count(*) FROM refunds WHERE status IN ('pending', 'awaiting_sale')");
+    if (!open.ok()) return Violate(open.status().ToString());
+    if (*open != 0) {
+      return Violate("records: " + std::to_string(*open) +
+                     " returns still wait for their sale after healing");
+    }
+    auto orphans = (*db)->QueryInt64("SELECT count(*) FROM refunds WHERE status = 'claimed'");
+    if (orphans.ok()) figures_.orphan_claims = *orphans;
+    auto matched = (*db)->QueryInt64("SELECT count(*) FROM refunds WHERE status = 'matched'");
+    if (matched.ok()) figures_.returns_matched = *matched;
+    auto corrected = (*db)->QueryInt64(
+        "SELECT count(*) FROM entries WHERE origin = 'server' AND detail LIKE '%refund_excess%'");
+    if (corrected.ok()) figures_.refunds_corrected = *corrected;
+  }
   CheckAllLedgers();
+  if (!violation_) CheckReversals();
   if (!violation_) CheckConvergence(terminals);
   if (!violation_) CheckModel();
 }
@@ -515,9 +579,23 @@ void Auditor::CheckModel() {
       "WHERE kind IN ('earn', 'redeem') GROUP BY origin, sale_ref, kind HAVING COUNT(*) > 1");
   if (twice.ok()) return Violate("set-full: duplicated " + *twice);
   if (twice.status().code() != StatusCode::kNotFound) return Violate(twice.status().ToString());
+  // Head office's own entries (matched returns, corrections of refunds in
+  // several stores) are not acknowledged by tills; their bounds are
+  // CheckReversals'.
+  std::map<std::string, int64_t> expected = model_balance_;
+  auto own = (*db)->GetUniqueStatement(
+      "SELECT member_id, SUM(points) FROM entries WHERE origin = 'server' AND kind <> 'transfer'"
+      " GROUP BY member_id");
+  if (!own.ok()) return Violate(own.status().ToString());
+  while (true) {
+    auto row = own->Step();
+    if (!row.ok()) return Violate(row.status().ToString());
+    if (!*row) break;
+    expected[own->ColumnText(0)] += own->ColumnInt64(1);
+  }
   auto s = (*db)->GetUniqueStatement("SELECT balance FROM members WHERE member_id = ?");
   if (!s.ok()) return Violate(s.status().ToString());
-  for (const auto& [member_id, balance] : model_balance_) {
+  for (const auto& [member_id, balance] : expected) {
     s->Reset(true);
     s->BindText(0, member_id);
     auto row = s->Step();

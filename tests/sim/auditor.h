@@ -13,6 +13,9 @@
 //     below zero must come from a refund (reported as a clawback).
 //   rights: no holder (terminal or server) ever paid out more rights than
 //     it received; refund reversals aside, its rights sum to >= 0.
+//   refunds: the refunds of one sale, in any store, never take back more
+//     than it earned nor give back more than it redeemed (head office's
+//     corrections included).
 //   convergence: once healed and synced twice, every terminal's view of
 //     every member equals the server's, compared by digest.
 #ifndef PATRON_TESTS_SIM_AUDITOR_H_
@@ -42,6 +45,14 @@ struct AuditFigures {
   int64_t grants = 0;
   int64_t ledger_checks = 0;
   int64_t clawbacks = 0;  // members left below zero by a refund
+  int64_t returns_claimed = 0;  // returns in another store, counted at head office
+  int64_t returns_pending = 0;  // ... recorded pending (head office matches them)
+  int64_t reversals_checked = 0;  // reversed entries whose reversals were summed
+  // Returns counted at head office whose till never heard the answer and
+  // gave up (the POS was refused): head office keeps them counted.
+  int64_t orphan_claims = 0;
+  int64_t returns_matched = 0;    // pending returns head office reversed
+  int64_t refunds_corrected = 0;  // head office's corrections of refunds in several stores
   int64_t members = 0;
 };
 
@@ -97,6 +108,7 @@ class Auditor {
   struct SaleLedger {
     int64_t earned = 0, redeemed = 0, paid_minor = 0;
     int64_t reversed = 0, returned = 0, paid_back_minor = 0;
+    bool refunded_elsewhere = false;  // a return in another store: head office arbitrates
   };
   // Returns true for a first acknowledgement, false for a replay.
   bool Acknowledge(const std::string& key, Expected expected, bool replayed);
@@ -107,6 +119,10 @@ class Auditor {
   // entries.
   void CheckFold(sql::Database& db);
   void CheckAllLedgers();
+  // refunds: across every store, the reversals of an earn never take back
+  // more than it earned, those of a redeem never give back more than it
+  // redeemed.
+  void CheckReversals();
   void CheckConvergence(const std::vector<terminal::Terminal*>& terminals);
   void CheckModel();
 

@@ -23,6 +23,7 @@ struct Totals {
   int64_t entries = 0, grants = 0, clawbacks = 0, requests = 0, lost_messages = 0;
   int64_t terminal_crashes = 0, server_crashes = 0, disk_faults = 0, failed_ios = 0;
   int64_t power_cuts = 0, unsynced_lost = 0;
+  int64_t returns_claimed = 0, returns_pending = 0, returns_matched = 0, refunds_corrected = 0;
   int64_t partitions = 0, clock_faults = 0;
 
   void Add(const patron::sim::SimResult& r) {
@@ -32,6 +33,10 @@ struct Totals {
     entries += r.audit.entries_acknowledged;
     grants += r.audit.grants;
     clawbacks += r.audit.clawbacks;
+    returns_claimed += r.audit.returns_claimed;
+    returns_pending += r.audit.returns_pending;
+    returns_matched += r.audit.returns_matched;
+    refunds_corrected += r.audit.refunds_corrected;
     requests += r.network.requests;
     lost_messages += r.network.requests_dropped + r.network.replies_dropped;
     terminal_crashes += r.faults.terminal_crashes;
@@ -99,7 +104,9 @@ int main(int argc, char** argv) {
       "  %lld acknowledged entries, %lld grants, %lld clawbacks; %lld requests, %lld lost;\n"
       "  %lld terminal crashes, %lld server crashes, %lld transient disk faults, %lld failed "
       "I/Os, %lld partitions, %lld clock faults;\n"
-      "  %lld power cuts (crashes included above), %lld unsynced writes lost or torn\n",
+      "  %lld power cuts (crashes included above), %lld unsynced writes lost or torn;\n"
+      "  returns in another store: %lld claimed, %lld pending, %lld matched by head office, "
+      "%lld refunds corrected\n",
       static_cast<long long>(totals.seeds), static_cast<unsigned long long>(first),
       static_cast<long long>(totals.steps), static_cast<long long>(totals.failures), seconds,
       static_cast<long long>(totals.entries), static_cast<long long>(totals.grants),
@@ -108,6 +115,8 @@ int main(int argc, char** argv) {
       static_cast<long long>(totals.server_crashes), static_cast<long long>(totals.disk_faults),
       static_cast<long long>(totals.failed_ios), static_cast<long long>(totals.partitions),
       static_cast<long long>(totals.clock_faults), static_cast<long long>(totals.power_cuts),
-      static_cast<long long>(totals.unsynced_lost));
+      static_cast<long long>(totals.unsynced_lost), static_cast<long long>(totals.returns_claimed),
+      static_cast<long long>(totals.returns_pending), static_cast<long long>(totals.returns_matched),
+      static_cast<long long>(totals.refunds_corrected));
   return totals.failures == 0 ? 0 : 1;
 }

@@ -172,10 +172,19 @@ std::string Workload::RefundSome(size_t t) {
   const int64_t how = random_.Below(3);
   if (how == 1) refund.amount_minor = random_.Between(1, 20'000);
   if (how == 2 && !sale.request.lines.empty()) refund.lines.push_back({0, 1});
-  std::string trace = node.id + " refund " + refund.refund_ref +
+  // A third of the returns are made in another store: claimed at head
+  // office, or pending when it cannot be asked (DESIGN.md §8).
+  size_t at = t;
+  if (world_.size() > 1 && random_.Chance(0.33)) {
+    at = static_cast<size_t>(random_.Below(static_cast<int64_t>(world_.size()) - 1));
+    if (at >= t) ++at;
+    refund.sale_terminal = node.id;
+  }
+  std::string trace = world_.node(at).id + " refund " + refund.refund_ref +
+                      (refund.sale_terminal.empty() ? "" : " of " + refund.sale_terminal) +
                       (refund.amount_minor ? " amount " + std::to_string(*refund.amount_minor)
                                            : refund.lines.empty() ? " all" : " line 0");
-  Submit(t, refund, trace);
+  Submit(at, refund, trace);
   return trace;
 }
 
@@ -283,10 +292,17 @@ bool Workload::Submit(size_t t, const Request& request, std::string& trace, bool
     failed = result.status();
   } else {
     const auto& refund = std::get<terminal::RefundRequest>(request);
-    auto result = node.terminal->Refund(refund);
+    auto claim = [&node](const sync::ReturnClaimRequest& ask) {
+      return node.client->ClaimReturn(ask);
+    };
+    auto result = terminal::RefundAnywhere(*node.terminal, refund, claim);
     if (result.ok()) {
       auditor_.RecordRefund(node.id, refund, *result);
-      Count(result->replayed ? "refund replayed" : result->clawback ? "refund clawback" : "refund ok");
+      Count(result->replayed          ? "refund replayed"
+            : result->pending         ? "return pending"
+            : !refund.sale_terminal.empty() ? "return claimed"
+            : result->clawback        ? "refund clawback"
+                                      : "refund ok");
       trace += " ok -" + std::to_string(result->reversed_points) + " +" +
                std::to_string(result->returned_points);
       return true;
@@ -307,7 +323,10 @@ bool Workload::Submit(size_t t, const Request& request, std::string& trace, bool
     ExpectRefusal(failed, "sale",
                   {"insufficient_points", "authorisation_unavailable"});
   } else {
-    ExpectRefusal(failed, "refund", {"refund_exceeds_sale", "already_refunded"});
+    // Another store's sale by lines while head office cannot be asked:
+    // the till needs an amount.
+    ExpectRefusal(failed, "refund",
+                  {"refund_exceeds_sale", "already_refunded", "return_needs_amount"});
   }
   return true;
 }
