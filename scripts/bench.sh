@@ -2,19 +2,19 @@
 # Benchmarks (./dev bench): figures and ratios against baselines measured in
 # the same run (docs/BENCHMARKS.md).
 #
-#   scripts/bench.sh BUILD_DIR [args]                     all three, in sequence
-#   scripts/bench.sh BUILD_DIR terminal|daemon|sync [args]  just that one
+#   scripts/bench.sh BUILD_DIR [args]                     all four, in sequence
+#   scripts/bench.sh BUILD_DIR terminal|daemon|sync|records [args]  just that one
 #
 # Each benchmark runs in its own temporary directory (mktemp -d; set TMPDIR to
 # put it on the disk you care about), removed afterwards. Extra arguments go
-# to every benchmark run, so with all three use flags they all take (--quick,
-# --members N); name one benchmark for its own flags.
+# to every benchmark run, so with all of them use flags they all take
+# (--quick); name one benchmark for its own flags.
 set -euo pipefail
 build=${1:?build dir}
 shift
-benches=(terminal daemon sync)
+benches=(terminal daemon sync records)
 case ${1:-} in
-  terminal | daemon | sync) benches=("$1"); shift ;;
+  terminal | daemon | sync | records) benches=("$1"); shift ;;
 esac
 data=
 trap '[[ -z $data ]] || rm -rf "$data"' EXIT

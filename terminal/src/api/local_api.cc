@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "api/metrics.h"
 #include "patron/terminal/online_checkout.h"
 
 namespace patron::terminal {
@@ -49,6 +50,17 @@ LocalApi::LocalApi(Terminal& terminal, SyncHooks sync)
   router_.Add("POST", "/v1/sales/{sale_ref}/refunds", kJson,
               [this](R r, P p) { return Refund(r, p[0]); });
   router_.Add("POST", "/v1/sync", kNone, [this](R, P) { return SyncNow(); });
+  router_.Add("GET", "/metrics", kNone, [this](R, P) { return Metrics(); });
+}
+
+HttpResponse LocalApi::Metrics() const {
+  Result<TerminalStatus> status = terminal_.Status();
+  if (!status.ok()) return Error(status.status());
+  HttpResponse response;
+  response.status = 200;
+  response.content_type = std::string(kMetricsContentType);
+  response.body = EncodeMetrics(*status, sync_.info ? sync_.info() : SyncInfo{});
+  return response;
 }
 
 HttpResponse LocalApi::Handle(const HttpRequest& request) const {

@@ -47,6 +47,7 @@ class LocalApi {
   HttpResponse Sale(const HttpRequest& request) const;
   HttpResponse GetSale(const std::string& sale_ref) const;
   HttpResponse Refund(const HttpRequest& request, const std::string& sale_ref) const;
+  HttpResponse Metrics() const;
   HttpResponse SyncNow() const;
 
   Terminal& terminal_;

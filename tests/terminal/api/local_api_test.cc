@@ -66,6 +66,22 @@ TEST_CASE("health and status answer") {
   CHECK(body["sync"]["configured"] == false);
 }
 
+TEST_CASE("GET /metrics counts what waits for head office, in Prometheus's text format") {
+  ApiFixture f;
+  const std::string id = f.EnrolAnn();
+  REQUIRE(f.Call("POST", "/v1/sales",
+                 R"({"sale_ref":"R-1","member_id":")" + id + R"(","amount_minor":1000})")
+              .status == 201);
+  HttpResponse metrics = f.Call("GET", "/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK(metrics.content_type.starts_with("text/plain"));
+  CHECK(metrics.body.find("# TYPE patrond_pending_entries gauge\n") != std::string::npos);
+  CHECK(metrics.body.find("\npatrond_members 1\n") != std::string::npos);
+  CHECK(metrics.body.find("\npatrond_pending_entries 1\n") != std::string::npos);
+  CHECK(metrics.body.find("\npatrond_pending_records 1\n") != std::string::npos);
+  CHECK(metrics.body.find("\npatrond_upgrade_needed 0\n") != std::string::npos);
+}
+
 TEST_CASE("enrol, look up, update and fetch a member") {
   ApiFixture f;
   HttpResponse created = f.Call("POST", "/v1/members",

@@ -117,8 +117,12 @@ ApiReply Call(HttpClient& client, std::string_view method, std::string_view targ
   }
   reply.status = response->status;
   reply.raw = response->body;
-  reply.body = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
-  if (reply.body.is_discarded()) reply.body = nullptr;
+  if (response->content_type.starts_with("text/plain")) {
+    reply.body = response->body;  // a JSON string, checked against a string schema
+  } else {
+    reply.body = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+    if (reply.body.is_discarded()) reply.body = nullptr;
+  }
   reply.response = std::move(*response);
   return reply;
 }

@@ -162,17 +162,26 @@ std::optional<DocNode> OpenApiDoc::RequestExample(const std::optional<DocNode>& 
   return At(operation->pointer + "/requestBody/content/application~1json/examples/" + Escape(name));
 }
 
+std::optional<DocNode> OpenApiDoc::ResponseContent(const DocNode& operation, int status) const {
+  const std::string content =
+      operation.pointer + "/responses/" + std::to_string(status) + "/content/";
+  if (std::optional<DocNode> json = At(content + "application~1json")) return json;
+  return At(content + "text~1plain");
+}
+
 std::optional<DocNode> OpenApiDoc::ResponseExample(const std::optional<DocNode>& operation,
                                                    int status, const std::string& name) const {
   if (name.starts_with("#/")) return At(name);
   if (!operation) return std::nullopt;
-  return At(operation->pointer + "/responses/" + std::to_string(status) +
-            "/content/application~1json/examples/" + Escape(name));
+  std::optional<DocNode> content = ResponseContent(*operation, status);
+  if (!content) return std::nullopt;
+  return At(content->pointer + "/examples/" + Escape(name));
 }
 
 std::optional<DocNode> OpenApiDoc::ResponseSchema(const DocNode& operation, int status) const {
-  return At(operation.pointer + "/responses/" + std::to_string(status) +
-            "/content/application~1json/schema");
+  std::optional<DocNode> content = ResponseContent(operation, status);
+  if (!content) return std::nullopt;
+  return At(content->pointer + "/schema");
 }
 
 std::optional<DocNode> OpenApiDoc::RequestSchema(const DocNode& operation) const {
@@ -289,7 +298,7 @@ void OpenApiDoc::CheckAnswer(std::string_view method, std::string_view target, i
   if (std::optional<DocNode> schema = ResponseSchema(*operation, status)) {
     Validate(*schema->node, body, where, errors);
   } else {
-    errors.push_back(where + ": the documented response has no application/json schema");
+    errors.push_back(where + ": the documented response has no application/json or text/plain schema");
   }
 }
 

@@ -56,6 +56,9 @@ class OpenApiDoc {
                                         const std::string& name) const;
   std::optional<DocNode> ResponseExample(const std::optional<DocNode>& operation, int status,
                                          const std::string& name) const;
+  // The media type object of `operation`'s `status` response: its
+  // application/json, else its text/plain (GET /metrics), if any.
+  std::optional<DocNode> ResponseContent(const DocNode& operation, int status) const;
   // The schema of `operation`'s `status` response (resolved), if any.
   std::optional<DocNode> ResponseSchema(const DocNode& operation, int status) const;
   std::optional<DocNode> RequestSchema(const DocNode& operation) const;
