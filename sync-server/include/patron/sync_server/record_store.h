@@ -3,7 +3,7 @@
 // of their own (sales with their lines, refunds). A role of the server's
 // store (server_store.h): the record service sees only this.
 //
-// Contract every implementation keeps (tests/sync-server/store/record_contract.h):
+// Contract every implementation keeps (tests/sync-server/store/contract/):
 //   - (kind, record_id) is unique, and a stored record never changes;
 //   - a sale's refunded totals only grow;
 //   - everything is part of the surrounding transaction (StoreTxn).
@@ -82,8 +82,7 @@ class RecordTxn {
   // Write transactions only: a refund's outcome once head office took it:
   // its status, member (a pending return's comes from its sale), entries
   // and the points and spend they moved.
-  virtual Status SetRefundOutcome(int64_t seq, RefundStatus status,
-                                  const RefundRecord& refund) = 0;
+  virtual Status SetRefundOutcome(int64_t seq, RefundStatus status, const RefundRecord& refund) = 0;
   virtual Result<std::optional<StoredRefund>> FindRefund(std::string_view refund_id) = 0;
   // Refunds of one sale, in seq order.
   virtual Result<std::vector<StoredRefund>> RefundsOfSale(std::string_view sale_id) = 0;

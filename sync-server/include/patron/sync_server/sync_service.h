@@ -83,8 +83,8 @@ struct FoldStats {
 // The fold's progress, for GET /metrics.
 struct FoldGauge {
   int64_t folded_seq = 0;
-  int64_t last_seq = 0;             // as last seen by a write
-  int64_t oldest_pending_ms = 0;    // age of the oldest change not folded (0: none)
+  int64_t last_seq = 0;           // as last seen by a write
+  int64_t oldest_pending_ms = 0;  // age of the oldest change not folded (0: none)
 };
 
 // The member snapshot being served, for GET /metrics.
@@ -192,8 +192,7 @@ class SyncService {
   // Idempotent by refund_id. NotFound "unknown_sale" while the sale has not
   // reached head office (the till records a pending return); the refusals
   // of PlanRefund ("refund_exceeds_sale", "already_refunded", ...).
-  Result<ReturnClaimResponse> ClaimReturn(const Caller& caller,
-                                          const ReturnClaimRequest& request);
+  Result<ReturnClaimResponse> ClaimReturn(const Caller& caller, const ReturnClaimRequest& request);
 
   // Puts `item` on the down-channel (its seq is assigned here), replacing
   // its predecessor: what head office's services send to tills.
@@ -289,7 +288,7 @@ class SyncService {
   std::mutex snapshot_build_mu_;  // one build at a time
   mutable std::mutex snapshot_mu_;
   std::shared_ptr<const ServedSnapshot> snapshot_;  // guarded by snapshot_mu_
-  int64_t snapshot_started_ms_ = 0;  // guarded by snapshot_build_mu_
+  int64_t snapshot_started_ms_ = 0;                 // guarded by snapshot_build_mu_
   std::atomic<int64_t> last_write_ms_{0};
   std::atomic<int> writes_in_flight_{0};
   std::atomic<int64_t> pending_since_ms_{0};  // 0: nothing known to be pending

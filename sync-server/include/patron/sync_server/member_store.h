@@ -1,0 +1,73 @@
+// Members at head office: the rows tills pull (MemberState plus head
+// office's own redemption rights), the profile changes queued for the fold,
+// and the fold's watermark. A role of the server's store (server_store.h):
+// the fold, pull and the snapshot builder see it.
+//
+// Contract every implementation keeps (tests/sync-server/store/contract/):
+//   - a member is keyed by member_id; PutMember replaces the whole row;
+//   - MembersAfter pages by version, MembersByKey by member_id (bytewise),
+//     each in that order and never past `limit`;
+//   - queued changes come back in seq order and are dropped only up to the
+//     seq named;
+//   - the watermark moves only when SetFoldedSeq is committed.
+#ifndef PATRON_SYNC_SERVER_MEMBER_STORE_H_
+#define PATRON_SYNC_SERVER_MEMBER_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "patron/status.h"
+#include "patron/sync/protocol.h"
+
+namespace patron::sync {
+
+// A member as the server keeps it: what terminals pull, plus the server's
+// own redemption rights for the member.
+struct MemberRecord {
+  MemberState state;
+  int64_t server_rights = 0;
+};
+
+// A profile change waiting to be folded into its member's row: `seq` is
+// the change sequence its acknowledgement carried, change.hlc the stamp the
+// server acknowledged (change_id is not kept).
+struct QueuedProfileChange {
+  int64_t seq = 0;
+  ProfileChange change;
+};
+
+class MemberTxn {
+ public:
+  virtual ~MemberTxn() = default;
+
+  // Every change with a sequence number <= FoldedSeq() is folded into the
+  // member rows (SyncService::Fold); later entries and queued profile
+  // changes are not yet. Member versions never exceed it.
+  virtual Result<int64_t> FoldedSeq() = 0;
+  // Write transactions only: moves the watermark forward to `seq`.
+  virtual Status SetFoldedSeq(int64_t seq) = 0;
+
+  // Write transactions only: queues a profile change for the fold.
+  virtual Status QueueProfileChange(const QueuedProfileChange& change) = 0;
+  // Queued profile changes with seq in (after, through], in seq order.
+  virtual Result<std::vector<QueuedProfileChange>> QueuedProfileChanges(int64_t after,
+                                                                        int64_t through) = 0;
+  // Write transactions only: drops the queued changes with seq <= through.
+  virtual Status DropQueuedProfileChanges(int64_t through) = 0;
+
+  virtual Result<std::optional<MemberRecord>> FindMember(std::string_view member_id) = 0;
+  // Write transactions only: inserts or replaces the member (keyed by
+  // state.member_id).
+  virtual Status PutMember(const MemberRecord& member) = 0;
+  // Members with state.version > after, in version order, at most `limit`.
+  virtual Result<std::vector<MemberState>> MembersAfter(int64_t after, int limit) = 0;
+  // Members with member_id > after (bytewise), in member_id order, at most
+  // `limit`: the key order a member snapshot is written in.
+  virtual Result<std::vector<MemberState>> MembersByKey(std::string_view after, int limit) = 0;
+};
+
+}  // namespace patron::sync
+
+#endif  // PATRON_SYNC_SERVER_MEMBER_STORE_H_
