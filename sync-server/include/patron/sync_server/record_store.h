@@ -70,7 +70,9 @@ class RecordTxn {
   // Write transactions only; the caller looked for it first.
   virtual Status InsertRecord(const StoredRecord& record) = 0;
 
-  // Write transactions only: files a sale (seq: its record's) and its lines.
+  // Write transactions only: files a sale and its lines at `seq`, the seq of
+  // its record (InsertRecord of kind "sale" and id sale.sale_id), through
+  // which FindSale finds it.
   virtual Status InsertSale(int64_t seq, const SaleRecord& sale) = 0;
   virtual Result<std::optional<StoredSale>> FindSale(std::string_view sale_id) = 0;
   // Write transactions only: the sale's refunded total and line quantities.

@@ -1,0 +1,148 @@
+// Store contract: The member role (member_store.h): member rows, paging, queued profile changes,
+// the fold watermark. Runs against every implementation (store_implementations.h).
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "contract/contract_support.h"
+#include "contract/store_implementations.h"
+#include "support/temp_dir.h"
+
+namespace patron::sync::contract {
+namespace {
+
+using testing::TempDir;
+
+TEST_CASE_TEMPLATE("members round-trip every field and are replaced by id", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  MemberRecord full;
+  MemberState& m = full.state;
+  m.member_id = "0190a7e4-0000-7000-8000-000000000001";
+  m.phone = "+447700900001";
+  m.card = "CARD-1";
+  m.status = "merged";
+  m.enrolled_store = "S002";
+  m.enrolled_ms = 1'700'000'000'123;
+  m.name = {"Zoë O'Brien", HlcTimestamp::FromParts(10, 1), "S002-T01"};
+  m.birthday = {"1990-02-03", HlcTimestamp::FromParts(11, 2), "S002-T02"};
+  m.email = {std::nullopt, HlcTimestamp::FromParts(12, 3), "server"};
+  m.gender = {"x", HlcTimestamp::FromParts(13, 4), "S001-T01"};
+  m.sms_consent = {true, HlcTimestamp::FromParts(14, 5), "S002-T01"};
+  m.email_consent = {false, HlcTimestamp::FromParts(15, 6), "S002-T03"};
+  m.balance = -42;
+  m.spend_minor = 123'456;
+  full.server_rights = 77;
+  MemberRecord bare = Member("m-bare", 0);  // optional fields unset
+  {
+    auto txn = Write(*store);
+    m.version = txn->NextSeq().value();
+    bare.state.version = txn->NextSeq().value();
+    REQUIRE(txn->PutMember(full).ok());
+    REQUIRE(txn->PutMember(bare).ok());
+    REQUIRE(txn->Commit().ok());
+  }
+  {
+    auto txn = Read(*store);
+    const auto found = txn->FindMember(m.member_id).value();
+    REQUIRE(found.has_value());
+    CHECK(found->state == m);
+    CHECK(found->server_rights == 77);
+    CHECK(txn->FindMember("m-bare").value()->state == bare.state);
+    CHECK_FALSE(txn->FindMember("nobody").value().has_value());
+  }
+  auto txn = Write(*store);
+  MemberRecord changed = full;
+  changed.state.phone.reset();
+  changed.state.name.value = "Zoe";
+  changed.state.balance = 10;
+  changed.state.version = txn->NextSeq().value();
+  changed.server_rights = 3;
+  REQUIRE(txn->PutMember(changed).ok());
+  const auto found = txn->FindMember(m.member_id).value();
+  CHECK(found->state == changed.state);
+  CHECK(found->server_rights == 3);
+
+  // A version already used by another member is refused, and that member
+  // survives (no REPLACE of the other row).
+  MemberRecord clash = Member("m-clash", bare.state.version);
+  CHECK(txn->PutMember(clash).IsConflict());
+  CHECK(txn->FindMember("m-bare").value().has_value());
+  CHECK(txn->MembersAfter(0, 10).value().size() == 2);
+}
+
+TEST_CASE_TEMPLATE("MembersAfter pages in version order with a limit", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  {
+    auto txn = Write(*store);
+    // Ids in the opposite order of versions, so id order would be wrong.
+    for (int i = 0; i < 10; ++i) {
+      REQUIRE(txn->PutMember(Member("m" + std::to_string(9 - i), txn->NextSeq().value())).ok());
+    }
+    // Re-putting m9 moves it to the end of the stream.
+    REQUIRE(txn->PutMember(Member("m9", txn->NextSeq().value())).ok());
+    REQUIRE(txn->Commit().ok());
+  }
+  auto txn = Read(*store);
+  std::vector<std::string> ids;
+  std::vector<int64_t> versions;
+  int64_t cursor = 0;
+  while (true) {
+    auto page = txn->MembersAfter(cursor, 3).value();
+    if (page.empty()) break;
+    CHECK(page.size() <= 3);
+    for (const MemberState& m : page) {
+      ids.push_back(m.member_id);
+      versions.push_back(m.version);
+    }
+    cursor = page.back().version;
+  }
+  CHECK(ids ==
+        std::vector<std::string>{"m8", "m7", "m6", "m5", "m4", "m3", "m2", "m1", "m0", "m9"});
+  CHECK(versions == std::vector<int64_t>{2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+  CHECK(txn->MembersAfter(9, 100).value().size() == 2);
+  CHECK(txn->MembersAfter(0, 0).value().empty());
+  CHECK(txn->MembersAfter(11, 100).value().empty());
+}
+
+TEST_CASE_TEMPLATE("the fold's watermark and queued profile changes persist with the commit", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  const HlcTimestamp stamp = HlcTimestamp::FromParts(1'700'000'000'000, 3);
+  {
+    auto txn = Write(*store);
+    CHECK(txn->FoldedSeq().value() == 0);
+    for (int i = 1; i <= 3; ++i) {
+      ProfileChange c{0,         "m" + std::to_string(i), "name", "N" + std::to_string(i), stamp,
+                      "S001-T01"};
+      REQUIRE(txn->QueueProfileChange({txn->NextSeq().value(), c}).ok());
+    }
+    REQUIRE(txn->SetFoldedSeq(1).ok());
+    REQUIRE(txn->Commit().ok());
+  }
+  {
+    auto txn = Write(*store);
+    CHECK(txn->FoldedSeq().value() == 1);
+    const std::vector<QueuedProfileChange> queued = txn->QueuedProfileChanges(1, 3).value();
+    REQUIRE(queued.size() == 2);
+    CHECK(queued[0].seq == 2);
+    CHECK(queued[0].change == ProfileChange{0, "m2", "name", std::string("N2"), stamp, "S001-T01"});
+    CHECK(queued[1].change.member_id == "m3");
+    REQUIRE(txn->DropQueuedProfileChanges(2).ok());
+    CHECK(txn->QueuedProfileChanges(0, 3).value().size() == 1);
+    // Rolled back: the drop and anything else in it are gone.
+  }
+  auto txn = Read(*store);
+  CHECK(txn->QueuedProfileChanges(0, 3).value().size() == 3);
+  CHECK(txn->FoldedSeq().value() == 1);
+}
+
+}  // namespace
+}  // namespace patron::sync::contract
