@@ -1,6 +1,5 @@
 #include "http/sync_api.h"
 
-#include <cctype>
 #include <charconv>
 #include <system_error>
 #include <functional>
@@ -11,13 +10,6 @@
 
 namespace patron::sync {
 namespace {
-
-bool IsJson(std::string_view content_type) {
-  std::string type(content_type.substr(0, content_type.find(';')));
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type == "application/json";
-}
 
 // Decodes the body with the sync codec, runs the service operation on it and
 // encodes its reply; a refusal at either step becomes its HTTP error.
@@ -54,24 +46,28 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
     : service_(service),
       admin_token_sha256_(options.admin_token.empty() ? "" : Sha256Hex(options.admin_token)),
       chain_key_(std::move(options.chain_key)) {
-  routes_ = {
-      {"POST", "/v1/push", true, Guard::kTerminal, Endpoint::kPush, &SyncApi::Push},
-      {"POST", "/v1/pull", true, Guard::kTerminal, Endpoint::kPull, &SyncApi::Pull},
-      {"POST", "/v1/grant", true, Guard::kTerminal, Endpoint::kGrant, &SyncApi::Grant},
-      {"POST", "/v1/snapshot", true, Guard::kTerminal, Endpoint::kSnapshot, &SyncApi::Snapshot},
-      {"GET", "/v1/snapshot/data", false, Guard::kTerminal, Endpoint::kSnapshotData,
-       &SyncApi::SnapshotData},
-      {"POST", "/v1/returns/claim", true, Guard::kTerminal, Endpoint::kClaimReturn,
-       &SyncApi::ClaimReturn},
-      {"POST", "/v1/admin/terminals", true, Guard::kAdmin, Endpoint::kRegisterTerminal,
-       &SyncApi::RegisterTerminal},
-      {"POST", "/v1/admin/rules", true, Guard::kAdmin, Endpoint::kPublishRules,
-       &SyncApi::PublishRules},
-      {"GET", "/v1/reports/stores", false, Guard::kAdmin, Endpoint::kStoreReport,
-       &SyncApi::StoreReport},
-      {"GET", "/v1/health", false, Guard::kNone, Endpoint::kHealth, &SyncApi::Health},
-      {"GET", "/metrics", false, Guard::kNone, Endpoint::kMetrics, &SyncApi::Metrics},
+  constexpr RouteBody kNone = RouteBody::kNone;
+  constexpr RouteBody kJson = RouteBody::kJson;
+  auto add = [this](std::string method, std::string_view path, RouteBody body, Guard guard,
+                    Endpoint endpoint, Handler handler) {
+    router_.Add(std::move(method), path, body, {guard, endpoint, handler});
   };
+  add("POST", "/v1/push", kJson, Guard::kTerminal, Endpoint::kPush, &SyncApi::Push);
+  add("POST", "/v1/pull", kJson, Guard::kTerminal, Endpoint::kPull, &SyncApi::Pull);
+  add("POST", "/v1/grant", kJson, Guard::kTerminal, Endpoint::kGrant, &SyncApi::Grant);
+  add("POST", "/v1/snapshot", kJson, Guard::kTerminal, Endpoint::kSnapshot, &SyncApi::Snapshot);
+  add("GET", "/v1/snapshot/data", kNone, Guard::kTerminal, Endpoint::kSnapshotData,
+      &SyncApi::SnapshotData);
+  add("POST", "/v1/returns/claim", kJson, Guard::kTerminal, Endpoint::kClaimReturn,
+      &SyncApi::ClaimReturn);
+  add("POST", "/v1/admin/terminals", kJson, Guard::kAdmin, Endpoint::kRegisterTerminal,
+      &SyncApi::RegisterTerminal);
+  add("POST", "/v1/admin/rules", kJson, Guard::kAdmin, Endpoint::kPublishRules,
+      &SyncApi::PublishRules);
+  add("GET", "/v1/reports/stores", kNone, Guard::kAdmin, Endpoint::kStoreReport,
+      &SyncApi::StoreReport);
+  add("GET", "/v1/health", kNone, Guard::kNone, Endpoint::kHealth, &SyncApi::Health);
+  add("GET", "/metrics", kNone, Guard::kNone, Endpoint::kMetrics, &SyncApi::Metrics);
 }
 
 std::string_view SyncApi::EndpointName(Endpoint endpoint) {
@@ -118,68 +114,28 @@ int64_t SyncApi::RequestCount(std::string_view endpoint) const {
 }
 
 HttpResponse SyncApi::Handle(const HttpRequest& request) const {
-  const Route* path_match = nullptr;
-  std::string allowed;
-  for (const Route& route : routes_) {
-    if (route.path != request.path) continue;
-    if (path_match == nullptr) path_match = &route;
-    if (route.method == request.method) {
-      Count(route.endpoint);
-      if (std::optional<HttpResponse> refused = RefuseContentType(route, request)) {
-        return *refused;
-      }
-      return (this->*route.handler)(request);
-    }
-    if (!allowed.empty()) allowed += ", ";
-    allowed += route.method;
-  }
-  if (path_match == nullptr) {
-    Count(Endpoint::kOther);
-    return ErrorResponse(404, "not_found", "no route for " + request.path);
-  }
-  Count(path_match->endpoint);
-  HttpResponse response =
-      ErrorResponse(405, "method_not_allowed",
-                    request.method + " is not allowed on " + request.path + "; use " + allowed);
-  response.headers.emplace_back("Allow", allowed);
-  return response;
-}
-
-std::optional<HttpResponse> SyncApi::RefuseContentType(const Route& route,
-                                                       const HttpRequest& request) {
-  if (route.json_body && !IsJson(request.content_type)) {
-    return ErrorResponse(415, "unsupported_media_type",
-                         "send the body as JSON with Content-Type: application/json");
-  }
-  return std::nullopt;
-}
-
-const SyncApi::Route* SyncApi::FindRoute(const HttpRequest& request) const {
-  for (const Route& route : routes_) {
-    if (route.path == request.path && route.method == request.method) return &route;
-  }
-  return nullptr;
+  RouteMatch<Route> match = router_.Find(request);
+  Count(match.target != nullptr ? match.target->endpoint : Endpoint::kOther);
+  if (match.refusal) return std::move(*match.refusal);
+  return (this->*match.target->handler)(request);
 }
 
 std::optional<HttpResponse> SyncApi::Screen(const HttpRequest& request) const {
-  const Route* route = FindRoute(request);
-  // 404 and 405 do not depend on the body: Handle() answers them without it.
-  if (route == nullptr) return Handle(request);
+  RouteMatch<Route> match = router_.Find(request);
+  // 404, 405 and 415 do not depend on the body: refused without reading it.
+  std::optional<HttpResponse> refused = std::move(match.refusal);
   // A body is on its way (the server screens only such requests): a route
   // that reads none has no reason to receive it.
-  std::optional<HttpResponse> refused;
-  if (!route->json_body) {
+  if (!refused && match.body == RouteBody::kNone) {
     refused = ErrorResponse(413, "payload_too_large",
                             request.method + " " + request.path + " takes no request body");
-  } else {
-    refused = RefuseContentType(*route, request);
   }
-  if (!refused && route->guard == Guard::kAdmin) refused = RefuseNonAdmin(request);
-  if (!refused && route->guard == Guard::kTerminal) {
+  if (!refused && match.target->guard == Guard::kAdmin) refused = RefuseNonAdmin(request);
+  if (!refused && match.target->guard == Guard::kTerminal) {
     Result<Caller> caller = Authenticate(request);
     if (!caller.ok()) refused = AuthErrorResponse(caller.status());
   }
-  if (refused) Count(route->endpoint);
+  if (refused) Count(match.target != nullptr ? match.target->endpoint : Endpoint::kOther);
   return refused;
 }
 

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "patron/http/message.h"
+#include "patron/http/router.h"
 #include "patron/sync_server/sync_service.h"
 
 namespace patron::sync {
@@ -88,18 +89,10 @@ class SyncApi {
   // caller); Screen() checks it before the body is read.
   enum class Guard { kNone, kTerminal, kAdmin };
   struct Route {
-    std::string_view method;
-    std::string_view path;
-    bool json_body;
     Guard guard;
     Endpoint endpoint;
     Handler handler;
   };
-  // The route for the request's method and path; nullptr if none.
-  const Route* FindRoute(const HttpRequest& request) const;
-  // The 415 for a JSON route whose body is declared as something else.
-  static std::optional<HttpResponse> RefuseContentType(const Route& route,
-                                                       const HttpRequest& request);
 
   // sync_api.cc: the terminals' endpoints.
   HttpResponse Push(const HttpRequest& request) const;
@@ -126,7 +119,7 @@ class SyncApi {
   SyncService& service_;
   std::string admin_token_sha256_;  // empty: admin routes disabled
   std::string chain_key_;
-  std::vector<Route> routes_;
+  Router<Route> router_;
   mutable std::array<std::atomic<int64_t>, kEndpointCount> requests_{};
 };
 

@@ -35,8 +35,8 @@ LocalApi::LocalApi(Terminal& terminal, SyncHooks sync)
     : terminal_(terminal), sync_(std::move(sync)) {
   using P = const PathParams&;
   using R = const HttpRequest&;
-  constexpr Router::Body kNone = Router::Body::kNone;
-  constexpr Router::Body kJson = Router::Body::kJson;
+  constexpr RouteBody kNone = RouteBody::kNone;
+  constexpr RouteBody kJson = RouteBody::kJson;
   router_.Add("GET", "/v1/health", kNone, [this](R, P) { return Health(); });
   router_.Add("GET", "/v1/status", kNone, [this](R, P) { return GetStatus(); });
   router_.Add("POST", "/v1/members", kJson, [this](R r, P) { return Enrol(r); });
@@ -64,7 +64,9 @@ HttpResponse LocalApi::Metrics() const {
 }
 
 HttpResponse LocalApi::Handle(const HttpRequest& request) const {
-  return router_.Dispatch(request);
+  RouteMatch<RouteHandler> match = router_.Find(request);
+  if (match.refusal) return std::move(*match.refusal);
+  return (*match.target)(request, match.params);
 }
 
 HttpResponse LocalApi::Health() const { return JsonResponse(200, R"({"status":"ok"})"); }

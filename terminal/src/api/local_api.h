@@ -7,8 +7,8 @@
 #include <functional>
 
 #include "api/codec.h"
-#include "api/router.h"
 #include "patron/http/message.h"
+#include "patron/http/router.h"
 #include "patron/terminal/online_checkout.h"
 #include "patron/terminal/terminal.h"
 
@@ -50,9 +50,11 @@ class LocalApi {
   HttpResponse Metrics() const;
   HttpResponse SyncNow() const;
 
+  using RouteHandler = std::function<HttpResponse(const HttpRequest&, const PathParams&)>;
+
   Terminal& terminal_;
   SyncHooks sync_;
-  Router router_;
+  Router<RouteHandler> router_;
 };
 
 }  // namespace patron::terminal

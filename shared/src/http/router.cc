@@ -1,9 +1,8 @@
-#include "api/router.h"
+#include "patron/http/router.h"
 
-#include <optional>
+#include <cctype>
 
-
-namespace patron::terminal {
+namespace patron {
 namespace {
 
 std::vector<std::string> Split(std::string_view path) {
@@ -20,8 +19,8 @@ std::vector<std::string> Split(std::string_view path) {
   return segments;
 }
 
-std::optional<PathParams> Match(const std::vector<std::string>& pattern,
-                                const std::vector<std::string>& path) {
+std::optional<PathParams> MatchSegments(const std::vector<std::string>& pattern,
+                                        const std::vector<std::string>& path) {
   if (pattern.size() != path.size()) return std::nullopt;
   PathParams params;
   for (size_t i = 0; i < pattern.size(); ++i) {
@@ -35,58 +34,62 @@ std::optional<PathParams> Match(const std::vector<std::string>& pattern,
   return params;
 }
 
-bool IsJson(std::string_view content_type) {
+}  // namespace
+
+bool IsJsonContentType(std::string_view content_type) {
   std::string type(content_type.substr(0, content_type.find(';')));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
+  // Optional whitespace (RFC 9110 OWS) may stand before the parameters.
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return type == "application/json";
 }
 
-}  // namespace
-
-void Router::Add(std::string method, std::string pattern, Body body, RouteHandler handler) {
+size_t RouteTable::Add(std::string method, std::string_view pattern, RouteBody body) {
   std::vector<std::string> segments = Split(pattern);
   for (std::string& segment : segments) {
     if (segment.size() >= 2 && segment.front() == '{' && segment.back() == '}') segment = "{}";
   }
-  routes_.push_back({std::move(method), std::move(segments), body, std::move(handler)});
+  routes_.push_back({std::move(method), std::move(segments), body});
+  return routes_.size() - 1;
 }
 
-HttpResponse Router::Dispatch(const HttpRequest& request) const {
-  // Split the raw path and decode each segment: a sale_ref "2024/0001" sent
-  // as "2024%2F0001" is one segment, not two.
+RouteTable::Match RouteTable::Find(const HttpRequest& request) const {
   const std::string_view raw = std::string_view(request.target).substr(0, request.target.find('?'));
   std::vector<std::string> path = Split(raw.empty() ? request.path : raw);
   if (!raw.empty()) {
     for (std::string& segment : path) {
       Result<std::string> decoded = PercentDecode(segment, /*plus_as_space=*/false);
-      if (!decoded.ok()) return ErrorResponse(decoded.status());
+      if (!decoded.ok()) return {std::nullopt, RouteBody::kNone, {}, ErrorResponse(decoded.status())};
       segment = std::move(*decoded);
     }
   }
+  std::optional<size_t> path_match;
   std::string allowed;
-  for (const Route& route : routes_) {
-    std::optional<PathParams> params = Match(route.segments, path);
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
+    std::optional<PathParams> params = MatchSegments(route.segments, path);
     if (!params) continue;
     if (route.method != request.method) {
+      if (!path_match) path_match = i;
       if (!allowed.empty()) allowed += ", ";
       allowed += route.method;
       continue;
     }
-    if (route.body == Body::kJson && !IsJson(request.content_type)) {
-      return ErrorResponse(415, "unsupported_media_type",
-                           "send the body as JSON with Content-Type: application/json");
+    if (route.body == RouteBody::kJson && !IsJsonContentType(request.content_type)) {
+      return {i, route.body, std::move(*params),
+              ErrorResponse(415, "unsupported_media_type",
+                            "send the body as JSON with Content-Type: application/json")};
     }
-    return route.handler(request, *params);
+    return {i, route.body, std::move(*params), std::nullopt};
   }
-  if (allowed.empty()) {
-    return ErrorResponse(404, "not_found", "no route for " + request.path);
+  if (!path_match) {
+    return {std::nullopt, RouteBody::kNone, {}, ErrorResponse(404, "not_found", "no route for " + request.path)};
   }
   HttpResponse response =
       ErrorResponse(405, "method_not_allowed",
                     request.method + " is not allowed on " + request.path + "; use " + allowed);
   response.headers.emplace_back("Allow", allowed);
-  return response;
+  return {path_match, routes_[*path_match].body, {}, std::move(response)};
 }
 
-}  // namespace patron::terminal
+}  // namespace patron
