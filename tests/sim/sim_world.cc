@@ -68,7 +68,7 @@ Status SimWorld::OpenServer() {
   // Pushes only append; the simulation folds at random steps (Fold), so
   // terminals pull while the server's member rows lag behind its ledger.
   options.fold_in_background = true;
-  options.fold_batch_seqs = 64;  // several folds per backlog, in small steps
+  options.fold.batch_seqs = 64;  // several folds per backlog, in small steps
   service_ = std::make_unique<sync::SyncService>(*store_, options);
   return Status::OK();
 }

@@ -33,10 +33,10 @@ class Chain {
     options.wall_clock_ms = [this] { return now_ms; };
     // Built only when a test calls BuildSnapshotIfDue; small chunks, so a
     // download takes several.
-    options.snapshot_dir = dir_.File("snapshots");
-    options.snapshot_min_changes = 1;
-    options.snapshot_min_interval_ms = 0;
-    options.snapshot_chunk_bytes = 16 * 1024;
+    options.snapshot.dir = dir_.File("snapshots");
+    options.snapshot.min_changes = 1;
+    options.snapshot.min_interval_ms = 0;
+    options.snapshot.chunk_bytes = 16 * 1024;
     service_ = std::make_unique<sync::SyncService>(*store_, options);
     for (int i = 0; i < terminals; ++i) AddTerminal("S00" + std::to_string(i + 1), "T01");
   }

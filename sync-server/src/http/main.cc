@@ -186,11 +186,11 @@ int main(int argc, char** argv) {
 
   SyncServiceOptions service_options;
   service_options.chain_key_fingerprint = ChainKeyFingerprint(config.chain_key);
-  service_options.snapshot_dir = config.SnapshotDir();
-  service_options.snapshot_min_changes = config.snapshot_min_changes;
-  service_options.snapshot_min_interval_ms = config.snapshot_min_interval_ms;
+  service_options.snapshot.dir = config.SnapshotDir();
+  service_options.snapshot.min_changes = config.snapshot_min_changes;
+  service_options.snapshot.min_interval_ms = config.snapshot_min_interval_ms;
   service_options.fold_in_background = true;
-  service_options.fold_max_lag_ms = config.fold_max_lag_ms;
+  service_options.fold.max_lag_ms = config.fold_max_lag_ms;
   SyncService service(**store, service_options);
   BackgroundLoop folds([&service] { return FoldStep(service); });
   BackgroundLoop snapshots([&service] { return SnapshotStep(service); });

@@ -1,4 +1,4 @@
-// Request checks shared by the service's operations.
+// Request checks and store helpers shared by head office's services.
 #ifndef PATRON_SYNC_SERVER_SRC_SERVICE_CHECKS_H_
 #define PATRON_SYNC_SERVER_SRC_SERVICE_CHECKS_H_
 
@@ -6,7 +6,11 @@
 #include <vector>
 
 #include "patron/status.h"
-#include "patron/sync_server/sync_service.h"
+#include "patron/rules.h"
+#include "patron/sync/protocol.h"
+#include "patron/sync_server/channel_store.h"
+#include "patron/sync_server/journal_store.h"
+#include "patron/sync_server/terminal_registry.h"
 
 namespace patron::sync {
 
@@ -17,6 +21,10 @@ Status CheckSpeaksFor(const Caller& caller, std::string_view terminal_id);
 
 // Stored entries as a pull page or snapshot delivers them to a terminal.
 std::vector<DeliveredEntry> Delivered(std::vector<StoredEntry> entries);
+
+// The rules in force as the transaction sees them (DefaultRules before any
+// were published).
+Result<Rules> ActiveRulesIn(ChannelTxn& txn);
 
 }  // namespace patron::sync
 

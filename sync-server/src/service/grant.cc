@@ -52,9 +52,9 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
   PATRON_RETURN_IF_ERROR(CheckSpeaksFor(caller, request.terminal_id));
   PATRON_RETURN_IF_ERROR(ValidateGrant(request));
 
-  const WriteActivity activity(*this);  // holds a fold back until the writer is free
+  const MemberFolder::WriteActivity activity(folder_);  // holds a fold back until the writer is free
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
-  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
+  PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   // A retried request (its reply was lost) gets the grant it already made.
   PATRON_ASSIGN_OR_RETURN(std::optional<GrantRecord> earlier,
                           txn->FindGrant(caller.terminal_id, request.request_id));

@@ -15,7 +15,7 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
   const int limit = std::clamp(request.limit, 1, options_.max_pull_limit);
 
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
-  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
+  PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   PullResponse response;
   PATRON_ASSIGN_OR_RETURN(response.epoch, txn->Epoch());
   PATRON_ASSIGN_OR_RETURN(int64_t last, txn->LastSeq());
@@ -59,9 +59,9 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
 
   PATRON_ASSIGN_OR_RETURN(auto rules, txn->ActiveRules());
   if (rules && rules->first > request.rules_version) response.rules_json = rules->second;
-  response.server_hlc = TickClock();
+  response.server_hlc = clock_.Tick();
   counters_.pulls++;
-  MarkSeen(caller.terminal_id);
+  terminals_.MarkSeen(caller.terminal_id);
   return response;
 }
 

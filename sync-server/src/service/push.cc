@@ -72,11 +72,11 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   const HlcTimestamp latest_allowed =
       HlcTimestamp::FromParts(now_ms + options_.max_clock_drift_ms, HlcTimestamp::kMaxCounter);
 
-  const WriteActivity activity(*this);  // holds a fold back until the writer is free
+  const MemberFolder::WriteActivity activity(folder_);  // holds a fold back until the writer is free
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
-  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
+  PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   PushResponse response;
-  response.server_hlc = MergeClock(request.hlc);
+  response.server_hlc = clock_.Merge(request.hlc);
   PATRON_ASSIGN_OR_RETURN(response.epoch, txn->Epoch());
   int64_t ingested = 0, duplicates = 0, conflicts = 0;
 
@@ -89,7 +89,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     // shared ceiling: two writes of one field in one push would otherwise tie
     // at the same stamp and origin, the server would keep the first, and the
     // terminal (adopting the stamp) the second.
-    const HlcTimestamp stamp = latest_allowed < change.hlc ? TickClock() : change.hlc;
+    const HlcTimestamp stamp = latest_allowed < change.hlc ? clock_.Tick() : change.hlc;
     PATRON_ASSIGN_OR_RETURN(int64_t seq, txn->NextSeq());
     QueuedProfileChange queued{seq, change};
     queued.change.change_id = 0;
@@ -139,15 +139,15 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     terminal->last_sync_ms = now_ms;
     PATRON_RETURN_IF_ERROR(txn->PutTerminal(*terminal));
   }
-  PATRON_RETURN_IF_ERROR(SaveClock(*txn));
+  PATRON_RETURN_IF_ERROR(clock_.Save(*txn));
   PATRON_ASSIGN_OR_RETURN(const int64_t last_seq, txn->LastSeq());
   if (!request.profile_changes.empty() || !request.entries.empty() || !request.records.empty()) {
-    NoteWriting();
+    folder_.NoteWriting();
   }
   PATRON_RETURN_IF_ERROR(txn->Commit());
-  NoteWritten(last_seq);
+  folder_.NoteWritten(last_seq);
   counters_.pushes++;
-  MarkSeen(caller.terminal_id);
+  terminals_.MarkSeen(caller.terminal_id);
   counters_.entries_ingested += ingested;
   counters_.entries_duplicate += duplicates;
   counters_.entries_conflict += conflicts;
@@ -163,7 +163,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   counters_.refunds_corrected += filed.refunds_corrected;
   // Committed: a fold that fails now is retried by the next one, and must
   // not make the terminal push again what is stored.
-  if (!options_.fold_in_background) (void)FoldAll();
+  if (!options_.fold_in_background) (void)folder_.FoldAll();
   return response;
 }
 

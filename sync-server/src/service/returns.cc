@@ -60,9 +60,9 @@ Result<ReturnClaimResponse> SyncService::ClaimReturn(const Caller& caller,
                                    "invalid_refund_id");
   }
 
-  const WriteActivity activity(*this);
+  const MemberFolder::WriteActivity activity(folder_);
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
-  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
+  PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   PATRON_ASSIGN_OR_RETURN(std::optional<StoredSale> sale, txn->FindSale(request.sale_id));
   if (!sale) {
     return Status::NotFound("head office has no sale " + request.sale_id + " yet",
@@ -109,7 +109,7 @@ Result<ReturnClaimResponse> SyncService::ClaimReturn(const Caller& caller,
   r.returned_points = plan.returned_points;
   r.spend_reversed_minor = plan.spend_reversed_minor;
   r.lines = plan.lines;
-  r.hlc = TickClock();
+  r.hlc = clock_.Tick();
   r.wall_ms = NowMs();
   PATRON_RETURN_IF_ERROR(txn->InsertRefund(claim));
   PATRON_RETURN_IF_ERROR(PublishRefundsElsewhere(*txn, request.sale_id));

@@ -1,7 +1,5 @@
 #include "patron/sync_server/sync_service.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
@@ -49,36 +47,22 @@ std::vector<DeliveredEntry> Delivered(std::vector<StoredEntry> entries) {
   return delivered;
 }
 
-namespace {
-
-void SystemRandom(std::span<uint8_t> out) {
-  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) std::abort();
+Result<Rules> ActiveRulesIn(ChannelTxn& txn) {
+  PATRON_ASSIGN_OR_RETURN(auto active, txn.ActiveRules());
+  if (!active) return DefaultRules();
+  return DecodeRules(active->second);
 }
-
-std::string HexToken(const std::function<void(std::span<uint8_t>)>& fill_random) {
-  std::vector<uint8_t> bytes(32);
-  fill_random(bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string token;
-  for (uint8_t b : bytes) {
-    token.push_back(kHex[b >> 4]);
-    token.push_back(kHex[b & 0xf]);
-  }
-  return token;
-}
-
-}  // namespace
 
 SyncService::SyncService(ServerStore& store, SyncServiceOptions options)
     : store_(store),
       options_([&] {
         if (!options.wall_clock_ms) options.wall_clock_ms = SystemWallClockMs;
-        if (!options.fill_random) options.fill_random = SystemRandom;
         return std::move(options);
       }()),
-      clock_(options_.wall_clock_ms, options_.max_clock_drift_ms) {
-  LoadFoldState();
-}
+      clock_(options_.wall_clock_ms, options_.max_clock_drift_ms),
+      terminals_(store, options_.wall_clock_ms, options_.fill_random),
+      folder_(store, options_.fold, options_.wall_clock_ms, counters_),
+      snapshots_(store, options_.snapshot, options_.wall_clock_ms) {}
 
 Status SyncService::CheckFingerprint(std::string_view fingerprint) const {
   if (fingerprint == options_.chain_key_fingerprint) return Status::OK();
@@ -90,81 +74,24 @@ Status SyncService::CheckFingerprint(std::string_view fingerprint) const {
       "chain_key_mismatch");
 }
 
-HlcTimestamp SyncService::TickClock() {
-  std::lock_guard lock(clock_mu_);
-  return clock_.Now();
-}
-
-HlcTimestamp SyncService::MergeClock(HlcTimestamp remote) {
-  std::lock_guard lock(clock_mu_);
-  Result<HlcTimestamp> merged = clock_.Update(remote);
-  return merged.ok() ? *merged : clock_.Now();  // too far ahead: not merged
-}
-
-Status SyncService::ResumeClock(StoreTxn& txn) {
-  PATRON_ASSIGN_OR_RETURN(HlcTimestamp saved, txn.SavedHlc());
-  std::lock_guard lock(clock_mu_);
-  if (clock_.Last() < saved) clock_.NowAfter(saved);
-  return Status::OK();
-}
-
-Status SyncService::SaveClock(StoreTxn& txn) {
-  HlcTimestamp last;
-  {
-    std::lock_guard lock(clock_mu_);
-    last = clock_.Last();
-  }
-  return txn.SaveHlc(last);
-}
-
-Result<Rules> SyncService::ActiveRules(StoreTxn& txn) {
-  PATRON_ASSIGN_OR_RETURN(auto active, txn.ActiveRules());
-  if (!active) return DefaultRules();
-  return DecodeRules(active->second);
-}
-
 Result<RegisteredTerminal> SyncService::RegisterTerminal(std::string_view terminal_id,
                                                          std::string_view store_id) {
-  PATRON_RETURN_IF_ERROR(ValidateHolderId(terminal_id, "terminal_id"));
-  PATRON_RETURN_IF_ERROR(ValidateHolderId(store_id, "store_id"));
-  const std::string token = HexToken(options_.fill_random);
-  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
-  PATRON_ASSIGN_OR_RETURN(std::optional<TerminalRecord> known, txn->FindTerminal(terminal_id));
-  TerminalRecord record;
-  if (known) {
-    // Its entries are booked to its store: a terminal cannot change store.
-    if (known->store_id != store_id) {
-      return Status::Conflict("terminal " + std::string(terminal_id) + " belongs to store " +
-                                  known->store_id,
-                              "terminal_store_mismatch");
-    }
-    record = *known;  // re-registration rotates the token
-  } else {
-    record.terminal_id = std::string(terminal_id);
-    record.store_id = std::string(store_id);
-    record.registered_ms = NowMs();
-  }
-  record.token_hash = Sha256Hex(token);
-  PATRON_RETURN_IF_ERROR(txn->PutTerminal(record));
-  PATRON_RETURN_IF_ERROR(txn->Commit());
-  return RegisteredTerminal{record.terminal_id, record.store_id, token};
+  return terminals_.Register(terminal_id, store_id);
 }
 
 Result<Caller> SyncService::Authenticate(std::string_view authorization) {
-  std::string_view token = authorization;
-  if (token.size() > 7 && (token.substr(0, 7) == "Bearer " || token.substr(0, 7) == "bearer ")) {
-    token.remove_prefix(7);
-  }
-  if (token.empty()) {
-    return Status::Unauthenticated("send the terminal's token as Authorization: Bearer <token>",
-                                   "missing_token");
-  }
-  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
-  PATRON_ASSIGN_OR_RETURN(std::optional<TerminalRecord> terminal,
-                          txn->FindTerminalByTokenHash(Sha256Hex(token)));
-  if (!terminal) return Status::Unauthenticated("unknown token", "invalid_token");
-  return Caller{terminal->terminal_id, terminal->store_id};
+  return terminals_.Authenticate(authorization);
 }
+
+Result<std::vector<TerminalRecord>> SyncService::Terminals() { return terminals_.Terminals(); }
+
+Result<FoldStats> SyncService::Fold() { return folder_.Fold(); }
+Status SyncService::FoldAll() { return folder_.FoldAll(); }
+Result<bool> SyncService::FoldIfDue() { return folder_.FoldIfDue(); }
+FoldGauge SyncService::FoldState() const { return folder_.State(); }
+
+Result<bool> SyncService::BuildSnapshotIfDue() { return snapshots_.BuildIfDue(); }
+SnapshotGauge SyncService::SnapshotState() const { return snapshots_.State(); }
 
 Status SyncService::PublishRules(const Rules& rules) {
   PATRON_RETURN_IF_ERROR(ValidateRules(rules));
@@ -176,8 +103,8 @@ Status SyncService::PublishRules(const Rules& rules) {
                                 " is not above the active version " + std::to_string(current),
                             "stale_rules");
   }
-  const WriteActivity activity(*this);
-  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
+  const MemberFolder::WriteActivity activity(folder_);
+  PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   const std::string body = EncodeRules(rules);
   PATRON_RETURN_IF_ERROR(txn->PutRules(rules.version, body));
   // Down the channel to every till (terminals before it read the pull's
@@ -196,9 +123,9 @@ Result<DownItem> SyncService::PublishItem(StoreTxn& txn, DownItem item) {
 }
 
 Result<DownItem> SyncService::Publish(DownItem item) {
-  const WriteActivity activity(*this);
+  const MemberFolder::WriteActivity activity(folder_);
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
-  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
+  PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   PATRON_ASSIGN_OR_RETURN(DownItem published, PublishItem(*txn, std::move(item)));
   PATRON_RETURN_IF_ERROR(CommitWrite(*txn));
   return published;
@@ -210,9 +137,9 @@ Status SyncService::PublishSet(std::string_view name, int64_t version,
     return Status::InvalidArgument("a set needs a name without '/', a version >= 1 and parts",
                                    "invalid_set");
   }
-  const WriteActivity activity(*this);
+  const MemberFolder::WriteActivity activity(folder_);
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
-  PATRON_RETURN_IF_ERROR(ResumeClock(*txn));
+  PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   // The last version published: part 0 of a set is always there.
   PATRON_ASSIGN_OR_RETURN(std::vector<DownItem> current,
                           txn->DownItemsFor("", "", 0, INT64_MAX, INT32_MAX));
@@ -242,18 +169,18 @@ Status SyncService::PublishSet(std::string_view name, int64_t version,
 }
 
 Status SyncService::CommitWrite(StoreTxn& txn) {
-  PATRON_RETURN_IF_ERROR(SaveClock(txn));
+  PATRON_RETURN_IF_ERROR(clock_.Save(txn));
   PATRON_ASSIGN_OR_RETURN(const int64_t last_seq, txn.LastSeq());
-  NoteWriting();
+  folder_.NoteWriting();
   PATRON_RETURN_IF_ERROR(txn.Commit());
-  NoteWritten(last_seq);
+  folder_.NoteWritten(last_seq);
   // Committed: a fold that fails now is retried by the next one.
-  if (!options_.fold_in_background) (void)FoldAll();
+  if (!options_.fold_in_background) (void)folder_.FoldAll();
   return Status::OK();
 }
 
 Result<StoredEntry> SyncService::WriteServerEntry(StoreTxn& txn, LedgerEntry draft) {
-  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRules(txn));
+  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRulesIn(txn));
   PATRON_ASSIGN_OR_RETURN(int64_t n, txn.NextServerEntrySeq());
   draft.origin = std::string(kServerOrigin);
   draft.seq = n;
@@ -261,7 +188,7 @@ Result<StoredEntry> SyncService::WriteServerEntry(StoreTxn& txn, LedgerEntry dra
   if (draft.currency.empty()) draft.currency = rules.currency;
   draft.store_id = std::string(kServerOrigin);
   draft.terminal_id = std::string(kServerOrigin);
-  draft.hlc = TickClock();
+  draft.hlc = clock_.Tick();
   draft.wall_ms = NowMs();
   draft.rule_version = rules.version;
   PATRON_RETURN_IF_ERROR(ValidateEntry(draft));
@@ -288,23 +215,6 @@ Result<std::vector<StoreFigures>> SyncService::StoreReport() {
   // and change no balance, so they are no store's business.
   std::erase_if(stores, [](const StoreFigures& s) { return s.store_id == kServerOrigin; });
   return stores;
-}
-
-void SyncService::MarkSeen(const std::string& terminal_id) {
-  std::lock_guard lock(seen_mu_);
-  last_seen_ms_[terminal_id] = NowMs();
-}
-
-Result<std::vector<TerminalRecord>> SyncService::Terminals() {
-  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
-  PATRON_ASSIGN_OR_RETURN(std::vector<TerminalRecord> terminals, txn->ListTerminals());
-  std::lock_guard lock(seen_mu_);
-  for (TerminalRecord& terminal : terminals) {
-    auto seen = last_seen_ms_.find(terminal.terminal_id);
-    if (seen == last_seen_ms_.end()) continue;
-    terminal.last_sync_ms = std::max(terminal.last_sync_ms.value_or(0), seen->second);
-  }
-  return terminals;
 }
 
 }  // namespace patron::sync

@@ -10,7 +10,7 @@ namespace {
 ServiceFixture BackgroundFixture(int64_t batch_seqs = 100'000) {
   return ServiceFixture([batch_seqs](SyncServiceOptions& options) {
     options.fold_in_background = true;
-    options.fold_batch_seqs = batch_seqs;
+    options.fold.batch_seqs = batch_seqs;
   });
 }
 
@@ -133,8 +133,8 @@ TEST_CASE("a grant counts the entries the fold has not reached yet") {
 TEST_CASE("FoldIfDue waits while pushes keep coming, up to the longest lag allowed") {
   ServiceFixture f([](SyncServiceOptions& options) {
     options.fold_in_background = true;
-    options.fold_idle_ms = 100;
-    options.fold_max_lag_ms = 1'000;
+    options.fold.idle_ms = 100;
+    options.fold.max_lag_ms = 1'000;
   });
   int64_t seq = 0;
   auto push_one = [&] {

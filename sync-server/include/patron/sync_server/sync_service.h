@@ -2,26 +2,39 @@
 // no sockets and an injected clock. The HTTP adapter (patron-sync) and the
 // in-process simulation both drive it.
 //
+// A facade over head office's role services, each with its own state and
+// its own roles of the store (server_store.h):
+//   ServerClock       the hybrid clock, persisted with what it stamps
+//   TerminalRegistry  registration, tokens, when terminals last synced
+//   MemberFolder      folding appended changes into member rows, and when
+//   SnapshotServer    member snapshot files for bootstrapping terminals
+// and the protocol's operations, one file each: push.cc, pull.cc,
+// grant.cc, returns.cc (with record_filer.cc), snapshot.cc, and in
+// sync_service.cc the down-channel, rules and reports.
+//
 // Every call names the caller: the terminal id that Authenticate() resolved
 // from its bearer token. Thread-safe: writes are serialised by the store.
 #ifndef PATRON_SYNC_SERVER_SYNC_SERVICE_H_
 #define PATRON_SYNC_SERVER_SYNC_SERVICE_H_
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "patron/hlc.h"
 #include "patron/rules.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
+#include "patron/sync_server/member_folder.h"
+#include "patron/sync_server/server_clock.h"
 #include "patron/sync_server/server_store.h"
+#include "patron/sync_server/snapshot_server.h"
+#include "patron/sync_server/sync_counters.h"
+#include "patron/sync_server/terminal_registry.h"
 
 namespace patron::sync {
 
@@ -36,104 +49,19 @@ struct SyncServiceOptions {
   int64_t max_clock_drift_ms = 5 * 60 * 1000;
   std::function<void(std::span<uint8_t>)> fill_random;  // tokens; default OpenSSL
   int max_pull_limit = 10'000;
-  // Member snapshots for new terminals (protocol.h SnapshotInfo) are kept in
-  // this directory, which the service owns; empty: no snapshots, every
-  // terminal bootstraps page by page.
-  std::string snapshot_dir;
-  // BuildSnapshotIfDue builds a new snapshot once the store has moved this
-  // many sequence numbers past the one served (the first at this many).
-  int64_t snapshot_min_changes = 50'000;
-  // ... and at least this long after the previous build began, whether it
-  // succeeded or not (wall clock): under a steady stream of pushes a large
-  // chain is not rewritten back to back, nor a failing build retried in a
-  // loop. The first build does not wait.
-  int64_t snapshot_min_interval_ms = 60'000;
-  // The most bytes of a snapshot file one SnapshotChunk returns.
-  int64_t snapshot_chunk_bytes = 8 << 20;
+  // Member snapshots for new terminals (snapshot_server.h); no directory:
+  // none, every terminal bootstraps page by page.
+  SnapshotOptions snapshot;
 
-  // Folding (Fold). false: Push and Grant fold everything before they
-  // return, so a pull right after sees their effect; for tests and small
-  // setups. true: they only append, and the owner calls FoldIfDue from a
-  // background thread (patron-sync does).
+  // Folding (member_folder.h). false: Push and Grant fold everything before
+  // they return, so a pull right after sees their effect; for tests and
+  // small setups. true: they only append, and the owner calls FoldIfDue
+  // from a background thread (patron-sync does), which waits while writes
+  // come, up to fold.max_lag_ms (by default the terminals' sync period): a
+  // fold holds the store's one writer, so during a burst pushes are
+  // acknowledged at the speed of appending.
   bool fold_in_background = false;
-  // The most sequence numbers one Fold takes (one write transaction).
-  int64_t fold_batch_seqs = 100'000;
-  // FoldIfDue folds once no push or grant is under way or waiting and none
-  // has been for this long...
-  int64_t fold_idle_ms = 100;
-  // ... or once the oldest change not yet folded is this old, even while
-  // pushes keep coming: a fold holds the store's one writer, so during a
-  // burst it waits, up to this long, and the burst is acknowledged at the
-  // speed of appending. The default is the terminals' default sync period.
-  int64_t fold_max_lag_ms = 30'000;
-};
-
-// What one Fold did.
-struct FoldStats {
-  int64_t from_seq = 0;    // the watermark before
-  int64_t folded_seq = 0;  // the watermark after
-  int64_t last_seq = 0;    // the store's last sequence when it began
-  int64_t entries = 0;
-  int64_t profile_changes = 0;
-  int64_t members = 0;    // member rows written
-  int64_t saturated = 0;  // entries whose effect hit the int64 limits (ApplyEntry)
-  int64_t skipped = 0;    // queued profile changes that no longer merge
-};
-
-// The fold's progress, for GET /metrics.
-struct FoldGauge {
-  int64_t folded_seq = 0;
-  int64_t last_seq = 0;           // as last seen by a write
-  int64_t oldest_pending_ms = 0;  // age of the oldest change not folded (0: none)
-};
-
-// The member snapshot being served, for GET /metrics.
-struct SnapshotGauge {
-  int64_t seq = 0;  // 0: none
-  int64_t members = 0;
-  int64_t bytes = 0;
-};
-
-struct RegisteredTerminal {
-  std::string terminal_id;
-  std::string store_id;
-  std::string token;  // shown once; only its hash is stored
-};
-
-struct Caller {
-  std::string terminal_id;
-  std::string store_id;
-};
-
-// Counters for GET /metrics.
-struct SyncCounters {
-  std::atomic<int64_t> pushes{0};
-  std::atomic<int64_t> pulls{0};
-  std::atomic<int64_t> grants{0};
-  std::atomic<int64_t> snapshots{0};  // bootstraps from a member snapshot
-  std::atomic<int64_t> entries_ingested{0};
-  std::atomic<int64_t> entries_duplicate{0};
-  std::atomic<int64_t> entries_conflict{0};
-  std::atomic<int64_t> profile_changes{0};
-  // The up-channel (record_store.h): new records filed by kind, held whole
-  // (kinds this server does not know), retried, conflicting, rejected; and
-  // refunds that went past what was left of their sale.
-  std::atomic<int64_t> records_filed{0};
-  std::atomic<int64_t> records_held{0};
-  std::atomic<int64_t> records_duplicate{0};
-  std::atomic<int64_t> records_conflict{0};
-  std::atomic<int64_t> records_rejected{0};
-  std::atomic<int64_t> refunds_exceeding{0};
-  std::atomic<int64_t> returns_claimed{0};  // online returns in another store
-  std::atomic<int64_t> returns_matched{0};  // offline returns head office reversed
-  // Refunds in several stores at once that took back more than their sale
-  // gave, whose excess head office undid.
-  std::atomic<int64_t> refunds_corrected{0};
-  std::atomic<int64_t> folds{0};
-  std::atomic<int64_t> entries_folded{0};
-  std::atomic<int64_t> entries_saturated{0};
-  std::atomic<int64_t> fold_skipped{0};
-  std::atomic<int64_t> fold_us{0};  // time spent in folds that moved the watermark
+  FoldOptions fold;
 };
 
 class SyncService {
@@ -220,20 +148,6 @@ class SyncService {
 
  private:
   Status CheckFingerprint(std::string_view fingerprint) const;
-  // Merges a remote timestamp into the server clock unless it is too far
-  // ahead; returns the server's current timestamp.
-  HlcTimestamp MergeClock(HlcTimestamp remote);
-  // The server clock's next timestamp.
-  HlcTimestamp TickClock();
-  // The server's clock is persisted with the data it stamps (DESIGN.md §4).
-  // A transaction calls ResumeClock before it stamps anything (data, or a
-  // reply's server_hlc): the clock continues above the mark the last commit
-  // saved, which a clock now behind it (after a restart) may have issued.
-  // A write transaction calls SaveClock just before Commit, so the mark
-  // saved covers every stamp it wrote.
-  Status ResumeClock(StoreTxn& txn);
-  Status SaveClock(StoreTxn& txn);
-  Result<Rules> ActiveRules(StoreTxn& txn);
   // Puts `item` on the down-channel at the transaction's next sequence
   // number, replacing its predecessor (channel_store.h).
   Result<DownItem> PublishItem(StoreTxn& txn, DownItem item);
@@ -245,55 +159,16 @@ class SyncService {
   Status CommitWrite(StoreTxn& txn);
   // Writes an entry of head office's own (origin "server") from `draft`:
   // its id, seq, store, time and rule version are filled in here. Inside the
-  // caller's write transaction, after ResumeClock.
+  // caller's write transaction, after clock_.Resume.
   Result<StoredEntry> WriteServerEntry(StoreTxn& txn, LedgerEntry draft);
-  // Around every push and grant: FoldIfDue does not start a fold while one
-  // is under way or waiting for the writer.
-  class WriteActivity {
-   public:
-    explicit WriteActivity(SyncService& service);
-    ~WriteActivity();
-    WriteActivity(const WriteActivity&) = delete;
-    WriteActivity& operator=(const WriteActivity&) = delete;
-
-   private:
-    SyncService& service_;
-  };
-  // In a write transaction that took sequence numbers, before it commits
-  // (while no fold can run): starts the lag clock if it is not running.
-  void NoteWriting();
-  // After a write commits that took sequence numbers up to `last_seq`.
-  void NoteWritten(int64_t last_seq);
-  // The fold's watermark and the last sequence as stored, into the atomics
-  // below (at construction).
-  void LoadFoldState();
-  void NoteFolded(int64_t folded_seq, int64_t last_seq);
-
-  struct ServedSnapshot;
-  std::shared_ptr<const ServedSnapshot> ServedSnapshotNow() const;
-  Result<std::shared_ptr<const ServedSnapshot>> WriteSnapshot(StoreTxn& txn, int64_t seq);
 
   ServerStore& store_;
-  SyncServiceOptions options_;
-  // Records that a terminal synced now. Pulls change nothing in the store,
-  // so their times are kept here (a write per pull page would cost a disk
-  // flush); pushes also persist it.
-  void MarkSeen(const std::string& terminal_id);
-
-  std::mutex clock_mu_;
-  HybridClock clock_;
-  std::mutex seen_mu_;
-  std::map<std::string, int64_t> last_seen_ms_;
+  const SyncServiceOptions options_;
   SyncCounters counters_;
-  std::mutex snapshot_build_mu_;  // one build at a time
-  mutable std::mutex snapshot_mu_;
-  std::shared_ptr<const ServedSnapshot> snapshot_;  // guarded by snapshot_mu_
-  int64_t snapshot_started_ms_ = 0;                 // guarded by snapshot_build_mu_
-  std::atomic<int64_t> last_write_ms_{0};
-  std::atomic<int> writes_in_flight_{0};
-  std::atomic<int64_t> pending_since_ms_{0};  // 0: nothing known to be pending
-  std::atomic<int64_t> folded_seq_{0};
-  std::atomic<int64_t> last_seq_{0};
+  ServerClock clock_;
+  TerminalRegistry terminals_;
+  MemberFolder folder_;
+  SnapshotServer snapshots_;
 };
 
 }  // namespace patron::sync

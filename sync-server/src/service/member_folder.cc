@@ -1,8 +1,8 @@
-// SyncService::Fold: folds what pushes and grants stored into member rows.
+// MemberFolder::Fold: folds what pushes and grants stored into member rows.
 //
 // A push only appends (push.cc), so its cost does not depend on how many
 // members the store holds. The fold takes the changes after the watermark
-// (StoreTxn::FoldedSeq) in sequence order, at most fold_batch_seqs of them,
+// (StoreTxn::FoldedSeq) in sequence order, at most FoldOptions::batch_seqs of them,
 // and in one write transaction, in member key order: files each entry under
 // its member, merges queued profile changes, adds entry effects, recomputes
 // qualifying spend, and gives each member it touched the version of the
@@ -20,9 +20,11 @@
 #include <chrono>
 #include <map>
 #include <tuple>
+#include <utility>
 #include <vector>
 
-#include "patron/sync_server/sync_service.h"
+#include "patron/sync_server/member_folder.h"
+#include "service/checks.h"
 #include "service/member_merge.h"
 
 namespace patron::sync {
@@ -45,7 +47,22 @@ struct MemberWork {
 
 }  // namespace
 
-Result<FoldStats> SyncService::Fold() {
+MemberFolder::MemberFolder(ServerStore& store, FoldOptions options,
+                           std::function<int64_t()> wall_clock_ms, SyncCounters& counters)
+    : store_(store),
+      options_(options),
+      wall_clock_ms_(std::move(wall_clock_ms)),
+      counters_(counters) {
+  Result<std::unique_ptr<StoreTxn>> txn = store_.BeginRead();
+  if (!txn.ok()) return;  // the first fold reads it instead
+  Result<int64_t> folded = (*txn)->FoldedSeq();
+  Result<int64_t> last = (*txn)->LastSeq();
+  if (!folded.ok() || !last.ok()) return;
+  NoteFolded(*folded, *last);
+  if (*folded < *last) pending_since_ms_.store(wall_clock_ms_());
+}
+
+Result<FoldStats> MemberFolder::Fold() {
   const auto started = std::chrono::steady_clock::now();
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
   FoldStats stats;
@@ -60,7 +77,7 @@ Result<FoldStats> SyncService::Fold() {
     pending_since_ms_.store(0);
     return stats;
   }
-  const int64_t through = std::min(last, folded + std::max<int64_t>(options_.fold_batch_seqs, 1));
+  const int64_t through = std::min(last, folded + std::max<int64_t>(options_.batch_seqs, 1));
 
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> entries, txn->EntriesBetween(folded, through));
   PATRON_ASSIGN_OR_RETURN(std::vector<QueuedProfileChange> changes,
@@ -84,8 +101,8 @@ Result<FoldStats> SyncService::Fold() {
     w.version = std::max(w.version, e.seq);
   }
 
-  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRules(*txn));
-  const int64_t spend_since_ms = NowMs() - rules.qualifying_window_days * kMsPerDay;
+  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRulesIn(*txn));
+  const int64_t spend_since_ms = wall_clock_ms_() - rules.qualifying_window_days * kMsPerDay;
   for (const auto& [member_id, w] : work) {
     PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> stored, txn->FindMember(member_id));
     MemberRecord member = stored ? std::move(*stored) : NewMember(member_id);
@@ -124,67 +141,57 @@ Result<FoldStats> SyncService::Fold() {
   return stats;
 }
 
-Status SyncService::FoldAll() {
+Status MemberFolder::FoldAll() {
   while (true) {
     PATRON_ASSIGN_OR_RETURN(FoldStats stats, Fold());
     if (stats.folded_seq == stats.last_seq) return Status::OK();
   }
 }
 
-Result<bool> SyncService::FoldIfDue() {
+Result<bool> MemberFolder::FoldIfDue() {
   if (folded_seq_.load() >= last_seq_.load()) return false;  // nothing written since
   // A wall clock stepped back makes an elapsed time negative: due then, or
   // folding would wait for the clock to catch up.
-  auto at_least = [now_ms = NowMs()](int64_t since, int64_t ms) {
+  auto at_least = [now_ms = wall_clock_ms_()](int64_t since, int64_t ms) {
     return now_ms - since >= ms || now_ms < since;
   };
   const int64_t since = pending_since_ms_.load();
   const bool idle =
-      writes_in_flight_.load() == 0 && at_least(last_write_ms_.load(), options_.fold_idle_ms);
-  const bool lagging = since != 0 && at_least(since, options_.fold_max_lag_ms);
+      writes_in_flight_.load() == 0 && at_least(last_write_ms_.load(), options_.idle_ms);
+  const bool lagging = since != 0 && at_least(since, options_.max_lag_ms);
   if (!idle && !lagging) return false;
   PATRON_ASSIGN_OR_RETURN(FoldStats stats, Fold());
   return stats.folded_seq > stats.from_seq;
 }
 
-SyncService::WriteActivity::WriteActivity(SyncService& service) : service_(service) {
-  service_.writes_in_flight_++;
-  service_.last_write_ms_.store(service_.NowMs());
+MemberFolder::WriteActivity::WriteActivity(MemberFolder& folder) : folder_(folder) {
+  folder_.writes_in_flight_++;
+  folder_.last_write_ms_.store(folder_.wall_clock_ms_());
 }
 
-SyncService::WriteActivity::~WriteActivity() {
-  service_.last_write_ms_.store(service_.NowMs());
-  service_.writes_in_flight_--;
+MemberFolder::WriteActivity::~WriteActivity() {
+  folder_.last_write_ms_.store(folder_.wall_clock_ms_());
+  folder_.writes_in_flight_--;
 }
 
-void SyncService::NoteWriting() {
+void MemberFolder::NoteWriting() {
   int64_t none = 0;
-  pending_since_ms_.compare_exchange_strong(none, NowMs());
+  pending_since_ms_.compare_exchange_strong(none, wall_clock_ms_());
 }
 
-void SyncService::NoteWritten(int64_t last_seq) { RaiseTo(last_seq_, last_seq); }
+void MemberFolder::NoteWritten(int64_t last_seq) { RaiseTo(last_seq_, last_seq); }
 
-void SyncService::LoadFoldState() {
-  Result<std::unique_ptr<StoreTxn>> txn = store_.BeginRead();
-  if (!txn.ok()) return;  // the first fold reads it instead
-  Result<int64_t> folded = (*txn)->FoldedSeq();
-  Result<int64_t> last = (*txn)->LastSeq();
-  if (!folded.ok() || !last.ok()) return;
-  NoteFolded(*folded, *last);
-  if (*folded < *last) pending_since_ms_.store(NowMs());
-}
-
-void SyncService::NoteFolded(int64_t folded_seq, int64_t last_seq) {
+void MemberFolder::NoteFolded(int64_t folded_seq, int64_t last_seq) {
   RaiseTo(folded_seq_, folded_seq);
   RaiseTo(last_seq_, last_seq);
 }
 
-FoldGauge SyncService::FoldState() const {
+FoldGauge MemberFolder::State() const {
   const int64_t folded = folded_seq_.load();
   const int64_t last = last_seq_.load();
   const int64_t since = pending_since_ms_.load();
   return FoldGauge{folded, last,
-                   since == 0 || folded >= last ? 0 : std::max<int64_t>(NowMs() - since, 0)};
+                   since == 0 || folded >= last ? 0 : std::max<int64_t>(wall_clock_ms_() - since, 0)};
 }
 
 }  // namespace patron::sync

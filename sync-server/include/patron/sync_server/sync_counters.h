@@ -1,0 +1,44 @@
+// What head office's role services have done since the process started,
+// for GET /metrics: each service counts its own, into one SyncCounters the
+// SyncService facade owns.
+#ifndef PATRON_SYNC_SERVER_SYNC_COUNTERS_H_
+#define PATRON_SYNC_SERVER_SYNC_COUNTERS_H_
+
+#include <atomic>
+#include <cstdint>
+
+namespace patron::sync {
+
+struct SyncCounters {
+  std::atomic<int64_t> pushes{0};
+  std::atomic<int64_t> pulls{0};
+  std::atomic<int64_t> grants{0};
+  std::atomic<int64_t> snapshots{0};  // bootstraps from a member snapshot
+  std::atomic<int64_t> entries_ingested{0};
+  std::atomic<int64_t> entries_duplicate{0};
+  std::atomic<int64_t> entries_conflict{0};
+  std::atomic<int64_t> profile_changes{0};
+  // The up-channel (record_store.h): new records filed by kind, held whole
+  // (kinds this server does not know), retried, conflicting, rejected; and
+  // refunds that went past what was left of their sale.
+  std::atomic<int64_t> records_filed{0};
+  std::atomic<int64_t> records_held{0};
+  std::atomic<int64_t> records_duplicate{0};
+  std::atomic<int64_t> records_conflict{0};
+  std::atomic<int64_t> records_rejected{0};
+  std::atomic<int64_t> refunds_exceeding{0};
+  std::atomic<int64_t> returns_claimed{0};  // online returns in another store
+  std::atomic<int64_t> returns_matched{0};  // offline returns head office reversed
+  // Refunds in several stores at once that took back more than their sale
+  // gave, whose excess head office undid.
+  std::atomic<int64_t> refunds_corrected{0};
+  std::atomic<int64_t> folds{0};
+  std::atomic<int64_t> entries_folded{0};
+  std::atomic<int64_t> entries_saturated{0};
+  std::atomic<int64_t> fold_skipped{0};
+  std::atomic<int64_t> fold_us{0};  // time spent in folds that moved the watermark
+};
+
+}  // namespace patron::sync
+
+#endif  // PATRON_SYNC_SERVER_SYNC_COUNTERS_H_
