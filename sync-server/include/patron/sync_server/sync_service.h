@@ -68,11 +68,9 @@ class SyncService {
  public:
   SyncService(ServerStore& store, SyncServiceOptions options);
 
-  // Registers (or re-registers, rotating the token of) a terminal.
+  // TerminalRegistry::Register and Authenticate.
   Result<RegisteredTerminal> RegisterTerminal(std::string_view terminal_id,
                                               std::string_view store_id);
-  // Resolves an "Authorization: Bearer <token>" header value (or the bare
-  // token). Unauthenticated if missing or unknown.
   Result<Caller> Authenticate(std::string_view authorization);
 
   // Inserts entries by id (ok / exists / conflict) and queues profile
@@ -93,24 +91,15 @@ class SyncService {
   // with the transfers addressed to the caller up to its sequence. NotFound
   // ("snapshot_unavailable") when there is none: pull page by page.
   Result<SnapshotInfo> Snapshot(const Caller& caller, const SnapshotRequest& request);
-  // Up to snapshot_chunk_bytes of the snapshot file from `offset`. NotFound
-  // ("snapshot_gone") once snapshot `seq` has been replaced by a newer one.
+  // SnapshotServer::Chunk, for the caller.
   Result<std::string> SnapshotChunk(const Caller& caller, int64_t seq, int64_t offset);
-  // Builds a new snapshot if the one served is snapshot_min_changes behind
-  // the store (or there is none and the store has come that far) and
-  // snapshot_min_interval_ms have passed since the last build, then serves
-  // it. Runs for seconds on a large store; one build at a time. Meant
-  // for a background thread; true if it built one.
+  // SnapshotServer::BuildIfDue and State.
   Result<bool> BuildSnapshotIfDue();
   SnapshotGauge SnapshotState() const;
 
-  // Folds the oldest changes not yet folded into member rows: at most
-  // fold_batch_seqs sequence numbers, one write transaction (fold.cc).
+  // MemberFolder's Fold, FoldAll, FoldIfDue and State.
   Result<FoldStats> Fold();
-  // Folds until nothing is left.
   Status FoldAll();
-  // One Fold if one is due (fold_idle_ms, fold_max_lag_ms); true if it moved
-  // the watermark. Meant for a background thread that calls it in a loop.
   Result<bool> FoldIfDue();
   FoldGauge FoldState() const;
 
@@ -141,6 +130,7 @@ class SyncService {
   // Installs a rules snapshot (validated; version must increase).
   Status PublishRules(const Rules& rules);
   Result<std::vector<StoreFigures>> StoreReport();
+  // TerminalRegistry::Terminals.
   Result<std::vector<TerminalRecord>> Terminals();
 
   const SyncCounters& counters() const { return counters_; }
