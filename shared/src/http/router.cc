@@ -59,7 +59,8 @@ RouteTable::Match RouteTable::Find(const HttpRequest& request) const {
   if (!raw.empty()) {
     for (std::string& segment : path) {
       Result<std::string> decoded = PercentDecode(segment, /*plus_as_space=*/false);
-      if (!decoded.ok()) return {std::nullopt, RouteBody::kNone, {}, ErrorResponse(decoded.status())};
+      if (!decoded.ok())
+        return {std::nullopt, RouteBody::kNone, {}, ErrorResponse(decoded.status())};
       segment = std::move(*decoded);
     }
   }
@@ -83,7 +84,10 @@ RouteTable::Match RouteTable::Find(const HttpRequest& request) const {
     return {i, route.body, std::move(*params), std::nullopt};
   }
   if (!path_match) {
-    return {std::nullopt, RouteBody::kNone, {}, ErrorResponse(404, "not_found", "no route for " + request.path)};
+    return {std::nullopt,
+            RouteBody::kNone,
+            {},
+            ErrorResponse(404, "not_found", "no route for " + request.path)};
   }
   HttpResponse response =
       ErrorResponse(405, "method_not_allowed",

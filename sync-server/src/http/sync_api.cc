@@ -1,8 +1,8 @@
 #include "http/sync_api.h"
 
 #include <charconv>
-#include <system_error>
 #include <functional>
+#include <system_error>
 
 #include "http/metrics.h"
 #include "patron/digest.h"

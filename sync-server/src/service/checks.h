@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "patron/status.h"
 #include "patron/rules.h"
+#include "patron/status.h"
 #include "patron/sync/protocol.h"
 #include "patron/sync_server/channel_store.h"
 #include "patron/sync_server/journal_store.h"

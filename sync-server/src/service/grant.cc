@@ -32,8 +32,7 @@ Status ValidateGrant(const GrantRequest& request) {
 // let another till spend points that no longer exist (found by the
 // simulation, tests/sim/sim_test.cc). A grant to the terminal in deficit
 // itself first fills its hole, so its own deficit does not count.
-int64_t GrantableRights(const std::map<std::string, int64_t>& rights,
-                        const std::string& holder) {
+int64_t GrantableRights(const std::map<std::string, int64_t>& rights, const std::string& holder) {
   int64_t grantable = 0;
   for (const auto& [other, amount] : rights) {
     if (other == kServerOrigin) {
@@ -52,7 +51,8 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
   PATRON_RETURN_IF_ERROR(CheckSpeaksFor(caller, request.terminal_id));
   PATRON_RETURN_IF_ERROR(ValidateGrant(request));
 
-  const MemberFolder::WriteActivity activity(folder_);  // holds a fold back until the writer is free
+  // Holds a fold back until the writer is free.
+  const MemberFolder::WriteActivity activity(folder_);
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
   PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   // A retried request (its reply was lost) gets the grant it already made.
@@ -62,28 +62,26 @@ Result<GrantResponse> SyncService::Grant(const Caller& caller, const GrantReques
     PATRON_ASSIGN_OR_RETURN(std::optional<StoredEntry> made, txn->FindEntry(earlier->entry_id));
     if (!made) return Status::Corruption("grant " + earlier->entry_id + " has no entry");
     if (made->entry.member_id != request.member_id || made->entry.points != request.points) {
-      return Status::Conflict("request_id " + request.request_id +
-                                  " was used for a different grant",
-                              "grant_request_conflict");
+      return Status::Conflict(
+          "request_id " + request.request_id + " was used for a different grant",
+          "grant_request_conflict");
     }
     return GrantResponse{made->entry, made->seq};
   }
   PATRON_ASSIGN_OR_RETURN(auto rights, txn->RightsByHolder(request.member_id));
   if (rights.empty()) {
     // No entry, folded or not. A member with no row either is unknown.
-    PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> member,
-                            txn->FindMember(request.member_id));
+    PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> member, txn->FindMember(request.member_id));
     if (!member) {
-      return Status::NotFound("the server knows no member " + request.member_id,
-                              "unknown_member");
+      return Status::NotFound("the server knows no member " + request.member_id, "unknown_member");
     }
   }
   const int64_t grantable = GrantableRights(rights, caller.terminal_id);
   if (grantable < request.points) {
-    return Status::FailedPrecondition(
-        "the server can grant " + std::to_string(grantable) + " redeemable points of the member; " +
-            std::to_string(request.points) + " requested",
-        "insufficient_points");
+    return Status::FailedPrecondition("the server can grant " + std::to_string(grantable) +
+                                          " redeemable points of the member; " +
+                                          std::to_string(request.points) + " requested",
+                                      "insufficient_points");
   }
   LedgerEntry draft;
   draft.member_id = request.member_id;

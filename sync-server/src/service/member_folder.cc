@@ -16,6 +16,8 @@
 // in the row it pulled exactly when its acknowledged seq is <= the row's
 // version. Pulls and snapshots serve the store as of the watermark, so no
 // cursor ever passes a change that is still to be folded.
+#include "patron/sync_server/member_folder.h"
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -23,7 +25,6 @@
 #include <utility>
 #include <vector>
 
-#include "patron/sync_server/member_folder.h"
 #include "service/checks.h"
 #include "service/member_merge.h"
 
@@ -190,8 +191,9 @@ FoldGauge MemberFolder::State() const {
   const int64_t folded = folded_seq_.load();
   const int64_t last = last_seq_.load();
   const int64_t since = pending_since_ms_.load();
-  return FoldGauge{folded, last,
-                   since == 0 || folded >= last ? 0 : std::max<int64_t>(wall_clock_ms_() - since, 0)};
+  return FoldGauge{
+      folded, last,
+      since == 0 || folded >= last ? 0 : std::max<int64_t>(wall_clock_ms_() - since, 0)};
 }
 
 }  // namespace patron::sync

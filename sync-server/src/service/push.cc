@@ -22,9 +22,9 @@ Status ValidatePush(const Caller& caller, const PushRequest& request) {
                                       "foreign_origin");
     }
     if (!Uuid::Parse(change.member_id).ok()) {
-      return Status::InvalidArgument("profile change " + std::to_string(change.change_id) +
-                                         " names an invalid member id",
-                                     "invalid_profile_change");
+      return Status::InvalidArgument(
+          "profile change " + std::to_string(change.change_id) + " names an invalid member id",
+          "invalid_profile_change");
     }
     // The value is checked against a blank member: the fold merges only
     // values that parse, so a bad one is refused with the whole push.
@@ -33,10 +33,9 @@ Status ValidatePush(const Caller& caller, const PushRequest& request) {
   }
   for (const LedgerEntry& entry : request.entries) {
     if (entry.origin != caller.terminal_id || entry.terminal_id != caller.terminal_id) {
-      return Status::PermissionDenied(
-          "entry " + entry.entry_id + " was written by " + entry.origin + ", not by " +
-              caller.terminal_id,
-          "foreign_origin");
+      return Status::PermissionDenied("entry " + entry.entry_id + " was written by " +
+                                          entry.origin + ", not by " + caller.terminal_id,
+                                      "foreign_origin");
     }
     if (entry.store_id != caller.store_id) {
       return Status::PermissionDenied("entry " + entry.entry_id + " is booked to store " +
@@ -51,10 +50,10 @@ Status ValidatePush(const Caller& caller, const PushRequest& request) {
     }
     // A terminal can only hand rights back; grants come from the server.
     if (entry.kind == EntryKind::kTransfer && entry.to_holder != kServerOrigin) {
-      return Status::PermissionDenied(
-          "entry " + entry.entry_id + " transfers rights to " + entry.to_holder +
-              "; terminals may transfer only to the server",
-          "invalid_transfer");
+      return Status::PermissionDenied("entry " + entry.entry_id + " transfers rights to " +
+                                          entry.to_holder +
+                                          "; terminals may transfer only to the server",
+                                      "invalid_transfer");
     }
   }
   return Status::OK();
@@ -72,7 +71,8 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   const HlcTimestamp latest_allowed =
       HlcTimestamp::FromParts(now_ms + options_.max_clock_drift_ms, HlcTimestamp::kMaxCounter);
 
-  const MemberFolder::WriteActivity activity(folder_);  // holds a fold back until the writer is free
+  // Holds a fold back until the writer is free.
+  const MemberFolder::WriteActivity activity(folder_);
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
   PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   PushResponse response;

@@ -44,8 +44,11 @@ Status SyncService::PublishRefundsElsewhere(StoreTxn& txn, std::string_view sale
       }
     }
   }
-  return PublishItem(txn, {0, std::string(kSaleRefundsItem), std::string(kAudienceTerminal),
-                           sale->sale.terminal_id, elsewhere.sale_id,
+  return PublishItem(txn, {0,
+                           std::string(kSaleRefundsItem),
+                           std::string(kAudienceTerminal),
+                           sale->sale.terminal_id,
+                           elsewhere.sale_id,
                            {record::EncodeRecord(elsewhere)}})
       .status();
 }
@@ -65,12 +68,10 @@ Result<ReturnClaimResponse> SyncService::ClaimReturn(const Caller& caller,
   PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   PATRON_ASSIGN_OR_RETURN(std::optional<StoredSale> sale, txn->FindSale(request.sale_id));
   if (!sale) {
-    return Status::NotFound("head office has no sale " + request.sale_id + " yet",
-                            "unknown_sale");
+    return Status::NotFound("head office has no sale " + request.sale_id + " yet", "unknown_sale");
   }
   // A claim asked again (its reply was lost) gets the answer it got.
-  PATRON_ASSIGN_OR_RETURN(std::optional<StoredRefund> earlier,
-                          txn->FindRefund(request.refund_id));
+  PATRON_ASSIGN_OR_RETURN(std::optional<StoredRefund> earlier, txn->FindRefund(request.refund_id));
   if (earlier) {
     const RefundRecord& r = earlier->refund;
     const bool same_ask = (request.lines.empty() || request.lines == r.lines) &&

@@ -2,6 +2,8 @@
 // order (MemberSnapshotWriter), served in chunks of the file, replaced when
 // the store has moved on. A replaced file is deleted once the last chunk
 // read of it has finished (the ServedSnapshot's destructor).
+#include "patron/sync_server/snapshot_server.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -13,7 +15,6 @@
 
 #include "patron/digest.h"
 #include "patron/sync/member_snapshot.h"
-#include "patron/sync_server/snapshot_server.h"
 
 namespace patron::sync {
 
@@ -114,8 +115,7 @@ Result<bool> SnapshotServer::BuildIfDue() {
   // Failed builds wait their turn too: a full disk is not rescanned every
   // few seconds.
   const int64_t now_ms = wall_clock_ms_();
-  if (started_ms_ != 0 &&
-      now_ms - started_ms_ < options_.min_interval_ms) {
+  if (started_ms_ != 0 && now_ms - started_ms_ < options_.min_interval_ms) {
     return false;
   }
   started_ms_ = now_ms;
@@ -125,8 +125,7 @@ Result<bool> SnapshotServer::BuildIfDue() {
   return true;
 }
 
-Result<std::shared_ptr<const ServedSnapshot>> SnapshotServer::Write(StoreTxn& txn,
-                                                                    int64_t seq) {
+Result<std::shared_ptr<const ServedSnapshot>> SnapshotServer::Write(StoreTxn& txn, int64_t seq) {
   auto snapshot = std::make_shared<ServedSnapshot>();
   PATRON_ASSIGN_OR_RETURN(snapshot->epoch, txn.Epoch());
   snapshot->seq = seq;
@@ -162,17 +161,16 @@ Result<std::shared_ptr<const ServedSnapshot>> SnapshotServer::Write(StoreTxn& tx
 Result<std::string> SnapshotServer::Chunk(int64_t seq, int64_t offset) const {
   std::shared_ptr<const ServedSnapshot> served = Current();
   if (!served || served->seq != seq) {
-    return Status::NotFound("member snapshot " + std::to_string(seq) +
-                                " is no longer served; ask for the current one",
-                            "snapshot_gone");
+    return Status::NotFound(
+        "member snapshot " + std::to_string(seq) + " is no longer served; ask for the current one",
+        "snapshot_gone");
   }
   if (offset < 0 || offset > served->bytes) {
     return Status::InvalidArgument("offset " + std::to_string(offset) + " lies outside the " +
                                        std::to_string(served->bytes) + "-byte snapshot",
                                    "invalid_offset");
   }
-  return ReadAt(served->path, offset,
-                std::min(options_.chunk_bytes, served->bytes - offset));
+  return ReadAt(served->path, offset, std::min(options_.chunk_bytes, served->bytes - offset));
 }
 
 }  // namespace patron::sync

@@ -110,8 +110,8 @@ Status SyncService::PublishRules(const Rules& rules) {
   // Down the channel to every till (terminals before it read the pull's
   // "rules" field, which the store's active rules still fill).
   PATRON_RETURN_IF_ERROR(
-      PublishItem(*txn, {0, std::string(kRulesItem), std::string(kAudienceAll), "", "active",
-                         {body}})
+      PublishItem(*txn,
+                  {0, std::string(kRulesItem), std::string(kAudienceAll), "", "active", {body}})
           .status());
   return CommitWrite(*txn);
 }
@@ -159,8 +159,10 @@ Status SyncService::PublishSet(std::string_view name, int64_t version,
     for (int64_t r = p * part_rows; r < std::min(total, (p + 1) * part_rows); ++r) {
       part.rows.push_back(rows[static_cast<size_t>(r)]);
     }
-    PATRON_RETURN_IF_ERROR(PublishItem(*txn, {0, std::string(kSetPartItem),
-                                              std::string(kAudienceAll), "",
+    PATRON_RETURN_IF_ERROR(PublishItem(*txn, {0,
+                                              std::string(kSetPartItem),
+                                              std::string(kAudienceAll),
+                                              "",
                                               std::string(name) + "/" + std::to_string(p),
                                               {record::EncodeRecord(part)}})
                                .status());

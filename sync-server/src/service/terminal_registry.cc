@@ -47,9 +47,9 @@ Result<RegisteredTerminal> TerminalRegistry::Register(std::string_view terminal_
   if (known) {
     // Its entries are booked to its store: a terminal cannot change store.
     if (known->store_id != store_id) {
-      return Status::Conflict("terminal " + std::string(terminal_id) + " belongs to store " +
-                                  known->store_id,
-                              "terminal_store_mismatch");
+      return Status::Conflict(
+          "terminal " + std::string(terminal_id) + " belongs to store " + known->store_id,
+          "terminal_store_mismatch");
     }
     record = *known;  // re-registration rotates the token
   } else {

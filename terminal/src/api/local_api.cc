@@ -22,8 +22,7 @@ Result<int64_t> ParseIntParam(const std::string& text, std::string_view name) {
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (text.empty() || ec != std::errc() || ptr != end) {
-    return Status::InvalidArgument("query parameter '" + std::string(name) +
-                                       "' must be an integer",
+    return Status::InvalidArgument("query parameter '" + std::string(name) + "' must be an integer",
                                    "invalid_query");
   }
   return value;
@@ -42,8 +41,10 @@ LocalApi::LocalApi(Terminal& terminal, SyncHooks sync)
   router_.Add("POST", "/v1/members", kJson, [this](R r, P) { return Enrol(r); });
   router_.Add("GET", "/v1/members", kNone, [this](R r, P) { return FindMember(r); });
   router_.Add("GET", "/v1/members/{id}", kNone, [this](R, P p) { return GetMember(p[0]); });
-  router_.Add("PATCH", "/v1/members/{id}", kJson, [this](R r, P p) { return PatchMember(r, p[0]); });
-  router_.Add("GET", "/v1/members/{id}/entries", kNone, [this](R r, P p) { return Entries(r, p[0]); });
+  router_.Add("PATCH", "/v1/members/{id}", kJson,
+              [this](R r, P p) { return PatchMember(r, p[0]); });
+  router_.Add("GET", "/v1/members/{id}/entries", kNone,
+              [this](R r, P p) { return Entries(r, p[0]); });
   router_.Add("POST", "/v1/quote", kJson, [this](R r, P) { return Quote(r); });
   router_.Add("POST", "/v1/sales", kJson, [this](R r, P) { return Sale(r); });
   router_.Add("GET", "/v1/sales/{sale_ref}", kNone, [this](R, P p) { return GetSale(p[0]); });
@@ -90,8 +91,8 @@ HttpResponse LocalApi::FindMember(const HttpRequest& request) const {
   const std::optional<std::string> phone = request.QueryParam("phone");
   const std::optional<std::string> card = request.QueryParam("card");
   if (phone.has_value() == card.has_value()) {
-    return Error(Status::InvalidArgument("look members up by ?phone=... or ?card=...",
-                                         "invalid_query"));
+    return Error(
+        Status::InvalidArgument("look members up by ?phone=... or ?card=...", "invalid_query"));
   }
   Result<Member> member = phone ? terminal_.FindByPhone(*phone) : terminal_.FindByCard(*card);
   return Reply<Member>(member, 200, [](const Member& m) { return EncodeMember(m); });
@@ -102,8 +103,7 @@ HttpResponse LocalApi::GetMember(const std::string& member_id) const {
                        [](const Member& m) { return EncodeMember(m); });
 }
 
-HttpResponse LocalApi::PatchMember(const HttpRequest& request,
-                                   const std::string& member_id) const {
+HttpResponse LocalApi::PatchMember(const HttpRequest& request, const std::string& member_id) const {
   Result<ProfilePatch> patch = DecodeProfilePatch(request.body);
   if (!patch.ok()) return Error(patch.status());
   return Reply<Member>(terminal_.UpdateProfile(member_id, *patch), 200,
@@ -160,8 +160,8 @@ HttpResponse LocalApi::Refund(const HttpRequest& request, const std::string& sal
 
 HttpResponse LocalApi::SyncNow() const {
   if (!sync_.sync_now) {
-    return Error(Status::Unavailable("no sync server is configured (--server)",
-                                     "sync_not_configured"));
+    return Error(
+        Status::Unavailable("no sync server is configured (--server)", "sync_not_configured"));
   }
   Result<std::string> summary = sync_.sync_now();
   if (!summary.ok()) {
@@ -170,8 +170,8 @@ HttpResponse LocalApi::SyncNow() const {
     // server's reason rather than a 401/403 the POS would take as its own.
     const Status& s = summary.status();
     if (s.code() == StatusCode::kUnauthenticated || s.code() == StatusCode::kPermissionDenied) {
-      return Error(Status::Unavailable("the sync server refused this terminal: " + s.message(),
-                                       s.reason()));
+      return Error(
+          Status::Unavailable("the sync server refused this terminal: " + s.message(), s.reason()));
     }
     return Error(s);
   }

@@ -34,7 +34,6 @@ TEST_CASE("ServerClock resumes above the mark a write saved, though the wall clo
   REQUIRE(txn.ok());
   REQUIRE(restarted.Resume(**txn).ok());
   CHECK(saved < restarted.Tick());
-
 }
 
 TEST_CASE("ServerClock merges a remote stamp within the drift and ignores one beyond it") {
@@ -52,9 +51,11 @@ TEST_CASE("TerminalRegistry issues tokens, resolves them, and overlays when term
   std::unique_ptr<ServerStore> store = SqliteStoreImpl::Open(dir);
   int64_t now = kNow;
   uint8_t next_byte = 0;
-  TerminalRegistry registry(*store, [&] { return now; }, [&](std::span<uint8_t> out) {
-    for (uint8_t& b : out) b = next_byte++;
-  });
+  TerminalRegistry registry(
+      *store, [&] { return now; },
+      [&](std::span<uint8_t> out) {
+        for (uint8_t& b : out) b = next_byte++;
+      });
 
   Result<RegisteredTerminal> t1 = registry.Register("S001-T01", "S001");
   REQUIRE(t1.ok());
