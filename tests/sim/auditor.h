@@ -113,7 +113,7 @@ class Auditor {
   // Returns true for a first acknowledgement, false for a replay.
   bool Acknowledge(const std::string& key, Expected expected, bool replayed);
   void CheckMemberLedger(sql::Database& db, const std::string& member_id);
-  // The fold's bookkeeping (sync-server/src/service/fold.cc): no member row
+  // The fold's bookkeeping (sync-server/src/service/member_folder.cc): no member row
   // past the watermark or short of a folded entry of its member, no folded
   // profile change still queued, member_entries filing exactly the folded
   // entries.

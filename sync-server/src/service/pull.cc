@@ -20,7 +20,7 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
   PATRON_ASSIGN_OR_RETURN(response.epoch, txn->Epoch());
   PATRON_ASSIGN_OR_RETURN(int64_t last, txn->LastSeq());
   // Served as of the fold's watermark: every member version is at or below
-  // it, and a change after it may not be in its member's row yet (fold.cc).
+  // it, and a change after it may not be in its member's row yet (member_folder.cc).
   PATRON_ASSIGN_OR_RETURN(int64_t folded, txn->FoldedSeq());
   // A cursor from another history (a server restored from backup starts a
   // new epoch) or from beyond this one cannot be continued: the terminal

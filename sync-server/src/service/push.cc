@@ -1,7 +1,7 @@
 // SyncService::Push: the set-union of journal entries, in one write
 // transaction that only appends: entries and profile changes are stored and
-// acknowledged, and SyncService::Fold folds them into member rows later
-// (fold.cc).
+// acknowledged, and MemberFolder folds them into member rows later
+// (member_folder.cc).
 #include "patron/sync_server/sync_service.h"
 #include "patron/uuid.h"
 #include "service/checks.h"

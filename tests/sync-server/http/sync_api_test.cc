@@ -33,8 +33,14 @@ TEST_CASE("health, unknown routes, wrong methods and non-JSON bodies") {
   // A charset parameter is still JSON: the body is what is wrong here.
   CHECK(f.Call("POST", "/v1/push", "{", token, "application/json; charset=utf-8").status == 400);
 
+  // Routes match the raw target segment by segment: an escaped '/' is part
+  // of one segment, not a separator (as at patrond, one router for both).
+  HttpRequest escaped = ApiFixture::Request("POST", "/v1/push", "{}", token);
+  escaped.target = "/v1%2Fpush";
+  CHECK(f.api().Handle(escaped).status == 404);
+
   CHECK(f.api().RequestCount("health") == 1);
-  CHECK(f.api().RequestCount("other") == 1);
+  CHECK(f.api().RequestCount("other") == 2);
   CHECK(f.api().RequestCount("push") == 3);
   CHECK(f.api().RequestCount("metrics") == 1);
 }

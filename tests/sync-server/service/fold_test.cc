@@ -1,5 +1,5 @@
 // SyncService::Fold with fold_in_background: pushes only append, and the
-// member rows terminals pull follow once the fold has run (fold.cc).
+// member rows terminals pull follow once the fold has run (member_folder.cc).
 #include <doctest/doctest.h>
 
 #include "service/service_fixture.h"
