@@ -122,6 +122,7 @@ void Auditor::Violate(const std::string& what) {
 
 void Auditor::ExpectMember(const std::string& phone, const std::string& member_id) {
   auto [it, inserted] = member_by_phone_.emplace(phone, member_id);
+  if (inserted) members_.push_back(member_id);
   if (!inserted && it->second != member_id) {
     Violate("identity: phone " + phone + " is member " + member_id + " here but " + it->second +
             " elsewhere");
@@ -256,6 +257,18 @@ void Auditor::ServerPushed(const sync::PushRequest& request, const sync::PushRes
               " was answered " + std::string(sync::PushOutcomeName(ack.outcome)) + ": " +
               ack.message);
     }
+  }
+  for (const LedgerEntry& e : request.entries) touched_.insert(e.member_id);
+}
+
+void Auditor::ForgedPushed(const sync::PushRequest& request, const sync::PushResponse& response) {
+  for (const sync::EntryAck& ack : response.entries) {
+    if (ack.outcome != sync::PushOutcome::kRejected || ack.reason.empty()) {
+      return Violate("trust: head office answered " +
+                     std::string(sync::PushOutcomeName(ack.outcome)) + " to forged entry " +
+                     ack.entry_id + " of " + request.terminal_id);
+    }
+    ++figures_.forged_refused;
   }
   for (const LedgerEntry& e : request.entries) touched_.insert(e.member_id);
 }
@@ -479,6 +492,15 @@ void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
     auto corrected = (*db)->QueryInt64(
         "SELECT count(*) FROM entries WHERE origin = 'server' AND detail LIKE '%refund_excess%'");
     if (corrected.ok()) figures_.refunds_corrected = *corrected;
+    // No forged point reached a balance: head office stores nothing of the
+    // hostile till's.
+    auto forged = (*db)->QueryInt64("SELECT count(*) FROM entries WHERE origin = '" +
+                                    std::string(kHostileTerminal) + "'");
+    if (!forged.ok()) return Violate(forged.status().ToString());
+    if (*forged != 0) {
+      return Violate("trust: head office stored " + std::to_string(*forged) +
+                     " entries the hostile till forged");
+    }
   }
   CheckAllLedgers();
   if (!violation_) CheckReversals();

@@ -18,6 +18,9 @@
 //     corrections included).
 //   convergence: once healed and synced twice, every terminal's view of
 //     every member equals the server's, compared by digest.
+//   trust: every entry a hostile till forged (hostile_till.h) is refused,
+//     none is stored, and no honest till's entry is ever refused (the
+//     set-full check: an honest push is answered ok or exists).
 #ifndef PATRON_TESTS_SIM_AUDITOR_H_
 #define PATRON_TESTS_SIM_AUDITOR_H_
 
@@ -34,6 +37,11 @@
 #include "patron/terminal/terminal.h"
 
 namespace patron::sim {
+
+// The hostile till (hostile_till.h): registered like any other, at the
+// first store, but its owner pushes forged entries with its token.
+inline constexpr std::string_view kHostileTerminal = "S01-TX";
+inline constexpr std::string_view kHostileStore = "S01";
 
 struct AuditFigures {
   int64_t sales_acknowledged = 0;
@@ -53,6 +61,7 @@ struct AuditFigures {
   int64_t orphan_claims = 0;
   int64_t returns_matched = 0;    // pending returns head office reversed
   int64_t refunds_corrected = 0;  // head office's corrections of refunds in several stores
+  int64_t forged_refused = 0;     // entries a hostile till forged, all refused
   int64_t members = 0;
 };
 
@@ -67,6 +76,8 @@ class Auditor {
 
   // ---- What the POS was told (terminal acknowledgements). ----
   void ExpectMember(const std::string& phone, const std::string& member_id);
+  // Every member id enrolled so far, in the order first seen.
+  const std::vector<std::string>& members() const { return members_; }
   void RecordSale(const std::string& terminal_id, const terminal::SaleRequest& request,
                   const terminal::SaleResult& result);
   void RecordRefund(const std::string& terminal_id, const terminal::RefundRequest& request,
@@ -83,6 +94,8 @@ class Auditor {
 
   // ---- What the server did (the world reports every call it served). ----
   void ServerPushed(const sync::PushRequest& request, const sync::PushResponse& response);
+  // A hostile till's push (hostile_till.h): every entry must be refused.
+  void ForgedPushed(const sync::PushRequest& request, const sync::PushResponse& response);
   // What the server may grant `holder` of the member now without letting
   // the tills overspend: its own rights less every other terminal's deficit,
   // computed here from the server's entries. Asked just before each grant.
@@ -130,6 +143,7 @@ class Auditor {
   std::optional<std::string> violation_;
   AuditFigures figures_;
   std::map<std::string, std::string> member_by_phone_;
+  std::vector<std::string> members_;
   std::map<std::string, Expected> acknowledged_;  // by "<terminal>/sale|refund/<ref>"
   std::map<std::string, SaleLedger> sales_;       // by "<terminal>/sale/<ref>"
   // By terminal: its acknowledged sales (refs) not yet found after a power cut.

@@ -25,6 +25,7 @@ struct Totals {
   int64_t power_cuts = 0, unsynced_lost = 0;
   int64_t returns_claimed = 0, returns_pending = 0, returns_matched = 0, refunds_corrected = 0;
   int64_t partitions = 0, clock_faults = 0;
+  int64_t forged_refused = 0;
 
   void Add(const patron::sim::SimResult& r) {
     ++seeds;
@@ -37,6 +38,7 @@ struct Totals {
     returns_pending += r.audit.returns_pending;
     returns_matched += r.audit.returns_matched;
     refunds_corrected += r.audit.refunds_corrected;
+    forged_refused += r.audit.forged_refused;
     requests += r.network.requests;
     lost_messages += r.network.requests_dropped + r.network.replies_dropped;
     terminal_crashes += r.faults.terminal_crashes;
@@ -106,7 +108,8 @@ int main(int argc, char** argv) {
       "I/Os, %lld partitions, %lld clock faults;\n"
       "  %lld power cuts (crashes included above), %lld unsynced writes lost or torn;\n"
       "  returns in another store: %lld claimed, %lld pending, %lld matched by head office, "
-      "%lld refunds corrected\n",
+      "%lld refunds corrected;\n"
+      "  %lld forged entries from a hostile till, every one refused\n",
       static_cast<long long>(totals.seeds), static_cast<unsigned long long>(first),
       static_cast<long long>(totals.steps), static_cast<long long>(totals.failures), seconds,
       static_cast<long long>(totals.entries), static_cast<long long>(totals.grants),
@@ -117,6 +120,7 @@ int main(int argc, char** argv) {
       static_cast<long long>(totals.clock_faults), static_cast<long long>(totals.power_cuts),
       static_cast<long long>(totals.unsynced_lost), static_cast<long long>(totals.returns_claimed),
       static_cast<long long>(totals.returns_pending), static_cast<long long>(totals.returns_matched),
-      static_cast<long long>(totals.refunds_corrected));
+      static_cast<long long>(totals.refunds_corrected),
+      static_cast<long long>(totals.forged_refused));
   return totals.failures == 0 ? 0 : 1;
 }

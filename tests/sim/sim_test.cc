@@ -54,6 +54,7 @@ TEST_CASE("simulation: a run really injects every kind of fault and exercises th
   CHECK(r.audit.members > 100);
   CHECK(r.outcomes.at("in doubt") > 0);
   CHECK(r.outcomes.at("enrol existing") > 0);  // the same phone at several tills
+  CHECK(r.audit.forged_refused > 0);  // a hostile till pushed, and was refused
 }
 
 // The auditor is only worth something if it fails when the ledger is wrong:
@@ -101,6 +102,13 @@ TEST_CASE("simulation: the auditor reports lost, doubled, miscounted and diverge
       // The fold's books: an entry folded but not filed under its member.
       {"DELETE FROM member_entries WHERE seq = (SELECT MAX(seq) FROM member_entries)",
        "fold: member_entries"},
+      // An entry the hostile till forged, stored as if head office had
+      // trusted it (worth nothing, so no sum is off).
+      {"INSERT INTO entries SELECT (SELECT last_seq + 1 FROM server_state), 'S01-TX/1', "
+       "'S01-TX', 1, member_id, 'adjust', 0, 0, currency, '', '', '', 'S01', 'S01-TX', hlc, "
+       "wall_ms, rule_version, '{}' FROM entries WHERE kind = 'earn' LIMIT 1; " +
+           std::string(kClaimFolded),
+       "trust: head office stored 1 entries"},
       {"UPDATE members SET name = 'Mallory' "
        "WHERE member_id = (SELECT MAX(member_id) FROM members)",
        "convergence: member"},

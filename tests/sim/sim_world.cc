@@ -53,6 +53,7 @@ Status SimWorld::Open() {
     PATRON_RETURN_IF_ERROR(service_->RegisterTerminal(nodes_[i]->id, nodes_[i]->store).status());
     PATRON_RETURN_IF_ERROR(RestartTerminal(i));
   }
+  PATRON_RETURN_IF_ERROR(service_->RegisterTerminal(kHostileTerminal, kHostileStore).status());
   return Status::OK();
 }
 
@@ -160,6 +161,14 @@ Result<sync::PushResponse> SimWorld::Push(const sync::Caller& caller,
   if (!server_up()) return Status::Unavailable("the sync server is down");
   auto reply = AfterServerCall(service_->Push(caller, request));
   if (reply.ok()) auditor_.ServerPushed(request, *reply);
+  return reply;
+}
+
+Result<sync::PushResponse> SimWorld::PushForged(const sync::PushRequest& request) {
+  if (!server_up()) return Status::Unavailable("the sync server is down");
+  const sync::Caller hostile{std::string(kHostileTerminal), std::string(kHostileStore)};
+  auto reply = AfterServerCall(service_->Push(hostile, request));
+  if (reply.ok()) auditor_.ForgedPushed(request, *reply);
   return reply;
 }
 

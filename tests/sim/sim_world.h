@@ -106,6 +106,9 @@ class SimWorld final : public ServerEndpoint {
                                     const sync::GrantRequest& request) override;
   Result<sync::ReturnClaimResponse> ClaimReturn(const sync::Caller& caller,
                                                 const sync::ReturnClaimRequest& request) override;
+  // The hostile till's push, straight to the live service with its token
+  // (no network faults: its owner retries until it works).
+  Result<sync::PushResponse> PushForged(const sync::PushRequest& request);
 
  private:
   Status OpenServer();

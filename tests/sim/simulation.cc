@@ -5,6 +5,7 @@
 
 #include "patron/digest.h"
 #include "patron/sql/database.h"
+#include "hostile_till.h"
 #include "sim_world.h"
 #include "support/temp_dir.h"
 #include "workload.h"
@@ -51,7 +52,8 @@ class Run {
                 .power_seed = config.seed,
                 .terminals_synchronous_full = !config.sabotage_synchronous_normal},
                random_, auditor_),
-        workload_(world_, random_, auditor_, config.phones) {
+        workload_(world_, random_, auditor_, config.phones),
+        hostile_(config.seed, world_, auditor_) {
     result_.seed = config.seed;
     result_.config = config;
   }
@@ -63,6 +65,7 @@ class Run {
       world_.Advance(random_.Between(0, 120'000));
       std::string line = "step " + std::to_string(step) + ": " + InjectFaults();
       line += workload_.Step();
+      line += hostile_.Step();
       // The server folds when it gets to it: a terminal often pulls member
       // rows that do not yet include what was pushed.
       if (world_.server_up() && random_.Chance(0.3)) {
@@ -304,6 +307,7 @@ class Run {
   Auditor auditor_;
   SimWorld world_;
   Workload workload_;
+  HostileTill hostile_;
   CanonicalHasher trace_;
   FaultFigures faults_;
   SimResult result_;
@@ -335,7 +339,8 @@ std::string Summarize(const SimResult& r) {
       << a.returns_pending << " pending, " << a.returns_matched << " matched by head office, "
       << a.orphan_claims << " claims never heard back; " << a.refunds_corrected
       << " corrections of refunds in several stores; " << a.reversals_checked
-      << " reversed entries checked\n";
+      << " reversed entries checked\n  trust: " << a.forged_refused
+      << " forged entries from a hostile till, every one refused\n";
   const NetworkStats& n = r.network;
   out << "  network: " << n.requests << " requests, " << n.refused_partitioned << " partitioned, "
       << n.requests_dropped << " dropped (" << n.requests_delayed << " delayed), "

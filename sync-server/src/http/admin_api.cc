@@ -1,5 +1,5 @@
-// SyncApi's head-office endpoints: terminal registration, rules publication
-// and the per-store report, all behind the admin token.
+// SyncApi's head-office endpoints: terminal registration, rules publication,
+// the per-store report and the security log, all behind the admin token.
 #include <map>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -8,6 +8,7 @@
 #include "patron/digest.h"
 #include "patron/json_util.h"
 #include "patron/member_id.h"
+#include "patron/record/record_json.h"
 #include "patron/rules_codec.h"
 
 namespace patron::sync {
@@ -157,6 +158,32 @@ HttpResponse SyncApi::StoreReport(const HttpRequest& request) const {
   total["terminals_seen"] = terminals_seen;
   const nlohmann::json body = {{"stores", std::move(stores)}, {"totals", std::move(total)}};
   return JsonResponse(200, body.dump());
+}
+
+HttpResponse SyncApi::SecurityEvents(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  constexpr int64_t kMaxLimit = 1000;
+  const std::optional<int64_t> after = ParseCount(request.QueryParam("after").value_or("0"));
+  const std::optional<int64_t> limit = ParseCount(request.QueryParam("limit").value_or("100"));
+  if (!after || !limit || *limit < 1 || *limit > kMaxLimit) {
+    return ErrorResponse(400, "invalid_query",
+                         "give ?after=<event id>&limit=<1.." + std::to_string(kMaxLimit) +
+                             ">, both numbers");
+  }
+  Result<std::vector<SecurityEvent>> events =
+      service_.SecurityEvents(*after, static_cast<int>(*limit));
+  if (!events.ok()) return ErrorResponse(events.status());
+  // {"events": [...], "next_after": <the last id, or `after`>}: page on with
+  // ?after=next_after until the list comes back empty.
+  std::string body = "{\"events\":[";
+  for (size_t i = 0; i < events->size(); ++i) {
+    if (i > 0) body += ',';
+    record::AppendRecord((*events)[i], body);
+  }
+  body += "],\"next_after\":";
+  body += std::to_string(events->empty() ? *after : events->back().event_id);
+  body += '}';
+  return JsonResponse(200, std::move(body));
 }
 
 }  // namespace patron::sync

@@ -191,6 +191,10 @@ int main(int argc, char** argv) {
   service_options.snapshot.min_interval_ms = config.snapshot_min_interval_ms;
   service_options.fold_in_background = true;
   service_options.fold.max_lag_ms = config.fold_max_lag_ms;
+  service_options.on_security_event = [](const SecurityEvent& event) {
+    Log("warn", "security: refused " + event.subject + " from " + event.terminal_id + " (store " +
+                    event.store_id + "): " + event.reason + ": " + event.message);
+  };
   SyncService service(**store, service_options);
   BackgroundLoop folds([&service] { return FoldStep(service); });
   BackgroundLoop snapshots([&service] { return SnapshotStep(service); });

@@ -97,9 +97,18 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
           "offline): the money went back twice; investigate.",
           counters.refunds_exceeding.load());
   Counter(out, "patron_sync_refunds_corrected_total",
-          "Refunds whose points, with the sale's other refunds, exceeded the sale: head office "
-          "undid the excess.",
+          "Reverses whose points, with the other stores' reverses of the same entry, exceeded "
+          "it: head office undid the excess.",
           counters.refunds_corrected.load());
+  Header(out, "patron_sync_entries_rejected_total", "counter",
+         "Entries a till may not write, refused, by reason (GET /v1/admin/security-events).");
+  for (size_t i = 0; i < kEntryRefusalCount; ++i) {
+    out.append("patron_sync_entries_rejected_total{reason=\"")
+        .append(EntryRefusalName(static_cast<EntryRefusal>(i)))
+        .append("\"} ")
+        .append(std::to_string(counters.entries_rejected[i].load()))
+        .append("\n");
+  }
   Counter(out, "patron_sync_snapshots_total",
           "Terminals that bootstrapped from the member snapshot.", counters.snapshots.load());
   Header(out, "patron_sync_snapshot_seq", "gauge",

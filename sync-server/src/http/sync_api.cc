@@ -24,7 +24,8 @@ HttpResponse Serve(const std::string& body, Result<Request> (*decode)(std::strin
   return JsonResponse(200, encode(*response));
 }
 
-// A non-negative decimal number (digits only, within int64), or nullopt.
+}  // namespace
+
 std::optional<int64_t> ParseCount(std::string_view text) {
   int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -33,8 +34,6 @@ std::optional<int64_t> ParseCount(std::string_view text) {
   }
   return value;
 }
-
-}  // namespace
 
 HttpResponse AuthErrorResponse(const Status& status) {
   HttpResponse response = ErrorResponse(status);
@@ -66,6 +65,8 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::PublishRules);
   add("GET", "/v1/reports/stores", kNone, Guard::kAdmin, Endpoint::kStoreReport,
       &SyncApi::StoreReport);
+  add("GET", "/v1/admin/security-events", kNone, Guard::kAdmin, Endpoint::kSecurityEvents,
+      &SyncApi::SecurityEvents);
   add("GET", "/v1/health", kNone, Guard::kNone, Endpoint::kHealth, &SyncApi::Health);
   add("GET", "/metrics", kNone, Guard::kNone, Endpoint::kMetrics, &SyncApi::Metrics);
 }
@@ -90,6 +91,8 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "publish_rules";
     case Endpoint::kStoreReport:
       return "store_report";
+    case Endpoint::kSecurityEvents:
+      return "security_events";
     case Endpoint::kHealth:
       return "health";
     case Endpoint::kMetrics:

@@ -6,6 +6,7 @@
 //   POST /v1/admin/terminals             admin token; registers a terminal -> 201
 //   POST /v1/admin/rules                 admin token; publishes rules -> 204
 //   GET  /v1/reports/stores              admin token; per-store figures
+//   GET  /v1/admin/security-events       admin token; what was refused from tills
 //   GET  /v1/health                      liveness
 //   GET  /metrics                        Prometheus text format 0.0.4
 //
@@ -34,6 +35,10 @@
 #include "patron/sync_server/sync_service.h"
 
 namespace patron::sync {
+
+// A non-negative decimal number (digits only, within int64), or nullopt: a
+// query parameter's value.
+std::optional<int64_t> ParseCount(std::string_view text);
 
 struct SyncApiOptions {
   // Head office's secret for /v1/admin/* and /v1/reports/*. Only its SHA-256
@@ -77,6 +82,7 @@ class SyncApi {
     kRegisterTerminal,
     kPublishRules,
     kStoreReport,
+    kSecurityEvents,
     kHealth,
     kMetrics,
     kOther,  // no route matched: 404
@@ -111,6 +117,7 @@ class SyncApi {
   HttpResponse RegisterTerminal(const HttpRequest& request) const;
   HttpResponse PublishRules(const HttpRequest& request) const;
   HttpResponse StoreReport(const HttpRequest& request) const;
+  HttpResponse SecurityEvents(const HttpRequest& request) const;
   // nullopt if the request carries the admin token; otherwise the 401/403.
   std::optional<HttpResponse> RefuseNonAdmin(const HttpRequest& request) const;
 

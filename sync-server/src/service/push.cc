@@ -2,9 +2,13 @@
 // transaction that only appends: entries and profile changes are stored and
 // acknowledged, and MemberFolder folds them into member rows later
 // (member_folder.cc).
+#include <array>
+
 #include "patron/sync_server/sync_service.h"
 #include "patron/uuid.h"
+#include "patron/record/record_json.h"
 #include "service/checks.h"
+#include "service/entry_guard.h"
 #include "service/member_merge.h"
 #include "service/record_filer.h"
 
@@ -59,7 +63,30 @@ Status ValidatePush(const Caller& caller, const PushRequest& request) {
   return Status::OK();
 }
 
+// The security log's record of an entry head office refused.
+SecurityEvent RefusedEntryEvent(const Caller& caller, const LedgerEntry& entry, int64_t now_ms,
+                                std::string_view reason, const std::string& message) {
+  SecurityEvent event;
+  event.at_ms = now_ms;
+  event.terminal_id = caller.terminal_id;
+  event.store_id = caller.store_id;
+  event.subject = entry.entry_id;
+  event.reason = std::string(reason);
+  event.message = message;
+  record::AppendRecord(entry, event.body.text);
+  return event;
+}
+
 }  // namespace
+
+Result<bool> SyncService::SettleReversals(StoreTxn& txn, const LedgerEntry& reverse) {
+  PATRON_ASSIGN_OR_RETURN(std::optional<StoredEntry> reversed, txn.FindEntry(reverse.ref_entry));
+  if (!reversed) return false;  // head office's own reverse of an entry not here
+  PATRON_ASSIGN_OR_RETURN(std::optional<LedgerEntry> fix, ExcessReversal(txn, reversed->entry));
+  if (!fix) return false;
+  PATRON_RETURN_IF_ERROR(WriteServerEntry(txn, std::move(*fix)).status());
+  return true;
+}
 
 Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& request) {
   PATRON_RETURN_IF_ERROR(CheckFingerprint(request.chain_key_fingerprint));
@@ -100,28 +127,59 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
 
   // A sequence number taken for an entry the store already holds is not
   // handed out again: numbers may skip, never repeat.
+  EntryGuard guard(*txn, caller, options_.entry_limits, now_ms);
+  std::vector<SecurityEvent> refused;
+  std::array<int64_t, kEntryRefusalCount> rejected{};
+  int64_t corrected = 0;  // reverses in several stores whose excess head office undid
+  const auto settle = [&](const LedgerEntry& reverse) -> Status {
+    PATRON_ASSIGN_OR_RETURN(bool fixed, SettleReversals(*txn, reverse));
+    corrected += fixed ? 1 : 0;
+    return Status::OK();
+  };
   for (const LedgerEntry& entry : request.entries) {
-    PATRON_ASSIGN_OR_RETURN(int64_t seq, txn->NextSeq());
-    PATRON_ASSIGN_OR_RETURN(bool inserted, txn->InsertEntryIfNew(entry, seq));
-    if (inserted) {
-      response.entries.push_back({entry.entry_id, PushOutcome::kOk, seq, ""});
-      ++ingested;
-      continue;
+    // A retry is answered by what is stored, before any check: an entry
+    // checked against a journal that already holds it would count twice (a
+    // redeem against the rights it spent). An earn's check reads only its
+    // rules, so an earn, the bulk of every push, goes straight to the insert.
+    std::optional<StoredEntry> stored;
+    if (entry.kind != EntryKind::kEarn) {
+      PATRON_ASSIGN_OR_RETURN(stored, txn->FindEntry(entry.entry_id));
     }
-    PATRON_ASSIGN_OR_RETURN(std::optional<StoredEntry> stored, txn->FindEntry(entry.entry_id));
-    if (!stored) return Status::Internal("entry " + entry.entry_id + " neither new nor stored");
+    if (!stored) {
+      PATRON_ASSIGN_OR_RETURN(std::optional<EntryRefused> refusal, guard.Check(entry));
+      if (refusal) {
+        const std::string_view reason = EntryRefusalName(refusal->reason);
+        response.entries.push_back(
+            {entry.entry_id, PushOutcome::kRejected, 0, refusal->message, std::string(reason)});
+        refused.push_back(RefusedEntryEvent(caller, entry, now_ms, reason, refusal->message));
+        PATRON_RETURN_IF_ERROR(txn->AppendSecurityEvent(refused.back()).status());
+        ++rejected[static_cast<size_t>(refusal->reason)];
+        continue;
+      }
+      PATRON_ASSIGN_OR_RETURN(int64_t seq, txn->NextSeq());
+      PATRON_ASSIGN_OR_RETURN(bool inserted, txn->InsertEntryIfNew(entry, seq));
+      if (inserted) {
+        response.entries.push_back({entry.entry_id, PushOutcome::kOk, seq, "", ""});
+        ++ingested;
+        if (entry.kind == EntryKind::kReverse) PATRON_RETURN_IF_ERROR(settle(entry));
+        continue;
+      }
+      PATRON_ASSIGN_OR_RETURN(stored, txn->FindEntry(entry.entry_id));
+      if (!stored) return Status::Internal("entry " + entry.entry_id + " neither new nor stored");
+    }
     const bool same = stored->entry == entry;
     response.entries.push_back(
         {entry.entry_id, same ? PushOutcome::kExists : PushOutcome::kConflict, stored->seq,
-         same ? "" : "an entry with this id and different content exists; it is kept"});
+         same ? "" : "an entry with this id and different content exists; it is kept", ""});
     ++(same ? duplicates : conflicts);
   }
 
   // Records after the entries: a sale's record follows its entries.
   FilerHooks hooks;
   hooks.next_seq = [&txn] { return txn->NextSeq(); };
-  hooks.write_entry = [this, &txn](LedgerEntry draft) -> Result<std::string> {
+  hooks.write_entry = [this, &txn, &settle](LedgerEntry draft) -> Result<std::string> {
     PATRON_ASSIGN_OR_RETURN(StoredEntry written, WriteServerEntry(*txn, std::move(draft)));
+    if (written.entry.kind == EntryKind::kReverse) PATRON_RETURN_IF_ERROR(settle(written.entry));
     return written.entry.entry_id;
   };
   hooks.refunds_elsewhere_changed = [this, &txn](std::string_view sale_id) {
@@ -146,6 +204,9 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   }
   PATRON_RETURN_IF_ERROR(txn->Commit());
   folder_.NoteWritten(last_seq);
+  if (options_.on_security_event) {
+    for (const SecurityEvent& event : refused) options_.on_security_event(event);
+  }
   counters_.pushes++;
   terminals_.MarkSeen(caller.terminal_id);
   counters_.entries_ingested += ingested;
@@ -160,7 +221,8 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   counters_.records_rejected += filed.rejected;
   counters_.refunds_exceeding += filed.refunds_exceeding;
   counters_.returns_matched += filed.returns_matched;
-  counters_.refunds_corrected += filed.refunds_corrected;
+  counters_.refunds_corrected += corrected;
+  for (size_t i = 0; i < rejected.size(); ++i) counters_.entries_rejected[i] += rejected[i];
   // Committed: a fold that fails now is retried by the next one, and must
   // not make the terminal push again what is stored.
   if (!options_.fold_in_background) (void)folder_.FoldAll();

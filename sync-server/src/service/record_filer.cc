@@ -217,7 +217,7 @@ Result<RefundStatus> RecordFiler::CountAgainstSale(const StoredSale& sale,
   const int64_t total = std::min(sale.sale.amount_minor,
                                  sale.refunded_amount_minor + refund.amount_minor);
   PATRON_RETURN_IF_ERROR(txn_.SetSaleRefunded(sale.sale.sale_id, total, refunded_qty));
-  PATRON_RETURN_IF_ERROR(CompensateExcess(sale.sale, refund));
+  PATRON_RETURN_IF_ERROR(RecordNetEffect(sale.sale, refund));
   if (exceeds) {
     ++counts_.refunds_exceeding;
     return RefundStatus::kExceeds;
@@ -225,7 +225,7 @@ Result<RefundStatus> RecordFiler::CountAgainstSale(const StoredSale& sale,
   return RefundStatus::kApplied;
 }
 
-Status RecordFiler::CompensateExcess(const SaleRecord& sale, RefundRecord& refund) {
+Status RecordFiler::RecordNetEffect(const SaleRecord& sale, RefundRecord& refund) {
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredRefund> refunds, txn_.RefundsOfSale(sale.sale_id));
   int64_t reversed = 0, returned = 0;
   for (const StoredRefund& other : refunds) {
@@ -236,31 +236,12 @@ Status RecordFiler::CompensateExcess(const SaleRecord& sale, RefundRecord& refun
     reversed += other.refund.reversed_points;
     returned += other.refund.returned_points;
   }
-  const int64_t excess_reversed =
-      std::clamp<int64_t>(reversed + refund.reversed_points - sale.earned_points, 0,
-                          refund.reversed_points);
-  const int64_t excess_returned =
-      std::clamp<int64_t>(returned + refund.returned_points - sale.redeemed_points, 0,
-                          refund.returned_points);
-  const auto correct = [&](const std::string& entry, int64_t points) -> Status {
-    if (points == 0 || entry.empty()) return Status::OK();
-    LedgerEntry fix;
-    fix.member_id = sale.member_id;
-    fix.kind = EntryKind::kReverse;
-    fix.points = points;
-    fix.sale_ref = sale.sale_ref;
-    fix.ref_entry = entry;
-    fix.detail.reason = "refund_excess";
-    PATRON_ASSIGN_OR_RETURN(std::string id, hooks_.write_entry(std::move(fix)));
-    refund.entry_ids.push_back(std::move(id));
-    return Status::OK();
-  };
-  // Gives back what was taken back twice, takes back what was given twice.
-  PATRON_RETURN_IF_ERROR(correct(sale.earn_entry, excess_reversed));
-  PATRON_RETURN_IF_ERROR(correct(sale.redeem_entry, -excess_returned));
-  refund.reversed_points -= excess_reversed;
-  refund.returned_points -= excess_returned;
-  if (excess_reversed > 0 || excess_returned > 0) ++counts_.refunds_corrected;
+  refund.reversed_points -= std::clamp<int64_t>(reversed + refund.reversed_points -
+                                                    sale.earned_points,
+                                                0, refund.reversed_points);
+  refund.returned_points -= std::clamp<int64_t>(returned + refund.returned_points -
+                                                    sale.redeemed_points,
+                                                0, refund.returned_points);
   return Status::OK();
 }
 

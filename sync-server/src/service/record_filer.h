@@ -30,7 +30,6 @@ struct FiledCounts {
   int64_t rejected = 0;
   int64_t refunds_exceeding = 0;  // refunds beyond what was left of their sale
   int64_t returns_matched = 0;    // pending returns head office reversed
-  int64_t refunds_corrected = 0;  // refunds whose excess reversal head office undid
 };
 
 // Writes an entry of head office's own (origin "server") from a draft that
@@ -43,7 +42,8 @@ using ServerEntryWriter = std::function<Result<std::string>(LedgerEntry draft)>;
 struct FilerHooks {
   // The change sequence of a new record (StoreTxn::NextSeq).
   std::function<Result<int64_t>()> next_seq;
-  // Head office's reversals of a pending return it matches.
+  // Head office's reversals of a pending return it matches (then settled
+  // against every store's, SyncService::SettleReversals).
   ServerEntryWriter write_entry;
   // Tells the sale's own terminal what other terminals refunded of it
   // (SyncService::PublishRefundsElsewhere).
@@ -79,12 +79,11 @@ class RecordFiler {
   Result<RefundStatus> MatchPendingReturn(const StoredSale& sale, RefundRecord& refund);
   // A till reverses its refund's points itself. Refunds of one sale made at
   // several stores at once (one of them offline) may together take back
-  // more points than the sale earned, or give back more than it redeemed:
-  // head office undoes the excess of `refund` with reversals of its own
-  // naming the same entries (reason "refund_excess"), so that the reversals
-  // of an entry never exceed it, and records the refund's net effect. The
-  // qualifying spend of the excess is not given back.
-  Status CompensateExcess(const SaleRecord& sale, RefundRecord& refund);
+  // more points than the sale earned, or give back more than it redeemed;
+  // head office undid the excess when the reverses arrived
+  // (SyncService::SettleReversals), and this records the refund's net
+  // effect: `refund` less what of it was undone.
+  Status RecordNetEffect(const SaleRecord& sale, RefundRecord& refund);
   // Writes head office's reversal of `points` earned and `spend_minor` of
   // qualifying spend of `sale`, recorded in `refund`.
   Status ReverseEarn(const SaleRecord& sale, int64_t points, int64_t spend_minor,

@@ -200,6 +200,11 @@ Result<StoredEntry> SyncService::WriteServerEntry(StoreTxn& txn, LedgerEntry dra
   return StoredEntry{std::move(draft), seq};
 }
 
+Result<std::vector<SecurityEvent>> SyncService::SecurityEvents(int64_t after, int limit) {
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  return txn->SecurityEvents(after, limit);
+}
+
 Result<std::optional<StoredSale>> SyncService::FindSale(std::string_view sale_id) {
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
   return txn->FindSale(sale_id);

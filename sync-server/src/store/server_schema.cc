@@ -260,13 +260,32 @@ CREATE TABLE down_items (
 ) STRICT;
 )sql";
 
-const std::array<sql::Migration, 5> kMigrations = {{
+// Version 6. Head office trusts no till (DESIGN.md §4): the reverses of an
+// entry are summed on every pushed reverse (service/entry_guard.h), and what
+// it refuses is logged for the operator (security_store.h). Partial: most
+// entries are not reverses and cost this index nothing.
+constexpr std::string_view kSchemaV6 = R"sql(
+CREATE INDEX entries_reversing ON entries(ref_entry) WHERE kind = 'reverse';
+CREATE TABLE security_events (
+  event_id INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  terminal_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  message TEXT NOT NULL,
+  body TEXT NOT NULL
+) STRICT;
+)sql";
+
+const std::array<sql::Migration, 6> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
      nullptr},
     {4, "records: the up-channel; sales with their lines, refunds", kSchemaV4, nullptr},
     {5, "the down-channel: items addressed to tills", kSchemaV5, nullptr},
+    {6, "trust no till: reverses by entry, the security log", kSchemaV6, nullptr},
 }};
 
 }  // namespace

@@ -115,6 +115,14 @@ constexpr std::string_view kInsertRules =
     " ON CONFLICT(version) DO NOTHING";
 constexpr std::string_view kSelectRulesBody = "SELECT body FROM rules WHERE version = ?";
 
+// ?1 the entry reversed, ?2 the origin: one range of entries_reversing.
+constexpr std::string_view kReversalsOf = R"sql(
+SELECT COALESCE(SUM(points), 0), COALESCE(SUM(amount_minor), 0),
+       COALESCE(SUM(CASE WHEN origin = ?2 THEN points ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN origin = ?2 THEN amount_minor ELSE 0 END), 0)
+FROM entries WHERE ref_entry = ?1 AND kind = 'reverse'
+)sql";
+
 // Per-store figures (server_store.h StoreFigures), for every store that has
 // a terminal, an enrolled member or an entry. Two scans of entries.
 constexpr std::string_view kStoreReport = R"sql(
@@ -437,6 +445,15 @@ Result<std::optional<std::pair<int64_t, std::string>>> SqliteStoreTxn::ActiveRul
   return Rules(std::pair<int64_t, std::string>(s.ColumnInt64(0), s.ColumnText(1)));
 }
 
+Result<std::optional<std::string>> SqliteStoreTxn::RulesVersion(int64_t version) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSelectRulesBody));
+  s.BindInt64(0, version);
+  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(s.ColumnText(0));
+}
+
 Status SqliteStoreTxn::PutRules(int64_t version, std::string_view rules_json) {
   PATRON_RETURN_IF_ERROR(CheckWritable());
   {
@@ -476,6 +493,17 @@ Result<int64_t> SqliteStoreTxn::CountEntries() {
   PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
   if (!has_row) return Status::Internal("count query returned no row");
   return s.ColumnInt64(0);
+}
+
+Result<ReversalSums> SqliteStoreTxn::ReversalsOf(std::string_view entry_id,
+                                                 std::string_view origin) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kReversalsOf));
+  s.BindText(0, entry_id);
+  s.BindText(1, origin);
+  PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+  if (!has_row) return Status::Internal("aggregate query returned no row");
+  return ReversalSums{s.ColumnInt64(0), s.ColumnInt64(1), s.ColumnInt64(2), s.ColumnInt64(3)};
 }
 
 Status SqliteStoreTxn::Commit() {

@@ -93,12 +93,18 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::vector<TerminalRecord>> ListTerminals() override;
 
   Result<std::optional<std::pair<int64_t, std::string>>> ActiveRules() override;
+  Result<std::optional<std::string>> RulesVersion(int64_t version) override;
   // A version's body is immutable: storing the same body again is OK, a
   // different one is Conflict.
   Status PutRules(int64_t version, std::string_view rules_json) override;
 
   Result<std::vector<StoreFigures>> StoreReport() override;
   Result<int64_t> CountEntries() override;
+  Result<ReversalSums> ReversalsOf(std::string_view entry_id, std::string_view origin) override;
+
+  // The security log (sqlite_store_security.cc).
+  Result<int64_t> AppendSecurityEvent(const SecurityEvent& event) override;
+  Result<std::vector<SecurityEvent>> SecurityEvents(int64_t after, int limit) override;
 
   // Records (sqlite_store_records.cc).
   Result<std::optional<StoredRecord>> FindRecord(std::string_view kind,

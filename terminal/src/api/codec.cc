@@ -263,6 +263,7 @@ std::string EncodeStatus(const TerminalStatus& s, const SyncInfo& sync) {
                {"pending_profile_changes", s.pending_profile_changes},
                {"pending_records", s.pending_records},
                {"refused_records", s.refused_records},
+               {"refused_entries", s.refused_entries},
                {"upgrade_needed", s.upgrade_needed},
                {"upgrade_notes", s.upgrade_notes},
                {"cursor", {{"epoch", s.cursor_epoch}, {"seq", s.cursor_seq}}},

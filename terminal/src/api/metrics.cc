@@ -28,6 +28,10 @@ std::string EncodeMetrics(const TerminalStatus& s, const SyncInfo& sync) {
   Gauge(out, "patrond_refused_records",
         "Records head office refused or holds with other content (not sent again).",
         s.refused_records);
+  Gauge(out, "patrond_refused_entries",
+        "Journal entries head office refused as something a till may not write (they count in "
+        "no balance; see head office's security log).",
+        s.refused_entries);
   Gauge(out, "patrond_upgrade_needed",
         "1 when the sync stream carried things this build does not understand (see "
         "GET /v1/status upgrade_notes).",

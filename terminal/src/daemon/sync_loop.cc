@@ -59,6 +59,14 @@ Result<SyncReport> SyncLoop::RunRound() {
     options_.log("warn", "member snapshot not taken, pulled page by page instead: " +
                              report->snapshot_error);
   }
+  // Entries head office refused are a fault someone must look at: a till
+  // writes only what head office accepts, unless it was tampered with.
+  if (report.ok() && report->entries_refused > 0) {
+    options_.log("error", "head office refused " + std::to_string(report->entries_refused) +
+                              " journal entries as something a till may not write; they count "
+                              "in no balance (GET /v1/status refused_entries, head office's "
+                              "security log)");
+  }
   // Large rounds (a first sync, a long offline period) are worth a line.
   if (report.ok() && (report->members_pulled >= kLargePullRows || took.count() >= 1000)) {
     options_.log("info", "sync round: pushed " + std::to_string(report->entries_acknowledged) +

@@ -140,8 +140,10 @@ Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushReques
         ++summary.conflicts;  // never overwritten; reported by the caller
         continue;
       }
-      if (ack.outcome != sync::PushOutcome::kOk && ack.outcome != sync::PushOutcome::kExists) {
-        ++summary.rejected;
+      if (ack.outcome == sync::PushOutcome::kRejected) {
+        PATRON_RETURN_IF_ERROR(
+            ctx.journal.Refuse(ack.entry_id, ack.reason, ack.message, ctx.NowMs()));
+        ++summary.entries_refused;
         continue;
       }
       PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(ack.entry_id, ack.seq));

@@ -314,6 +314,7 @@ Result<TerminalStatus> Terminal::Status() {
   PATRON_ASSIGN_OR_RETURN(status.pending_profile_changes, ctx.members.CountPendingOutbox());
   PATRON_ASSIGN_OR_RETURN(status.pending_records, ctx.outbox.CountPending());
   PATRON_ASSIGN_OR_RETURN(status.refused_records, ctx.outbox.CountRefused());
+  PATRON_ASSIGN_OR_RETURN(status.refused_entries, ctx.journal.CountRefused());
   PATRON_ASSIGN_OR_RETURN(std::vector<UpgradeNote> notes, ctx.down.UpgradeNotes());
   for (UpgradeNote& note : notes) status.upgrade_notes.push_back(std::move(note.what));
   status.upgrade_needed = !status.upgrade_notes.empty();

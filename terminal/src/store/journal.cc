@@ -51,6 +51,10 @@ WHERE member_id = ?1 AND (ack_seq IS NULL OR ack_seq > ?3)
   AND origin = ?2 AND kind <> 'transfer'
 )sql";
 
+// The ack_seq of an entry head office refused: below every server version,
+// so it counts as neither pending nor included (kPending).
+constexpr int64_t kRefusedAck = 0;
+
 constexpr std::string_view kAddRights =
     "UPDATE members SET local_rights = local_rights + ? WHERE member_id = ?";
 
@@ -145,8 +149,41 @@ Status Journal::Acknowledge(std::string_view entry_id, int64_t seq) {
   return Status::OK();
 }
 
+Status Journal::Refuse(std::string_view entry_id, std::string_view reason,
+                       std::string_view message, int64_t now_ms) {
+  PATRON_ASSIGN_OR_RETURN(std::optional<LedgerEntry> entry, Get(entry_id));
+  if (!entry) {
+    return Status::NotFound("refused entry " + std::string(entry_id) + " is not in the journal");
+  }
+  PATRON_RETURN_IF_ERROR(Acknowledge(entry_id, kRefusedAck));
+  {
+    PATRON_ASSIGN_OR_RETURN(
+        sql::Statement s,
+        db_.GetCachedStatement("INSERT INTO ledger_refused(entry_id, reason, message, refused_ms)"
+                               " VALUES (?, ?, ?, ?) ON CONFLICT(entry_id) DO NOTHING"));
+    s.BindText(0, entry_id);
+    s.BindText(1, reason);
+    s.BindText(2, message);
+    s.BindInt64(3, now_ms);
+    PATRON_RETURN_IF_ERROR(s.Run());
+    if (db_.Changes() != 1) return Status::OK();  // refused before: undone already
+  }
+  const int64_t rights = RightsEffect(*entry, holder_);
+  if (rights == 0) return Status::OK();
+  PATRON_ASSIGN_OR_RETURN(sql::Statement update, db_.GetCachedStatement(kAddRights));
+  update.BindInt64(0, -rights);
+  update.BindText(1, entry->member_id);
+  return update.Run();
+}
+
+Result<int64_t> Journal::CountRefused() {
+  return db_.QueryInt64("SELECT count(*) FROM ledger_refused");
+}
+
 Status Journal::ClearAcknowledgements() {
-  return db_.Execute("UPDATE ledger SET ack_seq = NULL WHERE origin <> 'server'");
+  return db_.Execute(
+      "UPDATE ledger SET ack_seq = NULL WHERE origin <> 'server' AND ack_seq <> " +
+      std::to_string(kRefusedAck));
 }
 
 Result<bool> Journal::Exists(std::string_view entry_id) {

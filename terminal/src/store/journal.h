@@ -55,8 +55,14 @@ class Journal {
   Result<std::vector<LedgerEntry>> Unacknowledged(int limit);
   // Records the sequence at which the server made the entry visible.
   Status Acknowledge(std::string_view entry_id, int64_t seq);
+  // Head office refused the entry (final): it no longer counts anywhere,
+  // its effect on this terminal's rights is undone, and why is kept.
+  Status Refuse(std::string_view entry_id, std::string_view reason, std::string_view message,
+                int64_t now_ms);
+  Result<int64_t> CountRefused();
   // Forgets every acknowledgement (the server's history was reset), so
-  // everything is pushed again; set union makes that harmless.
+  // everything is pushed again; set union makes that harmless. Refusals
+  // stay.
   Status ClearAcknowledgements();
   Result<bool> Exists(std::string_view entry_id);
 

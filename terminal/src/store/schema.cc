@@ -32,7 +32,8 @@ CREATE TABLE terminal_state (
 -- members: sync::kReplicaMembersTable, before this text.
 
 -- This terminal's own entries plus the server's entries addressed to it
--- (grants). Immutable except ack_seq, set once the server acknowledged it.
+-- (grants). Immutable except ack_seq, set once the server acknowledged it
+-- (0: head office refused it, version 4's ledger_refused).
 CREATE TABLE ledger (
   local_id INTEGER PRIMARY KEY,
   entry_id TEXT NOT NULL UNIQUE,
@@ -244,6 +245,19 @@ CREATE TABLE upgrade_notes (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Version 4. Head office trusts no till (DESIGN.md §4): an entry it refuses
+// is final (the same entry would be refused again). It is kept, with
+// ack_seq = 0 so that it counts nowhere (neither pending nor included in
+// head office's balance: Journal::Pending, Unacknowledged), and why.
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE ledger_refused (
+  entry_id TEXT PRIMARY KEY REFERENCES ledger(entry_id),
+  reason TEXT NOT NULL,
+  message TEXT NOT NULL,
+  refused_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
 // Every sale and refund made so far, queued for head office.
 Status QueueHistoryForHeadOffice(sql::Database& db) {
   SaleStore sales(db);
@@ -311,10 +325,11 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 3> migrations = {{
+  static const std::array<sql::Migration, 4> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
+      {4, "entries head office refused", kSchemaV4, nullptr},
   }};
   return migrations;
 }

@@ -60,12 +60,13 @@ Status SyncClient::PushAll(SyncReport& report) {
     report.changes_acknowledged += summary.changes_acknowledged;
     report.records_acknowledged += summary.records_acknowledged;
     report.records_refused += summary.records_refused;
+    report.entries_refused += summary.entries_refused;
     if (summary.conflicts > 0 || summary.rejected > 0) {
       // The same items would come back forever: stop and say so loudly.
       return Status::Conflict(std::to_string(summary.conflicts) +
                                   " journal entries conflict with the server's and " +
                                   std::to_string(summary.rejected) +
-                                  " items were rejected; they stay unacknowledged",
+                                  " profile changes were rejected; they stay unacknowledged",
                               "journal_conflict");
     }
   }

@@ -128,25 +128,24 @@ TEST_CASE("push response: what is written reads back exactly") {
   sent.server_hlc = HlcTimestamp::FromParts(1'780'315'200'020, 2);
   sent.profile_changes.push_back(
       {4, PushOutcome::kOk, 11, HlcTimestamp::FromParts(1'780'315'200'001, 0), ""});
-  sent.entries.push_back({"S001-T01/7", PushOutcome::kOk, 12, ""});
-  sent.entries.push_back(
-      {"S001-T01/8", PushOutcome::kConflict, 9, "an entry with this id and \"different\" content"});
-  sent.entries.push_back({"S001-T01/9", PushOutcome::kExists, 10, ""});
+  sent.entries.push_back({"S001-T01/7", PushOutcome::kOk, 12, "", ""});
+  sent.entries.push_back({"S001-T01/8", PushOutcome::kConflict, 9,
+                          "an entry with this id and \"different\" content", ""});
+  sent.entries.push_back({"S001-T01/9", PushOutcome::kExists, 10, "", ""});
+  sent.entries.push_back({"S001-T01/10", PushOutcome::kRejected, 0,
+                          "rules version 1 give at most 5 points", "earn_exceeds_rules"});
   Result<PushResponse> read = DecodePushResponse(EncodePushResponse(sent));
   REQUIRE_MESSAGE(read.ok(), read.status().ToString());
   CHECK(read->epoch == sent.epoch);
   CHECK(read->server_hlc == sent.server_hlc);
   REQUIRE(read->profile_changes.size() == 1);
   CHECK(read->profile_changes[0].accepted_hlc == sent.profile_changes[0].accepted_hlc);
-  REQUIRE(read->entries.size() == 3);
-  for (size_t i = 0; i < 3; ++i) {
-    CHECK(read->entries[i].entry_id == sent.entries[i].entry_id);
-    CHECK(read->entries[i].outcome == sent.entries[i].outcome);
-    CHECK(read->entries[i].seq == sent.entries[i].seq);
-    CHECK(read->entries[i].message == sent.entries[i].message);
-  }
+  CHECK(read->entries == sent.entries);
 
+  // A reason only where there is one: older tills never see the field.
   nlohmann::json doc = nlohmann::json::parse(EncodePushResponse(sent));
+  CHECK_FALSE(doc["entries"][0].contains("reason"));
+  CHECK(doc["entries"][3]["reason"] == "earn_exceeds_rules");
   doc["entries"][2].erase("seq");
   CHECK(DecodePushResponse(doc.dump()).status().message() == "missing field 'entries[2].seq'");
   doc["entries"][2]["seq"] = 10;
@@ -195,7 +194,7 @@ TEST_CASE("push request: a body mistyped early and malformed later is malformed,
 TEST_CASE("push response: a null message is none, whatever came before it") {
   PushResponse sent;
   sent.epoch = "e";
-  sent.entries.push_back({"S001-T01/7", PushOutcome::kOk, 12, ""});
+  sent.entries.push_back({"S001-T01/7", PushOutcome::kOk, 12, "", ""});
   nlohmann::json doc = nlohmann::json::parse(EncodePushResponse(sent));
   std::string body = doc.dump();
   body.replace(body.find("\"message\":\"\""), 12, "\"message\":\"x\",\"message\":null");

@@ -97,6 +97,9 @@ struct EntryAck {
   PushOutcome outcome = PushOutcome::kOk;
   int64_t seq = 0;  // the server sequence at which the entry became visible
   std::string message;  // why, for kConflict / kRejected
+  // kRejected: a code saying why ("earn_exceeds_rules", ...: the sync
+  // server's entry_policy.h). Final: the same entry would be refused again.
+  std::string reason;
   friend bool operator==(const EntryAck&, const EntryAck&) = default;
 };
 
@@ -328,6 +331,7 @@ struct Schema<sync::EntryAck> {
       Field<&sync::EntryAck::outcome>{"outcome"},
       Field<&sync::EntryAck::seq>{"seq"},
       Field<&sync::EntryAck::message>{"message", {}, kOptional},
+      Field<&sync::EntryAck::reason>{"reason", {}, kOmitDefault},
   };
 };
 

@@ -40,6 +40,8 @@ class ChannelTxn {
 
   // The active rules (JSON, rules_codec) and their version; nullopt if none.
   virtual Result<std::optional<std::pair<int64_t, std::string>>> ActiveRules() = 0;
+  // The body of rules `version`; nullopt if head office never published it.
+  virtual Result<std::optional<std::string>> RulesVersion(int64_t version) = 0;
   // Write transactions only.
   virtual Status PutRules(int64_t version, std::string_view rules_json) = 0;
 };

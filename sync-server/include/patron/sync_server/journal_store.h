@@ -9,6 +9,7 @@
 //   - EntriesBetween / EntriesTo return entries in seq order;
 //   - SpendSince and RightsByHolder count the member's indexed entries, and
 //     RightsByHolder also those written after the fold's watermark;
+//   - ReversalsOf sums every stored reverse naming the entry;
 //   - (terminal, request id) of a grant is stored once.
 #ifndef PATRON_SYNC_SERVER_JOURNAL_STORE_H_
 #define PATRON_SYNC_SERVER_JOURNAL_STORE_H_
@@ -29,6 +30,16 @@ namespace patron::sync {
 struct StoredEntry {
   LedgerEntry entry;
   int64_t seq = 0;  // when it became visible
+};
+
+// What the reversals of one entry add up to: the reverse entries naming it
+// (ref_entry), of every origin, and of one origin among them.
+struct ReversalSums {
+  int64_t points = 0;
+  int64_t amount_minor = 0;
+  int64_t origin_points = 0;
+  int64_t origin_amount_minor = 0;
+  friend bool operator==(const ReversalSums&, const ReversalSums&) = default;
 };
 
 struct GrantRecord {
@@ -63,6 +74,9 @@ class JournalTxn {
   // holders with no entry are absent.
   virtual Result<std::map<std::string, int64_t>> RightsByHolder(std::string_view member_id) = 0;
   virtual Result<int64_t> CountEntries() = 0;
+  // The stored reverses of `entry_id`, and those among them `origin` wrote.
+  virtual Result<ReversalSums> ReversalsOf(std::string_view entry_id,
+                                           std::string_view origin) = 0;
 
   virtual Result<std::optional<GrantRecord>> FindGrant(std::string_view terminal_id,
                                                        std::string_view request_id) = 0;

@@ -11,6 +11,7 @@
 //   RecordTxn    record_store.h    the up-channel's records, sales, refunds
 //   ChannelTxn   channel_store.h   the down-channel's items, rules
 //   ReportTxn    report_store.h    head office's reports
+//   SecurityTxn  security_store.h  what head office refused from tills
 //
 // StoreTxn is one transaction that has every role, because one request
 // writes several atomically (a push: entries, records, items).
@@ -36,6 +37,7 @@
 #include "patron/sync_server/member_store.h"
 #include "patron/sync_server/record_store.h"
 #include "patron/sync_server/report_store.h"
+#include "patron/sync_server/security_store.h"
 #include "patron/sync_server/sequence_store.h"
 #include "patron/sync_server/terminal_store.h"
 
@@ -47,7 +49,8 @@ class StoreTxn : public SequenceTxn,
                  public TerminalTxn,
                  public RecordTxn,
                  public ChannelTxn,
-                 public ReportTxn {
+                 public ReportTxn,
+                 public SecurityTxn {
  public:
   ~StoreTxn() override = default;
   // Makes the transaction's writes durable and visible (a read transaction:

@@ -4,8 +4,11 @@
 #ifndef PATRON_SYNC_SERVER_SYNC_COUNTERS_H_
 #define PATRON_SYNC_SERVER_SYNC_COUNTERS_H_
 
+#include <array>
 #include <atomic>
 #include <cstdint>
+
+#include "patron/sync_server/entry_policy.h"
 
 namespace patron::sync {
 
@@ -17,6 +20,8 @@ struct SyncCounters {
   std::atomic<int64_t> entries_ingested{0};
   std::atomic<int64_t> entries_duplicate{0};
   std::atomic<int64_t> entries_conflict{0};
+  // Entries a till may not write, refused, by EntryRefusal.
+  std::array<std::atomic<int64_t>, kEntryRefusalCount> entries_rejected{};
   std::atomic<int64_t> profile_changes{0};
   // The up-channel (record_store.h): new records filed by kind, held whole
   // (kinds this server does not know), retried, conflicting, rejected; and

@@ -29,6 +29,7 @@
 #include "patron/rules.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
+#include "patron/sync_server/entry_policy.h"
 #include "patron/sync_server/member_folder.h"
 #include "patron/sync_server/server_clock.h"
 #include "patron/sync_server/server_store.h"
@@ -47,6 +48,11 @@ struct SyncServiceOptions {
   // Terminal timestamps further ahead of the server's clock than this are
   // clamped (profile writes) and not merged into the server's clock.
   int64_t max_clock_drift_ms = 5 * 60 * 1000;
+  // What one entry a till pushes may hold (entry_policy.h).
+  EntryLimits entry_limits;
+  // Called, after the push commits, with each entry refused from a till
+  // (patron-sync writes them to its log); optional.
+  std::function<void(const SecurityEvent&)> on_security_event;
   std::function<void(std::span<uint8_t>)> fill_random;  // tokens; default OpenSSL
   int max_pull_limit = 10'000;
   // Member snapshots for new terminals (snapshot_server.h); no directory:
@@ -74,8 +80,11 @@ class SyncService {
   Result<Caller> Authenticate(std::string_view authorization);
 
   // Inserts entries by id (ok / exists / conflict) and queues profile
-  // changes for the fold, which merges them last-writer-wins. All or
-  // nothing: a request with an entry the caller did not write
+  // changes for the fold, which merges them last-writer-wins. An entry the
+  // caller may not write (entry_policy.h: a kind, amount or reverse a till
+  // may not write, a redeem beyond its rights) is answered `rejected` with
+  // its reason, logged (SecurityEvents) and counted; the rest of the push
+  // goes on. A request with an entry the caller did not write
   // (PermissionDenied) or a malformed one (InvalidArgument) changes nothing.
   Result<PushResponse> Push(const Caller& caller, const PushRequest& request);
   // Member rows changed after the cursor, coalesced and paged, plus the
@@ -130,6 +139,9 @@ class SyncService {
   // Installs a rules snapshot (validated; version must increase).
   Status PublishRules(const Rules& rules);
   Result<std::vector<StoreFigures>> StoreReport();
+  // What head office refused from tills, oldest first: the events with an
+  // id above `after`, at most `limit`.
+  Result<std::vector<SecurityEvent>> SecurityEvents(int64_t after, int limit);
   // TerminalRegistry::Terminals.
   Result<std::vector<TerminalRecord>> Terminals();
 
@@ -151,6 +163,11 @@ class SyncService {
   // its id, seq, store, time and rule version are filled in here. Inside the
   // caller's write transaction, after clock_.Resume.
   Result<StoredEntry> WriteServerEntry(StoreTxn& txn, LedgerEntry draft);
+  // After `reverse` is stored: if the reverses of the entry it names, from
+  // every store, now exceed that entry (refunds in two stores at once), writes
+  // head office's reverse of the excess (entry_guard.h ExcessReversal) and
+  // returns true.
+  Result<bool> SettleReversals(StoreTxn& txn, const LedgerEntry& reverse);
 
   ServerStore& store_;
   const SyncServiceOptions options_;

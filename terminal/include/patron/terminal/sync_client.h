@@ -62,6 +62,7 @@ struct SyncReport {
   int64_t changes_acknowledged = 0;
   int64_t records_acknowledged = 0;
   int64_t records_refused = 0;  // final refusals (conflict, rejected): see the status
+  int64_t entries_refused = 0;  // entries head office refused (final): see the status
   int64_t handed_back = 0;  // members whose rights went back to the server
   int64_t members_pulled = 0;
   int64_t grants_pulled = 0;

@@ -160,6 +160,9 @@ struct TerminalStatus {
   int64_t pending_profile_changes = 0;  // profile changes not yet acknowledged
   int64_t pending_records = 0;  // outbox records (sales, refunds, ...) not yet answered
   int64_t refused_records = 0;  // outbox records head office refused or held differently
+  // Journal entries head office refused as something a till may not write
+  // (a forged or corrupt entry); they count in no balance here or there.
+  int64_t refused_entries = 0;
   // The sync stream carried things this build does not understand (a newer
   // head office's record kinds, fields, entry kinds, rules): it keeps them
   // and syncs everything else; an upgraded build reads them again.
@@ -180,7 +183,9 @@ struct PushSummary {
   // Same id, different content on the server: a serious fault (a restored
   // terminal database reusing ids). Never overwritten; reported.
   int64_t conflicts = 0;
-  int64_t rejected = 0;
+  int64_t rejected = 0;  // profile changes head office refused (they stay pending)
+  // Entries head office refused (final; counted in the status).
+  int64_t entries_refused = 0;
   int64_t records_acknowledged = 0;
   // Records head office refused or held differently (final; kept in the
   // outbox and counted in the status).

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -122,6 +123,10 @@ TEST_CASE_TEMPLATE("the highest rules version is active; a version's body is imm
   CHECK(changed.IsConflict());
   CHECK(changed.reason() == "rules_version_exists");
   CHECK(txn->ActiveRules().value()->second == R"({"v":2})");
+  // Every version stays readable: entries name the version they used.
+  CHECK(txn->RulesVersion(1).value() == std::optional<std::string>(R"({"v":1})"));
+  CHECK(txn->RulesVersion(2).value() == std::optional<std::string>(R"({"v":2})"));
+  CHECK_FALSE(txn->RulesVersion(3).value().has_value());
 }
 
 }  // namespace

@@ -175,5 +175,35 @@ TEST_CASE_TEMPLATE(
   CHECK(txn->SetFoldedSeq(6).IsInvalidArgument());  // never past the last seq
 }
 
+TEST_CASE_TEMPLATE("ReversalsOf sums the reverses naming an entry, and one origin's among them",
+                   Impl, PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  const std::string m = "0190a7e4-0000-7000-8000-000000000001";
+  const auto reverse = [&](const std::string& origin, int64_t seq, const std::string& of,
+                           int64_t points, int64_t amount) {
+    LedgerEntry e = Entry(origin, seq, m, EntryKind::kReverse, points);
+    e.amount_minor = amount;
+    e.ref_entry = of;
+    return e;
+  };
+  auto txn = Write(*store);
+  Insert(*txn, Entry("S001-T01", 1, m, EntryKind::kEarn, 100));
+  CHECK(txn->ReversalsOf("S001-T01/1", "S001-T01").value() == ReversalSums{});
+  Insert(*txn, reverse("S001-T01", 2, "S001-T01/1", -30, -3000));
+  Insert(*txn, reverse("S002-T01", 1, "S001-T01/1", -100, -10'000));
+  Insert(*txn, reverse("server", 1, "S001-T01/1", 30, 0));
+  Insert(*txn, reverse("S001-T01", 3, "S001-T01/9", -5, 0));  // of another entry
+  LedgerEntry earn_naming = Entry("S001-T01", 4, m, EntryKind::kEarn, 7);
+  earn_naming.ref_entry = "S001-T01/1";  // not a reverse: not counted
+  Insert(*txn, earn_naming);
+  CHECK(txn->ReversalsOf("S001-T01/1", "S001-T01").value() ==
+        ReversalSums{-100, -13'000, -30, -3000});
+  CHECK(txn->ReversalsOf("S001-T01/1", "server").value() == ReversalSums{-100, -13'000, 30, 0});
+  REQUIRE(txn->Commit().ok());
+  CHECK(Read(*store)->ReversalsOf("S001-T01/9", "S002-T01").value() ==
+        ReversalSums{-5, 0, 0, 0});
+}
+
 }  // namespace
 }  // namespace patron::sync

@@ -1,0 +1,216 @@
+#include "service/entry_guard.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "patron/records/sale.h"
+#include "patron/rules_codec.h"
+
+namespace patron::sync {
+namespace {
+
+constexpr std::array<std::string_view, kEntryRefusalCount> kRefusalNames = {
+    "kind_not_allowed",      "out_of_bounds",    "missing_sale",
+    "unknown_rule_version",  "earn_exceeds_rules", "rights_exceeded",
+    "reverse_unknown_entry", "reverse_mismatch", "reverse_exceeds",
+    "reverse_not_claimed",
+};
+
+std::optional<EntryRefused> Refuse(EntryRefusal reason, std::string message) {
+  return EntryRefused{reason, std::move(message)};
+}
+
+std::string Points(int64_t points) { return std::to_string(points) + " points"; }
+
+// |value| without overflow for the bounds check: INT64_MIN is beyond any limit.
+bool Within(int64_t value, int64_t limit) {
+  return value >= -limit && value <= limit;
+}
+
+}  // namespace
+
+std::string_view EntryRefusalName(EntryRefusal refusal) {
+  return kRefusalNames[static_cast<size_t>(refusal)];
+}
+
+EntryGuard::EntryGuard(StoreTxn& txn, const Caller& caller, const EntryLimits& limits,
+                       int64_t now_ms)
+    : txn_(txn), caller_(caller), limits_(limits), now_ms_(now_ms) {}
+
+Result<std::optional<EntryRefused>> EntryGuard::Check(const LedgerEntry& entry) {
+  if (std::optional<EntryRefused> refused = CheckBounds(entry)) return refused;
+  switch (entry.kind) {
+    case EntryKind::kEarn:
+      return CheckEarn(entry);
+    case EntryKind::kRedeem:
+    case EntryKind::kTransfer:
+      return CheckRights(entry);
+    case EntryKind::kReverse:
+      return CheckReverse(entry);
+    default:
+      return Refuse(EntryRefusal::kKindNotAllowed,
+                    "a till may not write entries of kind '" +
+                        std::string(EntryKindName(entry.kind)) + "'; they are head office's");
+  }
+}
+
+std::optional<EntryRefused> EntryGuard::CheckBounds(const LedgerEntry& entry) const {
+  if (!Within(entry.points, limits_.max_points)) {
+    return Refuse(EntryRefusal::kOutOfBounds, Points(entry.points) + " is beyond the limit of " +
+                                                  std::to_string(limits_.max_points));
+  }
+  if (!Within(entry.amount_minor, limits_.max_amount_minor)) {
+    return Refuse(EntryRefusal::kOutOfBounds,
+                  "amount_minor " + std::to_string(entry.amount_minor) +
+                      " is beyond the limit of " + std::to_string(limits_.max_amount_minor));
+  }
+  const int64_t latest = now_ms_ + limits_.max_future_ms;
+  for (const int64_t ms : {entry.wall_ms, entry.hlc.physical_ms()}) {
+    if (ms < limits_.earliest_wall_ms || ms > latest) {
+      return Refuse(EntryRefusal::kOutOfBounds,
+                    "dated " + std::to_string(ms) + " ms, outside [" +
+                        std::to_string(limits_.earliest_wall_ms) + ", " + std::to_string(latest) +
+                        "]");
+    }
+  }
+  return std::nullopt;
+}
+
+Result<std::optional<EntryRefused>> EntryGuard::CheckEarn(const LedgerEntry& entry) {
+  if (entry.sale_ref.empty()) {
+    return Refuse(EntryRefusal::kMissingSale, "an earn must name its sale (sale_ref)");
+  }
+  PATRON_ASSIGN_OR_RETURN(const Rules* rules, RulesAt(entry.rule_version));
+  if (rules == nullptr) {
+    return Refuse(EntryRefusal::kUnknownRuleVersion,
+                  "rules version " + std::to_string(entry.rule_version) +
+                      " was never published by head office");
+  }
+  // The till knows the member's tier; head office may not yet (an upgrade
+  // happens at the till at once), so the highest multiplier bounds it.
+  TierRule best = rules->tiers.empty() ? TierRule{} : rules->tiers.front();
+  for (const TierRule& tier : rules->tiers) {
+    if (tier.earn_multiplier_bp > best.earn_multiplier_bp) best = tier;
+  }
+  Result<int64_t> allowed = EarnPoints(*rules, best, entry.amount_minor);
+  if (!allowed.ok()) return Refuse(EntryRefusal::kOutOfBounds, allowed.status().message());
+  if (entry.points > *allowed) {
+    return Refuse(EntryRefusal::kEarnExceedsRules,
+                  Points(entry.points) + " for " + std::to_string(entry.amount_minor) +
+                      " minor units paid; rules version " + std::to_string(rules->version) +
+                      " give at most " + Points(*allowed));
+  }
+  return std::optional<EntryRefused>();
+}
+
+Result<std::optional<EntryRefused>> EntryGuard::CheckRights(const LedgerEntry& entry) {
+  if (entry.kind == EntryKind::kRedeem && entry.sale_ref.empty()) {
+    return Refuse(EntryRefusal::kMissingSale, "a redeem must name the sale it paid (sale_ref)");
+  }
+  // What the entry takes from the caller's rights: -points for a redeem,
+  // points for a transfer out.
+  const int64_t needed = -RightsEffect(entry, caller_.terminal_id);
+  PATRON_ASSIGN_OR_RETURN(auto rights, txn_.RightsByHolder(entry.member_id));
+  const auto own = rights.find(caller_.terminal_id);
+  const int64_t held = own == rights.end() ? 0 : own->second;
+  if (needed > held) {
+    return Refuse(EntryRefusal::kRightsExceeded,
+                  std::string(EntryKindName(entry.kind)) + " of " + Points(needed) + " but " +
+                      caller_.terminal_id + " holds the rights to " + Points(held) +
+                      " of member " + entry.member_id);
+  }
+  return std::optional<EntryRefused>();
+}
+
+Result<std::optional<EntryRefused>> EntryGuard::CheckReverse(const LedgerEntry& entry) {
+  PATRON_ASSIGN_OR_RETURN(std::optional<StoredEntry> stored, txn_.FindEntry(entry.ref_entry));
+  if (!stored) {
+    return Refuse(EntryRefusal::kReverseUnknownEntry,
+                  "reverses " + entry.ref_entry + ", which head office does not hold");
+  }
+  const LedgerEntry& original = stored->entry;
+  const auto mismatch = [&](std::string what) {
+    return Refuse(EntryRefusal::kReverseMismatch,
+                  "reverses " + original.entry_id + " but " + std::move(what));
+  };
+  if (original.member_id != entry.member_id) return mismatch("names another member");
+  if (original.sale_ref != entry.sale_ref) return mismatch("names another sale");
+  // Taking back what an earn gave; giving back what a redeem took.
+  if (original.kind == EntryKind::kEarn) {
+    if (entry.points > 0 || entry.amount_minor > 0) return mismatch("adds to the earn");
+  } else if (original.kind == EntryKind::kRedeem) {
+    if (entry.points < 0 || entry.amount_minor != 0) return mismatch("takes more points");
+  } else {
+    return mismatch("a till reverses only earns and redeems");
+  }
+  // Signs agree: compare magnitudes as negatives of the original's.
+  PATRON_ASSIGN_OR_RETURN(ReversalSums sums, txn_.ReversalsOf(original.entry_id, caller_.terminal_id));
+  const int64_t points_after = sums.origin_points + entry.points;
+  const int64_t amount_after = sums.origin_amount_minor + entry.amount_minor;
+  const bool exceeds = original.kind == EntryKind::kEarn
+                           ? points_after < -original.points || amount_after < -original.amount_minor
+                           : points_after > -original.points;
+  if (exceeds) {
+    return Refuse(EntryRefusal::kReverseExceeds,
+                  "the reverses " + caller_.terminal_id + " wrote of " + original.entry_id +
+                      " (" + Points(original.points) + ", amount " +
+                      std::to_string(original.amount_minor) + ") would add up to " +
+                      Points(points_after) + ", amount " + std::to_string(amount_after));
+  }
+  if (original.origin == caller_.terminal_id) return std::optional<EntryRefused>();
+  // Another till's sale, returned here: a till reverses it only as head
+  // office said when the return was claimed (SyncService::ClaimReturn).
+  const std::string sale_id = MakeSaleId(original.terminal_id, original.sale_ref);
+  PATRON_ASSIGN_OR_RETURN(std::vector<StoredRefund> refunds, txn_.RefundsOfSale(sale_id));
+  const bool earn = original.kind == EntryKind::kEarn;
+  int64_t claimed = 0;
+  for (const StoredRefund& r : refunds) {
+    if (r.refund.terminal_id != caller_.terminal_id || r.refund.pending) continue;
+    claimed += earn ? r.refund.reversed_points : r.refund.returned_points;
+  }
+  const int64_t reversed_here = earn ? -points_after : points_after;
+  if (reversed_here > claimed) {
+    return Refuse(EntryRefusal::kReverseNotClaimed,
+                  "reverses " + Points(reversed_here) + " of " + original.entry_id + " of sale " +
+                      sale_id + ", but the returns " + caller_.terminal_id +
+                      " claimed at head office cover " + Points(claimed));
+  }
+  return std::optional<EntryRefused>();
+}
+
+Result<const Rules*> EntryGuard::RulesAt(int64_t version) {
+  auto [at, inserted] = rules_.try_emplace(version);
+  if (inserted) {
+    PATRON_ASSIGN_OR_RETURN(std::optional<std::string> body, txn_.RulesVersion(version));
+    if (body) {
+      PATRON_ASSIGN_OR_RETURN(at->second, DecodeRules(*body));
+    } else if (version == DefaultRules().version) {
+      at->second = DefaultRules();
+    }
+  }
+  return at->second ? &*at->second : nullptr;
+}
+
+Result<std::optional<LedgerEntry>> ExcessReversal(JournalTxn& txn, const LedgerEntry& reversed) {
+  PATRON_ASSIGN_OR_RETURN(ReversalSums sums, txn.ReversalsOf(reversed.entry_id, kServerOrigin));
+  // An earn's reverses may take back at most its points (sum >= -points); a
+  // redeem's give back at most what it took (sum <= -points).
+  int64_t excess = 0;
+  if (reversed.kind == EntryKind::kEarn && sums.points < -reversed.points) {
+    excess = -reversed.points - sums.points;
+  } else if (reversed.kind == EntryKind::kRedeem && sums.points > -reversed.points) {
+    excess = -reversed.points - sums.points;
+  }
+  if (excess == 0) return std::optional<LedgerEntry>();
+  LedgerEntry fix;
+  fix.member_id = reversed.member_id;
+  fix.kind = EntryKind::kReverse;
+  fix.points = excess;
+  fix.sale_ref = reversed.sale_ref;
+  fix.ref_entry = reversed.entry_id;
+  fix.detail.reason = "refund_excess";
+  return std::optional<LedgerEntry>(std::move(fix));
+}
+
+}  // namespace patron::sync
