@@ -18,7 +18,8 @@ using testing::Chain;
 void Inflate(const std::string& db_path, const std::string& entry_id, int64_t points) {
   auto db = sql::Database::Open(db_path).value();
   REQUIRE(db->Execute("UPDATE members SET local_rights = local_rights - (SELECT points FROM ledger"
-                      " WHERE entry_id = '" + entry_id + "') + " + std::to_string(points) +
+                      " WHERE entry_id = '" +
+                      entry_id + "') + " + std::to_string(points) +
                       " WHERE member_id = (SELECT member_id FROM ledger WHERE entry_id = '" +
                       entry_id + "')")
               .ok());
@@ -27,8 +28,9 @@ void Inflate(const std::string& db_path, const std::string& entry_id, int64_t po
               .ok());
 }
 
-TEST_CASE("a forged entry from a tampered till is refused; the till counts it nowhere and "
-          "keeps syncing") {
+TEST_CASE(
+    "a forged entry from a tampered till is refused; the till counts it nowhere and "
+    "keeps syncing") {
   Chain chain(2);
   const std::string ann = chain.Enrol(0, "+86 138 0013 8010", "赵磊").member_id;
   chain.SyncAll();

@@ -11,10 +11,9 @@ namespace patron::sync {
 namespace {
 
 constexpr std::array<std::string_view, kEntryRefusalCount> kRefusalNames = {
-    "kind_not_allowed",      "out_of_bounds",    "missing_sale",
-    "unknown_rule_version",  "earn_exceeds_rules", "rights_exceeded",
-    "reverse_unknown_entry", "reverse_mismatch", "reverse_exceeds",
-    "reverse_not_claimed",
+    "kind_not_allowed",   "out_of_bounds",       "missing_sale",          "unknown_rule_version",
+    "earn_exceeds_rules", "rights_exceeded",     "reverse_unknown_entry", "reverse_mismatch",
+    "reverse_exceeds",    "reverse_not_claimed",
 };
 
 std::optional<EntryRefused> Refuse(EntryRefusal reason, std::string message) {
@@ -24,9 +23,7 @@ std::optional<EntryRefused> Refuse(EntryRefusal reason, std::string message) {
 std::string Points(int64_t points) { return std::to_string(points) + " points"; }
 
 // |value| without overflow for the bounds check: INT64_MIN is beyond any limit.
-bool Within(int64_t value, int64_t limit) {
-  return value >= -limit && value <= limit;
-}
+bool Within(int64_t value, int64_t limit) { return value >= -limit && value <= limit; }
 
 }  // namespace
 
@@ -49,9 +46,9 @@ Result<std::optional<EntryRefused>> EntryGuard::Check(const LedgerEntry& entry) 
     case EntryKind::kReverse:
       return CheckReverse(entry);
     default:
-      return Refuse(EntryRefusal::kKindNotAllowed,
-                    "a till may not write entries of kind '" +
-                        std::string(EntryKindName(entry.kind)) + "'; they are head office's");
+      return Refuse(EntryRefusal::kKindNotAllowed, "a till may not write entries of kind '" +
+                                                       std::string(EntryKindName(entry.kind)) +
+                                                       "'; they are head office's");
   }
 }
 
@@ -61,17 +58,16 @@ std::optional<EntryRefused> EntryGuard::CheckBounds(const LedgerEntry& entry) co
                                                   std::to_string(limits_.max_points));
   }
   if (!Within(entry.amount_minor, limits_.max_amount_minor)) {
-    return Refuse(EntryRefusal::kOutOfBounds,
-                  "amount_minor " + std::to_string(entry.amount_minor) +
-                      " is beyond the limit of " + std::to_string(limits_.max_amount_minor));
+    return Refuse(EntryRefusal::kOutOfBounds, "amount_minor " + std::to_string(entry.amount_minor) +
+                                                  " is beyond the limit of " +
+                                                  std::to_string(limits_.max_amount_minor));
   }
   const int64_t latest = now_ms_ + limits_.max_future_ms;
   for (const int64_t ms : {entry.wall_ms, entry.hlc.physical_ms()}) {
     if (ms < limits_.earliest_wall_ms || ms > latest) {
-      return Refuse(EntryRefusal::kOutOfBounds,
-                    "dated " + std::to_string(ms) + " ms, outside [" +
-                        std::to_string(limits_.earliest_wall_ms) + ", " + std::to_string(latest) +
-                        "]");
+      return Refuse(EntryRefusal::kOutOfBounds, "dated " + std::to_string(ms) + " ms, outside [" +
+                                                    std::to_string(limits_.earliest_wall_ms) +
+                                                    ", " + std::to_string(latest) + "]");
     }
   }
   return std::nullopt;
@@ -83,9 +79,9 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckEarn(const LedgerEntry& ent
   }
   PATRON_ASSIGN_OR_RETURN(const Rules* rules, RulesAt(entry.rule_version));
   if (rules == nullptr) {
-    return Refuse(EntryRefusal::kUnknownRuleVersion,
-                  "rules version " + std::to_string(entry.rule_version) +
-                      " was never published by head office");
+    return Refuse(EntryRefusal::kUnknownRuleVersion, "rules version " +
+                                                         std::to_string(entry.rule_version) +
+                                                         " was never published by head office");
   }
   // The till knows the member's tier; head office may not yet (an upgrade
   // happens at the till at once), so the highest multiplier bounds it.
@@ -117,8 +113,8 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckRights(const LedgerEntry& e
   if (needed > held) {
     return Refuse(EntryRefusal::kRightsExceeded,
                   std::string(EntryKindName(entry.kind)) + " of " + Points(needed) + " but " +
-                      caller_.terminal_id + " holds the rights to " + Points(held) +
-                      " of member " + entry.member_id);
+                      caller_.terminal_id + " holds the rights to " + Points(held) + " of member " +
+                      entry.member_id);
   }
   return std::optional<EntryRefused>();
 }
@@ -145,16 +141,17 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckReverse(const LedgerEntry& 
     return mismatch("a till reverses only earns and redeems");
   }
   // Signs agree: compare magnitudes as negatives of the original's.
-  PATRON_ASSIGN_OR_RETURN(ReversalSums sums, txn_.ReversalsOf(original.entry_id, caller_.terminal_id));
+  PATRON_ASSIGN_OR_RETURN(ReversalSums sums,
+                          txn_.ReversalsOf(original.entry_id, caller_.terminal_id));
   const int64_t points_after = sums.origin_points + entry.points;
   const int64_t amount_after = sums.origin_amount_minor + entry.amount_minor;
-  const bool exceeds = original.kind == EntryKind::kEarn
-                           ? points_after < -original.points || amount_after < -original.amount_minor
-                           : points_after > -original.points;
+  const bool exceeds = original.kind == EntryKind::kEarn ? points_after < -original.points ||
+                                                               amount_after < -original.amount_minor
+                                                         : points_after > -original.points;
   if (exceeds) {
     return Refuse(EntryRefusal::kReverseExceeds,
-                  "the reverses " + caller_.terminal_id + " wrote of " + original.entry_id +
-                      " (" + Points(original.points) + ", amount " +
+                  "the reverses " + caller_.terminal_id + " wrote of " + original.entry_id + " (" +
+                      Points(original.points) + ", amount " +
                       std::to_string(original.amount_minor) + ") would add up to " +
                       Points(points_after) + ", amount " + std::to_string(amount_after));
   }

@@ -75,9 +75,9 @@ TEST_CASE("the forged pushes of one store's token are refused and no balance mov
   REQUIRE_MESSAGE(answered.ok(), answered.status().ToString());
 
   const std::pair<const LedgerEntry*, std::string> expected[] = {
-      {&adjust, "kind_not_allowed"},        {&bonus, "kind_not_allowed"},
-      {&big_earn, "earn_exceeds_rules"},    {&ghost, "reverse_unknown_entry"},
-      {&hand_over, "rights_exceeded"},      {&spend, "rights_exceeded"}};
+      {&adjust, "kind_not_allowed"},     {&bonus, "kind_not_allowed"},
+      {&big_earn, "earn_exceeds_rules"}, {&ghost, "reverse_unknown_entry"},
+      {&hand_over, "rights_exceeded"},   {&spend, "rights_exceeded"}};
   for (const auto& [entry, reason] : expected) {
     const EntryAck& ack = AckOf(*answered, *entry);
     CHECK(ack.outcome == PushOutcome::kRejected);
@@ -178,8 +178,9 @@ TEST_CASE("amounts, points and times beyond sane bounds are refused") {
   CHECK(Rejected(f, EntryRefusal::kOutOfBounds) == 3);
 }
 
-TEST_CASE("a reverse names a real entry of its member and sale, with the opposite sign, "
-          "never more than it") {
+TEST_CASE(
+    "a reverse names a real entry of its member and sale, with the opposite sign, "
+    "never more than it") {
   ServiceFixture f;
   const LedgerEntry earn = f.Earn(f.t1, 1, f.ann, 100);  // 100.00 paid
   LedgerEntry redeem = Redeem(f, f.t1, 2, f.ann, 40);
@@ -204,8 +205,8 @@ TEST_CASE("a reverse names a real entry of its member and sale, with the opposit
   LedgerEntry give_back = Reverse(f, f.t1, 11, redeem, 40, 0);
   LedgerEntry give_more = Reverse(f, f.t1, 12, redeem, 1, 0);
   PushRequest push = f.NewPush(f.t1);
-  push.entries = {other_member, other_sale, adds,      takes,     of_a_transfer,
-                  partial,      rest,       beyond,    give_back, give_more};
+  push.entries = {other_member, other_sale, adds,   takes,     of_a_transfer,
+                  partial,      rest,       beyond, give_back, give_more};
   auto answered = f.service().Push(f.t1, push);
   REQUIRE_MESSAGE(answered.ok(), answered.status().ToString());
   CHECK(AckOf(*answered, other_member).reason == "reverse_mismatch");

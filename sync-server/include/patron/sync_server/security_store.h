@@ -26,9 +26,9 @@ struct SecurityEvent {
   int64_t at_ms = 0;     // head office's clock
   std::string terminal_id;
   std::string store_id;
-  std::string subject;  // what was refused: an entry id
-  std::string reason;   // a code, e.g. "kind_not_allowed" (service/entry_guard.h)
-  std::string message;  // for a person
+  std::string subject;   // what was refused: an entry id
+  std::string reason;    // a code, e.g. "kind_not_allowed" (service/entry_guard.h)
+  std::string message;   // for a person
   record::RawJson body;  // the refused item as the till sent it
   friend bool operator==(const SecurityEvent&, const SecurityEvent&) = default;
 };

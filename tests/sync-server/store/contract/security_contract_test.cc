@@ -28,8 +28,8 @@ SecurityEvent Event(std::string subject, std::string reason) {
   return e;
 }
 
-TEST_CASE_TEMPLATE("security events are appended with ascending ids and read back in order",
-                   Impl, PATRON_STORE_IMPLEMENTATIONS) {
+TEST_CASE_TEMPLATE("security events are appended with ascending ids and read back in order", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
   TempDir dir;
   auto store = Impl::Open(dir);
   std::vector<int64_t> ids;
