@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -59,7 +60,27 @@ class Chain {
         *service_, sync::Caller{id, store});
     auto client =
         std::make_unique<terminal::SyncClient>(**opened, *transport, client_options);
-    nodes_.push_back({std::move(opened).value(), std::move(transport), std::move(client)});
+    nodes_.push_back(
+        {std::move(opened).value(), std::move(transport), std::move(client), o, client_options});
+  }
+
+  // Stops till `i` (its database closed cleanly); `fn` may then do what it
+  // likes to the files; the till then opens again, as patrond would.
+  void WhileStopped(size_t i, const std::function<void(const terminal::TerminalOptions&)>& fn) {
+    Node& node = nodes_[i];
+    const bool offline = node.transport->offline;
+    node.client.reset();
+    node.transport.reset();
+    node.terminal.reset();
+    fn(node.options);
+    auto opened = Terminal::Open(node.options);
+    REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+    node.terminal = std::move(opened).value();
+    node.transport = std::make_unique<InProcessTransport>(
+        *service_, sync::Caller{node.options.terminal_id, node.options.store_id});
+    node.transport->offline = offline;
+    node.client = std::make_unique<terminal::SyncClient>(*node.terminal, *node.transport,
+                                                         node.client_options);
   }
 
   Terminal& till(size_t i) { return *nodes_[i].terminal; }
@@ -124,6 +145,8 @@ class Chain {
     std::unique_ptr<Terminal> terminal;
     std::unique_ptr<InProcessTransport> transport;
     std::unique_ptr<terminal::SyncClient> client;
+    terminal::TerminalOptions options;
+    terminal::SyncClientOptions client_options;
   };
   TempDir dir_;
   std::unique_ptr<sync::SqliteServerStore> store_;

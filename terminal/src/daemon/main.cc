@@ -1,21 +1,33 @@
 // patrond: the POS-facing daemon of one terminal. Serves the local API on
 // loopback over the terminal engine; stops gracefully on SIGTERM/SIGINT
 // (stop accepting, finish in-flight requests, close the database, exit 0).
+//
+// After an unclean stop (its marker file left behind: killed, crashed, power
+// cut) it checks terminal.db before serving it, and refuses to serve one that
+// fails (exit 3): a damaged replica would show wrong balances and take sales
+// on top. `--check` checks and exits; `--recover` rebuilds a damaged
+// database from what is this terminal's own and head office
+// (patron/terminal/database_repair.h).
 #include <CLI/CLI.hpp>
 #include <malloc.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <unistd.h>
 
 #include "api/local_api.h"
 #include "daemon/config.h"
 #include "daemon/sync_loop.h"
+#include "patron/terminal/database_repair.h"
 #include "patron/terminal/http_sync_transport.h"
 #include "patron/http/client.h"
 #include "patron/http/server.h"
 #include "patron/http/listen.h"
+#include "patron/hlc.h"
 #include "patron/log.h"
 #include "patron/member_id.h"
 
@@ -28,6 +40,85 @@ int Fail(const Status& status) {
   Log("error", status.ToString());
   return 1;
 }
+
+// patrond's exit status when terminal.db fails its check.
+constexpr int kDamagedDatabase = 3;
+
+// Checks the database; logs what is wrong. Returns 0, kDamagedDatabase, or 1
+// if it cannot be read at all.
+int CheckDatabase(const std::string& db_path) {
+  Result<DatabaseProblems> found = CheckTerminalDatabase(db_path);
+  if (!found.ok()) return Fail(found.status());
+  if (found->ok()) {
+    Log("info", db_path + " passed its integrity check");
+    return 0;
+  }
+  for (const std::string& problem : found->problems) Log("error", db_path + ": " + problem);
+  Log("error", db_path +
+                   " is damaged and is not served: its balances cannot be trusted. Rebuild it "
+                   "with `patrond --recover` (same configuration): it keeps this terminal's "
+                   "journal, sales and refunds and pulls the members again from head office");
+  return kDamagedDatabase;
+}
+
+int Recover(const TerminalOptions& options) {
+  Result<RecoveryReport> report = RecoverTerminalDatabase(options, SystemWallClockMs());
+  if (!report.ok()) return Fail(report.status());
+  Log("info", "rebuilt " + options.db_path + ": kept " + std::to_string(report->entries) +
+                  " journal entries, " + std::to_string(report->sales) + " sales, " +
+                  std::to_string(report->refunds) + " refunds and " +
+                  std::to_string(report->records) + " outbox records; " +
+                  std::to_string(report->members) +
+                  " members will be pulled again from head office at the next sync; the "
+                  "damaged file is " + report->damaged_path);
+  return 0;
+}
+
+// The file that says patrond is running on a data directory: left behind
+// by anything but a clean stop, which removes it.
+class RunningMarker {
+ public:
+  explicit RunningMarker(std::string path) : path_(std::move(path)) {}
+  bool present() const { return std::filesystem::exists(path_); }
+  // The patrond that placed it, if it still runs (its pid names a live
+  // patrond): then the data directory is in use.
+  std::optional<int> LiveHolder() const {
+    int pid = 0;
+    if (std::FILE* file = std::fopen(path_.c_str(), "r")) {
+      if (std::fscanf(file, "%d", &pid) != 1) pid = 0;
+      std::fclose(file);
+    }
+    if (pid <= 0 || pid == static_cast<int>(getpid())) return std::nullopt;
+    std::FILE* comm = std::fopen(("/proc/" + std::to_string(pid) + "/comm").c_str(), "r");
+    if (comm == nullptr) return std::nullopt;
+    char name[32] = {};
+    const bool patrond = std::fgets(name, sizeof name, comm) != nullptr &&
+                         std::string_view(name).starts_with("patrond");
+    std::fclose(comm);
+    return patrond ? std::optional<int>(pid) : std::nullopt;
+  }
+  // After a recovery: the database is sound, nothing to check at the next start.
+  void Clear() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  Status Place() {
+    std::FILE* file = std::fopen(path_.c_str(), "w");
+    if (file == nullptr) return Status::IOError("cannot create " + path_);
+    std::fprintf(file, "%d\n", static_cast<int>(getpid()));
+    if (std::fclose(file) != 0) return Status::IOError("cannot write " + path_);
+    placed_ = true;
+    return Status::OK();
+  }
+  ~RunningMarker() {
+    std::error_code ec;
+    if (placed_) std::filesystem::remove(path_, ec);
+  }
+
+ private:
+  std::string path_;
+  bool placed_ = false;
+};
 
 // Sets glibc malloc up for a long-running daemon that serves small requests.
 void TuneMalloc() {
@@ -69,6 +160,13 @@ int main(int argc, char** argv) {
   auto* allow = app.add_flag("--allow-non-loopback", flags.allow_non_loopback,
                              "allow listening on a non-loopback address");
   auto* log_level = app.add_option("--log-level", flags.log_level, "info or warn");
+  bool check_only = false;
+  bool recover = false;
+  app.add_flag("--check", check_only,
+               "check terminal.db and exit: 0 sound, 3 damaged (patrond must not be running)");
+  app.add_flag("--recover", recover,
+               "rebuild a damaged terminal.db (keeps the journal, sales, refunds and outbox; "
+               "members are pulled again) and exit (patrond must not be running)");
   CLI11_PARSE(app, argc, argv);
 
   DaemonConfig config;
@@ -101,8 +199,27 @@ int main(int argc, char** argv) {
   if (!config.chain_key.empty()) options.chain_key = config.chain_key;
   options.default_country_code = config.default_country_code;
   options.background_checkpoints = true;  // no checkout waits for a checkpoint
+  RunningMarker marker((std::filesystem::path(config.data_dir) / "patrond.running").string());
+  if (const std::optional<int> holder = marker.LiveHolder()) {
+    return Fail(Status::FailedPrecondition("patrond (pid " + std::to_string(*holder) +
+                                               ") is running on " + config.data_dir +
+                                               "; stop it first",
+                                           "data_dir_in_use"));
+  }
+  if (check_only) return CheckDatabase(options.db_path);
+  if (recover) {
+    const int recovered = Recover(options);
+    if (recovered == 0) marker.Clear();
+    return recovered;
+  }
+  if (marker.present() && std::filesystem::exists(options.db_path)) {
+    Log("warn", "patrond did not stop cleanly last time: checking " + options.db_path +
+                    " before serving it");
+    if (const int checked = CheckDatabase(options.db_path); checked != 0) return checked;
+  }
   Result<std::unique_ptr<Terminal>> terminal = Terminal::Open(options);
   if (!terminal.ok()) return Fail(terminal.status());
+  if (Status placed = marker.Place(); !placed.ok()) return Fail(placed);
   if (config.chain_key.empty()) {
     Log("warn", "using the demo chain key; configure chain_key for production");
   }
