@@ -74,7 +74,11 @@ void Listener::OnAccept(error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<Session>(std::move(socket), state_)->Start();
+  if (boost::asio::ssl::context* tls = state_->tls()) {
+    std::make_shared<Session<TlsStream>>(std::move(socket), state_, *tls)->Start();
+  } else {
+    std::make_shared<Session<PlainStream>>(std::move(socket), state_)->Start();
+  }
   Accept();
 }
 

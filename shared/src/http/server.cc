@@ -103,6 +103,7 @@ Result<tcp::endpoint> ResolveListenAddress(const std::string& host, uint16_t por
 
 Status HttpServer::Impl::Start() {
   PATRON_RETURN_IF_ERROR(ValidateOptions(state_->options()));
+  PATRON_RETURN_IF_ERROR(state_->LoadTls());
   const HttpServerOptions& options = state_->options();
   PATRON_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ResolveListenAddress(options.host, options.port));
   PATRON_ASSIGN_OR_RETURN(listener_, Listener::Open(ioc_, endpoint, state_));

@@ -4,6 +4,7 @@
 #define PATRON_SRC_HTTP_SERVER_STATE_H_
 
 #include <atomic>
+#include <boost/asio/ssl/context.hpp>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -15,7 +16,7 @@
 
 namespace patron::http_internal {
 
-class Session;
+class SessionBase;
 
 // How a new connection is treated.
 enum class Admission {
@@ -28,6 +29,12 @@ class ServerState {
  public:
   ServerState(HttpServerOptions options, HttpHandler handler)
       : options_(std::move(options)), handler_(std::move(handler)) {}
+
+  // Loads options().tls into the TLS context; called once, before any
+  // connection. InvalidArgument naming the file that does not load.
+  Status LoadTls();
+  // The TLS context when options().tls is set; null for plain HTTP.
+  boost::asio::ssl::context* tls() const { return tls_.get(); }
   ServerState(const ServerState&) = delete;
   ServerState& operator=(const ServerState&) = delete;
 
@@ -38,7 +45,7 @@ class ServerState {
   // Decides how to treat a newly accepted connection and, unless kDrop,
   // counts it and remembers it for BeginStop(). `*id` receives the key to
   // pass to Release().
-  Admission Admit(const std::shared_ptr<Session>& session, uint64_t* id) {
+  Admission Admit(const std::shared_ptr<SessionBase>& session, uint64_t* id) {
     std::lock_guard lock(mu_);
     if (stopping_) return Admission::kDrop;
     Admission admission = Admission::kServe;
@@ -67,8 +74,8 @@ class ServerState {
 
   // Marks the server as stopping (Admit() then drops every new connection)
   // and returns the live sessions, for the caller to shut down.
-  std::vector<std::shared_ptr<Session>> BeginStop() {
-    std::vector<std::shared_ptr<Session>> live;
+  std::vector<std::shared_ptr<SessionBase>> BeginStop() {
+    std::vector<std::shared_ptr<SessionBase>> live;
     std::lock_guard lock(mu_);
     stopping_.store(true, std::memory_order_release);
     for (const auto& [id, weak] : sessions_) {
@@ -93,7 +100,8 @@ class ServerState {
   size_t serving_ = 0;                                             // guarded by mu_
   size_t rejecting_ = 0;                                           // guarded by mu_
   uint64_t next_id_ = 0;                                           // guarded by mu_
-  std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions_;  // guarded by mu_
+  std::unordered_map<uint64_t, std::weak_ptr<SessionBase>> sessions_;  // guarded by mu_
+  std::unique_ptr<boost::asio::ssl::context> tls_;
 };
 
 }  // namespace patron::http_internal

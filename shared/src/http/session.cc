@@ -40,48 +40,70 @@ bool IsHttpParseError(const error_code& ec) {
 
 }  // namespace
 
-Session::Session(tcp::socket&& socket, std::shared_ptr<ServerState> state)
-    : executor_(socket.get_executor()), stream_(std::move(socket)), state_(std::move(state)) {}
-
-Session::~Session() {
+template <class Stream>
+Session<Stream>::~Session() {
   if (admission_ != Admission::kDrop) state_->Release(id_, admission_);
 }
 
-void Session::Start() {
-  admission_ = state_->Admit(shared_from_this(), &id_);
+template <class Stream>
+void Session<Stream>::Start() {
+  admission_ = state_->Admit(this->shared_from_this(), &id_);
   if (admission_ == Admission::kDrop) {
     error_code ec;
-    stream_.socket().close(ec);
+    Tcp().socket().close(ec);
     return;
   }
   // From here on every step runs on the connection's strand.
-  net::dispatch(executor_, [self = shared_from_this()] {
-    self->remote_ = FormatRemote(self->stream_.socket());
-    if (self->admission_ == Admission::kReject) {
-      self->started_ = std::chrono::steady_clock::now();
-      self->request_.remote = self->remote_;
-      self->Refuse(503, "too_many_connections",
-                   "the server already has its maximum of " +
-                       std::to_string(self->state_->options().max_connections) +
-                       " connections open; retry later");
-      return;
+  net::dispatch(executor_, [self = this->shared_from_this()] {
+    self->remote_ = FormatRemote(self->Tcp().socket());
+    if constexpr (kTls) {
+      self->Tcp().expires_after(self->state_->options().read_timeout);
+      self->stream_.async_handshake(
+          net::ssl::stream_base::server,
+          beast::bind_front_handler(&Session::OnHandshake, self->shared_from_this()));
+    } else {
+      self->Serve();
     }
-    self->WaitForRequest();
   });
 }
 
-void Session::Shutdown() {
-  net::post(executor_, [self = shared_from_this()] { self->ShutdownOnStrand(); });
+template <class Stream>
+void Session<Stream>::OnHandshake(error_code ec) {
+  // No TLS, no HTTP: a plain-text request, a client that distrusts our
+  // certificate, or silence gets nothing but the close.
+  if (ec) return Close();
+  Serve();
 }
 
-void Session::ShutdownOnStrand() {
+template <class Stream>
+void Session<Stream>::Serve() {
+  if (admission_ == Admission::kReject) {
+    started_ = std::chrono::steady_clock::now();
+    request_.remote = remote_;
+    Refuse(503, "too_many_connections",
+           "the server already has its maximum of " +
+               std::to_string(state_->options().max_connections) +
+               " connections open; retry later");
+    return;
+  }
+  WaitForRequest();
+}
+
+template <class Stream>
+void Session<Stream>::Shutdown() {
+  net::post(executor_, [self = this->shared_from_this()] { self->ShutdownOnStrand(); });
+}
+
+template <class Stream>
+void Session<Stream>::ShutdownOnStrand() {
   stopping_ = true;
   // Only a connection parked between requests is cut; one reading, handling
   // or writing a request closes by itself after the response (see Write()).
   if (phase_ == Phase::kIdle) Close();
 }
 
-void Session::WaitForRequest() {
+template <class Stream>
+void Session<Stream>::WaitForRequest() {
   phase_ = Phase::kIdle;
   if (stopping_ || state_->stopping()) return Close();
   // Pipelined bytes already buffered start the next request at once.
@@ -92,12 +114,13 @@ void Session::WaitForRequest() {
   // A new connection must speak within read_timeout; a kept-alive one may
   // sit idle for idle_timeout before its next request.
   const HttpServerOptions& options = state_->options();
-  stream_.expires_after(first_request_ ? options.read_timeout : options.idle_timeout);
+  Tcp().expires_after(first_request_ ? options.read_timeout : options.idle_timeout);
   stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
-                          beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+                          beast::bind_front_handler(&Session::OnFirstBytes, this->shared_from_this()));
 }
 
-void Session::OnFirstBytes(error_code ec, std::size_t bytes) {
+template <class Stream>
+void Session<Stream>::OnFirstBytes(error_code ec, std::size_t bytes) {
   // Silence, a clean close or Shutdown(): nothing was asked, nothing to answer.
   // Bytes that raced a Shutdown() are not served either: the response could
   // not be written, so a committed sale would reach the client as a reset.
@@ -107,7 +130,8 @@ void Session::OnFirstBytes(error_code ec, std::size_t bytes) {
   ReadHeader();
 }
 
-void Session::ReadHeader() {
+template <class Stream>
+void Session<Stream>::ReadHeader() {
   phase_ = Phase::kReading;
   first_request_ = false;
   request_ = HttpRequest{};
@@ -118,12 +142,13 @@ void Session::ReadHeader() {
   parser_->body_limit(options.body_limit);
   parser_->header_limit(
       static_cast<std::uint32_t>(std::min<std::size_t>(options.header_limit, UINT32_MAX)));
-  stream_.expires_after(options.read_timeout);
+  Tcp().expires_after(options.read_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
-                          beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+                          beast::bind_front_handler(&Session::OnHeader, this->shared_from_this()));
 }
 
-void Session::OnHeader(error_code ec, std::size_t) {
+template <class Stream>
+void Session<Stream>::OnHeader(error_code ec, std::size_t) {
   if (ec) return OnReadError(ec);
   if (parser_->is_done()) return HandleRequest();
   if (ScreenRefused()) return;
@@ -131,20 +156,22 @@ void Session::OnHeader(error_code ec, std::size_t) {
   if (header.version() >= 11 && beast::iequals(header[http::field::expect], "100-continue")) {
     // The header passed the limits (a declared oversized body would already
     // have failed with body_limit), so invite the client to send the body.
-    stream_.expires_after(state_->options().write_timeout);
+    Tcp().expires_after(state_->options().write_timeout);
     net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
-                     beast::bind_front_handler(&Session::OnContinueWritten, shared_from_this()));
+                     beast::bind_front_handler(&Session::OnContinueWritten, this->shared_from_this()));
     return;
   }
   ReadBody();
 }
 
-void Session::OnContinueWritten(error_code ec, std::size_t) {
+template <class Stream>
+void Session<Stream>::OnContinueWritten(error_code ec, std::size_t) {
   if (ec) return Close();
   ReadBody();
 }
 
-void Session::ReadBody() {
+template <class Stream>
+void Session<Stream>::ReadBody() {
   // Beast reads at most the buffer's spare capacity at a time: room for a
   // large body's bytes saves thousands of small reads (a 2 MB push took
   // 500 of 4 KiB).
@@ -153,17 +180,19 @@ void Session::ReadBody() {
     buffer_.reserve(buffer_.size() +
                     static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReadBytes)));
   }
-  stream_.expires_after(state_->options().read_timeout);
+  Tcp().expires_after(state_->options().read_timeout);
   http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+                   beast::bind_front_handler(&Session::OnBody, this->shared_from_this()));
 }
 
-void Session::OnBody(error_code ec, std::size_t) {
+template <class Stream>
+void Session<Stream>::OnBody(error_code ec, std::size_t) {
   if (ec) return OnReadError(ec);
   HandleRequest();
 }
 
-void Session::OnReadError(error_code ec) {
+template <class Stream>
+void Session<Stream>::OnReadError(error_code ec) {
   // Whatever the start line gave (empty if it was not parsed), for on_request.
   if (parser_) {
     request_.method = ToStdString(parser_->get().method_string());
@@ -189,7 +218,8 @@ void Session::OnReadError(error_code ec) {
   Close();
 }
 
-bool Session::TakeHeader(bool keep_alive) {
+template <class Stream>
+bool Session<Stream>::TakeHeader(bool keep_alive) {
   const auto& message = parser_->get();
   request_.method = ToStdString(message.method_string());
   request_.target = ToStdString(message.target());
@@ -212,7 +242,8 @@ bool Session::TakeHeader(bool keep_alive) {
   return true;
 }
 
-bool Session::ScreenRefused() {
+template <class Stream>
+bool Session<Stream>::ScreenRefused() {
   const auto& screen = state_->options().screen;
   if (!screen) return false;
   // The body is not read on a refusal, so the connection cannot go on.
@@ -229,14 +260,16 @@ bool Session::ScreenRefused() {
   return true;
 }
 
-void Session::HandleRequest() {
+template <class Stream>
+void Session<Stream>::HandleRequest() {
   const bool keep_alive = parser_->get().keep_alive();
   if (!TakeHeader(keep_alive)) return;
   request_.body = std::move(parser_->get().body());
   Write(RunHandler(), keep_alive);
 }
 
-HttpResponse Session::RunHandler() {
+template <class Stream>
+HttpResponse Session<Stream>::RunHandler() {
   // The edge where a handler's exception stops: it costs this request a 500,
   // never the server. The message stays generic because the exception text
   // may describe internals the client has no business seeing.
@@ -247,12 +280,14 @@ HttpResponse Session::RunHandler() {
   }
 }
 
-void Session::Refuse(int status, std::string_view code, std::string message) {
+template <class Stream>
+void Session<Stream>::Refuse(int status, std::string_view code, std::string message) {
   head_request_ = false;
   Write(ErrorResponse(status, code, message), /*keep_alive=*/false);
 }
 
-void Session::Write(HttpResponse reply, bool keep_alive) {
+template <class Stream>
+void Session<Stream>::Write(HttpResponse reply, bool keep_alive) {
   phase_ = Phase::kWriting;
   if (stopping_ || state_->stopping()) keep_alive = false;
   // HTTP/1.0 clients get 1.0 answers; everyone else (and requests whose
@@ -260,12 +295,13 @@ void Session::Write(HttpResponse reply, bool keep_alive) {
   const unsigned version = parser_ && parser_->get().version() == 10 ? 10 : 11;
   reply_ = std::move(reply);
   BuildResponse(reply_, version, keep_alive, head_request_, response_);
-  stream_.expires_after(state_->options().write_timeout);
+  Tcp().expires_after(state_->options().write_timeout);
   http::async_write(stream_, response_,
-                    beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+                    beast::bind_front_handler(&Session::OnWrite, this->shared_from_this(), keep_alive));
 }
 
-void Session::OnWrite(bool keep_alive, error_code ec, std::size_t) {
+template <class Stream>
+void Session<Stream>::OnWrite(bool keep_alive, error_code ec, std::size_t) {
   // Give the body back to reply_ (BuildResponse lent it) for on_request.
   if (!head_request_) reply_.body = std::move(response_.body());
   ReportRequest();
@@ -275,7 +311,8 @@ void Session::OnWrite(bool keep_alive, error_code ec, std::size_t) {
   WaitForRequest();
 }
 
-void Session::ReportRequest() {
+template <class Stream>
+void Session<Stream>::ReportRequest() {
   const auto& on_request = state_->options().on_request;
   if (!on_request) return;
   const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -287,29 +324,35 @@ void Session::ReportRequest() {
   }
 }
 
-void Session::Linger() {
+template <class Stream>
+void Session<Stream>::Linger() {
   phase_ = Phase::kLingering;
   error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return Close();
-  stream_.expires_after(
+  Tcp().expires_after(
       std::min<std::chrono::milliseconds>(kLingerTimeout, state_->options().read_timeout));
   stream_.async_read_some(net::buffer(discard_),
-                          beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
+                          beast::bind_front_handler(&Session::OnLinger, this->shared_from_this()));
 }
 
-void Session::OnLinger(error_code ec, std::size_t bytes) {
+template <class Stream>
+void Session<Stream>::OnLinger(error_code ec, std::size_t bytes) {
   discarded_ += bytes;
   if (ec || discarded_ > kLingerMaxBytes) return Close();
   stream_.async_read_some(net::buffer(discard_),
-                          beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
+                          beast::bind_front_handler(&Session::OnLinger, this->shared_from_this()));
 }
 
-void Session::Close() {
+template <class Stream>
+void Session<Stream>::Close() {
   phase_ = Phase::kClosed;
   error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-  stream_.close();
+  Tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+  Tcp().close();
 }
+
+template class Session<PlainStream>;
+template class Session<TlsStream>;
 
 }  // namespace patron::http_internal

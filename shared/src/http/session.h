@@ -8,6 +8,9 @@
 // on the strand, write the response (write_timeout), then wait for the next
 // one. One request at a time, so at most one response is queued.
 //
+// Over TLS (HttpServerOptions::tls) the same, after a TLS handshake that
+// must finish within read_timeout.
+//
 // Lifetime: owned by the completion handlers it has in flight
 // (shared_from_this); it dies, closing the socket, when the last one returns.
 #ifndef PATRON_SRC_HTTP_SESSION_H_
@@ -17,12 +20,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "http/server_state.h"
 #include "patron/http/message.h"
@@ -35,10 +40,31 @@ namespace net = boost::asio;
 using tcp = boost::asio::ip::tcp;
 using beast::error_code;
 
-class Session : public std::enable_shared_from_this<Session> {
+// What ServerState keeps of a session, to stop it.
+class SessionBase {
  public:
-  // `socket` must have been accepted onto its own strand.
-  Session(tcp::socket&& socket, std::shared_ptr<ServerState> state);
+  virtual ~SessionBase() = default;
+  // Thread-safe. Closes the connection if it is waiting for a request;
+  // otherwise lets the current request finish and closes after its response.
+  virtual void Shutdown() = 0;
+};
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// Stream: PlainStream or TlsStream (session.cc instantiates both).
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  // `socket` must have been accepted onto its own strand; `stream_args`
+  // follow it into the stream's constructor (the TLS context).
+  template <class... StreamArgs>
+  Session(tcp::socket&& socket, std::shared_ptr<ServerState> state, StreamArgs&... stream_args)
+      : executor_(socket.get_executor()),
+        stream_(std::move(socket), stream_args...),
+        state_(std::move(state)) {}
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   ~Session();
@@ -47,12 +73,15 @@ class Session : public std::enable_shared_from_this<Session> {
   // by the listener, right after construction.
   void Start();
 
-  // Thread-safe. Closes the connection if it is waiting for a request;
-  // otherwise lets the current request finish and closes after its response.
-  void Shutdown();
+  void Shutdown() override;
 
  private:
   enum class Phase { kIdle, kReading, kWriting, kLingering, kClosed };
+
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+  // Once admitted (and, over TLS, past the handshake): serve, or refuse.
+  void Serve();
+  void OnHandshake(error_code ec);
 
   void WaitForRequest();
   void OnFirstBytes(error_code ec, std::size_t bytes);
@@ -86,7 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ShutdownOnStrand();
 
   const net::any_io_executor executor_;  // the connection's strand
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   const std::shared_ptr<ServerState> state_;
   Admission admission_ = Admission::kDrop;

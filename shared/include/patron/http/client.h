@@ -13,12 +13,14 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "patron/http/message.h"
+#include "patron/http/tls.h"
 #include "patron/status.h"
 
 namespace patron {
@@ -41,6 +43,15 @@ Result<Endpoint> ParseHostPort(std::string_view text);
 // paths, queries and userinfo.
 Result<Endpoint> ParseHttpUrl(std::string_view url);
 
+// A sync server's URL: "http://host[:port]" (port 80) or
+// "https://host[:port]" (port 443), optionally followed by "/".
+struct ServerUrl {
+  Endpoint endpoint;
+  bool https = false;
+  friend bool operator==(const ServerUrl&, const ServerUrl&) = default;
+};
+Result<ServerUrl> ParseServerUrl(std::string_view url);
+
 // Not thread-safe: one client per thread.
 class HttpClient {
  public:
@@ -50,6 +61,10 @@ class HttpClient {
   // `timeout` bounds each step of a Send(): connecting, writing the request
   // and reading the response. Nothing happens until the first Send().
   HttpClient(Endpoint endpoint, std::chrono::milliseconds timeout);
+  // Over TLS: the server's certificate must chain to `tls.ca_file` and name
+  // endpoint.host; otherwise Send() fails (Unavailable, "certificate") and
+  // sends nothing. A CA file that does not load is InvalidArgument.
+  HttpClient(Endpoint endpoint, std::chrono::milliseconds timeout, TlsClientFiles tls);
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
   HttpClient(HttpClient&&) noexcept;
@@ -80,6 +95,7 @@ class HttpClient {
  private:
   Endpoint endpoint_;
   std::chrono::milliseconds timeout_;
+  std::optional<TlsClientFiles> tls_;
   std::unique_ptr<Impl> impl_;  // created by the first Send()
 };
 

@@ -35,6 +35,7 @@
 #include <string>
 
 #include "patron/http/message.h"
+#include "patron/http/tls.h"
 #include "patron/status.h"
 
 namespace patron {
@@ -53,6 +54,9 @@ struct HttpServerOptions {
   std::chrono::milliseconds idle_timeout{60000};
   size_t max_connections = 64;
   int threads = 2;  // I/O threads, which also run the handler; at least 1
+  // Serve HTTPS with this certificate and key (TLS 1.2 or later); none:
+  // plain HTTP. Start() refuses files it cannot load.
+  std::optional<TlsServerFiles> tls;
   // Optional: runs on the connection's strand once a request's header has
   // arrived with a body still to read, before that body is read (and before
   // "100 Continue"). A response it returns is sent instead, without reading
