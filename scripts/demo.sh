@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job (./dev demo): the whole Patron story with the real binaries, on
 # the embedded SQLite store, all on 127.0.0.1, in a temporary directory that
-# is removed at the end (every process started here is stopped by pid).
+# is removed at the end (every process started here is stopped by pid). The
+# tills talk to head office over HTTPS, verified against a CA made here for
+# the run (as a chain's own CA would sign its head office's certificate).
 #
 #   1. start patron-sync and register two terminals in two stores;
 #   2. enrol a member and check out while everything is online;
@@ -29,6 +31,20 @@ trap cleanup EXIT
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+# A CA for this run and head office's certificate, for 127.0.0.1.
+make_tls() {
+  local dir="$work/tls" ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+  mkdir -p "$dir"
+  openssl req -x509 "${ec[@]}" -days 1 -subj "/CN=Patron demo CA" \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+  openssl req "${ec[@]}" -subj "/CN=localhost" -keyout "$dir/server.key" \
+    -out "$dir/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$dir/san.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+    -CAcreateserial -days 1 -extfile "$dir/san.ext" -out "$dir/server.pem" 2>/dev/null
+  ca="$dir/ca.pem"
+}
+
 # Waits for "... listening on 127.0.0.1:PORT" in $1 and prints PORT.
 wait_port() {
   for _ in $(seq 1 100); do
@@ -48,6 +64,7 @@ wait_port() {
 start_sync() {
   : >"$work/sync.out"
   "$sync_bin" --data-dir "$work/server" --listen "$1" --admin-token "$admin_token" \
+    --tls-cert "$work/tls/server.pem" --tls-key "$work/tls/server.key" \
     --log-level warn >"$work/sync.out" 2>>"$work/sync.log" &
   sync_pid=$!
   pids+=("$sync_pid")
@@ -61,7 +78,7 @@ stop_sync() {
 
 # register TERMINAL STORE: prints the terminal's token.
 register() {
-  curl -sf -X POST "http://127.0.0.1:$sync_port/v1/admin/terminals" \
+  curl -sf --cacert "$ca" -X POST "https://127.0.0.1:$sync_port/v1/admin/terminals" \
     -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
     -d "{\"terminal_id\":\"$1\",\"store_id\":\"$2\"}" |
     sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
@@ -72,7 +89,8 @@ register() {
 start_terminal() {
   local name=$1
   "$patron_bin" init --data-dir "$work/$name" --terminal-id "$2" --store-id "$3" \
-    --listen 127.0.0.1:0 --server "http://127.0.0.1:$sync_port" --token "$4" >/dev/null
+    --listen 127.0.0.1:0 --server "https://127.0.0.1:$sync_port" --ca-file "$ca" \
+    --token "$4" >/dev/null
   "$patrond_bin" --config "$work/$name/patrond.json" --log-level warn \
     >"$work/$name.out" 2>>"$work/$name.log" &
   pids+=("$!")
@@ -93,7 +111,7 @@ member_id() { sed -n 's/.*"member_id":"\([^"]*\)".*/\1/p'; }
 # (up to 10 s) until /metrics shows nothing left to fold.
 wait_folded() {
   for _ in $(seq 1 200); do
-    curl -sf "http://127.0.0.1:$sync_port/metrics" |
+    curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/metrics" |
       grep -qx 'patron_sync_fold_pending_seqs 0' && return 0
     sleep 0.05
   done
@@ -111,8 +129,9 @@ sync_each() {
 }
 
 say "1. start patron-sync and register two terminals in two stores"
+make_tls
 start_sync 127.0.0.1:0
-echo "patron-sync on 127.0.0.1:$sync_port (data in $work/server)"
+echo "patron-sync on https://127.0.0.1:$sync_port (data in $work/server; its certificate signed by the run's CA, $ca)"
 token_a=$(register S001-T01 S001)
 token_b=$(register S002-T01 S002)
 start_terminal a S001-T01 S001 "$token_a"
@@ -160,5 +179,6 @@ for member in "$ann" "$bob"; do
 done
 
 say "per-store report (GET /v1/reports/stores)"
-curl -sf "http://127.0.0.1:$sync_port/v1/reports/stores" -H "Authorization: Bearer $admin_token"
+curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/reports/stores" \
+  -H "Authorization: Bearer $admin_token"
 echo

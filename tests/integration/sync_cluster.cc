@@ -58,8 +58,14 @@ nlohmann::json Optional(const std::optional<std::string>& value) {
 // ---- SyncServer ----
 
 Result<std::unique_ptr<SyncServer>> SyncServer::Start(std::string dir, uint16_t port,
-                                                      std::vector<std::string> extra_args) {
-  std::unique_ptr<SyncServer> server(new SyncServer(std::move(dir), port, std::move(extra_args)));
+                                                      std::vector<std::string> extra_args,
+                                                      bool tls) {
+  std::optional<testing::TestCa> ca;
+  if (tls) {
+    PATRON_ASSIGN_OR_RETURN(ca, testing::MakeTestCa(dir));
+  }
+  std::unique_ptr<SyncServer> server(
+      new SyncServer(std::move(dir), port, std::move(extra_args), std::move(ca)));
   PATRON_RETURN_IF_ERROR(server->Launch(port));
   return server;
 }
@@ -77,6 +83,10 @@ Status SyncServer::Launch(uint16_t port) {
                                          "--admin-token", std::string(kAdminToken),
                                          "--log-level", "info"};
   // clang-format on
+  if (ca_) {
+    argv.insert(argv.end(), {"--tls-cert", ca_->server.cert_file, "--tls-key",
+                             ca_->server.key_file});
+  }
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   testing::SubprocessOptions options;
   options.stderr_path = log_path_;
@@ -126,7 +136,8 @@ Status SyncServer::Restart() {
 
 ApiReply SyncServer::Send(std::string_view method, std::string_view target, std::string_view body,
                           std::vector<std::pair<std::string, std::string>> headers) const {
-  HttpClient client(endpoint(), kRequestTimeout);
+  HttpClient client = ca_ ? HttpClient(endpoint(), kRequestTimeout, ca_->client())
+                         : HttpClient(endpoint(), kRequestTimeout);
   return ToReply(client.Send(method, target, body, std::move(headers)));
 }
 
@@ -151,10 +162,11 @@ std::string SyncServer::LogTail(size_t lines) const { return ReadTail(log_path_,
 // ---- TerminalNode ----
 
 TerminalNode::TerminalNode(TerminalSpec spec, std::string token, std::string server_url,
-                           int64_t sync_interval_ms)
+                           std::string ca_file, int64_t sync_interval_ms)
     : spec_(std::move(spec)),
       token_(std::move(token)),
       server_url_(std::move(server_url)),
+      ca_file_(std::move(ca_file)),
       sync_interval_ms_(sync_interval_ms) {}
 
 void TerminalNode::Start() {
@@ -165,6 +177,7 @@ void TerminalNode::Start() {
   options.country_code = "1";
   options.config_file = nlohmann::json{{"sync_interval_ms", sync_interval_ms_}};
   options.extra_args = {"--server", server_url_, "--token", token_};
+  if (!ca_file_.empty()) options.extra_args.insert(options.extra_args.end(), {"--ca-file", ca_file_});
   auto started = testing::DaemonProcess::Start(dir_.path().string(), options);
   REQUIRE_MESSAGE(started.ok(), started.status().ToString());
   daemon_ = std::move(started).value();
@@ -242,7 +255,8 @@ std::string TerminalNode::LogTail(size_t lines) const {
 // ---- SyncCluster ----
 
 SyncCluster::SyncCluster(ClusterOptions options) : options_(std::move(options)) {
-  auto server = SyncServer::Start(server_dir_.path().string(), 0, options_.server_args);
+  auto server =
+      SyncServer::Start(server_dir_.path().string(), 0, options_.server_args, options_.tls);
   REQUIRE_MESSAGE(server.ok(), server.status().ToString());
   server_ = std::move(server).value();
   for (const TerminalSpec& spec : options_.terminals) {
@@ -251,7 +265,8 @@ SyncCluster::SyncCluster(ClusterOptions options) : options_(std::move(options)) 
     std::string url = options_.server_url ? options_.server_url(spec, *server_) : "";
     if (url.empty()) url = server_->url();
     terminals_.push_back(
-        std::make_unique<TerminalNode>(spec, *token, url, options_.sync_interval_ms));
+        std::make_unique<TerminalNode>(spec, *token, url, server_->ca_file(),
+                                       options_.sync_interval_ms));
   }
   if (!options_.server_running) StopServer();
   for (auto& terminal : terminals_) terminal->Start();

@@ -33,6 +33,7 @@
 #include "patron/http/client.h"
 #include "patron/sync/protocol.h"
 #include "support/subprocess.h"
+#include "support/test_ca.h"
 #include "support/temp_dir.h"
 
 namespace patron::integration {
@@ -42,14 +43,18 @@ using testing::ApiReply;
 inline constexpr std::string_view kAdminToken = "integration-admin-token-0123456789";
 
 // The real patron-sync: --data-dir <dir>/data, its stderr in
-// <dir>/patron-sync.<n>.log (one file per start).
+// <dir>/patron-sync.<n>.log (one file per start), over HTTPS with a
+// certificate from a test CA made in <dir> (support/test_ca.h): tills
+// verify it as in production. Plain HTTP only for tests that must read the
+// traffic (the fault-injecting proxy of sync_faults_test.cc).
 class SyncServer {
  public:
   // Starts it on 127.0.0.1:`port` (0: an ephemeral port) and waits for its
   // "listening" line. Unavailable (with the log tail) if it does not start.
   // `extra_args` are added to its command line, on every start.
   static Result<std::unique_ptr<SyncServer>> Start(std::string dir, uint16_t port = 0,
-                                                   std::vector<std::string> extra_args = {});
+                                                   std::vector<std::string> extra_args = {},
+                                                   bool tls = true);
 
   SyncServer(const SyncServer&) = delete;
   SyncServer& operator=(const SyncServer&) = delete;
@@ -57,7 +62,11 @@ class SyncServer {
 
   uint16_t port() const { return port_; }
   Endpoint endpoint() const { return {"127.0.0.1", port_}; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return (ca_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
+  }
+  // What a client of it trusts; "" over plain HTTP.
+  std::string ca_file() const { return ca_ ? ca_->ca_file : ""; }
   bool running() const { return process_ != nullptr; }
   pid_t pid() const;
 
@@ -79,13 +88,15 @@ class SyncServer {
   std::string LogTail(size_t lines = 30) const;
 
  private:
-  SyncServer(std::string dir, uint16_t port, std::vector<std::string> extra_args)
-      : dir_(std::move(dir)), port_(port), extra_args_(std::move(extra_args)) {}
+  SyncServer(std::string dir, uint16_t port, std::vector<std::string> extra_args,
+             std::optional<testing::TestCa> ca)
+      : dir_(std::move(dir)), port_(port), extra_args_(std::move(extra_args)), ca_(std::move(ca)) {}
   Status Launch(uint16_t port);
 
   std::string dir_;
   uint16_t port_;
   std::vector<std::string> extra_args_;
+  std::optional<testing::TestCa> ca_;  // none: plain HTTP
   int starts_ = 0;
   std::string log_path_;
   std::unique_ptr<testing::Subprocess> process_;
@@ -107,8 +118,12 @@ struct ClusterOptions {
   bool server_running = true;
   // Added to patron-sync's command line.
   std::vector<std::string> server_args;
-  // The --server URL of a terminal, asked once the server is up (to put a
-  // proxy in front of it); unset or "" gives the server's own URL.
+  // HTTPS between the tills and the server; false only for a test whose
+  // proxy reads the traffic.
+  bool tls = true;
+  // The --server URL of a terminal (https://, the server's certificate names
+  // 127.0.0.1), asked once the server is up (to put a proxy in front of it);
+  // unset or "" gives the server's own URL.
   std::function<std::string(const TerminalSpec&, const SyncServer&)> server_url;
 };
 
@@ -116,7 +131,7 @@ struct ClusterOptions {
 class TerminalNode {
  public:
   TerminalNode(TerminalSpec spec, std::string token, std::string server_url,
-               int64_t sync_interval_ms);
+               std::string ca_file, int64_t sync_interval_ms);
 
   const std::string& id() const { return spec_.terminal_id; }
   const std::string& store_id() const { return spec_.store_id; }
@@ -151,6 +166,7 @@ class TerminalNode {
   TerminalSpec spec_;
   std::string token_;
   std::string server_url_;
+  std::string ca_file_;
   int64_t sync_interval_ms_;
   testing::TempDir dir_;
   std::unique_ptr<testing::DaemonProcess> daemon_;

@@ -311,7 +311,8 @@ TEST_CASE("a new terminal bootstraps from patron-sync's member snapshot and agre
 
   Result<std::string> token = cluster.server().RegisterTerminal("S002-T01", "S002");
   REQUIRE(token.ok());
-  TerminalNode fresh({"S002-T01", "S002"}, *token, cluster.server().url(), 200);
+  TerminalNode fresh({"S002-T01", "S002"}, *token, cluster.server().url(),
+                     cluster.server().ca_file(), 200);
   fresh.Start();
   ApiReply synced = fresh.Sync();
   REQUIRE_MESSAGE(synced.status == 200, synced.Describe());

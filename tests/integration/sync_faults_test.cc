@@ -120,6 +120,7 @@ TEST_CASE(
   options.terminals = {{"S001-T01", "S001"}};
   // Rounds run at start, after each checkout and on POST /v1/sync only.
   options.sync_interval_ms = 60'000;
+  options.tls = false;  // the proxy reads the requests to pick the reply it drops
   options.server_url = [&proxy](const TerminalSpec&, const SyncServer& server) {
     auto started = TcpProxy::Start(server.port());
     REQUIRE_MESSAGE(started.ok(), started.status().ToString());
@@ -183,6 +184,7 @@ TEST_CASE(
   ClusterOptions options;
   options.terminals = {{"S001-T01", "S001"}, {"S002-T01", "S002"}};
   options.sync_interval_ms = 60'000;  // rounds only at start, after writes and on demand
+  options.tls = false;  // the proxy reads the requests to pick the reply it drops
   options.server_url = [&proxy](const TerminalSpec& spec, const SyncServer& server) {
     if (spec.terminal_id != "S001-T01") return std::string();
     auto started = TcpProxy::Start(server.port());

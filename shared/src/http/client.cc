@@ -59,7 +59,9 @@ Result<uint16_t> ParsePort(std::string_view text) {
 // The server hung up on a kept-alive connection before answering: its idle
 // timeout raced our request, so the request was not processed.
 bool IsDroppedConnection(const error_code& ec) {
+  // Over TLS a hang-up without close_notify is "stream truncated".
   return ec == http::error::end_of_stream || ec == net::error::eof ||
+         ec == net::ssl::error::stream_truncated ||
          ec == net::error::connection_reset || ec == net::error::broken_pipe ||
          ec == net::error::connection_aborted;
 }

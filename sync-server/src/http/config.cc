@@ -7,13 +7,17 @@ namespace patron::sync {
 Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
   PATRON_ASSIGN_OR_RETURN(
       ConfigFile file,
-      ConfigFile::Load(path, {"data_dir", "listen", "allow_non_loopback", "admin_token",
+      ConfigFile::Load(path, {"data_dir", "listen", "allow_non_loopback", "tls_cert_file",
+                              "tls_key_file", "allow_plain_http", "admin_token",
                               "chain_key", "log_level", "max_connections", "threads",
                               "read_timeout_ms", "snapshot_min_changes",
                               "snapshot_min_interval_ms", "fold_max_lag_ms"}));
   PATRON_RETURN_IF_ERROR(file.Get("data_dir", c.data_dir));
   PATRON_RETURN_IF_ERROR(file.Get("listen", c.listen));
   PATRON_RETURN_IF_ERROR(file.Get("allow_non_loopback", c.allow_non_loopback));
+  PATRON_RETURN_IF_ERROR(file.Get("tls_cert_file", c.tls_cert_file));
+  PATRON_RETURN_IF_ERROR(file.Get("tls_key_file", c.tls_key_file));
+  PATRON_RETURN_IF_ERROR(file.Get("allow_plain_http", c.allow_plain_http));
   PATRON_RETURN_IF_ERROR(file.Get("admin_token", c.admin_token));
   PATRON_RETURN_IF_ERROR(file.Get("chain_key", c.chain_key));
   PATRON_RETURN_IF_ERROR(file.Get("log_level", c.log_level));
@@ -39,6 +43,18 @@ Status ValidateConfig(const ServerConfig& c) {
     return Status::InvalidArgument(
         "refusing to listen on " + c.listen +
             ": not a loopback address (pass --allow-non-loopback to serve the stores' network)",
+        "invalid_config");
+  }
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+    return Status::InvalidArgument("HTTPS needs both tls_cert_file and tls_key_file",
+                                   "invalid_config");
+  }
+  if (c.tls_cert_file.empty() && !c.allow_plain_http && !IsLoopbackHost(endpoint.host)) {
+    return Status::InvalidArgument(
+        "refusing plain HTTP on " + c.listen +
+            ": terminal and admin tokens, the chain key and members' details would cross the "
+            "network in clear text; give --tls-cert and --tls-key (or --allow-plain-http "
+            "behind a TLS-terminating proxy)",
         "invalid_config");
   }
   if (c.max_connections < 1 || c.threads < 1 || c.threads > 64 || c.read_timeout_ms < 1000 ||

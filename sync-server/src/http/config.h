@@ -17,6 +17,13 @@ struct ServerConfig {
   // Head office usually serves its stores over the network, but that is a
   // decision to state, not a default: without this, only loopback.
   bool allow_non_loopback = false;
+  // HTTPS (PEM files): the server's certificate chain and its key. Without
+  // them the server speaks plain HTTP, which on a non-loopback address would
+  // carry tokens, the chain key and members' details in clear text: refused
+  // unless allow_plain_http says so (a TLS-terminating proxy in front).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool allow_plain_http = false;
   std::string admin_token;         // required
   std::string chain_key;           // empty = the documented demo key (with a warning)
   std::string log_level = "info";  // "info" logs every request; "warn" only problems

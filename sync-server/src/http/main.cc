@@ -131,6 +131,12 @@ int main(int argc, char** argv) {
   auto* chain_key = app.add_option("--chain-key", flags.chain_key, "chain key (default: demo key)");
   auto* allow = app.add_flag("--allow-non-loopback", flags.allow_non_loopback,
                              "allow listening on a non-loopback address");
+  auto* tls_cert = app.add_option("--tls-cert", flags.tls_cert_file,
+                                  "serve HTTPS with this certificate chain (PEM)");
+  auto* tls_key = app.add_option("--tls-key", flags.tls_key_file, "... and its private key (PEM)");
+  auto* allow_plain = app.add_flag("--allow-plain-http", flags.allow_plain_http,
+                                   "serve plain HTTP on a non-loopback address (behind a "
+                                   "TLS-terminating proxy only)");
   auto* log_level = app.add_option("--log-level", flags.log_level, "info or warn");
   auto* snapshot_min_changes =
       app.add_option("--snapshot-min-changes", flags.snapshot_min_changes,
@@ -158,6 +164,9 @@ int main(int argc, char** argv) {
   if (*admin_token) config.admin_token = flags.admin_token;
   if (*chain_key) config.chain_key = flags.chain_key;
   if (*allow) config.allow_non_loopback = true;
+  if (*tls_cert) config.tls_cert_file = flags.tls_cert_file;
+  if (*tls_key) config.tls_key_file = flags.tls_key_file;
+  if (*allow_plain) config.allow_plain_http = true;
   if (*log_level) config.log_level = flags.log_level;
   if (*snapshot_min_changes) config.snapshot_min_changes = flags.snapshot_min_changes;
   if (*snapshot_min_interval) config.snapshot_min_interval_ms = flags.snapshot_min_interval_ms;
@@ -211,6 +220,9 @@ int main(int argc, char** argv) {
   server_options.threads = static_cast<int>(config.threads);
   server_options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   server_options.write_timeout = std::chrono::milliseconds(config.read_timeout_ms);
+  if (!config.tls_cert_file.empty()) {
+    server_options.tls = TlsServerFiles{config.tls_cert_file, config.tls_key_file};
+  }
   const bool log_all = config.log_level == "info";
   server_options.on_request = [log_all](const HttpRequest& request, const HttpResponse& response,
                                         std::chrono::microseconds took) {
@@ -228,7 +240,8 @@ int main(int argc, char** argv) {
   const patron::Endpoint bound{endpoint->host, (*http)->port()};
   std::printf("patron-sync listening on %s\n", bound.ToString().c_str());
   std::fflush(stdout);
-  Log("info", "data " + config.DatabasePath() + ", epoch " + (*store)->epoch() + ", chain key " +
+  Log("info", std::string(server_options.tls ? "HTTPS" : "plain HTTP") + ", data " +
+                  config.DatabasePath() + ", epoch " + (*store)->epoch() + ", chain key " +
                   ChainKeyFingerprint(config.chain_key));
 
   signals.async_wait([&](const boost::system::error_code&, int signal) {

@@ -158,6 +158,10 @@ void AddInitCommand(CLI::App& app, Cli& cli) {
   init->add_option("--listen", c.listen, "host:port of the local API (loopback)")
       ->capture_default_str();
   init->add_option("--server", c.server, "sync server URL (default: none, offline only)");
+  init->add_option("--ca-file", c.ca_file,
+                   "CA certificate (PEM) that signed the https:// sync server's");
+  init->add_flag("--allow-plain-http", c.allow_plain_http,
+                 "allow a plain http:// sync server off this machine");
   init->add_option("--token", c.token, "bearer token issued by the sync server");
   init->add_option("--chain-key", c.chain_key, "the chain's key (default: the demo key)");
   init->add_option("--country-code", c.default_country_code,

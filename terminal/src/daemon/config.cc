@@ -1,5 +1,6 @@
 #include "daemon/config.h"
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "patron/config_file.h"
@@ -11,7 +12,8 @@ Result<DaemonConfig> LoadConfigFile(const std::string& path, DaemonConfig c) {
   PATRON_ASSIGN_OR_RETURN(
       ConfigFile file,
       ConfigFile::Load(path, {"data_dir", "listen", "allow_non_loopback", "terminal_id",
-                              "store_id", "server", "token", "chain_key", "default_country_code",
+                              "store_id", "server", "ca_file", "allow_plain_http", "token",
+                              "chain_key", "default_country_code",
                               "sync_interval_ms", "body_limit", "max_connections", "log_level"}));
   PATRON_RETURN_IF_ERROR(file.Get("data_dir", c.data_dir));
   PATRON_RETURN_IF_ERROR(file.Get("listen", c.listen));
@@ -19,6 +21,8 @@ Result<DaemonConfig> LoadConfigFile(const std::string& path, DaemonConfig c) {
   PATRON_RETURN_IF_ERROR(file.Get("terminal_id", c.terminal_id));
   PATRON_RETURN_IF_ERROR(file.Get("store_id", c.store_id));
   PATRON_RETURN_IF_ERROR(file.Get("server", c.server));
+  PATRON_RETURN_IF_ERROR(file.Get("ca_file", c.ca_file));
+  PATRON_RETURN_IF_ERROR(file.Get("allow_plain_http", c.allow_plain_http));
   PATRON_RETURN_IF_ERROR(file.Get("token", c.token));
   PATRON_RETURN_IF_ERROR(file.Get("chain_key", c.chain_key));
   PATRON_RETURN_IF_ERROR(file.Get("default_country_code", c.default_country_code));
@@ -36,6 +40,8 @@ std::string ConfigToJson(const DaemonConfig& c) {
                               {"terminal_id", c.terminal_id},
                               {"store_id", c.store_id},
                               {"server", c.server},
+                              {"ca_file", c.ca_file},
+                              {"allow_plain_http", c.allow_plain_http},
                               {"token", c.token},
                               {"chain_key", c.chain_key},
                               {"default_country_code", c.default_country_code},
@@ -61,7 +67,26 @@ Status ValidateConfig(const DaemonConfig& c) {
             ": not a loopback address (pass --allow-non-loopback if you really mean it)",
         "invalid_config");
   }
-  if (!c.server.empty()) PATRON_RETURN_IF_ERROR(ParseHttpUrl(c.server).status());
+  if (!c.server.empty()) {
+    PATRON_ASSIGN_OR_RETURN(ServerUrl server, ParseServerUrl(c.server));
+    if (server.https && c.ca_file.empty()) {
+      return Status::InvalidArgument(
+          "an https:// sync server needs ca_file (--ca-file): the CA certificate that signed "
+          "its certificate",
+          "invalid_config");
+    }
+    if (server.https && !std::filesystem::is_regular_file(c.ca_file)) {
+      return Status::InvalidArgument("ca_file " + c.ca_file + " is not a readable file",
+                                     "invalid_config");
+    }
+    if (!server.https && !c.allow_plain_http && !IsLoopbackHost(server.endpoint.host)) {
+      return Status::InvalidArgument(
+          "refusing plain http:// to " + c.server +
+              ": the terminal's token and members' details would cross the network in clear "
+              "text; use https:// with ca_file (or --allow-plain-http through a tunnel)",
+          "invalid_config");
+    }
+  }
   if (c.body_limit < 1024 || c.max_connections < 1 || c.sync_interval_ms < 100) {
     return Status::InvalidArgument(
         "body_limit must be >= 1024, max_connections >= 1, sync_interval_ms >= 100",

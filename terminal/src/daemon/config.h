@@ -20,7 +20,13 @@ struct DaemonConfig {
   bool allow_non_loopback = false;
   std::string terminal_id;
   std::string store_id;
-  std::string server;  // sync server URL; empty = offline only
+  std::string server;  // sync server URL (https:// or http://); empty = offline only
+  // The CA certificate (PEM) that signed the sync server's: required for an
+  // https:// server, whose certificate must also name its host.
+  std::string ca_file;
+  // Plain http:// to a sync server that is not on this machine would carry
+  // the token and members' details in clear text: refused without this.
+  bool allow_plain_http = false;
   std::string token;   // bearer token issued by the sync server
   std::string chain_key;  // empty = the documented demo key
   std::string default_country_code = "1";

@@ -154,6 +154,10 @@ int main(int argc, char** argv) {
   auto* store_id = app.add_option("--store-id", flags.store_id, "e.g. S001");
   auto* server = app.add_option("--server", flags.server, "sync server URL");
   auto* token = app.add_option("--token", flags.token, "bearer token from the sync server");
+  auto* ca_file = app.add_option("--ca-file", flags.ca_file,
+                                 "CA certificate (PEM) that signed the https:// sync server's");
+  auto* allow_plain = app.add_flag("--allow-plain-http", flags.allow_plain_http,
+                                   "allow a plain http:// sync server off this machine");
   auto* chain_key = app.add_option("--chain-key", flags.chain_key, "chain key (default: demo key)");
   auto* country = app.add_option("--country-code", flags.default_country_code,
                                  "default phone country calling code");
@@ -182,6 +186,8 @@ int main(int argc, char** argv) {
   if (*store_id) config.store_id = flags.store_id;
   if (*server) config.server = flags.server;
   if (*token) config.token = flags.token;
+  if (*ca_file) config.ca_file = flags.ca_file;
+  if (*allow_plain) config.allow_plain_http = true;
   if (*chain_key) config.chain_key = flags.chain_key;
   if (*country) config.default_country_code = flags.default_country_code;
   if (*allow) config.allow_non_loopback = true;
@@ -228,8 +234,10 @@ int main(int argc, char** argv) {
   std::unique_ptr<SyncLoop> sync;
   SyncHooks hooks;
   if (!config.server.empty()) {
-    Result<Endpoint> server = ParseHttpUrl(config.server);
+    Result<ServerUrl> server = ParseServerUrl(config.server);
     if (!server.ok()) return Fail(server.status());
+    std::optional<TlsClientFiles> tls;
+    if (server->https) tls = TlsClientFiles{config.ca_file};
     SyncLoopOptions sync_options;
     sync_options.server = config.server;
     sync_options.interval = std::chrono::milliseconds(config.sync_interval_ms);
@@ -238,9 +246,11 @@ int main(int argc, char** argv) {
     };
     sync = std::make_unique<SyncLoop>(
         **terminal,
-        std::make_unique<HttpSyncTransport>(*server, config.token, std::chrono::seconds(30)),
+        std::make_unique<HttpSyncTransport>(server->endpoint, config.token,
+                                            std::chrono::seconds(30), tls),
         // A checkout waits at most this long for the server's authorisation.
-        std::make_unique<HttpSyncTransport>(*server, config.token, std::chrono::seconds(2)),
+        std::make_unique<HttpSyncTransport>(server->endpoint, config.token,
+                                            std::chrono::seconds(2), tls),
         std::move(sync_options));
     SyncLoop* loop = sync.get();
     hooks.info = [loop] { return loop->Info(); };

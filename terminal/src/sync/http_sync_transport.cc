@@ -60,17 +60,20 @@ Status SyncErrorFromResponse(const HttpResponse& response) {
 }
 
 struct HttpSyncTransport::Channel {
-  Channel(const Endpoint& server, std::chrono::milliseconds timeout) : client(server, timeout) {}
+  Channel(const Endpoint& server, std::chrono::milliseconds timeout,
+          const std::optional<TlsClientFiles>& tls)
+      : client(tls ? HttpClient(server, timeout, *tls) : HttpClient(server, timeout)) {}
   std::mutex mu;  // HttpClient is not thread-safe: one request at a time
   HttpClient client;
 };
 
 HttpSyncTransport::HttpSyncTransport(Endpoint server, std::string token,
-                                     std::chrono::milliseconds timeout)
+                                     std::chrono::milliseconds timeout,
+                                     std::optional<TlsClientFiles> tls)
     : server_(std::move(server)),
       authorization_("Bearer " + std::move(token)),
-      sync_(std::make_unique<Channel>(server_, timeout)),
-      grant_(std::make_unique<Channel>(server_, timeout)) {}
+      sync_(std::make_unique<Channel>(server_, timeout, tls)),
+      grant_(std::make_unique<Channel>(server_, timeout, tls)) {}
 
 HttpSyncTransport::~HttpSyncTransport() = default;
 

@@ -10,7 +10,7 @@
 namespace patron::sync {
 namespace {
 
-TEST_CASE("the configuration needs an admin token and consent to leave loopback") {
+TEST_CASE("the configuration needs an admin token, consent to leave loopback, and TLS there") {
   ServerConfig config;
   CHECK(ValidateConfig(config).reason() == "invalid_config");
   config.admin_token = "token";
@@ -18,6 +18,17 @@ TEST_CASE("the configuration needs an admin token and consent to leave loopback"
   config.listen = "0.0.0.0:7430";
   CHECK_FALSE(ValidateConfig(config).ok());
   config.allow_non_loopback = true;
+  // Tokens in clear text over the stores' network: refused.
+  const Status plain = ValidateConfig(config);
+  CHECK_FALSE(plain.ok());
+  CHECK(plain.message().find("--tls-cert") != std::string::npos);
+  config.tls_cert_file = "/etc/patron/sync.pem";
+  CHECK_FALSE(ValidateConfig(config).ok());  // and its key
+  config.tls_key_file = "/etc/patron/sync.key";
+  CHECK(ValidateConfig(config).ok());
+  config.tls_cert_file.clear();
+  config.tls_key_file.clear();
+  config.allow_plain_http = true;  // behind a TLS-terminating proxy
   CHECK(ValidateConfig(config).ok());
   config.log_level = "debug";
   CHECK_FALSE(ValidateConfig(config).ok());
@@ -31,6 +42,8 @@ TEST_CASE("config files are read strictly") {
   const std::string path = dir.File("patron-sync.json");
   std::ofstream(path) << R"({"data_dir":"/srv/patron","admin_token":"t","threads":8,
                              "allow_non_loopback":true,"listen":"0.0.0.0:7430",
+                             "tls_cert_file":"/etc/patron/sync.pem",
+                             "tls_key_file":"/etc/patron/sync.key",
                              "fold_max_lag_ms":2000})";
   Result<ServerConfig> config = LoadConfigFile(path);
   REQUIRE_MESSAGE(config.ok(), config.status().ToString());

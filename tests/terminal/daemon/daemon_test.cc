@@ -57,6 +57,34 @@ TEST_CASE("daemon: refuses to listen beyond loopback unless told to") {
   CHECK(ReadFile(dir.File("err.log")).find("not a loopback address") != std::string::npos);
 }
 
+TEST_CASE("daemon: refuses a sync server it would talk to in clear text or could not verify") {
+  TempDir dir;
+  struct Case {
+    std::vector<std::string> args;
+    std::string said;
+  };
+  const Case cases[] = {
+      {{"--server", "http://hq.example:7430"}, "refusing plain http://"},
+      {{"--server", "https://hq.example:7430"}, "needs ca_file"},
+      {{"--server", "https://hq.example:7430", "--ca-file", dir.File("missing-ca.pem")},
+       "missing-ca.pem"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {PATROND,       "--data-dir",    dir.File("data"),
+                                     "--listen",    "127.0.0.1:0",   "--terminal-id",
+                                     "S001-T01",    "--store-id",    "S001",
+                                     "--token",     "t"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    auto child = Subprocess::Start(argv, {.stderr_path = dir.File("err.log")});
+    REQUIRE(child.ok());
+    const std::optional<ExitStatus> how = (*child)->WaitFor(std::chrono::seconds(10));
+    INFO(c.said);
+    REQUIRE(how.has_value());
+    CHECK(how->exit_code == 1);
+    CHECK(ReadFile(dir.File("err.log")).find(c.said) != std::string::npos);
+  }
+}
+
 TEST_CASE("daemon: every endpoint's happy path over HTTP") {
   TempDir dir;
   std::unique_ptr<DaemonProcess> daemon = StartDaemon(dir);

@@ -22,6 +22,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,8 +36,10 @@ namespace patron::terminal {
 
 class HttpSyncTransport final : public SyncTransport {
  public:
-  // `timeout` bounds each step of a request (connect, write, read).
-  HttpSyncTransport(Endpoint server, std::string token, std::chrono::milliseconds timeout);
+  // `timeout` bounds each step of a request (connect, write, read). With
+  // `tls`, over HTTPS, the server verified against tls.ca_file.
+  HttpSyncTransport(Endpoint server, std::string token, std::chrono::milliseconds timeout,
+                    std::optional<TlsClientFiles> tls = std::nullopt);
   ~HttpSyncTransport() override;
   HttpSyncTransport(const HttpSyncTransport&) = delete;
   HttpSyncTransport& operator=(const HttpSyncTransport&) = delete;
