@@ -1,6 +1,5 @@
 #include "service/entry_guard.h"
 
-#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -15,6 +14,9 @@ constexpr std::array<std::string_view, kEntryRefusalCount> kRefusalNames = {
     "earn_exceeds_rules", "rights_exceeded",     "reverse_unknown_entry", "reverse_mismatch",
     "reverse_exceeds",    "reverse_not_claimed",
 };
+
+// One name per EntryRefusal, in its order: the last one closes the list.
+static_assert(static_cast<size_t>(EntryRefusal::kReverseNotClaimed) + 1 == kEntryRefusalCount);
 
 std::optional<EntryRefused> Refuse(EntryRefusal reason, std::string message) {
   return EntryRefused{reason, std::move(message)};
