@@ -400,7 +400,7 @@ class EntryMaker {
     e.wall_ms = first_ms_ + k;
     e.hlc = patron::HlcTimestamp::FromParts(e.wall_ms, 0);
     e.rule_version = 1;
-    e.detail.tier = "Member";
+    e.detail.tier = "regular";
     e.detail.multiplier_bp = 10000;
     e.detail.paid_minor = e.amount_minor;
     e.detail.sale_amount_minor = e.amount_minor;

@@ -66,7 +66,7 @@ class Chain {
 
   // Stops till `i` (its database closed cleanly); `fn` may then do what it
   // likes to the files; the till then opens again, as patrond would.
-  void WhileStopped(size_t i, const std::function<void(const terminal::TerminalOptions&)>& fn) {
+  void WhileStopped(size_t i, const std::function<void(terminal::TerminalOptions&)>& fn) {
     Node& node = nodes_[i];
     const bool offline = node.transport->offline;
     node.client.reset();

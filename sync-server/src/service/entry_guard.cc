@@ -1,5 +1,6 @@
 #include "service/entry_guard.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -12,11 +13,11 @@ namespace {
 constexpr std::array<std::string_view, kEntryRefusalCount> kRefusalNames = {
     "kind_not_allowed",   "out_of_bounds",       "missing_sale",          "unknown_rule_version",
     "earn_exceeds_rules", "rights_exceeded",     "reverse_unknown_entry", "reverse_mismatch",
-    "reverse_exceeds",    "reverse_not_claimed",
+    "reverse_exceeds",    "reverse_not_claimed", "earn_not_as_rules",
 };
 
 // One name per EntryRefusal, in its order: the last one closes the list.
-static_assert(static_cast<size_t>(EntryRefusal::kReverseNotClaimed) + 1 == kEntryRefusalCount);
+static_assert(static_cast<size_t>(EntryRefusal::kEarnNotAsRules) + 1 == kEntryRefusalCount);
 
 std::optional<EntryRefused> Refuse(EntryRefusal reason, std::string message) {
   return EntryRefused{reason, std::move(message)};
@@ -98,6 +99,25 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckEarn(const LedgerEntry& ent
                   Points(entry.points) + " for " + std::to_string(entry.amount_minor) +
                       " minor units paid; rules version " + std::to_string(rules->version) +
                       " give at most " + Points(*allowed));
+  }
+  // A till names the tier it earned at (checkout.cc): the points are then
+  // exactly what that tier gives. (Tills before the entry's detail name
+  // none, and are held to the bound above.)
+  if (entry.detail.tier.empty()) return std::optional<EntryRefused>();
+  const auto named = std::find_if(rules->tiers.begin(), rules->tiers.end(),
+                                  [&](const TierRule& t) { return t.name == entry.detail.tier; });
+  if (named == rules->tiers.end()) {
+    return Refuse(EntryRefusal::kEarnNotAsRules, "tier '" + entry.detail.tier +
+                                                     "' is not a tier of rules version " +
+                                                     std::to_string(rules->version));
+  }
+  Result<int64_t> exact = EarnPoints(*rules, *named, entry.amount_minor);
+  if (!exact.ok()) return Refuse(EntryRefusal::kOutOfBounds, exact.status().message());
+  if (entry.points != *exact) {
+    return Refuse(EntryRefusal::kEarnNotAsRules,
+                  Points(entry.points) + " for " + std::to_string(entry.amount_minor) +
+                      " minor units paid at tier " + named->name + "; rules version " +
+                      std::to_string(rules->version) + " give " + Points(*exact));
   }
   return std::optional<EntryRefused>();
 }

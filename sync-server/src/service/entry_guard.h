@@ -9,7 +9,8 @@
 //     already refused with the whole push);
 //   - bounds: points, amount and time within EntryLimits;
 //   - earn: names its sale, and its points are at most what its rules
-//     version gives for its amount at the highest tier multiplier;
+//     version gives for its amount at the highest tier multiplier, and
+//     exactly what it gives at the tier the earn names;
 //   - redeem and transfer: covered by the till's rights at head office
 //     (ledger.h RightsEffect over every stored entry of the member);
 //   - reverse: of a stored earn or redeem of the same member and sale, of

@@ -3,6 +3,7 @@
 #include "patron/rules_codec.h"
 #include "patron/sync_server/sync_service.h"
 #include "service/checks.h"
+#include "service/journal_restart.h"
 
 namespace patron::sync {
 
@@ -59,10 +60,34 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
 
   PATRON_ASSIGN_OR_RETURN(auto rules, txn->ActiveRules());
   if (rules && rules->first > request.rules_version) response.rules_json = rules->second;
+  PATRON_ASSIGN_OR_RETURN(std::optional<TerminalRecord> terminal,
+                          txn->FindTerminal(caller.terminal_id));
+  response.journal_high_seq = terminal ? terminal->journal_high_seq : 0;
+  txn.reset();
+  // A till's first contact after its database was lost is usually a pull
+  // (it has nothing to push yet): the one pull that writes.
+  if (terminal && request.journal_next_seq > 0 &&
+      request.journal_next_seq <= terminal->journal_high_seq) {
+    PATRON_RETURN_IF_ERROR(LogJournalBehind(caller, request.journal_next_seq));
+  }
   response.server_hlc = clock_.Tick();
   counters_.pulls++;
   terminals_.MarkSeen(caller.terminal_id);
   return response;
+}
+
+Status SyncService::LogJournalBehind(const Caller& caller, int64_t next_seq) {
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
+  PATRON_ASSIGN_OR_RETURN(std::optional<TerminalRecord> terminal,
+                          txn->FindTerminal(caller.terminal_id));
+  if (!terminal) return Status::OK();
+  PATRON_ASSIGN_OR_RETURN(std::optional<SecurityEvent> behind,
+                          JournalBehindEvent(*txn, caller, *terminal, next_seq, NowMs()));
+  if (!behind) return Status::OK();  // caught up meanwhile
+  PATRON_RETURN_IF_ERROR(txn->AppendSecurityEvent(*behind).status());
+  PATRON_RETURN_IF_ERROR(txn->Commit());
+  if (options_.on_security_event) options_.on_security_event(*behind);
+  return Status::OK();
 }
 
 }  // namespace patron::sync

@@ -2,6 +2,7 @@
 // transaction that only appends: entries and profile changes are stored and
 // acknowledged, and MemberFolder folds them into member rows later
 // (member_folder.cc).
+#include <algorithm>
 #include <array>
 
 #include "patron/sync_server/sync_service.h"
@@ -9,6 +10,7 @@
 #include "patron/record/record_json.h"
 #include "service/checks.h"
 #include "service/entry_guard.h"
+#include "service/journal_restart.h"
 #include "service/member_merge.h"
 #include "service/record_filer.h"
 
@@ -106,6 +108,21 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   response.server_hlc = clock_.Merge(request.hlc);
   PATRON_ASSIGN_OR_RETURN(response.epoch, txn->Epoch());
   int64_t ingested = 0, duplicates = 0, conflicts = 0;
+  std::vector<SecurityEvent> logged;  // for on_security_event, once committed
+
+  // A till behind head office's mark lost its database or had it rolled
+  // back: logged before its entries raise the mark (journal_restart.h).
+  PATRON_ASSIGN_OR_RETURN(std::optional<TerminalRecord> terminal,
+                          txn->FindTerminal(caller.terminal_id));
+  if (terminal) {
+    PATRON_ASSIGN_OR_RETURN(
+        std::optional<SecurityEvent> behind,
+        JournalBehindEvent(*txn, caller, *terminal, request.journal_next_seq, now_ms));
+    if (behind) {
+      PATRON_RETURN_IF_ERROR(txn->AppendSecurityEvent(*behind).status());
+      logged.push_back(std::move(*behind));
+    }
+  }
 
   // Profile changes are queued for the fold, which merges them into the
   // member's registers; the acknowledgement's seq is the change sequence
@@ -128,7 +145,6 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   // A sequence number taken for an entry the store already holds is not
   // handed out again: numbers may skip, never repeat.
   EntryGuard guard(*txn, caller, options_.entry_limits, now_ms);
-  std::vector<SecurityEvent> refused;
   std::array<int64_t, kEntryRefusalCount> rejected{};
   int64_t corrected = 0;  // reverses in several stores whose excess head office undid
   const auto settle = [&](const LedgerEntry& reverse) -> Status {
@@ -136,7 +152,20 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     corrected += fixed ? 1 : 0;
     return Status::OK();
   };
+  int64_t high_seq = terminal ? terminal->journal_high_seq : 0;
+  if (terminal && !request.entries.empty()) {
+    // Entries come in journal order: a first one beyond the mark + 1 begins
+    // a new incarnation (journal_restart.h).
+    PATRON_ASSIGN_OR_RETURN(std::optional<SecurityEvent> incarnation,
+                            JournalIncarnationEvent(*txn, caller, *terminal,
+                                                    request.entries.front().seq, now_ms));
+    if (incarnation) {
+      PATRON_RETURN_IF_ERROR(txn->AppendSecurityEvent(*incarnation).status());
+      logged.push_back(std::move(*incarnation));
+    }
+  }
   for (const LedgerEntry& entry : request.entries) {
+    high_seq = std::max(high_seq, entry.seq);  // a refused entry's id is spent too
     // A retry is answered by what is stored, before any check: an entry
     // checked against a journal that already holds it would count twice (a
     // redeem against the rights it spent). An earn's check reads only its
@@ -151,8 +180,8 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
         const std::string_view reason = EntryRefusalName(refusal->reason);
         response.entries.push_back(
             {entry.entry_id, PushOutcome::kRejected, 0, refusal->message, std::string(reason)});
-        refused.push_back(RefusedEntryEvent(caller, entry, now_ms, reason, refusal->message));
-        PATRON_RETURN_IF_ERROR(txn->AppendSecurityEvent(refused.back()).status());
+        logged.push_back(RefusedEntryEvent(caller, entry, now_ms, reason, refusal->message));
+        PATRON_RETURN_IF_ERROR(txn->AppendSecurityEvent(logged.back()).status());
         ++rejected[static_cast<size_t>(refusal->reason)];
         continue;
       }
@@ -191,10 +220,10 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     response.records.push_back(std::move(ack));
   }
 
-  PATRON_ASSIGN_OR_RETURN(std::optional<TerminalRecord> terminal,
-                          txn->FindTerminal(caller.terminal_id));
+  response.journal_high_seq = high_seq;
   if (terminal) {
     terminal->last_sync_ms = now_ms;
+    terminal->journal_high_seq = high_seq;
     PATRON_RETURN_IF_ERROR(txn->PutTerminal(*terminal));
   }
   PATRON_RETURN_IF_ERROR(clock_.Save(*txn));
@@ -205,7 +234,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   PATRON_RETURN_IF_ERROR(txn->Commit());
   folder_.NoteWritten(last_seq);
   if (options_.on_security_event) {
-    for (const SecurityEvent& event : refused) options_.on_security_event(event);
+    for (const SecurityEvent& event : logged) options_.on_security_event(event);
   }
   counters_.pushes++;
   terminals_.MarkSeen(caller.terminal_id);

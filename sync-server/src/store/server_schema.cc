@@ -278,7 +278,15 @@ CREATE TABLE security_events (
 ) STRICT;
 )sql";
 
-const std::array<sql::Migration, 6> kMigrations = {{
+// Version 7. A lost till never reuses an id (DESIGN.md §4): each terminal's
+// highest journal sequence, from what is stored (one scan, once).
+constexpr std::string_view kSchemaV7 = R"sql(
+ALTER TABLE terminals ADD COLUMN journal_high_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE terminals SET journal_high_seq =
+  (SELECT COALESCE(MAX(origin_seq), 0) FROM entries WHERE origin = terminals.terminal_id);
+)sql";
+
+const std::array<sql::Migration, 7> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -286,6 +294,7 @@ const std::array<sql::Migration, 6> kMigrations = {{
     {4, "records: the up-channel; sales with their lines, refunds", kSchemaV4, nullptr},
     {5, "the down-channel: items addressed to tills", kSchemaV5, nullptr},
     {6, "trust no till: reverses by entry, the security log", kSchemaV6, nullptr},
+    {7, "each terminal's highest journal sequence", kSchemaV7, nullptr},
 }};
 
 }  // namespace

@@ -94,7 +94,8 @@ constexpr std::string_view kSelectGrant =
 constexpr std::string_view kInsertGrant =
     "INSERT INTO grants(terminal_id, request_id, entry_id) VALUES (?, ?, ?)";
 
-#define PATRON_TERMINAL_COLUMNS "terminal_id, store_id, token_hash, registered_ms, last_sync_ms"
+#define PATRON_TERMINAL_COLUMNS \
+  "terminal_id, store_id, token_hash, registered_ms, last_sync_ms, journal_high_seq"
 constexpr std::string_view kSelectTerminal =
     "SELECT " PATRON_TERMINAL_COLUMNS " FROM terminals WHERE terminal_id = ?";
 constexpr std::string_view kSelectTerminalByToken =
@@ -102,10 +103,10 @@ constexpr std::string_view kSelectTerminalByToken =
 constexpr std::string_view kListTerminals =
     "SELECT " PATRON_TERMINAL_COLUMNS " FROM terminals ORDER BY terminal_id";
 constexpr std::string_view kPutTerminal =
-    "INSERT INTO terminals(" PATRON_TERMINAL_COLUMNS ") VALUES (?, ?, ?, ?, ?) "
+    "INSERT INTO terminals(" PATRON_TERMINAL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(terminal_id) DO UPDATE SET store_id = excluded.store_id, "
     "token_hash = excluded.token_hash, registered_ms = excluded.registered_ms, "
-    "last_sync_ms = excluded.last_sync_ms";
+    "last_sync_ms = excluded.last_sync_ms, journal_high_seq = excluded.journal_high_seq";
 #undef PATRON_TERMINAL_COLUMNS
 
 constexpr std::string_view kActiveRules =
@@ -193,6 +194,7 @@ TerminalRecord ReadTerminal(const sql::Statement& s) {
   t.token_hash = s.ColumnText(2);
   t.registered_ms = s.ColumnInt64(3);
   t.last_sync_ms = s.ColumnOptionalInt64(4);
+  t.journal_high_seq = s.ColumnInt64(5);
   return t;
 }
 
@@ -419,6 +421,7 @@ Status SqliteStoreTxn::PutTerminal(const TerminalRecord& t) {
   s.BindText(2, t.token_hash);
   s.BindInt64(3, t.registered_ms);
   s.BindOptionalInt64(4, t.last_sync_ms);
+  s.BindInt64(5, t.journal_high_seq);
   Status status = s.Run();
   if (!status.ok()) return status.WithContext("put terminal");
   return Status::OK();

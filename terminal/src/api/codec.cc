@@ -255,6 +255,12 @@ std::string EncodeHistory(const HistoryPage& page) {
 std::string EncodeStatus(const TerminalStatus& s, const SyncInfo& sync) {
   json last_sync = s.last_sync_ms ? json(*s.last_sync_ms) : json(nullptr);
   json last_success = sync.last_success_ms ? json(*sync.last_success_ms) : json(nullptr);
+  json restart = nullptr;
+  if (s.journal_restart.at_ms) {
+    restart = {{"at_ms", *s.journal_restart.at_ms},
+               {"head_office_high_seq", s.journal_restart.head_office_high_seq},
+               {"from_seq", s.journal_restart.from_seq}};
+  }
   return Dump({{"terminal_id", s.terminal_id},
                {"store_id", s.store_id},
                {"online", sync.online},
@@ -264,6 +270,9 @@ std::string EncodeStatus(const TerminalStatus& s, const SyncInfo& sync) {
                {"pending_records", s.pending_records},
                {"refused_records", s.refused_records},
                {"refused_entries", s.refused_entries},
+               {"journal_seq", s.journal_seq},
+               {"journal_confirmed", s.journal_confirmed},
+               {"journal_restart", std::move(restart)},
                {"upgrade_needed", s.upgrade_needed},
                {"upgrade_notes", s.upgrade_notes},
                {"cursor", {{"epoch", s.cursor_epoch}, {"seq", s.cursor_seq}}},

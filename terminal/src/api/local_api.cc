@@ -1,6 +1,7 @@
 #include "api/local_api.h"
 
 #include <charconv>
+#include <functional>
 
 #include "api/metrics.h"
 #include "patron/terminal/online_checkout.h"
@@ -9,6 +10,23 @@ namespace patron::terminal {
 namespace {
 
 HttpResponse Error(const Status& status) { return ErrorResponse(status); }
+
+// A new till's journal waits for head office's mark before its first entry
+// (TerminalOptions::await_journal_mark). patrond syncs as it starts, but the
+// POS may be quicker: one sync round fetches the mark; if head office cannot
+// be reached, the journal starts a new incarnation (Terminal::
+// StartJournalIncarnation). Either way the write then goes through: a new
+// till sells offline too.
+template <typename Write>
+auto AfterJournalMark(Terminal& terminal, const std::function<Result<std::string>()>& sync_now,
+                      Write write) {
+  auto result = write();
+  if (result.ok() || result.status().reason() != "journal_unconfirmed") return result;
+  if (!sync_now || !sync_now().ok()) {
+    if (Status started = terminal.StartJournalIncarnation(); !started.ok()) return decltype(result)(started);
+  }
+  return write();
+}
 
 template <typename T>
 HttpResponse Reply(const Result<T>& result, int ok_status,
@@ -139,7 +157,8 @@ HttpResponse LocalApi::Quote(const HttpRequest& request) const {
 HttpResponse LocalApi::Sale(const HttpRequest& request) const {
   Result<SaleRequest> sale = DecodeSaleRequest(request.body, /*is_quote=*/false);
   if (!sale.ok()) return Error(sale.status());
-  Result<SaleResult> result = CheckoutWithGrant(terminal_, *sale, sync_.request_grant);
+  Result<SaleResult> result = AfterJournalMark(
+      terminal_, sync_.sync_now, [&] { return CheckoutWithGrant(terminal_, *sale, sync_.request_grant); });
   if (!result.ok()) return Error(result.status());
   if (!result->replayed && sync_.after_write) sync_.after_write();
   return JsonResponse(result->replayed ? 200 : 201, EncodeSaleResult(*result));
@@ -152,7 +171,8 @@ HttpResponse LocalApi::GetSale(const std::string& sale_ref) const {
 HttpResponse LocalApi::Refund(const HttpRequest& request, const std::string& sale_ref) const {
   Result<RefundRequest> refund = DecodeRefundRequest(request.body, sale_ref);
   if (!refund.ok()) return Error(refund.status());
-  Result<RefundResult> result = RefundAnywhere(terminal_, *refund, sync_.claim_return);
+  Result<RefundResult> result = AfterJournalMark(
+      terminal_, sync_.sync_now, [&] { return RefundAnywhere(terminal_, *refund, sync_.claim_return); });
   if (!result.ok()) return Error(result.status());
   if (!result->replayed && sync_.after_write) sync_.after_write();
   return JsonResponse(result->replayed ? 200 : 201, EncodeRefundResult(*result));

@@ -205,6 +205,9 @@ int main(int argc, char** argv) {
   if (!config.chain_key.empty()) options.chain_key = config.chain_key;
   options.default_country_code = config.default_country_code;
   options.background_checkpoints = true;  // no checkout waits for a checkpoint
+  // A database created here (a new or replaced till) writes no points
+  // before head office has said which journal ids this terminal used.
+  options.await_journal_mark = !config.server.empty();
   RunningMarker marker((std::filesystem::path(config.data_dir) / "patrond.running").string());
   if (const std::optional<int> holder = marker.LiveHolder()) {
     return Fail(Status::FailedPrecondition("patrond (pid " + std::to_string(*holder) +

@@ -67,6 +67,14 @@ Result<SyncReport> SyncLoop::RunRound() {
                               "in no balance (GET /v1/status refused_entries, head office's "
                               "security log)");
   }
+  if (report.ok() && report->journal_restarted) {
+    options_.log("error",
+                 "head office already holds journal entries of this terminal beyond this "
+                 "database's: the database was lost, replaced or rolled back. Its journal now "
+                 "goes on above them, so no id is used twice (GET /v1/status journal_restart); "
+                 "sales acknowledged to the POS by the old database and never pushed are lost "
+                 "with it: head office's security log says when it last heard from this till");
+  }
   // Large rounds (a first sync, a long offline period) are worth a line.
   if (report.ok() && (report->members_pulled >= kLargePullRows || took.count() >= 1000)) {
     options_.log("info", "sync round: pushed " + std::to_string(report->entries_acknowledged) +
@@ -107,7 +115,8 @@ Result<std::string> SyncLoop::SyncNow() {
                         {"members_pulled", r.members_pulled},
                         {"grants_pulled", r.grants_pulled},
                         {"rules_updated", r.rules_updated},
-                        {"reset", r.reset}}
+                        {"reset", r.reset},
+                        {"journal_restarted", r.journal_restarted}}
       .dump();
 }
 

@@ -67,6 +67,9 @@ Result<sync::PushRequest> BuildPush(EngineContext& ctx, int max_entries, int max
     request.terminal_id = ctx.identity.terminal_id;
     request.chain_key_fingerprint = ctx.identity.chain_key_fingerprint;
     request.hlc = ctx.clock.Now();
+    PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> state, ctx.state.Load());
+    if (!state) return Status::Corruption("terminal_state row is missing");
+    request.journal_next_seq = state->next_seq;
     PATRON_ASSIGN_OR_RETURN(request.profile_changes,
                             ctx.members.PendingOutbox(max_changes, ctx.identity.terminal_id));
     PATRON_ASSIGN_OR_RETURN(request.entries, ctx.journal.Unacknowledged(max_entries));
@@ -114,6 +117,12 @@ Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushReques
   }
   return InWriteTransaction(ctx, [&]() -> Result<PushSummary> {
     PushSummary summary;
+    // First: the conflicts below may be ids this database reused.
+    PATRON_ASSIGN_OR_RETURN(summary.journal_restarted,
+                            ctx.state.ObserveJournalMark(response.journal_high_seq, ctx.NowMs()));
+    PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> state, ctx.state.Load());
+    if (!state) return Status::Corruption("terminal_state row is missing");
+    const int64_t reused_through = state->restart.head_office_high_seq;
     for (size_t i = 0; i < sent.profile_changes.size(); ++i) {
       const sync::ProfileChange& change = sent.profile_changes[i];
       const sync::ProfileAck& ack = response.profile_changes[i];
@@ -137,6 +146,18 @@ Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushReques
         return Status::Corruption("push reply out of order", "bad_sync_reply");
       }
       if (ack.outcome == sync::PushOutcome::kConflict) {
+        if (sent.entries[i].seq <= reused_through) {
+          // Written after this database was rolled back, under an id its
+          // earlier self had already used: head office keeps that entry, and
+          // this one counts nowhere, as if refused (the status shows it).
+          PATRON_RETURN_IF_ERROR(ctx.journal.Refuse(
+              ack.entry_id, "id_reused",
+              "written under an id this terminal had used before its database was rolled "
+              "back; head office keeps the earlier entry",
+              ctx.NowMs()));
+          ++summary.entries_refused;
+          continue;
+        }
         ++summary.conflicts;  // never overwritten; reported by the caller
         continue;
       }
@@ -179,6 +200,7 @@ Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit) {
   request.cursor = {state->cursor_epoch, state->cursor_seq};
   request.limit = limit;
   request.rules_version = ctx.rules.version;
+  request.journal_next_seq = state->next_seq;
   return request;
 }
 
@@ -200,12 +222,14 @@ Status ApplyItems(EngineContext& ctx, const std::vector<sync::DeliveredEntry>& i
   return Status::OK();
 }
 
-Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page) {
+Result<AppliedPage> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page) {
   // A page with more to follow: a large pull is under way, and gets the
   // large cache (kBulkPullCacheKib) until EndPull.
   if (page.more) PATRON_RETURN_IF_ERROR(UseBulkPullCache(ctx, true));
-  std::optional<Rules> new_rules;
+  AppliedPage applied;
   PATRON_RETURN_IF_ERROR(InWriteTransaction(ctx, [&]() -> Result<bool> {
+    PATRON_ASSIGN_OR_RETURN(applied.journal_restarted,
+                            ctx.state.ObserveJournalMark(page.journal_high_seq, ctx.NowMs()));
     PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> state, ctx.state.Load());
     const int64_t first_seq = state ? state->cursor_seq + 1 : 1;
     for (const sync::MemberState* row : InKeyOrder(page.members)) {
@@ -216,15 +240,15 @@ Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullR
           ctx.members.ReplaceFromServer(MergeServerState(std::move(local), remote), exists));
     }
     PATRON_RETURN_IF_ERROR(ApplyItems(ctx, page.items));
-    PATRON_ASSIGN_OR_RETURN(new_rules,
+    PATRON_ASSIGN_OR_RETURN(applied.rules,
                             TakeDelivery(ctx, {page.rules_json, &page.down, &page.notes,
                                                first_seq}));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(page.next.epoch, page.next.seq));
     MergeClock(ctx, page.server_hlc);
     return true;
   }).status());
-  if (new_rules) ctx.rules = *new_rules;  // only once committed
-  return new_rules;
+  if (applied.rules) ctx.rules = *applied.rules;  // only once committed
+  return applied;
 }
 
 Status EndPull(EngineContext& ctx) { return UseBulkPullCache(ctx, false); }

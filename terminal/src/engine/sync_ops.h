@@ -30,10 +30,14 @@ Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushReques
 // rights for, so points earned here become spendable everywhere.
 Result<int> HandBackRights(EngineContext& ctx);
 Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit);
-// Applies a page and advances the cursor in one transaction. Returns the
+// Applies a page and advances the cursor in one transaction. `rules`: the
 // new rules if the page carried newer ones (the caller swaps them in). A page
 // with more to follow raises the page cache until EndPull.
-Result<std::optional<Rules>> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page);
+struct AppliedPage {
+  std::optional<Rules> rules;
+  bool journal_restarted = false;
+};
+Result<AppliedPage> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page);
 // Ends a pull, whether or not its last page came: everyday work gets the
 // everyday page cache back.
 Status EndPull(EngineContext& ctx);

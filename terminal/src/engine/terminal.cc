@@ -57,6 +57,7 @@ Result<HlcTimestamp> CheckOrCreateState(sql::Database& db, const TerminalOptions
     fresh.store_id = o.store_id;
     fresh.chain_key_fingerprint = fingerprint;
     fresh.hlc = HlcTimestamp::FromParts(now_ms, 0);
+    fresh.journal_confirmed = !o.await_journal_mark;
     PATRON_RETURN_IF_ERROR(state.Initialize(fresh));
     return fresh.hlc;
   }
@@ -163,10 +164,10 @@ Result<sync::PullRequest> Terminal::NextPull(int limit) {
   return BuildPull(*impl_->ctx, limit);
 }
 
-Result<bool> Terminal::ApplyPullPage(const sync::PullResponse& page) {
+Result<PullPageSummary> Terminal::ApplyPullPage(const sync::PullResponse& page) {
   std::lock_guard lock(impl_->mu);
-  PATRON_ASSIGN_OR_RETURN(std::optional<Rules> rules, terminal::ApplyPullPage(*impl_->ctx, page));
-  return rules.has_value();
+  PATRON_ASSIGN_OR_RETURN(AppliedPage applied, terminal::ApplyPullPage(*impl_->ctx, page));
+  return PullPageSummary{applied.rules.has_value(), applied.journal_restarted};
 }
 
 Status Terminal::EndPull() {
@@ -295,6 +296,22 @@ Result<HistoryPage> Terminal::History(std::string_view member_id, int limit, int
   });
 }
 
+::patron::Status Terminal::StartJournalIncarnation() {
+  std::lock_guard lock(impl_->mu);
+  EngineContext& ctx = *impl_->ctx;
+  // A UUIDv7's last eight bytes are random (uuid.h).
+  const Uuid uuid = ctx.uuids.Next();
+  uint64_t random = 0;
+  for (size_t i = 8; i < 16; ++i) random = random << 8 | uuid.bytes[i];
+  constexpr uint64_t kLow = uint64_t{1} << 40, kHigh = uint64_t{1} << 52;
+  const auto first_seq = static_cast<int64_t>(kLow + random % (kHigh - kLow));
+  return InWriteTransaction(ctx, [&]() -> Result<bool> {
+           PATRON_RETURN_IF_ERROR(ctx.state.StartIncarnation(first_seq, ctx.NowMs()));
+           return true;
+         })
+      .status();
+}
+
 Result<TerminalStatus> Terminal::Status() {
   std::lock_guard lock(impl_->mu);
   EngineContext& ctx = *impl_->ctx;
@@ -308,6 +325,9 @@ Result<TerminalStatus> Terminal::Status() {
   status.cursor_seq = state->cursor_seq;
   status.last_sync_ms = state->last_sync_ms;
   status.journal_seq = state->next_seq - 1;
+  status.journal_confirmed = state->journal_confirmed;
+  status.journal_restart = state->restart;
+  status.journal_incarnation = state->incarnation;
   status.rules_version = ctx.rules.version;
   PATRON_ASSIGN_OR_RETURN(status.member_count, ctx.members.Count());
   PATRON_ASSIGN_OR_RETURN(status.pending_entries, ctx.journal.CountUnacknowledged());

@@ -258,6 +258,22 @@ CREATE TABLE ledger_refused (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Version 5. A lost till never reuses an id (DESIGN.md §4). A database a
+// daemon with a head office creates starts unconfirmed (journal_confirmed =
+// 0): its journal goes on above the highest sequence head office holds from
+// this terminal once head office has said it, or, if it must write before
+// (offline), from a random sequence (incarnation_*). restart_*: the last
+// time the journal jumped over head office's mark (a lost or rolled-back
+// database). Databases from before were confirmed by the syncs they made.
+constexpr std::string_view kSchemaV5 = R"sql(
+ALTER TABLE terminal_state ADD COLUMN journal_confirmed INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE terminal_state ADD COLUMN restart_high_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE terminal_state ADD COLUMN restart_from_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE terminal_state ADD COLUMN restart_ms INTEGER;
+ALTER TABLE terminal_state ADD COLUMN incarnation_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE terminal_state ADD COLUMN incarnation_ms INTEGER;
+)sql";
+
 // Every sale and refund made so far, queued for head office.
 Status QueueHistoryForHeadOffice(sql::Database& db) {
   SaleStore sales(db);
@@ -325,11 +341,12 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 4> migrations = {{
+  static const std::array<sql::Migration, 5> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
       {4, "entries head office refused", kSchemaV4, nullptr},
+      {5, "head office's journal mark: confirmed, last restart", kSchemaV5, nullptr},
   }};
   return migrations;
 }

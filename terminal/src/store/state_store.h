@@ -10,6 +10,7 @@
 #include "patron/hlc.h"
 #include "patron/sql/database.h"
 #include "patron/status.h"
+#include "patron/terminal/types.h"
 
 namespace patron::terminal {
 
@@ -22,6 +23,11 @@ struct TerminalStateRow {
   std::string cursor_epoch;
   int64_t cursor_seq = 0;
   std::optional<int64_t> last_sync_ms;
+  // False until head office has told this database its journal mark
+  // (schema.cc version 5); no journal entry is written before.
+  bool journal_confirmed = true;
+  JournalRestart restart;
+  JournalIncarnation incarnation;
 };
 
 struct RulesRow {
@@ -39,7 +45,15 @@ class StateStore {
 
   // Returns the next journal sequence number and advances the counter; call
   // inside the transaction that writes the entry, so a rollback returns it.
+  // Unavailable "journal_unconfirmed" before head office's mark is known.
   Result<int64_t> AllocateSeq();
+  // Head office holds this terminal's entries up to `high_seq`: the journal
+  // goes on above it (a jump is recorded as the restart) and is confirmed.
+  // Returns whether it jumped.
+  Result<bool> ObserveJournalMark(int64_t high_seq, int64_t now_ms);
+  // An unconfirmed journal that must write now goes on from `first_seq`
+  // (random, JournalIncarnation) and is confirmed.
+  Status StartIncarnation(int64_t first_seq, int64_t now_ms);
   // Persists the clock so a restart continues above every issued timestamp.
   Status SaveHlc(HlcTimestamp hlc);
 

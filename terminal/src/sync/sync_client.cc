@@ -61,6 +61,7 @@ Status SyncClient::PushAll(SyncReport& report) {
     report.records_acknowledged += summary.records_acknowledged;
     report.records_refused += summary.records_refused;
     report.entries_refused += summary.entries_refused;
+    report.journal_restarted = report.journal_restarted || summary.journal_restarted;
     if (summary.conflicts > 0 || summary.rejected > 0) {
       // The same items would come back forever: stop and say so loudly.
       return Status::Conflict(std::to_string(summary.conflicts) +
@@ -164,10 +165,11 @@ Status SyncClient::PullPages(SyncReport& report) {
       }
     }
     // On an error the future's destructor waits for the fetch in flight.
-    PATRON_ASSIGN_OR_RETURN(bool new_rules, terminal_.ApplyPullPage(*page));
+    PATRON_ASSIGN_OR_RETURN(PullPageSummary applied, terminal_.ApplyPullPage(*page));
     report.members_pulled += static_cast<int64_t>(page->members.size());
     report.grants_pulled += static_cast<int64_t>(page->items.size());
-    report.rules_updated = report.rules_updated || new_rules;
+    report.rules_updated = report.rules_updated || applied.rules_updated;
+    report.journal_restarted = report.journal_restarted || applied.journal_restarted;
     if (!page->more) return Status::OK();
     if (prefetched.valid()) {
       page = prefetched.get();

@@ -134,8 +134,24 @@ TEST_CASE("what a till legitimately writes is accepted, in one push with what it
   no_sale.sale_ref.clear();
   LedgerEntry redeem = Redeem(f, f.t1, 6, f.ann, 160);  // of the 160 earned here
   LedgerEntry too_much = Redeem(f, f.t1, 7, f.ann, 1);
+  // An earn that names its tier gets exactly what that tier gives: silver
+  // (1.25x) gives 125 for 100.00, neither more nor less.
+  LedgerEntry silver = f.Earn(f.t1, 8, f.ann, 125);
+  silver.amount_minor = 10'000;
+  silver.detail.tier = "silver";
+  LedgerEntry silver_plus = f.Earn(f.t1, 9, f.ann, 140);  // within gold's bound only
+  silver_plus.amount_minor = 10'000;
+  silver_plus.detail.tier = "silver";
+  LedgerEntry silver_short = f.Earn(f.t1, 10, f.ann, 100);
+  silver_short.amount_minor = 10'000;
+  silver_short.detail.tier = "silver";
+  LedgerEntry platinum = f.Earn(f.t1, 11, f.ann, 100);
+  platinum.amount_minor = 10'000;
+  platinum.detail.tier = "platinum";
   PushRequest push = f.NewPush(f.t1);
-  push.entries = {gold, greedy, old_rules, future_rules, no_sale, redeem, too_much};
+  push.entries = {gold,     greedy, old_rules,   future_rules, no_sale,
+                  redeem,   too_much, silver,    silver_plus,  silver_short,
+                  platinum};
   auto answered = f.service().Push(f.t1, push);
   REQUIRE_MESSAGE(answered.ok(), answered.status().ToString());
   CHECK(AckOf(*answered, gold).outcome == PushOutcome::kOk);
@@ -145,7 +161,11 @@ TEST_CASE("what a till legitimately writes is accepted, in one push with what it
   CHECK(AckOf(*answered, no_sale).reason == "missing_sale");
   CHECK(AckOf(*answered, redeem).outcome == PushOutcome::kOk);
   CHECK(AckOf(*answered, too_much).reason == "rights_exceeded");
-  CHECK(f.Member(f.ann).balance == 0);
+  CHECK(AckOf(*answered, silver).outcome == PushOutcome::kOk);
+  CHECK(AckOf(*answered, silver_plus).reason == "earn_not_as_rules");
+  CHECK(AckOf(*answered, silver_short).reason == "earn_not_as_rules");
+  CHECK(AckOf(*answered, platinum).reason == "earn_not_as_rules");
+  CHECK(f.Member(f.ann).balance == 125);
 
   // A retry of the accepted redeem is answered from the journal, not
   // checked against the rights it already spent.

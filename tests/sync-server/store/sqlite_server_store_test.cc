@@ -139,6 +139,28 @@ VALUES (1, 'T/1', 'T', 1, 'm1', 'earn', 10, 5000, 'EUR', 's1', '', '', 'S', 'T',
             .value() == 0);
 }
 
+TEST_CASE("a version 6 database learns each terminal's highest journal sequence from its entries") {
+  TempDir dir;
+  MakeOldDatabase(dir, 6);
+  {
+    auto db = sql::Database::Open(dir.File("sync.db")).value();
+    REQUIRE(db->Execute(R"sql(
+INSERT INTO terminals(terminal_id, store_id, token_hash, registered_ms, last_sync_ms)
+VALUES ('T', 'S', 'h1', 1, NULL), ('U', 'S', 'h2', 1, NULL);
+INSERT INTO entries(seq, entry_id, origin, origin_seq, member_id, kind, points, amount_minor,
+                    currency, sale_ref, ref_entry, to_holder, store_id, terminal_id, hlc,
+                    wall_ms, rule_version, detail)
+VALUES (1, 'T/5', 'T', 5, 'm1', 'earn', 10, 5000, 'EUR', 's1', '', '', 'S', 'T', 1, 1000, 1, ''),
+       (2, 'T/9', 'T', 9, 'm1', 'earn', 4, 400, 'EUR', 's2', '', '', 'S', 'T', 2, 2000, 1, '');
+)sql")
+                .ok());
+  }
+  auto store = OpenStore(dir);
+  auto txn = Read(*store);
+  CHECK(txn->FindTerminal("T").value()->journal_high_seq == 9);
+  CHECK(txn->FindTerminal("U").value()->journal_high_seq == 0);
+}
+
 TEST_CASE("transactions may outlive the store object") {
   TempDir dir;
   auto store = OpenStore(dir);

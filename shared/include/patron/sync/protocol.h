@@ -80,6 +80,11 @@ struct PushRequest {
   std::vector<LedgerEntry> entries;
   // Applied after the entries, in this order.
   std::vector<RecordEnvelope> records;
+  // The sequence the terminal's journal will give its next entry. Head office
+  // holds higher ones from this terminal only when the terminal's database
+  // was lost or rolled back, and logs that (DESIGN.md §4). 0: not sent (a
+  // terminal before this field).
+  int64_t journal_next_seq = 0;
   friend bool operator==(const PushRequest&, const PushRequest&) = default;
 };
 
@@ -129,6 +134,12 @@ struct PushResponse {
   std::vector<ProfileAck> profile_changes;
   std::vector<EntryAck> entries;
   std::vector<RecordAck> records;  // one per record sent, in order
+  // The highest journal sequence head office holds from the caller, this
+  // push's entries included (refused ones too: their ids are spent). A
+  // terminal's next entry must take a higher one: one whose database was
+  // lost or rolled back learns here where to go on. 0: none, or a server
+  // before this field.
+  int64_t journal_high_seq = 0;
   friend bool operator==(const PushResponse&, const PushResponse&) = default;
 };
 
@@ -153,6 +164,7 @@ struct PullRequest {
   Cursor cursor;
   int limit = 1000;           // member rows per page
   int64_t rules_version = 0;  // the caller's; newer rules come with the page
+  int64_t journal_next_seq = 0;  // as PushRequest::journal_next_seq
   friend bool operator==(const PullRequest&, const PullRequest&) = default;
 };
 
@@ -171,6 +183,7 @@ struct PullResponse {
   // Items addressed to the caller (down_items.h) in the same sequence
   // range, in seq order.
   std::vector<DownItem> down;
+  int64_t journal_high_seq = 0;  // as PushResponse::journal_high_seq
   // Not on the wire: what the decoder met and did not know (fields, entry
   // kinds of a newer head office), for the terminal's upgrade notes.
   record::DecodeNotes notes;
@@ -299,6 +312,7 @@ struct Schema<sync::PushRequest> {
       // Added with the record model: servers and terminals before it
       // neither send nor expect it.
       Field<&sync::PushRequest::records>{"records", {}, kOptional},
+      Field<&sync::PushRequest::journal_next_seq>{"journal_next_seq", {}, kOmitDefault},
   };
 };
 
@@ -356,6 +370,7 @@ struct Schema<sync::PushResponse> {
       Field<&sync::PushResponse::server_hlc>{"server_hlc"},
       Field<&sync::PushResponse::profile_changes>{"profile_changes"},
       Field<&sync::PushResponse::records>{"records", {}, kOptional},
+      Field<&sync::PushResponse::journal_high_seq>{"journal_high_seq", {}, kOmitDefault},
   };
 };
 
@@ -389,6 +404,7 @@ struct Schema<sync::PullRequest> {
       Field<&sync::PullRequest::cursor>{"cursor"},
       Field<&sync::PullRequest::limit>{"limit"},
       Field<&sync::PullRequest::rules_version>{"rules_version"},
+      Field<&sync::PullRequest::journal_next_seq>{"journal_next_seq", {}, kOmitDefault},
   };
 };
 
@@ -404,6 +420,7 @@ struct Schema<sync::PullResponse> {
       Field<&sync::PullResponse::more>{"more"},
       Field<&sync::PullResponse::rules_json>{"rules", {}, kOptional},
       Field<&sync::PullResponse::down>{"down", {}, kOptional},
+      Field<&sync::PullResponse::journal_high_seq>{"journal_high_seq", {}, kOmitDefault},
   };
 };
 

@@ -34,8 +34,9 @@ enum class EntryRefusal {
   kReverseMismatch,      // of another member, sale or kind, or of the wrong sign
   kReverseExceeds,       // more than the entry it reverses
   kReverseNotClaimed,    // of another till's sale, beyond what its return claims cover
+  kEarnNotAsRules,       // not what the rules give at the tier it names, or an unknown tier
 };
-inline constexpr size_t kEntryRefusalCount = 10;
+inline constexpr size_t kEntryRefusalCount = 11;
 
 // "kind_not_allowed", "out_of_bounds", ...: the reason code on the wire.
 std::string_view EntryRefusalName(EntryRefusal refusal);

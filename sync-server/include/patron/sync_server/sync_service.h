@@ -168,6 +168,9 @@ class SyncService {
   // head office's reverse of the excess (entry_guard.h ExcessReversal) and
   // returns true.
   Result<bool> SettleReversals(StoreTxn& txn, const LedgerEntry& reverse);
+  // Logs that a pulling till's journal is behind head office's mark
+  // (service/journal_restart.h), in a write transaction of its own.
+  Status LogJournalBehind(const Caller& caller, int64_t next_seq);
 
   ServerStore& store_;
   const SyncServiceOptions options_;

@@ -25,6 +25,10 @@ struct TerminalRecord {
   std::string token_hash;  // SHA-256 hex of the bearer token; the token is never stored
   int64_t registered_ms = 0;
   std::optional<int64_t> last_sync_ms;
+  // The highest journal sequence head office has been pushed by this
+  // terminal (entries refused included): a terminal whose database was lost
+  // or rolled back goes on above it instead of reusing ids (DESIGN.md §4).
+  int64_t journal_high_seq = 0;
 };
 
 class TerminalTxn {

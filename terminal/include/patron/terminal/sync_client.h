@@ -67,6 +67,10 @@ struct SyncReport {
   int64_t members_pulled = 0;
   int64_t grants_pulled = 0;
   bool rules_updated = false;
+  // Head office held this terminal's entries beyond its journal (a lost or
+  // rolled-back database): the journal now goes on above them
+  // (TerminalStatus::journal_restart). Worth telling the operator loudly.
+  bool journal_restarted = false;
   bool reset = false;  // the server's history changed: re-pushed and re-pulled
   bool from_snapshot = false;  // members_pulled includes a member snapshot's rows
   // Why a snapshot the server offered was not taken (the pull then went page

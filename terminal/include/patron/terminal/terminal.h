@@ -53,6 +53,13 @@ struct TerminalOptions {
   // for a checkpoint. Off by default: tests and the simulation keep SQLite's
   // own single-threaded behaviour.
   bool background_checkpoints = false;
+  // A database this open creates writes no journal entry until head office
+  // has told it the highest sequence it holds from this terminal (a push or
+  // pull reply): a replaced or re-imaged till with an empty database must
+  // not reuse ids its predecessor used (DESIGN.md §4). patrond sets it when
+  // it has a head office; tests and the simulation without one leave it off.
+  // Has no effect on an existing database.
+  bool await_journal_mark = false;
 };
 
 class Terminal {
@@ -98,6 +105,12 @@ class Terminal {
   Result<HistoryPage> History(std::string_view member_id, int limit, int64_t before = 0);
 
   Result<TerminalStatus> Status();
+  // A new database waiting for head office's journal mark (its checkouts and
+  // refunds answer Unavailable "journal_unconfirmed") that cannot reach head
+  // office goes on from a random sequence instead (JournalIncarnation), so
+  // that it sells offline without reusing an earlier database's ids. Does
+  // nothing to a confirmed journal.
+  ::patron::Status StartJournalIncarnation();
   // The rows of the version in force of replace-all set `name` (segments,
   // offers; sync/down_items.h), each the JSON object head office sent;
   // empty before any version is whole here.
@@ -113,9 +126,9 @@ class Terminal {
                                         const sync::PushResponse& response);
   Result<int> HandBackRights();
   Result<sync::PullRequest> NextPull(int limit);
-  // Returns true if the page brought newer rules (now active). A page with
-  // more to follow raises the page cache to kBulkPullCacheKib until EndPull.
-  Result<bool> ApplyPullPage(const sync::PullResponse& page);
+  // A page with more to follow raises the page cache to kBulkPullCacheKib
+  // until EndPull.
+  Result<PullPageSummary> ApplyPullPage(const sync::PullResponse& page);
   // Ends a pull, complete or cut short: the everyday page cache comes back.
   ::patron::Status EndPull();
   ::patron::Status ResetSyncState();

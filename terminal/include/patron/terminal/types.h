@@ -152,6 +152,27 @@ struct HistoryPage {
   int64_t next_before = 0;
 };
 
+// The last time this terminal's journal jumped over head office's mark:
+// its database had been lost or rolled back, and head office already held
+// entries up to the mark (DESIGN.md §4). at_ms nullopt: never.
+struct JournalRestart {
+  std::optional<int64_t> at_ms;
+  int64_t head_office_high_seq = 0;  // the mark
+  int64_t from_seq = 0;              // where the journal stood before the jump
+  friend bool operator==(const JournalRestart&, const JournalRestart&) = default;
+};
+
+// A new database that had to write before it heard head office's mark
+// (offline) began its journal at a random sequence in [2^40, 2^52): ids no
+// earlier database of this terminal used, in all likelihood (a collision
+// needs one of them to have written within that range's few entries), and
+// below 2^53, where JSON numbers stay exact. at_ms nullopt: never.
+struct JournalIncarnation {
+  std::optional<int64_t> at_ms;
+  int64_t first_seq = 0;
+  friend bool operator==(const JournalIncarnation&, const JournalIncarnation&) = default;
+};
+
 struct TerminalStatus {
   std::string terminal_id;
   std::string store_id;
@@ -169,6 +190,11 @@ struct TerminalStatus {
   bool upgrade_needed = false;
   std::vector<std::string> upgrade_notes;
   int64_t journal_seq = 0;  // seq of the newest entry this terminal wrote; 0 if none
+  // False while a new database waits for head office's journal mark
+  // (TerminalOptions::await_journal_mark).
+  bool journal_confirmed = true;
+  JournalRestart journal_restart;
+  JournalIncarnation journal_incarnation;
   int64_t rules_version = 0;
   std::string cursor_epoch;
   int64_t cursor_seq = 0;
@@ -190,6 +216,16 @@ struct PushSummary {
   // Records head office refused or held differently (final; kept in the
   // outbox and counted in the status).
   int64_t records_refused = 0;
+  // The reply showed head office holding this terminal's entries at or above
+  // its next sequence (a lost or rolled-back database): the journal jumped
+  // over them (TerminalStatus::journal_restart).
+  bool journal_restarted = false;
+};
+
+// What one pull page did besides its members and grants.
+struct PullPageSummary {
+  bool rules_updated = false;  // it brought newer rules, now active
+  bool journal_restarted = false;  // as PushSummary::journal_restarted
 };
 
 }  // namespace patron::terminal
