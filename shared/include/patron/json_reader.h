@@ -4,9 +4,9 @@
 // reads values in document order without allocating, except to unescape
 // strings, and refuses what nlohmann::json::parse refuses: invalid UTF-8,
 // control characters in strings, trailing text, nesting beyond a limit,
-// numbers beyond double's range. One difference: it reads a value when it
-// comes, so a repeated key whose earlier value has the wrong type is refused
-// where nlohmann kept the last one. And a reader reports the first error it
+// numbers beyond double's range, and (as patron::json::Parse does) a key
+// repeated within one object, at any depth ("duplicate_key": a reader must
+// not let the last of two amounts win). A reader reports the first error it
 // meets: a decoder that wants nlohmann's reason for a body that is both
 // mistyped early and malformed later checks the syntax again (CheckSyntax).
 //
@@ -23,7 +23,7 @@
 //
 // Errors are InvalidArgument with the reasons patron::json::Parse gives:
 // "malformed_json" for syntax, "json_too_deep" past max_depth nested
-// objects and arrays; and "invalid_field" for a value of another type than
+// objects and arrays, "duplicate_key" for a repeated key; and "invalid_field" for a value of another type than
 // asked for (the caller names the field). After an error the reader is not
 // to be used again.
 #ifndef PATRON_JSON_READER_H_
@@ -32,10 +32,15 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "patron/status.h"
 
 namespace patron {
+
+// The refusal of a key repeated within one JSON object ("duplicate_key",
+// naming it), as JsonReader and patron::json::Parse give it.
+Status JsonDuplicateKeyError(std::string_view key);
 
 class JsonReader {
  public:
@@ -97,6 +102,11 @@ class JsonReader {
   // next needs a ',' first.
   uint64_t started_ = 0;
   std::string scratch_;
+  // The keys read so far of the object open at each depth (index: depth_),
+  // to refuse a repeated one. Objects are small (a ledger entry has ~20
+  // keys), so a linear scan beats hashing; the vectors keep their capacity
+  // from object to object and short keys fit in std::string's own buffer.
+  std::vector<std::vector<std::string>> keys_;
 };
 
 }  // namespace patron

@@ -16,6 +16,7 @@
 // Error reasons (all InvalidArgument):
 //   "json_too_deep"   nesting deeper than the limit (checked before parsing);
 //   "malformed_json"  not JSON at all (empty, truncated, trailing garbage);
+//   "duplicate_key"   an object names a key twice (at any depth);
 //   "missing_field"   a required field is absent or null;
 //   "invalid_field"   a field (or the value itself) has the wrong type/range;
 //   "unknown_field"   a field the codec does not know (integrator typo).
@@ -41,8 +42,9 @@ inline constexpr int kDefaultMaxDepth = 32;
 // Before the parser sees the text, a linear scan counts '[' / '{' nesting
 // outside string literals and refuses anything deeper than `max_depth`
 // ("[[1]]" has depth 2; scalars have depth 0), because nlohmann recurses on
-// deep documents when copying, comparing and dumping them. Duplicate object
-// keys are not rejected: nlohmann keeps the last one.
+// deep documents when copying, comparing and dumping them. A key repeated
+// within one object is refused ("duplicate_key", naming it) rather than
+// letting the last one win, as nlohmann would.
 Result<nlohmann::json> Parse(std::string_view text, int max_depth = kDefaultMaxDepth);
 
 using patron::FieldPath;

@@ -75,11 +75,20 @@ Status ValidateOptions(const HttpServerOptions& options) {
   if (options.max_connections < 1) {
     return Status::InvalidArgument("max_connections must be at least 1");
   }
+  if (options.reserved_for_authenticated >= options.max_connections) {
+    return Status::InvalidArgument("reserved_for_authenticated must be below max_connections");
+  }
+  // Without a way to recognise credentials no connection could use the
+  // reserve: refuse the option rather than silently shrink the server.
+  if (options.reserved_for_authenticated > 0 && !options.authenticates) {
+    return Status::InvalidArgument("reserved_for_authenticated needs an authenticates hook");
+  }
   if (options.header_limit < 1) return Status::InvalidArgument("header_limit must be positive");
   using std::chrono::milliseconds;
   if (options.read_timeout <= milliseconds::zero() ||
       options.write_timeout <= milliseconds::zero() ||
-      options.idle_timeout <= milliseconds::zero()) {
+      options.idle_timeout <= milliseconds::zero() ||
+      options.first_request_timeout <= milliseconds::zero()) {
     return Status::InvalidArgument("timeouts must be positive");
   }
   return Status::OK();

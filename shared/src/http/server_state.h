@@ -4,11 +4,13 @@
 #define PATRON_SRC_HTTP_SERVER_STATE_H_
 
 #include <atomic>
+#include <chrono>
 #include <boost/asio/ssl/context.hpp>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -20,11 +22,22 @@ class SessionBase;
 
 // How a new connection is treated.
 enum class Admission {
-  kServe,   // under max_connections: serve requests
-  kReject,  // at the cap: answer 503 and close
+  kServe,   // room for it: serve requests
+  kReject,  // no room: answer 503 and close
   kDrop,    // stopping, or too many 503s already in flight: close at once
 };
 
+struct AdmitResult {
+  Admission admission = Admission::kDrop;
+  // Admitted into the share reserved for authenticated connections: its
+  // first request must authenticate.
+  bool probation = false;
+  uint64_t id = 0;  // the key for the other calls
+};
+
+// The connection bookkeeping behind HttpServerOptions' connection limits
+// (server.h, "Connection limits"). Thread-safe: sessions on any strand call
+// it; every method takes mu_ briefly and never calls out while holding it.
 class ServerState {
  public:
   ServerState(HttpServerOptions options, HttpHandler handler)
@@ -42,65 +55,67 @@ class ServerState {
   const HttpHandler& handler() const { return handler_; }
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
 
-  // Decides how to treat a newly accepted connection and, unless kDrop,
-  // counts it and remembers it for BeginStop(). `*id` receives the key to
-  // pass to Release().
-  Admission Admit(const std::shared_ptr<SessionBase>& session, uint64_t* id) {
-    std::lock_guard lock(mu_);
-    if (stopping_) return Admission::kDrop;
-    Admission admission = Admission::kServe;
-    if (serving_ >= options_.max_connections) {
-      // 503s are cheap but each holds a descriptor until it is written;
-      // beyond another max_connections of them, close without a word.
-      if (rejecting_ >= options_.max_connections) return Admission::kDrop;
-      admission = Admission::kReject;
-    }
-    (admission == Admission::kServe ? serving_ : rejecting_)++;
-    *id = next_id_++;
-    sessions_.emplace(*id, session);
-    return admission;
-  }
+  // Decides how to treat a newly accepted connection from `peer` (its
+  // address), evicting waiting unauthenticated connections to make room
+  // (they are told through SessionBase::Evict()), and, unless kDrop, counts
+  // it and remembers it for BeginStop().
+  AdmitResult Admit(const std::shared_ptr<SessionBase>& session, const std::string& peer);
+
+  // The connection started reading a request (its first byte arrived).
+  // False if it was evicted meanwhile: it must close without serving.
+  bool StartRequest(uint64_t id);
+  // The connection finished a request and waits for the next one.
+  void AwaitRequest(uint64_t id);
+  // A request header on the connection carried valid credentials.
+  void Authenticated(uint64_t id);
 
   // Called from a Session's destructor for every Admit() that returned
   // kServe or kReject.
-  void Release(uint64_t id, Admission admission) {
-    {
-      std::lock_guard lock(mu_);
-      sessions_.erase(id);
-      (admission == Admission::kServe ? serving_ : rejecting_)--;
-    }
-    drained_.notify_all();
-  }
+  void Release(uint64_t id);
 
   // Marks the server as stopping (Admit() then drops every new connection)
   // and returns the live sessions, for the caller to shut down.
-  std::vector<std::shared_ptr<SessionBase>> BeginStop() {
-    std::vector<std::shared_ptr<SessionBase>> live;
-    std::lock_guard lock(mu_);
-    stopping_.store(true, std::memory_order_release);
-    for (const auto& [id, weak] : sessions_) {
-      if (auto session = weak.lock()) live.push_back(std::move(session));
-    }
-    return live;
-  }
+  std::vector<std::shared_ptr<SessionBase>> BeginStop();
 
   // Blocks until every admitted session has been released.
-  void WaitUntilDrained() {
-    std::unique_lock lock(mu_);
-    drained_.wait(lock, [this] { return serving_ == 0 && rejecting_ == 0; });
-  }
+  void WaitUntilDrained();
 
  private:
+  struct Connection {
+    std::weak_ptr<SessionBase> session;
+    std::string peer;
+    bool serving = false;        // admitted kServe (else kReject)
+    bool evicted = false;        // no longer counted; closing
+    bool authenticated = false;
+      bool waiting = true;         // waiting for a request's first byte
+    bool completed_one = false;  // has completed a request
+    std::chrono::steady_clock::time_point opened;
+  };
+
+  // The unauthenticated connection that should go first to make room (from
+  // `peer` only, unless null), or null: the longest open of those that have
+  // not yet completed a request and are waiting for one. Connections that
+  // completed a request and sit idle between keep-alive requests are not
+  // taken: they showed they speak HTTP, and their clients expect the
+  // connection to last for idle_timeout. Guarded by mu_.
+  Connection* FindEvictable(const std::string* peer);
+  // Stops counting `connection` and queues it for SessionBase::Evict().
+  void EvictLocked(Connection& connection, std::vector<std::shared_ptr<SessionBase>>& evicted);
+  void UncountLocked(Connection& connection);
+
   const HttpServerOptions options_;
   const HttpHandler handler_;
   std::atomic<bool> stopping_{false};  // written under mu_
 
   std::mutex mu_;
   std::condition_variable drained_;
-  size_t serving_ = 0;                                             // guarded by mu_
-  size_t rejecting_ = 0;                                           // guarded by mu_
-  uint64_t next_id_ = 0;                                           // guarded by mu_
-  std::unordered_map<uint64_t, std::weak_ptr<SessionBase>> sessions_;  // guarded by mu_
+  size_t serving_ = 0;          // guarded by mu_: kServe, not evicted
+  size_t unauthenticated_ = 0;  // guarded by mu_: of serving_, not authenticated
+  size_t rejecting_ = 0;        // guarded by mu_
+  size_t evicting_ = 0;         // guarded by mu_: evicted, not yet released
+  std::unordered_map<std::string, size_t> unauthenticated_by_peer_;  // guarded by mu_
+  uint64_t next_id_ = 0;                                             // guarded by mu_
+  std::unordered_map<uint64_t, Connection> connections_;             // guarded by mu_
   std::unique_ptr<boost::asio::ssl::context> tls_;
 };
 

@@ -23,15 +23,18 @@ constexpr std::size_t kLingerMaxBytes = 1024 * 1024;
 
 const std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-std::string FormatRemote(const tcp::socket& socket) {
+// The peer's address (`peer`, as text) and address:port (`remote`).
+void DescribePeer(const tcp::socket& socket, std::string& peer, std::string& remote) {
+  peer = remote = "unknown";
   error_code ec;
-  const tcp::endpoint peer = socket.remote_endpoint(ec);
-  if (ec) return "unknown";
-  const net::ip::address address = peer.address();
+  const tcp::endpoint endpoint = socket.remote_endpoint(ec);
+  if (ec) return;
+  const net::ip::address address = endpoint.address();
   std::string host = address.to_string(ec);
-  if (ec) return "unknown";
+  if (ec) return;
+  peer = host;
   if (address.is_v6()) host = "[" + host + "]";
-  return host + ":" + std::to_string(peer.port());
+  remote = host + ":" + std::to_string(endpoint.port());
 }
 
 bool IsHttpParseError(const error_code& ec) {
@@ -42,12 +45,21 @@ bool IsHttpParseError(const error_code& ec) {
 
 template <class Stream>
 Session<Stream>::~Session() {
-  if (admission_ != Admission::kDrop) state_->Release(id_, admission_);
+  if (admission_ != Admission::kDrop) state_->Release(id_);
 }
 
 template <class Stream>
 void Session<Stream>::Start() {
-  admission_ = state_->Admit(this->shared_from_this(), &id_);
+  DescribePeer(Tcp().socket(), peer_, remote_);
+  const HttpServerOptions& options = state_->options();
+  // The whole way to the first request's header, handshake included, is
+  // bounded from accept: a connection cannot stretch it by dribbling bytes.
+  first_deadline_ = std::chrono::steady_clock::now() +
+                    std::min(options.first_request_timeout, options.read_timeout);
+  const AdmitResult admitted = state_->Admit(this->shared_from_this(), peer_);
+  admission_ = admitted.admission;
+  id_ = admitted.id;
+  probation_ = admitted.probation;
   if (admission_ == Admission::kDrop) {
     error_code ec;
     Tcp().socket().close(ec);
@@ -55,9 +67,8 @@ void Session<Stream>::Start() {
   }
   // From here on every step runs on the connection's strand.
   net::dispatch(executor_, [self = this->shared_from_this()] {
-    self->remote_ = FormatRemote(self->Tcp().socket());
     if constexpr (kTls) {
-      self->Tcp().expires_after(self->state_->options().read_timeout);
+      self->Tcp().expires_at(self->first_deadline_);
       self->stream_.async_handshake(
           net::ssl::stream_base::server,
           beast::bind_front_handler(&Session::OnHandshake, self->shared_from_this()));
@@ -95,6 +106,16 @@ void Session<Stream>::Shutdown() {
 }
 
 template <class Stream>
+void Session<Stream>::Evict() {
+  net::post(executor_, [self = this->shared_from_this()] {
+    // Waiting for the first request (or still in the TLS handshake): cut.
+    // A session that started a request meanwhile learns of the eviction
+    // from StartRequest() and closes there.
+    if (self->phase_ == Phase::kIdle) self->Close();
+  });
+}
+
+template <class Stream>
 void Session<Stream>::ShutdownOnStrand() {
   stopping_ = true;
   // Only a connection parked between requests is cut; one reading, handling
@@ -108,13 +129,18 @@ void Session<Stream>::WaitForRequest() {
   if (stopping_ || state_->stopping()) return Close();
   // Pipelined bytes already buffered start the next request at once.
   if (buffer_.size() > 0) {
+    if (!state_->StartRequest(id_)) return Close();
     started_ = std::chrono::steady_clock::now();
     return ReadHeader();
   }
-  // A new connection must speak within read_timeout; a kept-alive one may
-  // sit idle for idle_timeout before its next request.
-  const HttpServerOptions& options = state_->options();
-  Tcp().expires_after(first_request_ ? options.read_timeout : options.idle_timeout);
+  // A new connection must send its first request's header by
+  // first_deadline_; a kept-alive one may sit idle for idle_timeout before
+  // its next request.
+  if (first_request_) {
+    Tcp().expires_at(first_deadline_);
+  } else {
+    Tcp().expires_after(state_->options().idle_timeout);
+  }
   stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                           beast::bind_front_handler(&Session::OnFirstBytes, this->shared_from_this()));
 }
@@ -125,6 +151,8 @@ void Session<Stream>::OnFirstBytes(error_code ec, std::size_t bytes) {
   // Bytes that raced a Shutdown() are not served either: the response could
   // not be written, so a committed sale would reach the client as a reset.
   if (ec || phase_ == Phase::kClosed) return Close();
+  // Evicted while the bytes were on their way: the slot is someone else's.
+  if (!state_->StartRequest(id_)) return Close();
   buffer_.commit(bytes);
   started_ = std::chrono::steady_clock::now();
   ReadHeader();
@@ -133,6 +161,7 @@ void Session<Stream>::OnFirstBytes(error_code ec, std::size_t bytes) {
 template <class Stream>
 void Session<Stream>::ReadHeader() {
   phase_ = Phase::kReading;
+  const bool first = first_request_;
   first_request_ = false;
   request_ = HttpRequest{};
   request_.remote = remote_;
@@ -142,7 +171,11 @@ void Session<Stream>::ReadHeader() {
   parser_->body_limit(options.body_limit);
   parser_->header_limit(
       static_cast<std::uint32_t>(std::min<std::size_t>(options.header_limit, UINT32_MAX)));
-  Tcp().expires_after(options.read_timeout);
+  if (first) {
+    Tcp().expires_at(first_deadline_);
+  } else {
+    Tcp().expires_after(options.read_timeout);
+  }
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&Session::OnHeader, this->shared_from_this()));
 }
@@ -150,9 +183,19 @@ void Session<Stream>::ReadHeader() {
 template <class Stream>
 void Session<Stream>::OnHeader(error_code ec, std::size_t) {
   if (ec) return OnReadError(ec);
-  if (parser_->is_done()) return HandleRequest();
-  if (ScreenRefused()) return;
   const auto& header = parser_->get();
+  const bool body_pending = !parser_->is_done();
+  // A refusal before the body is read closes the connection: the body's
+  // bytes would otherwise be read as the next request.
+  if (!TakeHeader(/*keep_alive=*/!body_pending && header.keep_alive())) return;
+  // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without
+  // Host (HTTP/1.0 may omit it). An empty value is allowed.
+  if (header.version() >= 11 && header.find(http::field::host) == header.end()) {
+    return Refuse(400, "bad_request", "an HTTP/1.1 request needs a Host header");
+  }
+  if (!Classify()) return;
+  if (!body_pending) return HandleRequest();
+  if (ScreenRefused()) return;
   if (header.version() >= 11 && beast::iequals(header[http::field::expect], "100-continue")) {
     // The header passed the limits (a declared oversized body would already
     // have failed with body_limit), so invite the client to send the body.
@@ -243,11 +286,32 @@ bool Session<Stream>::TakeHeader(bool keep_alive) {
 }
 
 template <class Stream>
+bool Session<Stream>::Classify() {
+  if (authenticated_) return true;
+  if (const auto& authenticates = state_->options().authenticates) {
+    bool valid = false;
+    try {
+      valid = authenticates(request_);
+    } catch (...) {
+    }
+    if (valid) {
+      authenticated_ = true;
+      probation_ = false;
+      state_->Authenticated(id_);
+      return true;
+    }
+  }
+  if (!probation_) return true;
+  Refuse(503, "too_many_connections",
+         "the server's connections for clients without credentials are all in use, and the "
+         "rest are kept for authenticated clients; retry later");
+  return false;
+}
+
+template <class Stream>
 bool Session<Stream>::ScreenRefused() {
   const auto& screen = state_->options().screen;
   if (!screen) return false;
-  // The body is not read on a refusal, so the connection cannot go on.
-  if (!TakeHeader(/*keep_alive=*/false)) return true;
   std::optional<HttpResponse> refusal;
   try {
     refusal = screen(request_);
@@ -263,7 +327,6 @@ bool Session<Stream>::ScreenRefused() {
 template <class Stream>
 void Session<Stream>::HandleRequest() {
   const bool keep_alive = parser_->get().keep_alive();
-  if (!TakeHeader(keep_alive)) return;
   request_.body = std::move(parser_->get().body());
   Write(RunHandler(), keep_alive);
 }
@@ -307,6 +370,7 @@ void Session<Stream>::OnWrite(bool keep_alive, error_code ec, std::size_t) {
   ReportRequest();
   if (ec) return Close();
   if (!keep_alive) return Linger();
+  state_->AwaitRequest(id_);
   // Keep-alive answered; a Shutdown() that arrived meanwhile closes here.
   WaitForRequest();
 }

@@ -1,9 +1,11 @@
 // One accepted connection, in the manner of Beast's advanced_server: a strand,
 // a fresh parser per message, a deadline on every read and write.
 //
-// Life of a request: wait for its first byte (read_timeout on a new
-// connection, idle_timeout between keep-alive requests), read the header, let
-// the options' screen refuse it if a body is to follow, say "100 Continue" if
+// Life of a request: wait for its first byte (on a new connection the whole
+// header must be in by first_request_timeout from accept; idle_timeout
+// between keep-alive requests), read the header, check Host, classify the
+// connection (authenticates), let the options' screen refuse it if a body is
+// to follow, say "100 Continue" if
 // asked, read the body (read_timeout each), run the handler
 // on the strand, write the response (write_timeout), then wait for the next
 // one. One request at a time, so at most one response is queued.
@@ -47,6 +49,10 @@ class SessionBase {
   // Thread-safe. Closes the connection if it is waiting for a request;
   // otherwise lets the current request finish and closes after its response.
   virtual void Shutdown() = 0;
+  // Thread-safe. ServerState took the connection's slot for a newcomer
+  // (server.h, "Connection limits"): close it without a word. Only ever
+  // called for a connection waiting for its first request.
+  virtual void Evict() = 0;
 };
 
 using PlainStream = beast::tcp_stream;
@@ -74,6 +80,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void Start();
 
   void Shutdown() override;
+  void Evict() override;
 
  private:
   enum class Phase { kIdle, kReading, kWriting, kLingering, kClosed };
@@ -95,6 +102,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // Copies the parsed header (method, target, path, query, headers) into
   // request_; false (and the 400 answered) if the target does not parse.
   bool TakeHeader(bool keep_alive);
+  // Runs the options' `authenticates` on request_ if the connection is not
+  // authenticated yet; true if the request may go on (false: refused).
+  bool Classify();
   // The options' screen on the header, if there is one; true if it refused
   // the request (and its response is being written).
   bool ScreenRefused();
@@ -120,7 +130,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   const std::shared_ptr<ServerState> state_;
   Admission admission_ = Admission::kDrop;
   uint64_t id_ = 0;
-  std::string remote_;
+  std::string remote_;  // address:port, for logs
+  std::string peer_;    // address, for the per-peer limit
+  // Admitted into the reserved share: the first request must authenticate.
+  bool probation_ = false;
+  bool authenticated_ = false;
+  // When the first request's header must have arrived (first_request_timeout).
+  std::chrono::steady_clock::time_point first_deadline_;
 
   Phase phase_ = Phase::kIdle;
   bool first_request_ = true;  // no request read yet on this connection

@@ -44,6 +44,15 @@ Status WrongKind(std::string_view expected) {
 
 }  // namespace
 
+Status JsonDuplicateKeyError(std::string_view key) {
+  constexpr size_t kMaxShown = 64;
+  std::string shown(key.substr(0, kMaxShown));
+  if (key.size() > kMaxShown) shown += "...";
+  return Status::InvalidArgument(
+      "duplicate key \"" + shown + "\" in a JSON object: each field may appear once",
+      "duplicate_key");
+}
+
 JsonReader::JsonReader(std::string_view text, int max_depth)
     : text_(text), max_depth_(max_depth < 63 ? max_depth : 63) {
   // nlohmann skips a UTF-8 byte order mark before the value; so does this.
@@ -100,6 +109,11 @@ Status JsonReader::Open(Kind kind, std::string_view expected) {
   ++pos_;
   ++depth_;
   started_ &= ~(uint64_t{1} << depth_);
+  if (kind == Kind::kObject) {
+    const size_t level = static_cast<size_t>(depth_);
+    if (keys_.size() <= level) keys_.resize(level + 1);
+    keys_[level].clear();
+  }
   return Status::OK();
 }
 
@@ -120,6 +134,13 @@ Result<bool> JsonReader::NextKey(std::string_view& key) {
   SkipSpace();
   if (pos_ >= text_.size() || text_[pos_] != '"') return Syntax("expected a member name");
   PATRON_RETURN_IF_ERROR(ReadStringView(key));
+  const size_t level = static_cast<size_t>(depth_);
+  if (keys_.size() <= level) keys_.resize(level + 1);
+  std::vector<std::string>& seen = keys_[level];
+  for (const std::string& earlier : seen) {
+    if (earlier == key) return JsonDuplicateKeyError(key);
+  }
+  seen.emplace_back(key);
   PATRON_RETURN_IF_ERROR(Expect(':'));
   return true;
 }

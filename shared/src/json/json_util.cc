@@ -3,7 +3,12 @@
 #include <algorithm>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "patron/json_reader.h"
 
 namespace patron::json {
 namespace {
@@ -113,6 +118,39 @@ Result<int64_t> ToInt(const json& value, std::string_view field, std::string_vie
   return WrongType(path, field, "an integer");
 }
 
+// A parser callback that notes the first key repeated within one object.
+// RFC 8259 leaves the meaning of repeated names open and nlohmann keeps the
+// last value, so {"amount_minor":100000,"amount_minor":1} would be a sale of
+// 0.01 to Patron while a proxy or log reader in front saw 1,000.00: one
+// document, one reading, or a refusal.
+class DuplicateKeyFinder {
+ public:
+  bool operator()(int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+        open_.emplace_back();
+        break;
+      case json::parse_event_t::key:
+        if (!open_.empty() && parsed.is_string()) {
+          const std::string& key = parsed.get_ref<const std::string&>();
+          if (!open_.back().insert(key).second && !duplicate_) duplicate_ = key;
+        }
+        break;
+      case json::parse_event_t::object_end:
+        if (!open_.empty()) open_.pop_back();
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+  const std::optional<std::string>& duplicate() const { return duplicate_; }
+
+ private:
+  std::vector<std::unordered_set<std::string>> open_;  // the keys of each open object
+  std::optional<std::string> duplicate_;
+};
+
 }  // namespace
 
 Result<nlohmann::json> Parse(std::string_view text, int max_depth) {
@@ -122,8 +160,17 @@ Result<nlohmann::json> Parse(std::string_view text, int max_depth) {
         "JSON nested deeper than " + std::to_string(max_depth) + " levels", "json_too_deep");
   }
   try {
-    json parsed = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-    if (!parsed.is_discarded()) return parsed;
+    DuplicateKeyFinder duplicates;
+    json parsed = json::parse(
+        text.begin(), text.end(),
+        [&duplicates](int depth, json::parse_event_t event, json& value) {
+          return duplicates(depth, event, value);
+        },
+        /*allow_exceptions=*/false);
+    if (!parsed.is_discarded()) {
+      if (duplicates.duplicate()) return JsonDuplicateKeyError(*duplicates.duplicate());
+      return parsed;
+    }
     ErrorLocator locator;
     json::sax_parse(text.begin(), text.end(), &locator);
     return Status::InvalidArgument("malformed JSON near byte " + std::to_string(locator.byte),

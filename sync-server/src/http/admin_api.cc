@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "http/sync_api.h"
+#include "patron/bearer.h"
 #include "patron/digest.h"
 #include "patron/json_util.h"
 #include "patron/member_id.h"
@@ -13,29 +14,6 @@
 
 namespace patron::sync {
 namespace {
-
-// Equal-length digests compared without an early exit, so the time taken
-// tells an attacker nothing about how much of a guess was right.
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    diff = static_cast<unsigned char>(
-        diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
-  }
-  return diff == 0;
-}
-
-bool StartsWithBearer(std::string_view value) {
-  constexpr std::string_view kScheme = "bearer ";
-  if (value.size() <= kScheme.size()) return false;
-  for (size_t i = 0; i < kScheme.size(); ++i) {
-    const char c = value[i];
-    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    if (lower != kScheme[i]) return false;
-  }
-  return true;
-}
 
 struct Registration {
   std::string terminal_id;
@@ -62,23 +40,36 @@ nlohmann::json Figures(const StoreFigures& f) {
 
 }  // namespace
 
+bool SyncApi::TokenMatches(std::string_view token, std::string_view sha256_hex) {
+  return TokenMatchesSha256(token, sha256_hex);
+}
+
 std::optional<HttpResponse> SyncApi::RefuseNonAdmin(const HttpRequest& request) const {
-  std::string_view value = request.authorization;
-  if (value.empty()) {
-    return AuthErrorResponse(Status::Unauthenticated(
-        "send the admin token as Authorization: Bearer <token>", "missing_token"));
+  const std::string_view peer = PeerAddress(request.remote);
+  // Checked first, and for the right token too: during a lockout no answer
+  // may tell a guess that is right from one that is wrong.
+  if (const std::optional<int64_t> wait_ms = admin_throttle_.LockedOutFor(peer)) {
+    const int64_t seconds = (*wait_ms + 999) / 1000;
+    HttpResponse refused = ErrorResponse(
+        429, "too_many_failures",
+        "too many wrong admin tokens: admin requests are refused for " +
+            std::to_string(seconds) + " s");
+    refused.headers.emplace_back("Retry-After", std::to_string(seconds));
+    return refused;
   }
-  if (!StartsWithBearer(value)) {
-    return AuthErrorResponse(Status::Unauthenticated(
-        "the admin token goes in Authorization: Bearer <token>", "invalid_token"));
+  Result<std::string_view> token = BearerToken(request.authorization, "the admin token");
+  // No header at all is no guess: a 401 without counting it.
+  if (!token.ok() && token.status().reason() == "missing_token") {
+    return AuthErrorResponse(token.status());
   }
-  value.remove_prefix(7);
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  if (admin_token_sha256_.empty() || !ConstantTimeEquals(Sha256Hex(value), admin_token_sha256_)) {
-    return ErrorResponse(Status::PermissionDenied("this endpoint needs patron-sync's admin token",
-                                                  "admin_token_required"));
+  if (token.ok() && TokenMatches(*token, admin_token_sha256_)) {
+    admin_throttle_.Succeeded(peer);
+    return std::nullopt;
   }
-  return std::nullopt;
+  sleep_(admin_throttle_.Failed(peer));
+  if (!token.ok()) return AuthErrorResponse(token.status());
+  return ErrorResponse(Status::PermissionDenied("this endpoint needs patron-sync's admin token",
+                                                "admin_token_required"));
 }
 
 HttpResponse SyncApi::RegisterTerminal(const HttpRequest& request) const {

@@ -1,7 +1,10 @@
 #include "http/config.h"
 
+#include <utility>
+
 #include "patron/config_file.h"
 #include "patron/http/listen.h"
+#include "patron/private_files.h"
 
 namespace patron::sync {
 Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
@@ -9,8 +12,11 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
       ConfigFile file,
       ConfigFile::Load(path, {"data_dir", "listen", "allow_non_loopback", "tls_cert_file",
                               "tls_key_file", "allow_plain_http", "admin_token",
-                              "chain_key", "log_level", "max_connections", "threads",
-                              "read_timeout_ms", "snapshot_min_changes",
+                              "admin_token_file", "chain_key", "chain_key_file",
+                              "metrics_token", "metrics_token_file", "log_level",
+                              "max_connections", "reserved_connections",
+                              "max_unauthenticated_per_peer", "first_request_timeout_ms",
+                              "threads", "read_timeout_ms", "snapshot_min_changes",
                               "snapshot_min_interval_ms", "fold_max_lag_ms"}));
   PATRON_RETURN_IF_ERROR(file.Get("data_dir", c.data_dir));
   PATRON_RETURN_IF_ERROR(file.Get("listen", c.listen));
@@ -19,9 +25,17 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
   PATRON_RETURN_IF_ERROR(file.Get("tls_key_file", c.tls_key_file));
   PATRON_RETURN_IF_ERROR(file.Get("allow_plain_http", c.allow_plain_http));
   PATRON_RETURN_IF_ERROR(file.Get("admin_token", c.admin_token));
+  PATRON_RETURN_IF_ERROR(file.Get("admin_token_file", c.admin_token_file));
   PATRON_RETURN_IF_ERROR(file.Get("chain_key", c.chain_key));
+  PATRON_RETURN_IF_ERROR(file.Get("chain_key_file", c.chain_key_file));
+  PATRON_RETURN_IF_ERROR(file.Get("metrics_token", c.metrics_token));
+  PATRON_RETURN_IF_ERROR(file.Get("metrics_token_file", c.metrics_token_file));
   PATRON_RETURN_IF_ERROR(file.Get("log_level", c.log_level));
   PATRON_RETURN_IF_ERROR(file.Get("max_connections", c.max_connections));
+  PATRON_RETURN_IF_ERROR(file.Get("reserved_connections", c.reserved_connections));
+  PATRON_RETURN_IF_ERROR(
+      file.Get("max_unauthenticated_per_peer", c.max_unauthenticated_per_peer));
+  PATRON_RETURN_IF_ERROR(file.Get("first_request_timeout_ms", c.first_request_timeout_ms));
   PATRON_RETURN_IF_ERROR(file.Get("threads", c.threads));
   PATRON_RETURN_IF_ERROR(file.Get("read_timeout_ms", c.read_timeout_ms));
   PATRON_RETURN_IF_ERROR(file.Get("snapshot_min_changes", c.snapshot_min_changes));
@@ -30,11 +44,21 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
   return c;
 }
 
+Status ReadSecretFiles(ServerConfig& c, std::vector<std::string>& warnings) {
+  for (auto [file, value] : {std::pair{&c.admin_token_file, &c.admin_token},
+                             std::pair{&c.chain_key_file, &c.chain_key},
+                             std::pair{&c.metrics_token_file, &c.metrics_token}}) {
+    if (file->empty()) continue;
+    PATRON_ASSIGN_OR_RETURN(*value, ReadSecretFile(*file, warnings));
+  }
+  return Status::OK();
+}
+
 Status ValidateConfig(const ServerConfig& c) {
   if (c.admin_token.empty()) {
     return Status::InvalidArgument(
-        "an admin token is required (--admin-token, PATRON_ADMIN_TOKEN or admin_token in the "
-        "config file)",
+        "an admin token is required (--admin-token-file, PATRON_ADMIN_TOKEN, or admin_token "
+        "or admin_token_file in the config file)",
         "invalid_config");
   }
   if (c.data_dir.empty()) return Status::InvalidArgument("data_dir is empty", "invalid_config");
@@ -55,6 +79,13 @@ Status ValidateConfig(const ServerConfig& c) {
             ": terminal and admin tokens, the chain key and members' details would cross the "
             "network in clear text; give --tls-cert and --tls-key (or --allow-plain-http "
             "behind a TLS-terminating proxy)",
+        "invalid_config");
+  }
+  if (c.reserved_connections < 0 || c.reserved_connections >= c.max_connections ||
+      c.max_unauthenticated_per_peer < 0 || c.first_request_timeout_ms < 100) {
+    return Status::InvalidArgument(
+        "reserved_connections must be 0..max_connections-1, max_unauthenticated_per_peer >= 0 "
+        "(0: no limit), first_request_timeout_ms >= 100",
         "invalid_config");
   }
   if (c.max_connections < 1 || c.threads < 1 || c.threads > 64 || c.read_timeout_ms < 1000 ||

@@ -1,11 +1,15 @@
 // patron-sync's configuration: a JSON file, overridden by the environment
-// (PATRON_ADMIN_TOKEN) and command-line flags, over documented defaults.
+// (PATRON_ADMIN_TOKEN, PATRON_METRICS_TOKEN, PATRON_CHAIN_KEY) and
+// command-line flags, over documented defaults. Secrets may come from files
+// (*_file keys, --*-file flags): the command line is visible to every local
+// user in /proc/<pid>/cmdline.
 #ifndef PATRON_SYNC_SERVER_SRC_HTTP_CONFIG_H_
 #define PATRON_SYNC_SERVER_SRC_HTTP_CONFIG_H_
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "patron/status.h"
 
@@ -24,10 +28,27 @@ struct ServerConfig {
   std::string tls_cert_file;
   std::string tls_key_file;
   bool allow_plain_http = false;
-  std::string admin_token;         // required
+  std::string admin_token;         // required (here or in admin_token_file)
+  std::string admin_token_file;    // read at start; wins over admin_token
   std::string chain_key;           // empty = the documented demo key (with a warning)
+  std::string chain_key_file;      // read at start; wins over chain_key
+  // When set (or metrics_token_file), GET /metrics needs it as a bearer
+  // token; empty: /metrics is open.
+  std::string metrics_token;
+  std::string metrics_token_file;
   std::string log_level = "info";  // "info" logs every request; "warn" only problems
   int64_t max_connections = 256;
+  // Of max_connections, kept for connections that presented a valid token
+  // (tills, head office, a metrics scraper with its token): silent or slow
+  // sockets cannot take them (patron/http/server.h, "Connection limits").
+  int64_t reserved_connections = 64;
+  // Connections one address may hold before presenting a token; beyond, its
+  // own longest-silent connection makes room. A store behind NAT is one
+  // address: leave room for its tills connecting at once.
+  int64_t max_unauthenticated_per_peer = 32;
+  // From accept, a new connection's TLS handshake and first request header
+  // must be done within this.
+  int64_t first_request_timeout_ms = 5'000;
   // I/O threads, which also run the handlers (SQLite work; writes wait for
   // each other, reads do not).
   int64_t threads = 4;
@@ -51,6 +72,9 @@ struct ServerConfig {
 
 // Reads a config file; unknown keys and wrong types are errors naming the key.
 Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig base = {});
+// Reads the *_file secrets of `config` into their values (a file wins over
+// the value); warnings for files other users may read.
+Status ReadSecretFiles(ServerConfig& config, std::vector<std::string>& warnings);
 // Checks the combined configuration: an admin token, a loopback listen
 // address unless allowed, sane limits and log level.
 Status ValidateConfig(const ServerConfig& config);

@@ -16,6 +16,10 @@
 #include <stop_token>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <vector>
+
+#include <sys/stat.h>
 
 #include "http/config.h"
 #include "patron/http/listen.h"
@@ -23,6 +27,7 @@
 #include "http/sync_api.h"
 #include "patron/http/server.h"
 #include "patron/member_id.h"
+#include "patron/private_files.h"
 #include "patron/sync/codec.h"
 #include "patron/sync_server/sqlite_server_store.h"
 #include "patron/sync_server/sync_service.h"
@@ -120,15 +125,34 @@ std::chrono::milliseconds FoldStep(SyncService& service) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything patron-sync creates (the database, its WAL, snapshots) is
+  // for the service's user only, whatever umask it was started with.
+  ::umask(kPrivateUmask);
   CLI::App app{"patron-sync: Patron's central sync server"};
   std::string config_path;
   ServerConfig flags;
   app.add_option("--config", config_path, "JSON config file (flags override it)");
   auto* data_dir = app.add_option("--data-dir", flags.data_dir, "directory of server.db");
   auto* listen = app.add_option("--listen", flags.listen, "host:port to serve (port 0: any)");
-  auto* admin_token = app.add_option("--admin-token", flags.admin_token,
-                                     "head office's token (or env PATRON_ADMIN_TOKEN)");
-  auto* chain_key = app.add_option("--chain-key", flags.chain_key, "chain key (default: demo key)");
+  // Secrets on the command line are readable by every local user
+  // (/proc/<pid>/cmdline, ps): the help says so, and offers files and the
+  // environment instead.
+  auto* admin_token = app.add_option(
+      "--admin-token", flags.admin_token,
+      "head office's token; visible to other users in ps: prefer --admin-token-file or env "
+      "PATRON_ADMIN_TOKEN");
+  auto* admin_token_file = app.add_option("--admin-token-file", flags.admin_token_file,
+                                          "file holding head office's token (mode 0600)");
+  auto* chain_key = app.add_option(
+      "--chain-key", flags.chain_key,
+      "chain key (default: demo key); visible to other users in ps: prefer --chain-key-file or "
+      "env PATRON_CHAIN_KEY");
+  auto* chain_key_file =
+      app.add_option("--chain-key-file", flags.chain_key_file, "file holding the chain key");
+  auto* metrics_token_file = app.add_option(
+      "--metrics-token-file", flags.metrics_token_file,
+      "file holding a token GET /metrics then requires (or env PATRON_METRICS_TOKEN); without "
+      "one /metrics is open");
   auto* allow = app.add_flag("--allow-non-loopback", flags.allow_non_loopback,
                              "allow listening on a non-loopback address");
   auto* tls_cert = app.add_option("--tls-cert", flags.tls_cert_file,
@@ -155,14 +179,30 @@ int main(int argc, char** argv) {
     if (!loaded.ok()) return Fail(loaded.status());
     config = *loaded;
   }
-  // Flags win over the environment, which wins over the file.
-  if (const char* env = std::getenv("PATRON_ADMIN_TOKEN"); env != nullptr && *env != '\0') {
-    config.admin_token = env;
+  // Flags win over the environment, which wins over the file. A secret's
+  // file, wherever named, wins over its value (ReadSecretFiles).
+  for (auto [name, value, file] :
+       {std::tuple{"PATRON_ADMIN_TOKEN", &config.admin_token, &config.admin_token_file},
+        std::tuple{"PATRON_METRICS_TOKEN", &config.metrics_token, &config.metrics_token_file},
+        std::tuple{"PATRON_CHAIN_KEY", &config.chain_key, &config.chain_key_file}}) {
+    if (const char* env = std::getenv(name); env != nullptr && *env != '\0') {
+      *value = env;
+      file->clear();
+    }
   }
   if (*data_dir) config.data_dir = flags.data_dir;
   if (*listen) config.listen = flags.listen;
-  if (*admin_token) config.admin_token = flags.admin_token;
-  if (*chain_key) config.chain_key = flags.chain_key;
+  if (*admin_token) {
+    config.admin_token = flags.admin_token;
+    config.admin_token_file.clear();
+  }
+  if (*admin_token_file) config.admin_token_file = flags.admin_token_file;
+  if (*chain_key) {
+    config.chain_key = flags.chain_key;
+    config.chain_key_file.clear();
+  }
+  if (*chain_key_file) config.chain_key_file = flags.chain_key_file;
+  if (*metrics_token_file) config.metrics_token_file = flags.metrics_token_file;
   if (*allow) config.allow_non_loopback = true;
   if (*tls_cert) config.tls_cert_file = flags.tls_cert_file;
   if (*tls_key) config.tls_key_file = flags.tls_key_file;
@@ -171,6 +211,8 @@ int main(int argc, char** argv) {
   if (*snapshot_min_changes) config.snapshot_min_changes = flags.snapshot_min_changes;
   if (*snapshot_min_interval) config.snapshot_min_interval_ms = flags.snapshot_min_interval_ms;
   if (*fold_max_lag) config.fold_max_lag_ms = flags.fold_max_lag_ms;
+  std::vector<std::string> warnings;
+  if (Status read = ReadSecretFiles(config, warnings); !read.ok()) return Fail(read);
   if (Status valid = ValidateConfig(config); !valid.ok()) return Fail(valid);
   Result<patron::Endpoint> endpoint = ParseListenAddress(config.listen);
   if (!endpoint.ok()) return Fail(endpoint.status());
@@ -183,9 +225,15 @@ int main(int argc, char** argv) {
     Log("warn", "the admin token is shorter than 16 characters; use a long random one");
   }
 
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return Fail(Status::IOError("cannot create " + config.data_dir + ": " + ec.message()));
+  // Members' data and token hashes: the data directory is ours alone (0700),
+  // the database and what SQLite creates beside it 0600.
+  if (Status made = MakePrivateDirectory(config.data_dir, warnings); !made.ok()) {
+    return Fail(made);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    MakePrivateFile(config.DatabasePath() + suffix, warnings);
+  }
+  for (const std::string& warning : warnings) Log("warn", warning);
   Result<std::unique_ptr<SqliteServerStore>> store = SqliteServerStore::Open(config.DatabasePath());
   if (!store.ok()) return Fail(store.status().WithContext(config.DatabasePath()));
   // No push waits for a checkpoint.
@@ -207,7 +255,11 @@ int main(int argc, char** argv) {
   SyncService service(**store, service_options);
   BackgroundLoop folds([&service] { return FoldStep(service); });
   BackgroundLoop snapshots([&service] { return SnapshotStep(service); });
-  SyncApi api(service, SyncApiOptions{config.admin_token, config.chain_key});
+  SyncApiOptions api_options;
+  api_options.admin_token = config.admin_token;
+  api_options.chain_key = config.chain_key;
+  api_options.metrics_token = config.metrics_token;
+  SyncApi api(service, std::move(api_options));
 
   HttpServerOptions server_options;
   server_options.host = endpoint->host;
@@ -217,6 +269,17 @@ int main(int argc, char** argv) {
   // Credentials and routes are checked before a body is read.
   server_options.screen = [&api](const HttpRequest& request) { return api.Screen(request); };
   server_options.max_connections = static_cast<size_t>(config.max_connections);
+  // Silent sockets must not lock tills out: a short deadline before the
+  // first request, a cap per address on connections without a token, and
+  // a share of the slots only connections with a valid token may use.
+  server_options.reserved_for_authenticated = static_cast<size_t>(config.reserved_connections);
+  server_options.max_unauthenticated_per_peer =
+      static_cast<size_t>(config.max_unauthenticated_per_peer);
+  server_options.first_request_timeout =
+      std::chrono::milliseconds(config.first_request_timeout_ms);
+  server_options.authenticates = [&api](const HttpRequest& request) {
+    return api.HasCredentials(request);
+  };
   server_options.threads = static_cast<int>(config.threads);
   server_options.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
   server_options.write_timeout = std::chrono::milliseconds(config.read_timeout_ms);

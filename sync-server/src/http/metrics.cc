@@ -169,4 +169,18 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
   return out;
 }
 
+std::string RenderAdminThrottleMetrics(int64_t failures, int64_t lockouts,
+                                       int64_t locked_refusals) {
+  std::string out;
+  Counter(out, "patron_sync_admin_auth_failures_total",
+          "Admin requests refused for a wrong admin token (or another scheme than Bearer).",
+          failures);
+  Counter(out, "patron_sync_admin_lockouts_total",
+          "Lockouts begun after repeated wrong admin tokens, of one peer or of everyone.",
+          lockouts);
+  Counter(out, "patron_sync_admin_locked_refusals_total",
+          "Admin requests answered 429 during a lockout.", locked_refusals);
+  return out;
+}
+
 }  // namespace patron::sync

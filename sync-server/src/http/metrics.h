@@ -43,6 +43,13 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
                           const SnapshotGauge& snapshot, const FoldGauge& fold,
                           const std::vector<TerminalRecord>& terminals, int64_t now_ms);
 
+// The admin token's throttle (credential_throttle.h), appended to the above:
+//   patron_sync_admin_auth_failures_total        counter, wrong admin tokens
+//   patron_sync_admin_lockouts_total             counter, lockouts begun
+//   patron_sync_admin_locked_refusals_total      counter, 429s during lockouts
+std::string RenderAdminThrottleMetrics(int64_t failures, int64_t lockouts,
+                                       int64_t locked_refusals);
+
 }  // namespace patron::sync
 
 #endif  // PATRON_SYNC_SERVER_SRC_HTTP_METRICS_H_

@@ -3,8 +3,10 @@
 #include <charconv>
 #include <functional>
 #include <system_error>
+#include <thread>
 
 #include "http/metrics.h"
+#include "patron/bearer.h"
 #include "patron/digest.h"
 #include "patron/sync/codec.h"
 
@@ -44,7 +46,13 @@ HttpResponse AuthErrorResponse(const Status& status) {
 SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
     : service_(service),
       admin_token_sha256_(options.admin_token.empty() ? "" : Sha256Hex(options.admin_token)),
-      chain_key_(std::move(options.chain_key)) {
+      metrics_token_sha256_(options.metrics_token.empty() ? "" : Sha256Hex(options.metrics_token)),
+      chain_key_(std::move(options.chain_key)),
+      sleep_(options.sleep ? std::move(options.sleep)
+                           : [](std::chrono::milliseconds delay) {
+                               std::this_thread::sleep_for(delay);
+                             }),
+      admin_throttle_(std::move(options.admin_throttle)) {
   constexpr RouteBody kNone = RouteBody::kNone;
   constexpr RouteBody kJson = RouteBody::kJson;
   auto add = [this](std::string method, std::string_view path, RouteBody body, Guard guard,
@@ -142,6 +150,15 @@ std::optional<HttpResponse> SyncApi::Screen(const HttpRequest& request) const {
   return refused;
 }
 
+bool SyncApi::HasCredentials(const HttpRequest& request) const {
+  Result<std::string_view> token = BearerToken(request.authorization, "a token");
+  if (!token.ok()) return false;
+  if (TokenMatches(*token, admin_token_sha256_) || TokenMatches(*token, metrics_token_sha256_)) {
+    return true;
+  }
+  return service_.Authenticate(request.authorization).ok();
+}
+
 Result<Caller> SyncApi::Authenticate(const HttpRequest& request) const {
   return service_.Authenticate(request.authorization);
 }
@@ -210,7 +227,15 @@ HttpResponse SyncApi::Health(const HttpRequest&) const {
   return JsonResponse(200, R"({"status":"ok"})");
 }
 
-HttpResponse SyncApi::Metrics(const HttpRequest&) const {
+HttpResponse SyncApi::Metrics(const HttpRequest& request) const {
+  if (!metrics_token_sha256_.empty()) {
+    Result<std::string_view> token = BearerToken(request.authorization, "the metrics token");
+    if (!token.ok()) return AuthErrorResponse(token.status());
+    if (!TokenMatches(*token, metrics_token_sha256_)) {
+      return ErrorResponse(Status::PermissionDenied(
+          "/metrics needs patron-sync's metrics token", "metrics_token_required"));
+    }
+  }
   Result<std::vector<TerminalRecord>> terminals = service_.Terminals();
   // A scrape that fails is how Prometheus learns the database is unwell.
   if (!terminals.ok()) return ErrorResponse(terminals.status());
@@ -224,6 +249,9 @@ HttpResponse SyncApi::Metrics(const HttpRequest&) const {
   response.content_type = std::string(kMetricsContentType);
   response.body = RenderMetrics(requests, service_.counters(), service_.SnapshotState(),
                                 service_.FoldState(), *terminals, service_.NowMs());
+  response.body += RenderAdminThrottleMetrics(admin_throttle_.failures(),
+                                              admin_throttle_.lockouts(),
+                                              admin_throttle_.locked_refusals());
   return response;
 }
 

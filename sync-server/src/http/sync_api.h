@@ -13,9 +13,12 @@
 // Unknown paths answer 404, a known path with another method 405 (with
 // Allow), a JSON route with another Content-Type 415. Every error body is
 // `{"error":{"code","message"}}`, mapped from the service's Status by
-// ErrorResponse. A missing or unknown credential is 401 with
-// `WWW-Authenticate: Bearer`; a terminal token or a wrong token on an admin
-// route is 403.
+// ErrorResponse. Credentials travel as `Authorization: Bearer <token>`
+// (patron/bearer.h; any other scheme is 401). A missing or unknown
+// credential is 401 with `WWW-Authenticate: Bearer`; a terminal token or a
+// wrong token on an admin route is 403. Wrong admin tokens are throttled
+// (credential_throttle.h): after repeated failures 429 `too_many_failures`
+// with Retry-After. With a metrics token configured, GET /metrics needs it.
 //
 // Thread safety: Handle() may run on any number of threads at once (the
 // service serialises writes; the request counters are atomics).
@@ -24,12 +27,15 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "http/credential_throttle.h"
 #include "patron/http/message.h"
 #include "patron/http/router.h"
 #include "patron/sync_server/sync_service.h"
@@ -48,6 +54,14 @@ struct SyncApiOptions {
   // fingerprint, so the installer provisions the terminal with the key along
   // with its token (DESIGN.md §2). Empty: the reply carries neither.
   std::string chain_key;
+  // When set, GET /metrics needs `Authorization: Bearer <metrics_token>`
+  // (only its SHA-256 is kept). Empty: /metrics is open, as before.
+  std::string metrics_token = {};
+  // Wrong admin tokens: when to lock a peer (or everyone) out, for how long.
+  CredentialThrottleOptions admin_throttle = {};
+  // Waits out the throttle's delay after a wrong admin token; default:
+  // std::this_thread::sleep_for. Tests pass a no-op.
+  std::function<void(std::chrono::milliseconds)> sleep = {};
 };
 
 class SyncApi {
@@ -64,6 +78,10 @@ class SyncApi {
   // reads no body, or nullopt to read the body and Handle() it. Without a
   // valid credential nobody gets the server to buffer a push-sized body.
   std::optional<HttpResponse> Screen(const HttpRequest& request) const;
+  // HttpServerOptions::authenticates: whether the request carries a valid
+  // terminal, admin or metrics token. Only classifies the connection (for
+  // the connection limits); counts nothing, refuses nothing.
+  bool HasCredentials(const HttpRequest& request) const;
 
   // The value of the patron_sync_requests_total series `endpoint` ("push",
   // "pull", "grant", "snapshot", "snapshot_data", "claim_return", "register_terminal",
@@ -118,14 +136,21 @@ class SyncApi {
   HttpResponse PublishRules(const HttpRequest& request) const;
   HttpResponse StoreReport(const HttpRequest& request) const;
   HttpResponse SecurityEvents(const HttpRequest& request) const;
-  // nullopt if the request carries the admin token; otherwise the 401/403.
+  // nullopt if the request carries the admin token; otherwise the 401/403,
+  // or 429 while its peer (or everyone) is locked out.
   std::optional<HttpResponse> RefuseNonAdmin(const HttpRequest& request) const;
+  // True if `token` hashes to `sha256_hex` (compared in constant time);
+  // false for an empty hash.
+  static bool TokenMatches(std::string_view token, std::string_view sha256_hex);
 
   void Count(Endpoint endpoint) const;
 
   SyncService& service_;
   std::string admin_token_sha256_;  // empty: admin routes disabled
+  std::string metrics_token_sha256_;  // empty: /metrics open
   std::string chain_key_;
+  std::function<void(std::chrono::milliseconds)> sleep_;
+  mutable CredentialThrottle admin_throttle_;
   Router<Route> router_;
   mutable std::array<std::atomic<int64_t>, kEndpointCount> requests_{};
 };

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "patron/bearer.h"
 #include "patron/digest.h"
 #include "service/checks.h"
 
@@ -64,14 +65,8 @@ Result<RegisteredTerminal> TerminalRegistry::Register(std::string_view terminal_
 }
 
 Result<Caller> TerminalRegistry::Authenticate(std::string_view authorization) {
-  std::string_view token = authorization;
-  if (token.size() > 7 && (token.substr(0, 7) == "Bearer " || token.substr(0, 7) == "bearer ")) {
-    token.remove_prefix(7);
-  }
-  if (token.empty()) {
-    return Status::Unauthenticated("send the terminal's token as Authorization: Bearer <token>",
-                                   "missing_token");
-  }
+  PATRON_ASSIGN_OR_RETURN(std::string_view token,
+                          BearerToken(authorization, "the terminal's token"));
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
   PATRON_ASSIGN_OR_RETURN(std::optional<TerminalRecord> terminal,
                           txn->FindTerminalByTokenHash(Sha256Hex(token)));

@@ -4,6 +4,8 @@
 #include <functional>
 
 #include "api/metrics.h"
+#include "patron/bearer.h"
+#include "patron/digest.h"
 #include "patron/terminal/online_checkout.h"
 
 namespace patron::terminal {
@@ -48,8 +50,10 @@ Result<int64_t> ParseIntParam(const std::string& text, std::string_view name) {
 
 }  // namespace
 
-LocalApi::LocalApi(Terminal& terminal, SyncHooks sync)
-    : terminal_(terminal), sync_(std::move(sync)) {
+LocalApi::LocalApi(Terminal& terminal, SyncHooks sync, std::string metrics_token)
+    : terminal_(terminal),
+      sync_(std::move(sync)),
+      metrics_token_sha256_(metrics_token.empty() ? "" : Sha256Hex(metrics_token)) {
   using P = const PathParams&;
   using R = const HttpRequest&;
   constexpr RouteBody kNone = RouteBody::kNone;
@@ -69,10 +73,22 @@ LocalApi::LocalApi(Terminal& terminal, SyncHooks sync)
   router_.Add("POST", "/v1/sales/{sale_ref}/refunds", kJson,
               [this](R r, P p) { return Refund(r, p[0]); });
   router_.Add("POST", "/v1/sync", kNone, [this](R, P) { return SyncNow(); });
-  router_.Add("GET", "/metrics", kNone, [this](R, P) { return Metrics(); });
+  router_.Add("GET", "/metrics", kNone, [this](R r, P) { return Metrics(r); });
 }
 
-HttpResponse LocalApi::Metrics() const {
+HttpResponse LocalApi::Metrics(const HttpRequest& request) const {
+  if (!metrics_token_sha256_.empty()) {
+    Result<std::string_view> token = BearerToken(request.authorization, "the metrics token");
+    if (!token.ok()) {
+      HttpResponse refused = Error(token.status());
+      refused.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return refused;
+    }
+    if (!TokenMatchesSha256(*token, metrics_token_sha256_)) {
+      return Error(Status::PermissionDenied("/metrics needs patrond's metrics token",
+                                            "metrics_token_required"));
+    }
+  }
   Result<TerminalStatus> status = terminal_.Status();
   if (!status.ok()) return Error(status.status());
   HttpResponse response;

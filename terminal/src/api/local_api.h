@@ -5,6 +5,7 @@
 #define PATRON_TERMINAL_SRC_API_LOCAL_API_H_
 
 #include <functional>
+#include <string>
 
 #include "api/codec.h"
 #include "patron/http/message.h"
@@ -31,7 +32,9 @@ struct SyncHooks {
 class LocalApi {
  public:
   // `terminal` must outlive the LocalApi. Thread-safe (the engine serialises).
-  LocalApi(Terminal& terminal, SyncHooks sync);
+  // With a `metrics_token`, GET /metrics needs `Authorization: Bearer <it>`
+  // (401/403 otherwise); empty: /metrics is open.
+  LocalApi(Terminal& terminal, SyncHooks sync, std::string metrics_token = {});
 
   HttpResponse Handle(const HttpRequest& request) const;
 
@@ -47,13 +50,14 @@ class LocalApi {
   HttpResponse Sale(const HttpRequest& request) const;
   HttpResponse GetSale(const std::string& sale_ref) const;
   HttpResponse Refund(const HttpRequest& request, const std::string& sale_ref) const;
-  HttpResponse Metrics() const;
+  HttpResponse Metrics(const HttpRequest& request) const;
   HttpResponse SyncNow() const;
 
   using RouteHandler = std::function<HttpResponse(const HttpRequest&, const PathParams&)>;
 
   Terminal& terminal_;
   SyncHooks sync_;
+  std::string metrics_token_sha256_;  // empty: /metrics open
   Router<RouteHandler> router_;
 };
 

@@ -47,10 +47,11 @@ Status ErrnoStatus(const std::string& what) {
 // Writes `text` to `path` through a temporary file in the same directory, so
 // the config is either the old file or the whole new one, never half-written.
 // Without `replace`, link(2) refuses atomically if `path` exists meanwhile.
-// Mode 0640: the file may hold the sync token and the chain key.
+// Mode 0600: the file may hold the sync token and the chain key, and
+// patrond runs as the same user that owns it.
 Status WriteConfigFile(const fs::path& path, const std::string& text, bool replace) {
   const std::string tmp = path.string() + ".tmp-" + std::to_string(getpid());
-  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoStatus("cannot create " + tmp);
   size_t written = 0;
   bool ok = true;
@@ -75,15 +76,15 @@ Status WriteConfigFile(const fs::path& path, const std::string& text, bool repla
   return status;
 }
 
-// Creates `dir` (mode 0750: it will hold members' data) unless it exists; an
-// existing directory keeps the mode its owner gave it.
+// Creates `dir` (mode 0700: it will hold members' data and the token)
+// unless it exists; an existing directory keeps the mode its owner gave it
+// (patrond tightens it at start if it can, and warns if not).
 Status MakeDataDir(const fs::path& dir) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return Status::OK();
   fs::create_directories(dir, ec);
   if (!ec) {
-    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec,
-                    fs::perm_options::replace, ec);
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   }
   if (ec) return Status::IOError("cannot create " + dir.string() + ": " + ec.message(), "io_error");
   return Status::OK();
@@ -96,6 +97,9 @@ int RunInit(const GlobalOptions& global, InitOptions& o) {
     dir = dir.parent_path();
   }
   o.config.data_dir = dir.string();
+  for (std::string* file : {&o.config.token_file, &o.config.chain_key_file}) {
+    if (!file->empty()) *file = fs::absolute(*file).lexically_normal().string();
+  }
   // ValidateConfig's advice (--allow-non-loopback) is a patrond flag that the
   // file cannot carry, so init says what to do instead.
   if (Result<Endpoint> listen = ParseHostPort(o.config.listen);
@@ -137,7 +141,7 @@ int RunInit(const GlobalOptions& global, InitOptions& o) {
   if (o.config.server.empty()) {
     std::cout << "note: no --server, so this terminal works offline only\n";
   }
-  if (o.config.chain_key.empty()) {
+  if (o.config.chain_key.empty() && o.config.chain_key_file.empty()) {
     std::cout << "note: no --chain-key, so the demo chain key is used; all terminals and the "
                  "server of a chain must share one key\n";
   }
@@ -162,8 +166,16 @@ void AddInitCommand(CLI::App& app, Cli& cli) {
                    "CA certificate (PEM) that signed the https:// sync server's");
   init->add_flag("--allow-plain-http", c.allow_plain_http,
                  "allow a plain http:// sync server off this machine");
-  init->add_option("--token", c.token, "bearer token issued by the sync server");
-  init->add_option("--chain-key", c.chain_key, "the chain's key (default: the demo key)");
+  init->add_option("--token", c.token,
+                   "bearer token issued by the sync server, written into patrond.json (mode "
+                   "0600); visible to other users in ps while init runs: prefer --token-file");
+  init->add_option("--token-file", c.token_file,
+                   "file holding the token; patrond.json names the file instead of the token");
+  init->add_option("--chain-key", c.chain_key,
+                   "the chain's key (default: the demo key); visible to other users in ps "
+                   "while init runs: prefer --chain-key-file");
+  init->add_option("--chain-key-file", c.chain_key_file,
+                   "file holding the chain key; patrond.json names the file");
   init->add_option("--country-code", c.default_country_code,
                    "country calling code for phone numbers typed without +")
       ->capture_default_str();

@@ -2,9 +2,11 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "patron/config_file.h"
 #include "patron/http/listen.h"
+#include "patron/private_files.h"
 
 namespace patron::terminal {
 
@@ -13,8 +15,10 @@ Result<DaemonConfig> LoadConfigFile(const std::string& path, DaemonConfig c) {
       ConfigFile file,
       ConfigFile::Load(path, {"data_dir", "listen", "allow_non_loopback", "terminal_id",
                               "store_id", "server", "ca_file", "allow_plain_http", "token",
-                              "chain_key", "default_country_code",
-                              "sync_interval_ms", "body_limit", "max_connections", "log_level"}));
+                              "token_file", "chain_key", "chain_key_file", "metrics_token",
+                              "metrics_token_file", "default_country_code",
+                              "sync_interval_ms", "body_limit", "max_connections",
+                              "first_request_timeout_ms", "log_level"}));
   PATRON_RETURN_IF_ERROR(file.Get("data_dir", c.data_dir));
   PATRON_RETURN_IF_ERROR(file.Get("listen", c.listen));
   PATRON_RETURN_IF_ERROR(file.Get("allow_non_loopback", c.allow_non_loopback));
@@ -24,17 +28,22 @@ Result<DaemonConfig> LoadConfigFile(const std::string& path, DaemonConfig c) {
   PATRON_RETURN_IF_ERROR(file.Get("ca_file", c.ca_file));
   PATRON_RETURN_IF_ERROR(file.Get("allow_plain_http", c.allow_plain_http));
   PATRON_RETURN_IF_ERROR(file.Get("token", c.token));
+  PATRON_RETURN_IF_ERROR(file.Get("token_file", c.token_file));
   PATRON_RETURN_IF_ERROR(file.Get("chain_key", c.chain_key));
+  PATRON_RETURN_IF_ERROR(file.Get("chain_key_file", c.chain_key_file));
+  PATRON_RETURN_IF_ERROR(file.Get("metrics_token", c.metrics_token));
+  PATRON_RETURN_IF_ERROR(file.Get("metrics_token_file", c.metrics_token_file));
   PATRON_RETURN_IF_ERROR(file.Get("default_country_code", c.default_country_code));
   PATRON_RETURN_IF_ERROR(file.Get("sync_interval_ms", c.sync_interval_ms));
   PATRON_RETURN_IF_ERROR(file.Get("body_limit", c.body_limit));
   PATRON_RETURN_IF_ERROR(file.Get("max_connections", c.max_connections));
+  PATRON_RETURN_IF_ERROR(file.Get("first_request_timeout_ms", c.first_request_timeout_ms));
   PATRON_RETURN_IF_ERROR(file.Get("log_level", c.log_level));
   return c;
 }
 
 std::string ConfigToJson(const DaemonConfig& c) {
-  const nlohmann::json doc = {{"data_dir", c.data_dir},
+  nlohmann::json doc = {{"data_dir", c.data_dir},
                               {"listen", c.listen},
                               {"allow_non_loopback", c.allow_non_loopback},
                               {"terminal_id", c.terminal_id},
@@ -49,7 +58,21 @@ std::string ConfigToJson(const DaemonConfig& c) {
                               {"body_limit", c.body_limit},
                               {"max_connections", c.max_connections},
                               {"log_level", c.log_level}};
+  // Only when used: files written before these keys existed stay the same.
+  if (!c.token_file.empty()) doc["token_file"] = c.token_file;
+  if (!c.chain_key_file.empty()) doc["chain_key_file"] = c.chain_key_file;
+  if (!c.metrics_token_file.empty()) doc["metrics_token_file"] = c.metrics_token_file;
   return doc.dump(2) + "\n";
+}
+
+Status ReadSecretFiles(DaemonConfig& c, std::vector<std::string>& warnings) {
+  for (auto [file, value] : {std::pair{&c.token_file, &c.token},
+                             std::pair{&c.chain_key_file, &c.chain_key},
+                             std::pair{&c.metrics_token_file, &c.metrics_token}}) {
+    if (file->empty()) continue;
+    PATRON_ASSIGN_OR_RETURN(*value, ReadSecretFile(*file, warnings));
+  }
+  return Status::OK();
 }
 
 Status ValidateConfig(const DaemonConfig& c) {
@@ -87,9 +110,11 @@ Status ValidateConfig(const DaemonConfig& c) {
           "invalid_config");
     }
   }
-  if (c.body_limit < 1024 || c.max_connections < 1 || c.sync_interval_ms < 100) {
+  if (c.body_limit < 1024 || c.max_connections < 1 || c.sync_interval_ms < 100 ||
+      c.first_request_timeout_ms < 100) {
     return Status::InvalidArgument(
-        "body_limit must be >= 1024, max_connections >= 1, sync_interval_ms >= 100",
+        "body_limit must be >= 1024, max_connections >= 1, sync_interval_ms >= 100, "
+        "first_request_timeout_ms >= 100",
         "invalid_config");
   }
   if (c.log_level != "info" && c.log_level != "warn") {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "patron/status.h"
 
@@ -28,11 +29,24 @@ struct DaemonConfig {
   // the token and members' details in clear text: refused without this.
   bool allow_plain_http = false;
   std::string token;   // bearer token issued by the sync server
+  // Secrets may come from files read at start (a file wins over the value):
+  // the command line is visible to every local user in /proc/<pid>/cmdline.
+  std::string token_file;
   std::string chain_key;  // empty = the documented demo key
+  std::string chain_key_file;
+  // When set (or metrics_token_file), GET /metrics needs it as a bearer
+  // token; empty: /metrics is open to the machine, as before.
+  std::string metrics_token;
+  std::string metrics_token_file;
   std::string default_country_code = "1";
   int64_t sync_interval_ms = 30'000;
   int64_t body_limit = 64 * 1024;
   int64_t max_connections = 64;
+  // From accept, a new connection must have sent its first request's header
+  // within this. With max_connections reached, a newcomer takes the slot of
+  // the connection silent longest (patron/http/server.h), so silent sockets
+  // cannot lock the POS out.
+  int64_t first_request_timeout_ms = 5'000;
   std::string log_level = "info";  // "info" logs every request; "warn" only problems
 
   std::string DatabasePath() const { return data_dir + "/terminal.db"; }
@@ -42,6 +56,9 @@ struct DaemonConfig {
 Result<DaemonConfig> LoadConfigFile(const std::string& path, DaemonConfig base = {});
 // The file form of `config` (what `patron init` writes).
 std::string ConfigToJson(const DaemonConfig& config);
+// Reads the *_file secrets of `config` into their values; warnings for
+// files other users may read.
+Status ReadSecretFiles(DaemonConfig& config, std::vector<std::string>& warnings);
 // Checks the combined configuration: required ids, a loopback listen address
 // unless allowed, positive limits.
 Status ValidateConfig(const DaemonConfig& config);

@@ -13,11 +13,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
+#include <tuple>
 #include <unistd.h>
+#include <vector>
 
 #include "api/local_api.h"
 #include "daemon/config.h"
@@ -30,6 +34,7 @@
 #include "patron/hlc.h"
 #include "patron/log.h"
 #include "patron/member_id.h"
+#include "patron/private_files.h"
 
 namespace {
 
@@ -143,6 +148,9 @@ void TuneMalloc() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything patrond creates (terminal.db, its WAL, a recovered copy) is
+  // for the service's user only, whatever umask it was started with.
+  ::umask(kPrivateUmask);
   TuneMalloc();
   CLI::App app{"patrond: Patron's terminal daemon (local loyalty API for the POS)"};
   std::string config_path;
@@ -153,12 +161,27 @@ int main(int argc, char** argv) {
   auto* terminal_id = app.add_option("--terminal-id", flags.terminal_id, "e.g. S001-T01");
   auto* store_id = app.add_option("--store-id", flags.store_id, "e.g. S001");
   auto* server = app.add_option("--server", flags.server, "sync server URL");
-  auto* token = app.add_option("--token", flags.token, "bearer token from the sync server");
+  // Secrets on the command line are readable by every local user
+  // (/proc/<pid>/cmdline, ps): the help says so and offers files instead.
+  auto* token = app.add_option(
+      "--token", flags.token,
+      "bearer token from the sync server; visible to other users in ps: prefer --token-file, "
+      "token_file in the config file, or env PATRON_TERMINAL_TOKEN");
+  auto* token_file = app.add_option("--token-file", flags.token_file,
+                                    "file holding the sync server's bearer token (mode 0600)");
   auto* ca_file = app.add_option("--ca-file", flags.ca_file,
                                  "CA certificate (PEM) that signed the https:// sync server's");
   auto* allow_plain = app.add_flag("--allow-plain-http", flags.allow_plain_http,
                                    "allow a plain http:// sync server off this machine");
-  auto* chain_key = app.add_option("--chain-key", flags.chain_key, "chain key (default: demo key)");
+  auto* chain_key = app.add_option(
+      "--chain-key", flags.chain_key,
+      "chain key (default: demo key); visible to other users in ps: prefer --chain-key-file or "
+      "env PATRON_CHAIN_KEY");
+  auto* chain_key_file =
+      app.add_option("--chain-key-file", flags.chain_key_file, "file holding the chain key");
+  auto* metrics_token_file = app.add_option(
+      "--metrics-token-file", flags.metrics_token_file,
+      "file holding a token GET /metrics then requires (or env PATRON_METRICS_TOKEN)");
   auto* country = app.add_option("--country-code", flags.default_country_code,
                                  "default phone country calling code");
   auto* allow = app.add_flag("--allow-non-loopback", flags.allow_non_loopback,
@@ -179,24 +202,51 @@ int main(int argc, char** argv) {
     if (!loaded.ok()) return Fail(loaded.status());
     config = *loaded;
   }
-  // Flags given on the command line win over the file.
+  // The environment wins over the file, flags over both; a secret's file
+  // wins over its value given at the same level.
+  for (auto [name, value, file] :
+       {std::tuple{"PATRON_TERMINAL_TOKEN", &config.token, &config.token_file},
+        std::tuple{"PATRON_METRICS_TOKEN", &config.metrics_token, &config.metrics_token_file},
+        std::tuple{"PATRON_CHAIN_KEY", &config.chain_key, &config.chain_key_file}}) {
+    if (const char* env = std::getenv(name); env != nullptr && *env != '\0') {
+      *value = env;
+      file->clear();
+    }
+  }
   if (*data_dir) config.data_dir = flags.data_dir;
   if (*listen) config.listen = flags.listen;
   if (*terminal_id) config.terminal_id = flags.terminal_id;
   if (*store_id) config.store_id = flags.store_id;
   if (*server) config.server = flags.server;
-  if (*token) config.token = flags.token;
+  if (*token) {
+    config.token = flags.token;
+    config.token_file.clear();
+  }
+  if (*token_file) config.token_file = flags.token_file;
+  if (*chain_key_file) config.chain_key_file = flags.chain_key_file;
+  if (*metrics_token_file) config.metrics_token_file = flags.metrics_token_file;
   if (*ca_file) config.ca_file = flags.ca_file;
   if (*allow_plain) config.allow_plain_http = true;
-  if (*chain_key) config.chain_key = flags.chain_key;
+  if (*chain_key) {
+    config.chain_key = flags.chain_key;
+    if (!*chain_key_file) config.chain_key_file.clear();
+  }
   if (*country) config.default_country_code = flags.default_country_code;
   if (*allow) config.allow_non_loopback = true;
   if (*log_level) config.log_level = flags.log_level;
+  std::vector<std::string> warnings;
+  if (Status read = ReadSecretFiles(config, warnings); !read.ok()) return Fail(read);
   if (Status valid = ValidateConfig(config); !valid.ok()) return Fail(valid);
 
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return Fail(Status::IOError("cannot create " + config.data_dir + ": " + ec.message()));
+  // Members' data: the data directory is ours alone (0700), terminal.db and
+  // what SQLite creates beside it 0600.
+  if (Status made = MakePrivateDirectory(config.data_dir, warnings); !made.ok()) {
+    return Fail(made);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    MakePrivateFile(config.DatabasePath() + suffix, warnings);
+  }
+  for (const std::string& warning : warnings) Log("warn", warning);
 
   TerminalOptions options;
   options.db_path = config.DatabasePath();
@@ -268,7 +318,7 @@ int main(int argc, char** argv) {
   } else {
     Log("info", "no sync server configured (--server): working offline only");
   }
-  LocalApi api(**terminal, hooks);
+  LocalApi api(**terminal, hooks, config.metrics_token);
   Result<Endpoint> endpoint = ParseListenAddress(config.listen);
   if (!endpoint.ok()) return Fail(endpoint.status());
   HttpServerOptions server_options;
@@ -276,6 +326,14 @@ int main(int argc, char** argv) {
   server_options.port = endpoint->port;
   server_options.body_limit = static_cast<size_t>(config.body_limit);
   server_options.max_connections = static_cast<size_t>(config.max_connections);
+  // The POS presents no credentials and every client is on this machine
+  // (one peer), so neither a reserve nor a per-peer cap can tell the POS
+  // from a local program holding sockets open. What protects it: a short
+  // deadline for the first request, and at capacity the newcomer takes the
+  // slot of the connection silent longest, never one that has completed a
+  // request (the POS's kept-alive connection) nor one mid-request.
+  server_options.first_request_timeout =
+      std::chrono::milliseconds(config.first_request_timeout_ms);
   // One I/O thread: the engine serialises its calls anyway and a till has one
   // POS, while a second thread only adds a hand-over (futex, wake-up) to every
   // request: 30-50 us of a checkout's overhead (docs/BENCHMARKS.md).

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "patron/json_reader.h"
+#include "patron/json_util.h"
 
 namespace patron {
 namespace {
@@ -94,9 +95,20 @@ void CheckAgrees(const std::string& text) {
   CAPTURE(text);
   const nlohmann::json expected = nlohmann::json::parse(text, nullptr, false);
   Result<nlohmann::json> read = ReadDocument(text);
+  // patron::json::Parse refuses what nlohmann refuses and repeated keys.
+  Result<nlohmann::json> parsed = json::Parse(text, 64);
   if (expected.is_discarded()) {
     CHECK_FALSE(read.ok());
-    if (!read.ok()) CHECK(read.status().reason() == "malformed_json");
+    // The reader stops at the first problem: a repeated key before the
+    // syntax error is reported as such.
+    if (!read.ok()) {
+      CHECK((read.status().reason() == "malformed_json" ||
+             read.status().reason() == "duplicate_key"));
+    }
+  } else if (!parsed.ok()) {
+    CHECK(parsed.status().reason() == "duplicate_key");
+    CHECK_FALSE(read.ok());
+    if (!read.ok()) CHECK(read.status().reason() == "duplicate_key");
   } else {
     REQUIRE_MESSAGE(read.ok(), read.status().ToString());
     CHECK(*read == Normalised(expected));
@@ -159,7 +171,28 @@ TEST_CASE("JsonReader agrees with nlohmann on mutated texts") {
   }
 }
 
-TEST_CASE("JsonReader: types, depth and the last of repeated keys") {
+TEST_CASE("JsonReader and json::Parse refuse a repeated key, naming it, at any depth") {
+  for (const std::string text :
+       {R"({"amount_minor":100000,"amount_minor":1})", R"({"a":{"b":1,"c":2,"b":3}})",
+        R"([{"x":1},{"y":2,"y":2}])", R"({"a\u0062":1,"ab":2})"}) {
+    CAPTURE(text);
+    Result<nlohmann::json> read = ReadDocument(text);
+    REQUIRE_FALSE(read.ok());
+    CHECK(read.status().reason() == "duplicate_key");
+    Result<nlohmann::json> parsed = json::Parse(text);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.status().reason() == "duplicate_key");
+  }
+  CHECK(json::Parse(R"({"amount_minor":100000,"amount_minor":1})")
+            .status()
+            .message()
+            .find("\"amount_minor\"") != std::string::npos);
+  // The same key in sibling or nested objects is no repetition.
+  CHECK(ReadDocument(R"({"a":{"a":1},"b":{"a":2},"c":[{"a":3},{"a":4}]})").ok());
+  CHECK(json::Parse(R"({"a":{"a":1},"b":{"a":2},"c":[{"a":3},{"a":4}]})").ok());
+}
+
+TEST_CASE("JsonReader: types, depth and raw values") {
   JsonReader reader(R"({"n":"text","s":12})");
   REQUIRE(reader.BeginObject().ok());
   std::string_view key;

@@ -191,16 +191,20 @@ TEST_CASE("push request: a body mistyped early and malformed later is malformed,
   CHECK(DecodePushRequest(deep).status().reason() == "json_too_deep");
 }
 
-TEST_CASE("push response: a null message is none, whatever came before it") {
+TEST_CASE("push response: a null message is none; a repeated key is refused") {
   PushResponse sent;
   sent.epoch = "e";
   sent.entries.push_back({"S001-T01/7", PushOutcome::kOk, 12, "", ""});
   nlohmann::json doc = nlohmann::json::parse(EncodePushResponse(sent));
   std::string body = doc.dump();
-  body.replace(body.find("\"message\":\"\""), 12, "\"message\":\"x\",\"message\":null");
-  Result<PushResponse> read = DecodePushResponse(body);
+  std::string null_message = body;
+  null_message.replace(null_message.find("\"message\":\"\""), 12, "\"message\":null");
+  Result<PushResponse> read = DecodePushResponse(null_message);
   REQUIRE_MESSAGE(read.ok(), read.status().ToString());
   CHECK(read->entries[0].message.empty());
+  // Which of two values would win is no question a decoder should answer.
+  body.replace(body.find("\"message\":\"\""), 12, "\"message\":\"x\",\"message\":null");
+  CHECK(DecodePushResponse(body).status().reason() == "duplicate_key");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "support/temp_dir.h"
 
@@ -35,6 +37,44 @@ TEST_CASE("the configuration needs an admin token, consent to leave loopback, an
   config.log_level = "warn";
   config.fold_max_lag_ms = -1;
   CHECK_FALSE(ValidateConfig(config).ok());
+}
+
+TEST_CASE("secrets come from files (their trailing newline dropped), not only from values") {
+  testing::TempDir dir;
+  const std::string admin = dir.File("admin.token");
+  std::ofstream(admin) << "from-a-file-0123456789\n";
+  const std::string config_path = dir.File("patron-sync.json");
+  std::ofstream(config_path) << R"({"admin_token":"inline","admin_token_file":")" << admin
+                             << R"(","reserved_connections":8,"max_unauthenticated_per_peer":4,)"
+                             << R"("first_request_timeout_ms":2000})";
+  Result<ServerConfig> loaded = LoadConfigFile(config_path);
+  REQUIRE_MESSAGE(loaded.ok(), loaded.status().ToString());
+  CHECK(loaded->reserved_connections == 8);
+  CHECK(loaded->max_unauthenticated_per_peer == 4);
+  CHECK(loaded->first_request_timeout_ms == 2000);
+  std::vector<std::string> warnings;
+  REQUIRE(ReadSecretFiles(*loaded, warnings).ok());
+  CHECK(loaded->admin_token == "from-a-file-0123456789");
+  CHECK(ValidateConfig(*loaded).ok());
+
+  ServerConfig missing;
+  missing.metrics_token_file = dir.File("nowhere");
+  CHECK(ReadSecretFiles(missing, warnings).reason() == "invalid_config");
+
+  ServerConfig reserve;
+  reserve.admin_token = "token";
+  reserve.max_connections = 64;
+  reserve.reserved_connections = 64;  // nothing left for anyone else
+  CHECK(ValidateConfig(reserve).reason() == "invalid_config");
+}
+
+TEST_CASE("a config file naming a key twice is refused, naming the key") {
+  testing::TempDir dir;
+  const std::string config_path = dir.File("patron-sync.json");
+  std::ofstream(config_path) << R"({"listen":"127.0.0.1:1","listen":"0.0.0.0:7430"})";
+  Result<ServerConfig> loaded = LoadConfigFile(config_path);
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.status().message().find("listen") != std::string::npos);
 }
 
 TEST_CASE("config files are read strictly") {

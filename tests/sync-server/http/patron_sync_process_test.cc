@@ -2,6 +2,7 @@
 // real terminal engines through HttpSyncTransport.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -326,6 +327,73 @@ TEST_CASE("patron-sync takes the admin token from the environment and stops on S
   ::unsetenv("PATRON_ADMIN_TOKEN");
   RegisterTerminal(server, "S001-T01", "S001");
   static_cast<void>(server.process->Kill(SIGINT));
+  CHECK(server.process->Wait().exit_code == 0);
+}
+
+TEST_CASE("patron-sync: secrets from files, private data, and silent sockets lock no till out") {
+  testing::TempDir dir;
+  const std::string admin_file = dir.File("admin.token");
+  const std::string metrics_file = dir.File("metrics.token");
+  std::ofstream(admin_file) << kAdminToken << "\n";
+  std::ofstream(metrics_file) << "metrics-scrape-token\n";
+  ::chmod(admin_file.c_str(), 0600);
+  ::chmod(metrics_file.c_str(), 0600);
+  ::unsetenv("PATRON_ADMIN_TOKEN");
+  std::vector<std::string> argv = ServerArgs(dir);
+  argv.insert(argv.end(),
+              {"--admin-token-file", admin_file, "--metrics-token-file", metrics_file});
+  const mode_t old_umask = ::umask(0);  // a careless umask is inherited
+  Server server = Start(dir, argv);
+  ::umask(old_umask);
+  const std::string till = RegisterTerminal(server, "S001-T01", "S001");
+
+  // The token is nowhere on the command line other users can read.
+  const std::string cmdline =
+      ReadFile("/proc/" + std::to_string(server.process->pid()) + "/cmdline");
+  CHECK(cmdline.find(kAdminToken) == std::string::npos);
+  struct stat info {};
+  REQUIRE(::stat(dir.File("data").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0700);
+  REQUIRE(::stat(dir.File("data/server.db").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+
+  HttpClient scraper(server.endpoint(), kTimeout);
+  CHECK(scraper.Send("GET", "/metrics").value().status == 401);
+  CHECK(scraper.Send("GET", "/metrics", "", {{"Authorization", "Bearer metrics-scrape-token"}})
+            .value()
+            .status == 200);
+
+  // 300 sockets that never say a word (256 used to hold every slot for the
+  // read timeout, 120 s): a till and head office are still served at once.
+  std::vector<std::unique_ptr<testing::RawConnection>> silent;
+  for (int i = 0; i < 300; ++i) {
+    silent.push_back(std::make_unique<testing::RawConnection>(server.port));
+    REQUIRE(silent.back()->connected());
+  }
+  const auto start = std::chrono::steady_clock::now();
+  HttpClient terminal_client(server.endpoint(), std::chrono::seconds(2));
+  Result<HttpResponse> pulled = terminal_client.Send(
+      "GET", "/v1/snapshot/data?seq=1&offset=0", "", {{"Authorization", "Bearer " + till}});
+  REQUIRE_MESSAGE(pulled.ok(), pulled.status().ToString());
+  CHECK(pulled->status != 503);
+  CHECK(pulled->status != 401);
+  HttpClient admin(server.endpoint(), std::chrono::seconds(2));
+  Result<HttpResponse> report = admin.Send(
+      "GET", "/v1/reports/stores", "", {{"Authorization", "Bearer " + std::string(kAdminToken)}});
+  REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  CHECK(report->status == 200);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+  // Each socket over the peer's cap of 32 took the slot of its oldest; the
+  // rest go at the first-request deadline (5 s).
+  int closed = 0;
+  for (auto& socket : silent) closed += socket->WaitForClose(std::chrono::milliseconds(5)) ? 1 : 0;
+  CHECK(closed >= 300 - 32);
+  closed = 0;
+  for (auto& socket : silent) {
+    closed += (socket->eof() || socket->WaitForClose(std::chrono::seconds(8))) ? 1 : 0;
+  }
+  CHECK(closed == 300);
+  static_cast<void>(server.process->Kill(SIGTERM));
   CHECK(server.process->Wait().exit_code == 0);
 }
 

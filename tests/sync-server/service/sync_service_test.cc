@@ -17,7 +17,12 @@ TEST_CASE("tokens authenticate their terminal; wrong or missing tokens do not") 
   // Re-registration rotates the token; the store cannot change.
   auto again = f.service().RegisterTerminal("S001-T01", "S001");
   REQUIRE(again.ok());
-  CHECK(f.service().Authenticate(again->token)->terminal_id == "S001-T01");
+  CHECK(f.service().Authenticate("Bearer " + again->token)->terminal_id == "S001-T01");
+  CHECK(f.service().Authenticate("bEaReR  " + again->token)->terminal_id == "S001-T01");
+  // The scheme is required: a bare token or another scheme is refused.
+  CHECK(f.service().Authenticate(again->token).status().reason() == "invalid_token");
+  CHECK(f.service().Authenticate("Basic " + again->token).status().reason() == "invalid_token");
+  CHECK(f.service().Authenticate("Bearer").status().reason() == "invalid_token");
   CHECK(f.service().RegisterTerminal("S001-T01", "S009").status().reason() ==
         "terminal_store_mismatch");
   CHECK(f.service().RegisterTerminal("server", "S001").status().code() ==

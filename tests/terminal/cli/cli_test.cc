@@ -39,8 +39,8 @@ TEST_CASE("init writes a config that patrond starts from") {
   REQUIRE_MESSAGE(run.exit_code == 0, run.err);
   const std::string config = dir + "/patrond.json";
   CHECK(run.out.find("patrond --config '" + config + "'") != std::string::npos);
-  CHECK(Mode(dir) == 0750);
-  CHECK(Mode(config) == 0640);
+  CHECK(Mode(dir) == 0700);  // members' data and the token: the service user's alone
+  CHECK(Mode(config) == 0600);
 
   run = RunPatron(init);
   CHECK(run.exit_code == 1);

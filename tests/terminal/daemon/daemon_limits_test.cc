@@ -5,6 +5,10 @@
 // member's data is unchanged.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
 #include <thread>
 
 #include "daemon_process.h"
@@ -158,7 +162,8 @@ TEST_CASE("daemon: a silent client and an idle keep-alive one block nobody, nor 
   CHECK(silent.WaitForClose(1s));
 }
 
-TEST_CASE("daemon: silent and half-sent connections are closed after the read timeout (15 s)") {
+TEST_CASE("daemon: silent and half-sent connections are closed: before the first header at 5 s, "
+          "a half-sent body at the read timeout (15 s)") {
   LimitsFixture f;
   std::vector<std::unique_ptr<RawConnection>> stalled;
   for (int i = 0; i < 4; ++i) stalled.push_back(std::make_unique<RawConnection>(f.daemon().port()));
@@ -183,13 +188,48 @@ TEST_CASE("daemon: silent and half-sent connections are closed after the read ti
   CHECK(f.daemon().Stop().exit_code == 0);
 }
 
-TEST_CASE("daemon: beyond max_connections a client gets 503, and is served once one closes") {
+TEST_CASE("daemon: 100 silent sockets do not lock the POS out, and are closed") {
+  DaemonOptions options;
+  options.config_file = json{{"first_request_timeout_ms", 1000}};  // max_connections: 64
+  LimitsFixture f(options);
+  std::vector<std::unique_ptr<RawConnection>> silent;
+  for (int i = 0; i < 100; ++i) {
+    silent.push_back(std::make_unique<RawConnection>(f.daemon().port()));
+    REQUIRE(silent.back()->connected());
+  }
+  // A POS that connects now is served at once: at the cap, each newcomer
+  // takes the slot of the connection silent longest.
+  const auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<HttpClient> pos = f.daemon().Client(2s);
+  ApiReply sale = CallJson(*pos, "POST", "/v1/sales",
+                           {{"sale_ref", "R-2"}, {"member_id", kAnnId}, {"amount_minor", 1000}});
+  CHECK(sale.status == 201);
+  CHECK(std::chrono::steady_clock::now() - start < 1s);
+  // The fixture's kept-alive connection (it completed requests) was not
+  // taken.
+  CHECK(Call(f.client(), "GET", "/v1/health").status == 200);
+  std::vector<bool> closed(silent.size());
+  for (size_t i = 0; i < silent.size(); ++i) closed[i] = silent[i]->WaitForClose(10ms);
+  CHECK(std::count(closed.begin(), closed.end(), true) >= 100 - 64 + 1);
+  // The rest go at the first-request deadline.
+  for (size_t i = 0; i < silent.size(); ++i) {
+    if (!closed[i]) closed[i] = silent[i]->WaitForClose(3s);
+  }
+  CHECK(std::count(closed.begin(), closed.end(), true) == 100);
+  CHECK(f.daemon().Stop().exit_code == 0);
+}
+
+TEST_CASE("daemon: with every slot mid-request a client gets 503, and is served once one closes") {
   DaemonOptions options;
   options.config_file = json{{"max_connections", 4}};
   LimitsFixture f(options);
-  // f's client holds one connection; three more fill the cap.
+  // f's client holds one connection (kept alive, not evictable); three
+  // half-sent requests fill the cap and cannot be evicted either.
   std::vector<std::unique_ptr<RawConnection>> held;
-  for (int i = 0; i < 3; ++i) held.push_back(std::make_unique<RawConnection>(f.daemon().port()));
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<RawConnection>(f.daemon().port()));
+    REQUIRE(held.back()->Send("GET /v1/health HTTP/1.1\r\n"));
+  }
   std::this_thread::sleep_for(200ms);  // let the daemon admit them
   RawConnection refused(f.daemon().port());
   std::optional<std::string> response = refused.ReadResponse(5s);
@@ -210,6 +250,60 @@ TEST_CASE("daemon: beyond max_connections a client gets 503, and is served once 
   CHECK(status == 200);
   f.CheckUnharmed();
   CHECK(f.daemon().Stop().exit_code == 0);
+}
+
+TEST_CASE("daemon: data 0700 and 0600 whatever the umask; /metrics behind a token from a file") {
+  TempDir dir;
+  const std::string token_path = dir.path().string() + "/metrics.token";
+  {
+    std::ofstream(token_path) << "scrape-secret-0123456789\n";
+  }
+  ::chmod(token_path.c_str(), 0600);
+  DaemonOptions options;
+  options.config_file = json{{"metrics_token_file", token_path}};
+  const mode_t old_umask = ::umask(0);  // the daemon inherits a careless umask
+  auto started = DaemonProcess::Start(dir.path().string(), options);
+  ::umask(old_umask);
+  REQUIRE_MESSAGE(started.ok(), started.status().ToString());
+  DaemonProcess& daemon = **started;
+  std::unique_ptr<HttpClient> client = daemon.Client();
+  REQUIRE(Call(*client, "POST", "/v1/members", R"({"phone":"+1 415 555 0100","name":"Ann"})")
+              .status == 201);
+
+  struct stat info {};
+  REQUIRE(::stat((dir.path() / "data").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0700);
+  for (const char* file : {"terminal.db", "terminal.db-wal"}) {
+    CAPTURE(file);
+    REQUIRE(::stat((dir.path() / "data" / file).c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+  }
+
+  ApiReply open = Call(*client, "GET", "/metrics");
+  CHECK(open.status == 401);
+  Result<HttpResponse> wrong =
+      client->Send("GET", "/metrics", "", {{"Authorization", "Bearer nope"}});
+  REQUIRE(wrong.ok());
+  CHECK(wrong->status == 403);
+  Result<HttpResponse> scraped =
+      client->Send("GET", "/metrics", "", {{"Authorization", "bearer scrape-secret-0123456789"}});
+  REQUIRE(scraped.ok());
+  CHECK(scraped->status == 200);
+  CHECK(scraped->body.find("patrond_") != std::string::npos);
+  CHECK(daemon.Stop().exit_code == 0);
+}
+
+TEST_CASE("daemon: a JSON body naming a key twice is refused, naming the key") {
+  LimitsFixture f;
+  ApiReply twice = Call(f.client(), "POST", "/v1/sales",
+                        R"({"sale_ref":"R-9","member_id":")" + std::string(kAnnId) +
+                            R"(","amount_minor":100000,"amount_minor":1})");
+  CHECK(twice.status == 400);
+  CHECK(twice.ErrorCode() == "duplicate_key");
+  CHECK(twice.body["error"]["message"].get<std::string>().find("amount_minor") !=
+        std::string::npos);
+  CHECK(Call(f.client(), "GET", "/v1/sales/R-9").status == 404);
+  f.CheckUnharmed();
 }
 
 }  // namespace

@@ -15,11 +15,34 @@
 // JSON error body (see JsonErrorBody) and the connection is closed:
 //   413 payload_too_large     body over body_limit
 //   431 header_too_large      header over header_limit
-//   400 bad_request           malformed HTTP or request target
-//   503 too_many_connections  max_connections already open
+//   400 bad_request           malformed HTTP or request target, or an
+//                             HTTP/1.1 request without Host (RFC 9112 §3.2)
+//   503 too_many_connections  no room (see "Connection limits" below)
 //   500 internal              the handler threw (the server keeps serving)
 // A connection silent for read_timeout (idle_timeout between keep-alive
-// requests) is closed without a response.
+// requests) is closed without a response; a new connection must have sent
+// its first request's complete header (after the TLS handshake) within
+// first_request_timeout.
+//
+// Connection limits. Silent sockets must not lock real clients out (256 of
+// them used to hold every slot of patron-sync for read_timeout), so the
+// server tells connections apart by what they have shown:
+//   - authenticated: a request header on it passed `authenticates` (a till's
+//     or the admin's token); it keeps that status for its life and is never
+//     evicted;
+//   - unauthenticated: everything else. At most max_connections -
+//     reserved_for_authenticated of them are open at once, and at most
+//     max_unauthenticated_per_peer from one peer address.
+// When a new connection would break a limit, the server makes room by
+// closing an unauthenticated connection that is waiting for a request
+// (never one in the middle of a request): the peer's own for the per-peer
+// limit, anyone's otherwise; one that has never completed a request before
+// an idle keep-alive one, and the one waiting longest first. Only if none
+// can go is the newcomer answered 503. A newcomer admitted into the reserved
+// share must authenticate with its first request, or it is answered 503.
+// So one peer can hold at most its own cap of slots, and only while it keeps
+// sending requests; a connection that just opened and sends its request at
+// once is served.
 //
 // Clients sending `Expect: 100-continue` (curl does for bodies over 1 KiB) get
 // "100 Continue" once their header has passed the limits.
@@ -52,7 +75,26 @@ struct HttpServerOptions {
   std::chrono::milliseconds write_timeout{15000};
   // Wait for the next request on a keep-alive connection.
   std::chrono::milliseconds idle_timeout{60000};
+  // The pre-authentication deadline: from accept, a new connection must
+  // have finished its TLS handshake and sent its first request's whole
+  // header within this (and within read_timeout, if shorter). Short, because
+  // a connection that has said nothing yet holds a slot for nobody's benefit.
+  std::chrono::milliseconds first_request_timeout{5000};
   size_t max_connections = 64;
+  // Slots of max_connections that only authenticated connections may use
+  // (see "Connection limits"); needs `authenticates`. Must be below
+  // max_connections.
+  size_t reserved_for_authenticated = 0;
+  // The most unauthenticated connections one peer address may hold; 0: no
+  // per-peer limit. Behind a NAT a whole store is one peer: leave room for
+  // its tills' connections being set up at once.
+  size_t max_unauthenticated_per_peer = 0;
+  // Optional: whether a request's header carries valid credentials. Runs on
+  // the connection's strand for each request of a connection not yet
+  // authenticated, before `screen`; must not block for long (a database
+  // look-up is fine); exceptions count as false. It only classifies the
+  // connection: the handler still checks the credentials of every request.
+  std::function<bool(const HttpRequest&)> authenticates;
   int threads = 2;  // I/O threads, which also run the handler; at least 1
   // Serve HTTPS with this certificate and key (TLS 1.2 or later); none:
   // plain HTTP. Start() refuses files it cannot load.

@@ -40,8 +40,9 @@ class TerminalRegistry {
   // Registers (or re-registers, rotating the token of) a terminal. A
   // terminal never changes store (Conflict "terminal_store_mismatch").
   Result<RegisteredTerminal> Register(std::string_view terminal_id, std::string_view store_id);
-  // Resolves an "Authorization: Bearer <token>" header value (or the bare
-  // token). Unauthenticated if missing or unknown.
+  // Resolves an "Authorization: Bearer <token>" header value (patron/bearer.h:
+  // the scheme is required, in any case). Unauthenticated if missing, of
+  // another scheme, or unknown.
   Result<Caller> Authenticate(std::string_view authorization);
   // Records that a terminal synced now. Pulls change nothing in the store,
   // so their times are kept here (a write per pull page would cost a disk
