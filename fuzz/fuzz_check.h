@@ -26,6 +26,18 @@ inline std::string_view AsText(const uint8_t* data, size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
+// Targets with many decoders give each input to one of them: the first byte
+// (its value modulo the count) picks it, the rest is the body. Each decoder
+// then costs one run, not one per decoder, and libFuzzer learns which byte
+// reaches which. False for an empty input.
+inline bool SplitSelector(const uint8_t* data, size_t size, size_t count, size_t& selector,
+                          std::string_view& body) {
+  if (size == 0) return false;
+  selector = data[0] % count;
+  body = AsText(data + 1, size - 1);
+  return true;
+}
+
 // Decode -> encode -> decode: the value read back from its own encoding
 // must be the value, and encoding that again must give the same text. A
 // decoder that accepts something its encoder cannot reproduce would let a

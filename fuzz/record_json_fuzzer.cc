@@ -1,10 +1,11 @@
 // The record wire form (record/record_json.h) every sync message is built
 // from: each record kind decoded on its own, with decode notes kept (the
 // path that reads a newer peer's unknown fields and enum names), then
-// round-tripped. The sync message targets reach these through their
-// envelopes; here each kind gets the whole input.
+// round-tripped. The sync message targets reach these inside messages; here
+// the first byte picks a kind (SplitSelector) that gets the rest.
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -33,24 +34,32 @@ void Check(std::string_view text) {
       [](const Record& r) { return record::EncodeRecord(r); }, decode);
 }
 
+// One entry per record kind; the selector indexes it.
+using Checker = void (*)(std::string_view);
+constexpr Checker kCheckers[] = {
+    &Check<MemberIdentity>,
+    &Check<MemberProfile>,
+    &Check<EntryDetail>,
+    &Check<LedgerEntry>,
+    &Check<SaleLine>,
+    &Check<SaleRecord>,
+    &Check<RefundLine>,
+    &Check<RefundRecord>,
+    &Check<RefundPlan>,
+    &Check<sync::ReplicaMember>,
+    &Check<sync::DownItem>,
+    &Check<sync::SaleRefundsElsewhere>,
+    &Check<sync::SetPart>,
+    &Check<sync::ProfileChange>,
+    &Check<sync::RecordEnvelope>,
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view text = fuzz::AsText(data, size);
-  Check<MemberIdentity>(text);
-  Check<MemberProfile>(text);
-  Check<EntryDetail>(text);
-  Check<LedgerEntry>(text);
-  Check<SaleLine>(text);
-  Check<SaleRecord>(text);
-  Check<RefundLine>(text);
-  Check<RefundRecord>(text);
-  Check<RefundPlan>(text);
-  Check<sync::ReplicaMember>(text);
-  Check<sync::DownItem>(text);
-  Check<sync::SaleRefundsElsewhere>(text);
-  Check<sync::SetPart>(text);
-  Check<sync::ProfileChange>(text);
-  Check<sync::RecordEnvelope>(text);
+  size_t selector = 0;
+  std::string_view text;
+  if (!fuzz::SplitSelector(data, size, std::size(kCheckers), selector, text)) return 0;
+  kCheckers[selector](text);
   return 0;
 }
