@@ -50,15 +50,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   parser.eager(true);
   boost::beast::error_code ec;
   boost::asio::const_buffer rest(data, size);
-  // put() consumes what it can; need_more asks for bytes there are none of.
+  // As a read does: put() until the message is done or the parser needs
+  // more, and there is no more, which is the client hanging up. (Feeding
+  // the same bytes again after need_more breaks Beast's preconditions.)
   while (!ec && !parser.is_done() && rest.size() > 0) {
-    const std::size_t used = parser.put(rest, ec);
-    rest += used;
-    if (ec == http::error::need_more) {
-      ec = {};
-      if (used == 0) break;
-    }
+    rest += parser.put(rest, ec);
   }
+  if (ec == http::error::need_more) ec = {};
   // The end of the input is the client hanging up (Beast asks for bytes first).
   if (!ec && !parser.is_done() && parser.got_some()) parser.put_eof(ec);
   if (!parser.is_header_done()) return 0;
