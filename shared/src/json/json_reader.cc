@@ -1,5 +1,6 @@
 #include "patron/json_reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -12,6 +13,30 @@ namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The power of ten of the first significant digit of a well-formed JSON
+// number that is not zero: "123" 2, "0.05" -2, "1.5e5" 5. Exponents
+// saturate far beyond double's range, so the sign is always right.
+int64_t LeadingPower(std::string_view number) {
+  size_t i = number[0] == '-' ? 1 : 0;
+  const size_t mantissa_end = number.find_first_of("eE");
+  const size_t point = std::min(number.find('.'), mantissa_end);
+  int64_t power = 0;
+  for (; i < std::min(mantissa_end, number.size()); ++i) {
+    if (IsDigit(number[i]) && number[i] != '0') {
+      power = i < point ? static_cast<int64_t>(point - i - 1) : -static_cast<int64_t>(i - point);
+      break;
+    }
+  }
+  if (mantissa_end == std::string_view::npos) return power;
+  size_t e = mantissa_end + 1;
+  const bool negative = number[e] == '-';
+  if (number[e] == '-' || number[e] == '+') ++e;
+  int64_t exponent = 0;
+  for (; e < number.size(); ++e)
+    exponent = std::min<int64_t>(exponent * 10 + (number[e] - '0'), 1'000'000'000);
+  return power + (negative ? -exponent : exponent);
+}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -61,9 +86,8 @@ Status JsonReader::Syntax(std::string_view what) const {
 }
 
 Status JsonReader::TooDeep() const {
-  return Status::InvalidArgument("JSON nested deeper than " + std::to_string(max_depth_) +
-                                     " levels",
-                                 "json_too_deep");
+  return Status::InvalidArgument(
+      "JSON nested deeper than " + std::to_string(max_depth_) + " levels", "json_too_deep");
 }
 
 Status JsonReader::Expect(char c) {
@@ -165,14 +189,30 @@ Status JsonReader::ReadStringView(std::string_view& view) {
     const char e = text_[pos_ + 1];
     pos_ += 2;
     switch (e) {
-      case '"': scratch_ += '"'; break;
-      case '\\': scratch_ += '\\'; break;
-      case '/': scratch_ += '/'; break;
-      case 'b': scratch_ += '\b'; break;
-      case 'f': scratch_ += '\f'; break;
-      case 'n': scratch_ += '\n'; break;
-      case 'r': scratch_ += '\r'; break;
-      case 't': scratch_ += '\t'; break;
+      case '"':
+        scratch_ += '"';
+        break;
+      case '\\':
+        scratch_ += '\\';
+        break;
+      case '/':
+        scratch_ += '/';
+        break;
+      case 'b':
+        scratch_ += '\b';
+        break;
+      case 'f':
+        scratch_ += '\f';
+        break;
+      case 'n':
+        scratch_ += '\n';
+        break;
+      case 'r':
+        scratch_ += '\r';
+        break;
+      case 't':
+        scratch_ += '\t';
+        break;
       case 'u': {
         auto read_unit = [&](uint32_t& unit) -> bool {
           if (pos_ + 4 > text_.size()) return false;
@@ -280,7 +320,12 @@ Status JsonReader::SkipNumber() {
   // (from_chars: whatever the locale).
   double value = 0;
   const auto [end, error] = std::from_chars(text_.data() + start, text_.data() + pos_, value);
-  if (error == std::errc::result_out_of_range || std::isinf(value)) {
+  // from_chars also reports underflow as out of range; nlohmann reads a
+  // number too small for a double as zero or a denormal, and so does this.
+  const bool overflow = error == std::errc::result_out_of_range
+                            ? LeadingPower(text_.substr(start, pos_ - start)) > 0
+                            : std::isinf(value);
+  if (overflow) {
     return Syntax("number out of range");
   }
   return Status::OK();
