@@ -86,8 +86,9 @@ Status JsonReader::Syntax(std::string_view what) const {
 }
 
 Status JsonReader::TooDeep() const {
-  return Status::InvalidArgument(
-      "JSON nested deeper than " + std::to_string(max_depth_) + " levels", "json_too_deep");
+  return Status::InvalidArgument("JSON nested deeper than " + std::to_string(max_depth_) +
+                                     " levels",
+                                 "json_too_deep");
 }
 
 Status JsonReader::Expect(char c) {
@@ -189,30 +190,14 @@ Status JsonReader::ReadStringView(std::string_view& view) {
     const char e = text_[pos_ + 1];
     pos_ += 2;
     switch (e) {
-      case '"':
-        scratch_ += '"';
-        break;
-      case '\\':
-        scratch_ += '\\';
-        break;
-      case '/':
-        scratch_ += '/';
-        break;
-      case 'b':
-        scratch_ += '\b';
-        break;
-      case 'f':
-        scratch_ += '\f';
-        break;
-      case 'n':
-        scratch_ += '\n';
-        break;
-      case 'r':
-        scratch_ += '\r';
-        break;
-      case 't':
-        scratch_ += '\t';
-        break;
+      case '"': scratch_ += '"'; break;
+      case '\\': scratch_ += '\\'; break;
+      case '/': scratch_ += '/'; break;
+      case 'b': scratch_ += '\b'; break;
+      case 'f': scratch_ += '\f'; break;
+      case 'n': scratch_ += '\n'; break;
+      case 'r': scratch_ += '\r'; break;
+      case 't': scratch_ += '\t'; break;
       case 'u': {
         auto read_unit = [&](uint32_t& unit) -> bool {
           if (pos_ + 4 > text_.size()) return false;

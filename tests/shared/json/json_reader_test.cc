@@ -1,14 +1,14 @@
 // JsonReader must accept exactly what nlohmann::json accepts (the sync codec
 // used nlohmann before, and both still read the same bodies) and read the
 // same values out of it.
-#include "patron/json_reader.h"
-
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "patron/json_reader.h"
 
 namespace patron {
 namespace {
@@ -164,14 +164,9 @@ TEST_CASE("JsonReader agrees with nlohmann on mutated texts") {
       const size_t at = rng() % text.size();
       const char c = alphabet[rng() % alphabet.size()];
       switch (rng() % 3) {
-        case 0:
-          text[at] = c;
-          break;
-        case 1:
-          text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c);
-          break;
-        default:
-          text.erase(at, 1);
+        case 0: text[at] = c; break;
+        case 1: text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c); break;
+        default: text.erase(at, 1);
       }
     }
     CheckAgrees(text);
