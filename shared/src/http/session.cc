@@ -4,10 +4,10 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <exception>
-#include <iterator>
 #include <utility>
 
 #include "http/beast_strings.h"
+#include "http/request_header.h"
 #include "http/response_builder.h"
 
 namespace patron::http_internal {
@@ -264,24 +264,12 @@ void Session<Stream>::OnReadError(error_code ec) {
 template <class Stream>
 bool Session<Stream>::TakeHeader(bool keep_alive) {
   const auto& message = parser_->get();
-  request_.method = ToStdString(message.method_string());
-  request_.target = ToStdString(message.target());
-  request_.content_type = ToStdString(message[http::field::content_type]);
-  request_.authorization = ToStdString(message[http::field::authorization]);
-  request_.headers.clear();
-  request_.headers.reserve(std::distance(message.begin(), message.end()));
-  for (const auto& field : message) {
-    request_.headers.emplace_back(ToStdString(field.name_string()), ToStdString(field.value()));
-  }
   head_request_ = message.method() == http::verb::head;
-
-  Result<ParsedTarget> target = ParseTarget(request_.target);
-  if (!target.ok()) {
-    Write(ErrorResponse(target.status()), keep_alive);
+  const Status status = ReadRequestHeader(message, request_);
+  if (!status.ok()) {
+    Write(ErrorResponse(status), keep_alive);
     return false;
   }
-  request_.path = std::move(target->path);
-  request_.query = std::move(target->query);
   return true;
 }
 

@@ -1,5 +1,6 @@
 #include "patron/json_reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -12,6 +13,30 @@ namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The power of ten of the first significant digit of a well-formed JSON
+// number that is not zero: "123" 2, "0.05" -2, "1.5e5" 5. Exponents
+// saturate far beyond double's range, so the sign is always right.
+int64_t LeadingPower(std::string_view number) {
+  size_t i = number[0] == '-' ? 1 : 0;
+  const size_t mantissa_end = number.find_first_of("eE");
+  const size_t point = std::min(number.find('.'), mantissa_end);
+  int64_t power = 0;
+  for (; i < std::min(mantissa_end, number.size()); ++i) {
+    if (IsDigit(number[i]) && number[i] != '0') {
+      power = i < point ? static_cast<int64_t>(point - i - 1) : -static_cast<int64_t>(i - point);
+      break;
+    }
+  }
+  if (mantissa_end == std::string_view::npos) return power;
+  size_t e = mantissa_end + 1;
+  const bool negative = number[e] == '-';
+  if (number[e] == '-' || number[e] == '+') ++e;
+  int64_t exponent = 0;
+  for (; e < number.size(); ++e)
+    exponent = std::min<int64_t>(exponent * 10 + (number[e] - '0'), 1'000'000'000);
+  return power + (negative ? -exponent : exponent);
+}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -301,7 +326,12 @@ Status JsonReader::SkipNumber() {
   // (from_chars: whatever the locale).
   double value = 0;
   const auto [end, error] = std::from_chars(text_.data() + start, text_.data() + pos_, value);
-  if (error == std::errc::result_out_of_range || std::isinf(value)) {
+  // from_chars also reports underflow as out of range; nlohmann reads a
+  // number too small for a double as zero or a denormal, and so does this.
+  const bool overflow = error == std::errc::result_out_of_range
+                            ? LeadingPower(text_.substr(start, pos_ - start)) > 0
+                            : std::isinf(value);
+  if (overflow) {
     return Syntax("number out of range");
   }
   return Status::OK();

@@ -159,6 +159,14 @@ Result<nlohmann::json> Parse(std::string_view text, int max_depth) {
     return Status::InvalidArgument(
         "JSON nested deeper than " + std::to_string(max_depth) + " levels", "json_too_deep");
   }
+  // nlohmann's lexer takes a NUL byte for the end of the input, so
+  // `{"a":1}\0garbage` would parse as `{"a":1}`. No JSON text holds a raw NUL
+  // (control characters are escaped in strings), so one is malformed here, as
+  // JsonReader finds it.
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return Status::InvalidArgument("malformed JSON near byte " + std::to_string(nul),
+                                   "malformed_json");
+  }
   try {
     DuplicateKeyFinder duplicates;
     json parsed = json::parse(

@@ -152,6 +152,20 @@ TEST_CASE("JsonReader reads what nlohmann reads and refuses what it refuses") {
   for (const std::string& text : kCorpus) CheckAgrees(text);
 }
 
+// Found by fuzz/json_reader_fuzzer.cc: from_chars calls a number too small
+// for a double out of range, and the reader refused it, where nlohmann reads
+// zero (or a denormal). Only numbers too large are refused.
+TEST_CASE("JsonReader reads a number too small for a double, refuses one too large") {
+  for (const std::string text :
+       {"-2e-8888883", "1e-400", "[0.0000001e-320]", "1000000000000000000000e-350", "4e-320",
+        "1e400", "-1e309", "0.001e312", "1e-5000000000000000000000", "0e99999"}) {
+    CheckAgrees(text);
+  }
+  JsonReader reader("-2e-8888883");
+  CHECK(reader.SkipValue().ok());
+  CHECK(JsonReader::CheckSyntax("1e400", 16).reason() == "malformed_json");
+}
+
 TEST_CASE("JsonReader agrees with nlohmann on mutated texts") {
   std::mt19937 rng(20261123);
   const std::string alphabet = "{}[]\":,\\ 0123456789-+.eEtrufalsn\x01\x7f\xc3\xa9\xff";

@@ -80,6 +80,20 @@ TEST_CASE("Parse rejects malformed input") {
   CheckError(Parse(R"({"a":1}x)").status(), "malformed_json", "byte 8");
 }
 
+// Found by fuzz/json_reader_fuzzer.cc: nlohmann's lexer takes a NUL byte for
+// the end of the input, so what followed one was never read.
+TEST_CASE("Parse refuses a NUL byte, and whatever would follow it") {
+  using namespace std::string_literals;
+  for (const std::string& text :
+       {R"({"a":1})"s + '\0', R"({"a":1})"s + '\0' + "garbage", "\0"s, R"(["a)"s + '\0' + "\"]"}) {
+    CAPTURE(text);
+    Result<json> parsed = Parse(text);
+    REQUIRE_FALSE(parsed.ok());
+    CheckError(parsed.status(), "malformed_json", "malformed JSON near byte");
+  }
+  CheckError(Parse(R"({"a":1})"s + '\0').status(), "malformed_json", "byte 7");
+}
+
 TEST_CASE("Parse accepts top-level scalars and surrounding whitespace") {
   CHECK(MustParse(" 42 ") == 42);
   CHECK(MustParse("\"x\"") == "x");
