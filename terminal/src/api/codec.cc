@@ -261,6 +261,11 @@ std::string EncodeStatus(const TerminalStatus& s, const SyncInfo& sync) {
                {"head_office_high_seq", s.journal_restart.head_office_high_seq},
                {"from_seq", s.journal_restart.from_seq}};
   }
+  json incarnation = nullptr;
+  if (s.journal_incarnation.at_ms) {
+    incarnation = {{"at_ms", *s.journal_incarnation.at_ms},
+                   {"first_seq", s.journal_incarnation.first_seq}};
+  }
   return Dump({{"terminal_id", s.terminal_id},
                {"store_id", s.store_id},
                {"online", sync.online},
@@ -273,6 +278,7 @@ std::string EncodeStatus(const TerminalStatus& s, const SyncInfo& sync) {
                {"journal_seq", s.journal_seq},
                {"journal_confirmed", s.journal_confirmed},
                {"journal_restart", std::move(restart)},
+               {"journal_incarnation", std::move(incarnation)},
                {"upgrade_needed", s.upgrade_needed},
                {"upgrade_notes", s.upgrade_notes},
                {"cursor", {{"epoch", s.cursor_epoch}, {"seq", s.cursor_seq}}},
