@@ -20,6 +20,10 @@ patrond_bin="$build/terminal/patrond"
 patron_bin="$build/terminal/src/cli/patron"
 work=$(mktemp -d -t patron-demo-XXXXXX)
 admin_token="demo-admin-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+# Secrets go to the binaries in files (mode 0600), not on their command
+# lines, which every user of the machine can read in ps.
+umask 077
+printf '%s\n' "$admin_token" >"$work/admin-token"
 pids=()
 
 cleanup() {
@@ -63,7 +67,7 @@ wait_port() {
 # start_sync LISTEN: starts patron-sync, sets sync_pid and sync_port.
 start_sync() {
   : >"$work/sync.out"
-  "$sync_bin" --data-dir "$work/server" --listen "$1" --admin-token "$admin_token" \
+  "$sync_bin" --data-dir "$work/server" --listen "$1" --admin-token-file "$work/admin-token" \
     --tls-cert "$work/tls/server.pem" --tls-key "$work/tls/server.key" \
     --log-level warn >"$work/sync.out" 2>>"$work/sync.log" &
   sync_pid=$!
@@ -88,9 +92,10 @@ register() {
 # port_<NAME>.
 start_terminal() {
   local name=$1
+  printf '%s\n' "$4" >"$work/$name.token"
   "$patron_bin" init --data-dir "$work/$name" --terminal-id "$2" --store-id "$3" \
     --listen 127.0.0.1:0 --server "https://127.0.0.1:$sync_port" --ca-file "$ca" \
-    --token "$4" >/dev/null
+    --token-file "$work/$name.token" >/dev/null
   "$patrond_bin" --config "$work/$name/patrond.json" --log-level warn \
     >"$work/$name.out" 2>>"$work/$name.log" &
   pids+=("$!")
