@@ -99,7 +99,15 @@ start_terminal() {
   "$patrond_bin" --config "$work/$name/patrond.json" --log-level warn \
     >"$work/$name.out" 2>>"$work/$name.log" &
   pids+=("$!")
+  printf -v "pid_$name" '%s' "$!"
   printf -v "port_$name" '%s' "$(wait_port "$work/$name.out")"
+}
+
+# stop_terminal NAME: stops patrond NAME.
+stop_terminal() {
+  local pid_var="pid_$1"
+  kill -TERM "${!pid_var}"
+  wait "${!pid_var}" || true
 }
 
 # on NAME ARGS...: runs the patron CLI against terminal NAME.
@@ -182,6 +190,24 @@ for member in "$ann" "$bob"; do
       sed -n "s/.*\"balance\":\([-0-9]*\),.*\"name\":\"\([^\"]*\)\",.*\"tier\":\"\([^\"]*\)\".*/$terminal  \2: balance \1, tier \3/p"
   done
 done
+
+say "6. S002's till sells offline, then its disk dies; a replacement is installed"
+stop_sync
+on b sale --ref S002-R3 --member "$bob" --amount 30.00 >/dev/null
+echo "S002-R3 was acknowledged to the POS offline, never pushed: it dies with the disk"
+stop_terminal b
+rm -rf "$work/b"
+start_sync "127.0.0.1:$sync_port"
+start_terminal b S002-T01 S002 "$token_b"
+echo "a new S002-T01 with an empty database: its journal goes on above what head office holds"
+on b sale --ref S002-R4 --member "$bob" --amount 40.00
+sync_each b a
+on b status | grep -E '^(journal|pending entries)'
+echo "head office's security log says what was lost (GET /v1/admin/security-events):"
+curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/admin/security-events" \
+  -H "Authorization: Bearer $admin_token" |
+  sed 's/},{/}\n{/g' | grep '"reason":"journal_behind"' |
+  sed -n 's/.*"message":"\([^"]*\)".*/\1/p' | fold -s -w 100
 
 say "per-store report (GET /v1/reports/stores)"
 curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/reports/stores" \

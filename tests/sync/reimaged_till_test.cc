@@ -208,6 +208,53 @@ TEST_CASE(
   CHECK(EventsWithReason(chain, "journal_behind").size() == 1);
 }
 
+// Found by the demo: the replacement pulled the grant its predecessor had
+// asked for and spent, but not the redeem that spent it (a till's own
+// entries never come back to it), took itself for the holder of those
+// points, and handed them back at every sync, refused each time; offline it
+// could have spent them a second time.
+TEST_CASE("a replacement till takes no rights from its predecessor's grants") {
+  Chain chain(2);
+  const std::string ann = chain.Enrol(1, "+86 138 0013 8070", "陈静").member_id;
+  REQUIRE(chain.Sell(1, "R-1", ann, 40'000).ok());  // 400 points earned at T2
+  chain.SyncAll();                                   // ... and handed back to head office
+  REQUIRE(chain.client(0).RequestGrant(ann, 300, "g1").ok());
+  REQUIRE(chain.Sell(0, "R-2", ann, 10'000, 300).ok());  // the old T1 spends the grant
+  chain.SyncAll();
+  const int64_t before = chain.ServerMembers().at(ann).balance;
+  CHECK(before == 400 - 300 + 97);  // R-2 earns on the 97.00 paid
+
+  for (const bool offline : {false, true}) {
+    CAPTURE(offline);
+    chain.WhileStopped(0, [](terminal::TerminalOptions& options) {
+      RemoveDatabase(options.db_path);
+      options.await_journal_mark = true;
+    });
+    if (offline) {
+      // Sold before it could reach head office: a new incarnation.
+      chain.net(0).offline = true;
+      REQUIRE(chain.till(0).StartJournalIncarnation().ok());
+      // The empty database knows no member: Ann gives her phone again.
+      REQUIRE(chain.Enrol(0, "+86 138 0013 8070", "陈静").member_id == ann);
+      auto sale = chain.Sell(0, "R-3", ann, 1'000);
+      REQUIRE_MESSAGE(sale.ok(), sale.status().ToString());
+      chain.net(0).offline = false;
+    }
+    auto report = chain.client(0).SyncOnce();
+    REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+    auto member = chain.till(0).FindById(ann);
+    REQUIRE(member.ok());
+    CHECK(member->redeemable_here == 0);
+    CHECK(chain.Sell(0, offline ? "R-5" : "R-4", ann, 10'000, 50).status().reason() ==
+          "insufficient_rights");
+    chain.SyncAll();
+    CHECK(chain.till(0).Status()->refused_entries == 0);
+    CHECK(EventsWithReason(chain, "rights_exceeded").empty());
+    testing::CheckConverged(chain);
+  }
+  CHECK(chain.ServerMembers().at(ann).balance == before + 10);
+}
+
 TEST_CASE("a till that never lost anything never restarts its journal") {
   Chain chain(1);
   const std::string ann = chain.Enrol(0, "+86 138 0013 8050", "王芳").member_id;

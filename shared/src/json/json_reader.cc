@@ -19,16 +19,16 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // saturate far beyond double's range, so the sign is always right.
 int64_t LeadingPower(std::string_view number) {
   size_t i = number[0] == '-' ? 1 : 0;
-  const size_t mantissa_end = number.find_first_of("eE");
+  const size_t mantissa_end = std::min(number.find_first_of("eE"), number.size());
   const size_t point = std::min(number.find('.'), mantissa_end);
   int64_t power = 0;
-  for (; i < std::min(mantissa_end, number.size()); ++i) {
+  for (; i < mantissa_end; ++i) {
     if (IsDigit(number[i]) && number[i] != '0') {
       power = i < point ? static_cast<int64_t>(point - i - 1) : -static_cast<int64_t>(i - point);
       break;
     }
   }
-  if (mantissa_end == std::string_view::npos) return power;
+  if (mantissa_end == number.size()) return power;
   size_t e = mantissa_end + 1;
   const bool negative = number[e] == '-';
   if (number[e] == '-' || number[e] == '+') ++e;
@@ -296,7 +296,13 @@ Status JsonReader::ReadInt64(int64_t& out) {
     return WrongKind("an integer");
   }
   if (pos_ < text_.size() && IsDigit(text_[pos_])) return Syntax("leading zero in a number");
-  if (overflow) return WrongKind("an integer within int64 range");
+  if (overflow) {
+    // Beyond int64, and perhaps beyond a double too: that is a syntax error,
+    // as CheckSyntax says.
+    pos_ = start;
+    PATRON_RETURN_IF_ERROR(SkipNumber());
+    return WrongKind("an integer within int64 range");
+  }
   out = negative ? static_cast<int64_t>(~magnitude + 1) : static_cast<int64_t>(magnitude);
   return Status::OK();
 }

@@ -22,6 +22,10 @@ std::string_view PeerAddress(std::string_view remote) {
   return colon == std::string_view::npos ? remote : remote.substr(0, colon);
 }
 
+bool IsLoopbackPeer(std::string_view peer) {
+  return peer == "::1" || peer.starts_with("127.") || peer.starts_with("::ffff:127.");
+}
+
 CredentialThrottle::CredentialThrottle(CredentialThrottleOptions options)
     : options_(std::move(options)) {}
 
@@ -35,7 +39,7 @@ int64_t CredentialThrottle::Now() const {
 std::optional<int64_t> CredentialThrottle::LockedOutFor(std::string_view peer) {
   const int64_t now = Now();
   std::lock_guard lock(mu_);
-  int64_t until = locked_until_ms_;
+  int64_t until = IsLoopbackPeer(peer) ? 0 : locked_until_ms_;
   if (const auto it = peers_.find(std::string(peer)); it != peers_.end()) {
     until = std::max(until, it->second.locked_until_ms);
   }

@@ -8,10 +8,13 @@
 //     the server's.
 //   - After max_failures_per_peer consecutive failures the peer is locked
 //     out for lockout_ms; after max_failures_total consecutive failures (from
-//     any mix of peers, with no success between) everyone is. While locked
-//     out every admin request is answered 429 with Retry-After, the right
-//     token included: otherwise the lockout would just tell the guesser
-//     which guess was right.
+//     any mix of peers, with no success between) everyone is but loopback:
+//     an operator on head office's own machine can always get in, so a
+//     stranger guessing from many addresses cannot lock head office out of
+//     its own server (loopback peers are still locked out one by one).
+//     While locked out every admin request is answered 429 with
+//     Retry-After, the right token included: otherwise the lockout would
+//     just tell the guesser which guess was right.
 //   - Each failure outside a lockout is answered after failure_delay (the
 //     caller sleeps it): a little friction that costs a real admin with a
 //     typo nothing. Small on purpose: it holds one of the server's threads.
@@ -79,6 +82,9 @@ class CredentialThrottle {
 // The address part of HttpRequest::remote ("10.0.0.5:51234" -> "10.0.0.5",
 // "[::1]:80" -> "::1"): the peer a throttle counts.
 std::string_view PeerAddress(std::string_view remote);
+
+// True for 127.0.0.0/8, ::1 and ::ffff:127.x.y.z (an address PeerAddress gave).
+bool IsLoopbackPeer(std::string_view peer);
 
 }  // namespace patron::sync
 

@@ -16,6 +16,27 @@ std::string SyncState(const json& sync) {
   return Text(sync, "server");
 }
 
+// The journal's numbering, loudly when it restarted: a till whose database
+// was lost or rolled back goes on above what head office holds.
+void AddJournal(const json& s, Fields& fields) {
+  fields.Add("journal", Bool(s, "journal_confirmed")
+                            ? "at entry " + std::to_string(Int(s, "journal_seq"))
+                            : "new database: waiting for head office's journal mark");
+  if (const json& restart = s.at("journal_restart"); !restart.is_null()) {
+    fields.Add("journal restarted",
+               UtcTime(Int(restart, "at_ms")) + ": this database stood at entry " +
+                   std::to_string(Int(restart, "from_seq")) + ", head office held up to " +
+                   std::to_string(Int(restart, "head_office_high_seq")) +
+                   "; it went on above (the database was lost, replaced or rolled back)");
+  }
+  if (const json& incarnation = s.at("journal_incarnation"); !incarnation.is_null()) {
+    fields.Add("journal incarnation",
+               UtcTime(Int(incarnation, "at_ms")) + ": a new database that could not reach " +
+                   "head office numbers its entries from " +
+                   std::to_string(Int(incarnation, "first_seq")));
+  }
+}
+
 void PrintStatus(const json& s) {
   const json& sync = s.at("sync");
   const json& cursor = s.at("cursor");
@@ -29,6 +50,15 @@ void PrintStatus(const json& s) {
       .Add("online", YesNo(Bool(s, "online")))
       .Add("last sync", last_sync.is_null() ? "never" : UtcTime(last_sync.get<int64_t>()));
   if (Text(sync, "last_error") != "-") fields.Add("last sync error", Text(sync, "last_error"));
+  AddJournal(s, fields);
+  if (Int(s, "refused_entries") > 0) {
+    fields.Add("refused entries", std::to_string(Int(s, "refused_entries")) +
+                                      " (head office refused them: see its security log)");
+  }
+  if (Int(s, "refused_records") > 0) {
+    fields.Add("refused records", std::to_string(Int(s, "refused_records")));
+  }
+  if (Bool(s, "upgrade_needed")) fields.Add("upgrade needed", "yes: upgrade this terminal");
   fields.Add("cursor", Text(cursor, "epoch") + "/" + std::to_string(Int(cursor, "seq")))
       .Add("rules version", std::to_string(Int(s, "rules_version")))
       .Add("chain key", Text(s, "chain_key_fingerprint"))

@@ -205,6 +205,11 @@ Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit) {
 }
 
 Status ApplyItems(EngineContext& ctx, const std::vector<sync::DeliveredEntry>& items) {
+  // A new database (not yet confirmed) or one that replaced another did not
+  // ask for the grants it has not seen: they were the old database's.
+  PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> state, ctx.state.Load());
+  if (!state) return Status::Corruption("terminal_state row is missing");
+  const bool mine = state->journal_confirmed && !state->old_grants;
   for (const sync::DeliveredEntry& item : items) {
     // A kind this build does not know: noted by the decoder, not applied.
     if (item.kind == EntryKind::kUnknown) continue;
@@ -215,6 +220,7 @@ Status ApplyItems(EngineContext& ctx, const std::vector<sync::DeliveredEntry>& i
     }
     PATRON_ASSIGN_OR_RETURN(bool known, ctx.journal.Exists(item.entry_id));
     if (known) continue;  // the grant's own reply already delivered it
+    if (!mine) continue;  // the database this one replaced had it (schema.cc v6)
     PATRON_RETURN_IF_ERROR(EnsureMemberRow(ctx, item.member_id));
     PATRON_RETURN_IF_ERROR(ctx.journal.Append(item));
     PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(item.entry_id, item.visible_seq));
@@ -244,6 +250,7 @@ Result<AppliedPage> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& 
                             TakeDelivery(ctx, {page.rules_json, &page.down, &page.notes,
                                                first_seq}));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(page.next.epoch, page.next.seq));
+    if (!page.more) PATRON_RETURN_IF_ERROR(ctx.state.EndOldGrants());
     MergeClock(ctx, page.server_hlc);
     return true;
   }).status());

@@ -18,7 +18,10 @@ MemberRow MergeServerState(std::optional<MemberRow> local, const sync::MemberSta
 void MergeClock(EngineContext& ctx, HlcTimestamp remote);
 // Records the grants a pull page or snapshot carried (transfers from the
 // server to this terminal) that the journal does not hold yet, acknowledged
-// at their sequences. Inside the caller's write transaction.
+// at their sequences. Inside the caller's write transaction. A database
+// not yet confirmed, or one that replaced another and has not completed a
+// pull round since (TerminalStateRow::old_grants), records none: grants it
+// did not ask for were the old database's.
 Status ApplyItems(EngineContext& ctx, const std::vector<sync::DeliveredEntry>& items);
 
 // The oldest unacknowledged profile changes and entries, changes first.

@@ -274,6 +274,17 @@ ALTER TABLE terminal_state ADD COLUMN incarnation_seq INTEGER NOT NULL DEFAULT 0
 ALTER TABLE terminal_state ADD COLUMN incarnation_ms INTEGER;
 )sql";
 
+// Version 6. A database whose journal jumped over head office's mark, or
+// that began a new incarnation, replaced another: the grants head office
+// made to this terminal before were the old database's, which spent them or
+// handed them back; counting them again would give this one rights head
+// office never gave it (and two tills could spend the same points). While
+// old_grants is 1 a pulled grant this database did not ask for gives it
+// nothing; the first pull round it completes clears it.
+constexpr std::string_view kSchemaV6 = R"sql(
+ALTER TABLE terminal_state ADD COLUMN old_grants INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // Every sale and refund made so far, queued for head office.
 Status QueueHistoryForHeadOffice(sql::Database& db) {
   SaleStore sales(db);
@@ -341,12 +352,13 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 5> migrations = {{
+  static const std::array<sql::Migration, 6> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
       {4, "entries head office refused", kSchemaV4, nullptr},
       {5, "head office's journal mark: confirmed, last restart", kSchemaV5, nullptr},
+      {6, "grants of a replaced database are not this one's", kSchemaV6, nullptr},
   }};
   return migrations;
 }

@@ -28,6 +28,9 @@ struct TerminalStateRow {
   bool journal_confirmed = true;
   JournalRestart restart;
   JournalIncarnation incarnation;
+  // This database replaced another and has not finished a pull round since
+  // (schema.cc version 6): grants it pulls and did not ask for are not its.
+  bool old_grants = false;
 };
 
 struct RulesRow {
@@ -49,11 +52,13 @@ class StateStore {
   Result<int64_t> AllocateSeq();
   // Head office holds this terminal's entries up to `high_seq`: the journal
   // goes on above it (a jump is recorded as the restart) and is confirmed.
-  // Returns whether it jumped.
+  // Returns whether it jumped. A jump sets old_grants.
   Result<bool> ObserveJournalMark(int64_t high_seq, int64_t now_ms);
   // An unconfirmed journal that must write now goes on from `first_seq`
-  // (random, JournalIncarnation) and is confirmed.
+  // (random, JournalIncarnation) and is confirmed; sets old_grants.
   Status StartIncarnation(int64_t first_seq, int64_t now_ms);
+  // A pull round completed: grants pulled from now on are this database's.
+  Status EndOldGrants();
   // Persists the clock so a restart continues above every issued timestamp.
   Status SaveHlc(HlcTimestamp hlc);
 

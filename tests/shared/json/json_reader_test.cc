@@ -166,6 +166,20 @@ TEST_CASE("JsonReader reads a number too small for a double, refuses one too lar
   CHECK(JsonReader::CheckSyntax("1e400", 16).reason() == "malformed_json");
 }
 
+// Found by fuzz/json_reader_fuzzer.cc: an integer of more than 309 digits,
+// with neither a point nor an exponent, is beyond a double too; nlohmann
+// refuses it, and the reader took it, reckoning its power of ten from a
+// point it does not have.
+TEST_CASE("JsonReader refuses an integer too large for a double, as nlohmann does") {
+  const std::string huge(374, '1');
+  for (const std::string& text : {huge, "[" + huge + "]", "-" + huge, huge.substr(0, 300),
+                                 "[" + huge.substr(0, 308) + ".5]", "0." + huge}) {
+    CheckAgrees(text);
+  }
+  CHECK(JsonReader::CheckSyntax(huge, 16).reason() == "malformed_json");
+  CHECK(JsonReader::CheckSyntax(huge.substr(0, 300), 16).ok());
+}
+
 TEST_CASE("JsonReader agrees with nlohmann on mutated texts") {
   std::mt19937 rng(20261123);
   const std::string alphabet = "{}[]\":,\\ 0123456789-+.eEtrufalsn\x01\x7f\xc3\xa9\xff";

@@ -88,6 +88,11 @@ TEST_CASE("wrong admin tokens from many peers lock everyone out") {
     CHECK(t.Admin("Bearer wrong", "10.0.1." + std::to_string(i) + ":1").status == 403);
   }
   CHECK(t.Admin(kRight, "10.0.2.1:1").status == 429);
+  // Head office's own machine is never locked out by strangers' guesses.
+  CHECK(t.Admin(kRight, "127.0.0.1:1").status == 201);
+  CHECK(t.Admin(kRight, "[::1]:1").status == 201);
+  // ... and its success does not lift the lockout for everyone else.
+  CHECK(t.Admin(kRight, "10.0.2.1:1").status == 429);
   t.now_ms += 60'000;
   CHECK(t.Admin(kRight, "10.0.2.1:1").status == 201);
 }
@@ -137,6 +142,17 @@ TEST_CASE("PeerAddress takes the port off IPv4 and bracketed IPv6 remotes") {
   CHECK(PeerAddress("10.0.0.5:51234") == "10.0.0.5");
   CHECK(PeerAddress("[::1]:80") == "::1");
   CHECK(PeerAddress("unknown") == "unknown");
+}
+
+TEST_CASE("IsLoopbackPeer knows loopback addresses only") {
+  CHECK(IsLoopbackPeer("127.0.0.1"));
+  CHECK(IsLoopbackPeer("127.8.9.10"));
+  CHECK(IsLoopbackPeer("::1"));
+  CHECK(IsLoopbackPeer("::ffff:127.0.0.1"));
+  CHECK_FALSE(IsLoopbackPeer("10.0.0.1"));
+  CHECK_FALSE(IsLoopbackPeer("::2"));
+  CHECK_FALSE(IsLoopbackPeer("1127.0.0.1"));
+  CHECK_FALSE(IsLoopbackPeer("unknown"));
 }
 
 }  // namespace
