@@ -7,8 +7,8 @@ Result<std::optional<TerminalStateRow>> StateStore::Load() {
       sql::Statement s,
       db_.GetCachedStatement("SELECT terminal_id, store_id, chain_key_fingerprint, next_seq, "
                              "hlc, cursor_epoch, cursor_seq, last_sync_ms, journal_confirmed, "
-                             "restart_ms, restart_high_seq, restart_from_seq, incarnation_ms, incarnation_seq, "
-                             "old_grants FROM terminal_state WHERE id = 1"));
+                             "restart_ms, restart_high_seq, restart_from_seq, incarnation_ms, "
+                             "incarnation_seq, old_grants FROM terminal_state WHERE id = 1"));
   PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
   if (!found) return std::optional<TerminalStateRow>();
   TerminalStateRow row;
@@ -77,7 +77,8 @@ Status StateStore::StartIncarnation(int64_t first_seq, int64_t now_ms) {
 Status StateStore::EndOldGrants() {
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,
-      db_.GetCachedStatement("UPDATE terminal_state SET old_grants = 0 WHERE id = 1 AND old_grants = 1"));
+      db_.GetCachedStatement(
+          "UPDATE terminal_state SET old_grants = 0 WHERE id = 1 AND old_grants = 1"));
   return s.Run();
 }
 
