@@ -13,6 +13,7 @@
 
 #include "chain.h"
 #include "patron/ledger.h"
+#include "patron/terminal/database_repair.h"
 
 namespace patron {
 namespace {
@@ -245,6 +246,9 @@ TEST_CASE("a replacement till takes no rights from its predecessor's grants") {
     auto member = chain.till(0).FindById(ann);
     REQUIRE(member.ok());
     CHECK(member->redeemable_here == 0);
+    // Asked for by the incarnation, sent unasked to the till that was behind.
+    CHECK(chain.till(0).Status()->rights_statement_ms.has_value());
+    CHECK_FALSE(chain.till(0).Status()->rights_statement_due);
     CHECK(chain.Sell(0, offline ? "R-5" : "R-4", ann, 10'000, 50).status().reason() ==
           "insufficient_rights");
     chain.SyncAll();
@@ -253,6 +257,94 @@ TEST_CASE("a replacement till takes no rights from its predecessor's grants") {
     testing::CheckConverged(chain);
   }
   CHECK(chain.ServerMembers().at(ann).balance == before + 10);
+}
+
+// A restored backup counts the rights its database held when the backup was
+// taken; since then the old database may have spent them (or handed them
+// back). Head office's statement replaces that count at the first sync.
+TEST_CASE("a till restored from an old backup takes head office's count of its rights") {
+  Chain chain(2);
+  const std::string ann = chain.Enrol(1, "+86 138 0013 8080", "赵雷").member_id;
+  REQUIRE(chain.Sell(1, "R-1", ann, 40'000).ok());  // 400 points, handed back by T2
+  chain.SyncAll();
+  REQUIRE(chain.client(0).RequestGrant(ann, 300, "g1").ok());
+  const std::string backup = chain.File("backup.db");
+  chain.WhileStopped(0, [&](terminal::TerminalOptions& options) {
+    std::filesystem::copy_file(options.db_path, backup);
+  });
+  REQUIRE(chain.Sell(0, "R-2", ann, 10'000, 300).ok());  // spends the grant
+  chain.SyncAll();
+  const int64_t before = chain.ServerMembers().at(ann).balance;
+  CHECK(before == 400 - 300 + 97);
+
+  chain.WhileStopped(0, [&](terminal::TerminalOptions& options) {
+    RemoveDatabase(options.db_path);
+    std::filesystem::copy_file(backup, options.db_path);
+  });
+  // Until it reaches head office the restored till cannot know: it counts
+  // the 300 points it held when the backup was taken.
+  CHECK(chain.till(0).FindById(ann)->redeemable_here == 300);
+
+  auto report = chain.client(0).SyncOnce();
+  REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  CHECK(report->journal_restarted);
+  CHECK(report->handed_back == 0);  // nothing before head office's count
+  auto status = chain.till(0).Status();
+  REQUIRE(status.ok());
+  CHECK_FALSE(status->rights_statement_due);
+  CHECK(status->rights_statement_ms.has_value());
+  CHECK(chain.till(0).FindById(ann)->redeemable_here == 0);
+  CHECK(chain.Sell(0, "R-3", ann, 10'000, 50).status().reason() == "insufficient_rights");
+
+  // Nothing is handed back or refused from here on, and the database's own
+  // check agrees with the rights it keeps.
+  chain.SyncAll();
+  chain.SyncAll();
+  CHECK(chain.till(0).Status()->refused_entries == 0);
+  CHECK(EventsWithReason(chain, "rights_exceeded").empty());
+  chain.WhileStopped(0, [](terminal::TerminalOptions& options) {
+    auto checked = terminal::CheckTerminalDatabase(options.db_path);
+    REQUIRE(checked.ok());
+    CHECK_MESSAGE(checked->ok(), checked->problems.front());
+  });
+  // The points the old database spent stay spent; the rest are spendable.
+  CHECK(chain.ServerMembers().at(ann).balance == before);
+  CHECK(chain.client(1).RequestGrant(ann, before, "g2").ok());
+  testing::CheckConverged(chain);
+}
+
+// A till that dies holding a grant it never spent: head office counts those
+// points as the till's, and no other till may spend them. The replacement
+// takes them from head office's statement and hands them back.
+TEST_CASE("a replacement till hands back the rights its lost predecessor held") {
+  Chain chain(2);
+  const std::string ann = chain.Enrol(1, "+86 138 0013 8090", "黄丽").member_id;
+  REQUIRE(chain.Sell(1, "R-1", ann, 40'000).ok());
+  chain.SyncAll();
+  REQUIRE(chain.Sell(0, "R-0", ann, 1'000).ok());  // T1 has used journal ids
+  chain.SyncAll();
+  REQUIRE(chain.client(0).RequestGrant(ann, 300, "g1").ok());
+  chain.WhileStopped(0, [](terminal::TerminalOptions& options) {
+    RemoveDatabase(options.db_path);
+    options.await_journal_mark = true;
+  });
+  // Stranded: head office counts 300 of Ann's 410 points as T1's.
+  CHECK_FALSE(chain.client(1).RequestGrant(ann, 400, "g2").ok());
+
+  // The first sync takes head office's count, then hands the points back.
+  auto first = chain.client(0).SyncOnce();
+  REQUIRE_MESSAGE(first.ok(), first.status().ToString());
+  CHECK(first->journal_restarted);
+  CHECK(first->handed_back == 1);
+  CHECK(first->entries_refused == 0);
+  CHECK(chain.till(0).FindById(ann)->redeemable_here == 0);
+  CHECK(chain.till(0).Status()->rights_statement_ms.has_value());
+  CHECK(chain.client(1).RequestGrant(ann, 400, "g3").ok());
+  REQUIRE(chain.Sell(1, "R-2", ann, 10'000, 400).ok());
+  chain.SyncAll();
+  CHECK(chain.ServerMembers().at(ann).balance == 410 - 400 + 96);
+  CHECK(EventsWithReason(chain, "rights_exceeded").empty());
+  testing::CheckConverged(chain);
 }
 
 TEST_CASE("a till that never lost anything never restarts its journal") {
@@ -267,6 +359,9 @@ TEST_CASE("a till that never lost anything never restarts its journal") {
   auto status = chain.till(0).Status();
   CHECK_FALSE(status->journal_restart.at_ms.has_value());
   CHECK(status->journal_confirmed);
+  CHECK_FALSE(status->rights_statement_due);
+  CHECK_FALSE(status->rights_statement_ms.has_value());  // never needed one
+  CHECK(chain.service().counters().rights_statements == 0);
   CHECK(EventsWithReason(chain, "journal_behind").empty());
 }
 

@@ -86,6 +86,10 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
         .append(std::to_string(value))
         .append("\n");
   }
+  Counter(out, "patron_sync_rights_statements_total",
+          "Statements of a till's redemption rights sent after its journal restarted (a lost "
+          "or restored database).",
+          counters.rights_statements.load());
   Counter(out, "patron_sync_returns_claimed_total",
           "Returns of another store's sale counted online at head office.",
           counters.returns_claimed.load());

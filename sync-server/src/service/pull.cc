@@ -63,13 +63,21 @@ Result<PullResponse> SyncService::Pull(const Caller& caller, const PullRequest& 
   PATRON_ASSIGN_OR_RETURN(std::optional<TerminalRecord> terminal,
                           txn->FindTerminal(caller.terminal_id));
   response.journal_high_seq = terminal ? terminal->journal_high_seq : 0;
+  const bool behind = terminal && request.journal_next_seq > 0 &&
+                      request.journal_next_seq <= terminal->journal_high_seq;
+  if (terminal && (request.want_rights_statement || behind)) {
+    // As of this read: every entry of the caller's that head office holds (up
+    // to its mark) and every transfer to it (up to `last`).
+    RightsStatement statement{terminal->journal_high_seq, last, {}};
+    PATRON_ASSIGN_OR_RETURN(auto held, txn->RightsHeldBy(caller.terminal_id));
+    for (auto& [member_id, points] : held) statement.rights.push_back({member_id, points});
+    response.rights_statement = std::move(statement);
+    counters_.rights_statements++;
+  }
   txn.reset();
   // A till's first contact after its database was lost is usually a pull
   // (it has nothing to push yet): the one pull that writes.
-  if (terminal && request.journal_next_seq > 0 &&
-      request.journal_next_seq <= terminal->journal_high_seq) {
-    PATRON_RETURN_IF_ERROR(LogJournalBehind(caller, request.journal_next_seq));
-  }
+  if (behind) PATRON_RETURN_IF_ERROR(LogJournalBehind(caller, request.journal_next_seq));
   response.server_hlc = clock_.Tick();
   counters_.pulls++;
   terminals_.MarkSeen(caller.terminal_id);

@@ -35,6 +35,16 @@ constexpr std::string_view kRightsByHolder =
     " UNION ALL"
     " SELECT to_holder, points FROM mine WHERE kind = 'transfer'"
     ") GROUP BY holder ORDER BY holder";
+// One holder's rights by member. Its own entries are a range of entry ids
+// ("<origin>/<seq>", ValidateEntry: '0' follows '/'), the transfers to it a
+// range of entries_transfers_to.
+constexpr std::string_view kRightsHeldBy =
+    "SELECT member_id, SUM(effect) FROM ("
+    " SELECT member_id, CASE kind WHEN 'transfer' THEN -points ELSE points END AS effect"
+    "  FROM entries WHERE entry_id >= ?1 || '/' AND entry_id < ?1 || '0' AND origin = ?1"
+    " UNION ALL"
+    " SELECT member_id, points FROM entries WHERE kind = 'transfer' AND to_holder = ?1"
+    ") GROUP BY member_id HAVING SUM(effect) <> 0 ORDER BY member_id";
 
 // ---- the profile queue ----
 
@@ -101,6 +111,18 @@ Result<std::map<std::string, int64_t>> SqliteStoreTxn::RightsByHolder(std::strin
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kRightsByHolder));
   s.BindText(0, member_id);
   s.BindInt64(1, folded_seq_);
+  std::map<std::string, int64_t> rights;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return rights;
+    rights[s.ColumnText(0)] = s.ColumnInt64(1);
+  }
+}
+
+Result<std::map<std::string, int64_t>> SqliteStoreTxn::RightsHeldBy(std::string_view holder) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kRightsHeldBy));
+  s.BindText(0, holder);
   std::map<std::string, int64_t> rights;
   while (true) {
     PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());

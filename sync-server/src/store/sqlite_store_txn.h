@@ -72,6 +72,7 @@ class SqliteStoreTxn final : public StoreTxn {
   Status IndexByMember(std::span<const StoredEntry> entries) override;
   Result<int64_t> SpendSince(std::string_view member_id, int64_t since_ms) override;
   Result<std::map<std::string, int64_t>> RightsByHolder(std::string_view member_id) override;
+  Result<std::map<std::string, int64_t>> RightsHeldBy(std::string_view holder) override;
   Status QueueProfileChange(const QueuedProfileChange& change) override;
   Result<std::vector<QueuedProfileChange>> QueuedProfileChanges(int64_t after,
                                                                 int64_t through) override;

@@ -35,6 +35,12 @@ void AddJournal(const json& s, Fields& fields) {
                    "head office numbers its entries from " +
                    std::to_string(Int(incarnation, "first_seq")));
   }
+  if (Bool(s, "rights_statement_due")) {
+    fields.Add("redemption rights",
+               "waiting for head office's count after the restart (none handed back till then)");
+  } else if (const json& at = s.at("rights_statement_ms"); !at.is_null()) {
+    fields.Add("redemption rights", "head office's count since " + UtcTime(at.get<int64_t>()));
+  }
 }
 
 void PrintStatus(const json& s) {

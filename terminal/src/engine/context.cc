@@ -17,7 +17,8 @@ EngineContext::EngineContext(std::unique_ptr<sql::Database> database, Identity i
       sales(*db),
       state(*db),
       outbox(*db),
-      down(*db) {}
+      down(*db),
+      rights_statement(*db, identity.terminal_id) {}
 
 Result<LedgerEntry> AppendOwnEntry(EngineContext& ctx, LedgerEntry draft) {
   PATRON_ASSIGN_OR_RETURN(draft.seq, ctx.state.AllocateSeq());

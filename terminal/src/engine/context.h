@@ -17,10 +17,11 @@
 #include "patron/sql/database.h"
 #include "patron/sql/transaction.h"
 #include "patron/uuid.h"
-#include "store/journal.h"
 #include "store/down_store.h"
+#include "store/journal.h"
 #include "store/member_store.h"
 #include "store/outbox.h"
+#include "store/rights_statement_store.h"
 #include "store/sale_store.h"
 #include "store/state_store.h"
 
@@ -51,6 +52,7 @@ struct EngineContext {
   StateStore state;
   Outbox outbox;
   DownStore down;
+  RightsStatementStore rights_statement;
   // The page cache of everyday work (TerminalOptions::db_options; 0 =
   // SQLite's), and whether a multi-page pull has raised it for now.
   int everyday_cache_kib = 0;

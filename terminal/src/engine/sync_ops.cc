@@ -178,6 +178,11 @@ Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushReques
 
 Result<int> HandBackRights(EngineContext& ctx) {
   return InWriteTransaction(ctx, [&]() -> Result<int> {
+    // A restarted journal's rights are head office's to state first: its
+    // own count may hold points its old database already handed back.
+    PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> state, ctx.state.Load());
+    if (!state) return Status::Corruption("terminal_state row is missing");
+    if (state->rights_statement_due) return 0;
     PATRON_ASSIGN_OR_RETURN(auto holders, ctx.members.MembersWithRights());
     for (const auto& [member_id, rights] : holders) {
       LedgerEntry transfer;
@@ -201,6 +206,7 @@ Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit) {
   request.limit = limit;
   request.rules_version = ctx.rules.version;
   request.journal_next_seq = state->next_seq;
+  request.want_rights_statement = state->rights_statement_due;
   return request;
 }
 
@@ -221,6 +227,7 @@ Status ApplyItems(EngineContext& ctx, const std::vector<sync::DeliveredEntry>& i
     PATRON_ASSIGN_OR_RETURN(bool known, ctx.journal.Exists(item.entry_id));
     if (known) continue;  // the grant's own reply already delivered it
     if (!mine) continue;  // the database this one replaced had it (schema.cc v6)
+    if (item.visible_seq <= state->rights_seq) continue;  // counted in the rights statement
     PATRON_RETURN_IF_ERROR(EnsureMemberRow(ctx, item.member_id));
     PATRON_RETURN_IF_ERROR(ctx.journal.Append(item));
     PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(item.entry_id, item.visible_seq));
@@ -245,12 +252,18 @@ Result<AppliedPage> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& 
       PATRON_RETURN_IF_ERROR(
           ctx.members.ReplaceFromServer(MergeServerState(std::move(local), remote), exists));
     }
+    if (page.rights_statement) {
+      for (const sync::HeldRights& held : page.rights_statement->rights) {
+        PATRON_RETURN_IF_ERROR(EnsureMemberRow(ctx, held.member_id));
+      }
+      PATRON_RETURN_IF_ERROR(ctx.rights_statement.Take(*page.rights_statement, ctx.NowMs()));
+    }
     PATRON_RETURN_IF_ERROR(ApplyItems(ctx, page.items));
     PATRON_ASSIGN_OR_RETURN(applied.rules,
                             TakeDelivery(ctx, {page.rules_json, &page.down, &page.notes,
                                                first_seq}));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(page.next.epoch, page.next.seq));
-    if (!page.more) PATRON_RETURN_IF_ERROR(ctx.state.EndOldGrants());
+    if (!page.more) PATRON_RETURN_IF_ERROR(ctx.state.EndPullRound());
     MergeClock(ctx, page.server_hlc);
     return true;
   }).status());
@@ -280,6 +293,9 @@ Status ApplyGrant(EngineContext& ctx, const sync::GrantResponse& grant) {
   return InWriteTransaction(ctx, [&]() -> Result<bool> {
     PATRON_ASSIGN_OR_RETURN(bool known, ctx.journal.Exists(transfer.entry_id));
     if (known) return true;  // applied already (a retry, or it came by pull)
+    PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> state, ctx.state.Load());
+    if (!state) return Status::Corruption("terminal_state row is missing");
+    if (grant.seq <= state->rights_seq) return true;  // counted in the rights statement
     PATRON_RETURN_IF_ERROR(EnsureMemberRow(ctx, transfer.member_id));
     PATRON_RETURN_IF_ERROR(ctx.journal.Append(transfer));
     PATRON_RETURN_IF_ERROR(ctx.journal.Acknowledge(transfer.entry_id, grant.seq));

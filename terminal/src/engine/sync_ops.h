@@ -21,7 +21,8 @@ void MergeClock(EngineContext& ctx, HlcTimestamp remote);
 // at their sequences. Inside the caller's write transaction. A database
 // not yet confirmed, or one that replaced another and has not completed a
 // pull round since (TerminalStateRow::old_grants), records none: grants it
-// did not ask for were the old database's.
+// did not ask for were the old database's. Nor those a rights statement
+// taken counts already.
 Status ApplyItems(EngineContext& ctx, const std::vector<sync::DeliveredEntry>& items);
 
 // The oldest unacknowledged profile changes and entries, changes first.
@@ -30,10 +31,12 @@ Result<sync::PushRequest> BuildPush(EngineContext& ctx, int max_entries, int max
 Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushRequest& sent,
                                       const sync::PushResponse& response);
 // Writes one transfer to the server per member this terminal holds positive
-// rights for, so points earned here become spendable everywhere.
+// rights for, so points earned here become spendable everywhere. None while
+// a rights statement is due: they are head office's to state first.
 Result<int> HandBackRights(EngineContext& ctx);
 Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit);
-// Applies a page and advances the cursor in one transaction. `rules`: the
+// Applies a page and advances the cursor in one transaction; a rights
+// statement it carries replaces this terminal's own count (store/rights_sql.h). `rules`: the
 // new rules if the page carried newer ones (the caller swaps them in). A page
 // with more to follow raises the page cache until EndPull.
 struct AppliedPage {

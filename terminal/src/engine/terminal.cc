@@ -328,6 +328,8 @@ Result<TerminalStatus> Terminal::Status() {
   status.journal_confirmed = state->journal_confirmed;
   status.journal_restart = state->restart;
   status.journal_incarnation = state->incarnation;
+  status.rights_statement_due = state->rights_statement_due;
+  status.rights_statement_ms = state->rights_statement_ms;
   status.rules_version = ctx.rules.version;
   PATRON_ASSIGN_OR_RETURN(status.member_count, ctx.members.Count());
   PATRON_ASSIGN_OR_RETURN(status.pending_entries, ctx.journal.CountUnacknowledged());

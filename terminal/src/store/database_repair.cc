@@ -5,6 +5,7 @@
 
 #include "patron/sql/database.h"
 #include "store/member_store.h"
+#include "store/rights_sql.h"
 
 namespace patron::terminal {
 namespace {
@@ -14,18 +15,8 @@ namespace {
 // rows; the down-channel's items and sets are pulled again with them.
 constexpr std::string_view kOwnTables[] = {
     "ledger", "ledger_refused", "sales",          "sale_lines", "refunds",
-    "outbox", "outbox_refused", "profile_outbox", "rules",
+    "outbox", "outbox_refused", "profile_outbox", "rules",      "rights_statement",
 };
-
-// Each member's rights as Journal::Append keeps them (ledger.h RightsEffect
-// for holder ?1), over every entry head office did not refuse (ack_seq 0).
-constexpr std::string_view kRightsFromJournal = R"sql(
-SELECT member_id, SUM(CASE
-    WHEN kind = 'transfer' THEN (CASE WHEN origin = ?1 THEN -points ELSE 0 END)
-                              + (CASE WHEN to_holder = ?1 THEN points ELSE 0 END)
-    WHEN origin = ?1 THEN points ELSE 0 END) AS rights
-FROM ledger WHERE ack_seq IS NOT 0 GROUP BY member_id
-)sql";
 
 std::string Quoted(std::string_view text) {
   std::string out = "'";
@@ -183,7 +174,8 @@ Result<RecoveryReport> RecoverTerminalDatabase(const TerminalOptions& options, i
     PATRON_ASSIGN_OR_RETURN(sql::Statement ids,
                             db->GetUniqueStatement("SELECT member_id FROM old.ledger UNION "
                                                    "SELECT member_id FROM old.sales UNION "
-                                                   "SELECT member_id FROM old.profile_outbox"));
+                                                   "SELECT member_id FROM old.profile_outbox UNION "
+                                                   "SELECT member_id FROM old.rights_statement"));
     while (true) {
       PATRON_ASSIGN_OR_RETURN(bool row, ids.Step());
       if (!row) break;
@@ -201,9 +193,11 @@ Result<RecoveryReport> RecoverTerminalDatabase(const TerminalOptions& options, i
     // Where the journal and the outbox stand; the cursor stays at the start,
     // so the next sync pulls every member (and the down-channel) again.
     PATRON_RETURN_IF_ERROR(db->Execute(
-        "UPDATE main.terminal_state SET (next_seq, hlc, outbox_acked, last_sync_ms) = "
-        "(SELECT next_seq, hlc, outbox_acked, last_sync_ms FROM old.terminal_state WHERE id = 1)"
-        " WHERE id = 1"));
+        "UPDATE main.terminal_state SET (next_seq, hlc, outbox_acked, last_sync_ms, "
+        "rights_journal_seq, rights_seq, rights_statement_ms, rights_statement_due) = "
+        "(SELECT next_seq, hlc, outbox_acked, last_sync_ms, rights_journal_seq, rights_seq, "
+        "rights_statement_ms, rights_statement_due FROM old.terminal_state WHERE id = 1) "
+        "WHERE id = 1"));
     {
       PATRON_ASSIGN_OR_RETURN(
           sql::Statement rights,

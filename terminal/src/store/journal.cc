@@ -170,9 +170,16 @@ Status Journal::Refuse(std::string_view entry_id, std::string_view reason,
   }
   const int64_t rights = RightsEffect(*entry, holder_);
   if (rights == 0) return Status::OK();
-  PATRON_ASSIGN_OR_RETURN(sql::Statement update, db_.GetCachedStatement(kAddRights));
-  update.BindInt64(0, -rights);
+  // An entry a rights statement covers counts only through the statement,
+  // which left it out if head office refused it (rights_sql.h).
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement update,
+      db_.GetCachedStatement("UPDATE members SET local_rights = local_rights - ?1 "
+                             "WHERE member_id = ?2 AND ?3 > (SELECT rights_journal_seq "
+                             "FROM terminal_state WHERE id = 1)"));
+  update.BindInt64(0, rights);
   update.BindText(1, entry->member_id);
+  update.BindInt64(2, entry->seq);
   return update.Run();
 }
 

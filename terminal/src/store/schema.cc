@@ -285,6 +285,27 @@ constexpr std::string_view kSchemaV6 = R"sql(
 ALTER TABLE terminal_state ADD COLUMN old_grants INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 7. Head office's statement of this terminal's rights (protocol.h
+// RightsStatement), taken after the journal restarted: a restored backup
+// counts rights its old database spent or handed back after the backup. A
+// member's rights are its rights_statement row plus the entries the
+// statement does not cover: own entries above rights_journal_seq, grants
+// visible above rights_seq (rights_sql.h). rights_statement_due: one is
+// asked for with every pull until a pull round completes; databases that
+// restarted before this version ask too.
+constexpr std::string_view kSchemaV7 = R"sql(
+CREATE TABLE rights_statement (
+  member_id TEXT PRIMARY KEY,
+  points INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+ALTER TABLE terminal_state ADD COLUMN rights_journal_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE terminal_state ADD COLUMN rights_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE terminal_state ADD COLUMN rights_statement_ms INTEGER;
+ALTER TABLE terminal_state ADD COLUMN rights_statement_due INTEGER NOT NULL DEFAULT 0;
+UPDATE terminal_state SET rights_statement_due = 1
+  WHERE restart_ms IS NOT NULL OR incarnation_ms IS NOT NULL;
+)sql";
+
 // Every sale and refund made so far, queued for head office.
 Status QueueHistoryForHeadOffice(sql::Database& db) {
   SaleStore sales(db);
@@ -352,13 +373,14 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 6> migrations = {{
+  static const std::array<sql::Migration, 7> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
       {4, "entries head office refused", kSchemaV4, nullptr},
       {5, "head office's journal mark: confirmed, last restart", kSchemaV5, nullptr},
       {6, "grants of a replaced database are not this one's", kSchemaV6, nullptr},
+      {7, "head office's statement of this terminal's rights", kSchemaV7, nullptr},
   }};
   return migrations;
 }

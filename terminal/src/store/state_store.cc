@@ -5,10 +5,12 @@ namespace patron::terminal {
 Result<std::optional<TerminalStateRow>> StateStore::Load() {
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,
-      db_.GetCachedStatement("SELECT terminal_id, store_id, chain_key_fingerprint, next_seq, "
-                             "hlc, cursor_epoch, cursor_seq, last_sync_ms, journal_confirmed, "
-                             "restart_ms, restart_high_seq, restart_from_seq, incarnation_ms, "
-                             "incarnation_seq, old_grants FROM terminal_state WHERE id = 1"));
+      db_.GetCachedStatement(
+          "SELECT terminal_id, store_id, chain_key_fingerprint, next_seq, "
+          "hlc, cursor_epoch, cursor_seq, last_sync_ms, journal_confirmed, "
+          "restart_ms, restart_high_seq, restart_from_seq, incarnation_ms, "
+          "incarnation_seq, old_grants, rights_statement_due, rights_statement_ms, "
+          "rights_journal_seq, rights_seq FROM terminal_state WHERE id = 1"));
   PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
   if (!found) return std::optional<TerminalStateRow>();
   TerminalStateRow row;
@@ -27,6 +29,10 @@ Result<std::optional<TerminalStateRow>> StateStore::Load() {
   row.incarnation.at_ms = s.ColumnOptionalInt64(12);
   row.incarnation.first_seq = s.ColumnInt64(13);
   row.old_grants = s.ColumnInt64(14) != 0;
+  row.rights_statement_due = s.ColumnInt64(15) != 0;
+  row.rights_statement_ms = s.ColumnOptionalInt64(16);
+  row.rights_journal_seq = s.ColumnInt64(17);
+  row.rights_seq = s.ColumnInt64(18);
   return std::optional<TerminalStateRow>(std::move(row));
 }
 
@@ -67,18 +73,18 @@ Status StateStore::StartIncarnation(int64_t first_seq, int64_t now_ms) {
       sql::Statement s,
       db_.GetCachedStatement("UPDATE terminal_state SET next_seq = max(next_seq, ?1), "
                              "incarnation_seq = max(next_seq, ?1), incarnation_ms = ?2, "
-                             "journal_confirmed = 1, old_grants = 1 "
+                             "journal_confirmed = 1, old_grants = 1, rights_statement_due = 1 "
                              "WHERE id = 1 AND journal_confirmed = 0"));
   s.BindInt64(0, first_seq);
   s.BindInt64(1, now_ms);
   return s.Run();
 }
 
-Status StateStore::EndOldGrants() {
+Status StateStore::EndPullRound() {
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,
-      db_.GetCachedStatement(
-          "UPDATE terminal_state SET old_grants = 0 WHERE id = 1 AND old_grants = 1"));
+      db_.GetCachedStatement("UPDATE terminal_state SET old_grants = 0, rights_statement_due = 0 "
+                             "WHERE id = 1 AND (old_grants = 1 OR rights_statement_due = 1)"));
   return s.Run();
 }
 
@@ -86,7 +92,8 @@ Result<bool> StateStore::ObserveJournalMark(int64_t high_seq, int64_t now_ms) {
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement jump,
       db_.GetCachedStatement("UPDATE terminal_state SET restart_ms = ?2, restart_high_seq = ?1, "
-                             "restart_from_seq = next_seq, next_seq = ?1 + 1, old_grants = 1 "
+                             "restart_from_seq = next_seq, next_seq = ?1 + 1, old_grants = 1, "
+                             "rights_statement_due = 1 "
                              "WHERE id = 1 AND next_seq <= ?1"));
   jump.BindInt64(0, high_seq);
   jump.BindInt64(1, now_ms);

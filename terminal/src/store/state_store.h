@@ -31,6 +31,14 @@ struct TerminalStateRow {
   // This database replaced another and has not finished a pull round since
   // (schema.cc version 6): grants it pulls and did not ask for are not its.
   bool old_grants = false;
+  // Its journal restarted and it has not completed a pull round since: each
+  // pull asks head office for its rights (schema.cc version 7).
+  bool rights_statement_due = false;
+  std::optional<int64_t> rights_statement_ms;  // when it last took one
+  // What the statement taken covers (protocol.h RightsStatement): own
+  // entries up to rights_journal_seq, grants visible up to rights_seq.
+  int64_t rights_journal_seq = 0;
+  int64_t rights_seq = 0;
 };
 
 struct RulesRow {
@@ -52,13 +60,16 @@ class StateStore {
   Result<int64_t> AllocateSeq();
   // Head office holds this terminal's entries up to `high_seq`: the journal
   // goes on above it (a jump is recorded as the restart) and is confirmed.
-  // Returns whether it jumped. A jump sets old_grants.
+  // Returns whether it jumped. A jump sets old_grants and
+  // rights_statement_due.
   Result<bool> ObserveJournalMark(int64_t high_seq, int64_t now_ms);
   // An unconfirmed journal that must write now goes on from `first_seq`
-  // (random, JournalIncarnation) and is confirmed; sets old_grants.
+  // (random, JournalIncarnation) and is confirmed; sets old_grants and
+  // rights_statement_due.
   Status StartIncarnation(int64_t first_seq, int64_t now_ms);
-  // A pull round completed: grants pulled from now on are this database's.
-  Status EndOldGrants();
+  // A pull round completed: grants pulled from now on are this database's,
+  // and its rights statement, if it asked for one, came with it.
+  Status EndPullRound();
   // Persists the clock so a restart continues above every issued timestamp.
   Status SaveHlc(HlcTimestamp hlc);
 

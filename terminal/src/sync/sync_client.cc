@@ -157,6 +157,9 @@ Status SyncClient::PullPages(SyncReport& report) {
       // The next page's request is this one from where this page ends: the
       // cursor ApplyPullPage is about to store.
       request.cursor = page->next;
+      // Said with the first page, and acted on as it is applied.
+      request.journal_next_seq = 0;
+      request.want_rights_statement = false;
       try {
         prefetched = std::async(std::launch::async,
                                 [this, request] { return transport_.Pull(request); });
@@ -183,9 +186,6 @@ Status SyncClient::PullPages(SyncReport& report) {
 Result<SyncReport> SyncClient::SyncOnce() {
   SyncReport report;
   PATRON_RETURN_IF_ERROR(PushAll(report));
-  PATRON_ASSIGN_OR_RETURN(int handed_back, terminal_.HandBackRights());
-  report.handed_back = handed_back;
-  PATRON_RETURN_IF_ERROR(PushAll(report));
   Status pulled = PullAll(report);
   if (IsCursorReset(pulled)) {
     // The server lost or replaced its history: everything we ever pushed may
@@ -197,6 +197,12 @@ Result<SyncReport> SyncClient::SyncOnce() {
     pulled = PullAll(report);
   }
   PATRON_RETURN_IF_ERROR(pulled);
+  // After the pull: a till whose journal restarted (and that had nothing to
+  // push) hears head office's mark and its count of this till's rights
+  // there, and must not hand back what its old database already did.
+  PATRON_ASSIGN_OR_RETURN(int handed_back, terminal_.HandBackRights());
+  report.handed_back = handed_back;
+  PATRON_RETURN_IF_ERROR(PushAll(report));
   PATRON_RETURN_IF_ERROR(terminal_.RecordSyncSuccess());
   return report;
 }

@@ -90,5 +90,30 @@ TEST_CASE("pull page: an empty page is a valid message") {
   CHECK_FALSE(decoded->rules_json.has_value());
 }
 
+TEST_CASE("pull page: a rights statement reads back; a page without one has none") {
+  PullResponse page = SamplePage({});
+  page.rights_statement = RightsStatement{41, 978, {{"m1", 300}, {"m2", -5}}};
+  auto decoded = DecodePullResponse(EncodePullResponse(page));
+  REQUIRE_MESSAGE(decoded.ok(), decoded.status().ToString());
+  CHECK(decoded->rights_statement == page.rights_statement);
+
+  page.rights_statement.reset();
+  const std::string body = EncodePullResponse(page);
+  CHECK(body.find("rights_statement") == std::string::npos);
+  decoded = DecodePullResponse(body);
+  REQUIRE(decoded.ok());
+  CHECK_FALSE(decoded->rights_statement.has_value());
+}
+
+TEST_CASE("pull request: the ask for a rights statement is sent only when made") {
+  PullRequest request;
+  request.terminal_id = "S001-T01";
+  CHECK(EncodePullRequest(request).find("want_rights_statement") == std::string::npos);
+  request.want_rights_statement = true;
+  auto decoded = DecodePullRequest(EncodePullRequest(request));
+  REQUIRE_MESSAGE(decoded.ok(), decoded.status().ToString());
+  CHECK(decoded->want_rights_statement);
+}
+
 }  // namespace
 }  // namespace patron::sync

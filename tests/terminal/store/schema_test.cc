@@ -140,6 +140,24 @@ TEST_CASE("upgrading a version 2 database queues every sale and refund for head 
   CHECK(f.till().Refund(again).status().reason() == "refund_ref_conflict");
 }
 
+TEST_CASE(
+    "upgrading a version 6 database whose journal restarted asks head office for its rights") {
+  TerminalFixture f(
+      OlderDatabase(6, MemberRowV1("0190a5a4-7c1e-7000-8000-000000000001", "+447700900001") +
+                           "UPDATE terminal_state SET restart_ms = 5, restart_high_seq = 2, "
+                           "restart_from_seq = 1;"));
+  const TerminalStatus status = f.till().Status().value();
+  CHECK(status.rights_statement_due);
+  CHECK_FALSE(status.rights_statement_ms.has_value());
+  CHECK(f.till().NextPull(10).value().want_rights_statement);
+}
+
+TEST_CASE("upgrading a version 6 database that never restarted asks for nothing") {
+  TerminalFixture f(OlderDatabase(6, ""));
+  CHECK_FALSE(f.till().Status().value().rights_statement_due);
+  CHECK_FALSE(f.till().NextPull(10).value().want_rights_statement);
+}
+
 TEST_CASE("a database written by a newer Patron is refused") {
   TerminalFixture f;
   REQUIRE(f.db().Execute("PRAGMA user_version = 99").ok());

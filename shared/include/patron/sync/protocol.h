@@ -158,6 +158,27 @@ struct DeliveredEntry : LedgerEntry {
   friend bool operator==(const DeliveredEntry&, const DeliveredEntry&) = default;
 };
 
+// One member's redemption rights held by one holder.
+struct HeldRights {
+  std::string member_id;
+  int64_t points = 0;
+  friend bool operator==(const HeldRights&, const HeldRights&) = default;
+};
+
+// Head office's count of a terminal's redemption rights (ledger.h
+// RightsEffect summed per member over the entries it holds), for a till
+// whose database was lost or rolled back: its own count may miss what its
+// old database spent or handed back, or what it earned, after the backup.
+// The till takes these figures in place of its own for everything the
+// statement covers: its own entries up to `journal_seq` and the transfers to
+// it up to `seq`; what it wrote or received after them adds on top.
+struct RightsStatement {
+  int64_t journal_seq = 0;         // the caller's entries with this sequence or lower
+  int64_t seq = 0;                 // transfers to the caller visible at this sequence or lower
+  std::vector<HeldRights> rights;  // members with non-zero rights, by member id
+  friend bool operator==(const RightsStatement&, const RightsStatement&) = default;
+};
+
 struct PullRequest {
   std::string terminal_id;
   std::string chain_key_fingerprint;
@@ -165,6 +186,9 @@ struct PullRequest {
   int limit = 1000;           // member rows per page
   int64_t rules_version = 0;  // the caller's; newer rules come with the page
   int64_t journal_next_seq = 0;  // as PushRequest::journal_next_seq
+  // Asks for a RightsStatement (the caller's journal restarted). Head office
+  // also sends one unasked to a caller whose journal_next_seq is behind.
+  bool want_rights_statement = false;
   friend bool operator==(const PullRequest&, const PullRequest&) = default;
 };
 
@@ -184,6 +208,7 @@ struct PullResponse {
   // range, in seq order.
   std::vector<DownItem> down;
   int64_t journal_high_seq = 0;  // as PushResponse::journal_high_seq
+  std::optional<RightsStatement> rights_statement;  // see PullRequest
   // Not on the wire: what the decoder met and did not know (fields, entry
   // kinds of a newer head office), for the terminal's upgrade notes.
   record::DecodeNotes notes;
@@ -405,6 +430,26 @@ struct Schema<sync::PullRequest> {
       Field<&sync::PullRequest::limit>{"limit"},
       Field<&sync::PullRequest::rules_version>{"rules_version"},
       Field<&sync::PullRequest::journal_next_seq>{"journal_next_seq", {}, kOmitDefault},
+      Field<&sync::PullRequest::want_rights_statement>{"want_rights_statement", {}, kOmitDefault},
+  };
+};
+
+template <>
+struct Schema<sync::HeldRights> {
+  static constexpr std::string_view kName = "held_rights";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::HeldRights::member_id>{"member_id"},
+      Field<&sync::HeldRights::points>{"points"},
+  };
+};
+
+template <>
+struct Schema<sync::RightsStatement> {
+  static constexpr std::string_view kName = "rights_statement";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::RightsStatement::journal_seq>{"journal_seq"},
+      Field<&sync::RightsStatement::seq>{"seq"},
+      Field<&sync::RightsStatement::rights>{"rights"},
   };
 };
 
@@ -421,6 +466,7 @@ struct Schema<sync::PullResponse> {
       Field<&sync::PullResponse::rules_json>{"rules", {}, kOptional},
       Field<&sync::PullResponse::down>{"down", {}, kOptional},
       Field<&sync::PullResponse::journal_high_seq>{"journal_high_seq", {}, kOmitDefault},
+      Field<&sync::PullResponse::rights_statement>{"rights_statement", {}, kOmitDefault},
   };
 };
 

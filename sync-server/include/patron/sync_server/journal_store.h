@@ -73,6 +73,11 @@ class JournalTxn {
   // after the fold's watermark, member_store.h FoldedSeq), by holder;
   // holders with no entry are absent.
   virtual Result<std::map<std::string, int64_t>> RightsByHolder(std::string_view member_id) = 0;
+  // One holder's redemption rights (RightsEffect) over every stored entry,
+  // by member: those with non-zero rights, in member id order. Reads the
+  // holder's own entries and the transfers to it, not the whole ledger; for
+  // a till whose journal restarted (protocol.h RightsStatement).
+  virtual Result<std::map<std::string, int64_t>> RightsHeldBy(std::string_view holder) = 0;
   virtual Result<int64_t> CountEntries() = 0;
   // The stored reverses of `entry_id`, and those among them `origin` wrote.
   virtual Result<ReversalSums> ReversalsOf(std::string_view entry_id,

@@ -17,6 +17,8 @@ struct SyncCounters {
   std::atomic<int64_t> pulls{0};
   std::atomic<int64_t> grants{0};
   std::atomic<int64_t> snapshots{0};  // bootstraps from a member snapshot
+  // Rights statements sent to tills whose journal restarted (protocol.h).
+  std::atomic<int64_t> rights_statements{0};
   std::atomic<int64_t> entries_ingested{0};
   std::atomic<int64_t> entries_duplicate{0};
   std::atomic<int64_t> entries_conflict{0};

@@ -195,6 +195,10 @@ struct TerminalStatus {
   bool journal_confirmed = true;
   JournalRestart journal_restart;
   JournalIncarnation journal_incarnation;
+  // After a restart the till's redemption rights are head office's count
+  // (sync::RightsStatement): due until it arrives; when it last did.
+  bool rights_statement_due = false;
+  std::optional<int64_t> rights_statement_ms;
   int64_t rules_version = 0;
   std::string cursor_epoch;
   int64_t cursor_seq = 0;

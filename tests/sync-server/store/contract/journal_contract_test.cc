@@ -175,6 +175,27 @@ TEST_CASE_TEMPLATE(
   CHECK(txn->SetFoldedSeq(6).IsInvalidArgument());  // never past the last seq
 }
 
+TEST_CASE_TEMPLATE(
+    "RightsHeldBy counts one holder's own entries and the transfers to it, by member, "
+    "leaving out members it holds nothing for",
+    Impl, PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  auto txn = Write(*store);
+  Insert(*txn, Entry("S001-T1", 1, "m1", EntryKind::kEarn, 10));
+  Insert(*txn, Entry("S001-T1", 2, "m2", EntryKind::kEarn, 30));
+  Insert(*txn, Transfer("S001-T1", 3, "m2", "server", 30));  // handed back: m2 nets to 0
+  Insert(*txn, Transfer("server", 1, "m3", "S001-T1", 7));   // a grant to it
+  Insert(*txn, Entry("S001-T1", 4, "m3", EntryKind::kRedeem, -5));
+  // Another terminal whose id begins with this one's, and its grant.
+  Insert(*txn, Entry("S001-T10", 1, "m1", EntryKind::kEarn, 1'000));
+  Insert(*txn, Transfer("server", 2, "m1", "S001-T10", 50));
+  CHECK(txn->RightsHeldBy("S001-T1").value() ==
+        std::map<std::string, int64_t>{{"m1", 10}, {"m3", 2}});
+  CHECK(txn->RightsHeldBy("S001-T10").value() == std::map<std::string, int64_t>{{"m1", 1'050}});
+  CHECK(txn->RightsHeldBy("S001-T2").value().empty());
+}
+
 TEST_CASE_TEMPLATE("ReversalsOf sums the reverses naming an entry, and one origin's among them",
                    Impl, PATRON_STORE_IMPLEMENTATIONS) {
   TempDir dir;
