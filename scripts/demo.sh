@@ -202,7 +202,7 @@ start_terminal b S002-T01 S002 "$token_b"
 echo "a new S002-T01 with an empty database: its journal goes on above what head office holds"
 on b sale --ref S002-R4 --member "$bob" --amount 40.00
 sync_each b a
-on b status | grep -E '^(journal|pending entries)'
+on b status | grep -E '^(journal|pending entries|redemption rights)'
 echo "head office's security log says what was lost (GET /v1/admin/security-events):"
 curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/admin/security-events" \
   -H "Authorization: Bearer $admin_token" |

@@ -57,6 +57,16 @@ constexpr std::string_view kQueuedProfileChanges =
 constexpr std::string_view kDropQueuedProfileChanges = "DELETE FROM profile_queue WHERE seq <= ?";
 // clang-format on
 
+// Rows of (key, rights), as kRightsByHolder and kRightsHeldBy give them.
+Result<std::map<std::string, int64_t>> ReadRights(sql::Statement& s) {
+  std::map<std::string, int64_t> rights;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return rights;
+    rights[s.ColumnText(0)] = s.ColumnInt64(1);
+  }
+}
+
 }  // namespace
 
 Result<int64_t> SqliteStoreTxn::FoldedSeq() {
@@ -111,24 +121,14 @@ Result<std::map<std::string, int64_t>> SqliteStoreTxn::RightsByHolder(std::strin
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kRightsByHolder));
   s.BindText(0, member_id);
   s.BindInt64(1, folded_seq_);
-  std::map<std::string, int64_t> rights;
-  while (true) {
-    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-    if (!has_row) return rights;
-    rights[s.ColumnText(0)] = s.ColumnInt64(1);
-  }
+  return ReadRights(s);
 }
 
 Result<std::map<std::string, int64_t>> SqliteStoreTxn::RightsHeldBy(std::string_view holder) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kRightsHeldBy));
   s.BindText(0, holder);
-  std::map<std::string, int64_t> rights;
-  while (true) {
-    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-    if (!has_row) return rights;
-    rights[s.ColumnText(0)] = s.ColumnInt64(1);
-  }
+  return ReadRights(s);
 }
 
 Status SqliteStoreTxn::QueueProfileChange(const QueuedProfileChange& queued) {

@@ -22,7 +22,8 @@ Status RightsStatementStore::Take(const sync::RightsStatement& statement, int64_
     PATRON_ASSIGN_OR_RETURN(
         sql::Statement s,
         db_.GetCachedStatement("UPDATE terminal_state SET rights_journal_seq = ?, rights_seq = ?, "
-                               "rights_statement_ms = ?, rights_statement_due = 0 WHERE id = 1"));
+                               "rights_statement_ms = ?, rights_statement_due = 0, old_grants = 0 "
+                               "WHERE id = 1"));
     s.BindInt64(0, statement.journal_seq);
     s.BindInt64(1, statement.seq);
     s.BindInt64(2, now_ms);

@@ -19,8 +19,10 @@ class RightsStatementStore {
 
   // Takes the statement in place of everything it covers: it replaces the
   // one held, its marks become the database's, none is asked for any more,
-  // and every member's local rights are recomputed (rights_sql.h). Every
-  // member it names must have a row. Inside the caller's write transaction.
+  // and every member's local rights are recomputed (rights_sql.h). Grants
+  // after it are this database's (it ends old_grants, schema.cc version 6,
+  // which stays for a head office that sends none). Every member it names
+  // must have a row. Inside the caller's write transaction.
   Status Take(const sync::RightsStatement& statement, int64_t now_ms);
 
  private:
