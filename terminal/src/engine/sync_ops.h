@@ -36,9 +36,9 @@ Result<PushSummary> ApplyPushResponse(EngineContext& ctx, const sync::PushReques
 Result<int> HandBackRights(EngineContext& ctx);
 Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit);
 // Applies a page and advances the cursor in one transaction; a rights
-// statement it carries replaces this terminal's own count (store/rights_sql.h). `rules`: the
-// new rules if the page carried newer ones (the caller swaps them in). A page
-// with more to follow raises the page cache until EndPull.
+// statement it carries replaces this terminal's own count (store/rights_sql.h).
+// `rules`: the new rules if the page carried newer ones (the caller swaps
+// them in). A page with more to follow raises the page cache until EndPull.
 struct AppliedPage {
   std::optional<Rules> rules;
   bool journal_restarted = false;
