@@ -1,6 +1,7 @@
-// Loyalty rules: earn rate, tiers, redemption value and cap. A Rules value is
-// a versioned snapshot distributed by head office; every entry records the
-// version it was computed under.
+// The rule pack (DESIGN.md §9): earn rate, tiers, redemption value and cap,
+// campaigns, and when the pack applies. A Rules value is one version of the
+// pack, published by head office and distributed to every till; every entry
+// records the version it was computed under.
 //
 // Rounding: every computation here is integer arithmetic truncated toward
 // zero (patron::MulDiv), once, at the end; the customer never receives a
@@ -12,8 +13,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
+#include "patron/campaign.h"
+#include "patron/record/field.h"
 #include "patron/status.h"
 
 namespace patron {
@@ -39,6 +43,17 @@ struct Rules {
   int64_t max_redeem_share_bp = 5000;    // share of a sale payable in points
   // Basket lines in these categories earn nothing (tobacco, gift cards).
   std::vector<std::string> excluded_categories;
+
+  // Added with rule packs; a document without them is a pack that applies at
+  // once, forever, in UTC, without campaigns.
+  std::string name;  // for people: "2027 spring programme"
+  // Pack times (local_time.h). Tills switch to the pack at activate_at ("" =
+  // as soon as they hold it), even offline; at valid_until ("" = never) and
+  // after, without a newer pack, they earn base points only and say so.
+  std::string activate_at;
+  std::string valid_until;
+  int64_t utc_offset_minutes = 0;  // local time of campaign days and hours
+  std::vector<Campaign> campaigns;
   friend bool operator==(const Rules&, const Rules&) = default;
 };
 
@@ -47,9 +62,23 @@ struct Rules {
 // days; 100 points = 1.00; at most 50% of a sale paid in points.
 Rules DefaultRules();
 
-// InvalidArgument naming the first problem: bad currency, unordered tiers,
-// first tier not at 0, negative rates, share above 100%.
+// InvalidArgument ("invalid_rules") naming the first problem's field: bad
+// currency, unordered tiers, first tier not at 0, negative rates, share above
+// 100%, a malformed pack time, a campaign that cannot be evaluated
+// (ValidateCampaigns).
 Status ValidateRules(const Rules& rules);
+// The campaigns' part of ValidateRules.
+Status ValidateCampaigns(const Rules& rules);
+
+// The pack's activation and expiry as milliseconds since the epoch:
+// activate_at "" is 0, valid_until "" is INT64_MAX. Requires valid rules.
+int64_t ActivationMs(const Rules& rules);
+int64_t ValidUntilMs(const Rules& rules);
+
+// The pack in force at `now_ms` among `packs`: the highest version whose
+// activation has come, so a newer pack published to start sooner replaces
+// an older one still waiting. nullptr if none has come.
+const Rules* ActivePack(const std::vector<Rules>& packs, int64_t now_ms);
 
 // The highest tier whose threshold the spend reaches. Requires valid rules.
 const TierRule& TierFor(const Rules& rules, int64_t qualifying_spend_minor);
@@ -73,5 +102,41 @@ Result<int64_t> MaxRedeemablePoints(const Rules& rules, int64_t amount_minor);
 int64_t MinorPerUnit(const Rules& rules);
 
 }  // namespace patron
+
+namespace patron::record {
+
+template <>
+struct Schema<TierRule> {
+  static constexpr std::string_view kName = "tier";
+  static constexpr auto kFields = std::tuple{
+      Field<&TierRule::name>{"name"},
+      Field<&TierRule::min_spend_minor>{"min_spend_minor"},
+      Field<&TierRule::earn_multiplier_bp>{"earn_multiplier_bp"},
+  };
+};
+
+// The pack as head office publishes it and tills store it (rules_codec.h).
+template <>
+struct Schema<Rules> {
+  static constexpr std::string_view kName = "rules";
+  static constexpr auto kFields = std::tuple{
+      Field<&Rules::version>{"version"},
+      Field<&Rules::name>{"name", {}, kOmitDefault},
+      Field<&Rules::activate_at>{"activate_at", {}, kOmitDefault},
+      Field<&Rules::valid_until>{"valid_until", {}, kOmitDefault},
+      Field<&Rules::utc_offset_minutes>{"utc_offset_minutes", {}, kOmitDefault},
+      Field<&Rules::currency>{"currency"},
+      Field<&Rules::minor_digits>{"minor_digits"},
+      Field<&Rules::earn_rate_bp>{"earn_rate_bp"},
+      Field<&Rules::tiers>{"tiers"},
+      Field<&Rules::qualifying_window_days>{"qualifying_window_days"},
+      Field<&Rules::redeem_points_per_unit>{"redeem_points_per_unit"},
+      Field<&Rules::max_redeem_share_bp>{"max_redeem_share_bp"},
+      Field<&Rules::excluded_categories>{"excluded_categories", {}, kOptional},
+      Field<&Rules::campaigns>{"campaigns", {}, kOmitDefault},
+  };
+};
+
+}  // namespace patron::record
 
 #endif  // PATRON_RULES_H_

@@ -10,7 +10,10 @@
 
 namespace patron {
 
-// Decodes and validates (ValidateRules); unknown fields are refused.
+// Decodes and validates (ValidateRules). Errors name the field: the
+// record reader's "missing_field" and "invalid_field", "unknown_field" for a
+// field this build does not know (a typo, or a newer pack format), and
+// ValidateRules' "invalid_rules".
 Result<Rules> DecodeRules(std::string_view json_text);
 std::string EncodeRules(const Rules& rules);
 

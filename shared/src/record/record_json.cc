@@ -10,6 +10,11 @@ void DecodeNotes::Unknown(std::string what) {
   }
 }
 
+void DecodeNotes::UnknownField(std::string what, std::string path) {
+  if (first_unknown_field_.empty()) first_unknown_field_ = std::move(path);
+  Unknown(std::move(what));
+}
+
 namespace json_internal {
 
 Status TypeError(Status status, std::string_view path, std::string_view field,

@@ -4,8 +4,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "patron/local_time.h"
 #include "patron/money.h"
+#include "rules/invalid_rules.h"
 
 namespace patron {
 namespace {
@@ -17,13 +20,9 @@ constexpr int kMaxRulesMinorDigits = 4;
 constexpr int64_t kMaxEarnRateBp = 1'000'000;  // 100 points per currency unit
 constexpr int64_t kMaxMultiplierBp = 100'000;  // 10x
 constexpr int64_t kMaxWindowDays = 3660;       // ten years
+constexpr size_t kMaxPackNameBytes = 200;
 // earn_rate_bp and earn_multiplier_bp are both basis points: 10^4 * 10^4.
 constexpr int64_t kEarnScale = kBasisPointsPerUnit * kBasisPointsPerUnit;
-
-Status InvalidRules(std::string_view field, std::string_view problem) {
-  return Status::InvalidArgument(
-      "rules: field '" + std::string(field) + "' " + std::string(problem), "invalid_rules");
-}
 
 std::string TierPath(size_t index, std::string_view field) {
   return "tiers[" + std::to_string(index) + "]." + std::string(field);
@@ -41,6 +40,26 @@ Result<int64_t> CheckedMinorPerUnit(const Rules& rules) {
 Status CheckPointsPerUnit(const Rules& rules) {
   if (rules.redeem_points_per_unit < 1)
     return InvalidRules("redeem_points_per_unit", "must be >= 1");
+  return Status::OK();
+}
+
+Status ValidateSchedule(const Rules& rules) {
+  if (rules.name.size() > kMaxPackNameBytes) return InvalidRules("name", "must be at most 200 bytes");
+  if (rules.utc_offset_minutes < -kMaxUtcOffsetMinutes ||
+      rules.utc_offset_minutes > kMaxUtcOffsetMinutes) {
+    return InvalidRules("utc_offset_minutes", "must be in [-840, 840]");
+  }
+  for (const auto& [field, text] : {std::pair<std::string_view, const std::string&>{
+                                        "activate_at", rules.activate_at},
+                                    {"valid_until", rules.valid_until}}) {
+    if (text.empty()) continue;
+    if (Result<int64_t> ms = ParsePackTime(text, rules.utc_offset_minutes); !ms.ok()) {
+      return InvalidRules(field, ms.status().message());
+    }
+  }
+  if (!rules.valid_until.empty() && ValidUntilMs(rules) <= ActivationMs(rules)) {
+    return InvalidRules("valid_until", "must be later than activate_at");
+  }
   return Status::OK();
 }
 
@@ -103,7 +122,18 @@ Status ValidateRules(const Rules& rules) {
   if (rules.max_redeem_share_bp < 0 || rules.max_redeem_share_bp > kBasisPointsPerUnit) {
     return InvalidRules("max_redeem_share_bp", "must be in [0, 10000]");
   }
-  return Status::OK();
+  PATRON_RETURN_IF_ERROR(ValidateSchedule(rules));
+  return ValidateCampaigns(rules);
+}
+
+int64_t ActivationMs(const Rules& rules) {
+  if (rules.activate_at.empty()) return 0;
+  return ParsePackTime(rules.activate_at, rules.utc_offset_minutes).value_or(0);
+}
+
+int64_t ValidUntilMs(const Rules& rules) {
+  if (rules.valid_until.empty()) return INT64_MAX;
+  return ParsePackTime(rules.valid_until, rules.utc_offset_minutes).value_or(INT64_MAX);
 }
 
 const TierRule& TierFor(const Rules& rules, int64_t qualifying_spend_minor) {
@@ -192,6 +222,15 @@ Result<int64_t> MaxRedeemablePoints(const Rules& rules, int64_t amount_minor) {
   const int64_t r = (cap % m) * (ppu % m) % m;
   const int64_t correction = (ppu - 1) / m + ((ppu - 1) % m + r) / m;
   return CheckedAdd(q, correction);
+}
+
+const Rules* ActivePack(const std::vector<Rules>& packs, int64_t now_ms) {
+  const Rules* active = nullptr;
+  for (const Rules& pack : packs) {
+    if (ActivationMs(pack) > now_ms) continue;
+    if (active == nullptr || pack.version > active->version) active = &pack;
+  }
+  return active;
 }
 
 int64_t MinorPerUnit(const Rules& rules) {

@@ -1,5 +1,6 @@
-// SyncApi's head-office endpoints: terminal registration, rules publication,
-// the per-store report and the security log, all behind the admin token.
+// SyncApi's head-office endpoints: terminal registration, the per-store
+// report and the security log, all behind the admin token (rule packs:
+// packs_api.cc).
 #include <map>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -87,19 +88,6 @@ HttpResponse SyncApi::RegisterTerminal(const HttpRequest& request) const {
     body["chain_key_fingerprint"] = ChainKeyFingerprint(chain_key_);
   }
   return JsonResponse(201, body.dump());
-}
-
-HttpResponse SyncApi::PublishRules(const HttpRequest& request) const {
-  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
-  Result<Rules> rules = DecodeRules(request.body);
-  if (!rules.ok()) return ErrorResponse(rules.status());
-  if (Status published = service_.PublishRules(*rules); !published.ok()) {
-    return ErrorResponse(published);
-  }
-  HttpResponse response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
 }
 
 HttpResponse SyncApi::StoreReport(const HttpRequest& request) const {

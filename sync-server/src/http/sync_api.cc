@@ -71,6 +71,11 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::RegisterTerminal);
   add("POST", "/v1/admin/rules", kJson, Guard::kAdmin, Endpoint::kPublishRules,
       &SyncApi::PublishRules);
+  add("POST", "/v1/admin/packs", kJson, Guard::kAdmin, Endpoint::kPublishRules,
+      &SyncApi::PublishRules);
+  add("GET", "/v1/admin/packs", kNone, Guard::kAdmin, Endpoint::kListPacks, &SyncApi::ListPacks);
+  add("POST", "/v1/admin/packs/dry-run", kJson, Guard::kAdmin, Endpoint::kDryRunPack,
+      &SyncApi::DryRunPack);
   add("GET", "/v1/reports/stores", kNone, Guard::kAdmin, Endpoint::kStoreReport,
       &SyncApi::StoreReport);
   add("GET", "/v1/admin/security-events", kNone, Guard::kAdmin, Endpoint::kSecurityEvents,
@@ -97,6 +102,10 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "register_terminal";
     case Endpoint::kPublishRules:
       return "publish_rules";
+    case Endpoint::kListPacks:
+      return "list_packs";
+    case Endpoint::kDryRunPack:
+      return "dry_run_pack";
     case Endpoint::kStoreReport:
       return "store_report";
     case Endpoint::kSecurityEvents:

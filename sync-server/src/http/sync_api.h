@@ -99,6 +99,8 @@ class SyncApi {
     kClaimReturn,
     kRegisterTerminal,
     kPublishRules,
+    kListPacks,
+    kDryRunPack,
     kStoreReport,
     kSecurityEvents,
     kHealth,
@@ -133,9 +135,13 @@ class SyncApi {
 
   // admin_api.cc: head office's endpoints.
   HttpResponse RegisterTerminal(const HttpRequest& request) const;
-  HttpResponse PublishRules(const HttpRequest& request) const;
   HttpResponse StoreReport(const HttpRequest& request) const;
   HttpResponse SecurityEvents(const HttpRequest& request) const;
+  // packs_api.cc: rule packs. PublishRules answers POST /v1/admin/packs
+  // with the pack's listing (201) and the older POST /v1/admin/rules with 204.
+  HttpResponse PublishRules(const HttpRequest& request) const;
+  HttpResponse ListPacks(const HttpRequest& request) const;
+  HttpResponse DryRunPack(const HttpRequest& request) const;
   // nullopt if the request carries the admin token; otherwise the 401/403,
   // or 429 while its peer (or everyone) is locked out.
   std::optional<HttpResponse> RefuseNonAdmin(const HttpRequest& request) const;

@@ -22,9 +22,11 @@ Status CheckSpeaksFor(const Caller& caller, std::string_view terminal_id);
 // Stored entries as a pull page or snapshot delivers them to a terminal.
 std::vector<DeliveredEntry> Delivered(std::vector<StoredEntry> entries);
 
-// The rules in force as the transaction sees them (DefaultRules before any
-// were published).
-Result<Rules> ActiveRulesIn(ChannelTxn& txn);
+// The rule pack in force at `now_ms` as the transaction sees them
+// (ActivePack over every published version; DefaultRules before any).
+Result<Rules> ActiveRulesIn(ChannelTxn& txn, int64_t now_ms);
+// Every published version, decoded, ascending.
+Result<std::vector<Rules>> PublishedRulesIn(ChannelTxn& txn);
 
 }  // namespace patron::sync
 

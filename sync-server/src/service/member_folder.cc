@@ -25,13 +25,12 @@
 #include <utility>
 #include <vector>
 
+#include "patron/local_time.h"
 #include "service/checks.h"
 #include "service/member_merge.h"
 
 namespace patron::sync {
 namespace {
-
-constexpr int64_t kMsPerDay = 24 * 60 * 60 * 1000;
 
 void RaiseTo(std::atomic<int64_t>& value, int64_t at_least) {
   int64_t seen = value.load();
@@ -102,8 +101,9 @@ Result<FoldStats> MemberFolder::Fold() {
     w.version = std::max(w.version, e.seq);
   }
 
-  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRulesIn(*txn));
-  const int64_t spend_since_ms = wall_clock_ms_() - rules.qualifying_window_days * kMsPerDay;
+  const int64_t now_ms = wall_clock_ms_();
+  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRulesIn(*txn, now_ms));
+  const int64_t spend_since_ms = now_ms - rules.qualifying_window_days * kMsPerDay;
   for (const auto& [member_id, w] : work) {
     PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> stored, txn->FindMember(member_id));
     MemberRecord member = stored ? std::move(*stored) : NewMember(member_id);

@@ -47,10 +47,20 @@ std::vector<DeliveredEntry> Delivered(std::vector<StoredEntry> entries) {
   return delivered;
 }
 
-Result<Rules> ActiveRulesIn(ChannelTxn& txn) {
-  PATRON_ASSIGN_OR_RETURN(auto active, txn.ActiveRules());
-  if (!active) return DefaultRules();
-  return DecodeRules(active->second);
+Result<std::vector<Rules>> PublishedRulesIn(ChannelTxn& txn) {
+  PATRON_ASSIGN_OR_RETURN(std::vector<StoredRules> stored, txn.AllRules());
+  std::vector<Rules> packs;
+  for (const StoredRules& row : stored) {
+    PATRON_ASSIGN_OR_RETURN(Rules pack, DecodeRules(row.body));
+    packs.push_back(std::move(pack));
+  }
+  return packs;
+}
+
+Result<Rules> ActiveRulesIn(ChannelTxn& txn, int64_t now_ms) {
+  PATRON_ASSIGN_OR_RETURN(std::vector<Rules> packs, PublishedRulesIn(txn));
+  const Rules* active = ActivePack(packs, now_ms);
+  return active != nullptr ? *active : DefaultRules();
 }
 
 SyncService::SyncService(ServerStore& store, SyncServiceOptions options)
@@ -92,29 +102,6 @@ FoldGauge SyncService::FoldState() const { return folder_.State(); }
 
 Result<bool> SyncService::BuildSnapshotIfDue() { return snapshots_.BuildIfDue(); }
 SnapshotGauge SyncService::SnapshotState() const { return snapshots_.State(); }
-
-Status SyncService::PublishRules(const Rules& rules) {
-  PATRON_RETURN_IF_ERROR(ValidateRules(rules));
-  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
-  PATRON_ASSIGN_OR_RETURN(auto active, txn->ActiveRules());
-  const int64_t current = active ? active->first : DefaultRules().version;
-  if (rules.version <= current) {
-    return Status::Conflict("rules version " + std::to_string(rules.version) +
-                                " is not above the active version " + std::to_string(current),
-                            "stale_rules");
-  }
-  const MemberFolder::WriteActivity activity(folder_);
-  PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
-  const std::string body = EncodeRules(rules);
-  PATRON_RETURN_IF_ERROR(txn->PutRules(rules.version, body));
-  // Down the channel to every till (terminals before it read the pull's
-  // "rules" field, which the store's active rules still fill).
-  PATRON_RETURN_IF_ERROR(
-      PublishItem(*txn,
-                  {0, std::string(kRulesItem), std::string(kAudienceAll), "", "active", {body}})
-          .status());
-  return CommitWrite(*txn);
-}
 
 Result<DownItem> SyncService::PublishItem(StoreTxn& txn, DownItem item) {
   PATRON_ASSIGN_OR_RETURN(item.seq, txn.NextSeq());
@@ -182,7 +169,7 @@ Status SyncService::CommitWrite(StoreTxn& txn) {
 }
 
 Result<StoredEntry> SyncService::WriteServerEntry(StoreTxn& txn, LedgerEntry draft) {
-  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRulesIn(txn));
+  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRulesIn(txn, NowMs()));
   PATRON_ASSIGN_OR_RETURN(int64_t n, txn.NextServerEntrySeq());
   draft.origin = std::string(kServerOrigin);
   draft.seq = n;

@@ -115,6 +115,8 @@ constexpr std::string_view kInsertRules =
     "INSERT INTO rules(version, body, received_ms) VALUES (?, ?, ?)"
     " ON CONFLICT(version) DO NOTHING";
 constexpr std::string_view kSelectRulesBody = "SELECT body FROM rules WHERE version = ?";
+constexpr std::string_view kAllRules =
+    "SELECT version, body, received_ms FROM rules ORDER BY version";
 
 // ?1 the entry reversed, ?2 the origin: one range of entries_reversing.
 constexpr std::string_view kReversalsOf = R"sql(
@@ -455,6 +457,17 @@ Result<std::optional<std::string>> SqliteStoreTxn::RulesVersion(int64_t version)
   PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
   if (!found) return std::optional<std::string>();
   return std::optional<std::string>(s.ColumnText(0));
+}
+
+Result<std::vector<StoredRules>> SqliteStoreTxn::AllRules() {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kAllRules));
+  std::vector<StoredRules> all;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+    if (!found) return all;
+    all.push_back({s.ColumnInt64(0), s.ColumnText(1), s.ColumnInt64(2)});
+  }
 }
 
 Status SqliteStoreTxn::PutRules(int64_t version, std::string_view rules_json) {

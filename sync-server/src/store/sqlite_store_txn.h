@@ -95,6 +95,7 @@ class SqliteStoreTxn final : public StoreTxn {
 
   Result<std::optional<std::pair<int64_t, std::string>>> ActiveRules() override;
   Result<std::optional<std::string>> RulesVersion(int64_t version) override;
+  Result<std::vector<StoredRules>> AllRules() override;
   // A version's body is immutable: storing the same body again is OK, a
   // different one is Conflict.
   Status PutRules(int64_t version, std::string_view rules_json) override;

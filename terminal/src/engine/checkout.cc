@@ -69,10 +69,10 @@ Status WriteEntries(EngineContext& ctx, const SaleRequest& sale, const SalePlan&
 
 Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
   PATRON_ASSIGN_OR_RETURN(SaleRequest sale,
-                          NormalizeSale(request, ctx.rules, /*require_sale_ref=*/false));
+                          NormalizeSale(request, ctx.rules(), /*require_sale_ref=*/false));
   PATRON_ASSIGN_OR_RETURN(MemberRow row, LoadMemberRow(ctx, sale.member_id));
   PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
-  PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules, sale, figures));
+  PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures));
   Quote quote;
   quote.member_id = sale.member_id;
   quote.tier = plan.tier.name;
@@ -86,13 +86,13 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
   quote.balance = figures.balance;
   quote.redeemable_here = figures.redeemable;
   quote.rights_here = figures.rights;
-  quote.rule_version = ctx.rules.version;
+  quote.rule_version = ctx.rules().version;
   return quote;
 }
 
 Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
   PATRON_ASSIGN_OR_RETURN(SaleRequest sale,
-                          NormalizeSale(request, ctx.rules, /*require_sale_ref=*/true));
+                          NormalizeSale(request, ctx.rules(), /*require_sale_ref=*/true));
   const std::string request_hash = HashSale(sale);
   return InWriteTransaction(ctx, [&]() -> Result<SaleResult> {
     PATRON_ASSIGN_OR_RETURN(std::optional<SaleRow> earlier, ctx.sales.GetSale(sale.sale_ref));
@@ -105,7 +105,7 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     PATRON_ASSIGN_OR_RETURN(MemberRow member, LoadMemberRow(ctx, sale.member_id));
     PATRON_RETURN_IF_ERROR(CheckActive(member));
     PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, member));
-    PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules, sale, figures));
+    PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures));
 
     SaleRow row;
     row.sale_id = MakeSaleId(ctx.identity.terminal_id, sale.sale_ref);
@@ -121,7 +121,7 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     row.eligible_paid_minor = plan.eligible_paid_minor;
     row.earned_points = plan.earn_points;
     row.redeemed_points = plan.redeem_points;
-    row.rule_version = ctx.rules.version;
+    row.rule_version = ctx.rules().version;
     row.hlc = ctx.clock.Now();
     row.wall_ms = ctx.NowMs();
     row.lines = sale.lines;
@@ -131,7 +131,7 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     PATRON_ASSIGN_OR_RETURN(row.balance_after, CheckedAdd(figures.balance, net));
     PATRON_ASSIGN_OR_RETURN(int64_t spend_after, CheckedAdd(figures.qualifying_spend_minor,
                                                             plan.eligible_paid_minor));
-    row.tier_after = TierFor(ctx.rules, spend_after).name;
+    row.tier_after = TierFor(ctx.rules(), spend_after).name;
     PATRON_RETURN_IF_ERROR(ctx.sales.InsertSale(row));
     // Head office receives every consumption record (DESIGN.md §8).
     PATRON_RETURN_IF_ERROR(

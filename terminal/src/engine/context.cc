@@ -1,24 +1,51 @@
 #include "engine/context.h"
 
+#include <algorithm>
+
 namespace patron::terminal {
 
 EngineContext::EngineContext(std::unique_ptr<sql::Database> database, Identity id,
                              std::function<int64_t()> wall_clock, int64_t max_drift_ms,
                              HlcTimestamp restored_hlc, UuidV7Generator uuid_generator,
-                             Rules active_rules)
+                             std::vector<Rules> stored_packs)
     : db(std::move(database)),
       identity(std::move(id)),
       wall_clock_ms(std::move(wall_clock)),
       clock(wall_clock_ms, max_drift_ms, restored_hlc),
       uuids(std::move(uuid_generator)),
-      rules(std::move(active_rules)),
       members(*db),
       journal(*db, identity.terminal_id),
       sales(*db),
       state(*db),
       outbox(*db),
       down(*db),
-      rights_statement(*db, identity.terminal_id) {}
+      rights_statement(*db, identity.terminal_id) {
+  // A database always holds a pack (the defaults are seeded): the oldest is
+  // in force until a newer one's time has come.
+  if (!stored_packs.empty()) active_pack_ = stored_packs.front();
+  AddPacks(std::move(stored_packs));
+}
+
+void EngineContext::SwitchPackIfDue() {
+  const Rules* due = ActivePack(waiting_packs_, NowMs());
+  if (due == nullptr) return;
+  active_pack_ = *due;
+  std::erase_if(waiting_packs_,
+                [this](const Rules& pack) { return pack.version <= active_pack_.version; });
+}
+
+void EngineContext::AddPacks(std::vector<Rules> packs) {
+  for (Rules& pack : packs) {
+    if (pack.version > active_pack_.version) waiting_packs_.push_back(std::move(pack));
+  }
+  std::sort(waiting_packs_.begin(), waiting_packs_.end(),
+            [](const Rules& a, const Rules& b) { return a.version < b.version; });
+  SwitchPackIfDue();
+}
+
+int64_t EngineContext::NewestPackVersion() const {
+  return waiting_packs_.empty() ? active_pack_.version : waiting_packs_.back().version;
+}
 
 Result<LedgerEntry> AppendOwnEntry(EngineContext& ctx, LedgerEntry draft) {
   PATRON_ASSIGN_OR_RETURN(draft.seq, ctx.state.AllocateSeq());
@@ -28,8 +55,8 @@ Result<LedgerEntry> AppendOwnEntry(EngineContext& ctx, LedgerEntry draft) {
   draft.terminal_id = ctx.identity.terminal_id;
   draft.hlc = ctx.clock.Now();
   draft.wall_ms = ctx.NowMs();
-  draft.rule_version = ctx.rules.version;
-  if (draft.currency.empty()) draft.currency = ctx.rules.currency;
+  draft.rule_version = ctx.rules().version;
+  if (draft.currency.empty()) draft.currency = ctx.rules().currency;
   PATRON_RETURN_IF_ERROR(ValidateEntry(draft));
   PATRON_RETURN_IF_ERROR(ctx.journal.Append(draft));
   return draft;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 #include <utility>
 
 #include "patron/hlc.h"
@@ -38,14 +39,23 @@ struct Identity {
 struct EngineContext {
   EngineContext(std::unique_ptr<sql::Database> database, Identity id,
                 std::function<int64_t()> wall_clock, int64_t max_drift_ms, HlcTimestamp restored_hlc, UuidV7Generator uuid_generator,
-                Rules active_rules);
+                std::vector<Rules> stored_packs);
 
   std::unique_ptr<sql::Database> db;
   Identity identity;
   std::function<int64_t()> wall_clock_ms;
   HybridClock clock;
   UuidV7Generator uuids;
-  Rules rules;
+  // The rule pack in force (DESIGN.md §9): the highest stored version whose
+  // activate_at has come. Terminal's entry points call SwitchPackIfDue, so
+  // a waiting pack takes over at its time, offline too, and never in the
+  // middle of an operation.
+  const Rules& rules() const { return active_pack_; }
+  void SwitchPackIfDue();
+  // Packs this process stored (committed); they wait for their activate_at.
+  void AddPacks(std::vector<Rules> packs);
+  // The newest version stored, in force or waiting.
+  int64_t NewestPackVersion() const;
   MemberStore members;
   Journal journal;
   SaleStore sales;
@@ -59,6 +69,10 @@ struct EngineContext {
   bool bulk_pull_cache = false;
 
   int64_t NowMs() const { return wall_clock_ms(); }
+
+ private:
+  Rules active_pack_;
+  std::vector<Rules> waiting_packs_;  // versions above active_pack_'s, ascending
 };
 
 // Runs `body` inside an IMMEDIATE transaction, persists the clock and

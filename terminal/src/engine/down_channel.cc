@@ -7,7 +7,7 @@
 namespace patron::terminal {
 namespace {
 
-// The rules in `json`, if newer than the active ones. Rules this build
+// The pack in `json`, if newer than every pack held. Packs this build
 // cannot read are noted, not an error: the pull goes on.
 Result<std::optional<Rules>> ReadRules(EngineContext& ctx, const std::string& json,
                                        int64_t first_seq) {
@@ -17,7 +17,7 @@ Result<std::optional<Rules>> ReadRules(EngineContext& ctx, const std::string& js
                                                 ctx.NowMs(), kTerminalBuild));
     return std::optional<Rules>();
   }
-  if (rules->version <= ctx.rules.version) return std::optional<Rules>();
+  if (rules->version <= ctx.NewestPackVersion()) return std::optional<Rules>();
   return std::optional<Rules>(std::move(*rules));
 }
 
@@ -34,11 +34,12 @@ Status ApplySaleRefunds(EngineContext& ctx, const sync::DownItem& item) {
 
 }  // namespace
 
-Result<std::optional<Rules>> TakeDelivery(EngineContext& ctx, const DownDelivery& delivery) {
-  std::optional<Rules> newest;
+Result<std::vector<Rules>> TakeDelivery(EngineContext& ctx, const DownDelivery& delivery) {
+  std::vector<Rules> packs;
   const auto consider = [&](const std::string& json) -> Status {
-    PATRON_ASSIGN_OR_RETURN(std::optional<Rules> rules, ReadRules(ctx, json, delivery.first_seq));
-    if (rules && (!newest || rules->version > newest->version)) newest = std::move(rules);
+    PATRON_ASSIGN_OR_RETURN(std::optional<Rules> pack, ReadRules(ctx, json, delivery.first_seq));
+    const auto same = [&](const Rules& held) { return held.version == pack->version; };
+    if (pack && std::none_of(packs.begin(), packs.end(), same)) packs.push_back(*std::move(pack));
     return Status::OK();
   };
   if (delivery.rules_json) PATRON_RETURN_IF_ERROR(consider(*delivery.rules_json));
@@ -67,11 +68,10 @@ Result<std::optional<Rules>> TakeDelivery(EngineContext& ctx, const DownDelivery
           ctx.down.NoteUnknown(what, delivery.first_seq, ctx.NowMs(), kTerminalBuild));
     }
   }
-  if (newest) {
-    PATRON_RETURN_IF_ERROR(
-        ctx.state.InsertRules({newest->version, EncodeRules(*newest)}, ctx.NowMs()));
+  for (const Rules& pack : packs) {
+    PATRON_RETURN_IF_ERROR(ctx.state.InsertRules({pack.version, EncodeRules(pack)}, ctx.NowMs()));
   }
-  return newest;
+  return packs;
 }
 
 Result<bool> RetryAfterUpgrade(EngineContext& ctx) {

@@ -31,11 +31,11 @@ struct DownDelivery {
 
 // Inside the caller's write transaction: keeps every item (those of kinds
 // this build does not know too), applies the known ones, notes what was not
-// understood, and stores the newest rules if newer than the active ones:
-// those are returned, for the caller to activate once it has committed.
-// Rules this build cannot read (a newer format) are noted and left; the
-// active ones stay.
-Result<std::optional<Rules>> TakeDelivery(EngineContext& ctx, const DownDelivery& delivery);
+// understood, and stores every rule pack newer than those held: those are
+// returned, for the caller to add (EngineContext::AddPacks) once it has
+// committed. Packs this build cannot read (a newer format) are noted and
+// left; the held ones stay.
+Result<std::vector<Rules>> TakeDelivery(EngineContext& ctx, const DownDelivery& delivery);
 
 // At start-up: notes made by another build are dropped and the cursor goes
 // back to the earliest of them, so this build pulls again what the older

@@ -2,16 +2,13 @@
 
 #include <algorithm>
 
+#include "patron/local_time.h"
 #include "patron/money.h"
 
 namespace patron::terminal {
 
-namespace {
-constexpr int64_t kMsPerDay = 24 * 60 * 60 * 1000;
-}  // namespace
-
 Result<MemberFigures> ComputeFigures(EngineContext& ctx, const MemberRow& row) {
-  const int64_t spend_since_ms = ctx.NowMs() - ctx.rules.qualifying_window_days * kMsPerDay;
+  const int64_t spend_since_ms = ctx.NowMs() - ctx.rules().qualifying_window_days * kMsPerDay;
   PATRON_ASSIGN_OR_RETURN(PendingSums pending,
                           ctx.journal.Pending(row.member_id, row.server_version, spend_since_ms));
   MemberFigures figures;
@@ -20,7 +17,7 @@ Result<MemberFigures> ComputeFigures(EngineContext& ctx, const MemberRow& row) {
                           CheckedAdd(row.server_spend_minor, pending.spend_minor));
   figures.rights = row.local_rights;
   figures.redeemable = std::max<int64_t>(0, std::min(figures.balance, figures.rights));
-  figures.tier = TierFor(ctx.rules, figures.qualifying_spend_minor);
+  figures.tier = TierFor(ctx.rules(), figures.qualifying_spend_minor);
   return figures;
 }
 

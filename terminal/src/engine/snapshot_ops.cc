@@ -73,7 +73,7 @@ Result<int64_t> AdoptSnapshot(EngineContext& ctx, const std::string& path,
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<AttachedSnapshot> attached,
                           AttachedSnapshot::Attach(*ctx.db, path));
   PATRON_RETURN_IF_ERROR(CheckMeta(*ctx.db, info));
-  std::optional<Rules> new_rules;
+  std::vector<Rules> new_packs;
   Result<int64_t> taken = InWriteTransaction(ctx, [&]() -> Result<int64_t> {
     // Read before the new rows go in: afterwards every row is "held here".
     PATRON_ASSIGN_OR_RETURN(std::vector<MemberRow> held, ctx.members.SnapshotRowsHeldHere());
@@ -90,13 +90,13 @@ Result<int64_t> AdoptSnapshot(EngineContext& ctx, const std::string& path,
                          " member rows, not the " + std::to_string(info.members) + " described");
     }
     PATRON_RETURN_IF_ERROR(ApplyItems(ctx, info.items));
-    PATRON_ASSIGN_OR_RETURN(new_rules,
+    PATRON_ASSIGN_OR_RETURN(new_packs,
                             TakeDelivery(ctx, {info.rules_json, &info.down, &info.notes, 1}));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(info.epoch, info.seq));
     MergeClock(ctx, info.server_hlc);
     return info.members;
   });
-  if (taken.ok() && new_rules) ctx.rules = *new_rules;  // only once committed
+  if (taken.ok()) ctx.AddPacks(std::move(new_packs));  // only once committed
   return taken;
 }
 

@@ -204,7 +204,7 @@ Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit) {
   request.chain_key_fingerprint = ctx.identity.chain_key_fingerprint;
   request.cursor = {state->cursor_epoch, state->cursor_seq};
   request.limit = limit;
-  request.rules_version = ctx.rules.version;
+  request.rules_version = ctx.NewestPackVersion();
   request.journal_next_seq = state->next_seq;
   request.want_rights_statement = state->rights_statement_due;
   return request;
@@ -259,7 +259,7 @@ Result<AppliedPage> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& 
       PATRON_RETURN_IF_ERROR(ctx.rights_statement.Take(*page.rights_statement, ctx.NowMs()));
     }
     PATRON_RETURN_IF_ERROR(ApplyItems(ctx, page.items));
-    PATRON_ASSIGN_OR_RETURN(applied.rules,
+    PATRON_ASSIGN_OR_RETURN(applied.packs,
                             TakeDelivery(ctx, {page.rules_json, &page.down, &page.notes,
                                                first_seq}));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(page.next.epoch, page.next.seq));
@@ -267,7 +267,7 @@ Result<AppliedPage> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& 
     MergeClock(ctx, page.server_hlc);
     return true;
   }).status());
-  if (applied.rules) ctx.rules = *applied.rules;  // only once committed
+  ctx.AddPacks(applied.packs);  // only once committed
   return applied;
 }
 

@@ -37,10 +37,10 @@ Result<int> HandBackRights(EngineContext& ctx);
 Result<sync::PullRequest> BuildPull(EngineContext& ctx, int limit);
 // Applies a page and advances the cursor in one transaction; a rights
 // statement it carries replaces this terminal's own count (store/rights_sql.h).
-// `rules`: the new rules if the page carried newer ones (the caller swaps
-// them in). A page with more to follow raises the page cache until EndPull.
+// `packs`: the rule packs the page brought (stored; each takes over at its
+// activate_at). A page with more to follow raises the page cache until EndPull.
 struct AppliedPage {
-  std::optional<Rules> rules;
+  std::vector<Rules> packs;
   bool journal_restarted = false;
 };
 Result<AppliedPage> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& page);

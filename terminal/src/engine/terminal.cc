@@ -23,6 +23,15 @@ namespace patron::terminal {
 
 struct Terminal::Impl {
   explicit Impl(std::unique_ptr<EngineContext> context) : ctx(std::move(context)) {}
+  // Every entry point starts with one: it serialises the operation and
+  // lets a rule pack whose time has come take over before it begins.
+  class Entered {
+   public:
+    explicit Entered(Impl& impl) : lock_(impl.mu) { impl.ctx->SwitchPackIfDue(); }
+
+   private:
+    std::lock_guard<std::mutex> lock_;
+  };
   mutable std::mutex mu;  // serialises every operation on the one connection
   std::unique_ptr<EngineContext> ctx;
   // Declared after ctx: stopped before the connection it watches closes.
@@ -77,20 +86,25 @@ Result<HlcTimestamp> CheckOrCreateState(sql::Database& db, const TerminalOptions
   return row->hlc;
 }
 
-Result<Rules> LoadOrSeedRules(sql::Database& db, int64_t now_ms) {
+// Every stored pack, ascending; the defaults are seeded into a new database.
+Result<std::vector<Rules>> LoadOrSeedPacks(sql::Database& db, int64_t now_ms) {
   StateStore state(db);
-  PATRON_ASSIGN_OR_RETURN(std::optional<RulesRow> active, state.ActiveRules());
-  if (!active) {
+  PATRON_ASSIGN_OR_RETURN(std::vector<RulesRow> rows, state.AllRules());
+  if (rows.empty()) {
     const Rules defaults = DefaultRules();
     PATRON_RETURN_IF_ERROR(state.InsertRules({defaults.version, EncodeRules(defaults)}, now_ms));
-    return defaults;
+    return std::vector<Rules>{defaults};
   }
-  PATRON_ASSIGN_OR_RETURN(Rules rules, DecodeRules(active->body));
-  if (rules.version != active->version) {
-    return Status::Corruption("rules row " + std::to_string(active->version) +
-                              " holds rules version " + std::to_string(rules.version));
+  std::vector<Rules> packs;
+  for (const RulesRow& row : rows) {
+    PATRON_ASSIGN_OR_RETURN(Rules pack, DecodeRules(row.body));
+    if (pack.version != row.version) {
+      return Status::Corruption("rules row " + std::to_string(row.version) +
+                                " holds rules version " + std::to_string(pack.version));
+    }
+    packs.push_back(std::move(pack));
   }
-  return rules;
+  return packs;
 }
 
 void SystemRandom(std::span<uint8_t> out) {
@@ -112,14 +126,14 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(TerminalOptions o) {
   sql::Transaction txn(*db);
   PATRON_RETURN_IF_ERROR(txn.Begin());
   PATRON_ASSIGN_OR_RETURN(HlcTimestamp restored, CheckOrCreateState(*db, o, fingerprint, now_ms));
-  PATRON_ASSIGN_OR_RETURN(Rules rules, LoadOrSeedRules(*db, now_ms));
+  PATRON_ASSIGN_OR_RETURN(std::vector<Rules> packs, LoadOrSeedPacks(*db, now_ms));
   PATRON_RETURN_IF_ERROR(txn.Commit());
 
   Identity identity{o.terminal_id, o.store_id, o.chain_key, fingerprint, o.default_country_code};
   UuidV7Generator uuids(o.wall_clock_ms, o.fill_random);
   auto ctx = std::make_unique<EngineContext>(std::move(db), std::move(identity), o.wall_clock_ms,
                                              o.max_clock_drift_ms, restored, std::move(uuids),
-                                             std::move(rules));
+                                             std::move(packs));
   ctx->everyday_cache_kib = o.db_options.cache_size_kib;
   // What an older build could not read comes again for this one.
   PATRON_RETURN_IF_ERROR(RetryAfterUpgrade(*ctx).status());
@@ -135,8 +149,8 @@ Terminal::Terminal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Terminal::~Terminal() = default;
 
 Rules Terminal::rules() const {
-  std::lock_guard lock(impl_->mu);
-  return impl_->ctx->rules;
+  const Impl::Entered entered(*impl_);
+  return impl_->ctx->rules();
 }
 
 const std::string& Terminal::chain_key_fingerprint() const {
@@ -144,44 +158,44 @@ const std::string& Terminal::chain_key_fingerprint() const {
 }
 
 Result<sync::PushRequest> Terminal::PendingPush(int max_entries, int max_changes) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return BuildPush(*impl_->ctx, max_entries, max_changes);
 }
 
 Result<PushSummary> Terminal::ApplyPushResponse(const sync::PushRequest& sent,
                                                 const sync::PushResponse& response) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::ApplyPushResponse(*impl_->ctx, sent, response);
 }
 
 Result<int> Terminal::HandBackRights() {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::HandBackRights(*impl_->ctx);
 }
 
 Result<sync::PullRequest> Terminal::NextPull(int limit) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return BuildPull(*impl_->ctx, limit);
 }
 
 Result<PullPageSummary> Terminal::ApplyPullPage(const sync::PullResponse& page) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   PATRON_ASSIGN_OR_RETURN(AppliedPage applied, terminal::ApplyPullPage(*impl_->ctx, page));
-  return PullPageSummary{applied.rules.has_value(), applied.journal_restarted};
+  return PullPageSummary{!applied.packs.empty(), applied.journal_restarted};
 }
 
 Status Terminal::EndPull() {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::EndPull(*impl_->ctx);
 }
 
 Status Terminal::ResetSyncState() {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::ResetSyncState(*impl_->ctx);
 }
 
 Result<std::string> Terminal::SnapshotPath() const {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   const std::string& db_path = impl_->ctx->db->path();
   if (db_path.empty() || db_path == ":memory:") {
     return Status::FailedPrecondition("an in-memory replica bootstraps page by page");
@@ -190,75 +204,75 @@ Result<std::string> Terminal::SnapshotPath() const {
 }
 
 Result<int64_t> Terminal::AdoptSnapshot(const std::string& path, const sync::SnapshotInfo& info) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::AdoptSnapshot(*impl_->ctx, path, info);
 }
 
 Status Terminal::ApplyGrant(const sync::GrantResponse& grant) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::ApplyGrant(*impl_->ctx, grant);
 }
 
 Status Terminal::RecordSyncSuccess() {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::RecordSyncSuccess(*impl_->ctx);
 }
 
 Result<EnrolResult> Terminal::Enrol(const EnrolRequest& request) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::Enrol(*impl_->ctx, request);
 }
 
 Result<Member> Terminal::FindByPhone(std::string_view phone) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return InReadTransaction(*impl_->ctx, [&] { return terminal::FindByPhone(*impl_->ctx, phone); });
 }
 
 Result<Member> Terminal::FindById(std::string_view member_id) {
   PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return InReadTransaction(*impl_->ctx, [&] { return LoadMember(*impl_->ctx, id); });
 }
 
 Result<Member> Terminal::FindByCard(std::string_view card) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return InReadTransaction(*impl_->ctx, [&] { return terminal::FindByCard(*impl_->ctx, card); });
 }
 
 Result<Member> Terminal::UpdateProfile(std::string_view member_id, const ProfilePatch& patch) {
   PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::UpdateProfile(*impl_->ctx, id, patch);
 }
 
 Result<Quote> Terminal::QuoteSale(const SaleRequest& request) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return InReadTransaction(*impl_->ctx, [&] { return terminal::QuoteSale(*impl_->ctx, request); });
 }
 
 Result<SaleResult> Terminal::Checkout(const SaleRequest& request) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::Checkout(*impl_->ctx, request);
 }
 
 Result<SaleResult> Terminal::FindSale(std::string_view sale_ref) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::FindSale(*impl_->ctx, sale_ref);
 }
 
 Result<RefundResult> Terminal::Refund(const RefundRequest& request) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::Refund(*impl_->ctx, request);
 }
 
 Result<RefundResult> Terminal::ReturnForeignSale(
     const RefundRequest& request, const std::optional<sync::ReturnClaimResponse>& claim) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::ReturnForeignSale(*impl_->ctx, request, claim);
 }
 
 Result<std::vector<std::string>> Terminal::SetRows(std::string_view name) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   PATRON_ASSIGN_OR_RETURN(std::vector<record::RawJson> rows, impl_->ctx->down.SetRows(name));
   std::vector<std::string> texts;
   for (record::RawJson& row : rows) texts.push_back(std::move(row.text));
@@ -270,7 +284,7 @@ Status Terminal::ValidateRefund(const RefundRequest& request) {
 }
 
 Result<bool> Terminal::HasRefund(std::string_view refund_ref) {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   return terminal::HasRefund(*impl_->ctx, refund_ref);
 }
 
@@ -280,7 +294,7 @@ Result<HistoryPage> Terminal::History(std::string_view member_id, int limit, int
   }
   if (before < 0) return Status::InvalidArgument("before must not be negative", "invalid_cursor");
   PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   EngineContext& ctx = *impl_->ctx;
   return InReadTransaction(ctx, [&]() -> Result<HistoryPage> {
     PATRON_RETURN_IF_ERROR(LoadMemberRow(ctx, id));
@@ -297,7 +311,7 @@ Result<HistoryPage> Terminal::History(std::string_view member_id, int limit, int
 }
 
 ::patron::Status Terminal::StartJournalIncarnation() {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   EngineContext& ctx = *impl_->ctx;
   // A UUIDv7's last eight bytes are random (uuid.h).
   const Uuid uuid = ctx.uuids.Next();
@@ -313,7 +327,7 @@ Result<HistoryPage> Terminal::History(std::string_view member_id, int limit, int
 }
 
 Result<TerminalStatus> Terminal::Status() {
-  std::lock_guard lock(impl_->mu);
+  const Impl::Entered entered(*impl_);
   EngineContext& ctx = *impl_->ctx;
   PATRON_ASSIGN_OR_RETURN(std::optional<TerminalStateRow> state, ctx.state.Load());
   if (!state) return Status::Corruption("terminal_state row is missing");
@@ -330,7 +344,7 @@ Result<TerminalStatus> Terminal::Status() {
   status.journal_incarnation = state->incarnation;
   status.rights_statement_due = state->rights_statement_due;
   status.rights_statement_ms = state->rights_statement_ms;
-  status.rules_version = ctx.rules.version;
+  status.rules_version = ctx.rules().version;
   PATRON_ASSIGN_OR_RETURN(status.member_count, ctx.members.Count());
   PATRON_ASSIGN_OR_RETURN(status.pending_entries, ctx.journal.CountUnacknowledged());
   PATRON_ASSIGN_OR_RETURN(status.pending_profile_changes, ctx.members.CountPendingOutbox());

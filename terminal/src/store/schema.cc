@@ -120,7 +120,8 @@ CREATE TABLE profile_outbox (
 ) STRICT;
 CREATE INDEX profile_outbox_pending ON profile_outbox(change_id) WHERE acked = 0;
 
--- Rules snapshots from head office; the highest version is active.
+-- Rule packs from head office, every version; the highest whose
+-- activate_at has come is in force (EngineContext::SwitchPackIfDue).
 CREATE TABLE rules (
   version INTEGER PRIMARY KEY,
   body TEXT NOT NULL,

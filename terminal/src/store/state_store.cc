@@ -132,13 +132,16 @@ Status StateStore::SetLastSync(int64_t ms) {
   return s.Run();
 }
 
-Result<std::optional<RulesRow>> StateStore::ActiveRules() {
+Result<std::vector<RulesRow>> StateStore::AllRules() {
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,
-      db_.GetCachedStatement("SELECT version, body FROM rules ORDER BY version DESC LIMIT 1"));
-  PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
-  if (!found) return std::optional<RulesRow>();
-  return std::optional<RulesRow>(RulesRow{s.ColumnInt64(0), s.ColumnText(1)});
+      db_.GetCachedStatement("SELECT version, body FROM rules ORDER BY version"));
+  std::vector<RulesRow> rows;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool found, s.Step());
+    if (!found) return rows;
+    rows.push_back({s.ColumnInt64(0), s.ColumnText(1)});
+  }
 }
 
 Status StateStore::InsertRules(const RulesRow& rules, int64_t received_ms) {

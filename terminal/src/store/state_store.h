@@ -77,7 +77,9 @@ class StateStore {
   Status SetCursor(std::string_view epoch, int64_t seq);
   Status SetLastSync(int64_t ms);
 
-  Result<std::optional<RulesRow>> ActiveRules();
+  // Every rule pack stored, ascending by version (EngineContext picks the
+  // one in force).
+  Result<std::vector<RulesRow>> AllRules();
   Status InsertRules(const RulesRow& rules, int64_t received_ms);
 
  private:

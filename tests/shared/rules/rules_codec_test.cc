@@ -22,6 +22,30 @@ Rules CustomRules() {
   rules.redeem_points_per_unit = 50;
   rules.max_redeem_share_bp = 3000;
   rules.excluded_categories = {"tobacco", "gift_card", "\xE7\x83\x9F"};
+  rules.name = "\xE6\x98\xA5\xE5\xAD\xA3 spring";
+  rules.activate_at = "2027-01-01T00:00:00+08:00";
+  rules.valid_until = "2027-07-01T00:00:00";
+  rules.utc_offset_minutes = 480;
+  Campaign member_day;
+  member_day.id = "member-day";
+  member_day.name = "\xE4\xBC\x9A\xE5\x91\x98\xE6\x97\xA5";
+  member_day.priority = 10;
+  member_day.stack_group = "multipliers";
+  member_day.stack_mode = "best_of_group";
+  member_day.holdout_bp = 1000;
+  member_day.when.month_days = {8, 18, 28};
+  member_day.when.time_from = "10:00";
+  member_day.who.tiers = {"jade"};
+  member_day.who.birthday_within_days = 3;
+  member_day.basket.categories = {"dairy"};
+  member_day.basket.min_qty = 2;
+  member_day.award.multiplier_bp = 20000;
+  member_day.award.max_points = 500;
+  Campaign welcome;
+  welcome.id = "welcome";
+  welcome.who.joined_within_days = 30;
+  welcome.award.bonus_points = 100;
+  rules.campaigns = {member_day, welcome};
   return rules;
 }
 
@@ -35,15 +59,15 @@ void CheckError(const Result<Rules>& result, std::string_view reason, std::strin
   CHECK(result.status().message().find("'" + std::string(path) + "'") != std::string::npos);
 }
 
-TEST_CASE("EncodeRules writes compact JSON with every field") {
+TEST_CASE("EncodeRules writes compact JSON, pack fields only when set") {
   const std::string text = EncodeRules(DefaultRules());
   CHECK(text ==
-        R"({"currency":"USD","earn_rate_bp":10000,"excluded_categories":[],)"
-        R"("max_redeem_share_bp":5000,"minor_digits":2,"qualifying_window_days":365,)"
-        R"("redeem_points_per_unit":100,"tiers":[)"
-        R"({"earn_multiplier_bp":10000,"min_spend_minor":0,"name":"regular"},)"
-        R"({"earn_multiplier_bp":12500,"min_spend_minor":100000,"name":"silver"},)"
-        R"({"earn_multiplier_bp":15000,"min_spend_minor":500000,"name":"gold"}],"version":1})");
+        R"({"version":1,"currency":"USD","minor_digits":2,"earn_rate_bp":10000,"tiers":[)"
+        R"({"name":"regular","min_spend_minor":0,"earn_multiplier_bp":10000},)"
+        R"({"name":"silver","min_spend_minor":100000,"earn_multiplier_bp":12500},)"
+        R"({"name":"gold","min_spend_minor":500000,"earn_multiplier_bp":15000}],)"
+        R"("qualifying_window_days":365,"redeem_points_per_unit":100,)"
+        R"("max_redeem_share_bp":5000,"excluded_categories":[]})");
 }
 
 TEST_CASE("DefaultRules and a custom set survive a round trip") {
@@ -129,6 +153,30 @@ TEST_CASE("unknown fields are refused, at the top and in a tier") {
   body = DefaultJson();
   body["tiers"][2]["multiplier"] = 20000;
   CheckError(DecodeRules(body.dump()), "unknown_field", "tiers[2].multiplier");
+}
+
+TEST_CASE("unknown fields are refused inside a campaign, with the campaign's path") {
+  Json body = Json::parse(EncodeRules(CustomRules()));
+  body["campaigns"][0]["award"]["multipler_bp"] = 30000;
+  CheckError(DecodeRules(body.dump()), "unknown_field", "campaigns[0].award.multipler_bp");
+
+  body = Json::parse(EncodeRules(CustomRules()));
+  body["campaigns"][1]["who"]["birthday"] = true;
+  CheckError(DecodeRules(body.dump()), "unknown_field", "campaigns[1].who.birthday");
+}
+
+TEST_CASE("a campaign needs an id and an award; the rest is optional") {
+  Json body = DefaultJson();
+  body["campaigns"] = Json::array({{{"award", {{"bonus_points", 5}}}}});
+  CheckError(DecodeRules(body.dump()), "missing_field", "campaigns[0].id");
+  body["campaigns"] = Json::array({{{"id", "x"}}});
+  CheckError(DecodeRules(body.dump()), "missing_field", "campaigns[0].award");
+  body["campaigns"] = Json::array({{{"id", "x"}, {"award", {{"bonus_points", 5}}}}});
+  Result<Rules> decoded = DecodeRules(body.dump());
+  CAPTURE(decoded.status().ToString());
+  REQUIRE(decoded.ok());
+  CHECK(decoded->campaigns.at(0).stack_mode == "additive");
+  CHECK(decoded->campaigns.at(0).award.bonus_points == 5);
 }
 
 TEST_CASE("decoded rules are validated") {

@@ -47,12 +47,18 @@ namespace patron::record {
 class DecodeNotes {
  public:
   void Unknown(std::string what);
+  // An unknown field at `path` ("campaigns[2].multipler_bp"), noted as
+  // `what`; the first such path is kept for a decoder that refuses unknown
+  // fields (a rule pack, where a typo must not pass silently).
+  void UnknownField(std::string what, std::string path);
   const std::vector<std::string>& unknown() const { return unknown_; }
+  const std::string& first_unknown_field() const { return first_unknown_field_; }
   bool empty() const { return unknown_.empty(); }
   friend bool operator==(const DecodeNotes&, const DecodeNotes&) = default;
 
  private:
   std::vector<std::string> unknown_;
+  std::string first_unknown_field_;
 };
 
 // A record's name in notes ("member.wechat_id"): Schema<R>::kName.
@@ -501,7 +507,10 @@ Status ReadRecord(JsonReader& reader, std::string_view path, Record& record, Dec
     if (!more) break;
     const int field = Table::Find(key, expected);
     if (field < 0) {
-      if (notes != nullptr) notes->Unknown(std::string(RecordName<Record>()) + "." + std::string(key));
+      if (notes != nullptr) {
+        notes->UnknownField(std::string(RecordName<Record>()) + "." + std::string(key),
+                            FieldPath(path, key));
+      }
       PATRON_RETURN_IF_ERROR(reader.SkipValue());
       continue;
     }

@@ -10,7 +10,8 @@
 //     a store is addressed by: every till's, its store's, its own, and
 //     members' (every till holds every member);
 //   - a rules version's body never changes: putting the same body again is
-//     OK, a different one is Conflict; ActiveRules is the highest version.
+//     OK, a different one is Conflict; ActiveRules is the highest version;
+//     AllRules lists every version.
 #ifndef PATRON_SYNC_SERVER_CHANNEL_STORE_H_
 #define PATRON_SYNC_SERVER_CHANNEL_STORE_H_
 
@@ -25,6 +26,12 @@
 #include "patron/sync/down_items.h"
 
 namespace patron::sync {
+
+struct StoredRules {
+  int64_t version = 0;
+  std::string body;  // JSON, rules_codec
+  int64_t stored_ms = 0;
+};
 
 class ChannelTxn {
  public:
@@ -42,6 +49,9 @@ class ChannelTxn {
   virtual Result<std::optional<std::pair<int64_t, std::string>>> ActiveRules() = 0;
   // The body of rules `version`; nullopt if head office never published it.
   virtual Result<std::optional<std::string>> RulesVersion(int64_t version) = 0;
+  // Every version (rule packs: DESIGN.md §9), ascending, with when it was
+  // stored (ms since the epoch).
+  virtual Result<std::vector<StoredRules>> AllRules() = 0;
   // Write transactions only.
   virtual Status PutRules(int64_t version, std::string_view rules_json) = 0;
 };

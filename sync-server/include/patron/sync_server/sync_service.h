@@ -31,6 +31,7 @@
 #include "patron/sync/protocol.h"
 #include "patron/sync_server/entry_policy.h"
 #include "patron/sync_server/member_folder.h"
+#include "patron/sync_server/rule_packs.h"
 #include "patron/sync_server/server_clock.h"
 #include "patron/sync_server/server_store.h"
 #include "patron/sync_server/snapshot_server.h"
@@ -136,8 +137,15 @@ class SyncService {
   // The refunds of a sale, from every store, in the order they arrived.
   Result<std::vector<StoredRefund>> RefundsOfSale(std::string_view sale_id);
 
-  // Installs a rules snapshot (validated; version must increase).
+  // Rule packs (rule_packs.h). PublishRules stores a validated pack whose
+  // version is above every published one (Conflict "stale_rules" if not)
+  // and sends it to every till, which switches to it at its activate_at.
   Status PublishRules(const Rules& rules);
+  // Every published version, ascending, with its state at this server's time.
+  Result<std::vector<PublishedPack>> Packs();
+  // Evaluate (evaluate.h) of the request's basket, as a till would at at_ms.
+  // NotFound "unknown_pack_version" for a version never published.
+  Result<DryRunResult> DryRun(const DryRunRequest& request);
   Result<std::vector<StoreFigures>> StoreReport();
   // What head office refused from tills, oldest first: the events with an
   // id above `after`, at most `limit`.

@@ -127,6 +127,13 @@ TEST_CASE_TEMPLATE("the highest rules version is active; a version's body is imm
   CHECK(txn->RulesVersion(1).value() == std::optional<std::string>(R"({"v":1})"));
   CHECK(txn->RulesVersion(2).value() == std::optional<std::string>(R"({"v":2})"));
   CHECK_FALSE(txn->RulesVersion(3).value().has_value());
+  const std::vector<StoredRules> all = txn->AllRules().value();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].version == 1);
+  CHECK(all[0].body == R"({"v":1})");
+  CHECK(all[1].version == 2);
+  CHECK(all[1].body == R"({"v":2})");
+  CHECK(all[1].stored_ms > 0);
 }
 
 }  // namespace

@@ -1,0 +1,152 @@
+// A campaign of a rule pack (DESIGN.md §9): when it runs, whom it is for,
+// which basket qualifies, and what it awards. Every condition left at its
+// default does not restrict; a campaign with none runs for every sale while
+// its pack is active. Times are pack times (local_time.h); days and hours are
+// the pack's local time (Rules::utc_offset_minutes).
+#ifndef PATRON_CAMPAIGN_H_
+#define PATRON_CAMPAIGN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "patron/record/field.h"
+
+namespace patron {
+
+struct CampaignWhen {
+  std::string from;                 // a pack time; "" = since the pack activated
+  std::string until;                // a pack time, exclusive; "" = while the pack lasts
+  std::vector<int64_t> weekdays;    // 1 = Monday .. 7 = Sunday
+  std::vector<int64_t> month_days;  // 1..31: member day is [8, 18, 28]
+  std::string time_from;            // "HH:MM" local; "" = 00:00
+  std::string time_until;           // "HH:MM" local, exclusive; "" = midnight
+  friend bool operator==(const CampaignWhen&, const CampaignWhen&) = default;
+};
+
+struct CampaignWho {
+  std::vector<std::string> tiers;   // tier names
+  std::vector<std::string> stores;  // store ids
+  // Enrolled less than this many days ago (welcome campaigns).
+  std::optional<int64_t> joined_within_days;
+  // The birthday (month and day; 29 February counts as 28 February in other
+  // years) at most this many days before or after the sale's local date.
+  std::optional<int64_t> birthday_within_days;
+  friend bool operator==(const CampaignWho&, const CampaignWho&) = default;
+};
+
+// Which lines of the basket the campaign is about. With categories or skus,
+// a line matches if either list names it; with neither, every line earning
+// points matches (and a basket sent without lines matches as a whole).
+struct CampaignBasket {
+  std::vector<std::string> categories;
+  std::vector<std::string> skus;
+  int64_t min_qty = 0;           // of the matching lines
+  int64_t min_amount_minor = 0;  // of the matching lines, before points
+  friend bool operator==(const CampaignBasket&, const CampaignBasket&) = default;
+};
+
+struct CampaignAward {
+  // Points on the matching lines at this multiple of the base rate
+  // (20000 = double points): the award is the base points of the matching
+  // money paid times (multiplier_bp - 10000) / 10000. 0 = none.
+  int64_t multiplier_bp = 0;
+  int64_t bonus_points = 0;  // a fixed bonus per qualifying sale
+  int64_t max_points = 0;    // at most this many points per sale; 0 = no cap
+  friend bool operator==(const CampaignAward&, const CampaignAward&) = default;
+};
+
+// How campaigns sharing a stack group combine. A campaign without a group
+// stacks with everything.
+inline constexpr std::string_view kStackAdditive = "additive";      // all apply
+inline constexpr std::string_view kStackExclusive = "exclusive";    // the first by priority
+inline constexpr std::string_view kStackBestOfGroup = "best_of_group";  // the most points
+
+struct Campaign {
+  std::string id;    // stable across pack versions; [A-Za-z0-9._-], at most 64
+  std::string name;  // for people: "会员日 Member day"
+  int64_t priority = 0;  // higher first; ties by id
+  std::string stack_group;
+  std::string stack_mode = std::string(kStackAdditive);
+  // Members with hash(member_id, id) mod 10000 < holdout_bp form the control
+  // group: the campaign is evaluated for them but not given.
+  int64_t holdout_bp = 0;
+  CampaignWhen when;
+  CampaignWho who;
+  CampaignBasket basket;
+  CampaignAward award;
+  friend bool operator==(const Campaign&, const Campaign&) = default;
+};
+
+}  // namespace patron
+
+namespace patron::record {
+
+template <>
+struct Schema<CampaignWhen> {
+  static constexpr std::string_view kName = "when";
+  static constexpr auto kFields = std::tuple{
+      Field<&CampaignWhen::from>{"from", {}, kOmitDefault},
+      Field<&CampaignWhen::until>{"until", {}, kOmitDefault},
+      Field<&CampaignWhen::weekdays>{"weekdays", {}, kOmitDefault},
+      Field<&CampaignWhen::month_days>{"month_days", {}, kOmitDefault},
+      Field<&CampaignWhen::time_from>{"time_from", {}, kOmitDefault},
+      Field<&CampaignWhen::time_until>{"time_until", {}, kOmitDefault},
+  };
+};
+
+template <>
+struct Schema<CampaignWho> {
+  static constexpr std::string_view kName = "who";
+  static constexpr auto kFields = std::tuple{
+      Field<&CampaignWho::tiers>{"tiers", {}, kOmitDefault},
+      Field<&CampaignWho::stores>{"stores", {}, kOmitDefault},
+      Field<&CampaignWho::joined_within_days>{"joined_within_days", {}, kOmitDefault},
+      Field<&CampaignWho::birthday_within_days>{"birthday_within_days", {}, kOmitDefault},
+  };
+};
+
+template <>
+struct Schema<CampaignBasket> {
+  static constexpr std::string_view kName = "basket";
+  static constexpr auto kFields = std::tuple{
+      Field<&CampaignBasket::categories>{"categories", {}, kOmitDefault},
+      Field<&CampaignBasket::skus>{"skus", {}, kOmitDefault},
+      Field<&CampaignBasket::min_qty>{"min_qty", {}, kOmitDefault},
+      Field<&CampaignBasket::min_amount_minor>{"min_amount_minor", {}, kOmitDefault},
+  };
+};
+
+template <>
+struct Schema<CampaignAward> {
+  static constexpr std::string_view kName = "award";
+  static constexpr auto kFields = std::tuple{
+      Field<&CampaignAward::multiplier_bp>{"multiplier_bp", {}, kOmitDefault},
+      Field<&CampaignAward::bonus_points>{"bonus_points", {}, kOmitDefault},
+      Field<&CampaignAward::max_points>{"max_points", {}, kOmitDefault},
+  };
+};
+
+template <>
+struct Schema<Campaign> {
+  static constexpr std::string_view kName = "campaign";
+  static constexpr auto kFields = std::tuple{
+      Field<&Campaign::id>{"id"},
+      Field<&Campaign::name>{"name", {}, kOmitDefault},
+      Field<&Campaign::priority>{"priority", {}, kOmitDefault},
+      Field<&Campaign::stack_group>{"stack_group", {}, kOmitDefault},
+      Field<&Campaign::stack_mode>{"stack_mode", {}, kOptional},
+      Field<&Campaign::holdout_bp>{"holdout_bp", {}, kOmitDefault},
+      Field<&Campaign::when>{"when", {}, kOmitDefault},
+      Field<&Campaign::who>{"who", {}, kOmitDefault},
+      Field<&Campaign::basket>{"basket", {}, kOmitDefault},
+      Field<&Campaign::award>{"award"},
+  };
+};
+
+}  // namespace patron::record
+
+#endif  // PATRON_CAMPAIGN_H_

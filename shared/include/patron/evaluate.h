@@ -1,0 +1,117 @@
+// Evaluate: what a sale earns under a rule pack (DESIGN.md §9), as one pure
+// function of the pack, the member, the basket and the time. The till runs it
+// at quote and checkout, head office in dry runs and audits; the same inputs
+// give the same award, to the point, on every machine.
+//
+// The award is itemised:
+//   "base"      the pack's earn rate on the money paid for lines that earn;
+//   "tier"      what the member's tier multiplier adds to the base;
+//   "campaign"  one line per campaign that applies, with its id.
+// Each line is truncated on its own (money.h's one rounding rule), so base +
+// tier equals EarnPoints at the tier, and a refund can reverse each line by
+// its own share.
+//
+// Campaigns are taken by priority (higher first, ties by id). A campaign
+// applies when every condition it sets holds; within a stack group
+// "exclusive" keeps the first that applies, "best_of_group" the one giving
+// most points (the first of equals), "additive" all of them. A member in a
+// campaign's holdout gets an award line with held_out set and no points, and
+// the group is decided as if that campaign were not there.
+//
+// Past the pack's valid_until the award is the base line alone and
+// base_only is set: a till that has not heard from head office for too long
+// stops giving what the marketing team may have withdrawn.
+#ifndef PATRON_EVALUATE_H_
+#define PATRON_EVALUATE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "patron/record/field.h"
+#include "patron/records/sale.h"
+#include "patron/rules.h"
+#include "patron/status.h"
+
+namespace patron {
+
+// What the pack may know of the member.
+struct EvalMember {
+  std::string member_id;
+  std::string tier;  // a tier name of the pack; another name earns at 1x
+  std::optional<std::string> birthday;  // "YYYY-MM-DD"
+  int64_t enrolled_ms = 0;              // 0: unknown (not a new member)
+};
+
+// The sale as the till sees it before the award.
+struct EvalBasket {
+  std::string store_id;
+  int64_t amount_minor = 0;  // basket total before points
+  int64_t paid_minor = 0;    // paid with money (amount - points' value)
+  std::vector<SaleLine> lines;  // empty: the basket is one line of amount_minor
+};
+
+inline constexpr std::string_view kAwardBase = "base";
+inline constexpr std::string_view kAwardTier = "tier";
+inline constexpr std::string_view kAwardCampaign = "campaign";
+
+struct Award {
+  std::string kind;         // kAwardBase, kAwardTier, kAwardCampaign
+  std::string campaign_id;  // kAwardCampaign only
+  int64_t points = 0;
+  bool held_out = false;  // the member is in the campaign's control group
+  friend bool operator==(const Award&, const Award&) = default;
+};
+
+struct Evaluation {
+  int64_t pack_version = 0;
+  bool base_only = false;           // the pack is past valid_until
+  int64_t eligible_paid_minor = 0;  // money paid for lines that earn
+  int64_t points = 0;               // the sum of the awards
+  std::vector<Award> awards;        // base, tier, then campaigns by priority
+  friend bool operator==(const Evaluation&, const Evaluation&) = default;
+};
+
+// Requires a valid pack (ValidateRules); InvalidArgument for a negative or
+// inconsistent basket (paid above amount, a negative line), "overflow" if an
+// award does not fit in int64.
+Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const EvalBasket& basket,
+                            int64_t now_ms);
+
+// Whether the member falls in the campaign's control group:
+// SHA-256(member_id, campaign_id) read as a number, mod 10000, < holdout_bp.
+bool IsHeldOut(std::string_view member_id, const Campaign& campaign);
+
+}  // namespace patron
+
+namespace patron::record {
+
+template <>
+struct Schema<Award> {
+  static constexpr std::string_view kName = "award";
+  static constexpr auto kFields = std::tuple{
+      Field<&Award::kind>{"kind"},
+      Field<&Award::campaign_id>{"campaign_id", {}, kOmitDefault},
+      Field<&Award::points>{"points"},
+      Field<&Award::held_out>{"held_out", {}, kOmitDefault},
+  };
+};
+
+template <>
+struct Schema<Evaluation> {
+  static constexpr std::string_view kName = "evaluation";
+  static constexpr auto kFields = std::tuple{
+      Field<&Evaluation::pack_version>{"pack_version"},
+      Field<&Evaluation::base_only>{"base_only"},
+      Field<&Evaluation::eligible_paid_minor>{"eligible_paid_minor"},
+      Field<&Evaluation::points>{"points"},
+      Field<&Evaluation::awards>{"awards"},
+  };
+};
+
+}  // namespace patron::record
+
+#endif  // PATRON_EVALUATE_H_

@@ -1,0 +1,175 @@
+// ValidateCampaigns: everything Evaluate relies on, so that a pack head
+// office accepted evaluates without error on every till.
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "patron/local_time.h"
+#include "patron/money.h"
+#include "patron/rules.h"
+#include "rules/invalid_rules.h"
+
+namespace patron {
+namespace {
+
+constexpr size_t kMaxCampaignIdBytes = 64;
+constexpr size_t kMaxCampaigns = 200;
+constexpr int64_t kMaxPriority = 1'000'000;
+constexpr int64_t kMaxMultiplierBp = 100'000;  // 10x
+constexpr int64_t kMaxBonusPoints = 1'000'000;
+constexpr int64_t kMaxDays = 3660;
+constexpr int64_t kMaxBirthdayDays = 31;
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '.' || c == '_' || c == '-';
+}
+
+class CampaignChecker {
+ public:
+  CampaignChecker(const Rules& rules, size_t index)
+      : rules_(rules),
+        campaign_(rules.campaigns[index]),
+        path_("campaigns[" + std::to_string(index) + "]") {}
+
+  Status Check() const {
+    PATRON_RETURN_IF_ERROR(CheckIdentity());
+    PATRON_RETURN_IF_ERROR(CheckWhen());
+    PATRON_RETURN_IF_ERROR(CheckWho());
+    PATRON_RETURN_IF_ERROR(CheckBasket());
+    return CheckAward();
+  }
+
+ private:
+  Status Invalid(std::string_view field, std::string_view problem) const {
+    return InvalidRules(path_ + "." + std::string(field), problem);
+  }
+
+  Status InRange(std::string_view field, int64_t value, int64_t low, int64_t high) const {
+    if (value >= low && value <= high) return Status::OK();
+    return Invalid(field, "must be in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
+  }
+
+  Status CheckIdentity() const {
+    const std::string& id = campaign_.id;
+    if (id.empty() || id.size() > kMaxCampaignIdBytes ||
+        !std::all_of(id.begin(), id.end(), IsIdChar)) {
+      return Invalid("id", "must be 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+    PATRON_RETURN_IF_ERROR(InRange("priority", campaign_.priority, -kMaxPriority, kMaxPriority));
+    const std::string_view mode = campaign_.stack_mode;
+    if (mode != kStackAdditive && mode != kStackExclusive && mode != kStackBestOfGroup) {
+      return Invalid("stack_mode", "must be additive, exclusive or best_of_group");
+    }
+    return InRange("holdout_bp", campaign_.holdout_bp, 0, kBasisPointsPerUnit);
+  }
+
+  Status CheckWhen() const {
+    const CampaignWhen& when = campaign_.when;
+    for (const auto& [field, text] :
+         {std::pair<std::string_view, const std::string&>{"when.from", when.from},
+          {"when.until", when.until}}) {
+      if (text.empty()) continue;
+      if (Result<int64_t> ms = ParsePackTime(text, rules_.utc_offset_minutes); !ms.ok()) {
+        return Invalid(field, ms.status().message());
+      }
+    }
+    if (!when.from.empty() && !when.until.empty() &&
+        *ParsePackTime(when.until, rules_.utc_offset_minutes) <=
+            *ParsePackTime(when.from, rules_.utc_offset_minutes)) {
+      return Invalid("when.until", "must be later than when.from");
+    }
+    for (int64_t weekday : when.weekdays) {
+      PATRON_RETURN_IF_ERROR(InRange("when.weekdays", weekday, 1, 7));
+    }
+    for (int64_t day : when.month_days) {
+      PATRON_RETURN_IF_ERROR(InRange("when.month_days", day, 1, 31));
+    }
+    int64_t from_minute = 0;
+    int64_t until_minute = 24 * 60;
+    if (!when.time_from.empty()) {
+      Result<int64_t> minute = ParseClockTime(when.time_from);
+      if (!minute.ok()) return Invalid("when.time_from", minute.status().message());
+      from_minute = *minute;
+    }
+    if (!when.time_until.empty()) {
+      Result<int64_t> minute = ParseClockTime(when.time_until);
+      if (!minute.ok()) return Invalid("when.time_until", minute.status().message());
+      until_minute = *minute;
+    }
+    if (until_minute <= from_minute) return Invalid("when.time_until", "must be after time_from");
+    return Status::OK();
+  }
+
+  Status CheckWho() const {
+    const CampaignWho& who = campaign_.who;
+    for (const std::string& tier : who.tiers) {
+      if (!FindTier(rules_, tier).ok()) return Invalid("who.tiers", "names no tier of the pack");
+    }
+    for (const std::string& store : who.stores) {
+      if (store.empty()) return Invalid("who.stores", "must not hold an empty store id");
+    }
+    if (who.joined_within_days) {
+      PATRON_RETURN_IF_ERROR(InRange("who.joined_within_days", *who.joined_within_days, 1, kMaxDays));
+    }
+    if (who.birthday_within_days) {
+      PATRON_RETURN_IF_ERROR(
+          InRange("who.birthday_within_days", *who.birthday_within_days, 0, kMaxBirthdayDays));
+    }
+    return Status::OK();
+  }
+
+  Status CheckBasket() const {
+    const CampaignBasket& basket = campaign_.basket;
+    PATRON_RETURN_IF_ERROR(InRange("basket.min_qty", basket.min_qty, 0, INT32_MAX));
+    return InRange("basket.min_amount_minor", basket.min_amount_minor, 0, INT64_MAX / 2);
+  }
+
+  Status CheckAward() const {
+    const CampaignAward& award = campaign_.award;
+    if (award.multiplier_bp != 0) {
+      PATRON_RETURN_IF_ERROR(
+          InRange("award.multiplier_bp", award.multiplier_bp, kBasisPointsPerUnit, kMaxMultiplierBp));
+    }
+    PATRON_RETURN_IF_ERROR(InRange("award.bonus_points", award.bonus_points, 0, kMaxBonusPoints));
+    PATRON_RETURN_IF_ERROR(InRange("award.max_points", award.max_points, 0, INT64_MAX / 2));
+    if (award.multiplier_bp <= kBasisPointsPerUnit && award.bonus_points == 0) {
+      return Invalid("award", "gives nothing: set multiplier_bp above 10000 or bonus_points");
+    }
+    return Status::OK();
+  }
+
+  const Rules& rules_;
+  const Campaign& campaign_;
+  const std::string path_;
+};
+
+}  // namespace
+
+Status ValidateCampaigns(const Rules& rules) {
+  if (rules.campaigns.size() > kMaxCampaigns) {
+    return InvalidRules("campaigns", "must hold at most 200 campaigns");
+  }
+  std::set<std::string_view> ids;
+  std::map<std::string_view, std::string_view> group_modes;
+  for (size_t i = 0; i < rules.campaigns.size(); ++i) {
+    const Campaign& campaign = rules.campaigns[i];
+    PATRON_RETURN_IF_ERROR(CampaignChecker(rules, i).Check());
+    const std::string path = "campaigns[" + std::to_string(i) + "]";
+    if (!ids.insert(campaign.id).second) {
+      return InvalidRules(path + ".id", "repeats an earlier campaign's id");
+    }
+    if (campaign.stack_group.empty()) continue;
+    const auto [it, first] = group_modes.emplace(campaign.stack_group, campaign.stack_mode);
+    if (!first && it->second != campaign.stack_mode) {
+      return InvalidRules(path + ".stack_mode",
+                          "differs from the mode of stack group '" + campaign.stack_group + "'");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace patron

@@ -1,0 +1,259 @@
+#include "patron/evaluate.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "patron/digest.h"
+#include "patron/local_time.h"
+#include "patron/money.h"
+
+namespace patron {
+namespace {
+
+// earn_rate_bp and a multiplier in basis points: 10^4 * 10^4.
+constexpr int64_t kEarnScale = kBasisPointsPerUnit * kBasisPointsPerUnit;
+
+template <typename T>
+bool Contains(const std::vector<T>& values, const T& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+// Beyond any real basket; keeps every sum below within int64.
+constexpr size_t kMaxLines = 10'000;
+constexpr int64_t kMaxLineQty = 1'000'000'000;
+
+Status CheckBasket(const EvalBasket& basket) {
+  if (basket.lines.size() > kMaxLines) {
+    return Status::InvalidArgument("a basket holds at most 10000 lines", "invalid_line");
+  }
+  if (basket.amount_minor < 0 || basket.paid_minor < 0 ||
+      basket.paid_minor > basket.amount_minor) {
+    return Status::InvalidArgument("the basket needs 0 <= paid_minor <= amount_minor",
+                                   "invalid_amount");
+  }
+  int64_t total = 0;
+  for (const SaleLine& line : basket.lines) {
+    if (line.amount_minor < 0 || line.qty < 0 || line.qty > kMaxLineQty) {
+      return Status::InvalidArgument(
+          "a basket line needs an amount >= 0 and a quantity in [0, 10^9]", "invalid_line");
+    }
+    PATRON_ASSIGN_OR_RETURN(total, CheckedAdd(total, line.amount_minor));
+  }
+  if (!basket.lines.empty() && total != basket.amount_minor) {
+    return Status::InvalidArgument("the lines add up to " + std::to_string(total) +
+                                       ", not amount_minor " +
+                                       std::to_string(basket.amount_minor),
+                                   "lines_mismatch");
+  }
+  return Status::OK();
+}
+
+// The money paid for `part` of the basket: points pay for every line pro
+// rata, so each part keeps its share of them.
+Result<int64_t> PaidFor(const EvalBasket& basket, int64_t part) {
+  if (basket.amount_minor == 0) return int64_t{0};
+  return ProRata(basket.paid_minor, part, basket.amount_minor);
+}
+
+// Points at `multiplier_bp` times the base rate on `paid_minor`.
+Result<int64_t> PointsAt(const Rules& pack, int64_t multiplier_bp, int64_t paid_minor) {
+  PATRON_ASSIGN_OR_RETURN(const int64_t rate, CheckedMul(pack.earn_rate_bp, multiplier_bp));
+  PATRON_ASSIGN_OR_RETURN(const int64_t denominator, CheckedMul(MinorPerUnit(pack), kEarnScale));
+  return MulDiv(paid_minor, rate, denominator);
+}
+
+bool InWindow(const Rules& pack, const CampaignWhen& when, const LocalDate& local,
+              int64_t now_ms) {
+  const int64_t offset = pack.utc_offset_minutes;
+  // A validated pack's times parse; value_or keeps this total anyway.
+  if (!when.from.empty() && now_ms < ParsePackTime(when.from, offset).value_or(INT64_MAX)) {
+    return false;
+  }
+  if (!when.until.empty() && now_ms >= ParsePackTime(when.until, offset).value_or(0)) return false;
+  if (!when.weekdays.empty() && !Contains<int64_t>(when.weekdays, local.weekday)) return false;
+  if (!when.month_days.empty() && !Contains<int64_t>(when.month_days, local.day)) return false;
+  const int64_t from = when.time_from.empty() ? 0 : ParseClockTime(when.time_from).value_or(0);
+  const int64_t until =
+      when.time_until.empty() ? 24 * 60 : ParseClockTime(when.time_until).value_or(0);
+  return local.minute_of_day >= from && local.minute_of_day < until;
+}
+
+bool ForMember(const CampaignWho& who, const EvalMember& member, const EvalBasket& basket,
+               const LocalDate& local, int64_t now_ms) {
+  if (!who.tiers.empty() && !Contains(who.tiers, member.tier)) return false;
+  if (!who.stores.empty() && !Contains(who.stores, basket.store_id)) return false;
+  if (who.joined_within_days) {
+    if (member.enrolled_ms <= 0) return false;
+    if (now_ms - member.enrolled_ms >= *who.joined_within_days * kMsPerDay) return false;
+  }
+  if (who.birthday_within_days) {
+    int month = 0, day = 0;
+    if (!member.birthday || !ParseBirthday(*member.birthday, month, day)) return false;
+    if (DaysToAnniversary(local, month, day) > *who.birthday_within_days) return false;
+  }
+  return true;
+}
+
+struct Match {
+  bool any = false;
+  int64_t qty = 0;
+  int64_t amount_minor = 0;
+};
+
+// The lines of the basket the campaign is about (CampaignBasket).
+Match MatchBasket(const Rules& pack, const CampaignBasket& filter, const EvalBasket& basket,
+                  int64_t eligible_amount) {
+  const bool filtered = !filter.categories.empty() || !filter.skus.empty();
+  Match match;
+  if (basket.lines.empty()) {
+    if (!filtered) match = {true, 0, eligible_amount};
+    return match;
+  }
+  for (const SaleLine& line : basket.lines) {
+    if (IsExcludedCategory(pack, line.category)) continue;
+    if (filtered && !Contains(filter.categories, line.category) && !Contains(filter.skus, line.sku)) {
+      continue;
+    }
+    match.any = true;
+    match.qty += line.qty;
+    match.amount_minor += line.amount_minor;
+  }
+  return match;
+}
+
+// A campaign's points for this sale, or nullopt if a condition fails.
+Result<std::optional<int64_t>> CampaignPoints(const Rules& pack, const Campaign& campaign,
+                                              const EvalMember& member, const EvalBasket& basket,
+                                              const LocalDate& local, int64_t now_ms,
+                                              int64_t eligible_amount) {
+  const std::optional<int64_t> none;
+  if (!InWindow(pack, campaign.when, local, now_ms)) return none;
+  if (!ForMember(campaign.who, member, basket, local, now_ms)) return none;
+  const Match match = MatchBasket(pack, campaign.basket, basket, eligible_amount);
+  if (!match.any || match.qty < campaign.basket.min_qty ||
+      match.amount_minor < campaign.basket.min_amount_minor) {
+    return none;
+  }
+  const CampaignAward& award = campaign.award;
+  int64_t points = 0;
+  if (award.multiplier_bp > kBasisPointsPerUnit) {
+    PATRON_ASSIGN_OR_RETURN(const int64_t paid, PaidFor(basket, match.amount_minor));
+    PATRON_ASSIGN_OR_RETURN(points,
+                            PointsAt(pack, award.multiplier_bp - kBasisPointsPerUnit, paid));
+  }
+  PATRON_ASSIGN_OR_RETURN(points, CheckedAdd(points, award.bonus_points));
+  if (award.max_points > 0) points = std::min(points, award.max_points);
+  return std::optional<int64_t>(points);
+}
+
+struct Candidate {
+  const Campaign* campaign = nullptr;
+  int64_t points = 0;
+  bool held_out = false;
+  bool chosen = false;
+};
+
+// Marks the candidates that apply, group by group (see evaluate.h).
+void ResolveStacking(std::vector<Candidate>& candidates) {
+  std::vector<std::string> decided;  // exclusive and best-of groups already resolved
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    Candidate& candidate = candidates[i];
+    if (candidate.held_out) continue;
+    const Campaign& campaign = *candidate.campaign;
+    if (campaign.stack_group.empty() || campaign.stack_mode == kStackAdditive) {
+      candidate.chosen = true;
+      continue;
+    }
+    if (Contains(decided, campaign.stack_group)) continue;
+    decided.push_back(campaign.stack_group);
+    // Candidates come in priority order, so the first is the exclusive
+    // winner and the first of equals among the best.
+    Candidate* best = &candidate;
+    if (campaign.stack_mode == kStackBestOfGroup) {
+      for (size_t j = i + 1; j < candidates.size(); ++j) {
+        Candidate& other = candidates[j];
+        if (other.held_out || other.campaign->stack_group != campaign.stack_group) continue;
+        if (other.points > best->points) best = &other;
+      }
+    }
+    best->chosen = true;
+  }
+}
+
+}  // namespace
+
+bool IsHeldOut(std::string_view member_id, const Campaign& campaign) {
+  if (campaign.holdout_bp <= 0) return false;
+  const std::string digest = CanonicalHasher().Add(member_id).Add(campaign.id).HexDigest();
+  const uint64_t number = std::stoull(digest.substr(0, 15), nullptr, 16);  // 60 bits
+  return static_cast<int64_t>(number % kBasisPointsPerUnit) < campaign.holdout_bp;
+}
+
+Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const EvalBasket& basket,
+                            int64_t now_ms) {
+  PATRON_RETURN_IF_ERROR(CheckBasket(basket));
+  Evaluation result;
+  result.pack_version = pack.version;
+
+  int64_t eligible_amount = basket.amount_minor;
+  if (!basket.lines.empty()) {
+    eligible_amount = 0;
+    for (const SaleLine& line : basket.lines) {
+      if (!IsExcludedCategory(pack, line.category)) eligible_amount += line.amount_minor;
+    }
+  }
+  PATRON_ASSIGN_OR_RETURN(result.eligible_paid_minor, PaidFor(basket, eligible_amount));
+  auto add = [&result](Award award) -> Status {
+    PATRON_ASSIGN_OR_RETURN(result.points, CheckedAdd(result.points, award.points));
+    result.awards.push_back(std::move(award));
+    return Status::OK();
+  };
+
+  PATRON_ASSIGN_OR_RETURN(const int64_t base,
+                          PointsAt(pack, kBasisPointsPerUnit, result.eligible_paid_minor));
+  if (base != 0) PATRON_RETURN_IF_ERROR(add({std::string(kAwardBase), "", base, false}));
+  if (now_ms >= ValidUntilMs(pack)) {
+    result.base_only = true;
+    return result;
+  }
+
+  if (Result<TierRule> tier = FindTier(pack, member.tier); tier.ok()) {
+    PATRON_ASSIGN_OR_RETURN(const int64_t at_tier,
+                            PointsAt(pack, tier->earn_multiplier_bp, result.eligible_paid_minor));
+    // Negative for a tier earning below the base rate.
+    if (at_tier != base) {
+      PATRON_RETURN_IF_ERROR(add({std::string(kAwardTier), "", at_tier - base, false}));
+    }
+  }
+
+  std::vector<const Campaign*> order;
+  for (const Campaign& campaign : pack.campaigns) order.push_back(&campaign);
+  std::sort(order.begin(), order.end(), [](const Campaign* a, const Campaign* b) {
+    return a->priority != b->priority ? a->priority > b->priority : a->id < b->id;
+  });
+  const LocalDate local = ToLocalDate(now_ms, pack.utc_offset_minutes);
+  std::vector<Candidate> candidates;
+  for (const Campaign* campaign : order) {
+    PATRON_ASSIGN_OR_RETURN(
+        std::optional<int64_t> points,
+        CampaignPoints(pack, *campaign, member, basket, local, now_ms, eligible_amount));
+    if (!points || *points <= 0) continue;
+    candidates.push_back({campaign, *points, IsHeldOut(member.member_id, *campaign), false});
+  }
+  ResolveStacking(candidates);
+  for (const Candidate& candidate : candidates) {
+    if (candidate.held_out) {
+      PATRON_RETURN_IF_ERROR(
+          add({std::string(kAwardCampaign), candidate.campaign->id, 0, true}));
+    } else if (candidate.chosen) {
+      PATRON_RETURN_IF_ERROR(
+          add({std::string(kAwardCampaign), candidate.campaign->id, candidate.points, false}));
+    }
+  }
+  return result;
+}
+
+}  // namespace patron

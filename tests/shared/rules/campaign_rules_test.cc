@@ -1,0 +1,109 @@
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "patron/rules.h"
+
+namespace patron {
+namespace {
+
+Rules PackWithCampaign() {
+  Rules rules = DefaultRules();
+  rules.utc_offset_minutes = 480;
+  rules.activate_at = "2027-01-01T00:00:00";
+  rules.valid_until = "2027-07-01T00:00:00";
+  Campaign campaign;
+  campaign.id = "double-dairy";
+  campaign.stack_group = "multipliers";
+  campaign.stack_mode = "exclusive";
+  campaign.when = {"2027-01-01T00:00:00", "2027-02-01T00:00:00", {6, 7}, {8, 18, 28}, "10:00",
+                   "22:00"};
+  campaign.who.tiers = {"gold"};
+  campaign.who.joined_within_days = 30;
+  campaign.who.birthday_within_days = 3;
+  campaign.basket.categories = {"dairy"};
+  campaign.basket.min_qty = 2;
+  campaign.award.multiplier_bp = 20000;
+  rules.campaigns = {campaign};
+  return rules;
+}
+
+TEST_CASE("a pack with a campaign using every condition is valid") {
+  const Status status = ValidateRules(PackWithCampaign());
+  CAPTURE(status.ToString());
+  CHECK(status.ok());
+}
+
+TEST_CASE("every invalid part of a pack is refused, naming its field") {
+  struct Case {
+    std::string field;
+    std::function<void(Rules&)> spoil;
+  };
+  const std::vector<Case> cases = {
+      {"utc_offset_minutes", [](Rules& r) { r.utc_offset_minutes = 900; }},
+      {"activate_at", [](Rules& r) { r.activate_at = "2027-01-01"; }},
+      {"valid_until", [](Rules& r) { r.valid_until = "2027-02-30T00:00:00"; }},
+      {"valid_until", [](Rules& r) { r.valid_until = "2026-12-31T23:59:59"; }},
+      {"name", [](Rules& r) { r.name = std::string(201, 'x'); }},
+      {"campaigns[0].id", [](Rules& r) { r.campaigns[0].id = "double dairy"; }},
+      {"campaigns[0].id", [](Rules& r) { r.campaigns[0].id = ""; }},
+      {"campaigns[1].id", [](Rules& r) { r.campaigns.push_back(r.campaigns[0]); }},
+      {"campaigns[0].stack_mode", [](Rules& r) { r.campaigns[0].stack_mode = "stack"; }},
+      {"campaigns[1].stack_mode",
+       [](Rules& r) {
+         Campaign other = r.campaigns[0];
+         other.id = "other";
+         other.stack_mode = "additive";
+         r.campaigns.push_back(other);
+       }},
+      {"campaigns[0].holdout_bp", [](Rules& r) { r.campaigns[0].holdout_bp = 10001; }},
+      {"campaigns[0].priority", [](Rules& r) { r.campaigns[0].priority = 2'000'000; }},
+      {"campaigns[0].when.from", [](Rules& r) { r.campaigns[0].when.from = "tomorrow"; }},
+      {"campaigns[0].when.until",
+       [](Rules& r) { r.campaigns[0].when.until = "2026-12-01T00:00:00"; }},
+      {"campaigns[0].when.weekdays", [](Rules& r) { r.campaigns[0].when.weekdays = {0}; }},
+      {"campaigns[0].when.month_days", [](Rules& r) { r.campaigns[0].when.month_days = {32}; }},
+      {"campaigns[0].when.time_from", [](Rules& r) { r.campaigns[0].when.time_from = "9:30"; }},
+      {"campaigns[0].when.time_until", [](Rules& r) { r.campaigns[0].when.time_until = "09:00"; }},
+      {"campaigns[0].who.tiers", [](Rules& r) { r.campaigns[0].who.tiers = {"platinum"}; }},
+      {"campaigns[0].who.stores", [](Rules& r) { r.campaigns[0].who.stores = {""}; }},
+      {"campaigns[0].who.joined_within_days",
+       [](Rules& r) { r.campaigns[0].who.joined_within_days = 0; }},
+      {"campaigns[0].who.birthday_within_days",
+       [](Rules& r) { r.campaigns[0].who.birthday_within_days = 40; }},
+      {"campaigns[0].basket.min_qty", [](Rules& r) { r.campaigns[0].basket.min_qty = -1; }},
+      {"campaigns[0].basket.min_amount_minor",
+       [](Rules& r) { r.campaigns[0].basket.min_amount_minor = -5; }},
+      {"campaigns[0].award.multiplier_bp",
+       [](Rules& r) { r.campaigns[0].award.multiplier_bp = 5000; }},
+      {"campaigns[0].award.bonus_points", [](Rules& r) { r.campaigns[0].award.bonus_points = -1; }},
+      {"campaigns[0].award.max_points", [](Rules& r) { r.campaigns[0].award.max_points = -1; }},
+      {"campaigns[0].award", [](Rules& r) { r.campaigns[0].award.multiplier_bp = 10000; }},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.field);
+    Rules rules = PackWithCampaign();
+    c.spoil(rules);
+    const Status status = ValidateRules(rules);
+    CAPTURE(status.ToString());
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.reason() == "invalid_rules");
+    CHECK(status.message().find("'" + c.field + "'") != std::string::npos);
+  }
+}
+
+TEST_CASE("a pack's schedule reads in its own offset unless a time says otherwise") {
+  Rules rules = PackWithCampaign();
+  CHECK(ActivationMs(rules) == 1'798'732'800'000);  // 2026-12-31T16:00:00Z
+  rules.activate_at = "2027-01-01T00:00:00Z";
+  CHECK(ActivationMs(rules) == 1'798'761'600'000);
+  rules.activate_at.clear();
+  rules.valid_until.clear();
+  CHECK(ActivationMs(rules) == 0);
+  CHECK(ValidUntilMs(rules) == INT64_MAX);
+}
+
+}  // namespace
+}  // namespace patron
