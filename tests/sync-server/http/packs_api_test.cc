@@ -1,0 +1,178 @@
+// SyncApi's rule-pack endpoints: publish, list, dry run (DESIGN.md §9).
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api_fixture.h"
+#include "patron/local_time.h"
+#include "patron/rules_codec.h"
+#include "patron/sync/codec.h"
+
+namespace patron::sync {
+namespace {
+
+using Json = nlohmann::json;
+
+// Member day (8th, 18th, 28th, Beijing time): double points on dairy.
+Json MemberDayPack(int64_t version) {
+  Rules pack = DefaultRules();
+  pack.version = version;
+  pack.name = "会员日 member day";
+  pack.utc_offset_minutes = 480;
+  Campaign member_day;
+  member_day.id = "member-day";
+  member_day.when.month_days = {8, 18, 28};
+  member_day.basket.categories = {"dairy"};
+  member_day.award.multiplier_bp = 20000;
+  pack.campaigns = {member_day};
+  return Json::parse(EncodeRules(pack));
+}
+
+std::string Message(const HttpResponse& response) {
+  return Json::parse(response.body)["error"]["message"].get<std::string>();
+}
+
+Json DryRunBody() {
+  return {{"at", "2026-06-08T10:00:00+08:00"},
+          {"member", {{"member_id", "M-UNKNOWN"}, {"tier", "gold"}}},
+          {"basket",
+           {{"store_id", "S001"},
+            {"amount_minor", 10'000},
+            {"lines",
+             {{{"sku", "MILK"}, {"category", "dairy"}, {"qty", 2}, {"amount_minor", 4'000}},
+              {{"sku", "BREAD"}, {"category", "bakery"}, {"amount_minor", 6'000}}}}}}};
+}
+
+TEST_CASE("packs: publish answers with the listing; bad packs name the field") {
+  ApiFixture f;
+  const std::string t1 = f.Register("S001-T01", "S001");
+  const std::string body = MemberDayPack(2).dump();
+  CHECK(f.Call("POST", "/v1/admin/packs", body).status == 401);
+  CHECK(f.Call("POST", "/v1/admin/packs", body, t1).status == 403);
+  CHECK(f.Call("GET", "/v1/admin/packs", "", t1).status == 403);
+  CHECK(f.Call("POST", "/v1/admin/packs/dry-run", DryRunBody().dump(), t1).status == 403);
+
+  Json bad = MemberDayPack(2);
+  bad["campaigns"][0]["award"]["multiplier_bp"] = 5000;
+  HttpResponse refused = f.Admin("POST", "/v1/admin/packs", bad.dump());
+  CHECK(refused.status == 400);
+  CHECK(ErrorCode(refused) == "invalid_rules");
+  CHECK(Message(refused).find("'campaigns[0].award.multiplier_bp'") != std::string::npos);
+  bad = MemberDayPack(2);
+  bad["campaigns"][0]["when"]["monthdays"] = {8};
+  refused = f.Admin("POST", "/v1/admin/packs", bad.dump());
+  CHECK(ErrorCode(refused) == "unknown_field");
+  CHECK(Message(refused).find("'campaigns[0].when.monthdays'") != std::string::npos);
+  CHECK(f.Admin("GET", "/v1/admin/packs").body == R"({"packs":[]})");
+
+  HttpResponse published = f.Admin("POST", "/v1/admin/packs", body);
+  REQUIRE(published.status == 201);
+  const Json listing = Json::parse(published.body);
+  CHECK(listing["version"] == 2);
+  CHECK(listing["state"] == "active");
+  CHECK(listing["name"] == "会员日 member day");
+  CHECK(listing["campaigns"] == Json::array({"member-day"}));
+  CHECK(listing["activate_at"].is_null());
+  CHECK(listing["pack"] == MemberDayPack(2));
+  CHECK(ErrorCode(f.Admin("POST", "/v1/admin/packs", body)) == "stale_rules");
+
+  // A pack to start tomorrow is scheduled; the one in force stays active.
+  Json tomorrow = MemberDayPack(3);
+  tomorrow["activate_at"] = FormatPackTime(f.now_ms + kMsPerDay, 480);
+  REQUIRE(f.Admin("POST", "/v1/admin/packs", tomorrow.dump()).status == 201);
+  const Json packs = Json::parse(f.Admin("GET", "/v1/admin/packs").body)["packs"];
+  REQUIRE(packs.size() == 2);
+  CHECK(packs[0]["state"] == "active");
+  CHECK(packs[1]["state"] == "scheduled");
+  CHECK(packs[1]["activate_at"] == tomorrow["activate_at"]);
+  CHECK(packs[1]["published_ms"].get<int64_t>() > 0);
+}
+
+TEST_CASE("packs: a dry run itemises the award, for a draft, a version or the pack in force") {
+  ApiFixture f;
+  REQUIRE(f.Admin("POST", "/v1/admin/packs", MemberDayPack(2).dump()).status == 201);
+
+  HttpResponse run = f.Admin("POST", "/v1/admin/packs/dry-run", DryRunBody().dump());
+  REQUIRE(run.status == 200);
+  const Json award = Json::parse(run.body);
+  CHECK(award["pack_version"] == 2);
+  CHECK(award["points"] == 190);  // 100 base + 50 gold + 40 member day on 40.00 of dairy
+  CHECK(award["awards"] == Json::parse(R"([{"kind":"base","points":100},)"
+                                       R"({"kind":"tier","points":50},)"
+                                       R"({"kind":"campaign","campaign_id":"member-day",)"
+                                       R"("points":40}])"));
+  CHECK(award["member"]["known"] == false);
+  CHECK(award["member"]["tier"] == "gold");
+  CHECK(award["at"] == "2026-06-08T02:00:00+00:00");
+
+  Json body = DryRunBody();
+  body["at"] = "2026-06-09T10:00:00+08:00";
+  CHECK(Json::parse(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).body)["points"] ==
+        150);
+  body["version"] = 1;
+  body["at"] = "2026-06-08T10:00:00+08:00";
+  CHECK(Json::parse(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).body)["points"] ==
+        150);
+
+  // A draft is evaluated, not published.
+  Json draft = MemberDayPack(9);
+  draft["campaigns"][0]["award"]["multiplier_bp"] = 30000;
+  body = DryRunBody();
+  body["pack"] = draft;
+  const Json drafted = Json::parse(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).body);
+  CHECK(drafted["pack_version"] == 9);
+  CHECK(drafted["points"] == 230);
+  CHECK(Json::parse(f.Admin("GET", "/v1/admin/packs").body)["packs"].size() == 1);
+}
+
+TEST_CASE("packs: a dry run uses what head office holds of the member") {
+  ApiFixture f;
+  const std::string t1 = f.Register("S001-T01", "S001");
+  PushRequest push = f.NewPush("S001-T01");
+  push.entries.push_back(f.Earn("S001-T01", "S001", 1, f.ann, 1'500));  // 1,500.00 spent
+  REQUIRE(f.Call("POST", "/v1/push", EncodePushRequest(push), t1).status == 200);
+  REQUIRE(f.service().FoldAll().ok());
+  Json body = DryRunBody();
+  body["member"] = {{"member_id", f.ann}};
+  const Json award = Json::parse(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).body);
+  CHECK(award["member"]["known"] == true);
+  CHECK(award["member"]["tier"] == "silver");
+  CHECK(award["points"] == 125);
+}
+
+TEST_CASE("packs: a dry run refuses bad input, naming it") {
+  ApiFixture f;
+  Json body = DryRunBody();
+  body.erase("basket");
+  HttpResponse refused = f.Admin("POST", "/v1/admin/packs/dry-run", body.dump());
+  CHECK(refused.status == 400);
+  CHECK(ErrorCode(refused) == "missing_field");
+  CHECK(Message(refused).find("basket") != std::string::npos);
+
+  body = DryRunBody();
+  body["at"] = "8 June";
+  refused = f.Admin("POST", "/v1/admin/packs/dry-run", body.dump());
+  CHECK(refused.status == 400);
+  CHECK(Message(refused).find("'at'") != std::string::npos);
+
+  body = DryRunBody();
+  body["basket"]["lines"][0]["amount_minor"] = 1;
+  CHECK(ErrorCode(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump())) == "lines_mismatch");
+
+  body = DryRunBody();
+  body["member"]["tier"] = "platinum";
+  CHECK(ErrorCode(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump())) == "unknown_tier");
+
+  body = DryRunBody();
+  body["version"] = 7;
+  refused = f.Admin("POST", "/v1/admin/packs/dry-run", body.dump());
+  CHECK(refused.status == 404);
+  CHECK(ErrorCode(refused) == "unknown_pack_version");
+
+  body = DryRunBody();
+  body["basket"]["lines"][0]["colour"] = "white";
+  CHECK(ErrorCode(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump())) == "unknown_field");
+}
+
+}  // namespace
+}  // namespace patron::sync
