@@ -10,7 +10,10 @@
 #   3. stop the sync server; both stores keep checking out offline (the same
 #      phone enrolled in both, a redemption, a refund);
 #   4. restart the sync server; both terminals sync;
-#   5. print every member's balance on every terminal, and the store report.
+#   5. print every member's balance on every terminal, and the store report;
+#   6. a till's disk dies and a replacement goes on;
+#   7. the programme: head office checks, compares, tries out and publishes
+#      the shipped rule pack, and the tills take it.
 #
 # Usage: scripts/demo.sh BUILD_DIR
 set -euo pipefail
@@ -18,6 +21,8 @@ build=$(cd "${1:?build dir}" && pwd)
 sync_bin="$build/sync-server/src/http/patron-sync"
 patrond_bin="$build/terminal/patrond"
 patron_bin="$build/terminal/src/cli/patron"
+packs_bin="$build/sync-server/src/packs_cli/patron-packs"
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d -t patron-demo-XXXXXX)
 admin_token="demo-admin-token-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 # Secrets go to the binaries in files (mode 0600), not on their command
@@ -208,6 +213,26 @@ curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/admin/security-events" 
   -H "Authorization: Bearer $admin_token" |
   sed 's/},{/}\n{/g' | grep '"reason":"journal_behind"' |
   sed -n 's/.*"message":"\([^"]*\)".*/\1/p' | fold -s -w 100
+
+say "7. the programme: the shipped rule pack (packaging/packs/default-pack.json)"
+pack="$source_dir/packaging/packs/default-pack.json"
+packs() { "$packs_bin" "$@" --server "https://127.0.0.1:$sync_port" --ca-file "$ca" \
+  --admin-token-file "$work/admin-token"; }
+"$packs_bin" validate "$pack"
+packs diff "$pack"
+echo "what Ann would earn under it on member day (8 December, Beijing time) at S001 for a 250.00 basket:"
+cat >"$work/dry-run.json" <<JSON
+{"at": "2026-12-08T12:00:00+08:00",
+ "member": {"member_id": "$ann"},
+ "basket": {"store_id": "S001", "amount_minor": 25000,
+            "lines": [{"sku": "MILK-1L", "category": "dairy", "qty": 2, "amount_minor": 3000},
+                      {"sku": "RICE-5KG", "category": "grocery", "qty": 1, "amount_minor": 22000}]}}
+JSON
+packs dry-run "$work/dry-run.json" --pack "$pack"
+packs publish "$pack"
+sync_each a b
+on a status | grep -E '^rule pack'
+on b status | grep -E '^rule pack'
 
 say "per-store report (GET /v1/reports/stores)"
 curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/reports/stores" \

@@ -97,5 +97,61 @@ TEST_CASE("a till that joins later gets the pack in force and those still waitin
   CHECK(chain.till(1).rules().version == 3);
 }
 
+TEST_CASE("a till pulling page by page stores every pack, whatever order they come in") {
+  Chain chain(0);
+  const int64_t day = kMsPerDay;
+  REQUIRE(chain.service().PublishRules(PackAt(2, chain.now_ms, 20'000)).ok());
+  REQUIRE(chain.service().PublishRules(PackAt(3, chain.now_ms + day, 30'000)).ok());
+  terminal::SyncClientOptions one_by_one;
+  one_by_one.pull_page = 1;
+  chain.AddTerminal("S001", "T01", one_by_one);
+  // The first page's legacy "rules" field brings pack 3; pack 2's item
+  // comes after it, and is stored all the same.
+  REQUIRE(chain.client(0).SyncOnce().ok());
+  CHECK(StoredPacks(chain, "S001-T01") == 3);
+  CHECK(chain.till(0).rules().version == 2);
+  chain.now_ms += day;
+  CHECK(chain.till(0).rules().version == 3);
+}
+
+TEST_CASE("past valid_until a till earns base points only, says so, and head office accepts it") {
+  Chain chain(1);
+  const terminal::Member member = chain.Enrol(0, "+8613800138001", "李雷");
+  chain.SyncAll();
+  Rules pack = PackAt(2, chain.now_ms, 10'000);
+  pack.tiers[0].earn_multiplier_bp = 20'000;  // regular members earn double under pack 2
+  pack.valid_until = FormatPackTime(chain.now_ms + kMsPerDay, 480);
+  REQUIRE(chain.service().PublishRules(pack).ok());
+  chain.SyncAll();
+  auto before = chain.Sell(0, "R-1", member.member_id, 10'000);
+  REQUIRE(before.ok());
+  CHECK(before->earned_points == 200);
+  CHECK_FALSE(chain.till(0).Status()->pack_base_only);
+
+  chain.SetOffline(true);
+  chain.now_ms += kMsPerDay;
+  auto status = chain.till(0).Status();
+  REQUIRE(status.ok());
+  CHECK(status->pack_base_only);
+  CHECK(status->pack_valid_until == pack.valid_until);
+  terminal::SaleRequest ask;
+  ask.member_id = member.member_id;
+  ask.amount_minor = 10'000;
+  auto quote = chain.till(0).QuoteSale(ask);
+  REQUIRE(quote.ok());
+  CHECK(quote->base_only);
+  CHECK(quote->points_to_earn == 100);
+  auto after = chain.Sell(0, "R-2", member.member_id, 10'000);
+  REQUIRE(after.ok());
+  CHECK(after->earned_points == 100);
+
+  chain.SetOffline(false);
+  REQUIRE(chain.service().PublishRules(PackAt(3, chain.now_ms, 10'000)).ok());
+  chain.SyncAll();
+  CHECK(chain.till(0).Status()->refused_entries == 0);
+  CHECK_FALSE(chain.till(0).Status()->pack_base_only);
+  CHECK(chain.ServerMembers().at(member.member_id).balance == 300);
+}
+
 }  // namespace
 }  // namespace patron

@@ -61,13 +61,13 @@ struct CampaignAward {
 
 // How campaigns sharing a stack group combine. A campaign without a group
 // stacks with everything.
-inline constexpr std::string_view kStackAdditive = "additive";      // all apply
-inline constexpr std::string_view kStackExclusive = "exclusive";    // the first by priority
+inline constexpr std::string_view kStackAdditive = "additive";          // all apply
+inline constexpr std::string_view kStackExclusive = "exclusive";        // the first by priority
 inline constexpr std::string_view kStackBestOfGroup = "best_of_group";  // the most points
 
 struct Campaign {
-  std::string id;    // stable across pack versions; [A-Za-z0-9._-], at most 64
-  std::string name;  // for people: "会员日 Member day"
+  std::string id;        // stable across pack versions; [A-Za-z0-9._-], at most 64
+  std::string name;      // for people: "会员日 Member day"
   int64_t priority = 0;  // higher first; ties by id
   std::string stack_group;
   std::string stack_mode = std::string(kStackAdditive);

@@ -41,7 +41,7 @@ namespace patron {
 // What the pack may know of the member.
 struct EvalMember {
   std::string member_id;
-  std::string tier;  // a tier name of the pack; another name earns at 1x
+  std::string tier;                     // a tier name of the pack; another name earns at 1x
   std::optional<std::string> birthday;  // "YYYY-MM-DD"
   int64_t enrolled_ms = 0;              // 0: unknown (not a new member)
 };
@@ -49,8 +49,8 @@ struct EvalMember {
 // The sale as the till sees it before the award.
 struct EvalBasket {
   std::string store_id;
-  int64_t amount_minor = 0;  // basket total before points
-  int64_t paid_minor = 0;    // paid with money (amount - points' value)
+  int64_t amount_minor = 0;     // basket total before points
+  int64_t paid_minor = 0;       // paid with money (amount - points' value)
   std::vector<SaleLine> lines;  // empty: the basket is one line of amount_minor
 };
 

@@ -16,8 +16,7 @@ Status InvalidTime(std::string_view text, std::string_view expected) {
   for (char& c : shown) {
     if (c < 0x20 || c > 0x7E) c = '?';
   }
-  return Status::InvalidArgument("'" + shown + "' is not " + std::string(expected),
-                                 "invalid_time");
+  return Status::InvalidArgument("'" + shown + "' is not " + std::string(expected), "invalid_time");
 }
 
 // Exactly `width` decimal digits at `text[at]`.
@@ -38,9 +37,9 @@ bool ValidDate(int year, int month, int day) {
 }
 
 int64_t DayNumber(int year, int month, int day) {
-  const chrono::sys_days days = chrono::year_month_day(
-      chrono::year(year), chrono::month(static_cast<unsigned>(month)),
-      chrono::day(static_cast<unsigned>(day)));
+  const chrono::sys_days days =
+      chrono::year_month_day(chrono::year(year), chrono::month(static_cast<unsigned>(month)),
+                             chrono::day(static_cast<unsigned>(day)));
   return days.time_since_epoch().count();
 }
 
@@ -52,9 +51,9 @@ Result<int64_t> ParsePackTime(std::string_view text, int64_t default_offset_minu
   constexpr std::string_view kExpected = "a time like 2026-12-08T10:00:00+08:00";
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!Digits(text, 0, 4, year) || text.size() < 19 || text[4] != '-' ||
-      !Digits(text, 5, 2, month) || text[7] != '-' || !Digits(text, 8, 2, day) ||
-      text[10] != 'T' || !Digits(text, 11, 2, hour) || text[13] != ':' ||
-      !Digits(text, 14, 2, minute) || text[16] != ':' || !Digits(text, 17, 2, second)) {
+      !Digits(text, 5, 2, month) || text[7] != '-' || !Digits(text, 8, 2, day) || text[10] != 'T' ||
+      !Digits(text, 11, 2, hour) || text[13] != ':' || !Digits(text, 14, 2, minute) ||
+      text[16] != ':' || !Digits(text, 17, 2, second)) {
     return InvalidTime(text, kExpected);
   }
   if (year < 1970 || !ValidDate(year, month, day) || hour > 23 || minute > 59 || second > 59) {

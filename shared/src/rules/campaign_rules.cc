@@ -24,8 +24,8 @@ constexpr int64_t kMaxDays = 3660;
 constexpr int64_t kMaxBirthdayDays = 31;
 
 bool IsIdChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '.' || c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
 }
 
 class CampaignChecker {
@@ -113,7 +113,8 @@ class CampaignChecker {
       if (store.empty()) return Invalid("who.stores", "must not hold an empty store id");
     }
     if (who.joined_within_days) {
-      PATRON_RETURN_IF_ERROR(InRange("who.joined_within_days", *who.joined_within_days, 1, kMaxDays));
+      PATRON_RETURN_IF_ERROR(
+          InRange("who.joined_within_days", *who.joined_within_days, 1, kMaxDays));
     }
     if (who.birthday_within_days) {
       PATRON_RETURN_IF_ERROR(
@@ -131,8 +132,8 @@ class CampaignChecker {
   Status CheckAward() const {
     const CampaignAward& award = campaign_.award;
     if (award.multiplier_bp != 0) {
-      PATRON_RETURN_IF_ERROR(
-          InRange("award.multiplier_bp", award.multiplier_bp, kBasisPointsPerUnit, kMaxMultiplierBp));
+      PATRON_RETURN_IF_ERROR(InRange("award.multiplier_bp", award.multiplier_bp,
+                                     kBasisPointsPerUnit, kMaxMultiplierBp));
     }
     PATRON_RETURN_IF_ERROR(InRange("award.bonus_points", award.bonus_points, 0, kMaxBonusPoints));
     PATRON_RETURN_IF_ERROR(InRange("award.max_points", award.max_points, 0, INT64_MAX / 2));

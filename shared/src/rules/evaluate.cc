@@ -29,8 +29,7 @@ Status CheckBasket(const EvalBasket& basket) {
   if (basket.lines.size() > kMaxLines) {
     return Status::InvalidArgument("a basket holds at most 10000 lines", "invalid_line");
   }
-  if (basket.amount_minor < 0 || basket.paid_minor < 0 ||
-      basket.paid_minor > basket.amount_minor) {
+  if (basket.amount_minor < 0 || basket.paid_minor < 0 || basket.paid_minor > basket.amount_minor) {
     return Status::InvalidArgument("the basket needs 0 <= paid_minor <= amount_minor",
                                    "invalid_amount");
   }
@@ -44,8 +43,7 @@ Status CheckBasket(const EvalBasket& basket) {
   }
   if (!basket.lines.empty() && total != basket.amount_minor) {
     return Status::InvalidArgument("the lines add up to " + std::to_string(total) +
-                                       ", not amount_minor " +
-                                       std::to_string(basket.amount_minor),
+                                       ", not amount_minor " + std::to_string(basket.amount_minor),
                                    "lines_mismatch");
   }
   return Status::OK();
@@ -65,8 +63,7 @@ Result<int64_t> PointsAt(const Rules& pack, int64_t multiplier_bp, int64_t paid_
   return MulDiv(paid_minor, rate, denominator);
 }
 
-bool InWindow(const Rules& pack, const CampaignWhen& when, const LocalDate& local,
-              int64_t now_ms) {
+bool InWindow(const Rules& pack, const CampaignWhen& when, const LocalDate& local, int64_t now_ms) {
   const int64_t offset = pack.utc_offset_minutes;
   // A validated pack's times parse; value_or keeps this total anyway.
   if (!when.from.empty() && now_ms < ParsePackTime(when.from, offset).value_or(INT64_MAX)) {
@@ -114,7 +111,8 @@ Match MatchBasket(const Rules& pack, const CampaignBasket& filter, const EvalBas
   }
   for (const SaleLine& line : basket.lines) {
     if (IsExcludedCategory(pack, line.category)) continue;
-    if (filtered && !Contains(filter.categories, line.category) && !Contains(filter.skus, line.sku)) {
+    if (filtered && !Contains(filter.categories, line.category) &&
+        !Contains(filter.skus, line.sku)) {
       continue;
     }
     match.any = true;
@@ -246,8 +244,7 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
   ResolveStacking(candidates);
   for (const Candidate& candidate : candidates) {
     if (candidate.held_out) {
-      PATRON_RETURN_IF_ERROR(
-          add({std::string(kAwardCampaign), candidate.campaign->id, 0, true}));
+      PATRON_RETURN_IF_ERROR(add({std::string(kAwardCampaign), candidate.campaign->id, 0, true}));
     } else if (candidate.chosen) {
       PATRON_RETURN_IF_ERROR(
           add({std::string(kAwardCampaign), candidate.campaign->id, candidate.points, false}));

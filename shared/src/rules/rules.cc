@@ -44,14 +44,15 @@ Status CheckPointsPerUnit(const Rules& rules) {
 }
 
 Status ValidateSchedule(const Rules& rules) {
-  if (rules.name.size() > kMaxPackNameBytes) return InvalidRules("name", "must be at most 200 bytes");
+  if (rules.name.size() > kMaxPackNameBytes)
+    return InvalidRules("name", "must be at most 200 bytes");
   if (rules.utc_offset_minutes < -kMaxUtcOffsetMinutes ||
       rules.utc_offset_minutes > kMaxUtcOffsetMinutes) {
     return InvalidRules("utc_offset_minutes", "must be in [-840, 840]");
   }
-  for (const auto& [field, text] : {std::pair<std::string_view, const std::string&>{
-                                        "activate_at", rules.activate_at},
-                                    {"valid_until", rules.valid_until}}) {
+  for (const auto& [field, text] :
+       {std::pair<std::string_view, const std::string&>{"activate_at", rules.activate_at},
+        {"valid_until", rules.valid_until}}) {
     if (text.empty()) continue;
     if (Result<int64_t> ms = ParsePackTime(text, rules.utc_offset_minutes); !ms.ok()) {
       return InvalidRules(field, ms.status().message());

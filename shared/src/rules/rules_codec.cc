@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "patron/json_reader.h"
-
 #include "patron/record/record_json.h"
 
 namespace patron {

@@ -63,8 +63,8 @@ Result<SaleLine> DecodeLine(const nlohmann::json& value, const std::string& path
 
 Result<EvalBasket> DecodeBasket(const nlohmann::json& value) {
   constexpr std::string_view kPath = "basket";
-  PATRON_RETURN_IF_ERROR(json::RejectUnknownFields(
-      value, {"store_id", "amount_minor", "paid_minor", "lines"}, kPath));
+  PATRON_RETURN_IF_ERROR(
+      json::RejectUnknownFields(value, {"store_id", "amount_minor", "paid_minor", "lines"}, kPath));
   EvalBasket basket;
   PATRON_ASSIGN_OR_RETURN(auto store_id, json::GetOptionalString(value, "store_id", kPath));
   basket.store_id = store_id.value_or("");
@@ -100,8 +100,7 @@ Result<DryRunRequest> DecodeDryRun(std::string_view body, int64_t now_ms) {
       *member, {"member_id", "tier", "birthday", "enrolled_at"}, "member"));
   PATRON_ASSIGN_OR_RETURN(request.member_id, json::GetString(*member, "member_id", "member"));
   PATRON_ASSIGN_OR_RETURN(request.tier, json::GetOptionalString(*member, "tier", "member"));
-  PATRON_ASSIGN_OR_RETURN(request.birthday,
-                          json::GetOptionalString(*member, "birthday", "member"));
+  PATRON_ASSIGN_OR_RETURN(request.birthday, json::GetOptionalString(*member, "birthday", "member"));
   if (member->contains("enrolled_at") && !(*member)["enrolled_at"].is_null()) {
     PATRON_ASSIGN_OR_RETURN(request.enrolled_ms,
                             PackTimeField(*member, "enrolled_at", "member", 0));

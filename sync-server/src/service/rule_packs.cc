@@ -53,8 +53,12 @@ Status SyncService::PublishRules(const Rules& rules) {
   PATRON_RETURN_IF_ERROR(txn->PutRules(rules.version, body));
   // Down the channel to every till (terminals before it read the pull's
   // "rules" field, which the store's newest rules still fill).
-  PATRON_RETURN_IF_ERROR(PublishItem(*txn, {0, std::string(kRulesItem), std::string(kAudienceAll),
-                                            "", PackItemKey(rules.version), {body}})
+  PATRON_RETURN_IF_ERROR(PublishItem(*txn, {0,
+                                            std::string(kRulesItem),
+                                            std::string(kAudienceAll),
+                                            "",
+                                            PackItemKey(rules.version),
+                                            {body}})
                              .status());
   return CommitWrite(*txn);
 }

@@ -209,7 +209,8 @@ std::string EncodeQuote(const Quote& q) {
                {"max_redeemable_by_cap", q.max_redeemable_by_cap},
                {"balance", q.balance},
                {"redeemable_here", q.redeemable_here},
-               {"rule_version", q.rule_version}});
+               {"rule_version", q.rule_version},
+               {"base_only", q.base_only}});
 }
 
 std::string EncodeSaleResult(const SaleResult& r) {
@@ -266,34 +267,45 @@ std::string EncodeStatus(const TerminalStatus& s, const SyncInfo& sync) {
     incarnation = {{"at_ms", *s.journal_incarnation.at_ms},
                    {"first_seq", s.journal_incarnation.first_seq}};
   }
-  return Dump({{"terminal_id", s.terminal_id},
-               {"store_id", s.store_id},
-               {"online", sync.online},
-               {"last_sync_ms", last_sync},
-               {"pending_entries", s.pending_entries},
-               {"pending_profile_changes", s.pending_profile_changes},
-               {"pending_records", s.pending_records},
-               {"refused_records", s.refused_records},
-               {"refused_entries", s.refused_entries},
-               {"journal_seq", s.journal_seq},
-               {"journal_confirmed", s.journal_confirmed},
-               {"journal_restart", std::move(restart)},
-               {"journal_incarnation", std::move(incarnation)},
-               {"rights_statement_due", s.rights_statement_due},
-               {"rights_statement_ms",
-                s.rights_statement_ms ? json(*s.rights_statement_ms) : json(nullptr)},
-               {"upgrade_needed", s.upgrade_needed},
-               {"upgrade_notes", s.upgrade_notes},
-               {"cursor", {{"epoch", s.cursor_epoch}, {"seq", s.cursor_seq}}},
-               {"member_count", s.member_count},
-               {"rules_version", s.rules_version},
-               {"chain_key_fingerprint", s.chain_key_fingerprint},
-               {"sync",
-                {{"configured", sync.configured},
-                 {"server", sync.server},
-                 {"last_success_ms", last_success},
-                 {"lag_ms", sync.lag_ms ? json(*sync.lag_ms) : json(nullptr)},
-                 {"last_error", sync.last_error}}}});
+  return Dump(
+      {{"terminal_id", s.terminal_id},
+       {"store_id", s.store_id},
+       {"online", sync.online},
+       {"last_sync_ms", last_sync},
+       {"pending_entries", s.pending_entries},
+       {"pending_profile_changes", s.pending_profile_changes},
+       {"pending_records", s.pending_records},
+       {"refused_records", s.refused_records},
+       {"refused_entries", s.refused_entries},
+       {"journal_seq", s.journal_seq},
+       {"journal_confirmed", s.journal_confirmed},
+       {"journal_restart", std::move(restart)},
+       {"journal_incarnation", std::move(incarnation)},
+       {"rights_statement_due", s.rights_statement_due},
+       {"rights_statement_ms",
+        s.rights_statement_ms ? json(*s.rights_statement_ms) : json(nullptr)},
+       {"upgrade_needed", s.upgrade_needed},
+       {"upgrade_notes", s.upgrade_notes},
+       {"cursor", {{"epoch", s.cursor_epoch}, {"seq", s.cursor_seq}}},
+       {"member_count", s.member_count},
+       {"rules_version", s.rules_version},
+       {"pack",
+        {{"version", s.rules_version},
+         {"name", s.pack_name},
+         {"valid_until", s.pack_valid_until.empty() ? json(nullptr) : json(s.pack_valid_until)},
+         {"base_only", s.pack_base_only},
+         {"next", s.next_pack_version ? json{{"version", *s.next_pack_version},
+                                             {"activate_at", s.next_pack_activate_at.empty()
+                                                                 ? json(nullptr)
+                                                                 : json(s.next_pack_activate_at)}}
+                                      : json(nullptr)}}},
+       {"chain_key_fingerprint", s.chain_key_fingerprint},
+       {"sync",
+        {{"configured", sync.configured},
+         {"server", sync.server},
+         {"last_success_ms", last_success},
+         {"lag_ms", sync.lag_ms ? json(*sync.lag_ms) : json(nullptr)},
+         {"last_error", sync.last_error}}}});
 }
 
 }  // namespace patron::terminal

@@ -37,6 +37,10 @@ std::string EncodeMetrics(const TerminalStatus& s, const SyncInfo& sync) {
         "GET /v1/status upgrade_notes).",
         s.upgrade_needed ? 1 : 0);
   Gauge(out, "patrond_rules_version", "Version of the rules in force.", s.rules_version);
+  Gauge(out, "patrond_pack_base_only",
+        "1 when the rule pack in force is past its valid_until: base points only until a newer "
+        "pack arrives.",
+        s.pack_base_only ? 1 : 0);
   Gauge(out, "patrond_cursor_seq", "Last head-office sequence applied here.", s.cursor_seq);
   Gauge(out, "patrond_sync_online", "1 when the last sync round reached head office.",
         sync.online ? 1 : 0);

@@ -43,6 +43,21 @@ void AddJournal(const json& s, Fields& fields) {
   }
 }
 
+// "3 春季 spring, next 4 at 2027-01-01T00:00:00+08:00", loudly past valid_until.
+std::string PackLine(const json& s) {
+  const json& pack = s.at("pack");
+  std::string line = std::to_string(Int(pack, "version"));
+  if (Text(pack, "name") != "-") line += " " + Text(pack, "name");
+  if (Bool(pack, "base_only")) {
+    line += " (past its valid_until " + Text(pack, "valid_until") +
+            ": base points only until head office's newer pack arrives)";
+  }
+  if (const json& next = pack.at("next"); !next.is_null()) {
+    line += ", next " + std::to_string(Int(next, "version")) + " at " + Text(next, "activate_at");
+  }
+  return line;
+}
+
 void PrintStatus(const json& s) {
   const json& sync = s.at("sync");
   const json& cursor = s.at("cursor");
@@ -66,12 +81,13 @@ void PrintStatus(const json& s) {
   }
   if (Bool(s, "upgrade_needed")) fields.Add("upgrade needed", "yes: upgrade this terminal");
   fields.Add("cursor", Text(cursor, "epoch") + "/" + std::to_string(Int(cursor, "seq")))
-      .Add("rules version", std::to_string(Int(s, "rules_version")))
+      .Add("rule pack", PackLine(s))
       .Add("chain key", Text(s, "chain_key_fingerprint"))
       .Print();
 }
 
 // The sync summary's shape belongs to the sync side; show whatever it holds.
+
 void PrintSync(const json& summary) {
   std::cout << "sync done\n";
   if (!summary.is_object()) return;

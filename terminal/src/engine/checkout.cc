@@ -55,8 +55,10 @@ Status WriteEntries(EngineContext& ctx, const SaleRequest& sale, const SalePlan&
     earn.points = plan.earn_points;
     earn.amount_minor = plan.eligible_paid_minor;
     earn.sale_ref = sale.sale_ref;
-    earn.detail.tier = plan.tier.name;
-    earn.detail.multiplier_bp = plan.tier.earn_multiplier_bp;
+    // Past valid_until no tier is named: head office then holds the earn to
+    // the rules' bound rather than to a tier's exact figure.
+    earn.detail.tier = plan.earn_tier.name;
+    earn.detail.multiplier_bp = plan.earn_tier.earn_multiplier_bp;
     earn.detail.sale_amount_minor = sale.amount_minor;
     earn.detail.paid_minor = plan.paid_minor;
     PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(earn)));
@@ -72,11 +74,12 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
                           NormalizeSale(request, ctx.rules(), /*require_sale_ref=*/false));
   PATRON_ASSIGN_OR_RETURN(MemberRow row, LoadMemberRow(ctx, sale.member_id));
   PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
-  PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures));
+  PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures, ctx.BaseOnly()));
   Quote quote;
   quote.member_id = sale.member_id;
   quote.tier = plan.tier.name;
-  quote.earn_multiplier_bp = plan.tier.earn_multiplier_bp;
+  quote.earn_multiplier_bp = plan.earn_tier.earn_multiplier_bp;
+  quote.base_only = plan.base_only;
   quote.points_to_earn = plan.earn_points;
   quote.redeem_points = plan.redeem_points;
   quote.discount_minor = plan.discount_minor;
@@ -105,7 +108,7 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     PATRON_ASSIGN_OR_RETURN(MemberRow member, LoadMemberRow(ctx, sale.member_id));
     PATRON_RETURN_IF_ERROR(CheckActive(member));
     PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, member));
-    PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures));
+    PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures, ctx.BaseOnly()));
 
     SaleRow row;
     row.sale_id = MakeSaleId(ctx.identity.terminal_id, sale.sale_ref);

@@ -43,6 +43,20 @@ void EngineContext::AddPacks(std::vector<Rules> packs) {
   SwitchPackIfDue();
 }
 
+const Rules* EngineContext::NextPack() const {
+  const Rules* next = nullptr;
+  for (const Rules& pack : waiting_packs_) {
+    if (next == nullptr || ActivationMs(pack) <= ActivationMs(*next)) next = &pack;
+  }
+  return next;
+}
+
+bool EngineContext::WantsPack(int64_t version) const {
+  if (version <= active_pack_.version) return false;
+  return std::none_of(waiting_packs_.begin(), waiting_packs_.end(),
+                      [version](const Rules& pack) { return pack.version == version; });
+}
+
 int64_t EngineContext::NewestPackVersion() const {
   return waiting_packs_.empty() ? active_pack_.version : waiting_packs_.back().version;
 }

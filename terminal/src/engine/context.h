@@ -9,8 +9,8 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "patron/hlc.h"
 #include "patron/ledger.h"
@@ -38,7 +38,8 @@ struct Identity {
 
 struct EngineContext {
   EngineContext(std::unique_ptr<sql::Database> database, Identity id,
-                std::function<int64_t()> wall_clock, int64_t max_drift_ms, HlcTimestamp restored_hlc, UuidV7Generator uuid_generator,
+                std::function<int64_t()> wall_clock, int64_t max_drift_ms,
+                HlcTimestamp restored_hlc, UuidV7Generator uuid_generator,
                 std::vector<Rules> stored_packs);
 
   std::unique_ptr<sql::Database> db;
@@ -56,6 +57,13 @@ struct EngineContext {
   void AddPacks(std::vector<Rules> packs);
   // The newest version stored, in force or waiting.
   int64_t NewestPackVersion() const;
+  // Whether a pack of `version` needs storing: false for the one in force,
+  // older ones (they can no longer take over) and those waiting.
+  bool WantsPack(int64_t version) const;
+  // The waiting pack that takes over next (earliest activate_at); nullptr if none.
+  const Rules* NextPack() const;
+  // The pack in force is past its valid_until: earn base points only.
+  bool BaseOnly() const { return NowMs() >= ValidUntilMs(active_pack_); }
   MemberStore members;
   Journal journal;
   SaleStore sales;

@@ -7,8 +7,10 @@
 namespace patron::terminal {
 namespace {
 
-// The pack in `json`, if newer than every pack held. Packs this build
-// cannot read are noted, not an error: the pull goes on.
+// The pack in `json`, if this till wants it (EngineContext::WantsPack: a
+// pack the pull's legacy field brought on an earlier page may be newer than
+// one an item brings now). Packs this build cannot read are noted, not an
+// error: the pull goes on.
 Result<std::optional<Rules>> ReadRules(EngineContext& ctx, const std::string& json,
                                        int64_t first_seq) {
   Result<Rules> rules = DecodeRules(json);
@@ -17,7 +19,7 @@ Result<std::optional<Rules>> ReadRules(EngineContext& ctx, const std::string& js
                                                 ctx.NowMs(), kTerminalBuild));
     return std::optional<Rules>();
   }
-  if (rules->version <= ctx.NewestPackVersion()) return std::optional<Rules>();
+  if (!ctx.WantsPack(rules->version)) return std::optional<Rules>();
   return std::optional<Rules>(std::move(*rules));
 }
 

@@ -24,10 +24,12 @@ Status Refuse(std::string message, std::string_view reason) {
 
 }  // namespace
 
-Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale,
-                          const MemberFigures& figures) {
+Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const MemberFigures& figures,
+                          bool base_only) {
   SalePlan plan;
   plan.tier = figures.tier;
+  plan.base_only = base_only;
+  plan.earn_tier = base_only ? TierRule{"", 0, kBasisPointsPerUnit} : figures.tier;
   PATRON_ASSIGN_OR_RETURN(plan.max_by_cap, MaxRedeemablePoints(rules, sale.amount_minor));
   plan.max_redeemable = std::max<int64_t>(
       0, std::min({plan.max_by_cap, figures.balance, figures.redeemable}));
@@ -55,7 +57,8 @@ Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale,
   // Points pay for the basket pro rata, so excluded lines keep their share.
   PATRON_ASSIGN_OR_RETURN(plan.eligible_paid_minor,
                           ProRata(plan.paid_minor, eligible, sale.amount_minor));
-  PATRON_ASSIGN_OR_RETURN(plan.earn_points, EarnPoints(rules, plan.tier, plan.eligible_paid_minor));
+  PATRON_ASSIGN_OR_RETURN(plan.earn_points,
+                          EarnPoints(rules, plan.earn_tier, plan.eligible_paid_minor));
   return plan;
 }
 

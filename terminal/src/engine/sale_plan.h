@@ -13,6 +13,10 @@ namespace patron::terminal {
 
 struct SalePlan {
   TierRule tier;                  // the member's tier before the sale
+  // What the points are earned at: `tier`, or the base rate (1x, no tier
+  // named) when the pack is past its valid_until.
+  TierRule earn_tier;
+  bool base_only = false;
   int64_t max_by_cap = 0;         // share-of-sale cap, in points
   int64_t max_redeemable = 0;     // min(cap, balance, redeemable here)
   int64_t redeem_points = 0;
@@ -28,8 +32,9 @@ struct SalePlan {
 //   "insufficient_points"  more than the member's balance;
 //   "insufficient_rights"  within the balance, but more than this terminal
 //                          may redeem without a grant from the server.
-Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale,
-                          const MemberFigures& figures);
+// `base_only`: the pack is past its valid_until (EngineContext::BaseOnly).
+Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const MemberFigures& figures,
+                          bool base_only);
 
 }  // namespace patron::terminal
 

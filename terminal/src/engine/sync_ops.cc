@@ -259,9 +259,8 @@ Result<AppliedPage> ApplyPullPage(EngineContext& ctx, const sync::PullResponse& 
       PATRON_RETURN_IF_ERROR(ctx.rights_statement.Take(*page.rights_statement, ctx.NowMs()));
     }
     PATRON_RETURN_IF_ERROR(ApplyItems(ctx, page.items));
-    PATRON_ASSIGN_OR_RETURN(applied.packs,
-                            TakeDelivery(ctx, {page.rules_json, &page.down, &page.notes,
-                                               first_seq}));
+    PATRON_ASSIGN_OR_RETURN(
+        applied.packs, TakeDelivery(ctx, {page.rules_json, &page.down, &page.notes, first_seq}));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor(page.next.epoch, page.next.seq));
     if (!page.more) PATRON_RETURN_IF_ERROR(ctx.state.EndPullRound());
     MergeClock(ctx, page.server_hlc);

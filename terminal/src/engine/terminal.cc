@@ -345,6 +345,13 @@ Result<TerminalStatus> Terminal::Status() {
   status.rights_statement_due = state->rights_statement_due;
   status.rights_statement_ms = state->rights_statement_ms;
   status.rules_version = ctx.rules().version;
+  status.pack_name = ctx.rules().name;
+  status.pack_valid_until = ctx.rules().valid_until;
+  status.pack_base_only = ctx.BaseOnly();
+  if (const Rules* next = ctx.NextPack(); next != nullptr) {
+    status.next_pack_version = next->version;
+    status.next_pack_activate_at = next->activate_at;
+  }
   PATRON_ASSIGN_OR_RETURN(status.member_count, ctx.members.Count());
   PATRON_ASSIGN_OR_RETURN(status.pending_entries, ctx.journal.CountUnacknowledged());
   PATRON_ASSIGN_OR_RETURN(status.pending_profile_changes, ctx.members.CountPendingOutbox());

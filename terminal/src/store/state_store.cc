@@ -134,8 +134,7 @@ Status StateStore::SetLastSync(int64_t ms) {
 
 Result<std::vector<RulesRow>> StateStore::AllRules() {
   PATRON_ASSIGN_OR_RETURN(
-      sql::Statement s,
-      db_.GetCachedStatement("SELECT version, body FROM rules ORDER BY version"));
+      sql::Statement s, db_.GetCachedStatement("SELECT version, body FROM rules ORDER BY version"));
   std::vector<RulesRow> rows;
   while (true) {
     PATRON_ASSIGN_OR_RETURN(bool found, s.Step());

@@ -1,10 +1,14 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <functional>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "patron/rules.h"
+#include "patron/rules_codec.h"
 
 namespace patron {
 namespace {
@@ -18,8 +22,8 @@ Rules PackWithCampaign() {
   campaign.id = "double-dairy";
   campaign.stack_group = "multipliers";
   campaign.stack_mode = "exclusive";
-  campaign.when = {"2027-01-01T00:00:00", "2027-02-01T00:00:00", {6, 7}, {8, 18, 28}, "10:00",
-                   "22:00"};
+  campaign.when = {
+      "2027-01-01T00:00:00", "2027-02-01T00:00:00", {6, 7}, {8, 18, 28}, "10:00", "22:00"};
   campaign.who.tiers = {"gold"};
   campaign.who.joined_within_days = 30;
   campaign.who.birthday_within_days = 3;
@@ -103,6 +107,40 @@ TEST_CASE("a pack's schedule reads in its own offset unless a time says otherwis
   rules.valid_until.clear();
   CHECK(ActivationMs(rules) == 0);
   CHECK(ValidUntilMs(rules) == INT64_MAX);
+}
+
+TEST_CASE("the shipped default pack is valid and shows every campaign feature") {
+  std::ifstream file(PATRON_DEFAULT_PACK);
+  REQUIRE(file.good());
+  std::stringstream text;
+  text << file.rdbuf();
+  Result<Rules> pack = DecodeRules(text.str());
+  CAPTURE(pack.status().ToString());
+  REQUIRE(pack.ok());
+  std::set<std::string> shown;
+  for (const Campaign& c : pack->campaigns) {
+    if (!c.when.month_days.empty()) shown.insert("month_days");
+    if (!c.when.weekdays.empty()) shown.insert("weekdays");
+    if (!c.when.time_from.empty()) shown.insert("hours");
+    if (!c.who.tiers.empty()) shown.insert("tiers");
+    if (!c.who.stores.empty()) shown.insert("stores");
+    if (c.who.joined_within_days) shown.insert("new members");
+    if (c.who.birthday_within_days) shown.insert("birthday");
+    if (!c.basket.categories.empty()) shown.insert("categories");
+    if (c.basket.min_qty > 0) shown.insert("quantity");
+    if (c.basket.min_amount_minor > 0) shown.insert("amount");
+    if (c.award.multiplier_bp > 0) shown.insert("multiplier");
+    if (c.award.bonus_points > 0) shown.insert("bonus");
+    if (c.award.max_points > 0) shown.insert("cap");
+    if (c.holdout_bp > 0) shown.insert("holdout");
+    shown.insert(c.stack_group.empty() ? std::string("no group") : c.stack_mode);
+  }
+  CHECK(shown == std::set<std::string>{"month_days", "weekdays", "hours", "tiers", "stores",
+                                       "new members", "birthday", "categories", "quantity",
+                                       "amount", "multiplier", "bonus", "cap", "holdout",
+                                       "no group", "best_of_group", "exclusive"});
+  CHECK_FALSE(pack->valid_until.empty());
+  CHECK(pack->utc_offset_minutes == 480);
 }
 
 }  // namespace

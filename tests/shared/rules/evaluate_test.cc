@@ -74,7 +74,8 @@ TEST_CASE("without campaigns, base plus tier is the tier's earn, line by line") 
       EvalBasket basket;
       basket.amount_minor = 1'000'000;
       basket.paid_minor = paid;
-      Result<Evaluation> evaluation = Evaluate(pack, Member(tier.name), basket, At("2027-01-09T12:00:00"));
+      Result<Evaluation> evaluation =
+          Evaluate(pack, Member(tier.name), basket, At("2027-01-09T12:00:00"));
       REQUIRE(evaluation.ok());
       CHECK(evaluation->points == *EarnPoints(pack, tier, paid));
       CHECK(PointsOf(*evaluation, kAwardBase) == *EarnPoints(pack, pack.tiers[0], paid));
@@ -117,9 +118,9 @@ TEST_CASE("weekdays, hours and the campaign's dates bound it") {
   CHECK(points("2027-01-09T12:00:00") == 30);  // Saturday noon
   CHECK(points("2027-01-09T14:00:00") == 0);   // until is exclusive
   CHECK(points("2027-01-09T10:59:59") == 0);
-  CHECK(points("2027-01-11T12:00:00") == 0);   // Monday
-  CHECK(points("2027-02-06T12:00:00") == 0);   // a Saturday after the campaign
-  CHECK(points("2026-12-26T12:00:00") == 0);   // a Saturday before it
+  CHECK(points("2027-01-11T12:00:00") == 0);  // Monday
+  CHECK(points("2027-02-06T12:00:00") == 0);  // a Saturday after the campaign
+  CHECK(points("2026-12-26T12:00:00") == 0);  // a Saturday before it
 }
 
 TEST_CASE("basket conditions: categories, skus, quantity and amount of the matching lines") {
@@ -149,8 +150,7 @@ TEST_CASE("basket conditions: categories, skus, quantity and amount of the match
   pack.campaigns[0].basket = {{}, {"BREAD"}, 0, 6'001};
   CHECK(CampaignIds(*Evaluate(pack, Member(), Basket(), saturday)).empty());
   pack.campaigns[0].basket.min_amount_minor = 6'000;
-  CHECK(PointsOf(*Evaluate(pack, Member(), Basket(), saturday), kAwardCampaign, "dairy-x3") ==
-        120);
+  CHECK(PointsOf(*Evaluate(pack, Member(), Basket(), saturday), kAwardCampaign, "dairy-x3") == 120);
 
   // Lines that earn nothing match nothing.
   pack.campaigns[0].basket = {{"tobacco"}, {}, 0, 0};
@@ -163,8 +163,7 @@ TEST_CASE("basket conditions: categories, skus, quantity and amount of the match
   no_lines.lines.clear();
   CHECK(CampaignIds(*Evaluate(pack, Member(), no_lines, saturday)).empty());
   pack.campaigns[0].basket = {};
-  CHECK(PointsOf(*Evaluate(pack, Member(), no_lines, saturday), kAwardCampaign, "dairy-x3") ==
-        200);
+  CHECK(PointsOf(*Evaluate(pack, Member(), no_lines, saturday), kAwardCampaign, "dairy-x3") == 200);
 }
 
 TEST_CASE("audience: tiers, stores, new members and birthdays") {

@@ -61,13 +61,12 @@ void CheckError(const Result<Rules>& result, std::string_view reason, std::strin
 
 TEST_CASE("EncodeRules writes compact JSON, pack fields only when set") {
   const std::string text = EncodeRules(DefaultRules());
-  CHECK(text ==
-        R"({"version":1,"currency":"USD","minor_digits":2,"earn_rate_bp":10000,"tiers":[)"
-        R"({"name":"regular","min_spend_minor":0,"earn_multiplier_bp":10000},)"
-        R"({"name":"silver","min_spend_minor":100000,"earn_multiplier_bp":12500},)"
-        R"({"name":"gold","min_spend_minor":500000,"earn_multiplier_bp":15000}],)"
-        R"("qualifying_window_days":365,"redeem_points_per_unit":100,)"
-        R"("max_redeem_share_bp":5000,"excluded_categories":[]})");
+  CHECK(text == R"({"version":1,"currency":"USD","minor_digits":2,"earn_rate_bp":10000,"tiers":[)"
+                R"({"name":"regular","min_spend_minor":0,"earn_multiplier_bp":10000},)"
+                R"({"name":"silver","min_spend_minor":100000,"earn_multiplier_bp":12500},)"
+                R"({"name":"gold","min_spend_minor":500000,"earn_multiplier_bp":15000}],)"
+                R"("qualifying_window_days":365,"redeem_points_per_unit":100,)"
+                R"("max_redeem_share_bp":5000,"excluded_categories":[]})");
 }
 
 TEST_CASE("DefaultRules and a custom set survive a round trip") {

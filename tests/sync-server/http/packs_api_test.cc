@@ -107,12 +107,10 @@ TEST_CASE("packs: a dry run itemises the award, for a draft, a version or the pa
 
   Json body = DryRunBody();
   body["at"] = "2026-06-09T10:00:00+08:00";
-  CHECK(Json::parse(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).body)["points"] ==
-        150);
+  CHECK(Json::parse(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).body)["points"] == 150);
   body["version"] = 1;
   body["at"] = "2026-06-08T10:00:00+08:00";
-  CHECK(Json::parse(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).body)["points"] ==
-        150);
+  CHECK(Json::parse(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).body)["points"] == 150);
 
   // A draft is evaluated, not published.
   Json draft = MemberDayPack(9);

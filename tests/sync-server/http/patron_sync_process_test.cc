@@ -397,5 +397,99 @@ TEST_CASE("patron-sync: secrets from files, private data, and silent sockets loc
   CHECK(server.process->Wait().exit_code == 0);
 }
 
+struct CommandOutput {
+  ExitStatus status;
+  std::vector<std::string> lines;
+  std::string stderr_text;
+};
+
+// Runs patron-packs with `args` (and the server and admin token for every
+// subcommand but validate) to its end.
+CommandOutput RunPacks(const testing::TempDir& dir, const Server* server,
+                       std::vector<std::string> args) {
+  std::vector<std::string> argv = {PATRON_PACKS_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  if (server != nullptr) {
+    argv.insert(argv.end(), {"--server", "http://127.0.0.1:" + std::to_string(server->port),
+                             "--admin-token-file", dir.File("admin-token")});
+  }
+  testing::SubprocessOptions options;
+  options.stderr_path = dir.File("packs.err");
+  auto child = Subprocess::Start(argv, options);
+  REQUIRE(child.ok());
+  CommandOutput output;
+  output.lines = (*child)->DrainLines(std::chrono::seconds(20));
+  std::optional<ExitStatus> how = (*child)->WaitFor(std::chrono::seconds(20));
+  REQUIRE(how.has_value());
+  output.status = *how;
+  output.stderr_text = ReadFile(dir.File("packs.err"));
+  return output;
+}
+
+bool HasLine(const CommandOutput& output, std::string_view needle) {
+  for (const std::string& line : output.lines) {
+    if (line.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST_CASE("patron-packs validates, compares, dry-runs, publishes and lists packs") {
+  testing::TempDir dir;
+  Server server = StartWithToken(dir);
+  {
+    std::ofstream token(dir.File("admin-token"));
+    token << kAdminToken << "\n";
+  }
+  ::chmod(dir.File("admin-token").c_str(), 0600);
+  const std::string pack = PATRON_DEFAULT_PACK;
+
+  CommandOutput valid = RunPacks(dir, nullptr, {"validate", pack});
+  CHECK(valid.status.exit_code == 0);
+  CHECK(HasLine(valid, "a valid rule pack"));
+  CHECK(HasLine(valid, "member-day, weekend-lunch"));
+
+  nlohmann::json bad = nlohmann::json::parse(ReadFile(pack));
+  bad["campaigns"][1]["when"]["weekdays"] = {8};
+  std::ofstream(dir.File("bad.json")) << bad.dump();
+  CommandOutput refused = RunPacks(dir, nullptr, {"validate", dir.File("bad.json")});
+  CHECK(refused.status.exit_code == 1);
+  CHECK(refused.stderr_text.find("'campaigns[1].when.weekdays'") != std::string::npos);
+  CHECK(RunPacks(dir, &server, {"publish", dir.File("bad.json")}).status.exit_code == 1);
+
+  CommandOutput diff = RunPacks(dir, &server, {"diff", pack});
+  CHECK(diff.status.exit_code == 0);
+  CHECK(HasLine(diff, "against the default rules (none published)"));
+  CHECK(HasLine(diff, "version: 1 -> 2"));
+  CHECK(HasLine(diff, "campaign member-day: added"));
+
+  const std::string dry_run = dir.File("dry-run.json");
+  std::ofstream(dry_run) << R"({"at": "2027-05-08T12:00:00+08:00",
+    "member": {"member_id": "M-1", "tier": "gold"},
+    "basket": {"store_id": "S002", "amount_minor": 10000,
+               "lines": [{"sku": "MILK", "category": "dairy", "qty": 2, "amount_minor": 4000},
+                         {"sku": "BREAD", "category": "bakery", "amount_minor": 6000}]}})";
+  CommandOutput tried = RunPacks(dir, &server, {"dry-run", dry_run, "--pack", pack});
+  CHECK(tried.status.exit_code == 0);
+  CAPTURE(tried.stderr_text);
+  // A Saturday member day at noon, for a gold member buying two dairy items.
+  CHECK(HasLine(tried, "gold-dairy"));
+  // Member day is listed whether it applies or M-1 is in its 10% holdout.
+  CHECK(HasLine(tried, "member-day"));
+  CHECK(HasLine(tried, "total"));
+
+  CommandOutput published = RunPacks(dir, &server, {"publish", pack});
+  CHECK(published.status.exit_code == 0);
+  CHECK(HasLine(published, "state:        active"));
+  CommandOutput again = RunPacks(dir, &server, {"publish", pack});
+  CHECK(again.status.exit_code == 1);
+  CHECK(again.stderr_text.find("stale_rules") != std::string::npos);
+  CommandOutput listed = RunPacks(dir, &server, {"list"});
+  CHECK(listed.status.exit_code == 0);
+  CHECK(HasLine(listed, "active"));
+  CommandOutput same = RunPacks(dir, &server, {"diff", pack});
+  CHECK(HasLine(same, "against active pack 2"));
+  CHECK(HasLine(same, "no change"));
+}
+
 }  // namespace
 }  // namespace patron::sync

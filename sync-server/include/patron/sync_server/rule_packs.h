@@ -13,8 +13,8 @@
 
 namespace patron::sync {
 
-inline constexpr std::string_view kPackActive = "active";        // in force now
-inline constexpr std::string_view kPackScheduled = "scheduled";  // will be, at activate_at
+inline constexpr std::string_view kPackActive = "active";          // in force now
+inline constexpr std::string_view kPackScheduled = "scheduled";    // will be, at activate_at
 inline constexpr std::string_view kPackSuperseded = "superseded";  // never again
 
 struct PublishedPack {
@@ -40,7 +40,7 @@ struct DryRunRequest {
 };
 
 struct DryRunResult {
-  EvalMember member;         // the facts evaluated
+  EvalMember member;          // the facts evaluated
   bool member_known = false;  // head office holds the member
   Evaluation evaluation;
 };

@@ -90,6 +90,9 @@ struct Quote {
   // refund here took back points it had already handed to the server.
   int64_t rights_here = 0;
   int64_t rule_version = 0;
+  // The pack in force is past its valid_until: base points only (no tier
+  // multiplier) until head office's newer pack arrives.
+  bool base_only = false;
 };
 
 struct SaleResult {
@@ -200,6 +203,14 @@ struct TerminalStatus {
   bool rights_statement_due = false;
   std::optional<int64_t> rights_statement_ms;
   int64_t rules_version = 0;
+  // The rule pack in force (rules_version): its name and valid_until (""
+  // when it has none); base_only once that has passed (base points only
+  // until a newer pack arrives); the next pack waiting for its activate_at.
+  std::string pack_name;
+  std::string pack_valid_until;
+  bool pack_base_only = false;
+  std::optional<int64_t> next_pack_version;
+  std::string next_pack_activate_at;
   std::string cursor_epoch;
   int64_t cursor_seq = 0;
   std::optional<int64_t> last_sync_ms;
