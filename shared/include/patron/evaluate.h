@@ -1,7 +1,9 @@
 // Evaluate: what a sale earns under a rule pack (DESIGN.md §9), as one pure
-// function of the pack, the member, the basket and the time. The till runs it
-// at quote and checkout, head office in dry runs and audits; the same inputs
-// give the same award, to the point, on every machine.
+// function of the pack, the member, the basket and the time, so that the
+// same inputs give the same award, to the point, on every machine. Head
+// office runs it in dry runs (POST /v1/admin/packs/dry-run); tills are to run
+// it at quote and checkout once each campaign award is written as its own
+// entry (until then they earn base and tier, as "base" + "tier" here).
 //
 // The award is itemised:
 //   "base"      the pack's earn rate on the money paid for lines that earn;
@@ -12,11 +14,13 @@
 // its own share.
 //
 // Campaigns are taken by priority (higher first, ties by id). A campaign
-// applies when every condition it sets holds; within a stack group
+// applies when every condition it sets holds and it gives points; within a
+// stack group
 // "exclusive" keeps the first that applies, "best_of_group" the one giving
 // most points (the first of equals), "additive" all of them. A member in a
-// campaign's holdout gets an award line with held_out set and no points, and
-// the group is decided as if that campaign were not there.
+// campaign's holdout, where that campaign would have been given, gets an
+// award line with held_out set and no points, and the group is decided as if
+// that campaign were not there.
 //
 // Past the pack's valid_until the award is the base line alone and
 // base_only is set: a till that has not heard from head office for too long

@@ -241,9 +241,15 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
     if (!points || *points <= 0) continue;
     candidates.push_back({campaign, *points, IsHeldOut(member.member_id, *campaign), false});
   }
+  // Which would apply without the holdout: only those mark the control group.
+  std::vector<Candidate> without_holdout = candidates;
+  for (Candidate& candidate : without_holdout) candidate.held_out = false;
+  ResolveStacking(without_holdout);
   ResolveStacking(candidates);
-  for (const Candidate& candidate : candidates) {
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const Candidate& candidate = candidates[i];
     if (candidate.held_out) {
+      if (!without_holdout[i].chosen) continue;
       PATRON_RETURN_IF_ERROR(add({std::string(kAwardCampaign), candidate.campaign->id, 0, true}));
     } else if (candidate.chosen) {
       PATRON_RETURN_IF_ERROR(

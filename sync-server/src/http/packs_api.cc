@@ -33,19 +33,6 @@ nlohmann::json PackJson(const PublishedPack& published) {
           {"pack", nlohmann::json::parse(EncodeRules(pack))}};
 }
 
-Result<int64_t> PackTimeField(const nlohmann::json& object, std::string_view field,
-                              std::string_view path, int64_t absent) {
-  PATRON_ASSIGN_OR_RETURN(std::optional<std::string> text,
-                          json::GetOptionalString(object, field, path));
-  if (!text) return absent;
-  Result<int64_t> ms = ParsePackTime(*text, 0);
-  if (!ms.ok()) {
-    return Status::InvalidArgument(
-        "field '" + FieldPath(path, field) + "': " + ms.status().message(), "invalid_field");
-  }
-  return *ms;
-}
-
 Result<SaleLine> DecodeLine(const nlohmann::json& value, const std::string& path) {
   PATRON_RETURN_IF_ERROR(
       json::RejectUnknownFields(value, {"sku", "name", "category", "qty", "amount_minor"}, path));
@@ -83,7 +70,7 @@ Result<EvalBasket> DecodeBasket(const nlohmann::json& value) {
   return basket;
 }
 
-Result<DryRunRequest> DecodeDryRun(std::string_view body, int64_t now_ms) {
+Result<DryRunRequest> DecodeDryRun(std::string_view body) {
   PATRON_ASSIGN_OR_RETURN(nlohmann::json doc, json::Parse(body));
   PATRON_RETURN_IF_ERROR(json::ExpectObject(doc, "dry run"));
   PATRON_RETURN_IF_ERROR(
@@ -93,7 +80,7 @@ Result<DryRunRequest> DecodeDryRun(std::string_view body, int64_t now_ms) {
     PATRON_ASSIGN_OR_RETURN(request.draft, DecodeRules(doc["pack"].dump()));
   }
   PATRON_ASSIGN_OR_RETURN(request.version, json::GetOptionalInt(doc, "version"));
-  PATRON_ASSIGN_OR_RETURN(request.at_ms, PackTimeField(doc, "at", "", now_ms));
+  PATRON_ASSIGN_OR_RETURN(request.at, json::GetOptionalString(doc, "at"));
 
   PATRON_ASSIGN_OR_RETURN(const nlohmann::json* member, json::GetObject(doc, "member"));
   PATRON_RETURN_IF_ERROR(json::RejectUnknownFields(
@@ -101,10 +88,8 @@ Result<DryRunRequest> DecodeDryRun(std::string_view body, int64_t now_ms) {
   PATRON_ASSIGN_OR_RETURN(request.member_id, json::GetString(*member, "member_id", "member"));
   PATRON_ASSIGN_OR_RETURN(request.tier, json::GetOptionalString(*member, "tier", "member"));
   PATRON_ASSIGN_OR_RETURN(request.birthday, json::GetOptionalString(*member, "birthday", "member"));
-  if (member->contains("enrolled_at") && !(*member)["enrolled_at"].is_null()) {
-    PATRON_ASSIGN_OR_RETURN(request.enrolled_ms,
-                            PackTimeField(*member, "enrolled_at", "member", 0));
-  }
+  PATRON_ASSIGN_OR_RETURN(request.enrolled_at,
+                          json::GetOptionalString(*member, "enrolled_at", "member"));
   PATRON_ASSIGN_OR_RETURN(const nlohmann::json* basket, json::GetObject(doc, "basket"));
   PATRON_ASSIGN_OR_RETURN(request.basket, DecodeBasket(*basket));
   return request;
@@ -144,7 +129,7 @@ HttpResponse SyncApi::ListPacks(const HttpRequest& request) const {
 
 HttpResponse SyncApi::DryRunPack(const HttpRequest& request) const {
   if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
-  Result<DryRunRequest> dry_run = DecodeDryRun(request.body, service_.NowMs());
+  Result<DryRunRequest> dry_run = DecodeDryRun(request.body);
   if (!dry_run.ok()) return ErrorResponse(dry_run.status());
   Result<DryRunResult> result = service_.DryRun(*dry_run);
   if (!result.ok()) return ErrorResponse(result.status());
@@ -154,7 +139,7 @@ HttpResponse SyncApi::DryRunPack(const HttpRequest& request) const {
                     {"known", result->member_known},
                     {"tier", member.tier},
                     {"birthday", member.birthday ? nlohmann::json(*member.birthday) : nullptr}};
-  body["at"] = FormatPackTime(dry_run->at_ms, 0);
+  body["at"] = FormatPackTime(result->at_ms, result->utc_offset_minutes);
   return JsonResponse(200, body.dump());
 }
 

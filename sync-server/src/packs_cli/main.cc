@@ -89,6 +89,10 @@ Result<json> Call(const ServerOptions& options, std::string_view method, std::st
     return Status::FailedPrecondition(message,
                                       error.is_object() ? error.value("code", "") : "http_error");
   }
+  if (!reply.is_object()) {
+    return Status::Unavailable(options.url + " answered " + std::to_string(response.status) +
+                               " with something other than a JSON object");
+  }
   return reply;
 }
 
@@ -179,7 +183,7 @@ int Diff(const std::string& path, const ServerOptions& server) {
   Result<json> listed = Call(server, "GET", "/v1/admin/packs");
   if (!listed.ok()) return Fail(listed.status());
   json active = json::parse(EncodeRules(DefaultRules()));
-  std::string against = "the default rules (none published)";
+  std::string against = "the default rules (no published pack is in force)";
   for (const json& entry : (*listed)["packs"]) {
     if (entry["state"] == "active") {
       active = entry["pack"];

@@ -1,12 +1,15 @@
 // Rule packs at head office (DESIGN.md §9): publishing, listing, dry runs.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "patron/local_time.h"
 #include "patron/rules_codec.h"
 #include "patron/sync/down_items.h"
 #include "patron/sync_server/sync_service.h"
+#include "patron/uuid.h"
 #include "service/checks.h"
 
 namespace patron::sync {
@@ -16,20 +19,56 @@ namespace {
 // force as well as any waiting for their activate_at.
 std::string PackItemKey(int64_t version) { return "pack/" + std::to_string(version); }
 
-Result<Rules> PackForDryRun(ChannelTxn& txn, const DryRunRequest& request) {
+Status InvalidDryRun(std::string message) {
+  return Status::InvalidArgument(std::move(message), "invalid_field");
+}
+
+// A pack time of the request, read in `offset_minutes` unless it names one.
+Result<int64_t> RequestTime(std::string_view field, const std::string& text,
+                            int64_t offset_minutes) {
+  Result<int64_t> ms = ParsePackTime(text, offset_minutes);
+  if (!ms.ok())
+    return InvalidDryRun("field '" + std::string(field) + "': " + ms.status().message());
+  return *ms;
+}
+
+// The pack to evaluate under, and the request's time in force: a time
+// without an offset is read in the pack's (for the pack in force at a time,
+// first in the newest pack's, to choose it).
+Result<Rules> PackForDryRun(ChannelTxn& txn, const DryRunRequest& request, int64_t now_ms,
+                            int64_t& at_ms) {
+  if (request.draft && request.version) {
+    return InvalidDryRun("give either a draft 'pack' or a published 'version', not both");
+  }
+  const auto resolve_at = [&](const Rules& pack) -> Status {
+    at_ms = now_ms;
+    if (request.at) {
+      PATRON_ASSIGN_OR_RETURN(at_ms, RequestTime("at", *request.at, pack.utc_offset_minutes));
+    }
+    return Status::OK();
+  };
   if (request.draft) {
     PATRON_RETURN_IF_ERROR(ValidateRules(*request.draft));
+    PATRON_RETURN_IF_ERROR(resolve_at(*request.draft));
     return *request.draft;
   }
   PATRON_ASSIGN_OR_RETURN(std::vector<Rules> packs, PublishedRulesIn(txn));
   if (!request.version) {
-    const Rules* active = ActivePack(packs, request.at_ms);
-    return active != nullptr ? *active : DefaultRules();
+    PATRON_RETURN_IF_ERROR(resolve_at(packs.empty() ? DefaultRules() : packs.back()));
+    const Rules* active = ActivePack(packs, at_ms);
+    const Rules pack = active != nullptr ? *active : DefaultRules();
+    PATRON_RETURN_IF_ERROR(resolve_at(pack));
+    return pack;
   }
   for (Rules& pack : packs) {
-    if (pack.version == *request.version) return std::move(pack);
+    if (pack.version != *request.version) continue;
+    PATRON_RETURN_IF_ERROR(resolve_at(pack));
+    return std::move(pack);
   }
-  if (*request.version == DefaultRules().version) return DefaultRules();
+  if (*request.version == DefaultRules().version) {
+    PATRON_RETURN_IF_ERROR(resolve_at(DefaultRules()));
+    return DefaultRules();
+  }
   return Status::NotFound("no rule pack version " + std::to_string(*request.version),
                           "unknown_pack_version");
 }
@@ -76,7 +115,11 @@ Result<std::vector<PublishedPack>> SyncService::Packs() {
       state = kPackActive;
     } else if (ActivationMs(packs[i]) > now_ms &&
                (active == nullptr || packs[i].version > active->version)) {
-      state = kPackScheduled;
+      // A newer pack starting no later takes its place before it starts.
+      const auto overtakes = [&](const Rules& other) {
+        return other.version > packs[i].version && ActivationMs(other) <= ActivationMs(packs[i]);
+      };
+      if (std::none_of(packs.begin(), packs.end(), overtakes)) state = kPackScheduled;
     }
     listed.push_back({std::move(packs[i]), stored[i].stored_ms, std::string(state)});
   }
@@ -85,12 +128,16 @@ Result<std::vector<PublishedPack>> SyncService::Packs() {
 
 Result<DryRunResult> SyncService::DryRun(const DryRunRequest& request) {
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
-  PATRON_ASSIGN_OR_RETURN(const Rules pack, PackForDryRun(*txn, request));
   DryRunResult result;
+  PATRON_ASSIGN_OR_RETURN(const Rules pack, PackForDryRun(*txn, request, NowMs(), result.at_ms));
+  result.utc_offset_minutes = pack.utc_offset_minutes;
   EvalMember& member = result.member;
-  member.member_id = request.member_id;
+  // As tills spell it: the holdout hashes this text.
+  Result<Uuid> member_id = Uuid::Parse(request.member_id);
+  if (!member_id.ok()) return InvalidDryRun("field 'member.member_id' is not a member id");
+  member.member_id = member_id->ToString();
   member.tier = pack.tiers.front().name;
-  PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> known, txn->FindMember(request.member_id));
+  PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> known, txn->FindMember(member.member_id));
   if (known) {
     result.member_known = true;
     member.tier = TierFor(pack, known->state.spend_minor).name;
@@ -98,12 +145,23 @@ Result<DryRunResult> SyncService::DryRun(const DryRunRequest& request) {
     member.enrolled_ms = known->state.enrolled_ms;
   }
   if (request.tier) {
-    PATRON_ASSIGN_OR_RETURN(const TierRule tier, FindTier(pack, *request.tier));
-    member.tier = tier.name;
+    Result<TierRule> tier = FindTier(pack, *request.tier);
+    if (!tier.ok()) return Status::InvalidArgument(tier.status().message(), "unknown_tier");
+    member.tier = tier->name;
   }
-  if (request.birthday) member.birthday = request.birthday;
-  if (request.enrolled_ms) member.enrolled_ms = *request.enrolled_ms;
-  PATRON_ASSIGN_OR_RETURN(result.evaluation, Evaluate(pack, member, request.basket, request.at_ms));
+  if (request.birthday) {
+    int month = 0, day = 0;
+    if (!ParseBirthday(*request.birthday, month, day)) {
+      return InvalidDryRun("field 'member.birthday' must be a date like 1990-05-17");
+    }
+    member.birthday = request.birthday;
+  }
+  if (request.enrolled_at) {
+    PATRON_ASSIGN_OR_RETURN(
+        member.enrolled_ms,
+        RequestTime("member.enrolled_at", *request.enrolled_at, pack.utc_offset_minutes));
+  }
+  PATRON_ASSIGN_OR_RETURN(result.evaluation, Evaluate(pack, member, request.basket, result.at_ms));
   return result;
 }
 

@@ -45,6 +45,8 @@ void AddJournal(const json& s, Fields& fields) {
 
 // "3 春季 spring, next 4 at 2027-01-01T00:00:00+08:00", loudly past valid_until.
 std::string PackLine(const json& s) {
+  // An older patrond reports only the version.
+  if (!s.contains("pack")) return std::to_string(Int(s, "rules_version"));
   const json& pack = s.at("pack");
   std::string line = std::to_string(Int(pack, "version"));
   if (Text(pack, "name") != "-") line += " " + Text(pack, "name");

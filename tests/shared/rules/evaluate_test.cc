@@ -270,6 +270,24 @@ TEST_CASE("a held-out member is listed without points, and the group falls to th
   CHECK(evaluation->points == 120);
 }
 
+TEST_CASE("a held-out member is in a campaign's control group only where it would have applied") {
+  Rules pack = Pack();
+  Campaign big = Bonus("big", 50);
+  big.priority = 10;
+  Campaign small = Bonus("small", 20);
+  small.holdout_bp = 10000;  // everyone would be held out of it
+  for (Campaign* campaign : {&big, &small}) {
+    campaign->stack_group = "g";
+    campaign->stack_mode = "exclusive";
+  }
+  pack.campaigns = {big, small};
+  Result<Evaluation> evaluation = Evaluate(pack, Member(), Basket(), At("2027-01-09T12:00:00"));
+  REQUIRE(evaluation.ok());
+  // "big" wins the group, so nobody was denied "small": no control line.
+  CHECK(evaluation->awards ==
+        std::vector<Award>{{"base", "", 100, false}, {"campaign", "big", 50, false}});
+}
+
 TEST_CASE("past valid_until a pack earns base points only, and says so") {
   Rules pack = Pack();
   pack.valid_until = "2027-02-01T00:00:00";

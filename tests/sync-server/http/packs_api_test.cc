@@ -34,7 +34,7 @@ std::string Message(const HttpResponse& response) {
 
 Json DryRunBody() {
   return {{"at", "2026-06-08T10:00:00+08:00"},
-          {"member", {{"member_id", "M-UNKNOWN"}, {"tier", "gold"}}},
+          {"member", {{"member_id", "0190E6A0-0000-7000-8000-000000000001"}, {"tier", "gold"}}},
           {"basket",
            {{"store_id", "S001"},
             {"amount_minor", 10'000},
@@ -77,15 +77,22 @@ TEST_CASE("packs: publish answers with the listing; bad packs name the field") {
   CHECK(ErrorCode(f.Admin("POST", "/v1/admin/packs", body)) == "stale_rules");
 
   // A pack to start tomorrow is scheduled; the one in force stays active.
+  // A newer one starting sooner than another makes that one never start.
   Json tomorrow = MemberDayPack(3);
   tomorrow["activate_at"] = FormatPackTime(f.now_ms + kMsPerDay, 480);
   REQUIRE(f.Admin("POST", "/v1/admin/packs", tomorrow.dump()).status == 201);
-  const Json packs = Json::parse(f.Admin("GET", "/v1/admin/packs").body)["packs"];
+  Json packs = Json::parse(f.Admin("GET", "/v1/admin/packs").body)["packs"];
   REQUIRE(packs.size() == 2);
   CHECK(packs[0]["state"] == "active");
   CHECK(packs[1]["state"] == "scheduled");
   CHECK(packs[1]["activate_at"] == tomorrow["activate_at"]);
   CHECK(packs[1]["published_ms"].get<int64_t>() > 0);
+  Json sooner = MemberDayPack(4);
+  sooner["activate_at"] = FormatPackTime(f.now_ms + kMsPerDay / 2, 480);
+  REQUIRE(f.Admin("POST", "/v1/admin/packs", sooner.dump()).status == 201);
+  packs = Json::parse(f.Admin("GET", "/v1/admin/packs").body)["packs"];
+  CHECK(packs[1]["state"] == "superseded");
+  CHECK(packs[2]["state"] == "scheduled");
 }
 
 TEST_CASE("packs: a dry run itemises the award, for a draft, a version or the pack in force") {
@@ -103,7 +110,15 @@ TEST_CASE("packs: a dry run itemises the award, for a draft, a version or the pa
                                        R"("points":40}])"));
   CHECK(award["member"]["known"] == false);
   CHECK(award["member"]["tier"] == "gold");
-  CHECK(award["at"] == "2026-06-08T02:00:00+00:00");
+  CHECK(award["at"] == "2026-06-08T10:00:00+08:00");  // in the pack's own offset
+  CHECK(award["member"]["member_id"] ==
+        "0190e6a0-0000-7000-8000-000000000001");  // as tills write it
+
+  // A time without an offset is the pack's local time.
+  Json local = DryRunBody();
+  local["at"] = "2026-06-08T00:30:00";  // 8 June in Beijing, still 7 June in UTC
+  CHECK(Json::parse(f.Admin("POST", "/v1/admin/packs/dry-run", local.dump()).body)["points"] ==
+        190);
 
   Json body = DryRunBody();
   body["at"] = "2026-06-09T10:00:00+08:00";
@@ -159,7 +174,24 @@ TEST_CASE("packs: a dry run refuses bad input, naming it") {
 
   body = DryRunBody();
   body["member"]["tier"] = "platinum";
-  CHECK(ErrorCode(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump())) == "unknown_tier");
+  refused = f.Admin("POST", "/v1/admin/packs/dry-run", body.dump());
+  CHECK(refused.status == 400);
+  CHECK(ErrorCode(refused) == "unknown_tier");
+
+  body = DryRunBody();
+  body["member"]["birthday"] = "12-08";
+  refused = f.Admin("POST", "/v1/admin/packs/dry-run", body.dump());
+  CHECK(refused.status == 400);
+  CHECK(Message(refused).find("'member.birthday'") != std::string::npos);
+
+  body = DryRunBody();
+  body["member"]["member_id"] = "M-1";
+  CHECK(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).status == 400);
+
+  body = DryRunBody();
+  body["version"] = 1;
+  body["pack"] = MemberDayPack(9);
+  CHECK(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).status == 400);
 
   body = DryRunBody();
   body["version"] = 7;

@@ -458,13 +458,13 @@ TEST_CASE("patron-packs validates, compares, dry-runs, publishes and lists packs
 
   CommandOutput diff = RunPacks(dir, &server, {"diff", pack});
   CHECK(diff.status.exit_code == 0);
-  CHECK(HasLine(diff, "against the default rules (none published)"));
+  CHECK(HasLine(diff, "against the default rules (no published pack is in force)"));
   CHECK(HasLine(diff, "version: 1 -> 2"));
   CHECK(HasLine(diff, "campaign member-day: added"));
 
   const std::string dry_run = dir.File("dry-run.json");
   std::ofstream(dry_run) << R"({"at": "2027-05-08T12:00:00+08:00",
-    "member": {"member_id": "M-1", "tier": "gold"},
+    "member": {"member_id": "0190e6a0-0000-7000-8000-000000000001", "tier": "gold"},
     "basket": {"store_id": "S002", "amount_minor": 10000,
                "lines": [{"sku": "MILK", "category": "dairy", "qty": 2, "amount_minor": 4000},
                          {"sku": "BREAD", "category": "bakery", "amount_minor": 6000}]}})";
@@ -473,7 +473,7 @@ TEST_CASE("patron-packs validates, compares, dry-runs, publishes and lists packs
   CAPTURE(tried.stderr_text);
   // A Saturday member day at noon, for a gold member buying two dairy items.
   CHECK(HasLine(tried, "gold-dairy"));
-  // Member day is listed whether it applies or M-1 is in its 10% holdout.
+  // Member day is listed whether it applies or the member is in its 10% holdout.
   CHECK(HasLine(tried, "member-day"));
   CHECK(HasLine(tried, "total"));
 

@@ -24,24 +24,27 @@ struct PublishedPack {
 };
 
 // A sale to evaluate. The pack: `draft` if given (checked, not published),
-// else published `version` if given, else the one in force at `at_ms`. The
-// member: as head office holds `member.member_id` (tier from its qualifying
-// spend, birthday, enrolment), each field given in `member_overrides` taking
-// precedence; an unknown member needs no more than an id.
+// or published `version`, or the one in force at `at` (not both of the
+// first two). Times are pack times, read in the chosen pack's offset unless
+// they name one; `at` defaults to now. The member: as head office holds
+// `member_id` (tier from its qualifying spend, birthday, enrolment), each
+// field given here taking precedence; an unknown member needs only an id.
 struct DryRunRequest {
   std::optional<Rules> draft;
   std::optional<int64_t> version;
-  int64_t at_ms = 0;
+  std::optional<std::string> at;
   std::string member_id;
   std::optional<std::string> tier;
-  std::optional<std::string> birthday;
-  std::optional<int64_t> enrolled_ms;
+  std::optional<std::string> birthday;  // "YYYY-MM-DD"
+  std::optional<std::string> enrolled_at;
   EvalBasket basket;
 };
 
 struct DryRunResult {
-  EvalMember member;          // the facts evaluated
-  bool member_known = false;  // head office holds the member
+  EvalMember member;               // the facts evaluated
+  bool member_known = false;       // head office holds the member
+  int64_t at_ms = 0;               // the time evaluated
+  int64_t utc_offset_minutes = 0;  // the pack's, to show at_ms in
   Evaluation evaluation;
 };
 

@@ -143,7 +143,7 @@ class SyncService {
   Status PublishRules(const Rules& rules);
   // Every published version, ascending, with its state at this server's time.
   Result<std::vector<PublishedPack>> Packs();
-  // Evaluate (evaluate.h) of the request's basket, as a till would at at_ms.
+  // Evaluate (evaluate.h) of the request's basket at its time.
   // NotFound "unknown_pack_version" for a version never published.
   Result<DryRunResult> DryRun(const DryRunRequest& request);
   Result<std::vector<StoreFigures>> StoreReport();
