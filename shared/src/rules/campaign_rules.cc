@@ -18,9 +18,7 @@ namespace {
 constexpr size_t kMaxCampaignIdBytes = 64;
 constexpr size_t kMaxCampaigns = 200;
 constexpr int64_t kMaxPriority = 1'000'000;
-constexpr int64_t kMaxMultiplierBp = 100'000;  // 10x
 constexpr int64_t kMaxBonusPoints = 1'000'000;
-constexpr int64_t kMaxDays = 3660;
 constexpr int64_t kMaxBirthdayDays = 31;
 
 bool IsIdChar(char c) {
@@ -114,7 +112,7 @@ class CampaignChecker {
     }
     if (who.joined_within_days) {
       PATRON_RETURN_IF_ERROR(
-          InRange("who.joined_within_days", *who.joined_within_days, 1, kMaxDays));
+          InRange("who.joined_within_days", *who.joined_within_days, 1, kMaxPackDays));
     }
     if (who.birthday_within_days) {
       PATRON_RETURN_IF_ERROR(

@@ -13,9 +13,6 @@
 namespace patron {
 namespace {
 
-// earn_rate_bp and a multiplier in basis points: 10^4 * 10^4.
-constexpr int64_t kEarnScale = kBasisPointsPerUnit * kBasisPointsPerUnit;
-
 template <typename T>
 bool Contains(const std::vector<T>& values, const T& value) {
   return std::find(values.begin(), values.end(), value) != values.end();
@@ -58,9 +55,7 @@ Result<int64_t> PaidFor(const EvalBasket& basket, int64_t part) {
 
 // Points at `multiplier_bp` times the base rate on `paid_minor`.
 Result<int64_t> PointsAt(const Rules& pack, int64_t multiplier_bp, int64_t paid_minor) {
-  PATRON_ASSIGN_OR_RETURN(const int64_t rate, CheckedMul(pack.earn_rate_bp, multiplier_bp));
-  PATRON_ASSIGN_OR_RETURN(const int64_t denominator, CheckedMul(MinorPerUnit(pack), kEarnScale));
-  return MulDiv(paid_minor, rate, denominator);
+  return EarnPoints(pack, TierRule{"", 0, multiplier_bp}, paid_minor);
 }
 
 bool InWindow(const Rules& pack, const CampaignWhen& when, const LocalDate& local, int64_t now_ms) {

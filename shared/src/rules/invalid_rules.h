@@ -1,14 +1,20 @@
-// The one form of a rule pack's validation error, shared by the files that
-// validate its parts.
+// The one form of a rule pack's validation error, and the bounds shared by
+// the files that validate its parts.
 #ifndef PATRON_SHARED_SRC_RULES_INVALID_RULES_H_
 #define PATRON_SHARED_SRC_RULES_INVALID_RULES_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "patron/status.h"
 
 namespace patron {
+
+// A multiplier (tier or campaign) of at most 10x keeps every product in
+// int64 for sane amounts; a span of days of at most ten years.
+inline constexpr int64_t kMaxMultiplierBp = 100'000;
+inline constexpr int64_t kMaxPackDays = 3660;
 
 // InvalidArgument "invalid_rules": "rules: field '<field>' <problem>".
 inline Status InvalidRules(std::string_view field, std::string_view problem) {

@@ -18,8 +18,6 @@ namespace {
 // denominator <= 10^12) and catch typos such as a rate entered in percent.
 constexpr int kMaxRulesMinorDigits = 4;
 constexpr int64_t kMaxEarnRateBp = 1'000'000;  // 100 points per currency unit
-constexpr int64_t kMaxMultiplierBp = 100'000;  // 10x
-constexpr int64_t kMaxWindowDays = 3660;       // ten years
 constexpr size_t kMaxPackNameBytes = 200;
 // earn_rate_bp and earn_multiplier_bp are both basis points: 10^4 * 10^4.
 constexpr int64_t kEarnScale = kBasisPointsPerUnit * kBasisPointsPerUnit;
@@ -116,7 +114,7 @@ Status ValidateRules(const Rules& rules) {
       return InvalidRules(TierPath(i, "earn_multiplier_bp"), "must be in [0, 100000]");
     }
   }
-  if (rules.qualifying_window_days < 1 || rules.qualifying_window_days > kMaxWindowDays) {
+  if (rules.qualifying_window_days < 1 || rules.qualifying_window_days > kMaxPackDays) {
     return InvalidRules("qualifying_window_days", "must be in [1, 3660]");
   }
   PATRON_RETURN_IF_ERROR(CheckPointsPerUnit(rules));

@@ -96,33 +96,20 @@ Result<json> Call(const ServerOptions& options, std::string_view method, std::st
   return reply;
 }
 
-void PrintPack(const json& listing) {
+// The pack's summary; `state` as head office lists it ("" when unpublished).
+void PrintPack(const Rules& pack, const std::string& state) {
   cli::Fields fields;
-  fields.Add("version", std::to_string(listing.value("version", 0)));
-  if (!cli::Text(listing, "name").empty()) fields.Add("name", cli::Text(listing, "name"));
-  if (listing.contains("state")) fields.Add("state", cli::Text(listing, "state"));
-  fields.Add("activate at", listing.value("activate_at", json()).is_null()
-                                ? "at once"
-                                : cli::Text(listing, "activate_at"));
-  fields.Add("valid until", listing.value("valid_until", json()).is_null()
-                                ? "no end"
-                                : cli::Text(listing, "valid_until"));
+  fields.Add("version", std::to_string(pack.version));
+  if (!pack.name.empty()) fields.Add("name", pack.name);
+  if (!state.empty()) fields.Add("state", state);
+  fields.Add("activate at", pack.activate_at.empty() ? "at once" : pack.activate_at);
+  fields.Add("valid until", pack.valid_until.empty() ? "no end" : pack.valid_until);
   std::string campaigns;
-  for (const json& id : listing.value("campaigns", json::array())) {
-    campaigns += (campaigns.empty() ? "" : ", ") + id.get<std::string>();
+  for (const Campaign& campaign : pack.campaigns) {
+    campaigns += (campaigns.empty() ? "" : ", ") + campaign.id;
   }
   fields.Add("campaigns", campaigns.empty() ? "none" : campaigns);
   fields.Print();
-}
-
-json Listing(const Rules& pack) {
-  json campaigns = json::array();
-  for (const Campaign& campaign : pack.campaigns) campaigns.push_back(campaign.id);
-  return {{"version", pack.version},
-          {"name", pack.name},
-          {"activate_at", pack.activate_at.empty() ? json() : json(pack.activate_at)},
-          {"valid_until", pack.valid_until.empty() ? json() : json(pack.valid_until)},
-          {"campaigns", campaigns}};
 }
 
 std::map<std::string, json> CampaignsById(const json& pack) {
@@ -173,7 +160,7 @@ int Validate(const std::string& path) {
   Result<Rules> pack = ReadPack(path);
   if (!pack.ok()) return Fail(pack.status());
   std::cout << path << ": a valid rule pack\n";
-  PrintPack(Listing(*pack));
+  PrintPack(*pack, "");
   return 0;
 }
 
@@ -203,7 +190,7 @@ int Publish(const std::string& path, const ServerOptions& server) {
   Result<json> published = Call(server, "POST", "/v1/admin/packs", EncodeRules(*pack));
   if (!published.ok()) return Fail(published.status());
   std::cout << "published\n";
-  PrintPack(*published);
+  PrintPack(*pack, (*published).value("state", ""));
   return 0;
 }
 

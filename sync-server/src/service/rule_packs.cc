@@ -27,8 +27,9 @@ Status InvalidDryRun(std::string message) {
 Result<int64_t> RequestTime(std::string_view field, const std::string& text,
                             int64_t offset_minutes) {
   Result<int64_t> ms = ParsePackTime(text, offset_minutes);
-  if (!ms.ok())
+  if (!ms.ok()) {
     return InvalidDryRun("field '" + std::string(field) + "': " + ms.status().message());
+  }
   return *ms;
 }
 
