@@ -4,6 +4,7 @@
 // error (campaign_rules.cc: what head office accepts, every till can run).
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "fuzz_check.h"
 #include "patron/evaluate.h"
@@ -17,7 +18,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   patron::fuzz::CheckRoundTrip("Rules", rules, patron::EncodeRules, patron::DecodeRules);
   if (!rules.ok()) return 0;
-  patron::EvalMember member{"M-1", rules->tiers.back().name, "1992-05-09", 1'808'000'000'000};
+  // Each campaign given once before, on the member day below: its limit counts it.
+  std::vector<patron::CampaignUse> uses;
+  for (const patron::Campaign& campaign : rules->campaigns) {
+    uses.push_back({campaign.id, 1'809'748'000'000});
+  }
+  patron::EvalMember member{"M-1", rules->tiers.back().name, "1992-05-09", 1'808'000'000'000,
+                            std::move(uses)};
   patron::EvalBasket basket;
   basket.store_id = "S001";
   basket.amount_minor = 12'345;

@@ -13,7 +13,7 @@
 #   5. print every member's balance on every terminal, and the store report;
 #   6. a till's disk dies and a replacement goes on;
 #   7. the programme: head office checks, compares, tries out and publishes
-#      the shipped rule pack, and the tills take it.
+#      the shipped rule pack, the tills take it, and a sale earns its campaigns.
 #
 # Usage: scripts/demo.sh BUILD_DIR
 set -euo pipefail
@@ -233,6 +233,11 @@ packs publish "$pack"
 sync_each a b
 on a status | grep -E '^rule pack'
 on b status | grep -E '^rule pack'
+echo "Ann buys that basket at S001 now: every campaign that applies today is a bonus entry of"
+echo "its own (which ones depends on the day and the hour), and a refund takes back each one's share:"
+on a sale --ref S001-R7 --member "$ann" --amount 250.00 \
+  --line MILK-1L:2:30.00:dairy --line RICE-5KG:1:220.00:grocery
+on a refund --sale S001-R7 --ref S001-F7 --amount 125.00
 
 say "per-store report (GET /v1/reports/stores)"
 curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/reports/stores" \

@@ -231,6 +231,7 @@ class BareInserter {
       for (int64_t n : {sale.rule_version, sale.hlc.Packed(), sale.wall_ms}) {
         sqlite3_bind_int64(s, i++, n);
       }
+      Text(s, i++, "[]");  // the bench's sales have no campaign awards
       PATRON_RETURN_IF_ERROR(patron::bench::StepDone(db, s));
       sqlite3_stmt* l = line_.get();
       for (const SaleLine& line : sale.lines) {

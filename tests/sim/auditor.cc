@@ -431,8 +431,8 @@ void Auditor::CheckAllLedgers() {
 void Auditor::CheckReversals() {
   auto db = OpenServerDb(server_db_path_);
   if (!db.ok()) return Violate("the server's database cannot be read: " + db.status().ToString());
-  // Every store's reversals of one earn or redeem, head office's corrections
-  // included, taken together.
+  // Every store's reversals of one earn, campaign bonus or redeem, head
+  // office's corrections included, taken together.
   auto s = (*db)->GetUniqueStatement(
       "SELECT r.ref_entry, e.kind, e.points, SUM(r.points) FROM entries r"
       " JOIN entries e ON e.entry_id = r.ref_entry WHERE r.kind = 'reverse'"
@@ -445,7 +445,8 @@ void Auditor::CheckReversals() {
     ++figures_.reversals_checked;
     const std::string kind = s->ColumnText(1);
     const int64_t points = s->ColumnInt64(2), reversed = s->ColumnInt64(3);
-    const bool within = kind == "earn"     ? -reversed <= points && reversed <= 0
+    const bool gave = kind == "earn" || kind == "bonus";
+    const bool within = gave               ? -reversed <= points && reversed <= 0
                         : kind == "redeem" ? reversed <= -points && reversed >= 0
                                            : false;
     if (!within) {
@@ -492,6 +493,25 @@ void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
     auto corrected = (*db)->QueryInt64(
         "SELECT count(*) FROM entries WHERE origin = 'server' AND detail LIKE '%refund_excess%'");
     if (corrected.ok()) figures_.refunds_corrected = *corrected;
+    // A campaign limited to once per member (the simulation's welcome,
+    // SimWorld::CampaignPack): however many tills gave it offline, at most
+    // one award keeps points once head office has settled.
+    auto doubled_welcome = (*db)->QueryString(
+        "SELECT b.member_id FROM entries b WHERE b.kind = 'bonus'"
+        " AND json_extract(b.detail, '$.campaign_id') = 'welcome'"
+        " AND b.points + COALESCE((SELECT SUM(r.points) FROM entries r"
+        "   WHERE r.kind = 'reverse' AND r.ref_entry = b.entry_id), 0) > 0"
+        " GROUP BY b.member_id HAVING COUNT(*) > 1");
+    if (doubled_welcome.ok()) {
+      return Violate("campaigns: member " + *doubled_welcome +
+                     " keeps the once-per-member welcome more than once");
+    }
+    if (doubled_welcome.status().code() != StatusCode::kNotFound) {
+      return Violate(doubled_welcome.status().ToString());
+    }
+    auto limited = (*db)->QueryInt64(
+        "SELECT count(*) FROM entries WHERE origin = 'server' AND detail LIKE '%campaign_limit%'");
+    if (limited.ok()) figures_.campaign_awards_limited = *limited;
     // No forged point reached a balance: head office stores nothing of the
     // hostile till's.
     auto forged = (*db)->QueryInt64("SELECT count(*) FROM entries WHERE origin = '" +

@@ -61,6 +61,7 @@ struct AuditFigures {
   int64_t orphan_claims = 0;
   int64_t returns_matched = 0;    // pending returns head office reversed
   int64_t refunds_corrected = 0;  // head office's corrections of refunds in several stores
+  int64_t campaign_awards_limited = 0;  // awards beyond a campaign's limit head office reversed
   int64_t forged_refused = 0;     // entries a hostile till forged, all refused
   int64_t members = 0;
 };

@@ -44,9 +44,10 @@ LedgerEntry HostileTill::Forge(const std::string& member_id) {
       e.kind = EntryKind::kAdjust;
       e.points = points;
       break;
-    case 1:
+    case 1:  // a campaign bonus no pack gives
       e.kind = EntryKind::kBonus;
       e.points = points;
+      e.detail.campaign_id = "jackpot";
       break;
     case 2:  // 250,000 points on a 0.01 sale, and the like
       e.kind = EntryKind::kEarn;

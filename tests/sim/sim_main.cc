@@ -26,6 +26,7 @@ struct Totals {
   int64_t returns_claimed = 0, returns_pending = 0, returns_matched = 0, refunds_corrected = 0;
   int64_t partitions = 0, clock_faults = 0;
   int64_t forged_refused = 0;
+  int64_t campaign_awards_limited = 0;
 
   void Add(const patron::sim::SimResult& r) {
     ++seeds;
@@ -39,6 +40,7 @@ struct Totals {
     returns_matched += r.audit.returns_matched;
     refunds_corrected += r.audit.refunds_corrected;
     forged_refused += r.audit.forged_refused;
+    campaign_awards_limited += r.audit.campaign_awards_limited;
     requests += r.network.requests;
     lost_messages += r.network.requests_dropped + r.network.replies_dropped;
     terminal_crashes += r.faults.terminal_crashes;
@@ -109,6 +111,7 @@ int main(int argc, char** argv) {
       "  %lld power cuts (crashes included above), %lld unsynced writes lost or torn;\n"
       "  returns in another store: %lld claimed, %lld pending, %lld matched by head office, "
       "%lld refunds corrected;\n"
+      "  %lld campaign awards beyond their limit reversed by head office;\n"
       "  %lld forged entries from a hostile till, every one refused\n",
       static_cast<long long>(totals.seeds), static_cast<unsigned long long>(first),
       static_cast<long long>(totals.steps), static_cast<long long>(totals.failures), seconds,
@@ -119,8 +122,10 @@ int main(int argc, char** argv) {
       static_cast<long long>(totals.failed_ios), static_cast<long long>(totals.partitions),
       static_cast<long long>(totals.clock_faults), static_cast<long long>(totals.power_cuts),
       static_cast<long long>(totals.unsynced_lost), static_cast<long long>(totals.returns_claimed),
-      static_cast<long long>(totals.returns_pending), static_cast<long long>(totals.returns_matched),
+      static_cast<long long>(totals.returns_pending),
+      static_cast<long long>(totals.returns_matched),
       static_cast<long long>(totals.refunds_corrected),
+      static_cast<long long>(totals.campaign_awards_limited),
       static_cast<long long>(totals.forged_refused));
   return totals.failures == 0 ? 0 : 1;
 }

@@ -47,6 +47,29 @@ void SimWorld::CloseAll() {
   store_.reset();
 }
 
+Rules SimWorld::CampaignPack() {
+  Rules pack = DefaultRules();
+  pack.version = 2;
+  pack.name = "simulation campaigns";
+  Campaign doubled;  // double points, and 20% of members its control group
+  doubled.id = "double";
+  doubled.priority = 10;
+  doubled.holdout_bp = 2'000;
+  doubled.award.multiplier_bp = 20'000;
+  doubled.award.max_points = 500;
+  Campaign big_basket;
+  big_basket.id = "big-basket";
+  big_basket.basket.min_amount_minor = 5'000;
+  big_basket.award.bonus_points = 30;
+  Campaign welcome;  // once per member: tills offline may each give it
+  welcome.id = "welcome";
+  welcome.who.joined_within_days = 1;
+  welcome.award.bonus_points = 7;
+  welcome.limit = {1, std::string(kPerCampaign)};
+  pack.campaigns = {doubled, big_basket, welcome};
+  return pack;
+}
+
 Status SimWorld::Open() {
   PATRON_RETURN_IF_ERROR(OpenServer());
   for (size_t i = 0; i < nodes_.size(); ++i) {
@@ -54,7 +77,9 @@ Status SimWorld::Open() {
     PATRON_RETURN_IF_ERROR(RestartTerminal(i));
   }
   PATRON_RETURN_IF_ERROR(service_->RegisterTerminal(kHostileTerminal, kHostileStore).status());
-  return Status::OK();
+  // Campaigns that fire on most sales, so that bonus entries and their
+  // reversal by every refund path go through every fault too.
+  return service_->PublishRules(CampaignPack());
 }
 
 Status SimWorld::OpenServer() {

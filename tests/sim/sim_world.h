@@ -16,6 +16,7 @@
 
 #include "auditor.h"
 #include "fault_vfs.h"
+#include "patron/rules.h"
 #include "patron/sync_server/sqlite_server_store.h"
 #include "patron/sync_server/sync_service.h"
 #include "patron/terminal/sync_client.h"
@@ -59,6 +60,8 @@ class SimWorld final : public ServerEndpoint {
            Auditor& auditor);
   ~SimWorld() override;
 
+  // The rule pack head office publishes as the simulation starts.
+  static Rules CampaignPack();
   Status Open();
   // Closes every database cleanly (the end of a run).
   void CloseAll();

@@ -335,12 +335,13 @@ std::string Summarize(const SimResult& r) {
       << " replays checked, " << a.sales_rechecked
       << " sales rechecked after power cuts); server acked " << a.entries_server_acked
       << "; grants " << a.grants << "; members " << a.members << "; clawbacks " << a.clawbacks
-      << "\n  returns in another store: " << a.returns_claimed << " claimed, "
-      << a.returns_pending << " pending, " << a.returns_matched << " matched by head office, "
-      << a.orphan_claims << " claims never heard back; " << a.refunds_corrected
+      << "\n  returns in another store: " << a.returns_claimed << " claimed, " << a.returns_pending
+      << " pending, " << a.returns_matched << " matched by head office, " << a.orphan_claims
+      << " claims never heard back; " << a.refunds_corrected
       << " corrections of refunds in several stores; " << a.reversals_checked
-      << " reversed entries checked\n  trust: " << a.forged_refused
-      << " forged entries from a hostile till, every one refused\n";
+      << " reversed entries checked\n  campaigns: " << a.campaign_awards_limited
+      << " awards beyond the once-per-member welcome reversed by head office\n  trust: "
+      << a.forged_refused << " forged entries from a hostile till, every one refused\n";
   const NetworkStats& n = r.network;
   out << "  network: " << n.requests << " requests, " << n.refused_partitioned << " partitioned, "
       << n.requests_dropped << " dropped (" << n.requests_delayed << " delayed), "

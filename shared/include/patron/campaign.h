@@ -59,6 +59,24 @@ struct CampaignAward {
   friend bool operator==(const CampaignAward&, const CampaignAward&) = default;
 };
 
+// How often one member may have the campaign: `times` per `per`, a period
+// of the pack's local calendar ("day", "week" from Monday, "month", "year")
+// or "campaign" (its whole life, across pack versions, by id). times 0 =
+// no limit. A till counts the awards it gave itself; two offline tills may
+// both give one, and head office settles: the earliest stand, the others
+// are reversed (reason "campaign_limit").
+inline constexpr std::string_view kPerDay = "day";
+inline constexpr std::string_view kPerWeek = "week";
+inline constexpr std::string_view kPerMonth = "month";
+inline constexpr std::string_view kPerYear = "year";
+inline constexpr std::string_view kPerCampaign = "campaign";
+
+struct CampaignLimit {
+  int64_t times = 0;
+  std::string per;
+  friend bool operator==(const CampaignLimit&, const CampaignLimit&) = default;
+};
+
 // How campaigns sharing a stack group combine. A campaign without a group
 // stacks with everything.
 inline constexpr std::string_view kStackAdditive = "additive";          // all apply
@@ -78,6 +96,7 @@ struct Campaign {
   CampaignWho who;
   CampaignBasket basket;
   CampaignAward award;
+  CampaignLimit limit;
   friend bool operator==(const Campaign&, const Campaign&) = default;
 };
 
@@ -131,6 +150,15 @@ struct Schema<CampaignAward> {
 };
 
 template <>
+struct Schema<CampaignLimit> {
+  static constexpr std::string_view kName = "limit";
+  static constexpr auto kFields = std::tuple{
+      Field<&CampaignLimit::times>{"times"},
+      Field<&CampaignLimit::per>{"per"},
+  };
+};
+
+template <>
 struct Schema<Campaign> {
   static constexpr std::string_view kName = "campaign";
   static constexpr auto kFields = std::tuple{
@@ -144,6 +172,7 @@ struct Schema<Campaign> {
       Field<&Campaign::who>{"who", {}, kOmitDefault},
       Field<&Campaign::basket>{"basket", {}, kOmitDefault},
       Field<&Campaign::award>{"award"},
+      Field<&Campaign::limit>{"limit", {}, kOmitDefault},
   };
 };
 

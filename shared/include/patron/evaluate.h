@@ -1,9 +1,9 @@
 // Evaluate: what a sale earns under a rule pack (DESIGN.md §9), as one pure
 // function of the pack, the member, the basket and the time, so that the
 // same inputs give the same award, to the point, on every machine. Head
-// office runs it in dry runs (POST /v1/admin/packs/dry-run); tills are to run
-// it at quote and checkout once each campaign award is written as its own
-// entry (until then they earn base and tier, as "base" + "tier" here).
+// office runs it in dry runs (POST /v1/admin/packs/dry-run), tills at quote
+// and checkout: base and tier are the sale's earn entry (which also carries
+// the qualifying spend), each campaign's award a kBonus entry of its own.
 //
 // The award is itemised:
 //   "base"      the pack's earn rate on the money paid for lines that earn;
@@ -14,7 +14,8 @@
 // its own share.
 //
 // Campaigns are taken by priority (higher first, ties by id). A campaign
-// applies when every condition it sets holds and it gives points; within a
+// applies when every condition it sets holds, the member has not reached
+// its limit (CampaignLimit) and it gives points; within a
 // stack group
 // "exclusive" keeps the first that applies, "best_of_group" the one giving
 // most points (the first of equals), "additive" all of them. A member in a
@@ -42,12 +43,24 @@
 
 namespace patron {
 
+// One award a campaign gave the member before (a bonus entry), for the
+// campaign's limit.
+struct CampaignUse {
+  std::string campaign_id;
+  int64_t at_ms = 0;  // when it was given (the entry's wall_ms)
+  friend bool operator==(const CampaignUse&, const CampaignUse&) = default;
+};
+
 // What the pack may know of the member.
 struct EvalMember {
   std::string member_id;
   std::string tier;                     // a tier name of the pack; another name earns at 1x
   std::optional<std::string> birthday;  // "YYYY-MM-DD"
   int64_t enrolled_ms = 0;              // 0: unknown (not a new member)
+  // The campaign awards the member already had, as far as the caller knows
+  // (a till: those it gave; head office: every one it holds). A campaign
+  // whose limit they reach in the current period does not apply.
+  std::vector<CampaignUse> uses;
 };
 
 // The sale as the till sees it before the award.
@@ -84,6 +97,20 @@ struct Evaluation {
 // award does not fit in int64.
 Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const EvalBasket& basket,
                             int64_t now_ms);
+
+// What `campaign` gives when its conditions hold and `paid_minor` of money
+// was paid for the lines it is about: what its multiplier adds to the base
+// rate, plus its fixed bonus, within its cap. Never decreases as paid_minor
+// grows, so on the whole sale's money paid it bounds the award (head
+// office's check of a till's bonus entry).
+Result<int64_t> CampaignAwardPoints(const Rules& pack, const Campaign& campaign,
+                                    int64_t paid_minor);
+
+// Which period of `limit.per` the instant falls in, in the pack's local
+// calendar: two instants share a period exactly when their keys are equal
+// (the day's number, the number of the week's Monday, year * 12 + month,
+// the year; 0 for "campaign").
+int64_t LimitPeriod(const Rules& pack, const CampaignLimit& limit, int64_t utc_ms);
 
 // Whether the member falls in the campaign's control group:
 // SHA-256(member_id, campaign_id) read as a number, mod 10000, < holdout_bp.

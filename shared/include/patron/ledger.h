@@ -33,6 +33,10 @@ struct EntryDetail {
   int64_t multiplier_bp = 0;
   int64_t sale_amount_minor = 0;
   int64_t paid_minor = 0;
+  // A bonus a till writes at checkout: the campaign of the rule pack
+  // (rule_version) that gave it; multiplier_bp and paid_minor are then the
+  // campaign's multiplier and the money the sale paid.
+  std::string campaign_id;
   // A redeem: the money value of the points spent.
   int64_t discount_minor = 0;
   // A grant (a transfer the server wrote): the terminal's request id.
@@ -121,6 +125,7 @@ struct Schema<EntryDetail> {
       Field<&EntryDetail::discount_minor>{"discount_minor", {}, kOmitDefault},
       Field<&EntryDetail::request_id>{"request_id", {}, kOmitDefault},
       Field<&EntryDetail::reason>{"reason", {}, kOmitDefault},
+      Field<&EntryDetail::campaign_id>{"campaign_id", {}, kOmitDefault},
   };
 };
 

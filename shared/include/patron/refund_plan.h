@@ -38,11 +38,13 @@ struct RefundAsk {
 struct RefundPlan {
   int64_t amount_minor = 0;          // goods value refunded
   int64_t paid_back_minor = 0;       // money to hand back
-  int64_t reversed_points = 0;       // earned points to take back
+  int64_t reversed_points = 0;       // points of the earn entry to take back
   int64_t returned_points = 0;       // redeemed points to give back
   int64_t spend_reversed_minor = 0;  // qualifying spend the earn's reversal takes back
   std::vector<RefundLine> lines;     // the lines returned (none for a refund by amount)
-  RefundedSoFar after;               // the sale's totals with this refund
+  // Each campaign award's share, as reversed_points is the earn's.
+  record::JsonList<AwardReversal> reversed_awards;
+  RefundedSoFar after;  // the sale's totals with this refund
   friend bool operator==(const RefundPlan&, const RefundPlan&) = default;
 };
 
@@ -69,6 +71,7 @@ struct Schema<RefundPlan> {
       Field<&RefundPlan::returned_points>{"returned_points"},
       Field<&RefundPlan::spend_reversed_minor>{"spend_reversed_minor"},
       Field<&RefundPlan::lines>{"lines"},
+      Field<&RefundPlan::reversed_awards>{"reversed_awards", {}, kOmitDefault},
   };
 };
 

@@ -11,6 +11,7 @@
 #define PATRON_RULES_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -85,6 +86,18 @@ const TierRule& TierFor(const Rules& rules, int64_t qualifying_spend_minor);
 // NotFound if no tier has this name.
 Result<TierRule> FindTier(const Rules& rules, std::string_view name);
 
+// The next tier up and the qualifying spend still needed to reach it
+// ("spend 230.00 more for gold"); nullopt at the top tier.
+struct TierProgress {
+  std::string next_tier;
+  int64_t spend_to_next_minor = 0;
+  friend bool operator==(const TierProgress&, const TierProgress&) = default;
+};
+std::optional<TierProgress> NextTier(const Rules& rules, int64_t qualifying_spend_minor);
+
+// The campaign with this id; nullptr if the pack has none.
+const Campaign* FindCampaign(const Rules& rules, std::string_view id);
+
 bool IsExcludedCategory(const Rules& rules, std::string_view category);
 
 // Points earned for `eligible_paid_minor` of money at `tier`:
@@ -112,6 +125,15 @@ struct Schema<TierRule> {
       Field<&TierRule::name>{"name"},
       Field<&TierRule::min_spend_minor>{"min_spend_minor"},
       Field<&TierRule::earn_multiplier_bp>{"earn_multiplier_bp"},
+  };
+};
+
+template <>
+struct Schema<TierProgress> {
+  static constexpr std::string_view kName = "tier_progress";
+  static constexpr auto kFields = std::tuple{
+      Field<&TierProgress::next_tier>{"next_tier"},
+      Field<&TierProgress::spend_to_next_minor>{"spend_to_next_minor"},
   };
 };
 

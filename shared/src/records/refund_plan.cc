@@ -111,6 +111,11 @@ Result<RefundPlan> PlanRefund(const SaleRecord& sale, const RefundedSoFar& so_fa
                           Increment(sale.redeemed_points, before, after, whole));
   PATRON_ASSIGN_OR_RETURN(plan.spend_reversed_minor,
                           Increment(sale.eligible_paid_minor, before, after, whole));
+  for (const SaleAward& award : sale.awards) {
+    if (award.entry_id.empty()) continue;  // held out: nothing was given
+    PATRON_ASSIGN_OR_RETURN(int64_t points, Increment(award.points, before, after, whole));
+    if (points > 0) plan.reversed_awards.push_back({award.entry_id, award.campaign_id, points});
+  }
   return plan;
 }
 

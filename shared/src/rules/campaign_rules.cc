@@ -20,6 +20,7 @@ constexpr size_t kMaxCampaigns = 200;
 constexpr int64_t kMaxPriority = 1'000'000;
 constexpr int64_t kMaxBonusPoints = 1'000'000;
 constexpr int64_t kMaxBirthdayDays = 31;
+constexpr int64_t kMaxLimitTimes = 1'000;
 
 bool IsIdChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -38,7 +39,8 @@ class CampaignChecker {
     PATRON_RETURN_IF_ERROR(CheckWhen());
     PATRON_RETURN_IF_ERROR(CheckWho());
     PATRON_RETURN_IF_ERROR(CheckBasket());
-    return CheckAward();
+    PATRON_RETURN_IF_ERROR(CheckAward());
+    return CheckLimit();
   }
 
  private:
@@ -125,6 +127,18 @@ class CampaignChecker {
     const CampaignBasket& basket = campaign_.basket;
     PATRON_RETURN_IF_ERROR(InRange("basket.min_qty", basket.min_qty, 0, INT32_MAX));
     return InRange("basket.min_amount_minor", basket.min_amount_minor, 0, INT64_MAX / 2);
+  }
+
+  Status CheckLimit() const {
+    const CampaignLimit& limit = campaign_.limit;
+    if (limit == CampaignLimit{}) return Status::OK();
+    PATRON_RETURN_IF_ERROR(InRange("limit.times", limit.times, 1, kMaxLimitTimes));
+    const std::string_view per = limit.per;
+    if (per != kPerDay && per != kPerWeek && per != kPerMonth && per != kPerYear &&
+        per != kPerCampaign) {
+      return Invalid("limit.per", "must be day, week, month, year or campaign");
+    }
+    return Status::OK();
   }
 
   Status CheckAward() const {

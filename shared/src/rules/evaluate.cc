@@ -117,6 +117,19 @@ Match MatchBasket(const Rules& pack, const CampaignBasket& filter, const EvalBas
   return match;
 }
 
+// The member had the campaign as often as its limit allows this period.
+bool LimitReached(const Rules& pack, const Campaign& campaign, const EvalMember& member,
+                  int64_t now_ms) {
+  const CampaignLimit& limit = campaign.limit;
+  if (limit.times <= 0) return false;
+  const int64_t period = LimitPeriod(pack, limit, now_ms);
+  int64_t used = 0;
+  for (const CampaignUse& use : member.uses) {
+    if (use.campaign_id == campaign.id && LimitPeriod(pack, limit, use.at_ms) == period) ++used;
+  }
+  return used >= limit.times;
+}
+
 // A campaign's points for this sale, or nullopt if a condition fails.
 Result<std::optional<int64_t>> CampaignPoints(const Rules& pack, const Campaign& campaign,
                                               const EvalMember& member, const EvalBasket& basket,
@@ -125,20 +138,14 @@ Result<std::optional<int64_t>> CampaignPoints(const Rules& pack, const Campaign&
   const std::optional<int64_t> none;
   if (!InWindow(pack, campaign.when, local, now_ms)) return none;
   if (!ForMember(campaign.who, member, basket, local, now_ms)) return none;
+  if (LimitReached(pack, campaign, member, now_ms)) return none;
   const Match match = MatchBasket(pack, campaign.basket, basket, eligible_amount);
   if (!match.any || match.qty < campaign.basket.min_qty ||
       match.amount_minor < campaign.basket.min_amount_minor) {
     return none;
   }
-  const CampaignAward& award = campaign.award;
-  int64_t points = 0;
-  if (award.multiplier_bp > kBasisPointsPerUnit) {
-    PATRON_ASSIGN_OR_RETURN(const int64_t paid, PaidFor(basket, match.amount_minor));
-    PATRON_ASSIGN_OR_RETURN(points,
-                            PointsAt(pack, award.multiplier_bp - kBasisPointsPerUnit, paid));
-  }
-  PATRON_ASSIGN_OR_RETURN(points, CheckedAdd(points, award.bonus_points));
-  if (award.max_points > 0) points = std::min(points, award.max_points);
+  PATRON_ASSIGN_OR_RETURN(const int64_t paid, PaidFor(basket, match.amount_minor));
+  PATRON_ASSIGN_OR_RETURN(const int64_t points, CampaignAwardPoints(pack, campaign, paid));
   return std::optional<int64_t>(points);
 }
 
@@ -177,6 +184,28 @@ void ResolveStacking(std::vector<Candidate>& candidates) {
 }
 
 }  // namespace
+
+Result<int64_t> CampaignAwardPoints(const Rules& pack, const Campaign& campaign,
+                                    int64_t paid_minor) {
+  const CampaignAward& award = campaign.award;
+  int64_t points = 0;
+  if (award.multiplier_bp > kBasisPointsPerUnit) {
+    PATRON_ASSIGN_OR_RETURN(points,
+                            PointsAt(pack, award.multiplier_bp - kBasisPointsPerUnit, paid_minor));
+  }
+  PATRON_ASSIGN_OR_RETURN(points, CheckedAdd(points, award.bonus_points));
+  if (award.max_points > 0) points = std::min(points, award.max_points);
+  return points;
+}
+
+int64_t LimitPeriod(const Rules& pack, const CampaignLimit& limit, int64_t utc_ms) {
+  const LocalDate local = ToLocalDate(utc_ms, pack.utc_offset_minutes);
+  if (limit.per == kPerDay) return local.day_number;
+  if (limit.per == kPerWeek) return local.day_number - (local.weekday - 1);
+  if (limit.per == kPerMonth) return int64_t{local.year} * 12 + local.month;
+  if (limit.per == kPerYear) return local.year;
+  return 0;  // kPerCampaign: one period
+}
 
 bool IsHeldOut(std::string_view member_id, const Campaign& campaign) {
   if (campaign.holdout_bp <= 0) return false;

@@ -152,6 +152,24 @@ const TierRule& TierFor(const Rules& rules, int64_t qualifying_spend_minor) {
   return *found;
 }
 
+std::optional<TierProgress> NextTier(const Rules& rules, int64_t qualifying_spend_minor) {
+  // Refunds beyond purchases leave the spend below 0: the first tier's 0.
+  const int64_t spend = std::max<int64_t>(0, qualifying_spend_minor);
+  for (const TierRule& tier : rules.tiers) {
+    if (tier.min_spend_minor > spend) {
+      return TierProgress{tier.name, tier.min_spend_minor - spend};
+    }
+  }
+  return std::nullopt;
+}
+
+const Campaign* FindCampaign(const Rules& rules, std::string_view id) {
+  for (const Campaign& campaign : rules.campaigns) {
+    if (campaign.id == id) return &campaign;
+  }
+  return nullptr;
+}
+
 Result<TierRule> FindTier(const Rules& rules, std::string_view name) {
   for (const TierRule& tier : rules.tiers) {
     if (tier.name == name) return tier;

@@ -104,6 +104,10 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
           "Reverses whose points, with the other stores' reverses of the same entry, exceeded "
           "it: head office undid the excess.",
           counters.refunds_corrected.load());
+  Counter(out, "patron_sync_campaign_awards_limited_total",
+          "Campaign awards beyond their per-member limit, given by tills that could not see "
+          "each other's: head office reversed them (reason campaign_limit).",
+          counters.campaign_awards_limited.load());
   Header(out, "patron_sync_entries_rejected_total", "counter",
          "Entries a till may not write, refused, by reason (GET /v1/admin/security-events).");
   for (size_t i = 0; i < kEntryRefusalCount; ++i) {

@@ -2,6 +2,7 @@
 #ifndef PATRON_SYNC_SERVER_SRC_SERVICE_CHECKS_H_
 #define PATRON_SYNC_SERVER_SRC_SERVICE_CHECKS_H_
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +28,9 @@ std::vector<DeliveredEntry> Delivered(std::vector<StoredEntry> entries);
 Result<Rules> ActiveRulesIn(ChannelTxn& txn, int64_t now_ms);
 // Every published version, decoded, ascending.
 Result<std::vector<Rules>> PublishedRulesIn(ChannelTxn& txn);
+// Rules `version` as head office published it (DefaultRules for the version
+// every till starts with); nullopt if it never was.
+Result<std::optional<Rules>> RulesVersionIn(ChannelTxn& txn, int64_t version);
 
 }  // namespace patron::sync
 

@@ -4,8 +4,9 @@
 #include <array>
 #include <utility>
 
+#include "patron/evaluate.h"
 #include "patron/records/sale.h"
-#include "patron/rules_codec.h"
+#include "service/checks.h"
 
 namespace patron::sync {
 namespace {
@@ -13,17 +14,36 @@ namespace {
 constexpr std::array<std::string_view, kEntryRefusalCount> kRefusalNames = {
     "kind_not_allowed",   "out_of_bounds",       "missing_sale",          "unknown_rule_version",
     "earn_exceeds_rules", "rights_exceeded",     "reverse_unknown_entry", "reverse_mismatch",
-    "reverse_exceeds",    "reverse_not_claimed", "earn_not_as_rules",
+    "reverse_exceeds",    "reverse_not_claimed", "earn_not_as_rules",     "bonus_not_as_rules",
 };
 
 // One name per EntryRefusal, in its order: the last one closes the list.
-static_assert(static_cast<size_t>(EntryRefusal::kEarnNotAsRules) + 1 == kEntryRefusalCount);
+static_assert(static_cast<size_t>(EntryRefusal::kBonusNotAsRules) + 1 == kEntryRefusalCount);
 
 std::optional<EntryRefused> Refuse(EntryRefusal reason, std::string message) {
   return EntryRefused{reason, std::move(message)};
 }
 
 std::string Points(int64_t points) { return std::to_string(points) + " points"; }
+
+// What a return claimed at head office lets its till reverse of `original`
+// (an entry of the sale returned): the earn's share, an award's share, or
+// the redeem's share given back.
+int64_t ClaimedOf(const RefundRecord& refund, const LedgerEntry& original) {
+  switch (original.kind) {
+    case EntryKind::kEarn:
+      return refund.reversed_points;
+    case EntryKind::kRedeem:
+      return refund.returned_points;
+    default: {
+      int64_t points = 0;
+      for (const AwardReversal& award : refund.reversed_awards) {
+        if (award.entry_id == original.entry_id) points += award.points;
+      }
+      return points;
+    }
+  }
+}
 
 // |value| without overflow for the bounds check: INT64_MIN is beyond any limit.
 bool Within(int64_t value, int64_t limit) { return value >= -limit && value <= limit; }
@@ -43,6 +63,8 @@ Result<std::optional<EntryRefused>> EntryGuard::Check(const LedgerEntry& entry) 
   switch (entry.kind) {
     case EntryKind::kEarn:
       return CheckEarn(entry);
+    case EntryKind::kBonus:
+      return CheckBonus(entry);
     case EntryKind::kRedeem:
     case EntryKind::kTransfer:
       return CheckRights(entry);
@@ -122,6 +144,46 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckEarn(const LedgerEntry& ent
   return std::optional<EntryRefused>();
 }
 
+Result<std::optional<EntryRefused>> EntryGuard::CheckBonus(const LedgerEntry& entry) {
+  if (entry.sale_ref.empty()) {
+    return Refuse(EntryRefusal::kMissingSale, "a bonus must name its sale (sale_ref)");
+  }
+  PATRON_ASSIGN_OR_RETURN(const Rules* rules, RulesAt(entry.rule_version));
+  if (rules == nullptr) {
+    return Refuse(EntryRefusal::kUnknownRuleVersion, "rules version " +
+                                                         std::to_string(entry.rule_version) +
+                                                         " was never published by head office");
+  }
+  const auto refuse = [&](std::string why) {
+    return Refuse(EntryRefusal::kBonusNotAsRules, "bonus of " + Points(entry.points) + " on sale " +
+                                                      entry.sale_ref + ": " + std::move(why));
+  };
+  const std::string& id = entry.detail.campaign_id;
+  const Campaign* campaign = FindCampaign(*rules, id);
+  if (campaign == nullptr) {
+    return refuse("rules version " + std::to_string(rules->version) + " has no campaign '" +
+                  id.substr(0, 64) + "'");
+  }
+  // (ValidateEntry has refused a bonus carrying spend, with the whole push.)
+  if (entry.detail.paid_minor < 0 || entry.detail.paid_minor > limits_.max_amount_minor) {
+    return refuse("the money paid it names, " + std::to_string(entry.detail.paid_minor) +
+                  ", is beyond the limit of " + std::to_string(limits_.max_amount_minor));
+  }
+  // The campaign's conditions (day, member, basket) are the till's to
+  // judge; what it may give is not: at most the campaign's award on the
+  // whole sale's money, once per sale.
+  Result<int64_t> allowed = CampaignAwardPoints(*rules, *campaign, entry.detail.paid_minor);
+  if (!allowed.ok()) return Refuse(EntryRefusal::kOutOfBounds, allowed.status().message());
+  if (entry.points > *allowed) {
+    return refuse("campaign '" + id + "' gives at most " + Points(*allowed) + " for " +
+                  std::to_string(entry.detail.paid_minor) + " minor units paid");
+  }
+  PATRON_ASSIGN_OR_RETURN(int64_t given,
+                          txn_.CountBonuses(caller_.terminal_id, entry.sale_ref, id));
+  if (given > 0) return refuse("campaign '" + id + "' already gave this sale its bonus");
+  return std::optional<EntryRefused>();
+}
+
 Result<std::optional<EntryRefused>> EntryGuard::CheckRights(const LedgerEntry& entry) {
   if (entry.kind == EntryKind::kRedeem && entry.sale_ref.empty()) {
     return Refuse(EntryRefusal::kMissingSale, "a redeem must name the sale it paid (sale_ref)");
@@ -154,22 +216,23 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckReverse(const LedgerEntry& 
   };
   if (original.member_id != entry.member_id) return mismatch("names another member");
   if (original.sale_ref != entry.sale_ref) return mismatch("names another sale");
-  // Taking back what an earn gave; giving back what a redeem took.
-  if (original.kind == EntryKind::kEarn) {
-    if (entry.points > 0 || entry.amount_minor > 0) return mismatch("adds to the earn");
+  // Taking back what an earn or a bonus gave; giving back what a redeem took.
+  const bool gave = original.kind == EntryKind::kEarn || original.kind == EntryKind::kBonus;
+  if (gave) {
+    if (entry.points > 0 || entry.amount_minor > 0) return mismatch("adds to what it gave");
   } else if (original.kind == EntryKind::kRedeem) {
     if (entry.points < 0 || entry.amount_minor != 0) return mismatch("takes more points");
   } else {
-    return mismatch("a till reverses only earns and redeems");
+    return mismatch("a till reverses only earns, bonuses and redeems");
   }
   // Signs agree: compare magnitudes as negatives of the original's.
   PATRON_ASSIGN_OR_RETURN(ReversalSums sums,
                           txn_.ReversalsOf(original.entry_id, caller_.terminal_id));
   const int64_t points_after = sums.origin_points + entry.points;
   const int64_t amount_after = sums.origin_amount_minor + entry.amount_minor;
-  const bool exceeds = original.kind == EntryKind::kEarn ? points_after < -original.points ||
-                                                               amount_after < -original.amount_minor
-                                                         : points_after > -original.points;
+  const bool exceeds =
+      gave ? points_after < -original.points || amount_after < -original.amount_minor
+           : points_after > -original.points;
   if (exceeds) {
     return Refuse(EntryRefusal::kReverseExceeds,
                   "the reverses " + caller_.terminal_id + " wrote of " + original.entry_id + " (" +
@@ -182,13 +245,12 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckReverse(const LedgerEntry& 
   // office said when the return was claimed (SyncService::ClaimReturn).
   const std::string sale_id = MakeSaleId(original.terminal_id, original.sale_ref);
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredRefund> refunds, txn_.RefundsOfSale(sale_id));
-  const bool earn = original.kind == EntryKind::kEarn;
   int64_t claimed = 0;
   for (const StoredRefund& r : refunds) {
     if (r.refund.terminal_id != caller_.terminal_id || r.refund.pending) continue;
-    claimed += earn ? r.refund.reversed_points : r.refund.returned_points;
+    claimed += ClaimedOf(r.refund, original);
   }
-  const int64_t reversed_here = earn ? -points_after : points_after;
+  const int64_t reversed_here = gave ? -points_after : points_after;
   if (reversed_here > claimed) {
     return Refuse(EntryRefusal::kReverseNotClaimed,
                   "reverses " + Points(reversed_here) + " of " + original.entry_id + " of sale " +
@@ -199,14 +261,10 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckReverse(const LedgerEntry& 
 }
 
 Result<const Rules*> EntryGuard::RulesAt(int64_t version) {
-  auto [at, inserted] = rules_.try_emplace(version);
-  if (inserted) {
-    PATRON_ASSIGN_OR_RETURN(std::optional<std::string> body, txn_.RulesVersion(version));
-    if (body) {
-      PATRON_ASSIGN_OR_RETURN(at->second, DecodeRules(*body));
-    } else if (version == DefaultRules().version) {
-      at->second = DefaultRules();
-    }
+  auto at = rules_.find(version);
+  if (at == rules_.end()) {
+    PATRON_ASSIGN_OR_RETURN(std::optional<Rules> pack, RulesVersionIn(txn_, version));
+    at = rules_.emplace(version, std::move(pack)).first;
   }
   return at->second ? &*at->second : nullptr;
 }
@@ -216,7 +274,8 @@ Result<std::optional<LedgerEntry>> ExcessReversal(JournalTxn& txn, const LedgerE
   // An earn's reverses may take back at most its points (sum >= -points); a
   // redeem's give back at most what it took (sum <= -points).
   int64_t excess = 0;
-  if (reversed.kind == EntryKind::kEarn && sums.points < -reversed.points) {
+  const bool gave = reversed.kind == EntryKind::kEarn || reversed.kind == EntryKind::kBonus;
+  if (gave && sums.points < -reversed.points) {
     excess = -reversed.points - sums.points;
   } else if (reversed.kind == EntryKind::kRedeem && sums.points > -reversed.points) {
     excess = -reversed.points - sums.points;

@@ -4,16 +4,23 @@
 // office's own journal and rules before it is stored, and refused (answered
 // `rejected`, logged, counted) if a till may not write it:
 //
-//   - kinds: earn, redeem, reverse and transfer; adjust, expire and bonus
+//   - kinds: earn, bonus, redeem, reverse and transfer; adjust and expire
 //     are head office's alone (grants, transfers from the server, are
 //     already refused with the whole push);
 //   - bounds: points, amount and time within EntryLimits;
 //   - earn: names its sale, and its points are at most what its rules
 //     version gives for its amount at the highest tier multiplier, and
 //     exactly what it gives at the tier the earn names;
+//   - bonus (a campaign's award at checkout): names its sale and a campaign
+//     of its rules version, gives at most what that campaign gives on the
+//     money paid it names (evaluate.h CampaignAwardPoints), carries no
+//     spend, and is the till's only bonus of that campaign on that sale.
+//     Whether the campaign's day, member and basket conditions held is the
+//     till's to judge: head office may not know the member's birthday or
+//     the basket yet;
 //   - redeem and transfer: covered by the till's rights at head office
 //     (ledger.h RightsEffect over every stored entry of the member);
-//   - reverse: of a stored earn or redeem of the same member and sale, of
+//   - reverse: of a stored earn, bonus or redeem of the same member and sale, of
 //     the opposite sign, no larger than it; the reverses the till wrote of
 //     one entry never exceed it; and of another till's sale, they are no
 //     more than the returns it claimed at head office cover.
@@ -58,6 +65,7 @@ class EntryGuard {
  private:
   std::optional<EntryRefused> CheckBounds(const LedgerEntry& entry) const;
   Result<std::optional<EntryRefused>> CheckEarn(const LedgerEntry& entry);
+  Result<std::optional<EntryRefused>> CheckBonus(const LedgerEntry& entry);
   Result<std::optional<EntryRefused>> CheckRights(const LedgerEntry& entry);
   Result<std::optional<EntryRefused>> CheckReverse(const LedgerEntry& entry);
   // Rules `version` as head office published it (DefaultRules for the
@@ -73,7 +81,7 @@ class EntryGuard {
 
 // The entry head office writes, as kServerOrigin, after a reverse of
 // `reversed` is stored, so that the reverses of `reversed` from every store
-// take back no more points than it gave (an earn) and give back no more
+// take back no more points than it gave (an earn, a bonus) and give back no more
 // than it took (a redeem): a reverse of the excess, with detail.reason
 // "refund_excess"; nullopt if there is none.
 Result<std::optional<LedgerEntry>> ExcessReversal(JournalTxn& txn, const LedgerEntry& reversed);

@@ -147,6 +147,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   EntryGuard guard(*txn, caller, options_.entry_limits, now_ms);
   std::array<int64_t, kEntryRefusalCount> rejected{};
   int64_t corrected = 0;  // reverses in several stores whose excess head office undid
+  int64_t limited = 0;    // campaign awards beyond their limit, reversed
   const auto settle = [&](const LedgerEntry& reverse) -> Status {
     PATRON_ASSIGN_OR_RETURN(bool fixed, SettleReversals(*txn, reverse));
     corrected += fixed ? 1 : 0;
@@ -191,6 +192,10 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
         response.entries.push_back({entry.entry_id, PushOutcome::kOk, seq, "", ""});
         ++ingested;
         if (entry.kind == EntryKind::kReverse) PATRON_RETURN_IF_ERROR(settle(entry));
+        if (entry.kind == EntryKind::kBonus) {
+          PATRON_ASSIGN_OR_RETURN(int64_t reversed, SettleCampaignLimit(*txn, entry));
+          limited += reversed;
+        }
         continue;
       }
       PATRON_ASSIGN_OR_RETURN(stored, txn->FindEntry(entry.entry_id));
@@ -251,6 +256,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   counters_.refunds_exceeding += filed.refunds_exceeding;
   counters_.returns_matched += filed.returns_matched;
   counters_.refunds_corrected += corrected;
+  counters_.campaign_awards_limited += limited;
   for (size_t i = 0; i < rejected.size(); ++i) counters_.entries_rejected[i] += rejected[i];
   // Committed: a fold that fails now is retried by the next one, and must
   // not make the terminal push again what is stored.

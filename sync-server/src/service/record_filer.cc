@@ -62,6 +62,11 @@ Status CheckSale(const RecordEnvelope& envelope, const SaleRecord& sale) {
       sale.earned_points < 0 || sale.redeemed_points < 0) {
     return bad("amounts and points must not be negative");
   }
+  for (const SaleAward& award : sale.awards) {
+    if (award.campaign_id.empty() || award.points < 0 || (award.held_out && award.points != 0)) {
+      return bad("an award names its campaign, and its points are not negative (0 held out)");
+    }
+  }
   for (size_t i = 0; i < sale.lines.size(); ++i) {
     const SaleLine& line = sale.lines[i];
     if (line.line_no != static_cast<int64_t>(i)) return bad("lines must be numbered 0, 1, 2...");
@@ -180,8 +185,11 @@ Status RecordFiler::FileRefund(const Caller& caller, const RecordEnvelope& envel
     // The claim's answer never reached the till, which then recorded a
     // pending return: head office reverses what it counted.
     if (!sale) return Status::Internal("claimed return of a sale head office does not hold");
-    PATRON_RETURN_IF_ERROR(ReverseEarn(sale->sale, claimed->refund.reversed_points,
-                                       claimed->refund.spend_reversed_minor, refund));
+    RefundPlan share;
+    share.reversed_points = claimed->refund.reversed_points;
+    share.spend_reversed_minor = claimed->refund.spend_reversed_minor;
+    share.reversed_awards = claimed->refund.reversed_awards;
+    PATRON_RETURN_IF_ERROR(ReverseShare(sale->sale, share, refund));
     ++counts_.returns_matched;
     return txn_.SetRefundOutcome(claimed->seq, RefundStatus::kMatched, refund);
   }
@@ -228,11 +236,12 @@ Result<RefundStatus> RecordFiler::CountAgainstSale(const StoredSale& sale,
 Status RecordFiler::RecordNetEffect(const SaleRecord& sale, RefundRecord& refund) {
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredRefund> refunds, txn_.RefundsOfSale(sale.sale_id));
   int64_t reversed = 0, returned = 0;
+  // Refunds not counted against the sale yet reversed nothing.
+  const auto counted = [](RefundStatus status) {
+    return status != RefundStatus::kAwaitingSale && status != RefundStatus::kPending;
+  };
   for (const StoredRefund& other : refunds) {
-    if (other.refund.refund_id == refund.refund_id) continue;
-    if (other.status == RefundStatus::kAwaitingSale || other.status == RefundStatus::kPending) {
-      continue;
-    }
+    if (other.refund.refund_id == refund.refund_id || !counted(other.status)) continue;
     reversed += other.refund.reversed_points;
     returned += other.refund.returned_points;
   }
@@ -242,6 +251,20 @@ Status RecordFiler::RecordNetEffect(const SaleRecord& sale, RefundRecord& refund
   refund.returned_points -= std::clamp<int64_t>(returned + refund.returned_points -
                                                     sale.redeemed_points,
                                                 0, refund.returned_points);
+  for (AwardReversal& award : refund.reversed_awards) {
+    int64_t given = 0, taken = 0;
+    for (const SaleAward& sold : sale.awards) {
+      if (sold.entry_id == award.entry_id) given += sold.points;
+    }
+    for (const StoredRefund& other : refunds) {
+      if (other.refund.refund_id == refund.refund_id || !counted(other.status)) continue;
+      for (const AwardReversal& earlier : other.refund.reversed_awards) {
+        if (earlier.entry_id == award.entry_id) taken += earlier.points;
+      }
+    }
+    award.points -= std::clamp<int64_t>(taken + award.points - given, 0, award.points);
+  }
+  std::erase_if(refund.reversed_awards, [](const AwardReversal& a) { return a.points == 0; });
   return Status::OK();
 }
 
@@ -259,27 +282,36 @@ Result<RefundStatus> RecordFiler::MatchPendingReturn(const StoredSale& sale,
   }
   PATRON_RETURN_IF_ERROR(txn_.SetSaleRefunded(sale.sale.sale_id, plan->after.refunded_amount_minor,
                                               plan->after.refunded_qty));
-  PATRON_RETURN_IF_ERROR(
-      ReverseEarn(sale.sale, plan->reversed_points, plan->spend_reversed_minor, refund));
+  PATRON_RETURN_IF_ERROR(ReverseShare(sale.sale, *plan, refund));
   ++counts_.returns_matched;
   return RefundStatus::kMatched;
 }
 
-Status RecordFiler::ReverseEarn(const SaleRecord& sale, int64_t points, int64_t spend_minor,
-                                RefundRecord& refund) {
+Status RecordFiler::ReverseShare(const SaleRecord& sale, const RefundPlan& share,
+                                 RefundRecord& refund) {
   if (refund.member_id.empty()) refund.member_id = sale.member_id;
-  refund.reversed_points = points;
-  refund.spend_reversed_minor = spend_minor;
-  if (sale.earn_entry.empty() || (points == 0 && spend_minor == 0)) return Status::OK();
-  LedgerEntry reverse;
-  reverse.member_id = sale.member_id;
-  reverse.kind = EntryKind::kReverse;
-  reverse.points = -points;
-  reverse.amount_minor = -spend_minor;
-  reverse.sale_ref = sale.sale_ref;
-  reverse.ref_entry = sale.earn_entry;
-  PATRON_ASSIGN_OR_RETURN(std::string id, hooks_.write_entry(std::move(reverse)));
-  refund.entry_ids.push_back(std::move(id));
+  refund.reversed_points = share.reversed_points;
+  refund.spend_reversed_minor = share.spend_reversed_minor;
+  refund.reversed_awards = share.reversed_awards;
+  const auto reverse = [&](const std::string& of, int64_t points, int64_t spend_minor) -> Status {
+    LedgerEntry entry;
+    entry.member_id = sale.member_id;
+    entry.kind = EntryKind::kReverse;
+    entry.points = -points;
+    entry.amount_minor = -spend_minor;
+    entry.sale_ref = sale.sale_ref;
+    entry.ref_entry = of;
+    PATRON_ASSIGN_OR_RETURN(std::string id, hooks_.write_entry(std::move(entry)));
+    refund.entry_ids.push_back(std::move(id));
+    return Status::OK();
+  };
+  if (!sale.earn_entry.empty() && (share.reversed_points != 0 || share.spend_reversed_minor != 0)) {
+    PATRON_RETURN_IF_ERROR(
+        reverse(sale.earn_entry, share.reversed_points, share.spend_reversed_minor));
+  }
+  for (const AwardReversal& award : share.reversed_awards) {
+    PATRON_RETURN_IF_ERROR(reverse(award.entry_id, award.points, 0));
+  }
   return Status::OK();
 }
 

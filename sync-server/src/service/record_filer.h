@@ -84,10 +84,10 @@ class RecordFiler {
   // (SyncService::SettleReversals), and this records the refund's net
   // effect: `refund` less what of it was undone.
   Status RecordNetEffect(const SaleRecord& sale, RefundRecord& refund);
-  // Writes head office's reversal of `points` earned and `spend_minor` of
-  // qualifying spend of `sale`, recorded in `refund`.
-  Status ReverseEarn(const SaleRecord& sale, int64_t points, int64_t spend_minor,
-                     RefundRecord& refund);
+  // Writes head office's reversals of `share` of `sale` (the earn's points
+  // and qualifying spend, each campaign award's points), recorded in
+  // `refund`.
+  Status ReverseShare(const SaleRecord& sale, const RefundPlan& share, RefundRecord& refund);
 
   RecordTxn& txn_;
   FilerHooks hooks_;

@@ -86,6 +86,7 @@ Result<ReturnClaimResponse> SyncService::ClaimReturn(const Caller& caller,
     plan.reversed_points = r.reversed_points;
     plan.returned_points = r.returned_points;
     plan.spend_reversed_minor = r.spend_reversed_minor;
+    plan.reversed_awards = r.reversed_awards;
     plan.lines = r.lines;
     return Answer(sale->sale, std::move(plan));
   }
@@ -109,6 +110,7 @@ Result<ReturnClaimResponse> SyncService::ClaimReturn(const Caller& caller,
   r.reversed_points = plan.reversed_points;
   r.returned_points = plan.returned_points;
   r.spend_reversed_minor = plan.spend_reversed_minor;
+  r.reversed_awards = plan.reversed_awards;
   r.lines = plan.lines;
   r.hlc = clock_.Tick();
   r.wall_ms = NowMs();

@@ -162,6 +162,14 @@ Result<DryRunResult> SyncService::DryRun(const DryRunRequest& request) {
         member.enrolled_ms,
         RequestTime("member.enrolled_at", *request.enrolled_at, pack.utc_offset_minutes));
   }
+  // Every award head office holds counts toward the campaigns' limits.
+  for (const Campaign& campaign : pack.campaigns) {
+    if (campaign.limit.times <= 0) continue;
+    PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> awards,
+                            txn->BonusesOfMember(member.member_id, campaign.id));
+    for (const StoredEntry& award : awards)
+      member.uses.push_back({campaign.id, award.entry.wall_ms});
+  }
   PATRON_ASSIGN_OR_RETURN(result.evaluation, Evaluate(pack, member, request.basket, result.at_ms));
   return result;
 }

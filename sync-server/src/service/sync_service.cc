@@ -57,6 +57,16 @@ Result<std::vector<Rules>> PublishedRulesIn(ChannelTxn& txn) {
   return packs;
 }
 
+Result<std::optional<Rules>> RulesVersionIn(ChannelTxn& txn, int64_t version) {
+  PATRON_ASSIGN_OR_RETURN(std::optional<std::string> body, txn.RulesVersion(version));
+  if (body) {
+    PATRON_ASSIGN_OR_RETURN(Rules pack, DecodeRules(*body));
+    return std::optional<Rules>(std::move(pack));
+  }
+  if (version == DefaultRules().version) return std::optional<Rules>(DefaultRules());
+  return std::optional<Rules>();
+}
+
 Result<Rules> ActiveRulesIn(ChannelTxn& txn, int64_t now_ms) {
   PATRON_ASSIGN_OR_RETURN(std::vector<Rules> packs, PublishedRulesIn(txn));
   const Rules* active = ActivePack(packs, now_ms);

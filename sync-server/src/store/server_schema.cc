@@ -286,7 +286,21 @@ UPDATE terminals SET journal_high_seq =
   (SELECT COALESCE(MAX(origin_seq), 0) FROM entries WHERE origin = terminals.terminal_id);
 )sql";
 
-const std::array<sql::Migration, 7> kMigrations = {{
+// Version 8. Campaigns at the till (DESIGN.md §9): a sale lists its campaign
+// awards, each a bonus entry of its own, and a refund the awards it took
+// back (JSON, records/sale.h); head office finds a till's bonus entries of
+// one sale to allow one per campaign (service/entry_guard.h), and a
+// member's awards of one campaign to settle its limit
+// (service/campaign_limits.cc). Partial: most entries are not bonuses.
+constexpr std::string_view kSchemaV8 = R"sql(
+ALTER TABLE sales ADD COLUMN awards TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE refunds ADD COLUMN reversed_awards TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX entries_bonuses ON entries(origin, sale_ref) WHERE kind = 'bonus';
+CREATE INDEX entries_bonuses_by_member ON entries(member_id, json_extract(detail, '$.campaign_id'))
+  WHERE kind = 'bonus';
+)sql";
+
+const std::array<sql::Migration, 8> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -295,6 +309,7 @@ const std::array<sql::Migration, 7> kMigrations = {{
     {5, "the down-channel: items addressed to tills", kSchemaV5, nullptr},
     {6, "trust no till: reverses by entry, the security log", kSchemaV6, nullptr},
     {7, "each terminal's highest journal sequence", kSchemaV7, nullptr},
+    {8, "campaign awards of sales and refunds; bonus entries by sale", kSchemaV8, nullptr},
 }};
 
 }  // namespace

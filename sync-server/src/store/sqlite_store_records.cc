@@ -219,15 +219,16 @@ Status SqliteStoreTxn::SetRefundOutcome(int64_t seq, RefundStatus status,
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,
       db_.GetCachedStatement("UPDATE refunds SET status = ?, member_id = ?, entry_ids = ?,"
-                             " reversed_points = ?, returned_points = ?, spend_reversed_minor = ?"
-                             " WHERE seq = ?"));
+                             " reversed_points = ?, returned_points = ?, spend_reversed_minor = ?,"
+                             " reversed_awards = ? WHERE seq = ?"));
   s.BindText(0, RefundStatusName(status));
   s.BindText(1, refund.member_id);
   record::SqlCodec<std::vector<std::string>>::Bind(s, 2, refund.entry_ids);
   s.BindInt64(3, refund.reversed_points);
   s.BindInt64(4, refund.returned_points);
   s.BindInt64(5, refund.spend_reversed_minor);
-  s.BindInt64(6, seq);
+  record::SqlCodec<record::JsonList<AwardReversal>>::Bind(s, 6, refund.reversed_awards);
+  s.BindInt64(7, seq);
   PATRON_RETURN_IF_ERROR(s.Run());
   if (db_.Changes() != 1) return Status::NotFound("no refund at seq " + std::to_string(seq));
   return Status::OK();

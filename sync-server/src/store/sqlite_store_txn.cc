@@ -126,6 +126,13 @@ SELECT COALESCE(SUM(points), 0), COALESCE(SUM(amount_minor), 0),
 FROM entries WHERE ref_entry = ?1 AND kind = 'reverse'
 )sql";
 
+// Through the partial index entries_bonuses (schema version 8).
+constexpr std::string_view kCountBonuses = R"sql(
+SELECT COUNT(*) FROM entries
+WHERE kind = 'bonus' AND origin = ? AND sale_ref = ?
+  AND json_extract(detail, '$.campaign_id') = ?
+)sql";
+
 // Per-store figures (server_store.h StoreFigures), for every store that has
 // a terminal, an enrolled member or an entry. Two scans of entries.
 constexpr std::string_view kStoreReport = R"sql(
@@ -520,6 +527,39 @@ Result<ReversalSums> SqliteStoreTxn::ReversalsOf(std::string_view entry_id,
   PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
   if (!has_row) return Status::Internal("aggregate query returned no row");
   return ReversalSums{s.ColumnInt64(0), s.ColumnInt64(1), s.ColumnInt64(2), s.ColumnInt64(3)};
+}
+
+Result<int64_t> SqliteStoreTxn::CountBonuses(std::string_view origin, std::string_view sale_ref,
+                                             std::string_view campaign_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kCountBonuses));
+  s.BindText(0, origin);
+  s.BindText(1, sale_ref);
+  s.BindText(2, campaign_id);
+  PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+  if (!has_row) return Status::Internal("aggregate query returned no row");
+  return s.ColumnInt64(0);
+}
+
+Result<std::vector<StoredEntry>> SqliteStoreTxn::BonusesOfMember(std::string_view member_id,
+                                                                 std::string_view campaign_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  // Through the partial index entries_bonuses_by_member (schema version 8),
+  // whose expression this repeats.
+  static const std::string sql = "SELECT " + EntryColumns() +
+                                 " FROM entries WHERE kind = 'bonus' AND member_id = ?"
+                                 " AND json_extract(detail, '$.campaign_id') = ?"
+                                 " ORDER BY hlc, entry_id";
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(sql));
+  s.BindText(0, member_id);
+  s.BindText(1, campaign_id);
+  std::vector<StoredEntry> entries;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return entries;
+    PATRON_ASSIGN_OR_RETURN(StoredEntry entry, ReadEntry(s));
+    entries.push_back(std::move(entry));
+  }
 }
 
 Status SqliteStoreTxn::Commit() {

@@ -103,6 +103,10 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::vector<StoreFigures>> StoreReport() override;
   Result<int64_t> CountEntries() override;
   Result<ReversalSums> ReversalsOf(std::string_view entry_id, std::string_view origin) override;
+  Result<int64_t> CountBonuses(std::string_view origin, std::string_view sale_ref,
+                               std::string_view campaign_id) override;
+  Result<std::vector<StoredEntry>> BonusesOfMember(std::string_view member_id,
+                                                   std::string_view campaign_id) override;
 
   // The security log (sqlite_store_security.cc).
   Result<int64_t> AppendSecurityEvent(const SecurityEvent& event) override;

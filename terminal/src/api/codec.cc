@@ -75,10 +75,27 @@ Result<std::vector<SaleLine>> DecodeSaleLines(const json& doc) {
   return lines;
 }
 
+// A record's own wire form (record_json.h), as a JSON value.
+template <typename Record>
+json RecordJson(const Record& record) {
+  json value = json::parse(record::EncodeRecord(record), nullptr, /*allow_exceptions=*/false);
+  return value.is_discarded() ? json::object() : value;
+}
+
+template <typename Record>
+json RecordsJson(const std::vector<Record>& records) {
+  json list = json::array();
+  for (const Record& record : records) list.push_back(RecordJson(record));
+  return list;
+}
+
+json TierProgressJson(const std::optional<TierProgress>& progress) {
+  return progress ? RecordJson(*progress) : json(nullptr);
+}
+
 json EntryJson(const LedgerEntry& e) {
   // The detail's own wire form (record_json.h): the fields it has, no more.
-  json detail = json::parse(record::EncodeRecord(e.detail), nullptr, /*allow_exceptions=*/false);
-  if (detail.is_discarded()) detail = json::object();
+  const json detail = RecordJson(e.detail);
   return {{"entry_id", e.entry_id},   {"kind", EntryKindName(e.kind)},
           {"points", e.points},       {"amount_minor", e.amount_minor},
           {"currency", e.currency},   {"sale_ref", e.sale_ref},
@@ -202,6 +219,8 @@ std::string EncodeQuote(const Quote& q) {
                {"tier", q.tier},
                {"earn_multiplier_bp", q.earn_multiplier_bp},
                {"points_to_earn", q.points_to_earn},
+               {"awards", RecordsJson(q.awards)},
+               {"tier_progress", TierProgressJson(q.tier_progress)},
                {"redeem_points", q.redeem_points},
                {"discount_minor", q.discount_minor},
                {"paid_minor", q.paid_minor},
@@ -221,9 +240,11 @@ std::string EncodeSaleResult(const SaleResult& r) {
                {"discount_minor", r.discount_minor},
                {"paid_minor", r.paid_minor},
                {"earned_points", r.earned_points},
+               {"awards", RecordsJson(r.awards)},
                {"redeemed_points", r.redeemed_points},
                {"balance", r.balance},
                {"tier", r.tier},
+               {"tier_progress", TierProgressJson(r.tier_progress)},
                {"entry_ids", r.entry_ids},
                {"rule_version", r.rule_version},
                {"replayed", r.replayed}});

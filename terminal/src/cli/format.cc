@@ -60,6 +60,10 @@ Fields& Fields::Add(std::string key, std::string value) {
   return *this;
 }
 
+Fields& Fields::AddIf(bool when, std::string key, std::string value) {
+  return when ? Add(std::move(key), std::move(value)) : *this;
+}
+
 void Fields::Print() const {
   size_t width = 0;
   for (const auto& [key, value] : rows_) width = std::max(width, key.size() + 1);

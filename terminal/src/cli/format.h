@@ -36,6 +36,8 @@ bool Bool(const nlohmann::json& doc, std::string_view key);
 class Fields {
  public:
   Fields& Add(std::string key, std::string value);
+  // Adds the line only when `when` holds.
+  Fields& AddIf(bool when, std::string key, std::string value);
   void Print() const;
 
  private:

@@ -90,6 +90,40 @@ std::string Redeemed(int64_t points, int64_t discount_minor) {
   return Points(points) + " (-" + Money(discount_minor) + ")";
 }
 
+// The points itemised: "100 base, 100 double, 50 welcome (held out of
+// all-held-out)"; "" when the answer has no awards (an older patrond).
+std::string Awards(const json& doc) {
+  const auto found = doc.find("awards");
+  if (found == doc.end() || !found->is_array()) return "";
+  std::string given, held_out;
+  for (const json& award : *found) {
+    const std::string label =
+        award.contains("campaign_id") ? Text(award, "campaign_id") : Text(award, "kind");
+    if (award.contains("held_out") && Bool(award, "held_out")) {
+      held_out += (held_out.empty() ? "" : ", ") + label;
+      continue;
+    }
+    given += (given.empty() ? "" : ", ") + std::to_string(Int(award, "points")) + " " + label;
+  }
+  if (!held_out.empty()) given += (given.empty() ? "" : " ") + ("(held out of " + held_out + ")");
+  return given;
+}
+
+// "spend 900.00 more for silver", "top tier"; "" from an older patrond.
+std::string Progress(const json& doc) {
+  const auto found = doc.find("tier_progress");
+  if (found == doc.end()) return "";
+  if (found->is_null()) return "top tier";
+  return "spend " + Money(Int(*found, "spend_to_next_minor")) + " more for " +
+         Text(*found, "next_tier");
+}
+
+// `points`, followed by how they come about when the answer says.
+std::string Itemised(int64_t points, const json& doc) {
+  const std::string awards = Awards(doc);
+  return awards.empty() ? Points(points) : Points(points) + " = " + awards;
+}
+
 void PrintSale(const json& s) {
   std::cout << "sale " << Text(s, "sale_ref")
             << (Bool(s, "replayed") ? " (replayed: already recorded, nothing changed)" : "")
@@ -99,9 +133,10 @@ void PrintSale(const json& s) {
       .Add("amount", Money(Int(s, "amount_minor")))
       .Add("redeemed", Redeemed(Int(s, "redeemed_points"), Int(s, "discount_minor")))
       .Add("paid", Money(Int(s, "paid_minor")))
-      .Add("earned", Points(Int(s, "earned_points")))
+      .Add("earned", Itemised(Int(s, "earned_points"), s))
       .Add("balance", Points(Int(s, "balance")))
       .Add("tier", Text(s, "tier"))
+      .AddIf(!Progress(s).empty(), "next tier", Progress(s))
       .Print();
 }
 
@@ -110,13 +145,14 @@ void PrintQuote(const json& q) {
   Fields()
       .Add("member", Text(q, "member_id"))
       .Add("tier", Text(q, "tier") + " (earns " + Multiplier(Int(q, "earn_multiplier_bp")) + ")")
-      .Add("points to earn", Points(Int(q, "points_to_earn")))
+      .Add("points to earn", Itemised(Int(q, "points_to_earn"), q))
       .Add("redeem", Redeemed(Int(q, "redeem_points"), Int(q, "discount_minor")))
       .Add("to pay", Money(Int(q, "paid_minor")))
       .Add("max redeemable", Points(Int(q, "max_redeemable")) + " (this sale's cap: " +
                                  Points(Int(q, "max_redeemable_by_cap")) + ")")
       .Add("balance", Points(Int(q, "balance")))
       .Add("redeemable here", Points(Int(q, "redeemable_here")))
+      .AddIf(!Progress(q).empty(), "next tier", Progress(q))
       .Print();
 }
 

@@ -8,7 +8,7 @@
 namespace patron::terminal {
 namespace {
 
-SaleResult ResultFromRow(const SaleRow& row, bool replayed) {
+SaleResult ResultFromRow(const SaleRow& row, bool replayed, const Rules& rules) {
   SaleResult result;
   result.sale_ref = row.sale_ref;
   result.member_id = row.member_id;
@@ -16,13 +16,19 @@ SaleResult ResultFromRow(const SaleRow& row, bool replayed) {
   result.discount_minor = row.discount_minor;
   result.paid_minor = row.paid_minor;
   result.earned_points = row.earned_points;
+  for (const SaleAward& award : row.awards) result.earned_points += award.points;
+  result.awards = row.awards;
   result.redeemed_points = row.redeemed_points;
   result.balance = row.balance_after;
   result.tier = row.tier_after;
+  if (row.spend_after_minor) result.tier_progress = NextTier(rules, *row.spend_after_minor);
   result.rule_version = row.rule_version;
   result.sale_id = row.sale_id;
   if (!row.redeem_entry.empty()) result.entry_ids.push_back(row.redeem_entry);
   if (!row.earn_entry.empty()) result.entry_ids.push_back(row.earn_entry);
+  for (const SaleAward& award : row.awards) {
+    if (!award.entry_id.empty()) result.entry_ids.push_back(award.entry_id);
+  }
   result.replayed = replayed;
   return result;
 }
@@ -31,6 +37,45 @@ Status CheckActive(const MemberRow& row) {
   if (row.status == "active") return Status::OK();
   return Status::FailedPrecondition("member " + row.member_id + " is " + row.status,
                                     "member_inactive");
+}
+
+// What the pack's campaigns may know of the member at this till now: the
+// campaign awards other tills gave are head office's to settle.
+Result<SaleContext> ContextOf(EngineContext& ctx, const MemberRow& member) {
+  SaleContext context;
+  context.member.member_id = member.member_id;
+  context.member.birthday = member.birthday.value;
+  context.member.enrolled_ms = member.enrolled_ms;
+  PATRON_ASSIGN_OR_RETURN(context.member.uses, ctx.journal.CampaignUses(member.member_id));
+  context.store_id = ctx.identity.store_id;
+  context.now_ms = ctx.NowMs();
+  return context;
+}
+
+// Writes the bonus entry of each campaign award of `plan` (none for a
+// member held out) and lists the awards in the row.
+Status WriteAwards(EngineContext& ctx, const SaleRequest& sale, const SalePlan& plan,
+                   SaleRow& row) {
+  for (const Award& award : plan.awards) {
+    if (award.kind != kAwardCampaign) continue;
+    SaleAward& listed = row.awards.emplace_back();
+    listed.campaign_id = award.campaign_id;
+    listed.points = award.points;
+    listed.held_out = award.held_out;
+    if (award.held_out) continue;
+    const Campaign* campaign = FindCampaign(ctx.rules(), award.campaign_id);
+    LedgerEntry bonus;
+    bonus.member_id = sale.member_id;
+    bonus.kind = EntryKind::kBonus;
+    bonus.points = award.points;
+    bonus.sale_ref = sale.sale_ref;
+    bonus.detail.campaign_id = award.campaign_id;
+    bonus.detail.multiplier_bp = campaign != nullptr ? campaign->award.multiplier_bp : 0;
+    bonus.detail.paid_minor = plan.paid_minor;
+    PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(bonus)));
+    listed.entry_id = written.entry_id;
+  }
+  return Status::OK();
 }
 
 // Writes the redeem and earn entries of `plan`; fills the row's entry ids.
@@ -74,13 +119,16 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
                           NormalizeSale(request, ctx.rules(), /*require_sale_ref=*/false));
   PATRON_ASSIGN_OR_RETURN(MemberRow row, LoadMemberRow(ctx, sale.member_id));
   PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
-  PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures, ctx.BaseOnly()));
+  PATRON_ASSIGN_OR_RETURN(const SaleContext context, ContextOf(ctx, row));
+  PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures, context));
   Quote quote;
   quote.member_id = sale.member_id;
   quote.tier = plan.tier.name;
   quote.earn_multiplier_bp = plan.earn_tier.earn_multiplier_bp;
   quote.base_only = plan.base_only;
-  quote.points_to_earn = plan.earn_points;
+  quote.points_to_earn = plan.points;
+  quote.awards = std::move(plan.awards);
+  quote.tier_progress = NextTier(ctx.rules(), figures.qualifying_spend_minor);
   quote.redeem_points = plan.redeem_points;
   quote.discount_minor = plan.discount_minor;
   quote.paid_minor = plan.paid_minor;
@@ -100,7 +148,7 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
   return InWriteTransaction(ctx, [&]() -> Result<SaleResult> {
     PATRON_ASSIGN_OR_RETURN(std::optional<SaleRow> earlier, ctx.sales.GetSale(sale.sale_ref));
     if (earlier) {
-      if (earlier->request_hash == request_hash) return ResultFromRow(*earlier, true);
+      if (earlier->request_hash == request_hash) return ResultFromRow(*earlier, true, ctx.rules());
       return Status::Conflict("sale_ref " + sale.sale_ref +
                                   " was already used for a different sale",
                               "sale_ref_conflict");
@@ -108,7 +156,8 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     PATRON_ASSIGN_OR_RETURN(MemberRow member, LoadMemberRow(ctx, sale.member_id));
     PATRON_RETURN_IF_ERROR(CheckActive(member));
     PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, member));
-    PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures, ctx.BaseOnly()));
+    PATRON_ASSIGN_OR_RETURN(const SaleContext context, ContextOf(ctx, member));
+    PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures, context));
 
     SaleRow row;
     row.sale_id = MakeSaleId(ctx.identity.terminal_id, sale.sale_ref);
@@ -129,17 +178,19 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     row.wall_ms = ctx.NowMs();
     row.lines = sale.lines;
     PATRON_RETURN_IF_ERROR(WriteEntries(ctx, sale, plan, row));
+    PATRON_RETURN_IF_ERROR(WriteAwards(ctx, sale, plan, row));
 
-    PATRON_ASSIGN_OR_RETURN(int64_t net, CheckedSub(plan.earn_points, plan.redeem_points));
+    PATRON_ASSIGN_OR_RETURN(int64_t net, CheckedSub(plan.points, plan.redeem_points));
     PATRON_ASSIGN_OR_RETURN(row.balance_after, CheckedAdd(figures.balance, net));
     PATRON_ASSIGN_OR_RETURN(int64_t spend_after, CheckedAdd(figures.qualifying_spend_minor,
                                                             plan.eligible_paid_minor));
     row.tier_after = TierFor(ctx.rules(), spend_after).name;
+    row.spend_after_minor = spend_after;
     PATRON_RETURN_IF_ERROR(ctx.sales.InsertSale(row));
     // Head office receives every consumption record (DESIGN.md §8).
     PATRON_RETURN_IF_ERROR(
         ctx.outbox.Append(kSaleRecordKind, row.sale_id, static_cast<const SaleRecord&>(row)));
-    return ResultFromRow(row, false);
+    return ResultFromRow(row, false, ctx.rules());
   });
 }
 
@@ -150,7 +201,7 @@ Result<SaleResult> FindSale(EngineContext& ctx, std::string_view sale_ref) {
     return Status::NotFound("no sale " + std::string(sale_ref) + " on this terminal",
                             "unknown_sale");
   }
-  return ResultFromRow(*row, false);
+  return ResultFromRow(*row, false, ctx.rules());
 }
 
 }  // namespace patron::terminal

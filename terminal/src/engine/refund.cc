@@ -45,6 +45,7 @@ RefundResult ResultOf(const RefundRow& row, bool replayed) {
   result.amount_minor = row.amount_minor;
   result.paid_back_minor = row.paid_back_minor;
   result.reversed_points = row.reversed_points;
+  for (const AwardReversal& award : row.reversed_awards) result.reversed_points += award.points;
   result.returned_points = row.returned_points;
   result.balance = row.balance_after;
   result.clawback = row.balance_after < 0;
@@ -79,7 +80,8 @@ struct RefundedSale {
 };
 
 // Writes the reversals of `plan` (the earned points and spend it takes back,
-// the redeemed points it gives back) into `row`'s entries.
+// each campaign award's share, the redeemed points it gives back) into
+// `row`'s entries.
 Status WriteReversals(EngineContext& ctx, const RefundedSale& sale, const RefundPlan& plan,
                       RefundRow& row) {
   if (!sale.earn_entry.empty() && (plan.reversed_points > 0 || plan.spend_reversed_minor > 0)) {
@@ -90,6 +92,16 @@ Status WriteReversals(EngineContext& ctx, const RefundedSale& sale, const Refund
     reverse.amount_minor = -plan.spend_reversed_minor;
     reverse.sale_ref = sale.sale_ref;
     reverse.ref_entry = sale.earn_entry;
+    PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(reverse)));
+    row.entry_ids.push_back(written.entry_id);
+  }
+  for (const AwardReversal& award : plan.reversed_awards) {
+    LedgerEntry reverse;
+    reverse.member_id = sale.member_id;
+    reverse.kind = EntryKind::kReverse;
+    reverse.points = -award.points;
+    reverse.sale_ref = sale.sale_ref;
+    reverse.ref_entry = award.entry_id;
     PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(reverse)));
     row.entry_ids.push_back(written.entry_id);
   }
@@ -108,6 +120,7 @@ Status WriteReversals(EngineContext& ctx, const RefundedSale& sale, const Refund
   row.reversed_points = plan.reversed_points;
   row.returned_points = plan.returned_points;
   row.spend_reversed_minor = plan.spend_reversed_minor;
+  row.reversed_awards = plan.reversed_awards;
   row.lines = plan.lines;
   return Status::OK();
 }

@@ -8,16 +8,6 @@
 namespace patron::terminal {
 namespace {
 
-Result<int64_t> EligibleAmount(const Rules& rules, const SaleRequest& sale) {
-  if (sale.lines.empty()) return sale.amount_minor;
-  int64_t eligible = 0;
-  for (const SaleLine& line : sale.lines) {
-    if (IsExcludedCategory(rules, line.category)) continue;
-    PATRON_ASSIGN_OR_RETURN(eligible, CheckedAdd(eligible, line.amount_minor));
-  }
-  return eligible;
-}
-
 Status Refuse(std::string message, std::string_view reason) {
   return Status::FailedPrecondition(std::move(message), reason);
 }
@@ -25,11 +15,9 @@ Status Refuse(std::string message, std::string_view reason) {
 }  // namespace
 
 Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const MemberFigures& figures,
-                          bool base_only) {
+                          const SaleContext& context) {
   SalePlan plan;
   plan.tier = figures.tier;
-  plan.base_only = base_only;
-  plan.earn_tier = base_only ? TierRule{"", 0, kBasisPointsPerUnit} : figures.tier;
   PATRON_ASSIGN_OR_RETURN(plan.max_by_cap, MaxRedeemablePoints(rules, sale.amount_minor));
   plan.max_redeemable = std::max<int64_t>(
       0, std::min({plan.max_by_cap, figures.balance, figures.redeemable}));
@@ -53,12 +41,20 @@ Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const Mem
   plan.redeem_points = r;
   PATRON_ASSIGN_OR_RETURN(plan.discount_minor, RedeemValueMinor(rules, r));
   PATRON_ASSIGN_OR_RETURN(plan.paid_minor, CheckedSub(sale.amount_minor, plan.discount_minor));
-  PATRON_ASSIGN_OR_RETURN(int64_t eligible, EligibleAmount(rules, sale));
-  // Points pay for the basket pro rata, so excluded lines keep their share.
-  PATRON_ASSIGN_OR_RETURN(plan.eligible_paid_minor,
-                          ProRata(plan.paid_minor, eligible, sale.amount_minor));
-  PATRON_ASSIGN_OR_RETURN(plan.earn_points,
-                          EarnPoints(rules, plan.earn_tier, plan.eligible_paid_minor));
+
+  EvalMember member = context.member;
+  member.tier = figures.tier.name;
+  const EvalBasket basket{context.store_id, sale.amount_minor, plan.paid_minor, sale.lines};
+  PATRON_ASSIGN_OR_RETURN(Evaluation evaluation, Evaluate(rules, member, basket, context.now_ms));
+  plan.base_only = evaluation.base_only;
+  plan.earn_tier = plan.base_only ? TierRule{"", 0, kBasisPointsPerUnit} : figures.tier;
+  plan.eligible_paid_minor = evaluation.eligible_paid_minor;
+  plan.points = evaluation.points;
+  for (const Award& award : evaluation.awards) {
+    int64_t& part = award.kind == kAwardCampaign ? plan.campaign_points : plan.earn_points;
+    part += award.points;  // within evaluation.points, which fits
+  }
+  plan.awards = std::move(evaluation.awards);
   return plan;
 }
 

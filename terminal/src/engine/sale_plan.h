@@ -1,20 +1,30 @@
 // The arithmetic of one sale, shared by quote and checkout: what the member
-// may redeem, what the points pay, what the money paid earns.
+// may redeem, what the points pay, and what the money paid earns under the
+// rule pack in force (evaluate.h), award by award.
 #ifndef PATRON_TERMINAL_SRC_ENGINE_SALE_PLAN_H_
 #define PATRON_TERMINAL_SRC_ENGINE_SALE_PLAN_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "engine/member_view.h"
+#include "patron/evaluate.h"
 #include "patron/rules.h"
 #include "patron/terminal/types.h"
 
 namespace patron::terminal {
 
+// What the sale is evaluated against besides the basket.
+struct SaleContext {
+  EvalMember member;  // its tier is the member's before the sale
+  std::string store_id;
+  int64_t now_ms = 0;
+};
+
 struct SalePlan {
-  TierRule tier;                  // the member's tier before the sale
-  // What the points are earned at: `tier`, or the base rate (1x, no tier
-  // named) when the pack is past its valid_until.
+  TierRule tier;  // the member's tier before the sale
+  // What the earn entry names: `tier`, or the base rate (1x, no tier named)
+  // when the pack is past its valid_until.
   TierRule earn_tier;
   bool base_only = false;
   int64_t max_by_cap = 0;         // share-of-sale cap, in points
@@ -23,7 +33,12 @@ struct SalePlan {
   int64_t discount_minor = 0;     // money value of redeem_points
   int64_t paid_minor = 0;         // amount - discount
   int64_t eligible_paid_minor = 0;  // paid money on lines that earn
-  int64_t earn_points = 0;
+  int64_t earn_points = 0;          // base + tier: the earn entry's points
+  int64_t campaign_points = 0;      // the campaign awards' points
+  int64_t points = 0;               // earn_points + campaign_points
+  // Itemised (evaluate.h): base, tier, then each campaign that applies or
+  // holds the member out.
+  std::vector<Award> awards;
 };
 
 // Computes the plan for `sale` (normalised) against the member's figures.
@@ -32,9 +47,8 @@ struct SalePlan {
 //   "insufficient_points"  more than the member's balance;
 //   "insufficient_rights"  within the balance, but more than this terminal
 //                          may redeem without a grant from the server.
-// `base_only`: the pack is past its valid_until (EngineContext::BaseOnly).
 Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const MemberFigures& figures,
-                          bool base_only);
+                          const SaleContext& context);
 
 }  // namespace patron::terminal
 

@@ -117,6 +117,22 @@ Result<std::vector<Journal::HistoryRow>> Journal::History(std::string_view membe
   return rows;
 }
 
+Result<std::vector<CampaignUse>> Journal::CampaignUses(std::string_view member_id) {
+  // Through ledger_by_member; a refused entry's ack_seq is 0.
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("SELECT json_extract(detail, '$.campaign_id'), wall_ms FROM ledger"
+                             " WHERE member_id = ? AND kind = 'bonus'"
+                             " AND (ack_seq IS NULL OR ack_seq <> 0)"));
+  s.BindText(0, member_id);
+  std::vector<CampaignUse> uses;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return uses;
+    uses.push_back({s.ColumnText(0), s.ColumnInt64(1)});
+  }
+}
+
 Result<int64_t> Journal::CountUnacknowledged() {
   return db_.QueryInt64("SELECT count(*) FROM ledger WHERE ack_seq IS NULL");
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "patron/evaluate.h"
 #include "patron/ledger.h"
 #include "patron/sql/database.h"
 #include "patron/status.h"
@@ -49,6 +50,9 @@ class Journal {
   };
   Result<std::vector<HistoryRow>> History(std::string_view member_id, int limit, int64_t before);
   Result<int64_t> CountUnacknowledged();
+  // The campaign awards (bonus entries) this terminal gave the member, for
+  // the campaigns' limits; refused ones gave nothing.
+  Result<std::vector<CampaignUse>> CampaignUses(std::string_view member_id);
 
   // --- sync ---
   // This terminal's entries the server has not acknowledged, oldest first.

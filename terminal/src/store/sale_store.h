@@ -24,6 +24,9 @@ struct SaleRow : SaleRecord {
   std::string request_hash;
   int64_t balance_after = 0;
   std::string tier_after;
+  // The member's qualifying spend after the sale; nullopt for sales made
+  // before schema version 8.
+  std::optional<int64_t> spend_after_minor;
   // Running total of refunds made here; the next refund is computed from it
   // and what was refunded elsewhere, so the refunds of a sale add up
   // exactly to the sale.
@@ -85,6 +88,7 @@ struct Schema<terminal::SaleRow> {
           Field<&terminal::SaleRow::request_hash>{"request_hash"},
           Field<&terminal::SaleRow::balance_after>{"balance_after"},
           Field<&terminal::SaleRow::tier_after>{"tier_after"},
+          Field<&terminal::SaleRow::spend_after_minor>{"spend_after_minor"},
           Field<&terminal::SaleRow::refunded_amount_minor>{"refunded_amount_minor"},
           Field<&terminal::SaleRow::refunded_elsewhere_minor>{"refunded_elsewhere_minor"},
       });

@@ -307,6 +307,44 @@ UPDATE terminal_state SET rights_statement_due = 1
   WHERE restart_ms IS NOT NULL OR incarnation_ms IS NOT NULL;
 )sql";
 
+// Version 8. Campaigns at the till (rules.h, evaluate.h): a sale lists its
+// campaign awards (JSON, records/sale.h SaleAward) and the member's
+// qualifying spend after it (NULL before this version: no tier progress on
+// a replay); a refund lists the awards it took back.
+struct AddedColumn {
+  std::string_view table;
+  std::string_view column;
+  std::string_view definition;
+};
+constexpr std::array<AddedColumn, 3> kColumnsV8 = {{
+    {"sales", "awards", "TEXT NOT NULL DEFAULT '[]'"},
+    {"sales", "spend_after_minor", "INTEGER"},
+    {"refunds", "reversed_awards", "TEXT NOT NULL DEFAULT '[]'"},
+}};
+
+Result<bool> HasColumn(sql::Database& db, std::string_view table, std::string_view column) {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s, db.GetUniqueStatement("SELECT 1 FROM pragma_table_info(?) WHERE name = ?"));
+  s.BindText(0, table);
+  s.BindText(1, column);
+  return s.Step();
+}
+
+// Adds the columns of version 8 a table does not have yet. MigrateToV3
+// reads and writes sales and refunds with today's columns (SaleStore), so it
+// adds them first, `refunds` being named `refunds_table` then.
+Status AddColumnsV8(sql::Database& db, std::string_view refunds_table = "refunds") {
+  for (const AddedColumn& added : kColumnsV8) {
+    const std::string_view table = added.table == "refunds" ? refunds_table : added.table;
+    PATRON_ASSIGN_OR_RETURN(bool has, HasColumn(db, table, added.column));
+    if (has) continue;
+    PATRON_RETURN_IF_ERROR(db.Execute("ALTER TABLE " + std::string(table) + " ADD COLUMN " +
+                                      std::string(added.column) + " " +
+                                      std::string(added.definition)));
+  }
+  return Status::OK();
+}
+
 // Every sale and refund made so far, queued for head office.
 Status QueueHistoryForHeadOffice(sql::Database& db) {
   SaleStore sales(db);
@@ -328,6 +366,7 @@ Status QueueHistoryForHeadOffice(sql::Database& db) {
 // list to a JSON array, ids and member from its sale), then queues every
 // sale and refund made so far for head office.
 Status MigrateToV3(sql::Database& db) {
+  PATRON_RETURN_IF_ERROR(AddColumnsV8(db, "refunds_v3"));
   std::vector<RefundRow> refunds;
   {
     PATRON_ASSIGN_OR_RETURN(
@@ -374,7 +413,7 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 7> migrations = {{
+  static const std::array<sql::Migration, 8> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
@@ -382,6 +421,8 @@ std::span<const sql::Migration> TerminalMigrations() {
       {5, "head office's journal mark: confirmed, last restart", kSchemaV5, nullptr},
       {6, "grants of a replaced database are not this one's", kSchemaV6, nullptr},
       {7, "head office's statement of this terminal's rights", kSchemaV7, nullptr},
+      {8, "campaign awards of sales and refunds", "",
+       [](sql::Database& db) { return AddColumnsV8(db); }},
   }};
   return migrations;
 }

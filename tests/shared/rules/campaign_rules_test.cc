@@ -30,6 +30,7 @@ Rules PackWithCampaign() {
   campaign.basket.categories = {"dairy"};
   campaign.basket.min_qty = 2;
   campaign.award.multiplier_bp = 20000;
+  campaign.limit = {2, "week"};
   rules.campaigns = {campaign};
   return rules;
 }
@@ -85,6 +86,10 @@ TEST_CASE("every invalid part of a pack is refused, naming its field") {
       {"campaigns[0].award.bonus_points", [](Rules& r) { r.campaigns[0].award.bonus_points = -1; }},
       {"campaigns[0].award.max_points", [](Rules& r) { r.campaigns[0].award.max_points = -1; }},
       {"campaigns[0].award", [](Rules& r) { r.campaigns[0].award.multiplier_bp = 10000; }},
+      {"campaigns[0].limit.times", [](Rules& r) { r.campaigns[0].limit.times = 0; }},
+      {"campaigns[0].limit.times", [](Rules& r) { r.campaigns[0].limit.times = 1001; }},
+      {"campaigns[0].limit.per", [](Rules& r) { r.campaigns[0].limit.per = "fortnight"; }},
+      {"campaigns[0].limit.per", [](Rules& r) { r.campaigns[0].limit.per = ""; }},
   };
   for (const Case& c : cases) {
     CAPTURE(c.field);
@@ -133,11 +138,12 @@ TEST_CASE("the shipped default pack is valid and shows every campaign feature") 
     if (c.award.bonus_points > 0) shown.insert("bonus");
     if (c.award.max_points > 0) shown.insert("cap");
     if (c.holdout_bp > 0) shown.insert("holdout");
+    if (c.limit.times > 0) shown.insert("limit");
     shown.insert(c.stack_group.empty() ? std::string("no group") : c.stack_mode);
   }
   CHECK(shown == std::set<std::string>{"month_days", "weekdays", "hours", "tiers", "stores",
                                        "new members", "birthday", "categories", "quantity",
-                                       "amount", "multiplier", "bonus", "cap", "holdout",
+                                       "amount", "multiplier", "bonus", "cap", "holdout", "limit",
                                        "no group", "best_of_group", "exclusive"});
   CHECK_FALSE(pack->valid_until.empty());
   CHECK(pack->utc_offset_minutes == 480);

@@ -196,6 +196,60 @@ TEST_CASE("audience: tiers, stores, new members and birthdays") {
         std::vector<std::string>{"gold-only", "store-two"});
 }
 
+TEST_CASE("limits: a campaign a member has had as often as allowed this period does not apply") {
+  Rules pack = Pack();
+  const auto limited = [](std::string id, int64_t times, std::string_view per) {
+    Campaign campaign = Bonus(std::move(id), 10);
+    campaign.limit = {times, std::string(per)};
+    return campaign;
+  };
+  pack.campaigns = {limited("daily", 1, kPerDay),     limited("weekly", 2, kPerWeek),
+                    limited("monthly", 1, kPerMonth), limited("yearly", 1, kPerYear),
+                    limited("once", 1, kPerCampaign), Bonus("always", 10)};
+  // Wednesday 2027-01-13, 00:30 in Beijing: still the 12th in UTC.
+  const int64_t now = At("2027-01-13T00:30:00");
+  EvalMember member = Member();
+  CHECK(CampaignIds(*Evaluate(pack, member, Basket(), now)).size() == 6);
+
+  // Each had once, the evening before (Tuesday the 12th, local).
+  for (const char* id : {"daily", "weekly", "monthly", "yearly", "once", "always"}) {
+    member.uses.push_back({id, At("2027-01-12T23:50:00")});
+  }
+  CHECK(CampaignIds(*Evaluate(pack, member, Basket(), now)) ==
+        std::vector<std::string>{"always", "daily", "weekly"});
+  // Twice this week: weekly is spent too; the previous Sunday's is last week.
+  member.uses.push_back({"weekly", At("2027-01-11T09:00:00")});
+  member.uses.push_back({"weekly", At("2027-01-10T23:59:00")});
+  CHECK(CampaignIds(*Evaluate(pack, member, Basket(), now)) ==
+        std::vector<std::string>{"always", "daily"});
+  // A new month and year bring monthly and yearly back; once never.
+  const int64_t february = At("2027-02-01T00:00:00");
+  CHECK(CampaignIds(*Evaluate(pack, member, Basket(), february)) ==
+        std::vector<std::string>{"always", "daily", "monthly", "weekly"});
+  const int64_t next_year = At("2028-01-03T12:00:00");
+  CHECK(CampaignIds(*Evaluate(pack, member, Basket(), next_year)) ==
+        std::vector<std::string>{"always", "daily", "monthly", "weekly", "yearly"});
+  // Another campaign's use counts nothing.
+  EvalMember other = Member();
+  other.uses = {{"always", now}, {"unknown", now}};
+  CHECK(CampaignIds(*Evaluate(pack, other, Basket(), now)).size() == 6);
+}
+
+TEST_CASE("LimitPeriod: days, ISO weeks, months and years of the pack's local calendar") {
+  const Rules pack = Pack();
+  const auto period = [&](std::string_view per, const char* local) {
+    return LimitPeriod(pack, CampaignLimit{1, std::string(per)}, At(local));
+  };
+  CHECK(period(kPerDay, "2027-01-13T00:00:00") == period(kPerDay, "2027-01-13T23:59:59"));
+  CHECK(period(kPerDay, "2027-01-13T00:00:00") != period(kPerDay, "2027-01-12T23:59:59"));
+  CHECK(period(kPerWeek, "2027-01-11T00:00:00") == period(kPerWeek, "2027-01-17T23:59:59"));
+  CHECK(period(kPerWeek, "2027-01-11T00:00:00") != period(kPerWeek, "2027-01-10T23:59:59"));
+  CHECK(period(kPerMonth, "2027-01-31T23:59:59") != period(kPerMonth, "2027-02-01T00:00:00"));
+  CHECK(period(kPerMonth, "2027-12-01T00:00:00") != period(kPerMonth, "2028-01-01T00:00:00"));
+  CHECK(period(kPerYear, "2027-12-31T23:59:59") != period(kPerYear, "2028-01-01T00:00:00"));
+  CHECK(period(kPerCampaign, "2027-01-01T00:00:00") == period(kPerCampaign, "2099-01-01T00:00:00"));
+}
+
 TEST_CASE("stacking: exclusive, best of group, additive, and priority") {
   Rules pack = Pack();
   Campaign a = Bonus("a", 10);

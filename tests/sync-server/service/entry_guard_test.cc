@@ -58,8 +58,9 @@ TEST_CASE("the forged pushes of one store's token are refused and no balance mov
   adjust.kind = EntryKind::kAdjust;
   adjust.amount_minor = 0;
   LedgerEntry bonus = f.Earn(f.t1, 2, f.bob, 500'000);
-  bonus.kind = EntryKind::kBonus;
+  bonus.kind = EntryKind::kBonus;  // of a campaign no pack has
   bonus.amount_minor = 0;
+  bonus.detail.campaign_id = "jackpot";
   LedgerEntry big_earn = f.Earn(f.t1, 3, f.bob, 250'000);
   big_earn.amount_minor = 1;  // a 0.01 sale
   LedgerEntry ghost = f.Earn(f.t1, 4, f.bob, 0);
@@ -75,7 +76,7 @@ TEST_CASE("the forged pushes of one store's token are refused and no balance mov
   REQUIRE_MESSAGE(answered.ok(), answered.status().ToString());
 
   const std::pair<const LedgerEntry*, std::string> expected[] = {
-      {&adjust, "kind_not_allowed"},     {&bonus, "kind_not_allowed"},
+      {&adjust, "kind_not_allowed"},     {&bonus, "bonus_not_as_rules"},
       {&big_earn, "earn_exceeds_rules"}, {&ghost, "reverse_unknown_entry"},
       {&hand_over, "rights_exceeded"},   {&spend, "rights_exceeded"}};
   for (const auto& [entry, reason] : expected) {
@@ -85,7 +86,8 @@ TEST_CASE("the forged pushes of one store's token are refused and no balance mov
     CHECK_FALSE(ack.message.empty());
   }
   CHECK(f.Member(f.bob).balance == 100);
-  CHECK(Rejected(f, EntryRefusal::kKindNotAllowed) == 2);
+  CHECK(Rejected(f, EntryRefusal::kKindNotAllowed) == 1);
+  CHECK(Rejected(f, EntryRefusal::kBonusNotAsRules) == 1);
   CHECK(Rejected(f, EntryRefusal::kRightsExceeded) == 2);
   CHECK(f.service().counters().entries_ingested == 2);
 
@@ -174,6 +176,93 @@ TEST_CASE("what a till legitimately writes is accepted, in one push with what it
   auto again = f.service().Push(f.t1, retry);
   REQUIRE(again.ok());
   CHECK(again->entries[0].outcome == PushOutcome::kExists);
+}
+
+TEST_CASE("a till's campaign bonus is held to what its campaign gives, once per sale") {
+  ServiceFixture f;
+  Rules pack = DefaultRules();
+  pack.version = 2;
+  Campaign doubled;  // double points, at most 300 a sale
+  doubled.id = "double";
+  doubled.award.multiplier_bp = 20'000;
+  doubled.award.max_points = 300;
+  Campaign gift;  // 50 points on any qualifying sale
+  gift.id = "gift";
+  gift.award.bonus_points = 50;
+  pack.campaigns = {doubled, gift};
+  REQUIRE(f.service().PublishRules(pack).ok());
+  const auto bonus = [&](int64_t seq, const std::string& campaign, int64_t points,
+                         int64_t paid_minor) {
+    LedgerEntry e = f.Earn(f.t1, seq, f.ann, points);
+    e.kind = EntryKind::kBonus;
+    e.amount_minor = 0;
+    e.rule_version = 2;
+    e.detail.campaign_id = campaign;
+    e.detail.paid_minor = paid_minor;
+    e.sale_ref = "R-1";
+    return e;
+  };
+  // 100.00 paid: double gives 100 more, the gift 50.
+  const LedgerEntry doubled_ok = bonus(1, "double", 100, 10'000);
+  const LedgerEntry gift_ok = bonus(2, "gift", 50, 10'000);
+  const LedgerEntry twice = bonus(3, "gift", 50, 10'000);  // the same sale again
+  LedgerEntry other_sale = bonus(4, "gift", 50, 10'000);
+  other_sale.sale_ref = "R-2";
+  const LedgerEntry greedy = bonus(5, "double", 101, 10'000);
+  const LedgerEntry capped = bonus(6, "double", 301, 1'000'000);  // above max_points
+  LedgerEntry capped_sale = bonus(7, "double", 300, 1'000'000);
+  capped_sale.sale_ref = "R-3";
+  const LedgerEntry unknown = bonus(8, "jackpot", 1, 10'000);
+  LedgerEntry paid_beyond = bonus(9, "gift", 50, 200'000'000'000);  // 2 billion paid
+  paid_beyond.sale_ref = "R-4";
+  LedgerEntry no_sale = bonus(10, "gift", 50, 10'000);
+  no_sale.sale_ref.clear();
+  LedgerEntry old_pack = bonus(11, "gift", 50, 10'000);
+  old_pack.sale_ref = "R-5";
+  old_pack.rule_version = 1;  // the default rules have no campaigns
+  PushRequest push = f.NewPush(f.t1);
+  push.entries = {doubled_ok,  gift_ok, twice,       other_sale, greedy,  capped,
+                  capped_sale, unknown, paid_beyond, no_sale,    old_pack};
+  auto answered = f.service().Push(f.t1, push);
+  REQUIRE_MESSAGE(answered.ok(), answered.status().ToString());
+  CHECK(AckOf(*answered, doubled_ok).outcome == PushOutcome::kOk);
+  CHECK(AckOf(*answered, gift_ok).outcome == PushOutcome::kOk);
+  CHECK(AckOf(*answered, twice).reason == "bonus_not_as_rules");
+  CHECK(AckOf(*answered, other_sale).outcome == PushOutcome::kOk);
+  CHECK(AckOf(*answered, greedy).reason == "bonus_not_as_rules");
+  CHECK(AckOf(*answered, capped).reason == "bonus_not_as_rules");
+  CHECK(AckOf(*answered, capped_sale).outcome == PushOutcome::kOk);
+  CHECK(AckOf(*answered, unknown).reason == "bonus_not_as_rules");
+  CHECK(AckOf(*answered, paid_beyond).reason == "bonus_not_as_rules");
+  CHECK(AckOf(*answered, no_sale).reason == "missing_sale");
+  CHECK(AckOf(*answered, old_pack).reason == "bonus_not_as_rules");
+  CHECK(Rejected(f, EntryRefusal::kBonusNotAsRules) == 6);
+  CHECK(f.Member(f.ann).balance == 100 + 50 + 50 + 300);
+
+  // The till takes back what a bonus gave, never more; a bonus cannot be
+  // "given back".
+  PushRequest refund = f.NewPush(f.t1);
+  const LedgerEntry half = Reverse(f, f.t1, 12, doubled_ok, -50, 0);
+  const LedgerEntry rest = Reverse(f, f.t1, 13, doubled_ok, -50, 0);
+  const LedgerEntry beyond = Reverse(f, f.t1, 14, doubled_ok, -1, 0);
+  const LedgerEntry adds = Reverse(f, f.t1, 15, gift_ok, 10, 0);
+  const LedgerEntry with_spend = Reverse(f, f.t1, 16, gift_ok, -10, -100);  // it had none
+  refund.entries = {half, rest, beyond, adds, with_spend};
+  answered = f.service().Push(f.t1, refund);
+  REQUIRE_MESSAGE(answered.ok(), answered.status().ToString());
+  CHECK(AckOf(*answered, half).outcome == PushOutcome::kOk);
+  CHECK(AckOf(*answered, rest).outcome == PushOutcome::kOk);
+  CHECK(AckOf(*answered, beyond).reason == "reverse_exceeds");
+  CHECK(AckOf(*answered, adds).reason == "reverse_mismatch");
+  CHECK(AckOf(*answered, with_spend).reason == "reverse_exceeds");
+  CHECK(f.Member(f.ann).balance == 50 + 50 + 300);
+
+  // Another till takes back a bonus only as far as a claimed return says.
+  PushRequest there = f.NewPush(f.t2);
+  there.entries = {Reverse(f, f.t2, 1, gift_ok, -50, 0)};
+  answered = f.service().Push(f.t2, there);
+  REQUIRE(answered.ok());
+  CHECK(answered->entries[0].reason == "reverse_not_claimed");
 }
 
 TEST_CASE("amounts, points and times beyond sane bounds are refused") {

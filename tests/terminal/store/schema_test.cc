@@ -158,6 +158,32 @@ TEST_CASE("upgrading a version 6 database that never restarted asks for nothing"
   CHECK_FALSE(f.till().NextPull(10).value().want_rights_statement);
 }
 
+TEST_CASE("upgrading a version 7 database: its sales read back without campaign awards") {
+  const std::string member = "0190a5a4-7c1e-7000-8000-000000000001";
+  TerminalFixture f(OlderDatabase(
+      7, MemberRowV1(member, "+447700900001") +
+             "INSERT INTO sales(sale_ref, request_hash, member_id, amount_minor, currency,"
+             " discount_minor, paid_minor, eligible_paid_minor, earned_points, redeemed_points,"
+             " earn_entry, redeem_entry, balance_after, tier_after, rule_version, wall_ms,"
+             " sale_id, terminal_id, store_id, hlc) VALUES ('R-1', 'h', '" +
+             member +
+             "', 3000, 'USD', 0, 3000, 3000, 30, 0, 'S001-T01/1', '', 30, 'regular', 1, 7,"
+             " 'S001-T01/R-1', 'S001-T01', 'S001', 0);"));
+  CHECK(sql::SchemaVersion(f.db()).value() == static_cast<int>(TerminalMigrations().size()));
+  auto sale = f.till().FindSale("R-1");
+  REQUIRE_MESSAGE(sale.ok(), sale.status().ToString());
+  CHECK(sale->earned_points == 30);
+  CHECK(sale->awards.empty());
+  CHECK_FALSE(sale->tier_progress.has_value());  // its spend after was not kept then
+  CHECK(f.db().QueryInt64("SELECT count(*) FROM sales WHERE awards = '[]'").value() == 1);
+  // A sale made now keeps its awards and the spend after it.
+  const Member ann = f.Get(member);
+  auto now = f.Sell("R-2", ann.member_id, 1'000);
+  REQUIRE_MESSAGE(now.ok(), now.status().ToString());
+  REQUIRE(now->tier_progress.has_value());
+  CHECK(f.till().FindSale("R-2")->tier_progress == now->tier_progress);
+}
+
 TEST_CASE("a database written by a newer Patron is refused") {
   TerminalFixture f;
   REQUIRE(f.db().Execute("PRAGMA user_version = 99").ok());

@@ -33,6 +33,7 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace patron::record {
 
@@ -78,6 +79,15 @@ struct Field {
   static constexpr auto& Get(Record& record) {
     return record.*Member;
   }
+};
+
+// A list of records kept, in SQL, in one TEXT column of its JSON instead of a
+// child table (record_sql.h): for short lists only ever read and written
+// with the record that holds them (a sale's campaign awards). On the wire
+// it is an array, like any vector (record_json.h).
+template <typename T>
+struct JsonList : std::vector<T> {
+  using std::vector<T>::vector;
 };
 
 // Specialised for each record kind with `static constexpr auto kFields`, a

@@ -316,6 +316,10 @@ struct JsonCodec<std::vector<T>> {
   static bool IsDefault(const std::vector<T>& values) { return values.empty(); }
 };
 
+// A JsonList (field.h) is an array on the wire, like any vector.
+template <typename T>
+struct JsonCodec<JsonList<T>> : JsonCodec<std::vector<T>> {};
+
 // A JSON value passed through as its text: the body of a record whose kind
 // only its own filer knows (an envelope's payload, DESIGN.md §8). It is
 // checked to be one well-formed JSON object when read, and written verbatim.

@@ -20,6 +20,7 @@
 //   records, variants      TEXT: their JSON (record_json.h)
 //   std::vector<record>    none: a child table, written by its store
 //   std::vector<value>     TEXT: its JSON array
+//   JsonList<record>       TEXT: its JSON array (record_json.h)
 // Reads of stored values that cannot be what the record holds (a negative
 // HLC, an enum name this build does not know, JSON that does not decode)
 // are Corruption naming the column.
@@ -225,7 +226,27 @@ struct SqlCodec<std::vector<T>> {
     if (!status.ok()) return sql_internal::CorruptColumn(column, status.message());
     return Status::OK();
   }
-};
+  };
+
+  // A JsonList of records is one TEXT column holding its JSON array.
+  template <HasSchema T>
+  struct SqlCodec<JsonList<T>> {
+    static constexpr int kColumns = 1;
+    static void Bind(sql::Statement& s, int index, const JsonList<T>& values) {
+      std::string text;
+      JsonCodec<JsonList<T>>::Append(values, text);
+      s.BindText(index, text);
+    }
+    static Status Read(const sql::Statement& s, int index, std::string_view column,
+                       JsonList<T>& values) {
+      const std::string text = s.ColumnText(index);
+      JsonReader reader(text);
+      Status status = JsonCodec<JsonList<T>>::Read(reader, "", column, values, nullptr);
+      if (status.ok()) status = reader.Finish();
+      if (!status.ok()) return sql_internal::CorruptColumn(column, status.message());
+      return Status::OK();
+    }
+  };
 
 namespace sql_internal {
 

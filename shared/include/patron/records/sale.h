@@ -33,6 +33,18 @@ struct SaleLine {
   friend bool operator==(const SaleLine&, const SaleLine&) = default;
 };
 
+// What one campaign of the rule pack gave a sale (evaluate.h): its own
+// kBonus entry, so that a refund reverses exactly its share. A member in the
+// campaign's control group gets a held-out award: no points, no entry, kept
+// so head office can compare the two groups.
+struct SaleAward {
+  std::string campaign_id;
+  int64_t points = 0;
+  std::string entry_id;  // the kBonus entry; "" when held out
+  bool held_out = false;
+  friend bool operator==(const SaleAward&, const SaleAward&) = default;
+};
+
 struct SaleRecord {
   std::string sale_id;  // MakeSaleId(terminal_id, sale_ref)
   std::string terminal_id;
@@ -44,7 +56,7 @@ struct SaleRecord {
   int64_t discount_minor = 0;       // paid with points
   int64_t paid_minor = 0;           // paid with money
   int64_t eligible_paid_minor = 0;  // the money that earned points
-  int64_t earned_points = 0;
+  int64_t earned_points = 0;        // on earn_entry: base and tier, not campaigns
   int64_t redeemed_points = 0;
   std::string earn_entry;    // "" if nothing was earned
   std::string redeem_entry;  // "" if nothing was redeemed
@@ -52,7 +64,17 @@ struct SaleRecord {
   HlcTimestamp hlc;
   int64_t wall_ms = 0;
   std::vector<SaleLine> lines;
+  record::JsonList<SaleAward> awards;  // by the pack's priority
   friend bool operator==(const SaleRecord&, const SaleRecord&) = default;
+};
+
+// The share of a campaign's award a refund takes back: a kReverse of the
+// award's entry.
+struct AwardReversal {
+  std::string entry_id;  // the sale's kBonus entry
+  std::string campaign_id;
+  int64_t points = 0;  // taken back, > 0
+  friend bool operator==(const AwardReversal&, const AwardReversal&) = default;
 };
 
 struct RefundLine {
@@ -75,7 +97,7 @@ struct RefundRecord {
   std::string member_id;
   int64_t amount_minor = 0;     // goods value refunded
   int64_t paid_back_minor = 0;  // money handed back
-  int64_t reversed_points = 0;  // earned points taken back (0 while pending)
+  int64_t reversed_points = 0;  // points of the earn entry taken back (0 while pending)
   int64_t returned_points = 0;  // redeemed points given back (0 while pending)
   int64_t spend_reversed_minor = 0;  // qualifying spend taken back (0 while pending)
   bool pending = false;
@@ -83,6 +105,8 @@ struct RefundRecord {
   std::vector<std::string> entry_ids;
   HlcTimestamp hlc;
   int64_t wall_ms = 0;
+  // Campaign awards taken back, one per award entry (none while pending).
+  record::JsonList<AwardReversal> reversed_awards;
   friend bool operator==(const RefundRecord&, const RefundRecord&) = default;
 };
 
@@ -108,6 +132,27 @@ struct Schema<SaleLine> {
 };
 
 template <>
+struct Schema<SaleAward> {
+  static constexpr std::string_view kName = "sale_award";
+  static constexpr auto kFields = std::tuple{
+      Field<&SaleAward::campaign_id>{"campaign_id"},
+      Field<&SaleAward::points>{"points"},
+      Field<&SaleAward::entry_id>{"entry_id", {}, kOmitDefault},
+      Field<&SaleAward::held_out>{"held_out", {}, kOmitDefault},
+  };
+};
+
+template <>
+struct Schema<AwardReversal> {
+  static constexpr std::string_view kName = "award_reversal";
+  static constexpr auto kFields = std::tuple{
+      Field<&AwardReversal::entry_id>{"entry_id"},
+      Field<&AwardReversal::campaign_id>{"campaign_id"},
+      Field<&AwardReversal::points>{"points"},
+  };
+};
+
+template <>
 struct Schema<SaleRecord> {
   static constexpr std::string_view kName = "sale";
   static constexpr auto kFields = std::tuple{
@@ -129,6 +174,7 @@ struct Schema<SaleRecord> {
       Field<&SaleRecord::hlc>{"hlc"},
       Field<&SaleRecord::wall_ms>{"wall_ms"},
       Field<&SaleRecord::lines>{"lines"},
+      Field<&SaleRecord::awards>{"awards", {}, kOmitDefault},
   };
 };
 
@@ -161,6 +207,7 @@ struct Schema<RefundRecord> {
       Field<&RefundRecord::entry_ids>{"entry_ids"},
       Field<&RefundRecord::hlc>{"hlc"},
       Field<&RefundRecord::wall_ms>{"wall_ms"},
+      Field<&RefundRecord::reversed_awards>{"reversed_awards", {}, kOmitDefault},
   };
 };
 

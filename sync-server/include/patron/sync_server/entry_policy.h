@@ -24,7 +24,7 @@ struct EntryLimits {
 };
 
 enum class EntryRefusal {
-  kKindNotAllowed,       // adjust, expire, bonus: head office's alone
+  kKindNotAllowed,       // adjust and expire: head office's alone
   kOutOfBounds,          // points, amount or time beyond sane limits (EntryLimits)
   kMissingSale,          // an earn or redeem that names no sale
   kUnknownRuleVersion,   // rules head office never published
@@ -35,8 +35,9 @@ enum class EntryRefusal {
   kReverseExceeds,       // more than the entry it reverses
   kReverseNotClaimed,    // of another till's sale, beyond what its return claims cover
   kEarnNotAsRules,       // not what the rules give at the tier it names, or an unknown tier
+  kBonusNotAsRules,      // a campaign the pack lacks, above what it gives, or given twice
 };
-inline constexpr size_t kEntryRefusalCount = 11;
+inline constexpr size_t kEntryRefusalCount = 12;
 
 // "kind_not_allowed", "out_of_bounds", ...: the reason code on the wire.
 std::string_view EntryRefusalName(EntryRefusal refusal);

@@ -10,6 +10,9 @@
 //   - SpendSince and RightsByHolder count the member's indexed entries, and
 //     RightsByHolder also those written after the fold's watermark;
 //   - ReversalsOf sums every stored reverse naming the entry;
+//   - CountBonuses counts one origin's bonus entries of a sale and campaign,
+//     BonusesOfMember lists every origin's bonus entries of a member and
+//     campaign, earliest (HLC, then id) first;
 //   - (terminal, request id) of a grant is stored once.
 #ifndef PATRON_SYNC_SERVER_JOURNAL_STORE_H_
 #define PATRON_SYNC_SERVER_JOURNAL_STORE_H_
@@ -82,6 +85,14 @@ class JournalTxn {
   // The stored reverses of `entry_id`, and those among them `origin` wrote.
   virtual Result<ReversalSums> ReversalsOf(std::string_view entry_id,
                                            std::string_view origin) = 0;
+  // How many bonus entries `origin` wrote for `sale_ref` under the campaign
+  // `campaign_id` (detail.campaign_id), stored so far in this transaction.
+  virtual Result<int64_t> CountBonuses(std::string_view origin, std::string_view sale_ref,
+                                       std::string_view campaign_id) = 0;
+  // Every stored bonus entry of the member under the campaign `campaign_id`,
+  // from every origin, in (hlc, entry_id) order.
+  virtual Result<std::vector<StoredEntry>> BonusesOfMember(std::string_view member_id,
+                                                           std::string_view campaign_id) = 0;
 
   virtual Result<std::optional<GrantRecord>> FindGrant(std::string_view terminal_id,
                                                        std::string_view request_id) = 0;

@@ -39,6 +39,9 @@ struct SyncCounters {
   // Refunds in several stores at once that took back more than their sale
   // gave, whose excess head office undid.
   std::atomic<int64_t> refunds_corrected{0};
+  // Campaign awards beyond their per-member limit (tills that could not see
+  // each other's), reversed by head office.
+  std::atomic<int64_t> campaign_awards_limited{0};
   std::atomic<int64_t> folds{0};
   std::atomic<int64_t> entries_folded{0};
   std::atomic<int64_t> entries_saturated{0};

@@ -176,6 +176,11 @@ class SyncService {
   // head office's reverse of the excess (entry_guard.h ExcessReversal) and
   // returns true.
   Result<bool> SettleReversals(StoreTxn& txn, const LedgerEntry& reverse);
+  // After a till's `bonus` is stored: if its campaign limits how often a
+  // member has it (CampaignLimit), the member's earliest awards of the
+  // bonus's period stand and head office reverses what is left of each
+  // later one (detail.reason "campaign_limit"); returns how many.
+  Result<int64_t> SettleCampaignLimit(StoreTxn& txn, const LedgerEntry& bonus);
   // Logs that a pulling till's journal is behind head office's mark
   // (service/journal_restart.h), in a write transaction of its own.
   Status LogJournalBehind(const Caller& caller, int64_t next_seq);

@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "patron/evaluate.h"
 #include "patron/ledger.h"
 #include "patron/records/sale.h"
+#include "patron/rules.h"
 
 namespace patron::terminal {
 
@@ -78,6 +80,12 @@ struct Quote {
   std::string tier;
   int64_t earn_multiplier_bp = 0;
   int64_t points_to_earn = 0;  // for the sale as quoted (after redeem_points)
+  // points_to_earn itemised (evaluate.h): base, tier, each campaign that
+  // applies, and a held-out line for each campaign the member is a control of.
+  std::vector<Award> awards;
+  // The next tier up and the qualifying spend it needs, before this sale;
+  // nullopt at the top tier.
+  std::optional<TierProgress> tier_progress;
   int64_t redeem_points = 0;
   int64_t discount_minor = 0;  // money value of redeem_points
   int64_t paid_minor = 0;
@@ -104,10 +112,14 @@ struct SaleResult {
   int64_t amount_minor = 0;
   int64_t discount_minor = 0;  // paid with points
   int64_t paid_minor = 0;      // paid with money
-  int64_t earned_points = 0;
+  int64_t earned_points = 0;   // base, tier and campaigns together
   int64_t redeemed_points = 0;
   int64_t balance = 0;  // after the sale
   std::string tier;     // after the sale
+  // The campaigns' awards, each with its bonus entry (held-out ones have none).
+  std::vector<SaleAward> awards;
+  // The next tier up and the spend it needs, after the sale.
+  std::optional<TierProgress> tier_progress;
   std::vector<std::string> entry_ids;
   int64_t rule_version = 0;
   bool replayed = false;  // an identical earlier request; nothing was written
@@ -138,7 +150,7 @@ struct RefundResult {
   std::string member_id;
   int64_t amount_minor = 0;      // goods value refunded
   int64_t paid_back_minor = 0;   // money to hand back to the customer
-  int64_t reversed_points = 0;   // earned points taken back
+  int64_t reversed_points = 0;   // earned points taken back, campaigns' included
   int64_t returned_points = 0;   // redeemed points given back
   int64_t balance = 0;           // after the refund
   bool clawback = false;         // the refund left the balance negative

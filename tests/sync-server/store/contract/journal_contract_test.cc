@@ -226,5 +226,69 @@ TEST_CASE_TEMPLATE("ReversalsOf sums the reverses naming an entry, and one origi
         ReversalSums{-5, 0, 0, 0});
 }
 
+TEST_CASE_TEMPLATE("CountBonuses counts one till's bonus entries of a sale and campaign", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  const std::string m = "0190a7e4-0000-7000-8000-000000000001";
+  const auto bonus = [&](const std::string& origin, int64_t seq, const std::string& sale_ref,
+                         const std::string& campaign) {
+    LedgerEntry e = Entry(origin, seq, m, EntryKind::kBonus, 50);
+    e.sale_ref = sale_ref;
+    e.detail.campaign_id = campaign;
+    return e;
+  };
+  auto txn = Write(*store);
+  CHECK(txn->CountBonuses("S001-T01", "R1", "member-day").value() == 0);
+  Insert(*txn, bonus("S001-T01", 1, "R1", "member-day"));
+  Insert(*txn, bonus("S001-T01", 2, "R1", "welcome"));
+  Insert(*txn, bonus("S001-T01", 3, "R2", "member-day"));  // another sale
+  Insert(*txn, bonus("S002-T01", 1, "R1", "member-day"));  // another till's R1
+  LedgerEntry earn = Entry("S001-T01", 4, m, EntryKind::kEarn, 7);
+  earn.sale_ref = "R1";
+  earn.detail.campaign_id = "member-day";  // not a bonus: not counted
+  Insert(*txn, earn);
+  Insert(*txn, bonus("S001-T01", 5, "R1", "member-day"));
+  CHECK(txn->CountBonuses("S001-T01", "R1", "member-day").value() == 2);
+  CHECK(txn->CountBonuses("S001-T01", "R1", "welcome").value() == 1);
+  CHECK(txn->CountBonuses("S001-T01", "R1", "birthday").value() == 0);
+  REQUIRE(txn->Commit().ok());
+  CHECK(Read(*store)->CountBonuses("S002-T01", "R1", "member-day").value() == 1);
+}
+
+TEST_CASE_TEMPLATE("BonusesOfMember lists a member's awards of one campaign, earliest first", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  const std::string ann = "0190a7e4-0000-7000-8000-000000000001";
+  const std::string bob = "0190a7e4-0000-7000-8000-000000000002";
+  const auto bonus = [&](const std::string& origin, int64_t seq, const std::string& member,
+                         const std::string& campaign, int64_t at_ms) {
+    LedgerEntry e = Entry(origin, seq, member, EntryKind::kBonus, 50);
+    e.sale_ref = "R" + std::to_string(seq);
+    e.detail.campaign_id = campaign;
+    e.hlc = HlcTimestamp::FromParts(at_ms, 0);
+    e.wall_ms = at_ms;
+    return e;
+  };
+  auto txn = Write(*store);
+  CHECK(txn->BonusesOfMember(ann, "welcome").value().empty());
+  Insert(*txn, bonus("S002-T01", 1, ann, "welcome", 1'700'000'000'300));
+  Insert(*txn, bonus("S001-T01", 1, ann, "welcome", 1'700'000'000'100));
+  Insert(*txn, bonus("S001-T01", 2, ann, "birthday", 1'700'000'000'000));  // another campaign
+  Insert(*txn, bonus("S001-T01", 3, bob, "welcome", 1'700'000'000'000));   // another member
+  Insert(*txn, bonus("S003-T01", 1, ann, "welcome", 1'700'000'000'200));
+  LedgerEntry earn = Entry("S001-T01", 4, ann, EntryKind::kEarn, 7);
+  earn.detail.campaign_id = "welcome";  // not a bonus
+  Insert(*txn, earn);
+  REQUIRE(txn->Commit().ok());
+  auto listed = Read(*store)->BonusesOfMember(ann, "welcome");
+  REQUIRE(listed.ok());
+  std::vector<std::string> ids;
+  for (const StoredEntry& e : *listed) ids.push_back(e.entry.entry_id);
+  CHECK(ids == std::vector<std::string>{"S001-T01/1", "S003-T01/1", "S002-T01/1"});
+  CHECK((*listed)[0].entry.detail.campaign_id == "welcome");
+}
+
 }  // namespace
 }  // namespace patron::sync
