@@ -7,6 +7,7 @@
 #include "patron/ledger.h"
 #include "patron/rules.h"
 #include "patron/sql/database.h"
+#include "patron/tier_standing.h"
 
 namespace patron::sim {
 namespace {
@@ -94,6 +95,7 @@ struct ServerMemberRow {
   std::string name;
   bool sms_consent = false, email_consent = false;
   int64_t balance = 0, spend_minor = 0;
+  TierStanding standing;  // the tier head office holds
 };
 
 std::string ViewDigest(const std::optional<std::string>& phone,
@@ -533,7 +535,7 @@ void Auditor::CheckConvergence(const std::vector<terminal::Terminal*>& terminals
   if (!db.ok()) return Violate("the server's database cannot be read: " + db.status().ToString());
   auto s = (*db)->GetUniqueStatement(
       "SELECT member_id, phone, card, name, birthday, email, gender, sms_consent, "
-      "email_consent, balance, spend_minor FROM members ORDER BY member_id");
+      "email_consent, balance, spend_minor, tier, tier_until_ms FROM members ORDER BY member_id");
   if (!s.ok()) return Violate(s.status().ToString());
   std::vector<ServerMemberRow> rows;
   while (true) {
@@ -541,15 +543,24 @@ void Auditor::CheckConvergence(const std::vector<terminal::Terminal*>& terminals
     if (!row.ok()) return Violate(row.status().ToString());
     if (!*row) break;
     rows.push_back({s->ColumnText(0), s->ColumnOptionalText(1), s->ColumnOptionalText(2),
-                    s->ColumnOptionalText(4), s->ColumnOptionalText(5),
-                    s->ColumnOptionalText(6), s->ColumnText(3), s->ColumnBool(7),
-                    s->ColumnBool(8), s->ColumnInt64(9), s->ColumnInt64(10)});
+                    s->ColumnOptionalText(4), s->ColumnOptionalText(5), s->ColumnOptionalText(6),
+                    s->ColumnText(3), s->ColumnBool(7), s->ColumnBool(8), s->ColumnInt64(9),
+                    s->ColumnInt64(10), TierStanding{s->ColumnText(11), s->ColumnInt64(12)}});
   }
   figures_.members = static_cast<int64_t>(rows.size());
+  figures_.held_above_spend = 0;
   for (const ServerMemberRow& r : rows) {
     if (r.balance < 0) ++figures_.clawbacks;
+    if (!terminals.empty()) {
+      const Rules& rules = terminals.front()->rules();
+      if (TierRank(rules, r.standing.tier) > TierRank(rules, TierFor(rules, r.spend_minor).name)) {
+        ++figures_.held_above_spend;
+      }
+    }
     for (terminal::Terminal* t : terminals) {
-      const std::string tier = TierFor(t->rules(), r.spend_minor).name;
+      // Tiers converge: every till shows the tier head office holds, or the
+      // higher one the spend reaches.
+      const std::string tier = CurrentTier(t->rules(), r.standing, r.spend_minor).name;
       const std::string expected = ViewDigest(r.phone, r.card, r.name, r.birthday, r.email,
                                               r.gender, r.sms_consent, r.email_consent,
                                               r.balance, r.spend_minor, tier);

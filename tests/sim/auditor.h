@@ -63,6 +63,10 @@ struct AuditFigures {
   int64_t refunds_corrected = 0;  // head office's corrections of refunds in several stores
   int64_t campaign_awards_limited = 0;  // awards beyond a campaign's limit head office reversed
   int64_t forged_refused = 0;     // entries a hostile till forged, all refused
+  int64_t reviews_queued = 0;     // member rows head office queued for review
+  // Members whose held tier is above the one their spend reaches (the hold
+  // at work), at the last convergence check.
+  int64_t held_above_spend = 0;
   int64_t members = 0;
 };
 
@@ -102,6 +106,7 @@ class Auditor {
   // computed here from the server's entries. Asked just before each grant.
   int64_t GrantableNow(const std::string& member_id, const std::string& holder);
   void ServerGranted(const sync::GrantResponse& grant, int64_t grantable_before);
+  void ReviewsQueued(int64_t members) { figures_.reviews_queued += members; }
   // After the server restarted from its files: nothing it acknowledged is gone.
   void ServerRestarted();
 

@@ -67,6 +67,11 @@ Rules SimWorld::CampaignPack() {
   welcome.award.bonus_points = 7;
   welcome.limit = {1, std::string(kPerCampaign)};
   pack.campaigns = {doubled, big_basket, welcome};
+  // A run lasts about a day and a half of simulated time: spend leaves the
+  // window and held tiers come up for review within it.
+  pack.qualifying_window_days = 1;
+  pack.tier_hold_days = 1;
+  pack.tier_warning_days = 0;
   return pack;
 }
 
@@ -205,6 +210,17 @@ Status SimWorld::Fold(bool all) {
     return Status::Unavailable("the sync server crashed while folding");
   }
   return folded;
+}
+
+Status SimWorld::QueueReviews() {
+  if (!server_up()) return Status::Unavailable("the sync server is down");
+  Result<int64_t> queued = service_->QueueMemberReviews();
+  if (server_vfs_->dead()) {
+    CrashServer();
+    return Status::Unavailable("the sync server crashed while queuing reviews");
+  }
+  if (queued.ok()) auditor_.ReviewsQueued(*queued);
+  return queued.status();
 }
 
 Result<sync::PullResponse> SimWorld::Pull(const sync::Caller& caller,

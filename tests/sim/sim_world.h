@@ -98,6 +98,9 @@ class SimWorld final : public ServerEndpoint {
   // none is left). Unavailable while the server is down; a fold during
   // which its disk died crashes it.
   Status Fold(bool all);
+  // Head office's member reviews (SyncService::QueueMemberReviews), queued
+  // for the next fold; as Fold when the server is down or its disk dies.
+  Status QueueReviews();
 
   // ServerEndpoint: the live service, or Unavailable while it is down. A
   // call during which the server's disk died crashes the server.

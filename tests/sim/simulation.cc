@@ -44,6 +44,7 @@ class Run {
   explicit Run(const SimConfig& config)
       : config_(config),
         random_(config.seed),
+        review_random_(config.seed ^ 0x726576696577ULL),
         dir_(config.parent_dir.empty() ? testing::FastTempParent() : config.parent_dir),
         auditor_((dir_.path() / "server.db").string()),
         world_(dir_.path(),
@@ -70,6 +71,9 @@ class Run {
       // rows that do not yet include what was pushed.
       if (world_.server_up() && random_.Chance(0.3)) {
         line += world_.Fold(/*all=*/false).ok() ? " [fold]" : " [fold fails]";
+      }
+      if (world_.server_up() && review_random_.Chance(0.05)) {
+        line += world_.QueueReviews().ok() ? " [reviews]" : " [reviews fail]";
       }
       auditor_.CheckTouched();
       Record(line);
@@ -255,6 +259,9 @@ class Run {
       return auditor_.Violate("final: " + std::to_string(unsettled) +
                               " sales or refunds stay in doubt with everything healed");
     }
+    if (Status reviewed = world_.QueueReviews(); !reviewed.ok()) {
+      return auditor_.Violate("final: the server cannot queue reviews: " + reviewed.ToString());
+    }
     for (int round = 0; round < 2; ++round) {
       for (size_t i = 0; i < world_.size(); ++i) {
         // Folded between terminals too, so each pulls what the others pushed.
@@ -303,6 +310,9 @@ class Run {
 
   SimConfig config_;
   SimRandom random_;
+  // When head office queues member reviews: a stream of its own, so the
+  // other draws of a seed, and the regression seeds, are as they were.
+  SimRandom review_random_;
   testing::TempDir dir_;
   Auditor auditor_;
   SimWorld world_;
@@ -340,8 +350,10 @@ std::string Summarize(const SimResult& r) {
       << " claims never heard back; " << a.refunds_corrected
       << " corrections of refunds in several stores; " << a.reversals_checked
       << " reversed entries checked\n  campaigns: " << a.campaign_awards_limited
-      << " awards beyond the once-per-member welcome reversed by head office\n  trust: "
-      << a.forged_refused << " forged entries from a hostile till, every one refused\n";
+      << " awards beyond the once-per-member welcome reversed by head office\n  tiers: "
+      << a.reviews_queued << " member reviews queued, " << a.held_above_spend
+      << " members held above their spend's tier at the end\n  trust: " << a.forged_refused
+      << " forged entries from a hostile till, every one refused\n";
   const NetworkStats& n = r.network;
   out << "  network: " << n.requests << " requests, " << n.refused_partitioned << " partitioned, "
       << n.requests_dropped << " dropped (" << n.requests_delayed << " delayed), "

@@ -16,7 +16,9 @@
 namespace patron {
 namespace {
 
+using testing::ByAmount;
 using testing::Chain;
+using testing::ReturnAt;
 
 // Pack 2, in force at once: double points for everyone, a 50-point welcome
 // for members who joined within 30 days, and a campaign whose control group
@@ -46,24 +48,6 @@ int64_t Rejected(Chain& chain) {
   const auto& counts = chain.service().counters().entries_rejected;
   return std::accumulate(counts.begin(), counts.end(), int64_t{0},
                          [](int64_t sum, const auto& n) { return sum + n.load(); });
-}
-
-terminal::RefundRequest ByAmount(const std::string& sale_ref, const std::string& ref,
-                                 int64_t amount_minor) {
-  terminal::RefundRequest refund;
-  refund.sale_ref = sale_ref;
-  refund.refund_ref = ref;
-  refund.amount_minor = amount_minor;
-  return refund;
-}
-
-Result<terminal::RefundResult> ReturnAt(Chain& chain, size_t i, const std::string& sale_terminal,
-                                        terminal::RefundRequest refund) {
-  refund.sale_terminal = sale_terminal;
-  return terminal::RefundAnywhere(chain.till(i), refund,
-                                  [&chain, i](const sync::ReturnClaimRequest& claim) {
-                                    return chain.net(i).ClaimReturn(claim);
-                                  });
 }
 
 // A chain of two stores under CampaignPack, Ann enrolled at the first, and
@@ -272,6 +256,72 @@ TEST_CASE("a once-per-member campaign given by two offline tills: the earliest s
   CHECK(Rejected(chain) == 0);
   CHECK(chain.ServerMembers().at(ann).balance == 20 + 50);
   testing::CheckConverged(chain);
+}
+
+TEST_CASE("a limit a later pack adds holds that pack's awards, not what earlier packs gave") {
+  Chain chain(2);
+  const std::string ann = chain.Enrol(0, "+86 138 0013 8003", "周芷若").member_id;
+  Rules unlimited = CampaignPack();
+  unlimited.campaigns = {unlimited.campaigns[1]};  // the welcome, no limit
+  REQUIRE(chain.service().PublishRules(unlimited).ok());
+  chain.SyncAll();
+  REQUIRE(chain.Sell(0, "A-1", ann, 1'000)->earned_points == 60);
+  REQUIRE(chain.Sell(0, "A-2", ann, 1'000)->earned_points == 60);
+  chain.SyncAll();
+  Rules limited = unlimited;
+  limited.version = 3;
+  limited.campaigns[0].limit = {1, std::string(kPerCampaign)};
+  REQUIRE(chain.service().PublishRules(limited).ok());
+  chain.SyncAll();
+  // The till that gave both knows; the other store does not.
+  CHECK(chain.Sell(0, "A-3", ann, 1'000)->earned_points == 10);
+  CHECK(chain.Sell(1, "B-1", ann, 1'000)->earned_points == 60);
+  chain.SyncAll();
+  CHECK(Rejected(chain) == 0);
+  CHECK(chain.service().counters().campaign_awards_limited == 1);  // B-1's, not A-1's or A-2's
+  CHECK(chain.ServerMembers().at(ann).balance == 40 + 100);
+  testing::CheckConverged(chain);
+}
+
+TEST_CASE("a till sends a sale's record only with or after its entries") {
+  CampaignChain c;  // R-1: three entries and one record
+  REQUIRE(c.chain.Sell(0, "R-2", c.ann, 10'000).ok());
+  auto backlog = c.chain.till(0).PendingPush(/*max_entries=*/4, /*max_changes=*/100);
+  REQUIRE(backlog.ok());
+  CHECK(backlog->entries.size() == 4);
+  CHECK(backlog->records.empty());  // R-1's entries are in, R-2's are not all
+  auto drained = c.chain.till(0).PendingPush(/*max_entries=*/100, /*max_changes=*/100);
+  REQUIRE(drained.ok());
+  CHECK(drained->records.size() == 2);
+}
+
+// A head office that holds a sale's record without its entries (an older
+// till sent records ahead of them) answers a claim as for an unknown sale.
+TEST_CASE("a sale whose record reached head office before its bonus entries is returned pending") {
+  CampaignChain c;  // R-1 at S001: the earn, two bonuses, the sale's record
+  // The record and the earn reach head office; the bonuses do not yet.
+  auto pending = c.chain.till(0).PendingPush(/*max_entries=*/100, /*max_changes=*/100);
+  REQUIRE(pending.ok());
+  sync::PushRequest partial = *pending;
+  std::erase_if(partial.entries, [](const LedgerEntry& e) { return e.kind == EntryKind::kBonus; });
+  REQUIRE(partial.entries.size() == 1);
+  REQUIRE(c.chain.service().Push({"S001-T01", "S001"}, partial).ok());
+  auto early = ReturnAt(c.chain, 1, "S001-T01", ByAmount("R-1", "B-1", 10'000));
+  REQUIRE_MESSAGE(early.ok(), early.status().ToString());
+  CHECK(early->pending);  // head office could not count it yet
+  CHECK(early->entry_ids.empty());
+  // The rest of S001's push arrives, then store B's pending return:
+  // head office matches it and reverses the earn and both bonuses.
+  REQUIRE(c.chain.client(0).SyncOnce().ok());
+  REQUIRE(c.chain.client(1).SyncOnce().ok());
+  CHECK(Rejected(c.chain) == 0);
+  c.chain.SyncAll();
+  CHECK(Rejected(c.chain) == 0);
+  auto refunds = *c.chain.service().RefundsOfSale("S001-T01/R-1");
+  REQUIRE(refunds.size() == 1);
+  CHECK(refunds[0].status == sync::RefundStatus::kMatched);
+  CHECK(c.chain.ServerMembers().at(c.ann).balance == 0);
+  testing::CheckConverged(c.chain);
 }
 
 TEST_CASE("past the pack's valid_until a till gives no campaign, only base points") {

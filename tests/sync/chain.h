@@ -15,6 +15,7 @@
 #include "in_process_transport.h"
 #include "patron/member_id.h"
 #include "patron/sync_server/sqlite_server_store.h"
+#include "patron/terminal/online_checkout.h"
 #include "patron/terminal/terminal.h"
 #include "support/temp_dir.h"
 
@@ -153,6 +154,28 @@ class Chain {
   std::unique_ptr<sync::SyncService> service_;
   std::vector<Node> nodes_;
 };
+
+// A refund of `amount_minor` of the sale `sale_ref`.
+inline terminal::RefundRequest ByAmount(const std::string& sale_ref, const std::string& ref,
+                                        int64_t amount_minor) {
+  terminal::RefundRequest refund;
+  refund.sale_ref = sale_ref;
+  refund.refund_ref = ref;
+  refund.amount_minor = amount_minor;
+  return refund;
+}
+
+// A refund at till `i` of a sale made at terminal `sale_terminal`, asking
+// head office through that till's transport.
+inline Result<terminal::RefundResult> ReturnAt(Chain& chain, size_t i,
+                                               const std::string& sale_terminal,
+                                               terminal::RefundRequest refund) {
+  refund.sale_terminal = sale_terminal;
+  return terminal::RefundAnywhere(chain.till(i), refund,
+                                  [&chain, i](const sync::ReturnClaimRequest& claim) {
+                                    return chain.net(i).ClaimReturn(claim);
+                                  });
+}
 
 // Every terminal's view of every member the server knows equals the server's.
 inline void CheckConverged(Chain& chain) {

@@ -79,17 +79,9 @@ TEST_CASE("records: every sale with its lines and every refund reaches head offi
 namespace patron {
 namespace {
 
+using testing::ByAmount;
 using testing::Chain;
-
-// A refund at till `i` of a sale made at till `sale_till`, asking head
-// office through that till's transport.
-Result<terminal::RefundResult> ReturnAt(Chain& chain, size_t i, const std::string& sale_terminal,
-                                        terminal::RefundRequest refund) {
-  refund.sale_terminal = sale_terminal;
-  return terminal::RefundAnywhere(
-      chain.till(i), refund,
-      [&chain, i](const sync::ReturnClaimRequest& claim) { return chain.net(i).ClaimReturn(claim); });
-}
+using testing::ReturnAt;
 
 // A checkout at till `i` that may ask head office for redemption rights.
 Result<terminal::SaleResult> SellOnline(Chain& chain, size_t i, const terminal::SaleRequest& sale) {
@@ -106,15 +98,6 @@ terminal::RefundRequest ByLines(const std::string& sale_ref, const std::string& 
   refund.sale_ref = sale_ref;
   refund.refund_ref = ref;
   refund.lines = std::move(lines);
-  return refund;
-}
-
-terminal::RefundRequest ByAmount(const std::string& sale_ref, const std::string& ref,
-                                 int64_t amount_minor) {
-  terminal::RefundRequest refund;
-  refund.sale_ref = sale_ref;
-  refund.refund_ref = ref;
-  refund.amount_minor = amount_minor;
   return refund;
 }
 

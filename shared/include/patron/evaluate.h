@@ -106,6 +106,12 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
 Result<int64_t> CampaignAwardPoints(const Rules& pack, const Campaign& campaign,
                                     int64_t paid_minor);
 
+// Whether the campaign's time window (when) and stores (who.stores) admit a
+// sale at `store_id` at `now_ms`: the conditions head office can check of a
+// till's bonus entry (the member's and the basket's are the till's).
+bool CampaignOpenAt(const Rules& pack, const Campaign& campaign, std::string_view store_id,
+                    int64_t now_ms);
+
 // Which period of `limit.per` the instant falls in, in the pack's local
 // calendar: two instants share a period exactly when their keys are equal
 // (the day's number, the number of the week's Monday, year * 12 + month,

@@ -40,6 +40,11 @@ struct Rules {
   // Ascending by min_spend_minor; the first tier starts at 0.
   std::vector<TierRule> tiers;
   int64_t qualifying_window_days = 365;
+  // A tier reached is held this long; at its review head office drops it
+  // at most one level (tier_standing.h). Tills warn the member this many
+  // days before a review that would drop them.
+  int64_t tier_hold_days = 365;
+  int64_t tier_warning_days = 30;
   int64_t redeem_points_per_unit = 100;  // points worth one currency unit
   int64_t max_redeem_share_bp = 5000;    // share of a sale payable in points
   // Basket lines in these categories earn nothing (tobacco, gift cards).
@@ -83,17 +88,21 @@ const Rules* ActivePack(const std::vector<Rules>& packs, int64_t now_ms);
 
 // The highest tier whose threshold the spend reaches. Requires valid rules.
 const TierRule& TierFor(const Rules& rules, int64_t qualifying_spend_minor);
+// The tier's place in rules.tiers (0 = the first); 0 for a name the pack
+// does not hold.
+size_t TierRank(const Rules& rules, std::string_view name);
 // NotFound if no tier has this name.
 Result<TierRule> FindTier(const Rules& rules, std::string_view name);
 
-// The next tier up and the qualifying spend still needed to reach it
-// ("spend 230.00 more for gold"); nullopt at the top tier.
+// The next tier above `current` and the qualifying spend still needed to
+// reach it ("spend 230.00 more for gold"); nullopt at the top tier.
 struct TierProgress {
   std::string next_tier;
   int64_t spend_to_next_minor = 0;
   friend bool operator==(const TierProgress&, const TierProgress&) = default;
 };
-std::optional<TierProgress> NextTier(const Rules& rules, int64_t qualifying_spend_minor);
+std::optional<TierProgress> NextTier(const Rules& rules, const TierRule& current,
+                                     int64_t qualifying_spend_minor);
 
 // The campaign with this id; nullptr if the pack has none.
 const Campaign* FindCampaign(const Rules& rules, std::string_view id);
@@ -152,6 +161,8 @@ struct Schema<Rules> {
       Field<&Rules::earn_rate_bp>{"earn_rate_bp"},
       Field<&Rules::tiers>{"tiers"},
       Field<&Rules::qualifying_window_days>{"qualifying_window_days"},
+      Field<&Rules::tier_hold_days>{"tier_hold_days", {}, kOmitDefault},
+      Field<&Rules::tier_warning_days>{"tier_warning_days", {}, kOmitDefault},
       Field<&Rules::redeem_points_per_unit>{"redeem_points_per_unit"},
       Field<&Rules::max_redeem_share_bp>{"max_redeem_share_bp"},
       Field<&Rules::excluded_categories>{"excluded_categories", {}, kOptional},

@@ -198,6 +198,15 @@ Result<int64_t> CampaignAwardPoints(const Rules& pack, const Campaign& campaign,
   return points;
 }
 
+bool CampaignOpenAt(const Rules& pack, const Campaign& campaign, std::string_view store_id,
+                    int64_t now_ms) {
+  const std::vector<std::string>& stores = campaign.who.stores;
+  if (!stores.empty() && std::find(stores.begin(), stores.end(), store_id) == stores.end()) {
+    return false;
+  }
+  return InWindow(pack, campaign.when, ToLocalDate(now_ms, pack.utc_offset_minutes), now_ms);
+}
+
 int64_t LimitPeriod(const Rules& pack, const CampaignLimit& limit, int64_t utc_ms) {
   const LocalDate local = ToLocalDate(utc_ms, pack.utc_offset_minutes);
   if (limit.per == kPerDay) return local.day_number;

@@ -117,6 +117,12 @@ Status ValidateRules(const Rules& rules) {
   if (rules.qualifying_window_days < 1 || rules.qualifying_window_days > kMaxPackDays) {
     return InvalidRules("qualifying_window_days", "must be in [1, 3660]");
   }
+  if (rules.tier_hold_days < 1 || rules.tier_hold_days > kMaxPackDays) {
+    return InvalidRules("tier_hold_days", "must be in [1, 3660]");
+  }
+  if (rules.tier_warning_days < 0 || rules.tier_warning_days > rules.tier_hold_days) {
+    return InvalidRules("tier_warning_days", "must be in [0, tier_hold_days]");
+  }
   PATRON_RETURN_IF_ERROR(CheckPointsPerUnit(rules));
   if (rules.max_redeem_share_bp < 0 || rules.max_redeem_share_bp > kBasisPointsPerUnit) {
     return InvalidRules("max_redeem_share_bp", "must be in [0, 10000]");
@@ -152,15 +158,23 @@ const TierRule& TierFor(const Rules& rules, int64_t qualifying_spend_minor) {
   return *found;
 }
 
-std::optional<TierProgress> NextTier(const Rules& rules, int64_t qualifying_spend_minor) {
+size_t TierRank(const Rules& rules, std::string_view name) {
+  for (size_t i = 0; i < rules.tiers.size(); ++i) {
+    if (rules.tiers[i].name == name) return i;
+  }
+  return 0;
+}
+
+std::optional<TierProgress> NextTier(const Rules& rules, const TierRule& current,
+                                     int64_t qualifying_spend_minor) {
   // Refunds beyond purchases leave the spend below 0: the first tier's 0.
   const int64_t spend = std::max<int64_t>(0, qualifying_spend_minor);
-  for (const TierRule& tier : rules.tiers) {
-    if (tier.min_spend_minor > spend) {
-      return TierProgress{tier.name, tier.min_spend_minor - spend};
-    }
-  }
-  return std::nullopt;
+  const size_t next = TierRank(rules, current.name) + 1;
+  if (next >= rules.tiers.size()) return std::nullopt;
+  const TierRule& tier = rules.tiers[next];
+  // A held tier may sit above what the spend reaches: the next one up still
+  // needs its whole threshold.
+  return TierProgress{tier.name, std::max<int64_t>(0, tier.min_spend_minor - spend)};
 }
 
 const Campaign* FindCampaign(const Rules& rules, std::string_view id) {

@@ -47,6 +47,7 @@ Result<std::unique_ptr<MemberSnapshotWriter>> MemberSnapshotWriter::Create(
   PATRON_RETURN_IF_ERROR(db->Execute("PRAGMA synchronous=OFF"));
   // No triggers: the terminal keeps its member count itself.
   PATRON_RETURN_IF_ERROR(db->Execute(kReplicaMembersTable));
+  PATRON_RETURN_IF_ERROR(db->Execute(kReplicaMembersV9));
   PATRON_RETURN_IF_ERROR(db->Execute(kSnapshotMeta));
   PATRON_RETURN_IF_ERROR(db->Execute("BEGIN"));
   return std::unique_ptr<MemberSnapshotWriter>(new MemberSnapshotWriter(std::move(db)));

@@ -8,6 +8,8 @@ ReplicaMember ReplicaOf(const MemberState& state) {
   row.server_version = state.version;
   row.server_balance = state.balance;
   row.server_spend_minor = state.spend_minor;
+  row.server_tier = state.tier;
+  row.server_tier_until_ms = state.tier_until_ms;
   return row;
 }
 
@@ -38,6 +40,11 @@ CREATE TABLE members (
 ) STRICT, WITHOUT ROWID;
 -- Most members have no card: a partial index costs them nothing.
 CREATE UNIQUE INDEX members_by_card ON members(card) WHERE card IS NOT NULL;
+)sql";
+
+const std::string_view kReplicaMembersV9 = R"sql(
+ALTER TABLE members ADD COLUMN server_tier TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN server_tier_until_ms INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 }  // namespace patron::sync

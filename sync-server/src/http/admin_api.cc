@@ -165,4 +165,20 @@ HttpResponse SyncApi::SecurityEvents(const HttpRequest& request) const {
   return JsonResponse(200, std::move(body));
 }
 
+// Queues every member review that has come (tier reviews, spend leaving the
+// window: SyncService::QueueMemberReviews) now rather than at the next
+// minute; the fold makes them. {"queued": <members>}.
+HttpResponse SyncApi::ReviewMembers(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  constexpr int kBatch = 10'000;
+  int64_t queued = 0;
+  while (true) {
+    Result<int64_t> batch = service_.QueueMemberReviews(kBatch);
+    if (!batch.ok()) return ErrorResponse(batch.status());
+    queued += *batch;
+    if (*batch < kBatch) break;
+  }
+  return JsonResponse(200, "{\"queued\":" + std::to_string(queued) + "}");
+}
+
 }  // namespace patron::sync

@@ -122,6 +122,20 @@ std::chrono::milliseconds FoldStep(SyncService& service) {
   return std::chrono::seconds(1);
 }
 
+// Queues the folds of members whose tier review has come or whose counted
+// spend leaves the window (QueueMemberReviews): again at once while a
+// batch was full, every minute otherwise, and a minute after a failure.
+std::chrono::milliseconds ReviewStep(SyncService& service) {
+  constexpr int kBatch = 10'000;
+  Result<int64_t> queued = service.QueueMemberReviews(kBatch);
+  if (!queued.ok()) {
+    Log("error", "member reviews: " + queued.status().ToString());
+    return std::chrono::minutes(1);
+  }
+  if (*queued > 0) Log("info", "queued " + std::to_string(*queued) + " member reviews");
+  return *queued == kBatch ? std::chrono::milliseconds(0) : std::chrono::minutes(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -255,6 +269,7 @@ int main(int argc, char** argv) {
   SyncService service(**store, service_options);
   BackgroundLoop folds([&service] { return FoldStep(service); });
   BackgroundLoop snapshots([&service] { return SnapshotStep(service); });
+  BackgroundLoop reviews([&service] { return ReviewStep(service); });
   SyncApiOptions api_options;
   api_options.admin_token = config.admin_token;
   api_options.chain_key = config.chain_key;

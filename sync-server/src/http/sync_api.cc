@@ -80,6 +80,8 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::StoreReport);
   add("GET", "/v1/admin/security-events", kNone, Guard::kAdmin, Endpoint::kSecurityEvents,
       &SyncApi::SecurityEvents);
+  add("POST", "/v1/admin/members/review", kNone, Guard::kAdmin, Endpoint::kReviewMembers,
+      &SyncApi::ReviewMembers);
   add("GET", "/v1/health", kNone, Guard::kNone, Endpoint::kHealth, &SyncApi::Health);
   add("GET", "/metrics", kNone, Guard::kNone, Endpoint::kMetrics, &SyncApi::Metrics);
 }
@@ -110,6 +112,8 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "store_report";
     case Endpoint::kSecurityEvents:
       return "security_events";
+    case Endpoint::kReviewMembers:
+      return "review_members";
     case Endpoint::kHealth:
       return "health";
     case Endpoint::kMetrics:

@@ -103,6 +103,7 @@ class SyncApi {
     kDryRunPack,
     kStoreReport,
     kSecurityEvents,
+    kReviewMembers,
     kHealth,
     kMetrics,
     kOther,  // no route matched: 404
@@ -137,6 +138,7 @@ class SyncApi {
   HttpResponse RegisterTerminal(const HttpRequest& request) const;
   HttpResponse StoreReport(const HttpRequest& request) const;
   HttpResponse SecurityEvents(const HttpRequest& request) const;
+  HttpResponse ReviewMembers(const HttpRequest& request) const;
   // packs_api.cc: rule packs. PublishRules answers POST /v1/admin/packs
   // with the pack's listing (201) and the older POST /v1/admin/rules with 204.
   HttpResponse PublishRules(const HttpRequest& request) const;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "patron/evaluate.h"
+#include "patron/local_time.h"
 #include "patron/records/sale.h"
 #include "service/checks.h"
 
@@ -164,14 +165,21 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckBonus(const LedgerEntry& en
     return refuse("rules version " + std::to_string(rules->version) + " has no campaign '" +
                   id.substr(0, 64) + "'");
   }
+  if (entry.points <= 0) return refuse("a campaign's award gives points");
+  // The sale's time and store are known here: the campaign must have been
+  // open then, there.
+  if (!CampaignOpenAt(*rules, *campaign, entry.store_id, entry.wall_ms)) {
+    return refuse("campaign '" + id + "' is not open at store " + entry.store_id + " at " +
+                  FormatPackTime(entry.wall_ms, rules->utc_offset_minutes));
+  }
   // (ValidateEntry has refused a bonus carrying spend, with the whole push.)
   if (entry.detail.paid_minor < 0 || entry.detail.paid_minor > limits_.max_amount_minor) {
     return refuse("the money paid it names, " + std::to_string(entry.detail.paid_minor) +
                   ", is beyond the limit of " + std::to_string(limits_.max_amount_minor));
   }
-  // The campaign's conditions (day, member, basket) are the till's to
-  // judge; what it may give is not: at most the campaign's award on the
-  // whole sale's money, once per sale.
+  // The member's and the basket's conditions are the till's to judge; what
+  // it may give is not: at most the campaign's award on the whole sale's
+  // money, once per sale.
   Result<int64_t> allowed = CampaignAwardPoints(*rules, *campaign, entry.detail.paid_minor);
   if (!allowed.ok()) return Refuse(EntryRefusal::kOutOfBounds, allowed.status().message());
   if (entry.points > *allowed) {
@@ -271,8 +279,9 @@ Result<const Rules*> EntryGuard::RulesAt(int64_t version) {
 
 Result<std::optional<LedgerEntry>> ExcessReversal(JournalTxn& txn, const LedgerEntry& reversed) {
   PATRON_ASSIGN_OR_RETURN(ReversalSums sums, txn.ReversalsOf(reversed.entry_id, kServerOrigin));
-  // An earn's reverses may take back at most its points (sum >= -points); a
-  // redeem's give back at most what it took (sum <= -points).
+  // An earn's or a bonus's reverses may take back at most its points
+  // (sum >= -points); a redeem's give back at most what it took
+  // (sum <= -points).
   int64_t excess = 0;
   const bool gave = reversed.kind == EntryKind::kEarn || reversed.kind == EntryKind::kBonus;
   if (gave && sums.points < -reversed.points) {

@@ -12,12 +12,12 @@
 //     version gives for its amount at the highest tier multiplier, and
 //     exactly what it gives at the tier the earn names;
 //   - bonus (a campaign's award at checkout): names its sale and a campaign
-//     of its rules version, gives at most what that campaign gives on the
-//     money paid it names (evaluate.h CampaignAwardPoints), carries no
-//     spend, and is the till's only bonus of that campaign on that sale.
-//     Whether the campaign's day, member and basket conditions held is the
-//     till's to judge: head office may not know the member's birthday or
-//     the basket yet;
+//     of its rules version open at its store and time (evaluate.h
+//     CampaignOpenAt), gives points, at most what that campaign gives on the
+//     money paid it names (CampaignAwardPoints), carries no spend, and is
+//     the till's only bonus of that campaign on that sale. Whether the
+//     member's and the basket's conditions held is the till's to judge:
+//     head office may not know the member's birthday or the basket yet;
 //   - redeem and transfer: covered by the till's rights at head office
 //     (ledger.h RightsEffect over every stored entry of the member);
 //   - reverse: of a stored earn, bonus or redeem of the same member and sale, of

@@ -9,6 +9,13 @@
 // latest change it folded for it. The watermark then moves to the last
 // sequence folded.
 //
+// Each member it touches also gets its tier standing (tier_settlement.h):
+// an upgrade as soon as the spend reaches a higher tier, the return of the
+// purchase that caused one, the review once the held tier's time is up. A
+// row's spend changes with time too, as its
+// entries leave the window: review_at_ms says when the row next needs a
+// fold for either reason, and QueueReviews queues those folds.
+//
 // Why this keeps the terminal's view exact (DESIGN.md §4): the fold takes
 // a prefix of the sequence, so a member row at version v includes every
 // change to the member with seq <= v and none after, as when each push
@@ -28,6 +35,7 @@
 #include "patron/local_time.h"
 #include "service/checks.h"
 #include "service/member_merge.h"
+#include "service/tier_settlement.h"
 
 namespace patron::sync {
 namespace {
@@ -107,7 +115,9 @@ Result<FoldStats> MemberFolder::Fold() {
   for (const auto& [member_id, w] : work) {
     PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> stored, txn->FindMember(member_id));
     MemberRecord member = stored ? std::move(*stored) : NewMember(member_id);
+    const int64_t spend_before = member.state.spend_minor;
     for (const QueuedProfileChange* c : w.changes) {
+      if (c->change.field == kReviewField) continue;  // the fold itself is the point
       // Checked when pushed, so this fails only if a later version checks
       // more strictly; the change is then skipped (and counted) rather than
       // stopping every fold after it.
@@ -117,7 +127,10 @@ Result<FoldStats> MemberFolder::Fold() {
       if (!ApplyEntry(member, e->entry)) ++stats.saturated;
     }
     member.state.version = w.version;
-    PATRON_ASSIGN_OR_RETURN(member.state.spend_minor, txn->SpendSince(member_id, spend_since_ms));
+    FoldedSpend spend{spend_before, {}, spend_since_ms};
+    PATRON_ASSIGN_OR_RETURN(spend.window, txn->SpendSince(member_id, spend_since_ms));
+    member.state.spend_minor = spend.window.spend_minor;
+    SettleTier(rules, member, w.entries, spend, now_ms);
     PATRON_RETURN_IF_ERROR(txn->PutMember(member));
   }
   if (!changes.empty()) PATRON_RETURN_IF_ERROR(txn->DropQueuedProfileChanges(through));
@@ -147,6 +160,29 @@ Status MemberFolder::FoldAll() {
     PATRON_ASSIGN_OR_RETURN(FoldStats stats, Fold());
     if (stats.folded_seq == stats.last_seq) return Status::OK();
   }
+}
+
+Result<int64_t> MemberFolder::QueueReviews(int limit) {
+  const WriteActivity activity(*this);
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
+  PATRON_ASSIGN_OR_RETURN(std::vector<std::string> due,
+                          txn->MembersDueForReview(wall_clock_ms_(), limit));
+  if (due.empty()) return 0;
+  int64_t seq = 0;
+  for (const std::string& member_id : due) {
+    PATRON_ASSIGN_OR_RETURN(seq, txn->NextSeq());
+    ProfileChange review;
+    review.member_id = member_id;
+    review.field = std::string(kReviewField);
+    review.origin = std::string(kServerOrigin);
+    PATRON_RETURN_IF_ERROR(txn->QueueProfileChange({seq, std::move(review)}));
+    // The fold sets the next one; until then it is not queued again.
+    PATRON_RETURN_IF_ERROR(txn->SetReviewAt(member_id, 0));
+  }
+  NoteWriting();
+  PATRON_RETURN_IF_ERROR(txn->Commit());
+  NoteWritten(seq);
+  return static_cast<int64_t>(due.size());
 }
 
 Result<bool> MemberFolder::FoldIfDue() {

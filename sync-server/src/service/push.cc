@@ -216,6 +216,10 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     if (written.entry.kind == EntryKind::kReverse) PATRON_RETURN_IF_ERROR(settle(written.entry));
     return written.entry.entry_id;
   };
+  hooks.holds_entry = [&txn](std::string_view entry_id) -> Result<bool> {
+    PATRON_ASSIGN_OR_RETURN(std::optional<StoredEntry> held, txn->FindEntry(entry_id));
+    return held.has_value();
+  };
   hooks.refunds_elsewhere_changed = [this, &txn](std::string_view sale_id) {
     return PublishRefundsElsewhere(*txn, sale_id);
   };

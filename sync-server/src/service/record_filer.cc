@@ -62,9 +62,15 @@ Status CheckSale(const RecordEnvelope& envelope, const SaleRecord& sale) {
       sale.earned_points < 0 || sale.redeemed_points < 0) {
     return bad("amounts and points must not be negative");
   }
+  const std::string own_entries = sale.terminal_id + "/";
   for (const SaleAward& award : sale.awards) {
-    if (award.campaign_id.empty() || award.points < 0 || (award.held_out && award.points != 0)) {
-      return bad("an award names its campaign, and its points are not negative (0 held out)");
+    const bool well_formed = award.held_out
+                                 ? award.points == 0 && award.entry_id.empty()
+                                 : award.points > 0 && award.entry_id.starts_with(own_entries);
+    if (award.campaign_id.empty() || !well_formed) {
+      return bad(
+          "an award names its campaign and either its own bonus entry and points, or is "
+          "held out with neither");
     }
   }
   for (size_t i = 0; i < sale.lines.size(); ++i) {
@@ -168,6 +174,16 @@ Status RecordFiler::FileRefund(const Caller& caller, const RecordEnvelope& envel
                   ": its amount must be positive and its points not negative");
   }
   PATRON_ASSIGN_OR_RETURN(std::optional<StoredSale> sale, txn_.FindSale(refund.sale_id));
+  for (const AwardReversal& award : refund.reversed_awards) {
+    const auto given = [&](const SaleAward& sold) {
+      return sold.entry_id == award.entry_id && award.points <= sold.points;
+    };
+    if (award.points <= 0 || award.entry_id.empty() ||
+        (sale && std::none_of(sale->sale.awards.begin(), sale->sale.awards.end(), given))) {
+      return Reject("refund " + envelope.record_id +
+                    " takes back an award its sale did not give, or more than it gave");
+    }
+  }
   if (sale && !refund.member_id.empty() && sale->sale.member_id != refund.member_id) {
     return Reject("refund " + envelope.record_id + " names another member than its sale");
   }
@@ -180,6 +196,12 @@ Status RecordFiler::FileRefund(const Caller& caller, const RecordEnvelope& envel
     }
     PATRON_RETURN_IF_ERROR(txn_.InsertRecord(record));
     if (!refund.pending) {
+      // What the till reversed is what head office answered the claim:
+      // its own figures stand, whatever the record says.
+      refund.reversed_points = claimed->refund.reversed_points;
+      refund.returned_points = claimed->refund.returned_points;
+      refund.spend_reversed_minor = claimed->refund.spend_reversed_minor;
+      refund.reversed_awards = claimed->refund.reversed_awards;
       return txn_.SetRefundOutcome(claimed->seq, RefundStatus::kApplied, refund);
     }
     // The claim's answer never reached the till, which then recorded a
@@ -290,10 +312,15 @@ Result<RefundStatus> RecordFiler::MatchPendingReturn(const StoredSale& sale,
 Status RecordFiler::ReverseShare(const SaleRecord& sale, const RefundPlan& share,
                                  RefundRecord& refund) {
   if (refund.member_id.empty()) refund.member_id = sale.member_id;
-  refund.reversed_points = share.reversed_points;
-  refund.spend_reversed_minor = share.spend_reversed_minor;
-  refund.reversed_awards = share.reversed_awards;
-  const auto reverse = [&](const std::string& of, int64_t points, int64_t spend_minor) -> Status {
+  refund.reversed_points = 0;
+  refund.spend_reversed_minor = 0;
+  refund.reversed_awards.clear();
+  // An entry head office does not hold (refused, or not arrived) gave
+  // nothing here: nothing of it is taken back.
+  const auto reverse = [&](const std::string& of, int64_t points,
+                           int64_t spend_minor) -> Result<bool> {
+    PATRON_ASSIGN_OR_RETURN(bool held, hooks_.holds_entry(of));
+    if (!held) return false;
     LedgerEntry entry;
     entry.member_id = sale.member_id;
     entry.kind = EntryKind::kReverse;
@@ -303,14 +330,19 @@ Status RecordFiler::ReverseShare(const SaleRecord& sale, const RefundPlan& share
     entry.ref_entry = of;
     PATRON_ASSIGN_OR_RETURN(std::string id, hooks_.write_entry(std::move(entry)));
     refund.entry_ids.push_back(std::move(id));
-    return Status::OK();
+    return true;
   };
   if (!sale.earn_entry.empty() && (share.reversed_points != 0 || share.spend_reversed_minor != 0)) {
-    PATRON_RETURN_IF_ERROR(
-        reverse(sale.earn_entry, share.reversed_points, share.spend_reversed_minor));
+    PATRON_ASSIGN_OR_RETURN(
+        bool reversed, reverse(sale.earn_entry, share.reversed_points, share.spend_reversed_minor));
+    if (reversed) {
+      refund.reversed_points = share.reversed_points;
+      refund.spend_reversed_minor = share.spend_reversed_minor;
+    }
   }
   for (const AwardReversal& award : share.reversed_awards) {
-    PATRON_RETURN_IF_ERROR(reverse(award.entry_id, award.points, 0));
+    PATRON_ASSIGN_OR_RETURN(bool reversed, reverse(award.entry_id, award.points, 0));
+    if (reversed) refund.reversed_awards.push_back(award);
   }
   return Status::OK();
 }

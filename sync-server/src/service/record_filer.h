@@ -45,6 +45,9 @@ struct FilerHooks {
   // Head office's reversals of a pending return it matches (then settled
   // against every store's, SyncService::SettleReversals).
   ServerEntryWriter write_entry;
+  // Whether head office holds the entry (a pending return's reversals name
+  // only entries it holds).
+  std::function<Result<bool>(std::string_view entry_id)> holds_entry;
   // Tells the sale's own terminal what other terminals refunded of it
   // (SyncService::PublishRefundsElsewhere).
   std::function<Status(std::string_view sale_id)> refunds_elsewhere_changed;

@@ -90,6 +90,24 @@ Result<ReturnClaimResponse> SyncService::ClaimReturn(const Caller& caller,
     plan.lines = r.lines;
     return Answer(sale->sale, std::move(plan));
   }
+  // The sale's record may come ahead of its entries (they travel in pages
+  // of their own): a till may reverse only entries head office holds, so
+  // until they are here the return is recorded pending, as for a sale head
+  // office has not received.
+  std::vector<std::string> entries;
+  if (!sale->sale.earn_entry.empty()) entries.push_back(sale->sale.earn_entry);
+  if (!sale->sale.redeem_entry.empty()) entries.push_back(sale->sale.redeem_entry);
+  for (const SaleAward& award : sale->sale.awards) {
+    if (!award.entry_id.empty()) entries.push_back(award.entry_id);
+  }
+  for (const std::string& entry_id : entries) {
+    PATRON_ASSIGN_OR_RETURN(std::optional<StoredEntry> held, txn->FindEntry(entry_id));
+    if (!held) {
+      return Status::NotFound(
+          "head office has sale " + request.sale_id + " but not yet its entry " + entry_id,
+          "unknown_sale");
+    }
+  }
   PATRON_ASSIGN_OR_RETURN(RefundPlan plan,
                           PlanRefund(sale->sale, {sale->refunded_qty, sale->refunded_amount_minor},
                                      {request.amount_minor, request.lines}));

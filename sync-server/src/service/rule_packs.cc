@@ -9,6 +9,7 @@
 #include "patron/rules_codec.h"
 #include "patron/sync/down_items.h"
 #include "patron/sync_server/sync_service.h"
+#include "patron/tier_standing.h"
 #include "patron/uuid.h"
 #include "service/checks.h"
 
@@ -141,7 +142,9 @@ Result<DryRunResult> SyncService::DryRun(const DryRunRequest& request) {
   PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> known, txn->FindMember(member.member_id));
   if (known) {
     result.member_known = true;
-    member.tier = TierFor(pack, known->state.spend_minor).name;
+    member.tier = CurrentTier(pack, TierStanding{known->state.tier, known->state.tier_until_ms},
+                              known->state.spend_minor)
+                      .name;
     member.birthday = known->state.birthday.value;
     member.enrolled_ms = known->state.enrolled_ms;
   }

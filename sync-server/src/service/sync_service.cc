@@ -110,6 +110,12 @@ Status SyncService::FoldAll() { return folder_.FoldAll(); }
 Result<bool> SyncService::FoldIfDue() { return folder_.FoldIfDue(); }
 FoldGauge SyncService::FoldState() const { return folder_.State(); }
 
+Result<int64_t> SyncService::QueueMemberReviews(int limit) {
+  PATRON_ASSIGN_OR_RETURN(const int64_t queued, folder_.QueueReviews(limit));
+  if (queued > 0 && !options_.fold_in_background) PATRON_RETURN_IF_ERROR(folder_.FoldAll());
+  return queued;
+}
+
 Result<bool> SyncService::BuildSnapshotIfDue() { return snapshots_.BuildIfDue(); }
 SnapshotGauge SyncService::SnapshotState() const { return snapshots_.State(); }
 

@@ -300,7 +300,25 @@ CREATE INDEX entries_bonuses_by_member ON entries(member_id, json_extract(detail
   WHERE kind = 'bonus';
 )sql";
 
-const std::array<sql::Migration, 8> kMigrations = {{
+// Version 9. Tiers are held (tier_standing.h): head office's standing on
+// each member row, when a row needs a fold though nothing happens to its
+// member (member_store.h review_at_ms), and the upgrade a return of the
+// purchase that caused it takes back (member_store.h TierUpgrade). Rows from before held what
+// their spend showed, and are reviewed at once: their spend may be stale
+// (it was recomputed only when the member changed). Partial: most members
+// wait for nothing.
+constexpr std::string_view kSchemaV9 = R"sql(
+ALTER TABLE members ADD COLUMN tier TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN tier_until_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN review_at_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN upgrade_entry TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN upgrade_before_tier TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN upgrade_before_until_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE members SET review_at_ms = 1 WHERE spend_minor <> 0;
+CREATE INDEX members_by_review ON members(review_at_ms) WHERE review_at_ms > 0;
+)sql";
+
+const std::array<sql::Migration, 9> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -310,6 +328,7 @@ const std::array<sql::Migration, 8> kMigrations = {{
     {6, "trust no till: reverses by entry, the security log", kSchemaV6, nullptr},
     {7, "each terminal's highest journal sequence", kSchemaV7, nullptr},
     {8, "campaign awards of sales and refunds; bonus entries by sale", kSchemaV8, nullptr},
+    {9, "held tiers and member reviews", kSchemaV9, nullptr},
 }};
 
 }  // namespace

@@ -17,7 +17,7 @@ constexpr std::string_view kIndexByMember =
 // overflow: the fold calls this, and one member's absurd amounts must not
 // stop every later fold.
 constexpr std::string_view kSpendSince =
-    "SELECT amount_minor FROM member_entries WHERE member_id = ? AND wall_ms >= ?";
+    "SELECT amount_minor, wall_ms FROM member_entries WHERE member_id = ? AND wall_ms >= ?";
 // Each holder's redemption rights for one member, summed as RightsEffect
 // (ledger.h) does: a holder's own entries count their points, except
 // transfers, which move points from their origin to their to_holder. The
@@ -99,19 +99,22 @@ Status SqliteStoreTxn::IndexByMember(std::span<const StoredEntry> entries) {
   return Status::OK();
 }
 
-Result<int64_t> SqliteStoreTxn::SpendSince(std::string_view member_id, int64_t since_ms) {
+Result<WindowSpend> SqliteStoreTxn::SpendSince(std::string_view member_id, int64_t since_ms) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSpendSince));
   s.BindText(0, member_id);
   s.BindInt64(1, since_ms);
-  int64_t spend = 0;
+  WindowSpend window;
   while (true) {
     PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-    if (!has_row) return spend;
+    if (!has_row) return window;
     const int64_t amount = s.ColumnInt64(0);
-    if (__builtin_add_overflow(spend, amount, &spend)) {
-      spend = amount > 0 ? std::numeric_limits<int64_t>::max()
-                         : std::numeric_limits<int64_t>::min();
+    if (amount == 0) continue;
+    const int64_t wall_ms = s.ColumnInt64(1);
+    if (window.earliest_ms == 0 || wall_ms < window.earliest_ms) window.earliest_ms = wall_ms;
+    if (__builtin_add_overflow(window.spend_minor, amount, &window.spend_minor)) {
+      window.spend_minor =
+          amount > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
     }
   }
 }

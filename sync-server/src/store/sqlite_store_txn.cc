@@ -55,9 +55,11 @@ const std::string& SelectEntriesBetweenSql() {
 
 constexpr std::string_view kCountEntries = "SELECT count(*) FROM entries";
 
-// A member row: MemberState's columns, then the server's own rights.
+// A member row: MemberState's columns, then the server's own figures.
 const std::string& MemberColumns() {
-  static const std::string columns = record::ColumnList<MemberState>() + ", server_rights";
+  static const std::string columns =
+      record::ColumnList<MemberState>() +
+      ", server_rights, review_at_ms, upgrade_entry, upgrade_before_tier, upgrade_before_until_ms";
   return columns;
 }
 const std::string& SelectMemberSql() {
@@ -80,11 +82,18 @@ const std::string& MembersByKeySql() {
 const std::string& PutMemberSql() {
   static const std::string sql =
       "INSERT INTO members(" + MemberColumns() + ") VALUES (" +
-      record::Placeholders<MemberState>() + ",?) ON CONFLICT(member_id) DO UPDATE SET " +
+      record::Placeholders<MemberState>() + ",?,?,?,?,?) ON CONFLICT(member_id) DO UPDATE SET " +
       record::UpsertAssignments<MemberState>("member_id") +
-      ", server_rights = excluded.server_rights";
+      ", server_rights = excluded.server_rights, review_at_ms = excluded.review_at_ms"
+      ", upgrade_entry = excluded.upgrade_entry"
+      ", upgrade_before_tier = excluded.upgrade_before_tier"
+      ", upgrade_before_until_ms = excluded.upgrade_before_until_ms";
   return sql;
 }
+constexpr std::string_view kMembersDueForReview =
+    "SELECT member_id FROM members WHERE review_at_ms > 0 AND review_at_ms <= ?"
+    " ORDER BY review_at_ms LIMIT ?";
+constexpr std::string_view kSetReviewAt = "UPDATE members SET review_at_ms = ? WHERE member_id = ?";
 
 // ---- grants, terminals, rules ----
 
@@ -181,8 +190,10 @@ Result<MemberState> ReadMember(const sql::Statement& s) {
   return m;
 }
 
-// The column after MemberState's: server_rights.
+// The columns after MemberState's (MemberColumns()).
 constexpr int kServerRightsColumn = record::ColumnCount<MemberState>();
+constexpr int kReviewAtColumn = kServerRightsColumn + 1;
+constexpr int kUpgradeColumn = kServerRightsColumn + 2;
 
 // Every row of a bound member query (MemberColumns()), at most `limit`.
 Result<std::vector<MemberState>> ReadMembers(sql::Statement& s, int limit) {
@@ -350,6 +361,9 @@ Result<std::optional<MemberRecord>> SqliteStoreTxn::FindMember(std::string_view 
   MemberRecord record;
   PATRON_ASSIGN_OR_RETURN(record.state, ReadMember(s));
   record.server_rights = s.ColumnInt64(kServerRightsColumn);
+  record.review_at_ms = s.ColumnInt64(kReviewAtColumn);
+  record.upgrade = {s.ColumnText(kUpgradeColumn),
+                    {s.ColumnText(kUpgradeColumn + 1), s.ColumnInt64(kUpgradeColumn + 2)}};
   return std::optional<MemberRecord>(std::move(record));
 }
 
@@ -357,10 +371,37 @@ Status SqliteStoreTxn::PutMember(const MemberRecord& member) {
   PATRON_RETURN_IF_ERROR(CheckWritable());
   const MemberState& m = member.state;
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(PutMemberSql()));
-  s.BindInt64(record::BindRecord(s, 0, m), member.server_rights);
+  const int next = record::BindRecord(s, 0, m);
+  s.BindInt64(next, member.server_rights);
+  s.BindInt64(next + 1, member.review_at_ms);
+  s.BindText(next + 2, member.upgrade.entry_id);
+  s.BindText(next + 3, member.upgrade.before.tier);
+  s.BindInt64(next + 4, member.upgrade.before.until_ms);
   Status status = s.Run();
   if (!status.ok()) return status.WithContext("put member");
   return Status::OK();
+}
+
+Result<std::vector<std::string>> SqliteStoreTxn::MembersDueForReview(int64_t now_ms, int limit) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  std::vector<std::string> due;
+  if (limit <= 0) return due;
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kMembersDueForReview));
+  s.BindInt64(0, now_ms);
+  s.BindInt64(1, limit);
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return due;
+    due.push_back(s.ColumnText(0));
+  }
+}
+
+Status SqliteStoreTxn::SetReviewAt(std::string_view member_id, int64_t review_at_ms) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kSetReviewAt));
+  s.BindInt64(0, review_at_ms);
+  s.BindText(1, member_id);
+  return s.Run().WithContext("set member review");
 }
 
 Result<std::vector<MemberState>> SqliteStoreTxn::MembersAfter(int64_t after, int limit) {
@@ -553,13 +594,7 @@ Result<std::vector<StoredEntry>> SqliteStoreTxn::BonusesOfMember(std::string_vie
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(sql));
   s.BindText(0, member_id);
   s.BindText(1, campaign_id);
-  std::vector<StoredEntry> entries;
-  while (true) {
-    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-    if (!has_row) return entries;
-    PATRON_ASSIGN_OR_RETURN(StoredEntry entry, ReadEntry(s));
-    entries.push_back(std::move(entry));
-  }
+  return ReadEntries(s);
 }
 
 Status SqliteStoreTxn::Commit() {

@@ -70,7 +70,7 @@ class SqliteStoreTxn final : public StoreTxn {
   Status SetFoldedSeq(int64_t seq) override;
   Result<std::vector<StoredEntry>> EntriesBetween(int64_t after, int64_t through) override;
   Status IndexByMember(std::span<const StoredEntry> entries) override;
-  Result<int64_t> SpendSince(std::string_view member_id, int64_t since_ms) override;
+  Result<WindowSpend> SpendSince(std::string_view member_id, int64_t since_ms) override;
   Result<std::map<std::string, int64_t>> RightsByHolder(std::string_view member_id) override;
   Result<std::map<std::string, int64_t>> RightsHeldBy(std::string_view holder) override;
   Status QueueProfileChange(const QueuedProfileChange& change) override;
@@ -80,6 +80,8 @@ class SqliteStoreTxn final : public StoreTxn {
 
   Result<std::optional<MemberRecord>> FindMember(std::string_view member_id) override;
   Status PutMember(const MemberRecord& member) override;
+  Result<std::vector<std::string>> MembersDueForReview(int64_t now_ms, int limit) override;
+  Status SetReviewAt(std::string_view member_id, int64_t review_at_ms) override;
   Result<std::vector<MemberState>> MembersAfter(int64_t after, int limit) override;
   Result<std::vector<MemberState>> MembersByKey(std::string_view after, int limit) override;
 

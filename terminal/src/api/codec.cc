@@ -93,6 +93,10 @@ json TierProgressJson(const std::optional<TierProgress>& progress) {
   return progress ? RecordJson(*progress) : json(nullptr);
 }
 
+json TierReviewJson(const std::optional<TierReview>& review) {
+  return review ? RecordJson(*review) : json(nullptr);
+}
+
 json EntryJson(const LedgerEntry& e) {
   // The detail's own wire form (record_json.h): the fields it has, no more.
   const json detail = RecordJson(e.detail);
@@ -208,6 +212,9 @@ std::string EncodeMember(const Member& m, std::optional<bool> created) {
               {"balance", m.balance},
               {"redeemable_here", m.redeemable_here},
               {"qualifying_spend_minor", m.qualifying_spend_minor},
+              {"tier_held_until_ms", m.tier_held_until_ms},
+              {"tier_progress", TierProgressJson(m.tier_progress)},
+              {"tier_review", TierReviewJson(m.tier_review)},
               {"enrolled_store", m.enrolled_store},
               {"enrolled_ms", m.enrolled_ms}};
   if (created) doc["created"] = *created;
@@ -221,6 +228,7 @@ std::string EncodeQuote(const Quote& q) {
                {"points_to_earn", q.points_to_earn},
                {"awards", RecordsJson(q.awards)},
                {"tier_progress", TierProgressJson(q.tier_progress)},
+               {"tier_review", TierReviewJson(q.tier_review)},
                {"redeem_points", q.redeem_points},
                {"discount_minor", q.discount_minor},
                {"paid_minor", q.paid_minor},

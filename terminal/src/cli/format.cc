@@ -55,6 +55,22 @@ bool Bool(const nlohmann::json& doc, std::string_view key) {
   return doc.at(std::string(key)).get<bool>();
 }
 
+std::string TierProgressText(const nlohmann::json& doc) {
+  const auto found = doc.find("tier_progress");
+  if (found == doc.end()) return "";
+  if (found->is_null()) return "top tier";
+  return "spend " + Money(Int(*found, "spend_to_next_minor")) + " more for " +
+         Text(*found, "next_tier");
+}
+
+std::string TierReviewText(const nlohmann::json& doc) {
+  const auto found = doc.find("tier_review");
+  if (found == doc.end() || found->is_null()) return "";
+  return "drops to " + Text(*found, "drops_to") + " at the review on " +
+         UtcTime(Int(*found, "review_at_ms")) + " unless " +
+         Money(Int(*found, "spend_to_keep_minor")) + " more is spent";
+}
+
 Fields& Fields::Add(std::string key, std::string value) {
   rows_.emplace_back(std::move(key), std::move(value));
   return *this;

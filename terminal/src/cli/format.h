@@ -32,6 +32,13 @@ std::string Text(const nlohmann::json& doc, std::string_view key);
 int64_t Int(const nlohmann::json& doc, std::string_view key);
 bool Bool(const nlohmann::json& doc, std::string_view key);
 
+// A member's, quote's or sale's tier lines: "spend 900.00 more for silver"
+// or "top tier"; and "drops to regular at the review on 2027-06-05 ...
+// unless 230.00 more is spent". "" when the answer has no such field (an
+// older patrond) or, for the review, nothing to warn of.
+std::string TierProgressText(const nlohmann::json& doc);
+std::string TierReviewText(const nlohmann::json& doc);
+
 // Lines of "key:  value" with the values aligned, printed to stdout.
 class Fields {
  public:

@@ -30,6 +30,10 @@ void PrintMember(const json& m) {
       .Add("balance", Points(Int(m, "balance")))
       .Add("redeemable here", Points(Int(m, "redeemable_here")))
       .Add("qualifying spend", Money(Int(m, "qualifying_spend_minor")))
+      .AddIf(!TierProgressText(m).empty(), "next tier", TierProgressText(m))
+      .AddIf(m.value("tier_held_until_ms", int64_t{0}) > 0, "tier held until",
+             UtcTime(m.value("tier_held_until_ms", int64_t{0})))
+      .AddIf(!TierReviewText(m).empty(), "tier review", TierReviewText(m))
       .Add("enrolled", UtcTime(Int(m, "enrolled_ms")) + " at store " + Text(m, "enrolled_store"))
       .Print();
 }

@@ -109,15 +109,6 @@ std::string Awards(const json& doc) {
   return given;
 }
 
-// "spend 900.00 more for silver", "top tier"; "" from an older patrond.
-std::string Progress(const json& doc) {
-  const auto found = doc.find("tier_progress");
-  if (found == doc.end()) return "";
-  if (found->is_null()) return "top tier";
-  return "spend " + Money(Int(*found, "spend_to_next_minor")) + " more for " +
-         Text(*found, "next_tier");
-}
-
 // `points`, followed by how they come about when the answer says.
 std::string Itemised(int64_t points, const json& doc) {
   const std::string awards = Awards(doc);
@@ -136,7 +127,7 @@ void PrintSale(const json& s) {
       .Add("earned", Itemised(Int(s, "earned_points"), s))
       .Add("balance", Points(Int(s, "balance")))
       .Add("tier", Text(s, "tier"))
-      .AddIf(!Progress(s).empty(), "next tier", Progress(s))
+      .AddIf(!TierProgressText(s).empty(), "next tier", TierProgressText(s))
       .Print();
 }
 
@@ -152,7 +143,8 @@ void PrintQuote(const json& q) {
                                  Points(Int(q, "max_redeemable_by_cap")) + ")")
       .Add("balance", Points(Int(q, "balance")))
       .Add("redeemable here", Points(Int(q, "redeemable_here")))
-      .AddIf(!Progress(q).empty(), "next tier", Progress(q))
+      .AddIf(!TierProgressText(q).empty(), "next tier", TierProgressText(q))
+      .AddIf(!TierReviewText(q).empty(), "tier review", TierReviewText(q))
       .Print();
 }
 

@@ -21,7 +21,12 @@ SaleResult ResultFromRow(const SaleRow& row, bool replayed, const Rules& rules) 
   result.redeemed_points = row.redeemed_points;
   result.balance = row.balance_after;
   result.tier = row.tier_after;
-  if (row.spend_after_minor) result.tier_progress = NextTier(rules, *row.spend_after_minor);
+  if (row.spend_after_minor) {
+    // The tier after the sale, by the tiers of the pack in force now.
+    const TierRule& after =
+        CurrentTier(rules, TierStanding{row.tier_after, 0}, *row.spend_after_minor);
+    result.tier_progress = NextTier(rules, after, *row.spend_after_minor);
+  }
   result.rule_version = row.rule_version;
   result.sale_id = row.sale_id;
   if (!row.redeem_entry.empty()) result.entry_ids.push_back(row.redeem_entry);
@@ -128,7 +133,9 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
   quote.base_only = plan.base_only;
   quote.points_to_earn = plan.points;
   quote.awards = std::move(plan.awards);
-  quote.tier_progress = NextTier(ctx.rules(), figures.qualifying_spend_minor);
+  quote.tier_progress = NextTier(ctx.rules(), figures.tier, figures.qualifying_spend_minor);
+  quote.tier_review =
+      UpcomingReview(ctx.rules(), figures.standing, figures.qualifying_spend_minor, ctx.NowMs());
   quote.redeem_points = plan.redeem_points;
   quote.discount_minor = plan.discount_minor;
   quote.paid_minor = plan.paid_minor;
@@ -184,7 +191,8 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     PATRON_ASSIGN_OR_RETURN(row.balance_after, CheckedAdd(figures.balance, net));
     PATRON_ASSIGN_OR_RETURN(int64_t spend_after, CheckedAdd(figures.qualifying_spend_minor,
                                                             plan.eligible_paid_minor));
-    row.tier_after = TierFor(ctx.rules(), spend_after).name;
+    // An upgrade at once, offline included; never a drop (tier_standing.h).
+    row.tier_after = CurrentTier(ctx.rules(), figures.standing, spend_after).name;
     row.spend_after_minor = spend_after;
     PATRON_RETURN_IF_ERROR(ctx.sales.InsertSale(row));
     // Head office receives every consumption record (DESIGN.md §8).

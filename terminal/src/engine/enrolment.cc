@@ -138,7 +138,7 @@ Result<EnrolResult> Enrol(EngineContext& ctx, const EnrolRequest& request) {
         ctx.members.AppendOutbox(member_id, sync::kIdentityField, identity, hlc));
     PATRON_RETURN_IF_ERROR(QueueChanges(ctx, member_id, changes, hlc));
     PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
-    return EnrolResult{ToMember(row, figures), true};
+    return EnrolResult{ToMember(ctx, row, figures), true};
   });
 }
 
@@ -156,7 +156,7 @@ Result<Member> UpdateProfile(EngineContext& ctx, std::string_view member_id,
     PATRON_RETURN_IF_ERROR(ctx.members.Update(row));
     PATRON_RETURN_IF_ERROR(QueueChanges(ctx, row.member_id, changes, hlc));
     PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
-    return ToMember(row, figures);
+    return ToMember(ctx, row, figures);
   });
 }
 

@@ -17,11 +17,12 @@ Result<MemberFigures> ComputeFigures(EngineContext& ctx, const MemberRow& row) {
                           CheckedAdd(row.server_spend_minor, pending.spend_minor));
   figures.rights = row.local_rights;
   figures.redeemable = std::max<int64_t>(0, std::min(figures.balance, figures.rights));
-  figures.tier = TierFor(ctx.rules(), figures.qualifying_spend_minor);
+  figures.standing = TierStanding{row.server_tier, row.server_tier_until_ms};
+  figures.tier = CurrentTier(ctx.rules(), figures.standing, figures.qualifying_spend_minor);
   return figures;
 }
 
-Member ToMember(const MemberRow& row, const MemberFigures& figures) {
+Member ToMember(EngineContext& ctx, const MemberRow& row, const MemberFigures& figures) {
   Member m;
   m.member_id = row.member_id;
   m.phone = row.phone;
@@ -38,6 +39,10 @@ Member ToMember(const MemberRow& row, const MemberFigures& figures) {
   m.tier = figures.tier.name;
   m.balance = figures.balance;
   m.qualifying_spend_minor = figures.qualifying_spend_minor;
+  m.tier_held_until_ms = figures.standing.until_ms;
+  m.tier_progress = NextTier(ctx.rules(), figures.tier, figures.qualifying_spend_minor);
+  m.tier_review =
+      UpcomingReview(ctx.rules(), figures.standing, figures.qualifying_spend_minor, ctx.NowMs());
   m.redeemable_here = figures.redeemable;
   return m;
 }
@@ -54,7 +59,7 @@ Result<MemberRow> LoadMemberRow(EngineContext& ctx, std::string_view member_id) 
 Result<Member> LoadMember(EngineContext& ctx, std::string_view member_id) {
   PATRON_ASSIGN_OR_RETURN(MemberRow row, LoadMemberRow(ctx, member_id));
   PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
-  return ToMember(row, figures);
+  return ToMember(ctx, row, figures);
 }
 
 Status EnsureMemberRow(EngineContext& ctx, const std::string& member_id) {

@@ -16,11 +16,12 @@ struct MemberFigures {
   int64_t qualifying_spend_minor = 0;
   int64_t rights = 0;      // this terminal's redemption rights (may be < 0)
   int64_t redeemable = 0;  // max(0, min(balance, rights))
-  TierRule tier;
+  TierStanding standing;   // head office's, as of the row's version
+  TierRule tier;           // CurrentTier of the standing and the spend
 };
 
 Result<MemberFigures> ComputeFigures(EngineContext& ctx, const MemberRow& row);
-Member ToMember(const MemberRow& row, const MemberFigures& figures);
+Member ToMember(EngineContext& ctx, const MemberRow& row, const MemberFigures& figures);
 
 // The member row, or NotFound ("unknown_member").
 Result<MemberRow> LoadMemberRow(EngineContext& ctx, std::string_view member_id);

@@ -62,6 +62,8 @@ sync::MemberState ServerState(MemberRow row) {
   static_cast<MemberProfile&>(m) = std::move(static_cast<MemberProfile&>(row));
   m.balance = row.server_balance;
   m.spend_minor = row.server_spend_minor;
+  m.tier = row.server_tier;
+  m.tier_until_ms = row.server_tier_until_ms;
   m.version = row.server_version;
   return m;
 }

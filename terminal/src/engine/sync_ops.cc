@@ -25,6 +25,8 @@ MemberRow MergeServerState(std::optional<MemberRow> local, const sync::MemberSta
   row.server_version = remote.version;
   row.server_balance = remote.balance;
   row.server_spend_minor = remote.spend_minor;
+  row.server_tier = remote.tier;
+  row.server_tier_until_ms = remote.tier_until_ms;
   return row;
 }
 
@@ -73,9 +75,18 @@ Result<sync::PushRequest> BuildPush(EngineContext& ctx, int max_entries, int max
     PATRON_ASSIGN_OR_RETURN(request.profile_changes,
                             ctx.members.PendingOutbox(max_changes, ctx.identity.terminal_id));
     PATRON_ASSIGN_OR_RETURN(request.entries, ctx.journal.Unacknowledged(max_entries));
-    PATRON_ASSIGN_OR_RETURN(std::vector<Outbox::Pending> records,
-                            ctx.outbox.Unacknowledged(max_entries));
-    for (Outbox::Pending& record : records) request.records.push_back(std::move(record.envelope));
+    // A record is written after its entries (a sale after its earn, redeem
+    // and bonuses): records travel only in a push that carries every entry
+    // not yet acknowledged, so head office never holds a sale whose entries
+    // it lacks (a return claimed then would reverse entries it does not
+    // hold). Under a backlog they wait for the entries to drain.
+    if (static_cast<int64_t>(request.entries.size()) < max_entries) {
+      PATRON_ASSIGN_OR_RETURN(std::vector<Outbox::Pending> records,
+                              ctx.outbox.Unacknowledged(max_entries));
+      for (Outbox::Pending& record : records) {
+        request.records.push_back(std::move(record.envelope));
+      }
+    }
     return request;
   });
 }

@@ -413,7 +413,7 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 8> migrations = {{
+  static const std::array<sql::Migration, 9> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
@@ -423,6 +423,7 @@ std::span<const sql::Migration> TerminalMigrations() {
       {7, "head office's statement of this terminal's rights", kSchemaV7, nullptr},
       {8, "campaign awards of sales and refunds", "",
        [](sql::Database& db) { return AddColumnsV8(db); }},
+      {9, "head office's tier standing on member rows", sync::kReplicaMembersV9, nullptr},
   }};
   return migrations;
 }

@@ -69,6 +69,20 @@ TEST_CASE("EncodeRules writes compact JSON, pack fields only when set") {
                 R"("max_redeem_share_bp":5000,"excluded_categories":[]})");
 }
 
+TEST_CASE("tier hold and warning are written only when not the defaults a reader assumes") {
+  // A till one version behind refuses fields it does not know, so a pack
+  // that keeps the defaults must not send them; one that changes them must.
+  Rules rules = DefaultRules();
+  rules.tier_hold_days = 180;
+  rules.tier_warning_days = 0;
+  const std::string text = EncodeRules(rules);
+  CHECK(text.find(R"("tier_hold_days":180,"tier_warning_days":0,)") != std::string::npos);
+  Result<Rules> decoded = DecodeRules(text);
+  REQUIRE(decoded.ok());
+  CHECK(*decoded == rules);
+  CHECK(EncodeRules(DefaultRules()).find("tier_") == std::string::npos);
+}
+
 TEST_CASE("DefaultRules and a custom set survive a round trip") {
   for (const Rules& rules : {DefaultRules(), CustomRules()}) {
     Result<Rules> decoded = DecodeRules(EncodeRules(rules));

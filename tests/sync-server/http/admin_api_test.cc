@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_fixture.h"
+#include "patron/local_time.h"
 #include "patron/rules_codec.h"
 #include "patron/sync/codec.h"
 
@@ -109,6 +110,29 @@ TEST_CASE("the store report joins figures and terminals, with totals") {
   CHECK(totals["stores"] == 2);
   CHECK(totals["terminals"] == 3);
   CHECK(totals["terminals_seen"] == 1);
+}
+
+TEST_CASE("the member review runs now with the admin token and queues members whose time is up") {
+  ApiFixture f;
+  const std::string t1 = f.Register("S001-T01", "S001");
+  PushRequest push = f.NewPush("S001-T01");
+  push.profile_changes = {{1, f.ann, "identity",
+                           MemberIdentity{"+14155550100", std::nullopt, "S001", 5},
+                           HlcTimestamp::FromParts(kApiNowMs, 0), "S001-T01"}};
+  push.entries = {f.Earn("S001-T01", "S001", 1, f.ann, 1'200)};  // 1200.00: silver
+  REQUIRE(f.Call("POST", "/v1/push", EncodePushRequest(push), t1).status == 200);
+
+  CHECK(f.Call("POST", "/v1/admin/members/review").status == 401);
+  CHECK(f.Call("POST", "/v1/admin/members/review", {}, t1).status == 403);
+  HttpResponse early = f.Admin("POST", "/v1/admin/members/review");
+  REQUIRE_MESSAGE(early.status == 200, early.body);
+  CHECK(nlohmann::json::parse(early.body) == nlohmann::json{{"queued", 0}});
+
+  f.now_ms = kApiNowMs + 366 * kMsPerDay;  // silver's year is up
+  HttpResponse due = f.Admin("POST", "/v1/admin/members/review");
+  REQUIRE_MESSAGE(due.status == 200, due.body);
+  CHECK(nlohmann::json::parse(due.body) == nlohmann::json{{"queued", 1}});
+  CHECK(nlohmann::json::parse(f.Admin("POST", "/v1/admin/members/review").body)["queued"] == 0);
 }
 
 TEST_CASE("rules are published with the admin token and reach terminals in their pull") {

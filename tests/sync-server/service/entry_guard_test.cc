@@ -4,6 +4,7 @@
 // of the push goes through.
 #include <doctest/doctest.h>
 
+#include "patron/local_time.h"
 #include "patron/sync_server/sync_service.h"
 #include "service/service_fixture.h"
 
@@ -189,7 +190,13 @@ TEST_CASE("a till's campaign bonus is held to what its campaign gives, once per 
   Campaign gift;  // 50 points on any qualifying sale
   gift.id = "gift";
   gift.award.bonus_points = 50;
-  pack.campaigns = {doubled, gift};
+  Campaign elsewhere = gift;  // the other store's
+  elsewhere.id = "elsewhere";
+  elsewhere.who.stores = {"S002"};
+  Campaign over = gift;  // ended before the sale
+  over.id = "over";
+  over.when.until = FormatPackTime(f.now_ms - 1, 0);
+  pack.campaigns = {doubled, gift, elsewhere, over};
   REQUIRE(f.service().PublishRules(pack).ok());
   const auto bonus = [&](int64_t seq, const std::string& campaign, int64_t points,
                          int64_t paid_minor) {
@@ -220,9 +227,15 @@ TEST_CASE("a till's campaign bonus is held to what its campaign gives, once per 
   LedgerEntry old_pack = bonus(11, "gift", 50, 10'000);
   old_pack.sale_ref = "R-5";
   old_pack.rule_version = 1;  // the default rules have no campaigns
+  LedgerEntry other_store = bonus(12, "elsewhere", 50, 10'000);
+  other_store.sale_ref = "R-6";
+  LedgerEntry ended = bonus(13, "over", 50, 10'000);
+  ended.sale_ref = "R-7";
+  LedgerEntry nothing = bonus(14, "gift", 0, 10'000);
+  nothing.sale_ref = "R-8";
   PushRequest push = f.NewPush(f.t1);
-  push.entries = {doubled_ok,  gift_ok, twice,       other_sale, greedy,  capped,
-                  capped_sale, unknown, paid_beyond, no_sale,    old_pack};
+  push.entries = {doubled_ok, gift_ok,     twice,   other_sale, greedy,      capped, capped_sale,
+                  unknown,    paid_beyond, no_sale, old_pack,   other_store, ended,  nothing};
   auto answered = f.service().Push(f.t1, push);
   REQUIRE_MESSAGE(answered.ok(), answered.status().ToString());
   CHECK(AckOf(*answered, doubled_ok).outcome == PushOutcome::kOk);
@@ -236,17 +249,20 @@ TEST_CASE("a till's campaign bonus is held to what its campaign gives, once per 
   CHECK(AckOf(*answered, paid_beyond).reason == "bonus_not_as_rules");
   CHECK(AckOf(*answered, no_sale).reason == "missing_sale");
   CHECK(AckOf(*answered, old_pack).reason == "bonus_not_as_rules");
-  CHECK(Rejected(f, EntryRefusal::kBonusNotAsRules) == 6);
+  CHECK(AckOf(*answered, other_store).reason == "bonus_not_as_rules");
+  CHECK(AckOf(*answered, ended).reason == "bonus_not_as_rules");
+  CHECK(AckOf(*answered, nothing).reason == "bonus_not_as_rules");
+  CHECK(Rejected(f, EntryRefusal::kBonusNotAsRules) == 9);
   CHECK(f.Member(f.ann).balance == 100 + 50 + 50 + 300);
 
   // The till takes back what a bonus gave, never more; a bonus cannot be
   // "given back".
   PushRequest refund = f.NewPush(f.t1);
-  const LedgerEntry half = Reverse(f, f.t1, 12, doubled_ok, -50, 0);
-  const LedgerEntry rest = Reverse(f, f.t1, 13, doubled_ok, -50, 0);
-  const LedgerEntry beyond = Reverse(f, f.t1, 14, doubled_ok, -1, 0);
-  const LedgerEntry adds = Reverse(f, f.t1, 15, gift_ok, 10, 0);
-  const LedgerEntry with_spend = Reverse(f, f.t1, 16, gift_ok, -10, -100);  // it had none
+  const LedgerEntry half = Reverse(f, f.t1, 15, doubled_ok, -50, 0);
+  const LedgerEntry rest = Reverse(f, f.t1, 16, doubled_ok, -50, 0);
+  const LedgerEntry beyond = Reverse(f, f.t1, 17, doubled_ok, -1, 0);
+  const LedgerEntry adds = Reverse(f, f.t1, 18, gift_ok, 10, 0);
+  const LedgerEntry with_spend = Reverse(f, f.t1, 19, gift_ok, -10, -100);  // it had none
   refund.entries = {half, rest, beyond, adds, with_spend};
   answered = f.service().Push(f.t1, refund);
   REQUIRE_MESSAGE(answered.ok(), answered.status().ToString());

@@ -130,8 +130,8 @@ VALUES (1, 'T/1', 'T', 1, 'm1', 'earn', 10, 5000, 'EUR', 's1', '', '', 'S', 'T',
   auto store = OpenStore(dir);
   auto txn = Write(*store);
   CHECK(txn->FoldedSeq().value() == 3);
-  CHECK(txn->SpendSince("m1", 0).value() == 5000);
-  CHECK(txn->SpendSince("m2", 0).value() == 700);
+  CHECK(txn->SpendSince("m1", 0).value().spend_minor == 5000);
+  CHECK(txn->SpendSince("m2", 0).value().spend_minor == 700);
   CHECK(txn->RightsByHolder("m1").value() ==
         std::map<std::string, int64_t>{{"T", 6}, {"server", 4}});
   auto db = sql::Database::Open(dir.File("sync.db")).value();

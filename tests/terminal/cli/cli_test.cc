@@ -84,6 +84,8 @@ TEST_CASE("enrol, check out, redeem and refund with human output") {
   run = daemon->Patron({"member", "find", "--phone", kPhone});
   CHECK_MESSAGE(run.exit_code == 0, run.err);
   CHECK(Field(run.out, "member_id") == id);
+  CHECK(Field(run.out, "next tier") == "spend 1000.00 more for silver");
+  CHECK(run.out.find("tier review") == std::string::npos);  // nothing to warn of
 
   const std::vector<std::string> sale = {
       "sale",   "--ref",       "C-1001", "--member", id, "--line", "COFFEE:2:7.00:drinks",

@@ -44,8 +44,10 @@ enum FieldFlags : uint32_t {
   kRequired = 0,
   // May be absent (or null) on the wire; the member keeps its default.
   kOptional = 1u << 0,
-  // Not written on the wire when equal to its type's default value; implies
-  // kOptional. For sparse records such as an entry's detail.
+  // Not written on the wire when equal to the member's default (its value in
+  // a default-constructed record, which is what a reader not sent it keeps);
+  // implies kOptional. For sparse records such as an entry's detail, and for
+  // settings added later whose default a peer one version behind assumes.
   kOmitDefault = (1u << 1) | kOptional,
   // Not a column of the record's tables (e.g. a vector of child records).
   kNoSql = 1u << 2,

@@ -95,7 +95,7 @@ Status ReadRecord(JsonReader& reader, std::string_view path, Record& record, Dec
 
 // ---- value codecs ----
 // Each: Append(value, out); Read(reader, path, field, value, notes);
-// IsDefault(value); kNullable (null reads as the empty value).
+// kNullable (null reads as the empty value).
 
 template <>
 struct JsonCodec<int64_t> {
@@ -105,7 +105,6 @@ struct JsonCodec<int64_t> {
                      int64_t& value, DecodeNotes*) {
     return json_internal::TypeError(reader.ReadInt64(value), path, field, "an integer");
   }
-  static bool IsDefault(int64_t value) { return value == 0; }
 };
 
 // For counts that live in an int: an integer within int's range.
@@ -124,7 +123,6 @@ struct JsonCodec<int> {
     value = static_cast<int>(wide);
     return Status::OK();
   }
-  static bool IsDefault(int value) { return value == 0; }
 };
 
 template <>
@@ -135,7 +133,6 @@ struct JsonCodec<bool> {
                      bool& value, DecodeNotes*) {
     return json_internal::TypeError(reader.ReadBool(value), path, field, "a boolean");
   }
-  static bool IsDefault(bool value) { return !value; }
 };
 
 template <>
@@ -146,7 +143,6 @@ struct JsonCodec<std::string> {
                      std::string& value, DecodeNotes*) {
     return json_internal::TypeError(reader.ReadString(value), path, field, "a string");
   }
-  static bool IsDefault(const std::string& value) { return value.empty(); }
 };
 
 template <typename T>
@@ -168,7 +164,6 @@ struct JsonCodec<std::optional<T>> {
     PATRON_RETURN_IF_ERROR(JsonCodec<T>::Read(reader, path, field, value.emplace(), notes));
     return Status::OK();
   }
-  static bool IsDefault(const std::optional<T>& value) { return !value.has_value(); }
 };
 
 // Packed, as an integer: compact and exactly ordered.
@@ -188,7 +183,6 @@ struct JsonCodec<HlcTimestamp> {
     value = *hlc;
     return Status::OK();
   }
-  static bool IsDefault(HlcTimestamp value) { return value == HlcTimestamp(); }
 };
 
 // An enum whose EnumNames declare `kUnknown` reads a name this build does
@@ -217,7 +211,6 @@ struct JsonCodec<E> {
     return Status::InvalidArgument(
         "'" + FieldPath(path, field) + "' is not a value this build knows", "unknown_value");
   }
-  static bool IsDefault(E value) { return value == E{}; }
 };
 
 // [value, hlc, origin].
@@ -258,7 +251,6 @@ struct JsonCodec<LwwRegister<T>> {
     if (more) return shape();
     return Status::OK();
   }
-  static bool IsDefault(const LwwRegister<T>& reg) { return reg == LwwRegister<T>{}; }
 };
 
 // A nested record: an object. A schema with `kLegacyText = true` also reads
@@ -283,7 +275,6 @@ struct JsonCodec<R> {
     value = R{};
     return ReadRecord(reader, at, value, notes);
   }
-  static bool IsDefault(const R& value) { return value == R{}; }
 };
 
 template <typename T>
@@ -313,7 +304,6 @@ struct JsonCodec<std::vector<T>> {
       }
     }
   }
-  static bool IsDefault(const std::vector<T>& values) { return values.empty(); }
 };
 
 // A JsonList (field.h) is an array on the wire, like any vector.
@@ -343,7 +333,6 @@ struct JsonCodec<RawJson> {
     value.text = std::string(raw);
     return Status::OK();
   }
-  static bool IsDefault(const RawJson& value) { return value.text.empty(); }
 };
 
 // A value of one of several types, told apart by its JSON kind: null,
@@ -379,7 +368,6 @@ struct JsonCodec<std::variant<Alternatives...>> {
         return json_internal::InvalidAt(path, field, "is not a value this field can hold");
     }
   }
-  static bool IsDefault(const Variant& value) { return value.index() == 0; }
 
  private:
   template <typename A>
@@ -481,6 +469,14 @@ struct RecordTable {
 
 }  // namespace json_internal
 
+// A record as default-constructed: what a reader that is not sent a
+// kOmitDefault field is left with.
+template <HasSchema Record>
+const Record& DefaultRecord() {
+  static const Record kDefault{};
+  return kDefault;
+}
+
 template <HasSchema Record>
 void AppendRecord(const Record& record, std::string& out) {
   out += '{';
@@ -489,7 +485,7 @@ void AppendRecord(const Record& record, std::string& out) {
     using F = std::remove_cvref_t<decltype(field)>;
     using Codec = JsonCodec<typename F::Type>;
     const auto& value = F::Get(record);
-    if (field.omit_default() && Codec::IsDefault(value)) return;
+    if (field.omit_default() && value == F::Get(DefaultRecord<Record>())) return;
     out += first ? "\"" : ",\"";
     first = false;
     out += field.name;

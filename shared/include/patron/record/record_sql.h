@@ -180,10 +180,10 @@ struct SqlCodec<RawJson> {
   }
 };
 
-// Records nested in a record, and variants: one TEXT column of JSON.
+// One TEXT column holding the value's JSON (record_json.h); a column that
+// does not decode is Corruption naming it.
 template <typename T>
-  requires HasSchema<T> || requires { std::variant_size<T>::value; }
-struct SqlCodec<T> {
+struct JsonTextColumn {
   static constexpr int kColumns = 1;
   static void Bind(sql::Statement& s, int index, const T& value) {
     std::string text;
@@ -200,53 +200,25 @@ struct SqlCodec<T> {
   }
 };
 
+// Records nested in a record, and variants: their JSON.
+template <typename T>
+requires HasSchema<T> || requires { std::variant_size<T>::value; }
+struct SqlCodec<T> : JsonTextColumn<T> {};
+
 // A vector of records is a child table, which its store writes.
 template <HasSchema T>
 struct SqlCodec<std::vector<T>> {
   static constexpr int kColumns = 0;
 };
 
-// A vector of plain values (entry ids, names) is one TEXT column holding
-// its JSON array.
+// A vector of plain values (entry ids, names): its JSON array.
 template <typename T>
-  requires(!HasSchema<T>)
-struct SqlCodec<std::vector<T>> {
-  static constexpr int kColumns = 1;
-  static void Bind(sql::Statement& s, int index, const std::vector<T>& values) {
-    std::string text;
-    JsonCodec<std::vector<T>>::Append(values, text);
-    s.BindText(index, text);
-  }
-  static Status Read(const sql::Statement& s, int index, std::string_view column,
-                     std::vector<T>& values) {
-    const std::string text = s.ColumnText(index);
-    JsonReader reader(text);
-    Status status = JsonCodec<std::vector<T>>::Read(reader, "", column, values, nullptr);
-    if (status.ok()) status = reader.Finish();
-    if (!status.ok()) return sql_internal::CorruptColumn(column, status.message());
-    return Status::OK();
-  }
-  };
+requires(!HasSchema<T>) struct SqlCodec<std::vector<T>> : JsonTextColumn<std::vector<T>> {
+};
 
-  // A JsonList of records is one TEXT column holding its JSON array.
-  template <HasSchema T>
-  struct SqlCodec<JsonList<T>> {
-    static constexpr int kColumns = 1;
-    static void Bind(sql::Statement& s, int index, const JsonList<T>& values) {
-      std::string text;
-      JsonCodec<JsonList<T>>::Append(values, text);
-      s.BindText(index, text);
-    }
-    static Status Read(const sql::Statement& s, int index, std::string_view column,
-                       JsonList<T>& values) {
-      const std::string text = s.ColumnText(index);
-      JsonReader reader(text);
-      Status status = JsonCodec<JsonList<T>>::Read(reader, "", column, values, nullptr);
-      if (status.ok()) status = reader.Finish();
-      if (!status.ok()) return sql_internal::CorruptColumn(column, status.message());
-      return Status::OK();
-    }
-  };
+// A JsonList of records: its JSON array.
+template <HasSchema T>
+struct SqlCodec<JsonList<T>> : JsonTextColumn<JsonList<T>> {};
 
 namespace sql_internal {
 

@@ -32,7 +32,9 @@ class Database;
 namespace patron::sync {
 
 // Bumped whenever the file's tables change; a terminal refuses other formats.
-inline constexpr int64_t kMemberSnapshotFormat = 1;
+// Format 2 (schema version 9) added the tier standing's columns; an older
+// terminal refuses it and bootstraps page by page.
+inline constexpr int64_t kMemberSnapshotFormat = 2;
 
 // The reader's query of the meta row, on a database attached as `snapshot`.
 inline constexpr std::string_view kSelectSnapshotMeta =

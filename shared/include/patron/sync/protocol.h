@@ -148,6 +148,10 @@ struct MemberState : MemberProfile {
   int64_t balance = 0;      // sum of the member's entries
   int64_t spend_minor = 0;  // qualifying spend in the rules' window, as of `version`
   int64_t version = 0;
+  // The tier head office holds for the member and when its review is due
+  // (tier_standing.h); "" until a fold since head office held tiers.
+  std::string tier;
+  int64_t tier_until_ms = 0;
   friend bool operator==(const MemberState&, const MemberState&) = default;
 };
 
@@ -402,14 +406,16 @@ struct Schema<sync::PushResponse> {
 template <>
 struct Schema<sync::MemberState> {
   static constexpr std::string_view kName = "member";
-  static constexpr auto kFields =
-      std::tuple_cat(kMemberProfileFieldsV1,
-                     std::tuple{
-                         Field<&sync::MemberState::balance>{"balance"},
-                         Field<&sync::MemberState::spend_minor>{"spend_minor"},
-                         Field<&sync::MemberState::version>{"version"},
-                     },
-                     kMemberProfileAdditions);
+  static constexpr auto kFields = std::tuple_cat(
+      kMemberProfileFieldsV1,
+      std::tuple{
+          Field<&sync::MemberState::balance>{"balance"},
+          Field<&sync::MemberState::spend_minor>{"spend_minor"},
+          Field<&sync::MemberState::version>{"version"},
+          Field<&sync::MemberState::tier>{"tier", {}, kOmitDefault},
+          Field<&sync::MemberState::tier_until_ms>{"tier_until_ms", {}, kOmitDefault},
+      },
+      kMemberProfileAdditions);
 };
 
 template <>

@@ -20,6 +20,8 @@ struct ReplicaMember : MemberProfile {
   int64_t server_version = 0;
   int64_t server_balance = 0;
   int64_t server_spend_minor = 0;
+  std::string server_tier;  // MemberState::tier and tier_until_ms
+  int64_t server_tier_until_ms = 0;
   // This terminal's redemption rights for the member (ledger.h RightsEffect),
   // kept by the journal in the same transaction as each entry.
   int64_t local_rights = 0;
@@ -35,6 +37,9 @@ ReplicaMember ReplicaOf(const MemberState& state);
 // transfer optimisation needs both alike: columns, types, constraints,
 // indexes). Its columns are record::ColumnList<ReplicaMember>().
 extern const std::string_view kReplicaMembersTable;
+// The columns the terminal's schema version 9 adds to it, after
+// local_rights: head office's tier standing. A snapshot's table runs it too.
+extern const std::string_view kReplicaMembersV9;
 
 }  // namespace patron::sync
 
@@ -43,15 +48,18 @@ namespace patron::record {
 template <>
 struct Schema<sync::ReplicaMember> {
   static constexpr std::string_view kName = "member";
-  static constexpr auto kFields =
-      std::tuple_cat(kMemberProfileFieldsV1,
-                     std::tuple{
-                         Field<&sync::ReplicaMember::server_version>{"server_version"},
-                         Field<&sync::ReplicaMember::server_balance>{"server_balance"},
-                         Field<&sync::ReplicaMember::server_spend_minor>{"server_spend_minor"},
-                         Field<&sync::ReplicaMember::local_rights>{"local_rights"},
-                     },
-                     kMemberProfileAdditions);
+  static constexpr auto kFields = std::tuple_cat(
+      kMemberProfileFieldsV1,
+      std::tuple{
+          Field<&sync::ReplicaMember::server_version>{"server_version"},
+          Field<&sync::ReplicaMember::server_balance>{"server_balance"},
+          Field<&sync::ReplicaMember::server_spend_minor>{"server_spend_minor"},
+          Field<&sync::ReplicaMember::local_rights>{"local_rights"},
+          // Added by kReplicaMembersV9, after local_rights.
+          Field<&sync::ReplicaMember::server_tier>{"server_tier", {}, kOptional},
+          Field<&sync::ReplicaMember::server_tier_until_ms>{"server_tier_until_ms", {}, kOptional},
+      },
+      kMemberProfileAdditions);
 };
 
 }  // namespace patron::record

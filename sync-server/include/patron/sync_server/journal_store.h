@@ -45,6 +45,14 @@ struct ReversalSums {
   friend bool operator==(const ReversalSums&, const ReversalSums&) = default;
 };
 
+// A member's qualifying spend in a window (JournalTxn::SpendSince):
+// earliest_ms is when the earliest entry it counts was written (0: none), so
+// the sum next changes when that entry leaves the window.
+struct WindowSpend {
+  int64_t spend_minor = 0;
+  int64_t earliest_ms = 0;
+};
+
 struct GrantRecord {
   std::string terminal_id;
   std::string request_id;
@@ -69,8 +77,8 @@ class JournalTxn {
   virtual Status IndexByMember(std::span<const StoredEntry> entries) = 0;
   // Sum of the qualifying spend (amount_minor) of the member's entries
   // filed by IndexByMember and written at or after `since_ms`, saturating at
-  // the int64 limits.
-  virtual Result<int64_t> SpendSince(std::string_view member_id, int64_t since_ms) = 0;
+  // the int64 limits, and the earliest wall time among those with an amount.
+  virtual Result<WindowSpend> SpendSince(std::string_view member_id, int64_t since_ms) = 0;
   // Every holder's redemption rights for the member (ledger.h RightsEffect
   // summed over the member's entries: those filed by IndexByMember and those
   // after the fold's watermark, member_store.h FoldedSeq), by holder;

@@ -71,6 +71,13 @@ class MemberFolder {
   Result<bool> FoldIfDue();
   FoldGauge State() const;
 
+  // Queues a fold of each member whose row needs one though nothing
+  // happened to the member (MemberRecord::review_at_ms has come: the held
+  // tier's review, or the earliest spend the row counts leaving the
+  // window), at most `limit`, soonest first; the next folds make them.
+  // Returns how many were queued.
+  Result<int64_t> QueueReviews(int limit);
+
   // Around every write: FoldIfDue does not start a fold while one is under
   // way or waiting for the writer.
   class WriteActivity {

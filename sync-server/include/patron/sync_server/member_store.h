@@ -15,19 +15,35 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
+#include "patron/tier_standing.h"
 
 namespace patron::sync {
 
+// The purchase (its entry) whose spend upgraded a member to the tier head
+// office holds, and the standing before it, which a return of that
+// purchase puts back (tier_settlement.h). Empty when there is none.
+struct TierUpgrade {
+  std::string entry_id;
+  TierStanding before;
+  friend bool operator==(const TierUpgrade&, const TierUpgrade&) = default;
+};
+
 // A member as the server keeps it: what terminals pull, plus the server's
-// own redemption rights for the member.
+// own redemption rights for the member, when the row next needs a fold
+// though nothing happens to the member (0: never: its tier's review, or the
+// earliest spend it counts leaving the window; member_folder.h), and the
+// upgrade a return may take back.
 struct MemberRecord {
   MemberState state;
   int64_t server_rights = 0;
+  int64_t review_at_ms = 0;
+  TierUpgrade upgrade;
 };
 
 // A profile change waiting to be folded into its member's row: `seq` is
@@ -37,6 +53,11 @@ struct QueuedProfileChange {
   int64_t seq = 0;
   ProfileChange change;
 };
+
+// The field of a change head office queues itself (origin kServerOrigin,
+// no value): fold the member though nothing happened to it
+// (MemberFolder::QueueReviews). Not a register: a till cannot push it.
+inline constexpr std::string_view kReviewField = "review";
 
 class MemberTxn {
  public:
@@ -61,6 +82,11 @@ class MemberTxn {
   // Write transactions only: inserts or replaces the member (keyed by
   // state.member_id).
   virtual Status PutMember(const MemberRecord& member) = 0;
+  // Ids of members with 0 < review_at_ms <= now_ms, soonest first, at most
+  // `limit`.
+  virtual Result<std::vector<std::string>> MembersDueForReview(int64_t now_ms, int limit) = 0;
+  // Write transactions only: sets a stored member's review_at_ms.
+  virtual Status SetReviewAt(std::string_view member_id, int64_t review_at_ms) = 0;
   // Members with state.version > after, in version order, at most `limit`.
   virtual Result<std::vector<MemberState>> MembersAfter(int64_t after, int limit) = 0;
   // Members with member_id > after (bytewise), in member_id order, at most

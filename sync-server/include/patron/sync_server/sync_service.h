@@ -112,6 +112,11 @@ class SyncService {
   Status FoldAll();
   Result<bool> FoldIfDue();
   FoldGauge FoldState() const;
+  // MemberFolder::QueueReviews: tier reviews and spend leaving the window,
+  // at most `limit` members; folded at once unless folding in the
+  // background. patron-sync calls it every minute and on
+  // POST /v1/admin/members/review.
+  Result<int64_t> QueueMemberReviews(int limit = 10'000);
 
   // A return of another terminal's sale at the caller's till, online
   // (protocol.h ReturnClaimRequest): counted against the sale's totals
@@ -176,10 +181,11 @@ class SyncService {
   // head office's reverse of the excess (entry_guard.h ExcessReversal) and
   // returns true.
   Result<bool> SettleReversals(StoreTxn& txn, const LedgerEntry& reverse);
-  // After a till's `bonus` is stored: if its campaign limits how often a
-  // member has it (CampaignLimit), the member's earliest awards of the
-  // bonus's period stand and head office reverses what is left of each
-  // later one (detail.reason "campaign_limit"); returns how many.
+  // After a till's `bonus` is stored: of the member's awards of its
+  // campaign, head office reverses what is left of each one given when, by
+  // HLC, earlier awards in its period already reached the limit of the
+  // award's own pack version (CampaignLimit; detail.reason
+  // "campaign_limit"); returns how many.
   Result<int64_t> SettleCampaignLimit(StoreTxn& txn, const LedgerEntry& bonus);
   // Logs that a pulling till's journal is behind head office's mark
   // (service/journal_restart.h), in a write transaction of its own.

@@ -12,6 +12,7 @@
 #include "patron/ledger.h"
 #include "patron/records/sale.h"
 #include "patron/rules.h"
+#include "patron/tier_standing.h"
 
 namespace patron::terminal {
 
@@ -47,10 +48,19 @@ struct Member {
   std::string status;  // "active"
   std::string enrolled_store;
   int64_t enrolled_ms = 0;
-  // Derived, as this terminal sees them now (DESIGN.md §4).
+  // Derived, as this terminal sees them now (DESIGN.md §4). The tier is
+  // the higher of the one head office holds and the one the spend reaches
+  // (tier_standing.h).
   std::string tier;
   int64_t balance = 0;
   int64_t qualifying_spend_minor = 0;
+  // When head office reviews the tier it holds (0: nothing to review), the
+  // next tier up ("spend 230.00 more for gold"; nullopt at the top), and,
+  // from tier_warning_days before a review that would drop the tier, what
+  // it drops to and the spend that keeps it.
+  int64_t tier_held_until_ms = 0;
+  std::optional<TierProgress> tier_progress;
+  std::optional<TierReview> tier_review;
   // Points this terminal may redeem right now without asking the server:
   // min(balance, its own redemption rights), never below zero.
   int64_t redeemable_here = 0;
@@ -86,6 +96,8 @@ struct Quote {
   // The next tier up and the qualifying spend it needs, before this sale;
   // nullopt at the top tier.
   std::optional<TierProgress> tier_progress;
+  // A review ahead that would drop the member's tier (Member::tier_review).
+  std::optional<TierReview> tier_review;
   int64_t redeem_points = 0;
   int64_t discount_minor = 0;  // money value of redeem_points
   int64_t paid_minor = 0;
@@ -118,7 +130,8 @@ struct SaleResult {
   std::string tier;     // after the sale
   // The campaigns' awards, each with its bonus entry (held-out ones have none).
   std::vector<SaleAward> awards;
-  // The next tier up and the spend it needs, after the sale.
+  // The next tier up and the spend it needs after the sale, by the tiers of
+  // the pack in force when asked (a replay after a pack change may differ).
   std::optional<TierProgress> tier_progress;
   std::vector<std::string> entry_ids;
   int64_t rule_version = 0;

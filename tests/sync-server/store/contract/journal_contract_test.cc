@@ -101,13 +101,17 @@ TEST_CASE_TEMPLATE("SpendSince sums the member's amount_minor from a wall time o
   Insert(*txn, spend(Entry("S001-T01", 2, "m1", EntryKind::kEarn, 10), 2000, 3000));
   Insert(*txn, spend(Entry("S001-T01", 3, "m1", EntryKind::kReverse, -5), 3000, -1000));
   Insert(*txn, spend(Entry("S001-T01", 4, "m2", EntryKind::kEarn, 10), 2500, 7000));
-  CHECK(txn->SpendSince("m1", 0).value() == 0);  // not filed under the member yet
+  CHECK(txn->SpendSince("m1", 0).value().spend_minor == 0);  // not filed under the member yet
   REQUIRE(txn->IndexByMember(txn->EntriesBetween(0, 4).value()).ok());
-  CHECK(txn->SpendSince("m1", 0).value() == 7000);
-  CHECK(txn->SpendSince("m1", 2000).value() == 2000);
-  CHECK(txn->SpendSince("m1", 2001).value() == -1000);
-  CHECK(txn->SpendSince("m1", 3001).value() == 0);
-  CHECK(txn->SpendSince("nobody", 0).value() == 0);
+  CHECK(txn->SpendSince("m1", 0).value().spend_minor == 7000);
+  CHECK(txn->SpendSince("m1", 2000).value().spend_minor == 2000);
+  CHECK(txn->SpendSince("m1", 2001).value().spend_minor == -1000);
+  CHECK(txn->SpendSince("m1", 3001).value().spend_minor == 0);
+  CHECK(txn->SpendSince("nobody", 0).value().spend_minor == 0);
+  // When the sum next changes: the earliest entry it counts leaves the window.
+  CHECK(txn->SpendSince("m1", 0).value().earliest_ms == 1000);
+  CHECK(txn->SpendSince("m1", 1001).value().earliest_ms == 2000);
+  CHECK(txn->SpendSince("m1", 3001).value().earliest_ms == 0);
 }
 
 TEST_CASE_TEMPLATE("grants are found by (terminal, request) and inserted once", Impl,

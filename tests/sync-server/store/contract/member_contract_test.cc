@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "contract/contract_support.h"
@@ -36,7 +37,11 @@ TEST_CASE_TEMPLATE("members round-trip every field and are replaced by id", Impl
   m.email_consent = {false, HlcTimestamp::FromParts(15, 6), "S002-T03"};
   m.balance = -42;
   m.spend_minor = 123'456;
+  m.tier = "gold";
+  m.tier_until_ms = 1'731'000'000'000;
   full.server_rights = 77;
+  full.review_at_ms = 1'730'000'000'000;
+  full.upgrade = {"S001-T01/7", {"silver", 1'729'000'000'000}};
   MemberRecord bare = Member("m-bare", 0);  // optional fields unset
   {
     auto txn = Write(*store);
@@ -52,6 +57,8 @@ TEST_CASE_TEMPLATE("members round-trip every field and are replaced by id", Impl
     REQUIRE(found.has_value());
     CHECK(found->state == m);
     CHECK(found->server_rights == 77);
+    CHECK(found->review_at_ms == 1'730'000'000'000);
+    CHECK(found->upgrade == TierUpgrade{"S001-T01/7", {"silver", 1'729'000'000'000}});
     CHECK(txn->FindMember("m-bare").value()->state == bare.state);
     CHECK_FALSE(txn->FindMember("nobody").value().has_value());
   }
@@ -73,6 +80,30 @@ TEST_CASE_TEMPLATE("members round-trip every field and are replaced by id", Impl
   CHECK(txn->PutMember(clash).IsConflict());
   CHECK(txn->FindMember("m-bare").value().has_value());
   CHECK(txn->MembersAfter(0, 10).value().size() == 2);
+}
+
+TEST_CASE_TEMPLATE("members due for review come soonest first, never those at 0", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  auto txn = Write(*store);
+  const std::vector<std::pair<std::string, int64_t>> reviews = {
+      {"m-late", 3000}, {"m-never", 0}, {"m-soon", 1000}, {"m-later", 9000}, {"m-mid", 2000}};
+  for (const auto& [id, review_at_ms] : reviews) {
+    MemberRecord member = Member(id, txn->NextSeq().value());
+    member.review_at_ms = review_at_ms;
+    REQUIRE(txn->PutMember(member).ok());
+  }
+  CHECK(txn->MembersDueForReview(3000, 10).value() ==
+        std::vector<std::string>{"m-soon", "m-mid", "m-late"});
+  CHECK(txn->MembersDueForReview(3000, 2).value() == std::vector<std::string>{"m-soon", "m-mid"});
+  CHECK(txn->MembersDueForReview(999, 10).value().empty());
+  CHECK(txn->MembersDueForReview(3000, 0).value().empty());
+  REQUIRE(txn->SetReviewAt("m-soon", 0).ok());
+  REQUIRE(txn->SetReviewAt("m-never", 500).ok());
+  CHECK(txn->MembersDueForReview(3000, 10).value() ==
+        std::vector<std::string>{"m-never", "m-mid", "m-late"});
+  CHECK(txn->FindMember("m-never").value()->review_at_ms == 500);
 }
 
 TEST_CASE_TEMPLATE("MembersAfter pages in version order with a limit", Impl,
