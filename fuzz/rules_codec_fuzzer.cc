@@ -23,7 +23,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const patron::Campaign& campaign : rules->campaigns) {
     uses.push_back({campaign.id, 1'809'748'000'000});
   }
-  patron::EvalMember member{"M-1", rules->tiers.back().name, "1992-05-09", 1'808'000'000'000,
+  patron::EvalMember member{"M-1",
+                            rules->tiers.back().name,
+                            "1992-05-09",
+                            1'808'000'000'000,
+                            /*last_purchase_ms=*/1'800'000'000'000,
                             std::move(uses)};
   patron::EvalBasket basket;
   basket.store_id = "S001";

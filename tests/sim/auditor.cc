@@ -352,11 +352,13 @@ void Auditor::CheckFold(sql::Database& db) {
        " WHERE e.seq > m.version AND e.seq <= (SELECT folded_seq FROM server_state)"},
       {"a profile change at or below the watermark is still queued",
        "SELECT count(*) FROM profile_queue WHERE seq <= (SELECT folded_seq FROM server_state)"},
+      // Filed at the till's time or, from a clock running ahead, earlier
+      // (when head office folded it).
       {"member_entries does not file exactly the folded entries",
        "SELECT (SELECT count(*) FROM member_entries) <> (SELECT count(*) FROM entries"
        " WHERE seq <= (SELECT folded_seq FROM server_state)) OR EXISTS (SELECT 1 FROM"
        " member_entries f LEFT JOIN entries e ON e.seq = f.seq WHERE e.member_id IS NOT"
-       " f.member_id OR e.wall_ms IS NOT f.wall_ms OR e.amount_minor IS NOT f.amount_minor)"},
+       " f.member_id OR NOT (f.wall_ms <= e.wall_ms) OR e.amount_minor IS NOT f.amount_minor)"},
   };
   for (const Rule& rule : kRules) {
     auto found = db.QueryInt64(rule.sql);
@@ -552,10 +554,20 @@ void Auditor::CheckConvergence(const std::vector<terminal::Terminal*>& terminals
   for (const ServerMemberRow& r : rows) {
     if (r.balance < 0) ++figures_.clawbacks;
     if (!terminals.empty()) {
+      // Head office's standing: never below what the spend reaches, held
+      // (with a review ahead) exactly when above the first tier.
       const Rules& rules = terminals.front()->rules();
-      if (TierRank(rules, r.standing.tier) > TierRank(rules, TierFor(rules, r.spend_minor).name)) {
-        ++figures_.held_above_spend;
+      const size_t held = TierRank(rules, r.standing.tier);
+      const size_t reached = TierRank(rules, TierFor(rules, r.spend_minor).name);
+      if (held < reached) {
+        return Violate("tiers: member " + r.member_id + " is held at '" + r.standing.tier +
+                       "' below what a spend of " + std::to_string(r.spend_minor) + " reaches");
       }
+      if ((held > 0) != (r.standing.until_ms > 0)) {
+        return Violate("tiers: member " + r.member_id + " is held at '" + r.standing.tier +
+                       "' until " + std::to_string(r.standing.until_ms));
+      }
+      if (held > reached) ++figures_.held_above_spend;
     }
     for (terminal::Terminal* t : terminals) {
       // Tiers converge: every till shows the tier head office holds, or the

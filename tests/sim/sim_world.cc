@@ -71,7 +71,7 @@ Rules SimWorld::CampaignPack() {
   // window and held tiers come up for review within it.
   pack.qualifying_window_days = 1;
   pack.tier_hold_days = 1;
-  pack.tier_warning_days = 0;
+  pack.tier_warning_days = 1;  // tills warn throughout
   return pack;
 }
 

@@ -44,6 +44,12 @@ Rules CampaignPack() {
   return pack;
 }
 
+std::vector<std::string> CampaignsOf(const terminal::SaleResult& sale) {
+  std::vector<std::string> ids;
+  for (const SaleAward& award : sale.awards) ids.push_back(award.campaign_id);
+  return ids;
+}
+
 int64_t Rejected(Chain& chain) {
   const auto& counts = chain.service().counters().entries_rejected;
   return std::accumulate(counts.begin(), counts.end(), int64_t{0},
@@ -348,6 +354,54 @@ TEST_CASE("past the pack's valid_until a till gives no campaign, only base point
   chain.SyncAll();
   CHECK(Rejected(chain) == 0);
   CHECK(chain.ServerMembers().at(ann).balance == 100);
+}
+
+TEST_CASE("first-purchase and win-back campaigns know the purchases head office holds") {
+  Chain chain(2);
+  const std::string ann = chain.Enrol(0, "+86 138 0013 8000", "王芳").member_id;
+  Rules pack = DefaultRules();
+  pack.version = 2;
+  pack.name = "purchases";
+  Campaign first;
+  first.id = "first-purchase";
+  first.who.first_purchase = true;
+  first.award.bonus_points = 20;
+  first.limit = {1, std::string(kPerCampaign)};
+  Campaign back;
+  back.id = "win-back";
+  back.who.lapsed_days = 90;
+  back.award.bonus_points = 70;
+  pack.campaigns = {first, back};
+  REQUIRE(chain.service().PublishRules(pack).ok());
+  chain.SyncAll();
+
+  auto sale = chain.Sell(0, "R-1", ann, 10'000);
+  REQUIRE_MESSAGE(sale.ok(), sale.status().ToString());
+  CHECK(CampaignsOf(*sale) == std::vector<std::string>{"first-purchase"});
+  sale = chain.Sell(0, "R-2", ann, 10'000);
+  REQUIRE(sale.ok());
+  CHECK(CampaignsOf(*sale).empty());
+  chain.SyncAll();
+  CHECK(chain.ServerMembers().at(ann).last_purchase_ms == chain.now_ms);
+
+  // Another store, after a sync: it knows she has bought before.
+  sale = chain.Sell(1, "R-3", ann, 10'000);
+  REQUIRE(sale.ok());
+  CHECK(CampaignsOf(*sale).empty());
+  chain.SyncAll();
+
+  // 100 days without a purchase: welcomed back once, then not again.
+  chain.now_ms += 100 * kMsPerDay;
+  sale = chain.Sell(1, "R-4", ann, 10'000);
+  REQUIRE(sale.ok());
+  CHECK(CampaignsOf(*sale) == std::vector<std::string>{"win-back"});
+  sale = chain.Sell(1, "R-5", ann, 10'000);
+  REQUIRE(sale.ok());
+  CHECK(CampaignsOf(*sale).empty());
+  chain.SyncAll();
+  sale = chain.Sell(0, "R-6", ann, 10'000);
+  REQUIRE(sale.ok());
+  CHECK(CampaignsOf(*sale).empty());
 }
 
 }  // namespace

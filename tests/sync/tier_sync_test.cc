@@ -135,6 +135,65 @@ TEST_CASE("a tier is held for a year on every till, then head office drops it on
   }
 }
 
+TEST_CASE("the warning counts only the spend that will still count at the review") {
+  Chain chain(2);
+  const std::string ann = chain.Enrol(0, "+86 138 0013 8000", "王芳").member_id;
+  REQUIRE(chain.Sell(0, "R-1", ann, 300'000).ok());  // silver
+  chain.SyncAll();
+  chain.now_ms = kStart + 10 * kMsPerDay;
+  REQUIRE(chain.Sell(1, "R-2", ann, 300'000).ok());  // 6000.00: gold, held from today
+  chain.SyncAll();
+  const int64_t review_at = chain.ServerMembers().at(ann).tier_until_ms;
+  REQUIRE(review_at == chain.now_ms + kYear);
+  chain.now_ms = kStart + 100 * kMsPerDay;
+  REQUIRE(chain.Sell(1, "R-3", ann, 100'000).ok());
+  chain.SyncAll();
+  const sync::MemberState gold = chain.ServerMembers().at(ann);
+  REQUIRE(gold.tier == "gold");
+  // Only what she spent after reaching gold will count at its review.
+  CHECK(gold.spend_at_review_minor == 100'000);
+
+  // 25 days before the review all three sales are in today's window, but
+  // only R-3 will be at the review: the till warns of silver.
+  chain.now_ms = review_at - 25 * kMsPerDay;
+  terminal::Member m = At(chain, 0, ann);
+  CHECK(m.qualifying_spend_minor == 700'000);
+  REQUIRE(m.tier_review.has_value());
+  CHECK(m.tier_review->review_at_ms == review_at);
+  CHECK(m.tier_review->drops_to == "silver");
+  CHECK(m.tier_review->spend_to_keep_minor == 400'000);
+
+  // Spending it keeps gold: the warning goes at once at this till ...
+  REQUIRE(chain.Sell(0, "R-4", ann, 400'000).ok());
+  CHECK_FALSE(At(chain, 0, ann).tier_review.has_value());
+  chain.SyncAll();
+  // ... and at the other after a sync; the review then keeps gold.
+  CHECK_FALSE(At(chain, 1, ann).tier_review.has_value());
+  chain.now_ms = review_at + 60'000;
+  CHECK(QueueReviews(chain) == 1);
+  chain.SyncAll();
+  CHECK(chain.ServerMembers().at(ann).tier == "gold");
+  CHECK(chain.ServerMembers().at(ann).tier_until_ms == chain.now_ms + kYear);
+}
+
+TEST_CASE("a till whose clock runs ahead cannot stretch a tier into a second year") {
+  Chain chain(2);
+  chain.skew_ms[1] = 3 * 3'600'000;  // three hours ahead
+  const std::string ann = chain.Enrol(0, "+86 138 0013 8000", "王芳").member_id;
+  chain.SyncAll();
+  REQUIRE(chain.Sell(1, "R-1", ann, 600'000).ok());
+  chain.SyncAll();
+  const sync::MemberState gold = chain.ServerMembers().at(ann);
+  REQUIRE(gold.tier == "gold");
+  REQUIRE(gold.tier_until_ms == kStart + kYear);
+  // Reviewed a minute after its time: the sale, dated three hours after head
+  // office learned of it, counts from when it did, and has left the window.
+  chain.now_ms = gold.tier_until_ms + 60'000;
+  CHECK(QueueReviews(chain) == 1);
+  chain.SyncAll();
+  CHECK(chain.ServerMembers().at(ann).tier == "silver");
+}
+
 TEST_CASE("a return takes back the upgrade its purchase caused, and no other") {
   Chain chain(2);
   const std::string ann = chain.Enrol(0, "+86 138 0013 8000", "王芳").member_id;

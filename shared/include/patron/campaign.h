@@ -35,6 +35,12 @@ struct CampaignWho {
   // The birthday (month and day; 29 February counts as 28 February in other
   // years) at most this many days before or after the sale's local date.
   std::optional<int64_t> birthday_within_days;
+  // The member's first purchase: no earlier one known (EvalMember::
+  // last_purchase_ms). Two offline tills may each see a first purchase;
+  // with a `limit` of once per campaign head office keeps the earliest.
+  bool first_purchase = false;
+  // Win-back: the member bought before, and not in the last this many days.
+  std::optional<int64_t> lapsed_days;
   friend bool operator==(const CampaignWho&, const CampaignWho&) = default;
 };
 
@@ -125,6 +131,8 @@ struct Schema<CampaignWho> {
       Field<&CampaignWho::stores>{"stores", {}, kOmitDefault},
       Field<&CampaignWho::joined_within_days>{"joined_within_days", {}, kOmitDefault},
       Field<&CampaignWho::birthday_within_days>{"birthday_within_days", {}, kOmitDefault},
+      Field<&CampaignWho::first_purchase>{"first_purchase", {}, kOmitDefault},
+      Field<&CampaignWho::lapsed_days>{"lapsed_days", {}, kOmitDefault},
   };
 };
 

@@ -57,6 +57,9 @@ struct EvalMember {
   std::string tier;                     // a tier name of the pack; another name earns at 1x
   std::optional<std::string> birthday;  // "YYYY-MM-DD"
   int64_t enrolled_ms = 0;              // 0: unknown (not a new member)
+  // The member's latest purchase before this sale, as far as the caller
+  // knows (a till: head office's view and its own sales since); 0: none.
+  int64_t last_purchase_ms = 0;
   // The campaign awards the member already had, as far as the caller knows
   // (a till: those it gave; head office: every one it holds). A campaign
   // whose limit they reach in the current period does not apply.

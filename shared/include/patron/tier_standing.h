@@ -35,7 +35,7 @@ const TierRule& CurrentTier(const Rules& rules, const TierStanding& held, int64_
 // Head office's standing after a fold at `now_ms`, `spend_minor` being the
 // member's qualifying spend in the window then:
 //   - the spend reaches above the held tier: that tier, held from now;
-//   - the held tier's review is due (until_ms <= now_ms): the higher of the
+//   - the held tier's review is due (until_ms < now_ms): the higher of the
 //     spend's tier and one below the held tier, held from now;
 //   - otherwise the held tier, until_ms unchanged.
 // A standing at the first tier has until_ms 0. Requires valid rules.
@@ -43,16 +43,20 @@ TierStanding NextStanding(const Rules& rules, const TierStanding& held, int64_t 
                           int64_t now_ms);
 
 // The warning ahead of a review that would drop the member: from
-// tier_warning_days before until_ms, while today's spend would not keep the
-// held tier. nullopt when there is nothing to warn of.
+// tier_warning_days before until_ms, while the spend that will still count
+// at the review (`spend_at_review_minor`: spend written after until_ms less
+// the window, sync/protocol.h MemberState) would not keep the held tier.
+// With the window as long as the hold, that is the spend since the tier was
+// reached: a tier is kept by buying again within its year.
+// nullopt when there is nothing to warn of.
 struct TierReview {
   int64_t review_at_ms = 0;
-  std::string drops_to;             // the tier the review gives at today's spend
-  int64_t spend_to_keep_minor = 0;  // more spend that keeps the held tier
+  std::string drops_to;             // the tier the review gives as things stand
+  int64_t spend_to_keep_minor = 0;  // more spend before it that keeps the held tier
   friend bool operator==(const TierReview&, const TierReview&) = default;
 };
 std::optional<TierReview> UpcomingReview(const Rules& rules, const TierStanding& held,
-                                         int64_t spend_minor, int64_t now_ms);
+                                         int64_t spend_at_review_minor, int64_t now_ms);
 
 }  // namespace patron
 

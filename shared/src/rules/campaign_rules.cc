@@ -120,6 +120,13 @@ class CampaignChecker {
       PATRON_RETURN_IF_ERROR(
           InRange("who.birthday_within_days", *who.birthday_within_days, 0, kMaxBirthdayDays));
     }
+    if (who.lapsed_days) {
+      PATRON_RETURN_IF_ERROR(InRange("who.lapsed_days", *who.lapsed_days, 1, kMaxPackDays));
+      // A first purchase has no earlier one to have lapsed from.
+      if (who.first_purchase) {
+        return Invalid("who.lapsed_days", "cannot be combined with first_purchase");
+      }
+    }
     return Status::OK();
   }
 

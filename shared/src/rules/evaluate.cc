@@ -86,6 +86,11 @@ bool ForMember(const CampaignWho& who, const EvalMember& member, const EvalBaske
     if (!member.birthday || !ParseBirthday(*member.birthday, month, day)) return false;
     if (DaysToAnniversary(local, month, day) > *who.birthday_within_days) return false;
   }
+  if (who.first_purchase && member.last_purchase_ms != 0) return false;
+  if (who.lapsed_days) {
+    if (member.last_purchase_ms == 0) return false;
+    if (now_ms - member.last_purchase_ms < *who.lapsed_days * kMsPerDay) return false;
+  }
   return true;
 }
 

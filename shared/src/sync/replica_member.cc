@@ -10,6 +10,8 @@ ReplicaMember ReplicaOf(const MemberState& state) {
   row.server_spend_minor = state.spend_minor;
   row.server_tier = state.tier;
   row.server_tier_until_ms = state.tier_until_ms;
+  row.server_spend_at_review_minor = state.spend_at_review_minor;
+  row.server_last_purchase_ms = state.last_purchase_ms;
   return row;
 }
 
@@ -45,6 +47,8 @@ CREATE UNIQUE INDEX members_by_card ON members(card) WHERE card IS NOT NULL;
 const std::string_view kReplicaMembersV9 = R"sql(
 ALTER TABLE members ADD COLUMN server_tier TEXT NOT NULL DEFAULT '';
 ALTER TABLE members ADD COLUMN server_tier_until_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN server_spend_at_review_minor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN server_last_purchase_ms INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 }  // namespace patron::sync

@@ -123,17 +123,19 @@ std::chrono::milliseconds FoldStep(SyncService& service) {
 }
 
 // Queues the folds of members whose tier review has come or whose counted
-// spend leaves the window (QueueMemberReviews): again at once while a
-// batch was full, every minute otherwise, and a minute after a failure.
+// spend leaves the window (QueueMemberReviews): again shortly while a batch
+// was full (a pause, so pushes and folds get the writer in between; after
+// the upgrade to schema 9 every member with purchases is due), every
+// minute otherwise, and a minute after a failure.
 std::chrono::milliseconds ReviewStep(SyncService& service) {
-  constexpr int kBatch = 10'000;
+  constexpr int kBatch = 2'000;
   Result<int64_t> queued = service.QueueMemberReviews(kBatch);
   if (!queued.ok()) {
     Log("error", "member reviews: " + queued.status().ToString());
     return std::chrono::minutes(1);
   }
   if (*queued > 0) Log("info", "queued " + std::to_string(*queued) + " member reviews");
-  return *queued == kBatch ? std::chrono::milliseconds(0) : std::chrono::minutes(1);
+  return *queued == kBatch ? std::chrono::milliseconds(100) : std::chrono::minutes(1);
 }
 
 }  // namespace

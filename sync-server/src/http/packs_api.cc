@@ -84,12 +84,14 @@ Result<DryRunRequest> DecodeDryRun(std::string_view body) {
 
   PATRON_ASSIGN_OR_RETURN(const nlohmann::json* member, json::GetObject(doc, "member"));
   PATRON_RETURN_IF_ERROR(json::RejectUnknownFields(
-      *member, {"member_id", "tier", "birthday", "enrolled_at"}, "member"));
+      *member, {"member_id", "tier", "birthday", "enrolled_at", "last_purchase_at"}, "member"));
   PATRON_ASSIGN_OR_RETURN(request.member_id, json::GetString(*member, "member_id", "member"));
   PATRON_ASSIGN_OR_RETURN(request.tier, json::GetOptionalString(*member, "tier", "member"));
   PATRON_ASSIGN_OR_RETURN(request.birthday, json::GetOptionalString(*member, "birthday", "member"));
   PATRON_ASSIGN_OR_RETURN(request.enrolled_at,
                           json::GetOptionalString(*member, "enrolled_at", "member"));
+  PATRON_ASSIGN_OR_RETURN(request.last_purchase_at,
+                          json::GetOptionalString(*member, "last_purchase_at", "member"));
   PATRON_ASSIGN_OR_RETURN(const nlohmann::json* basket, json::GetObject(doc, "basket"));
   PATRON_ASSIGN_OR_RETURN(request.basket, DecodeBasket(*basket));
   return request;
@@ -135,10 +137,15 @@ HttpResponse SyncApi::DryRunPack(const HttpRequest& request) const {
   if (!result.ok()) return ErrorResponse(result.status());
   nlohmann::json body = nlohmann::json::parse(record::EncodeRecord(result->evaluation));
   const EvalMember& member = result->member;
-  body["member"] = {{"member_id", member.member_id},
-                    {"known", result->member_known},
-                    {"tier", member.tier},
-                    {"birthday", member.birthday ? nlohmann::json(*member.birthday) : nullptr}};
+  body["member"] = {
+      {"member_id", member.member_id},
+      {"known", result->member_known},
+      {"tier", member.tier},
+      {"birthday", member.birthday ? nlohmann::json(*member.birthday) : nullptr},
+      {"last_purchase_at",
+       member.last_purchase_ms == 0
+           ? nlohmann::json(nullptr)
+           : nlohmann::json(FormatPackTime(member.last_purchase_ms, result->utc_offset_minutes))}};
   body["at"] = FormatPackTime(result->at_ms, result->utc_offset_minutes);
   return JsonResponse(200, body.dump());
 }

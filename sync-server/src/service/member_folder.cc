@@ -88,6 +88,11 @@ Result<FoldStats> MemberFolder::Fold() {
   const int64_t through = std::min(last, folded + std::max<int64_t>(options_.batch_seqs, 1));
 
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> entries, txn->EntriesBetween(folded, through));
+  const int64_t now_ms = wall_clock_ms_();
+  // Filed at no later than head office learns of them: a till whose clock
+  // runs ahead cannot date spend into a window (or a review) it has not
+  // reached. The entries themselves keep the till's time.
+  for (StoredEntry& e : entries) e.entry.wall_ms = std::min(e.entry.wall_ms, now_ms);
   PATRON_ASSIGN_OR_RETURN(std::vector<QueuedProfileChange> changes,
                           txn->QueuedProfileChanges(folded, through));
   // In member_entries' own order, so filing them walks its B-tree once. (An
@@ -109,13 +114,11 @@ Result<FoldStats> MemberFolder::Fold() {
     w.version = std::max(w.version, e.seq);
   }
 
-  const int64_t now_ms = wall_clock_ms_();
   PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRulesIn(*txn, now_ms));
   const int64_t spend_since_ms = now_ms - rules.qualifying_window_days * kMsPerDay;
   for (const auto& [member_id, w] : work) {
     PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> stored, txn->FindMember(member_id));
     MemberRecord member = stored ? std::move(*stored) : NewMember(member_id);
-    const int64_t spend_before = member.state.spend_minor;
     for (const QueuedProfileChange* c : w.changes) {
       if (c->change.field == kReviewField) continue;  // the fold itself is the point
       // Checked when pushed, so this fails only if a later version checks
@@ -127,10 +130,18 @@ Result<FoldStats> MemberFolder::Fold() {
       if (!ApplyEntry(member, e->entry)) ++stats.saturated;
     }
     member.state.version = w.version;
-    FoldedSpend spend{spend_before, {}, spend_since_ms};
+    FoldedSpend spend{{}, spend_since_ms};
     PATRON_ASSIGN_OR_RETURN(spend.window, txn->SpendSince(member_id, spend_since_ms));
     member.state.spend_minor = spend.window.spend_minor;
     SettleTier(rules, member, w.entries, spend, now_ms);
+    member.state.spend_at_review_minor = 0;
+    if (member.state.tier_until_ms != 0) {
+      PATRON_ASSIGN_OR_RETURN(
+          const WindowSpend at_review,
+          txn->SpendSince(member_id, member.state.tier_until_ms + 1 -
+                                         rules.qualifying_window_days * kMsPerDay));
+      member.state.spend_at_review_minor = at_review.spend_minor;
+    }
     PATRON_RETURN_IF_ERROR(txn->PutMember(member));
   }
   if (!changes.empty()) PATRON_RETURN_IF_ERROR(txn->DropQueuedProfileChanges(through));

@@ -1,5 +1,6 @@
 #include "service/member_merge.h"
 
+#include <algorithm>
 #include <limits>
 #include <tuple>
 
@@ -66,6 +67,9 @@ Status MergeProfileChange(MemberRecord& member, const ProfileChange& change,
 bool ApplyEntry(MemberRecord& member, const LedgerEntry& entry) {
   const bool balance_exact = SaturatingAdd(member.state.balance, BalanceEffect(entry));
   const bool rights_exact = SaturatingAdd(member.server_rights, RightsEffect(entry, kServerOrigin));
+  if (entry.kind == EntryKind::kEarn && entry.amount_minor > 0) {
+    member.state.last_purchase_ms = std::max(member.state.last_purchase_ms, entry.wall_ms);
+  }
   return balance_exact && rights_exact;
 }
 

@@ -147,6 +147,7 @@ Result<DryRunResult> SyncService::DryRun(const DryRunRequest& request) {
                       .name;
     member.birthday = known->state.birthday.value;
     member.enrolled_ms = known->state.enrolled_ms;
+    member.last_purchase_ms = known->state.last_purchase_ms;
   }
   if (request.tier) {
     Result<TierRule> tier = FindTier(pack, *request.tier);
@@ -164,6 +165,14 @@ Result<DryRunResult> SyncService::DryRun(const DryRunRequest& request) {
     PATRON_ASSIGN_OR_RETURN(
         member.enrolled_ms,
         RequestTime("member.enrolled_at", *request.enrolled_at, pack.utc_offset_minutes));
+  }
+  if (request.last_purchase_at) {
+    member.last_purchase_ms = 0;  // "": never bought
+    if (!request.last_purchase_at->empty()) {
+      PATRON_ASSIGN_OR_RETURN(member.last_purchase_ms,
+                              RequestTime("member.last_purchase_at", *request.last_purchase_at,
+                                          pack.utc_offset_minutes));
+    }
   }
   // Every award head office holds counts toward the campaigns' limits.
   for (const Campaign& campaign : pack.campaigns) {

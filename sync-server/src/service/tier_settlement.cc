@@ -36,7 +36,10 @@ std::string CausingEntry(std::span<const StoredEntry* const> folded, const Folde
 
 bool Reverses(std::span<const StoredEntry* const> folded, std::string_view entry_id) {
   return std::any_of(folded.begin(), folded.end(), [entry_id](const StoredEntry* e) {
-    return e->entry.kind == EntryKind::kReverse && e->entry.ref_entry == entry_id;
+    // A reversal of points only (head office's correction of excess
+    // refunds) returns no purchase.
+    return e->entry.kind == EntryKind::kReverse && e->entry.ref_entry == entry_id &&
+           e->entry.amount_minor < 0;
   });
 }
 
@@ -46,9 +49,9 @@ void SettleTier(const Rules& rules, MemberRecord& member,
                 std::span<const StoredEntry* const> folded, const FoldedSpend& spend,
                 int64_t now_ms) {
   MemberState& m = member.state;
-  // A row from before tiers were held holds what its spend showed.
-  TierStanding held{m.tier.empty() ? TierFor(rules, spend.before_minor).name : m.tier,
-                    m.tier_until_ms};
+  // A row from before tiers were held holds nothing yet: its stored spend
+  // may be stale, and was all its tier ever rested on.
+  TierStanding held{m.tier.empty() ? rules.tiers.front().name : m.tier, m.tier_until_ms};
   const size_t reached = TierRank(rules, TierFor(rules, spend.window.spend_minor).name);
   if (!member.upgrade.entry_id.empty() && reached < TierRank(rules, held.tier) &&
       Reverses(folded, member.upgrade.entry_id)) {
@@ -69,9 +72,10 @@ void SettleTier(const Rules& rules, MemberRecord& member,
       spend.window.earliest_ms == 0
           ? 0
           : spend.window.earliest_ms + rules.qualifying_window_days * kMsPerDay + 1;
-  member.review_at_ms = next.until_ms == 0 || spend_changes_ms == 0
-                            ? std::max(next.until_ms, spend_changes_ms)
-                            : std::min(next.until_ms, spend_changes_ms);
+  const int64_t review_ms = next.until_ms == 0 ? 0 : next.until_ms + 1;  // NextStanding's
+  member.review_at_ms = review_ms == 0 || spend_changes_ms == 0
+                            ? std::max(review_ms, spend_changes_ms)
+                            : std::min(review_ms, spend_changes_ms);
 }
 
 }  // namespace patron::sync

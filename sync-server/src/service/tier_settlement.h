@@ -23,7 +23,6 @@
 namespace patron::sync {
 
 struct FoldedSpend {
-  int64_t before_minor = 0;  // the row's spend before this fold
   WindowSpend window;        // the spend in the window now, entries of this fold included
   int64_t window_since_ms = 0;
 };

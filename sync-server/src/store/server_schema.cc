@@ -302,19 +302,26 @@ CREATE INDEX entries_bonuses_by_member ON entries(member_id, json_extract(detail
 
 // Version 9. Tiers are held (tier_standing.h): head office's standing on
 // each member row, when a row needs a fold though nothing happens to its
-// member (member_store.h review_at_ms), and the upgrade a return of the
-// purchase that caused it takes back (member_store.h TierUpgrade). Rows from before held what
-// their spend showed, and are reviewed at once: their spend may be stale
-// (it was recomputed only when the member changed). Partial: most members
-// wait for nothing.
+// member (member_store.h review_at_ms), the upgrade a return of the
+// purchase that caused it takes back (member_store.h TierUpgrade), and the
+// member's latest purchase (first-purchase and win-back campaigns). Rows
+// from before held what their spend showed and are reviewed at once: their
+// spend may be stale (it was recomputed only when the member changed), and
+// the review gives them a new version, so tills pull them again with their
+// latest purchase. The index is partial: members with no spend in the window
+// and no held tier (most of a mature programme's) wait for nothing.
 constexpr std::string_view kSchemaV9 = R"sql(
 ALTER TABLE members ADD COLUMN tier TEXT NOT NULL DEFAULT '';
 ALTER TABLE members ADD COLUMN tier_until_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN spend_at_review_minor INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE members ADD COLUMN review_at_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE members ADD COLUMN upgrade_entry TEXT NOT NULL DEFAULT '';
 ALTER TABLE members ADD COLUMN upgrade_before_tier TEXT NOT NULL DEFAULT '';
 ALTER TABLE members ADD COLUMN upgrade_before_until_ms INTEGER NOT NULL DEFAULT 0;
-UPDATE members SET review_at_ms = 1 WHERE spend_minor <> 0;
+ALTER TABLE members ADD COLUMN last_purchase_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE members SET last_purchase_ms = COALESCE((SELECT MAX(e.wall_ms) FROM member_entries e
+  WHERE e.member_id = members.member_id AND e.amount_minor > 0), 0);
+UPDATE members SET review_at_ms = 1 WHERE spend_minor <> 0 OR last_purchase_ms <> 0;
 CREATE INDEX members_by_review ON members(review_at_ms) WHERE review_at_ms > 0;
 )sql";
 

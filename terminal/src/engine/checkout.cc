@@ -45,12 +45,15 @@ Status CheckActive(const MemberRow& row) {
 }
 
 // What the pack's campaigns may know of the member at this till now: the
-// campaign awards other tills gave are head office's to settle.
-Result<SaleContext> ContextOf(EngineContext& ctx, const MemberRow& member) {
+// campaign awards and purchases at other tills since the last sync are
+// head office's to settle.
+Result<SaleContext> ContextOf(EngineContext& ctx, const MemberRow& member,
+                              const MemberFigures& figures) {
   SaleContext context;
   context.member.member_id = member.member_id;
   context.member.birthday = member.birthday.value;
   context.member.enrolled_ms = member.enrolled_ms;
+  context.member.last_purchase_ms = figures.last_purchase_ms;
   PATRON_ASSIGN_OR_RETURN(context.member.uses, ctx.journal.CampaignUses(member.member_id));
   context.store_id = ctx.identity.store_id;
   context.now_ms = ctx.NowMs();
@@ -124,7 +127,7 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
                           NormalizeSale(request, ctx.rules(), /*require_sale_ref=*/false));
   PATRON_ASSIGN_OR_RETURN(MemberRow row, LoadMemberRow(ctx, sale.member_id));
   PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
-  PATRON_ASSIGN_OR_RETURN(const SaleContext context, ContextOf(ctx, row));
+  PATRON_ASSIGN_OR_RETURN(const SaleContext context, ContextOf(ctx, row, figures));
   PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures, context));
   Quote quote;
   quote.member_id = sale.member_id;
@@ -135,7 +138,7 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
   quote.awards = std::move(plan.awards);
   quote.tier_progress = NextTier(ctx.rules(), figures.tier, figures.qualifying_spend_minor);
   quote.tier_review =
-      UpcomingReview(ctx.rules(), figures.standing, figures.qualifying_spend_minor, ctx.NowMs());
+      UpcomingReview(ctx.rules(), figures.standing, figures.spend_at_review_minor, ctx.NowMs());
   quote.redeem_points = plan.redeem_points;
   quote.discount_minor = plan.discount_minor;
   quote.paid_minor = plan.paid_minor;
@@ -163,7 +166,7 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     PATRON_ASSIGN_OR_RETURN(MemberRow member, LoadMemberRow(ctx, sale.member_id));
     PATRON_RETURN_IF_ERROR(CheckActive(member));
     PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, member));
-    PATRON_ASSIGN_OR_RETURN(const SaleContext context, ContextOf(ctx, member));
+    PATRON_ASSIGN_OR_RETURN(const SaleContext context, ContextOf(ctx, member, figures));
     PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures, context));
 
     SaleRow row;

@@ -18,7 +18,11 @@ Result<MemberFigures> ComputeFigures(EngineContext& ctx, const MemberRow& row) {
   figures.rights = row.local_rights;
   figures.redeemable = std::max<int64_t>(0, std::min(figures.balance, figures.rights));
   figures.standing = TierStanding{row.server_tier, row.server_tier_until_ms};
+  // This till's spend not yet in head office's figure is recent: it counts.
+  PATRON_ASSIGN_OR_RETURN(figures.spend_at_review_minor,
+                          CheckedAdd(row.server_spend_at_review_minor, pending.spend_minor));
   figures.tier = CurrentTier(ctx.rules(), figures.standing, figures.qualifying_spend_minor);
+  figures.last_purchase_ms = std::max(row.server_last_purchase_ms, pending.last_purchase_ms);
   return figures;
 }
 
@@ -39,10 +43,14 @@ Member ToMember(EngineContext& ctx, const MemberRow& row, const MemberFigures& f
   m.tier = figures.tier.name;
   m.balance = figures.balance;
   m.qualifying_spend_minor = figures.qualifying_spend_minor;
-  m.tier_held_until_ms = figures.standing.until_ms;
+  // A tier this till's spend reached above the held one is held from when
+  // head office folds it: not known yet.
+  const bool held =
+      TierRank(ctx.rules(), figures.tier.name) == TierRank(ctx.rules(), figures.standing.tier);
+  m.tier_held_until_ms = held ? figures.standing.until_ms : 0;
   m.tier_progress = NextTier(ctx.rules(), figures.tier, figures.qualifying_spend_minor);
   m.tier_review =
-      UpcomingReview(ctx.rules(), figures.standing, figures.qualifying_spend_minor, ctx.NowMs());
+      UpcomingReview(ctx.rules(), figures.standing, figures.spend_at_review_minor, ctx.NowMs());
   m.redeemable_here = figures.redeemable;
   return m;
 }

@@ -17,7 +17,9 @@ struct MemberFigures {
   int64_t rights = 0;      // this terminal's redemption rights (may be < 0)
   int64_t redeemable = 0;  // max(0, min(balance, rights))
   TierStanding standing;   // head office's, as of the row's version
+  int64_t spend_at_review_minor = 0;  // what will still count at its review
   TierRule tier;           // CurrentTier of the standing and the spend
+  int64_t last_purchase_ms = 0;  // head office's, or a later one of this till's
 };
 
 Result<MemberFigures> ComputeFigures(EngineContext& ctx, const MemberRow& row);

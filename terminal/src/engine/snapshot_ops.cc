@@ -64,6 +64,8 @@ sync::MemberState ServerState(MemberRow row) {
   m.spend_minor = row.server_spend_minor;
   m.tier = row.server_tier;
   m.tier_until_ms = row.server_tier_until_ms;
+  m.spend_at_review_minor = row.server_spend_at_review_minor;
+  m.last_purchase_ms = row.server_last_purchase_ms;
   m.version = row.server_version;
   return m;
 }

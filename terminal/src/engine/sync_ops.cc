@@ -27,6 +27,8 @@ MemberRow MergeServerState(std::optional<MemberRow> local, const sync::MemberSta
   row.server_spend_minor = remote.spend_minor;
   row.server_tier = remote.tier;
   row.server_tier_until_ms = remote.tier_until_ms;
+  row.server_spend_at_review_minor = remote.spend_at_review_minor;
+  row.server_last_purchase_ms = remote.last_purchase_ms;
   return row;
 }
 

@@ -45,7 +45,8 @@ const std::string& HistorySql() {
 // the server row's version.
 constexpr std::string_view kPending = R"sql(
 SELECT COALESCE(SUM(points), 0),
-       COALESCE(SUM(CASE WHEN wall_ms >= ?4 THEN amount_minor ELSE 0 END), 0)
+       COALESCE(SUM(CASE WHEN wall_ms >= ?4 THEN amount_minor ELSE 0 END), 0),
+       COALESCE(MAX(CASE WHEN kind = 'earn' AND amount_minor > 0 THEN wall_ms END), 0)
 FROM ledger
 WHERE member_id = ?1 AND (ack_seq IS NULL OR ack_seq > ?3)
   AND origin = ?2 AND kind <> 'transfer'
@@ -98,7 +99,7 @@ Result<PendingSums> Journal::Pending(std::string_view member_id, int64_t server_
   s.BindInt64(3, spend_since_ms);
   PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
   if (!has_row) return Status::Internal("aggregate query returned no row");
-  return PendingSums{s.ColumnInt64(0), s.ColumnInt64(1)};
+  return PendingSums{s.ColumnInt64(0), s.ColumnInt64(1), s.ColumnInt64(2)};
 }
 
 Result<std::vector<Journal::HistoryRow>> Journal::History(std::string_view member_id, int limit,

@@ -24,6 +24,7 @@ namespace patron::terminal {
 struct PendingSums {
   int64_t points = 0;
   int64_t spend_minor = 0;
+  int64_t last_purchase_ms = 0;  // the latest earn with an amount; 0: none
 };
 
 class Journal {

@@ -78,6 +78,12 @@ TEST_CASE("every invalid part of a pack is refused, naming its field") {
        [](Rules& r) { r.campaigns[0].who.joined_within_days = 0; }},
       {"campaigns[0].who.birthday_within_days",
        [](Rules& r) { r.campaigns[0].who.birthday_within_days = 40; }},
+      {"campaigns[0].who.lapsed_days", [](Rules& r) { r.campaigns[0].who.lapsed_days = 0; }},
+      {"campaigns[0].who.lapsed_days",
+       [](Rules& r) {
+         r.campaigns[0].who.lapsed_days = 90;
+         r.campaigns[0].who.first_purchase = true;
+       }},
       {"campaigns[0].basket.min_qty", [](Rules& r) { r.campaigns[0].basket.min_qty = -1; }},
       {"campaigns[0].basket.min_amount_minor",
        [](Rules& r) { r.campaigns[0].basket.min_amount_minor = -5; }},
@@ -131,6 +137,8 @@ TEST_CASE("the shipped default pack is valid and shows every campaign feature") 
     if (!c.who.stores.empty()) shown.insert("stores");
     if (c.who.joined_within_days) shown.insert("new members");
     if (c.who.birthday_within_days) shown.insert("birthday");
+    if (c.who.first_purchase) shown.insert("first purchase");
+    if (c.who.lapsed_days) shown.insert("lapsed");
     if (!c.basket.categories.empty()) shown.insert("categories");
     if (c.basket.min_qty > 0) shown.insert("quantity");
     if (c.basket.min_amount_minor > 0) shown.insert("amount");
@@ -141,10 +149,11 @@ TEST_CASE("the shipped default pack is valid and shows every campaign feature") 
     if (c.limit.times > 0) shown.insert("limit");
     shown.insert(c.stack_group.empty() ? std::string("no group") : c.stack_mode);
   }
-  CHECK(shown == std::set<std::string>{"month_days", "weekdays", "hours", "tiers", "stores",
-                                       "new members", "birthday", "categories", "quantity",
-                                       "amount", "multiplier", "bonus", "cap", "holdout", "limit",
-                                       "no group", "best_of_group", "exclusive"});
+  CHECK(shown == std::set<std::string>{
+                     "month_days",  "weekdays", "hours",          "tiers",         "stores",
+                     "new members", "birthday", "first purchase", "lapsed",        "categories",
+                     "quantity",    "amount",   "multiplier",     "bonus",         "cap",
+                     "holdout",     "limit",    "no group",       "best_of_group", "exclusive"});
   CHECK_FALSE(pack->valid_until.empty());
   CHECK(pack->utc_offset_minutes == 480);
 }

@@ -196,6 +196,25 @@ TEST_CASE("audience: tiers, stores, new members and birthdays") {
         std::vector<std::string>{"gold-only", "store-two"});
 }
 
+TEST_CASE("audience: first purchases and lapsed members (win-back)") {
+  Rules pack = Pack();
+  Campaign first = Bonus("first-purchase", 10);
+  first.who.first_purchase = true;
+  Campaign win_back = Bonus("win-back", 20);
+  win_back.who.lapsed_days = 90;
+  pack.campaigns = {first, win_back};
+  const int64_t now = At("2027-01-09T12:00:00");
+
+  EvalMember member = Member();  // never bought
+  CHECK(CampaignIds(*Evaluate(pack, member, Basket(), now)) ==
+        std::vector<std::string>{"first-purchase"});
+  member.last_purchase_ms = now - 90 * kMsPerDay;  // lapsed exactly 90 days
+  CHECK(CampaignIds(*Evaluate(pack, member, Basket(), now)) ==
+        std::vector<std::string>{"win-back"});
+  member.last_purchase_ms = now - 90 * kMsPerDay + 1;  // bought within them
+  CHECK(CampaignIds(*Evaluate(pack, member, Basket(), now)).empty());
+}
+
 TEST_CASE("limits: a campaign a member has had as often as allowed this period does not apply") {
   Rules pack = Pack();
   const auto limited = [](std::string id, int64_t times, std::string_view per) {

@@ -35,19 +35,19 @@ TEST_CASE("reaching a tier holds it from then; the first tier has nothing to rev
 
 TEST_CASE("until the review the held tier stays, whatever the spend") {
   const Rules rules = DefaultRules();
-  const TierStanding gold{"gold", kNow + 1};
+  const TierStanding gold{"gold", kNow};  // held through kNow, reviewed after it
   CHECK(NextStanding(rules, gold, 0, kNow) == gold);
   CHECK(NextStanding(rules, gold, kGold, kNow) == gold);  // no new hold before the review
 }
 
 TEST_CASE("the review keeps what the spend reaches but drops at most one level") {
   const Rules rules = DefaultRules();
-  const TierStanding gold{"gold", kNow};
+  const TierStanding gold{"gold", kNow - 1};
   CHECK(NextStanding(rules, gold, 0, kNow) == TierStanding{"silver", kNow + kHold});
   CHECK(NextStanding(rules, gold, kSilver, kNow) == TierStanding{"silver", kNow + kHold});
   CHECK(NextStanding(rules, gold, kGold, kNow) == TierStanding{"gold", kNow + kHold});
   // A year later, still nothing bought: silver drops to regular, for good.
-  CHECK(NextStanding(rules, {"silver", kNow}, 0, kNow) == TierStanding{"regular", 0});
+  CHECK(NextStanding(rules, {"silver", kNow - 1}, 0, kNow) == TierStanding{"regular", 0});
 }
 
 TEST_CASE("the hold follows the pack's tier_hold_days") {

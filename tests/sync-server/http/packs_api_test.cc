@@ -150,7 +150,46 @@ TEST_CASE("packs: a dry run uses what head office holds of the member") {
   const Json award = Json::parse(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).body);
   CHECK(award["member"]["known"] == true);
   CHECK(award["member"]["tier"] == "silver");
+  CHECK(award["member"]["last_purchase_at"].is_string());  // the earn's time
   CHECK(award["points"] == 125);
+}
+
+TEST_CASE("packs: a dry run takes the member's latest purchase as given, for win-back offers") {
+  ApiFixture f;
+  Rules pack = DefaultRules();
+  pack.version = 2;
+  pack.utc_offset_minutes = 480;
+  Campaign first;
+  first.id = "first-purchase";
+  first.who.first_purchase = true;
+  first.award.bonus_points = 20;
+  Campaign back;
+  back.id = "win-back";
+  back.who.lapsed_days = 90;
+  back.award.bonus_points = 70;
+  pack.campaigns = {first, back};
+  Json body = DryRunBody();
+  body["pack"] = Json::parse(EncodeRules(pack));
+  const auto campaigns = [&f](const Json& request) {
+    HttpResponse run = f.Admin("POST", "/v1/admin/packs/dry-run", request.dump());
+    REQUIRE_MESSAGE(run.status == 200, run.body);
+    const Json answer = Json::parse(run.body);
+    std::vector<std::string> ids;
+    for (const Json& award : answer["awards"]) {
+      if (award["kind"] == "campaign") ids.push_back(award["campaign_id"]);
+    }
+    return ids;
+  };
+  // Unknown to head office, and not said: never bought.
+  CHECK(campaigns(body) == std::vector<std::string>{"first-purchase"});
+  body["member"]["last_purchase_at"] = "2026-03-01T09:00:00";  // 99 days before
+  CHECK(campaigns(body) == std::vector<std::string>{"win-back"});
+  body["member"]["last_purchase_at"] = "2026-05-01T09:00:00";
+  CHECK(campaigns(body).empty());
+  body["member"]["last_purchase_at"] = "";
+  CHECK(campaigns(body) == std::vector<std::string>{"first-purchase"});
+  body["member"]["last_purchase_at"] = "March";
+  CHECK(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).status == 400);
 }
 
 TEST_CASE("packs: a dry run refuses bad input, naming it") {

@@ -152,6 +152,13 @@ struct MemberState : MemberProfile {
   // (tier_standing.h); "" until a fold since head office held tiers.
   std::string tier;
   int64_t tier_until_ms = 0;
+  // The spend that will still count at that review (the entries written
+  // after tier_until_ms less the window): what tills warn from. 0 when
+  // there is nothing to review.
+  int64_t spend_at_review_minor = 0;
+  // The latest purchase (earn entry with an amount) head office holds; 0:
+  // none. Campaigns for first purchases and lapsed members read it.
+  int64_t last_purchase_ms = 0;
   friend bool operator==(const MemberState&, const MemberState&) = default;
 };
 
@@ -414,6 +421,9 @@ struct Schema<sync::MemberState> {
           Field<&sync::MemberState::version>{"version"},
           Field<&sync::MemberState::tier>{"tier", {}, kOmitDefault},
           Field<&sync::MemberState::tier_until_ms>{"tier_until_ms", {}, kOmitDefault},
+          Field<&sync::MemberState::spend_at_review_minor>{
+              "spend_at_review_minor", {}, kOmitDefault},
+          Field<&sync::MemberState::last_purchase_ms>{"last_purchase_ms", {}, kOmitDefault},
       },
       kMemberProfileAdditions);
 };

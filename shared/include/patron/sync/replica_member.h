@@ -20,8 +20,11 @@ struct ReplicaMember : MemberProfile {
   int64_t server_version = 0;
   int64_t server_balance = 0;
   int64_t server_spend_minor = 0;
-  std::string server_tier;  // MemberState::tier and tier_until_ms
+  // MemberState's tier, tier_until_ms, spend_at_review_minor, last_purchase_ms.
+  std::string server_tier;
   int64_t server_tier_until_ms = 0;
+  int64_t server_spend_at_review_minor = 0;
+  int64_t server_last_purchase_ms = 0;
   // This terminal's redemption rights for the member (ledger.h RightsEffect),
   // kept by the journal in the same transaction as each entry.
   int64_t local_rights = 0;
@@ -38,7 +41,8 @@ ReplicaMember ReplicaOf(const MemberState& state);
 // indexes). Its columns are record::ColumnList<ReplicaMember>().
 extern const std::string_view kReplicaMembersTable;
 // The columns the terminal's schema version 9 adds to it, after
-// local_rights: head office's tier standing. A snapshot's table runs it too.
+// local_rights: head office's tier standing and the member's latest
+// purchase. A snapshot's table runs it too.
 extern const std::string_view kReplicaMembersV9;
 
 }  // namespace patron::sync
@@ -58,6 +62,10 @@ struct Schema<sync::ReplicaMember> {
           // Added by kReplicaMembersV9, after local_rights.
           Field<&sync::ReplicaMember::server_tier>{"server_tier", {}, kOptional},
           Field<&sync::ReplicaMember::server_tier_until_ms>{"server_tier_until_ms", {}, kOptional},
+          Field<&sync::ReplicaMember::server_spend_at_review_minor>{
+              "server_spend_at_review_minor", {}, kOptional},
+          Field<&sync::ReplicaMember::server_last_purchase_ms>{
+              "server_last_purchase_ms", {}, kOptional},
       },
       kMemberProfileAdditions);
 };

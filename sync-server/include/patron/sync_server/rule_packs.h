@@ -37,6 +37,7 @@ struct DryRunRequest {
   std::optional<std::string> tier;
   std::optional<std::string> birthday;  // "YYYY-MM-DD"
   std::optional<std::string> enrolled_at;
+  std::optional<std::string> last_purchase_at;  // "": the member never bought
   EvalBasket basket;
 };
 
