@@ -497,18 +497,19 @@ void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
     auto corrected = (*db)->QueryInt64(
         "SELECT count(*) FROM entries WHERE origin = 'server' AND detail LIKE '%refund_excess%'");
     if (corrected.ok()) figures_.refunds_corrected = *corrected;
-    // A campaign limited to once per member (the simulation's welcome,
-    // SimWorld::CampaignPack): however many tills gave it offline, at most
-    // one award keeps points once head office has settled.
+    // The campaigns limited to once per member (the simulation's welcome
+    // and first-purchase gift, SimWorld::CampaignPack): however many tills
+    // gave one offline, at most one award keeps points once head office has
+    // settled.
     auto doubled_welcome = (*db)->QueryString(
-        "SELECT b.member_id FROM entries b WHERE b.kind = 'bonus'"
-        " AND json_extract(b.detail, '$.campaign_id') = 'welcome'"
+        "SELECT b.member_id || ' ' || json_extract(b.detail, '$.campaign_id') FROM entries b"
+        " WHERE b.kind = 'bonus'"
+        " AND json_extract(b.detail, '$.campaign_id') IN ('welcome', 'first-purchase')"
         " AND b.points + COALESCE((SELECT SUM(r.points) FROM entries r"
         "   WHERE r.kind = 'reverse' AND r.ref_entry = b.entry_id), 0) > 0"
-        " GROUP BY b.member_id HAVING COUNT(*) > 1");
+        " GROUP BY b.member_id, json_extract(b.detail, '$.campaign_id') HAVING COUNT(*) > 1");
     if (doubled_welcome.ok()) {
-      return Violate("campaigns: member " + *doubled_welcome +
-                     " keeps the once-per-member welcome more than once");
+      return Violate("campaigns: member and campaign " + *doubled_welcome + " kept more than once");
     }
     if (doubled_welcome.status().code() != StatusCode::kNotFound) {
       return Violate(doubled_welcome.status().ToString());

@@ -66,7 +66,12 @@ Rules SimWorld::CampaignPack() {
   welcome.who.joined_within_days = 1;
   welcome.award.bonus_points = 7;
   welcome.limit = {1, std::string(kPerCampaign)};
-  pack.campaigns = {doubled, big_basket, welcome};
+  Campaign first;  // likewise: each till sees a first purchase until it syncs
+  first.id = "first-purchase";
+  first.who.first_purchase = true;
+  first.award.bonus_points = 5;
+  first.limit = {1, std::string(kPerCampaign)};
+  pack.campaigns = {doubled, big_basket, welcome, first};
   // A run lasts about a day and a half of simulated time: spend leaves the
   // window and held tiers come up for review within it.
   pack.qualifying_window_days = 1;

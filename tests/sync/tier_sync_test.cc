@@ -246,6 +246,26 @@ TEST_CASE("a return takes back the upgrade its purchase caused, and no other") {
   }
 }
 
+TEST_CASE("head office refuses a pack that drops a tier members are held at") {
+  Chain chain(1);
+  const std::string ann = chain.Enrol(0, "+86 138 0013 8000", "王芳").member_id;
+  REQUIRE(chain.Sell(0, "R-1", ann, 600'000).ok());
+  chain.SyncAll();
+  REQUIRE(chain.ServerMembers().at(ann).tier == "gold");
+
+  Rules renamed = DefaultRules();
+  renamed.version = 2;
+  renamed.tiers.back().name = "vip";
+  const Status refused = chain.service().PublishRules(renamed);
+  CHECK(refused.reason() == "invalid_rules");
+  CHECK(refused.message().find("'gold'") != std::string::npos);
+
+  Rules kept = DefaultRules();
+  kept.version = 2;
+  kept.tiers.back().min_spend_minor = 800'000;  // thresholds may change
+  CHECK(chain.service().PublishRules(kept).ok());
+}
+
 TEST_CASE("a member who stopped buying is not upgraded on spend that left the window") {
   Chain chain(1);
   const std::string bo = chain.Enrol(0, "+86 139 0013 9000", "李波").member_id;

@@ -19,7 +19,7 @@ inline constexpr int64_t kMsPerDay = 86'400'000;
 inline constexpr int64_t kMaxUtcOffsetMinutes = 14 * 60;
 
 // Milliseconds since the Unix epoch, or InvalidArgument ("invalid_time")
-// naming what is wrong. Years 1970..9999.
+// naming what is wrong. Instants from 1970-01-01T00:00:00Z to year 9999.
 Result<int64_t> ParsePackTime(std::string_view text, int64_t default_offset_minutes);
 // `ms` as a pack time at `offset_minutes` ("2026-12-08T00:00:00+08:00").
 std::string FormatPackTime(int64_t ms, int64_t offset_minutes);

@@ -56,7 +56,8 @@ Result<int64_t> ParsePackTime(std::string_view text, int64_t default_offset_minu
       text[16] != ':' || !Digits(text, 17, 2, second)) {
     return InvalidTime(text, kExpected);
   }
-  if (year < 1970 || !ValidDate(year, month, day) || hour > 23 || minute > 59 || second > 59) {
+  // 1969 local may still be 1970 UTC; the instant itself is checked below.
+  if (year < 1969 || !ValidDate(year, month, day) || hour > 23 || minute > 59 || second > 59) {
     return InvalidTime(text, kExpected);
   }
   int64_t offset = default_offset_minutes;
@@ -74,7 +75,9 @@ Result<int64_t> ParsePackTime(std::string_view text, int64_t default_offset_minu
   }
   const int64_t local_seconds =
       DayNumber(year, month, day) * 86'400 + hour * 3600 + minute * 60 + second;
-  return (local_seconds - offset * 60) * 1000;
+  const int64_t utc_ms = (local_seconds - offset * 60) * 1000;
+  if (utc_ms < 0) return InvalidTime(text, kExpected);  // before 1970 UTC
+  return utc_ms;
 }
 
 std::string FormatPackTime(int64_t ms, int64_t offset_minutes) {

@@ -88,6 +88,16 @@ Status SyncService::PublishRules(const Rules& rules) {
                                 std::to_string(current),
                             "stale_rules");
   }
+  // A held tier the pack does not name would read as the first tier on
+  // every till the moment the pack starts: members would lose it unreviewed.
+  PATRON_ASSIGN_OR_RETURN(const std::vector<std::string> held, txn->HeldTiers());
+  for (const std::string& tier : held) {
+    if (!FindTier(rules, tier).ok()) {
+      return Status::InvalidArgument(
+          "rules: field 'tiers' must keep tier '" + tier + "': members hold it until their review",
+          "invalid_rules");
+    }
+  }
   const MemberFolder::WriteActivity activity(folder_);
   PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   const std::string body = EncodeRules(rules);

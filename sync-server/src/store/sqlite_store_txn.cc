@@ -94,6 +94,8 @@ constexpr std::string_view kMembersDueForReview =
     "SELECT member_id FROM members WHERE review_at_ms > 0 AND review_at_ms <= ?"
     " ORDER BY review_at_ms LIMIT ?";
 constexpr std::string_view kSetReviewAt = "UPDATE members SET review_at_ms = ? WHERE member_id = ?";
+constexpr std::string_view kHeldTiers =
+    "SELECT DISTINCT tier FROM members WHERE tier_until_ms > 0 ORDER BY tier";
 
 // ---- grants, terminals, rules ----
 
@@ -402,6 +404,17 @@ Status SqliteStoreTxn::SetReviewAt(std::string_view member_id, int64_t review_at
   s.BindInt64(0, review_at_ms);
   s.BindText(1, member_id);
   return s.Run().WithContext("set member review");
+}
+
+Result<std::vector<std::string>> SqliteStoreTxn::HeldTiers() {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kHeldTiers));
+  std::vector<std::string> tiers;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return tiers;
+    tiers.push_back(s.ColumnText(0));
+  }
 }
 
 Result<std::vector<MemberState>> SqliteStoreTxn::MembersAfter(int64_t after, int limit) {

@@ -82,6 +82,7 @@ class SqliteStoreTxn final : public StoreTxn {
   Status PutMember(const MemberRecord& member) override;
   Result<std::vector<std::string>> MembersDueForReview(int64_t now_ms, int limit) override;
   Status SetReviewAt(std::string_view member_id, int64_t review_at_ms) override;
+  Result<std::vector<std::string>> HeldTiers() override;
   Result<std::vector<MemberState>> MembersAfter(int64_t after, int limit) override;
   Result<std::vector<MemberState>> MembersByKey(std::string_view after, int limit) override;
 

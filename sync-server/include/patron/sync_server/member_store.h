@@ -87,6 +87,9 @@ class MemberTxn {
   virtual Result<std::vector<std::string>> MembersDueForReview(int64_t now_ms, int limit) = 0;
   // Write transactions only: sets a stored member's review_at_ms.
   virtual Status SetReviewAt(std::string_view member_id, int64_t review_at_ms) = 0;
+  // The tiers members are held at (state.tier of rows with tier_until_ms >
+  // 0), each once, by name. Reads every member row: for publishing packs.
+  virtual Result<std::vector<std::string>> HeldTiers() = 0;
   // Members with state.version > after, in version order, at most `limit`.
   virtual Result<std::vector<MemberState>> MembersAfter(int64_t after, int limit) = 0;
   // Members with member_id > after (bytewise), in member_id order, at most

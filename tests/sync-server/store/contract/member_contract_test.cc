@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -104,6 +105,23 @@ TEST_CASE_TEMPLATE("members due for review come soonest first, never those at 0"
   CHECK(txn->MembersDueForReview(3000, 10).value() ==
         std::vector<std::string>{"m-never", "m-mid", "m-late"});
   CHECK(txn->FindMember("m-never").value()->review_at_ms == 500);
+}
+
+TEST_CASE_TEMPLATE("HeldTiers lists each tier members are held at, once", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  auto txn = Write(*store);
+  CHECK(txn->HeldTiers().value().empty());
+  const std::vector<std::tuple<std::string, std::string, int64_t>> members = {
+      {"m-1", "gold", 5000}, {"m-2", "silver", 4000}, {"m-3", "gold", 6000}, {"m-4", "regular", 0}};
+  for (const auto& [id, tier, until_ms] : members) {
+    MemberRecord member = Member(id, txn->NextSeq().value());
+    member.state.tier = tier;
+    member.state.tier_until_ms = until_ms;
+    REQUIRE(txn->PutMember(member).ok());
+  }
+  CHECK(txn->HeldTiers().value() == std::vector<std::string>{"gold", "silver"});
 }
 
 TEST_CASE_TEMPLATE("MembersAfter pages in version order with a limit", Impl,
