@@ -1,6 +1,7 @@
 #include "store/sqlite_store_txn.h"
 
 #include <algorithm>
+#include <array>
 #include <type_traits>
 
 #include "patron/hlc.h"
@@ -55,11 +56,19 @@ const std::string& SelectEntriesBetweenSql() {
 
 constexpr std::string_view kCountEntries = "SELECT count(*) FROM entries";
 
-// A member row: MemberState's columns, then the server's own figures.
+// A member row: MemberState's columns, then head office's own figures of
+// MemberRecord, in this order (FindMember reads and PutMember binds them by
+// position after MemberState's).
+constexpr std::array<std::string_view, 5> kServerMemberColumns = {
+    "server_rights", "review_at_ms", "upgrade_entry", "upgrade_before_tier",
+    "upgrade_before_until_ms"};
+
 const std::string& MemberColumns() {
-  static const std::string columns =
-      record::ColumnList<MemberState>() +
-      ", server_rights, review_at_ms, upgrade_entry, upgrade_before_tier, upgrade_before_until_ms";
+  static const std::string columns = [] {
+    std::string list = record::ColumnList<MemberState>();
+    for (std::string_view column : kServerMemberColumns) list += ", " + std::string(column);
+    return list;
+  }();
   return columns;
 }
 const std::string& SelectMemberSql() {
@@ -80,14 +89,17 @@ const std::string& MembersByKeySql() {
 // An upsert, not INSERT OR REPLACE: REPLACE would also delete another
 // member whose version collides, where this reports Conflict.
 const std::string& PutMemberSql() {
-  static const std::string sql =
-      "INSERT INTO members(" + MemberColumns() + ") VALUES (" +
-      record::Placeholders<MemberState>() + ",?,?,?,?,?) ON CONFLICT(member_id) DO UPDATE SET " +
-      record::UpsertAssignments<MemberState>("member_id") +
-      ", server_rights = excluded.server_rights, review_at_ms = excluded.review_at_ms"
-      ", upgrade_entry = excluded.upgrade_entry"
-      ", upgrade_before_tier = excluded.upgrade_before_tier"
-      ", upgrade_before_until_ms = excluded.upgrade_before_until_ms";
+  static const std::string sql = [] {
+    std::string placeholders = record::Placeholders<MemberState>();
+    std::string assignments = record::UpsertAssignments<MemberState>("member_id");
+    for (std::string_view column : kServerMemberColumns) {
+      placeholders += ",?";
+      const std::string name(column);
+      assignments += ", " + name + " = excluded." + name;
+    }
+    return "INSERT INTO members(" + MemberColumns() + ") VALUES (" + placeholders +
+           ") ON CONFLICT(member_id) DO UPDATE SET " + assignments;
+  }();
   return sql;
 }
 constexpr std::string_view kMembersDueForReview =
