@@ -70,6 +70,15 @@ class InProcessTransport : public terminal::SyncTransport {
     return sync::DecodeReturnClaimResponse(sync::EncodeReturnClaimResponse(response));
   }
 
+  Result<Voucher> ClaimVoucher(const sync::VoucherClaimRequest& request) override {
+    if (offline) return Unreachable();
+    PATRON_ASSIGN_OR_RETURN(
+        sync::VoucherClaimRequest wire,
+        sync::DecodeVoucherClaimRequest(sync::EncodeVoucherClaimRequest(request)));
+    PATRON_ASSIGN_OR_RETURN(Voucher voucher, service_.ClaimVoucher(caller_, wire));
+    return sync::DecodeVoucher(sync::EncodeVoucher(voucher));
+  }
+
   Result<sync::SnapshotInfo> Snapshot(const sync::SnapshotRequest& request) override {
     if (offline) return Unreachable();
     PATRON_ASSIGN_OR_RETURN(sync::SnapshotRequest wire,

@@ -77,12 +77,17 @@ struct EvalBasket {
 inline constexpr std::string_view kAwardBase = "base";
 inline constexpr std::string_view kAwardTier = "tier";
 inline constexpr std::string_view kAwardCampaign = "campaign";
+// A voucher the sale redeems (records/voucher.h): added by the till after
+// Evaluate, which sees the basket's money after the vouchers' discounts.
+inline constexpr std::string_view kAwardVoucher = "voucher";
 
 struct Award {
-  std::string kind;         // kAwardBase, kAwardTier, kAwardCampaign
+  std::string kind;         // kAwardBase, kAwardTier, kAwardCampaign, kAwardVoucher
   std::string campaign_id;  // kAwardCampaign only
   int64_t points = 0;
   bool held_out = false;  // the member is in the campaign's control group
+  std::string voucher_id;      // kAwardVoucher only
+  int64_t discount_minor = 0;  // kAwardVoucher: money off
   friend bool operator==(const Award&, const Award&) = default;
 };
 
@@ -137,6 +142,8 @@ struct Schema<Award> {
       Field<&Award::campaign_id>{"campaign_id", {}, kOmitDefault},
       Field<&Award::points>{"points"},
       Field<&Award::held_out>{"held_out", {}, kOmitDefault},
+      Field<&Award::voucher_id>{"voucher_id", {}, kOmitDefault},
+      Field<&Award::discount_minor>{"discount_minor", {}, kOmitDefault},
   };
 };
 

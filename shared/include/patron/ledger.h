@@ -37,6 +37,9 @@ struct EntryDetail {
   // (rule_version) that gave it; multiplier_bp and paid_minor are then the
   // campaign's multiplier and the money the sale paid.
   std::string campaign_id;
+  // A bonus a till writes at checkout for a voucher it redeems
+  // (records/voucher.h) instead of a campaign.
+  std::string voucher_id;
   // A redeem: the money value of the points spent.
   int64_t discount_minor = 0;
   // A grant (a transfer the server wrote): the terminal's request id.
@@ -126,6 +129,7 @@ struct Schema<EntryDetail> {
       Field<&EntryDetail::request_id>{"request_id", {}, kOmitDefault},
       Field<&EntryDetail::reason>{"reason", {}, kOmitDefault},
       Field<&EntryDetail::campaign_id>{"campaign_id", {}, kOmitDefault},
+      Field<&EntryDetail::voucher_id>{"voucher_id", {}, kOmitDefault},
   };
 };
 

@@ -13,6 +13,16 @@
 namespace patron {
 namespace {
 
+// One line of an evaluation's award.
+Award Line(std::string_view kind, const std::string& campaign_id, int64_t points, bool held_out) {
+  Award award;
+  award.kind = std::string(kind);
+  award.campaign_id = campaign_id;
+  award.points = points;
+  award.held_out = held_out;
+  return award;
+}
+
 template <typename T>
 bool Contains(const std::vector<T>& values, const T& value) {
   return std::find(values.begin(), values.end(), value) != values.end();
@@ -250,7 +260,7 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
 
   PATRON_ASSIGN_OR_RETURN(const int64_t base,
                           PointsAt(pack, kBasisPointsPerUnit, result.eligible_paid_minor));
-  if (base != 0) PATRON_RETURN_IF_ERROR(add({std::string(kAwardBase), "", base, false}));
+  if (base != 0) PATRON_RETURN_IF_ERROR(add(Line(kAwardBase, "", base, false)));
   if (now_ms >= ValidUntilMs(pack)) {
     result.base_only = true;
     return result;
@@ -261,7 +271,7 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
                             PointsAt(pack, tier->earn_multiplier_bp, result.eligible_paid_minor));
     // Negative for a tier earning below the base rate.
     if (at_tier != base) {
-      PATRON_RETURN_IF_ERROR(add({std::string(kAwardTier), "", at_tier - base, false}));
+      PATRON_RETURN_IF_ERROR(add(Line(kAwardTier, "", at_tier - base, false)));
     }
   }
 
@@ -288,10 +298,10 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
     const Candidate& candidate = candidates[i];
     if (candidate.held_out) {
       if (!without_holdout[i].chosen) continue;
-      PATRON_RETURN_IF_ERROR(add({std::string(kAwardCampaign), candidate.campaign->id, 0, true}));
+      PATRON_RETURN_IF_ERROR(add(Line(kAwardCampaign, candidate.campaign->id, 0, true)));
     } else if (candidate.chosen) {
       PATRON_RETURN_IF_ERROR(
-          add({std::string(kAwardCampaign), candidate.campaign->id, candidate.points, false}));
+          add(Line(kAwardCampaign, candidate.campaign->id, candidate.points, false)));
     }
   }
   return result;

@@ -125,4 +125,16 @@ Result<ReturnClaimResponse> DecodeReturnClaimResponse(std::string_view body) {
   return Decode<ReturnClaimResponse>(body);
 }
 
+std::string EncodeVoucherClaimRequest(const VoucherClaimRequest& request) {
+  return Encode(request);
+}
+
+Result<VoucherClaimRequest> DecodeVoucherClaimRequest(std::string_view body) {
+  return Decode<VoucherClaimRequest>(body);
+}
+
+std::string EncodeVoucher(const Voucher& voucher) { return Encode(voucher); }
+
+Result<Voucher> DecodeVoucher(std::string_view body) { return Decode<Voucher>(body); }
+
 }  // namespace patron::sync

@@ -108,6 +108,17 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
           "Campaign awards beyond their per-member limit, given by tills that could not see "
           "each other's: head office reversed them (reason campaign_limit).",
           counters.campaign_awards_limited.load());
+  Counter(out, "patron_sync_vouchers_issued_total", "Vouchers head office issued.",
+          counters.vouchers_issued.load());
+  Counter(out, "patron_sync_vouchers_claimed_total",
+          "Vouchers head office handed to a till that claimed them for a sale.",
+          counters.vouchers_claimed.load());
+  Counter(out, "patron_sync_vouchers_used_total", "Vouchers a sale used.",
+          counters.vouchers_used.load());
+  Counter(out, "patron_sync_vouchers_misused_total",
+          "Sales naming a voucher their till did not hold, or one used by another sale "
+          "(security events, reason voucher_not_held): investigate.",
+          counters.vouchers_misused.load());
   Header(out, "patron_sync_entries_rejected_total", "counter",
          "Entries a till may not write, refused, by reason (GET /v1/admin/security-events).");
   for (size_t i = 0; i < kEntryRefusalCount; ++i) {

@@ -67,6 +67,12 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::SnapshotData);
   add("POST", "/v1/returns/claim", kJson, Guard::kTerminal, Endpoint::kClaimReturn,
       &SyncApi::ClaimReturn);
+  add("POST", "/v1/vouchers/claim", kJson, Guard::kTerminal, Endpoint::kClaimVoucher,
+      &SyncApi::ClaimVoucher);
+  add("POST", "/v1/admin/vouchers", kJson, Guard::kAdmin, Endpoint::kIssueVoucher,
+      &SyncApi::IssueVoucher);
+  add("GET", "/v1/admin/vouchers", kNone, Guard::kAdmin, Endpoint::kListVouchers,
+      &SyncApi::ListVouchers);
   add("POST", "/v1/admin/terminals", kJson, Guard::kAdmin, Endpoint::kRegisterTerminal,
       &SyncApi::RegisterTerminal);
   add("POST", "/v1/admin/rules", kJson, Guard::kAdmin, Endpoint::kPublishRules,
@@ -100,6 +106,12 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "snapshot_data";
     case Endpoint::kClaimReturn:
       return "claim_return";
+    case Endpoint::kClaimVoucher:
+      return "claim_voucher";
+    case Endpoint::kIssueVoucher:
+      return "issue_voucher";
+    case Endpoint::kListVouchers:
+      return "list_vouchers";
     case Endpoint::kRegisterTerminal:
       return "register_terminal";
     case Endpoint::kPublishRules:
@@ -217,6 +229,15 @@ HttpResponse SyncApi::ClaimReturn(const HttpRequest& request) const {
       request.body, DecodeReturnClaimRequest,
       [&](const ReturnClaimRequest& claim) { return service_.ClaimReturn(*caller, claim); },
       EncodeReturnClaimResponse);
+}
+
+HttpResponse SyncApi::ClaimVoucher(const HttpRequest& request) const {
+  Result<Caller> caller = Authenticate(request);
+  if (!caller.ok()) return AuthErrorResponse(caller.status());
+  return Serve<VoucherClaimRequest, Voucher>(
+      request.body, DecodeVoucherClaimRequest,
+      [&](const VoucherClaimRequest& claim) { return service_.ClaimVoucher(*caller, claim); },
+      EncodeVoucher);
 }
 
 HttpResponse SyncApi::SnapshotData(const HttpRequest& request) const {

@@ -84,7 +84,8 @@ class SyncApi {
   bool HasCredentials(const HttpRequest& request) const;
 
   // The value of the patron_sync_requests_total series `endpoint` ("push",
-  // "pull", "grant", "snapshot", "snapshot_data", "claim_return", "register_terminal",
+  // "pull", "grant", "snapshot", "snapshot_data", "claim_return", "claim_voucher",
+  // "issue_voucher", "list_vouchers", "register_terminal",
   // "publish_rules", "store_report", "health", "metrics", "other"); 0 for a
   // name it does not know.
   int64_t RequestCount(std::string_view endpoint) const;
@@ -97,6 +98,9 @@ class SyncApi {
     kSnapshot,
     kSnapshotData,
     kClaimReturn,
+    kClaimVoucher,
+    kIssueVoucher,
+    kListVouchers,
     kRegisterTerminal,
     kPublishRules,
     kListPacks,
@@ -128,6 +132,7 @@ class SyncApi {
   HttpResponse Snapshot(const HttpRequest& request) const;
   HttpResponse SnapshotData(const HttpRequest& request) const;
   HttpResponse ClaimReturn(const HttpRequest& request) const;
+  HttpResponse ClaimVoucher(const HttpRequest& request) const;
   HttpResponse Health(const HttpRequest& request) const;
   HttpResponse Metrics(const HttpRequest& request) const;
   // The caller named by the request's bearer token; the service's refusal
@@ -144,6 +149,10 @@ class SyncApi {
   HttpResponse PublishRules(const HttpRequest& request) const;
   HttpResponse ListPacks(const HttpRequest& request) const;
   HttpResponse DryRunPack(const HttpRequest& request) const;
+  // vouchers_api.cc: POST /v1/admin/vouchers issues one (201; 200 for the
+  // same voucher again), GET /v1/admin/vouchers?member_id= lists a member's.
+  HttpResponse IssueVoucher(const HttpRequest& request) const;
+  HttpResponse ListVouchers(const HttpRequest& request) const;
   // nullopt if the request carries the admin token; otherwise the 401/403,
   // or 429 while its peer (or everyone) is locked out.
   std::optional<HttpResponse> RefuseNonAdmin(const HttpRequest& request) const;

@@ -8,18 +8,20 @@
 #include "patron/local_time.h"
 #include "patron/records/sale.h"
 #include "service/checks.h"
+#include "service/voucher_use.h"
 
 namespace patron::sync {
 namespace {
 
 constexpr std::array<std::string_view, kEntryRefusalCount> kRefusalNames = {
-    "kind_not_allowed",   "out_of_bounds",       "missing_sale",          "unknown_rule_version",
-    "earn_exceeds_rules", "rights_exceeded",     "reverse_unknown_entry", "reverse_mismatch",
-    "reverse_exceeds",    "reverse_not_claimed", "earn_not_as_rules",     "bonus_not_as_rules",
+    "kind_not_allowed",      "out_of_bounds",       "missing_sale",          "unknown_rule_version",
+    "earn_exceeds_rules",    "rights_exceeded",     "reverse_unknown_entry", "reverse_mismatch",
+    "reverse_exceeds",       "reverse_not_claimed", "earn_not_as_rules",     "bonus_not_as_rules",
+    "voucher_not_as_issued",
 };
 
 // One name per EntryRefusal, in its order: the last one closes the list.
-static_assert(static_cast<size_t>(EntryRefusal::kBonusNotAsRules) + 1 == kEntryRefusalCount);
+static_assert(static_cast<size_t>(EntryRefusal::kVoucherNotAsIssued) + 1 == kEntryRefusalCount);
 
 std::optional<EntryRefused> Refuse(EntryRefusal reason, std::string message) {
   return EntryRefused{reason, std::move(message)};
@@ -149,6 +151,7 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckBonus(const LedgerEntry& en
   if (entry.sale_ref.empty()) {
     return Refuse(EntryRefusal::kMissingSale, "a bonus must name its sale (sale_ref)");
   }
+  if (!entry.detail.voucher_id.empty()) return CheckVoucherBonus(entry);
   PATRON_ASSIGN_OR_RETURN(const Rules* rules, RulesAt(entry.rule_version));
   if (rules == nullptr) {
     return Refuse(EntryRefusal::kUnknownRuleVersion, "rules version " +
@@ -189,6 +192,30 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckBonus(const LedgerEntry& en
   PATRON_ASSIGN_OR_RETURN(int64_t given,
                           txn_.CountBonuses(caller_.terminal_id, entry.sale_ref, id));
   if (given > 0) return refuse("campaign '" + id + "' already gave this sale its bonus");
+  return std::optional<EntryRefused>();
+}
+
+Result<std::optional<EntryRefused>> EntryGuard::CheckVoucherBonus(const LedgerEntry& entry) {
+  const std::string& id = entry.detail.voucher_id;
+  const auto refuse = [&](std::string why) {
+    return Refuse(EntryRefusal::kVoucherNotAsIssued,
+                  "bonus of " + Points(entry.points) + " on sale " + entry.sale_ref +
+                      " for voucher " + id.substr(0, 64) + ": " + std::move(why));
+  };
+  if (!entry.detail.campaign_id.empty()) return refuse("a bonus is a campaign's or a voucher's");
+  PATRON_ASSIGN_OR_RETURN(std::optional<Voucher> voucher, txn_.FindVoucher(id));
+  if (!voucher) return refuse("head office issued no such voucher");
+  if (std::optional<std::string> why =
+          VoucherUseRefusal(*voucher, caller_.terminal_id, entry.member_id,
+                            MakeSaleId(caller_.terminal_id, entry.sale_ref))) {
+    return refuse(*why);
+  }
+  if (entry.points != voucher->bonus_points) {
+    return refuse("the voucher gives " + Points(voucher->bonus_points));
+  }
+  if (!voucher->bonus_entry.empty()) {
+    return refuse("the voucher gave its bonus on entry " + voucher->bonus_entry);
+  }
   return std::optional<EntryRefused>();
 }
 

@@ -18,6 +18,9 @@
 //     the till's only bonus of that campaign on that sale. Whether the
 //     member's and the basket's conditions held is the till's to judge:
 //     head office may not know the member's birthday or the basket yet;
+//   - bonus for a voucher (records/voucher.h): names its sale and a voucher
+//     of the member that the till holds, unused or used by that sale, gives
+//     exactly its bonus_points, and is the voucher's only bonus;
 //   - redeem and transfer: covered by the till's rights at head office
 //     (ledger.h RightsEffect over every stored entry of the member);
 //   - reverse: of a stored earn, bonus or redeem of the same member and sale, of
@@ -66,6 +69,7 @@ class EntryGuard {
   std::optional<EntryRefused> CheckBounds(const LedgerEntry& entry) const;
   Result<std::optional<EntryRefused>> CheckEarn(const LedgerEntry& entry);
   Result<std::optional<EntryRefused>> CheckBonus(const LedgerEntry& entry);
+  Result<std::optional<EntryRefused>> CheckVoucherBonus(const LedgerEntry& entry);
   Result<std::optional<EntryRefused>> CheckRights(const LedgerEntry& entry);
   Result<std::optional<EntryRefused>> CheckReverse(const LedgerEntry& entry);
   // Rules `version` as head office published it (DefaultRules for the

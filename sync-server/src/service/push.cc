@@ -192,7 +192,15 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
         response.entries.push_back({entry.entry_id, PushOutcome::kOk, seq, "", ""});
         ++ingested;
         if (entry.kind == EntryKind::kReverse) PATRON_RETURN_IF_ERROR(settle(entry));
-        if (entry.kind == EntryKind::kBonus) {
+        if (entry.kind == EntryKind::kBonus && !entry.detail.voucher_id.empty()) {
+          // The guard let it through: the till holds the voucher.
+          PATRON_ASSIGN_OR_RETURN(
+              std::optional<std::string> refused,
+              UseVoucher(*txn, caller.terminal_id, entry.member_id, entry.detail.voucher_id,
+                         MakeSaleId(caller.terminal_id, entry.sale_ref), entry.wall_ms,
+                         entry.entry_id));
+          if (refused) return Status::Internal("voucher bonus " + entry.entry_id + ": " + *refused);
+        } else if (entry.kind == EntryKind::kBonus) {
           PATRON_ASSIGN_OR_RETURN(int64_t reversed, SettleCampaignLimit(*txn, entry));
           limited += reversed;
         }
@@ -222,6 +230,33 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   };
   hooks.refunds_elsewhere_changed = [this, &txn](std::string_view sale_id) {
     return PublishRefundsElsewhere(*txn, sale_id);
+  };
+  int64_t vouchers_used = 0, vouchers_misused = 0;
+  hooks.voucher_used = [&](const SaleRecord& sale, const SaleAward& award) -> Status {
+    PATRON_ASSIGN_OR_RETURN(std::optional<std::string> refused,
+                            UseVoucher(*txn, caller.terminal_id, sale.member_id, award.voucher_id,
+                                       sale.sale_id, sale.wall_ms, ""));
+    if (!refused) {
+      ++vouchers_used;
+      return Status::OK();
+    }
+    // The sale happened, and is filed; the voucher stays as it was.
+    ++vouchers_misused;
+    SecurityEvent event;
+    event.at_ms = now_ms;
+    event.terminal_id = caller.terminal_id;
+    event.store_id = caller.store_id;
+    event.subject = sale.sale_id;
+    event.reason = "voucher_not_held";
+    event.message = "sale " + sale.sale_id + " used voucher " + award.voucher_id + " (" +
+                    std::to_string(award.discount_minor) + " off) but " + *refused;
+    record::AppendRecord(award, event.body.text);
+    PATRON_RETURN_IF_ERROR(txn->AppendSecurityEvent(event).status());
+    logged.push_back(std::move(event));
+    return Status::OK();
+  };
+  hooks.voucher_released = [this, &txn](const VoucherRelease& release) {
+    return ReleaseVoucher(*txn, release);
   };
   RecordFiler filer(*txn, std::move(hooks));
   for (const RecordEnvelope& envelope : request.records) {
@@ -261,6 +296,8 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   counters_.returns_matched += filed.returns_matched;
   counters_.refunds_corrected += corrected;
   counters_.campaign_awards_limited += limited;
+  counters_.vouchers_used += vouchers_used;
+  counters_.vouchers_misused += vouchers_misused;
   for (size_t i = 0; i < rejected.size(); ++i) counters_.entries_rejected[i] += rejected[i];
   // Committed: a fold that fails now is retried by the next one, and must
   // not make the terminal push again what is stored.

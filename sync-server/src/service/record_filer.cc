@@ -63,15 +63,33 @@ Status CheckSale(const RecordEnvelope& envelope, const SaleRecord& sale) {
     return bad("amounts and points must not be negative");
   }
   const std::string own_entries = sale.terminal_id + "/";
+  int64_t voucher_discount = 0;
   for (const SaleAward& award : sale.awards) {
+    if (!award.voucher_id.empty()) {
+      // A voucher's: money off, points on its own entry, or both.
+      const bool well_formed =
+          award.campaign_id.empty() && !award.held_out && award.points >= 0 &&
+          award.discount_minor >= 0 && award.discount_minor <= sale.amount_minor &&
+          (award.points > 0 ? award.entry_id.starts_with(own_entries) : award.entry_id.empty());
+      if (!well_formed) {
+        return bad(
+            "a voucher's award names no campaign, takes off no more than the sale, and has its "
+            "own bonus entry exactly when it gives points");
+      }
+      voucher_discount += award.discount_minor;  // each <= amount <= 10^15: no overflow
+      continue;
+    }
     const bool well_formed = award.held_out
                                  ? award.points == 0 && award.entry_id.empty()
                                  : award.points > 0 && award.entry_id.starts_with(own_entries);
-    if (award.campaign_id.empty() || !well_formed) {
+    if (award.campaign_id.empty() || !well_formed || award.discount_minor != 0) {
       return bad(
           "an award names its campaign and either its own bonus entry and points, or is "
           "held out with neither");
     }
+  }
+  if (voucher_discount != sale.voucher_discount_minor || voucher_discount > sale.amount_minor) {
+    return bad("voucher_discount_minor must be the vouchers' discounts, within the sale");
   }
   for (size_t i = 0; i < sale.lines.size(); ++i) {
     const SaleLine& line = sale.lines[i];
@@ -111,6 +129,8 @@ Result<RecordAck> RecordFiler::File(const Caller& caller, const RecordEnvelope& 
     filed = FileSale(caller, envelope, record);
   } else if (envelope.kind == kRefundRecordKind) {
     filed = FileRefund(caller, envelope, record);
+  } else if (envelope.kind == kVoucherReleaseKind) {
+    filed = FileVoucherRelease(caller, envelope, record);
   } else {
     record.body = envelope.body.text;  // kept until this server knows the kind
     filed = txn_.InsertRecord(record);
@@ -152,7 +172,27 @@ Status RecordFiler::FileSale(const Caller& caller, const RecordEnvelope& envelop
     PATRON_RETURN_IF_ERROR(txn_.SetRefundOutcome(refund.seq, status, refund.refund));
   }
   if (!waiting.empty()) PATRON_RETURN_IF_ERROR(hooks_.refunds_elsewhere_changed(sale.sale_id));
+  for (const SaleAward& award : sale.awards) {
+    if (!award.voucher_id.empty()) PATRON_RETURN_IF_ERROR(hooks_.voucher_used(sale, award));
+  }
   return Status::OK();
+}
+
+Status RecordFiler::FileVoucherRelease(const Caller& caller, const RecordEnvelope& envelope,
+                                       const StoredRecord& record) {
+  PATRON_ASSIGN_OR_RETURN(VoucherRelease release, DecodeBody<VoucherRelease>(envelope));
+  if (release.terminal_id != caller.terminal_id) {
+    return Status::PermissionDenied(envelope.kind + " " + envelope.record_id + " was made by " +
+                                        release.terminal_id + ", not by " + caller.terminal_id,
+                                    "foreign_origin");
+  }
+  const std::string expected =
+      VoucherReleaseId(release.terminal_id, release.voucher_id, release.holder_gen);
+  if (envelope.record_id != expected) {
+    return Reject(envelope.kind + " " + envelope.record_id + " must have the id " + expected);
+  }
+  PATRON_RETURN_IF_ERROR(txn_.InsertRecord(record));
+  return hooks_.voucher_released(release);
 }
 
 Status RecordFiler::FileRefund(const Caller& caller, const RecordEnvelope& envelope,

@@ -5,15 +5,17 @@
 // record of a known kind is malformed or not the caller's to send.
 //
 // Kinds this server knows are filed in tables of their own: a sale with its
-// lines; a refund, counted against its sale across every store (or held
-// until its sale arrives). A kind it does not know (from a newer till) is
-// kept whole, so nothing a till sent is lost before head office upgrades.
+// lines (and the vouchers it used marked used); a refund, counted against
+// its sale across every store (or held until its sale arrives); a voucher's
+// give-back (records/voucher.h). A kind it does not know (from a newer till)
+// is kept whole, so nothing a till sent is lost before head office upgrades.
 #ifndef PATRON_SYNC_SERVER_SRC_SERVICE_RECORD_FILER_H_
 #define PATRON_SYNC_SERVER_SRC_SERVICE_RECORD_FILER_H_
 
 #include <cstdint>
 #include <functional>
 
+#include "patron/records/voucher.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
 #include "patron/sync_server/record_store.h"
@@ -51,6 +53,12 @@ struct FilerHooks {
   // Tells the sale's own terminal what other terminals refunded of it
   // (SyncService::PublishRefundsElsewhere).
   std::function<Status(std::string_view sale_id)> refunds_elsewhere_changed;
+  // The sale used the voucher of `award` (SyncService::UseVoucher; a use
+  // the till had no right to is logged there, and the sale is filed all the
+  // same: it happened).
+  std::function<Status(const SaleRecord& sale, const SaleAward& award)> voucher_used;
+  // The till gave a voucher back (SyncService::ReleaseVoucher).
+  std::function<Status(const VoucherRelease& release)> voucher_released;
 };
 
 class RecordFiler {
@@ -71,6 +79,8 @@ class RecordFiler {
                   const StoredRecord& record);
   Status FileRefund(const Caller& caller, const RecordEnvelope& envelope,
                     const StoredRecord& record);
+  Status FileVoucherRelease(const Caller& caller, const RecordEnvelope& envelope,
+                            const StoredRecord& record);
   // Counts a refund against its sale: applied, or exceeding what was left;
   // a pending return is matched: head office reverses its points.
   Result<RefundStatus> CountAgainstSale(const StoredSale& sale, RefundRecord& refund);

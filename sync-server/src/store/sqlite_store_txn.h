@@ -135,6 +135,11 @@ class SqliteStoreTxn final : public StoreTxn {
                                              std::string_view store_id, int64_t after,
                                              int64_t through, int limit) override;
 
+  // Vouchers (sqlite_store_vouchers.cc).
+  Result<std::optional<Voucher>> FindVoucher(std::string_view voucher_id) override;
+  Status PutVoucher(const Voucher& voucher) override;
+  Result<std::vector<Voucher>> VouchersOfMember(std::string_view member_id) override;
+
   // For a read transaction, ends it (releases its snapshot). Either way the
   // connection goes back (the writer's turn ends) when Commit returns,
   // whatever its outcome; every method then returns FailedPrecondition.

@@ -142,10 +142,11 @@ Result<SaleRequest> DecodeSaleRequest(std::string_view body, bool is_quote) {
   PATRON_ASSIGN_OR_RETURN(json doc, ParseObject(body));
   if (is_quote) {
     PATRON_RETURN_IF_ERROR(patron::json::RejectUnknownFields(
-        doc, {"member_id", "amount_minor", "currency", "lines", "redeem_points"}));
+        doc, {"member_id", "amount_minor", "currency", "lines", "redeem_points", "vouchers"}));
   } else {
-    PATRON_RETURN_IF_ERROR(patron::json::RejectUnknownFields(
-        doc, {"sale_ref", "member_id", "amount_minor", "currency", "lines", "redeem_points"}));
+    PATRON_RETURN_IF_ERROR(
+        patron::json::RejectUnknownFields(doc, {"sale_ref", "member_id", "amount_minor", "currency",
+                                                "lines", "redeem_points", "vouchers"}));
   }
   SaleRequest sale;
   if (!is_quote) {
@@ -160,6 +161,18 @@ Result<SaleRequest> DecodeSaleRequest(std::string_view body, bool is_quote) {
   PATRON_ASSIGN_OR_RETURN(std::optional<int64_t> redeem,
                           patron::json::GetOptionalInt(doc, "redeem_points"));
   sale.redeem_points = redeem.value_or(0);
+  if (doc.contains("vouchers") && !doc["vouchers"].is_null()) {
+    PATRON_ASSIGN_OR_RETURN(const json* vouchers, patron::json::GetArray(doc, "vouchers"));
+    for (size_t i = 0; i < vouchers->size(); ++i) {
+      const json& id = (*vouchers)[i];
+      if (!id.is_string()) {
+        return Status::InvalidArgument(
+            patron::json::IndexPath("vouchers", i) + " must be a voucher id (a string)",
+            "invalid_voucher");
+      }
+      sale.vouchers.push_back(id.get<std::string>());
+    }
+  }
   return sale;
 }
 
@@ -231,6 +244,7 @@ std::string EncodeQuote(const Quote& q) {
                {"tier_review", TierReviewJson(q.tier_review)},
                {"redeem_points", q.redeem_points},
                {"discount_minor", q.discount_minor},
+               {"voucher_discount_minor", q.voucher_discount_minor},
                {"paid_minor", q.paid_minor},
                {"max_redeemable", q.max_redeemable},
                {"max_redeemable_by_cap", q.max_redeemable_by_cap},
@@ -246,6 +260,7 @@ std::string EncodeSaleResult(const SaleResult& r) {
                {"member_id", r.member_id},
                {"amount_minor", r.amount_minor},
                {"discount_minor", r.discount_minor},
+               {"voucher_discount_minor", r.voucher_discount_minor},
                {"paid_minor", r.paid_minor},
                {"earned_points", r.earned_points},
                {"awards", RecordsJson(r.awards)},
@@ -256,6 +271,17 @@ std::string EncodeSaleResult(const SaleResult& r) {
                {"entry_ids", r.entry_ids},
                {"rule_version", r.rule_version},
                {"replayed", r.replayed}});
+}
+
+std::string EncodeMemberVouchers(const std::vector<MemberVoucher>& vouchers) {
+  json listed = json::array();
+  for (const MemberVoucher& v : vouchers) {
+    json item = RecordJson(v.voucher);
+    item["state"] = v.state;
+    item["held_here"] = v.held_here;
+    listed.push_back(std::move(item));
+  }
+  return Dump({{"vouchers", std::move(listed)}});
 }
 
 std::string EncodeRefundResult(const RefundResult& r) {

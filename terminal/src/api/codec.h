@@ -26,6 +26,8 @@ std::string EncodeMember(const Member& member, std::optional<bool> created = std
 std::string EncodeQuote(const Quote& quote);
 std::string EncodeSaleResult(const SaleResult& result);
 std::string EncodeRefundResult(const RefundResult& result);
+// {"vouchers": [each voucher's record, with its "state" and "held_here"]}.
+std::string EncodeMemberVouchers(const std::vector<MemberVoucher>& vouchers);
 std::string EncodeHistory(const HistoryPage& page);
 
 // What the sync side adds to /v1/status.

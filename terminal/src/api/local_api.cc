@@ -67,6 +67,7 @@ LocalApi::LocalApi(Terminal& terminal, SyncHooks sync, std::string metrics_token
               [this](R r, P p) { return PatchMember(r, p[0]); });
   router_.Add("GET", "/v1/members/{id}/entries", kNone,
               [this](R r, P p) { return Entries(r, p[0]); });
+  router_.Add("GET", "/v1/members/{id}/vouchers", kNone, [this](R, P p) { return Vouchers(p[0]); });
   router_.Add("POST", "/v1/quote", kJson, [this](R r, P) { return Quote(r); });
   router_.Add("POST", "/v1/sales", kJson, [this](R r, P) { return Sale(r); });
   router_.Add("GET", "/v1/sales/{sale_ref}", kNone, [this](R, P p) { return GetSale(p[0]); });
@@ -173,11 +174,17 @@ HttpResponse LocalApi::Quote(const HttpRequest& request) const {
 HttpResponse LocalApi::Sale(const HttpRequest& request) const {
   Result<SaleRequest> sale = DecodeSaleRequest(request.body, /*is_quote=*/false);
   if (!sale.ok()) return Error(sale.status());
-  Result<SaleResult> result = AfterJournalMark(
-      terminal_, sync_.sync_now, [&] { return CheckoutWithGrant(terminal_, *sale, sync_.request_grant); });
+  Result<SaleResult> result = AfterJournalMark(terminal_, sync_.sync_now, [&] {
+    return CheckoutWithGrant(terminal_, *sale, sync_.request_grant, sync_.claim_voucher);
+  });
   if (!result.ok()) return Error(result.status());
   if (!result->replayed && sync_.after_write) sync_.after_write();
   return JsonResponse(result->replayed ? 200 : 201, EncodeSaleResult(*result));
+}
+
+HttpResponse LocalApi::Vouchers(const std::string& member_id) const {
+  return Reply<std::vector<MemberVoucher>>(terminal_.Vouchers(member_id), 200,
+                                           EncodeMemberVouchers);
 }
 
 HttpResponse LocalApi::GetSale(const std::string& sale_ref) const {

@@ -25,6 +25,8 @@ struct SyncHooks {
   GrantFn request_grant;
   // A return of another store's sale: asks head office to count it.
   ClaimFn claim_return;
+  // A voucher a sale names that this till does not hold: asks head office.
+  VoucherClaimFn claim_voucher;
   // Called after a write the server should hear about soon.
   std::function<void()> after_write;
 };
@@ -48,6 +50,7 @@ class LocalApi {
   HttpResponse Entries(const HttpRequest& request, const std::string& member_id) const;
   HttpResponse Quote(const HttpRequest& request) const;
   HttpResponse Sale(const HttpRequest& request) const;
+  HttpResponse Vouchers(const std::string& member_id) const;
   HttpResponse GetSale(const std::string& sale_ref) const;
   HttpResponse Refund(const HttpRequest& request, const std::string& sale_ref) const;
   HttpResponse Metrics(const HttpRequest& request) const;

@@ -314,6 +314,9 @@ int main(int argc, char** argv) {
     hooks.claim_return = [loop](const sync::ReturnClaimRequest& request) {
       return loop->ClaimReturn(request);
     };
+    hooks.claim_voucher = [loop](const sync::VoucherClaimRequest& request) {
+      return loop->ClaimVoucher(request);
+    };
     hooks.after_write = [loop] { loop->Trigger(); };
   } else {
     Log("info", "no sync server configured (--server): working offline only");

@@ -141,6 +141,16 @@ Result<sync::ReturnClaimResponse> SyncLoop::ClaimReturn(const sync::ReturnClaimR
   return claimed;
 }
 
+Result<Voucher> SyncLoop::ClaimVoucher(const sync::VoucherClaimRequest& request) {
+  Result<Voucher> claimed = grant_client_.ClaimVoucher(request);
+  if (claimed.status().IsUnavailable()) {
+    std::lock_guard lock(mu_);
+    online_ = false;
+    last_error_ = claimed.status().ToString();
+  }
+  return claimed;
+}
+
 SyncInfo SyncLoop::Info() const {
   std::lock_guard lock(mu_);
   std::optional<int64_t> lag_ms;

@@ -50,6 +50,8 @@ class SyncLoop {
   // A return of another store's sale, counted at head office (on the
   // grant's short-deadline connection: a customer is waiting).
   Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request);
+  // A voucher for a sale, claimed from head office (same connection).
+  Result<Voucher> ClaimVoucher(const sync::VoucherClaimRequest& request);
   SyncInfo Info() const;
 
  private:

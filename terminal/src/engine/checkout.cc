@@ -3,6 +3,7 @@
 #include "engine/member_view.h"
 #include "engine/requests.h"
 #include "engine/sale_plan.h"
+#include "engine/vouchers.h"
 #include "patron/money.h"
 
 namespace patron::terminal {
@@ -14,6 +15,7 @@ SaleResult ResultFromRow(const SaleRow& row, bool replayed, const Rules& rules) 
   result.member_id = row.member_id;
   result.amount_minor = row.amount_minor;
   result.discount_minor = row.discount_minor;
+  result.voucher_discount_minor = row.voucher_discount_minor;
   result.paid_minor = row.paid_minor;
   result.earned_points = row.earned_points;
   for (const SaleAward& award : row.awards) result.earned_points += award.points;
@@ -61,25 +63,34 @@ Result<SaleContext> ContextOf(EngineContext& ctx, const MemberRow& member,
 }
 
 // Writes the bonus entry of each campaign award of `plan` (none for a
-// member held out) and lists the awards in the row.
+// member held out) and of each voucher giving points, lists the awards in
+// the row, and marks the vouchers used.
 Status WriteAwards(EngineContext& ctx, const SaleRequest& sale, const SalePlan& plan,
                    SaleRow& row) {
   for (const Award& award : plan.awards) {
-    if (award.kind != kAwardCampaign) continue;
+    const bool voucher = award.kind == kAwardVoucher;
+    if (award.kind != kAwardCampaign && !voucher) continue;
     SaleAward& listed = row.awards.emplace_back();
     listed.campaign_id = award.campaign_id;
+    listed.voucher_id = award.voucher_id;
     listed.points = award.points;
+    listed.discount_minor = award.discount_minor;
     listed.held_out = award.held_out;
-    if (award.held_out) continue;
-    const Campaign* campaign = FindCampaign(ctx.rules(), award.campaign_id);
+    if (voucher) PATRON_RETURN_IF_ERROR(MarkVoucherUsed(ctx, award.voucher_id, row.sale_id));
+    if (award.held_out || award.points == 0) continue;
     LedgerEntry bonus;
     bonus.member_id = sale.member_id;
     bonus.kind = EntryKind::kBonus;
     bonus.points = award.points;
     bonus.sale_ref = sale.sale_ref;
-    bonus.detail.campaign_id = award.campaign_id;
-    bonus.detail.multiplier_bp = campaign != nullptr ? campaign->award.multiplier_bp : 0;
     bonus.detail.paid_minor = plan.paid_minor;
+    if (voucher) {
+      bonus.detail.voucher_id = award.voucher_id;
+    } else {
+      const Campaign* campaign = FindCampaign(ctx.rules(), award.campaign_id);
+      bonus.detail.campaign_id = award.campaign_id;
+      bonus.detail.multiplier_bp = campaign != nullptr ? campaign->award.multiplier_bp : 0;
+    }
     PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(bonus)));
     listed.entry_id = written.entry_id;
   }
@@ -128,7 +139,10 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
   PATRON_ASSIGN_OR_RETURN(MemberRow row, LoadMemberRow(ctx, sale.member_id));
   PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
   PATRON_ASSIGN_OR_RETURN(const SaleContext context, ContextOf(ctx, row, figures));
-  PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures, context));
+  PATRON_ASSIGN_OR_RETURN(std::vector<Award> vouchers,
+                          VoucherAwards(ctx, sale, /*must_hold=*/false));
+  PATRON_ASSIGN_OR_RETURN(SalePlan plan,
+                          PlanSale(ctx.rules(), sale, figures, context, std::move(vouchers)));
   Quote quote;
   quote.member_id = sale.member_id;
   quote.tier = plan.tier.name;
@@ -141,6 +155,7 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
       UpcomingReview(ctx.rules(), figures.standing, figures.spend_at_review_minor, ctx.NowMs());
   quote.redeem_points = plan.redeem_points;
   quote.discount_minor = plan.discount_minor;
+  quote.voucher_discount_minor = plan.voucher_discount_minor;
   quote.paid_minor = plan.paid_minor;
   quote.max_redeemable = plan.max_redeemable;
   quote.max_redeemable_by_cap = plan.max_by_cap;
@@ -167,7 +182,10 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     PATRON_RETURN_IF_ERROR(CheckActive(member));
     PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, member));
     PATRON_ASSIGN_OR_RETURN(const SaleContext context, ContextOf(ctx, member, figures));
-    PATRON_ASSIGN_OR_RETURN(SalePlan plan, PlanSale(ctx.rules(), sale, figures, context));
+    PATRON_ASSIGN_OR_RETURN(std::vector<Award> vouchers,
+                            VoucherAwards(ctx, sale, /*must_hold=*/true));
+    PATRON_ASSIGN_OR_RETURN(SalePlan plan,
+                            PlanSale(ctx.rules(), sale, figures, context, std::move(vouchers)));
 
     SaleRow row;
     row.sale_id = MakeSaleId(ctx.identity.terminal_id, sale.sale_ref);
@@ -179,6 +197,7 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     row.amount_minor = sale.amount_minor;
     row.currency = sale.currency;
     row.discount_minor = plan.discount_minor;
+    row.voucher_discount_minor = plan.voucher_discount_minor;
     row.paid_minor = plan.paid_minor;
     row.eligible_paid_minor = plan.eligible_paid_minor;
     row.earned_points = plan.earn_points;

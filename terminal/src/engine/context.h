@@ -25,6 +25,7 @@
 #include "store/rights_statement_store.h"
 #include "store/sale_store.h"
 #include "store/state_store.h"
+#include "store/voucher_store.h"
 
 namespace patron::terminal {
 
@@ -70,6 +71,7 @@ struct EngineContext {
   StateStore state;
   Outbox outbox;
   DownStore down;
+  VoucherStore vouchers;
   RightsStatementStore rights_statement;
   // The page cache of everyday work (TerminalOptions::db_options; 0 =
   // SQLite's), and whether a multi-page pull has raised it for now.

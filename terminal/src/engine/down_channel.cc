@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/vouchers.h"
 #include "patron/rules_codec.h"
 
 namespace patron::terminal {
@@ -52,6 +53,9 @@ Result<std::vector<Rules>> TakeDelivery(EngineContext& ctx, const DownDelivery& 
         PATRON_RETURN_IF_ERROR(consider(item.body.text));
       } else if (item.kind == sync::kSaleRefundsItem) {
         PATRON_RETURN_IF_ERROR(ApplySaleRefunds(ctx, item));
+      } else if (item.kind == kVoucherItem) {
+        PATRON_ASSIGN_OR_RETURN(Voucher voucher, record::DecodeRecord<Voucher>(item.body.text));
+        PATRON_RETURN_IF_ERROR(TakeVoucher(ctx, voucher));
       } else if (item.kind == sync::kSetPartItem) {
         PATRON_ASSIGN_OR_RETURN(sync::SetPart part,
                                 record::DecodeRecord<sync::SetPart>(item.body.text));

@@ -1,14 +1,53 @@
 #include "patron/terminal/online_checkout.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "patron/digest.h"
 
 namespace patron::terminal {
 
+namespace {
+
+// Claims each voucher of `sale` this terminal does not hold from head office.
+Status ClaimVouchers(Terminal& terminal, const SaleRequest& sale,
+                     const VoucherClaimFn& claim_voucher) {
+  PATRON_ASSIGN_OR_RETURN(std::vector<MemberVoucher> known, terminal.Vouchers(sale.member_id));
+  PATRON_ASSIGN_OR_RETURN(TerminalStatus status, terminal.Status());
+  for (const std::string& id : sale.vouchers) {
+    const auto it = std::find_if(known.begin(), known.end(), [&](const MemberVoucher& v) {
+      return v.voucher.voucher_id == id;
+    });
+    if (it == known.end() || it->held_here) continue;
+    const sync::VoucherClaimRequest ask{status.terminal_id, status.chain_key_fingerprint, id,
+                                        it->voucher.member_id};
+    Result<Voucher> claimed = claim_voucher(ask);
+    if (claimed.status().IsUnavailable()) {
+      return Status::Unavailable("voucher " + id +
+                                     " must be claimed from head office, which cannot be "
+                                     "reached: " +
+                                     claimed.status().message(),
+                                 "voucher_claim_unavailable");
+    }
+    PATRON_RETURN_IF_ERROR(claimed.status());
+    PATRON_RETURN_IF_ERROR(terminal.TakeClaimedVoucher(*claimed));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<SaleResult> CheckoutWithGrant(Terminal& terminal, const SaleRequest& sale,
-                                     const GrantFn& request_grant) {
+                                     const GrantFn& request_grant,
+                                     const VoucherClaimFn& claim_voucher) {
   Result<SaleResult> result = terminal.Checkout(sale);
+  // A voucher held elsewhere is claimed once, before any grant: the
+  // vouchers' discounts change how many points the sale may use.
+  if (!result.ok() && result.status().reason() == "voucher_not_held" && claim_voucher) {
+    PATRON_RETURN_IF_ERROR(ClaimVouchers(terminal, sale, claim_voucher));
+    result = terminal.Checkout(sale);
+  }
   // A grant is asked for under an id made of the receipt, the shortfall and
   // the terminal's journal position. A retried checkout whose grant reply
   // was lost finds all three unchanged and gets that same grant back; once

@@ -76,6 +76,19 @@ Result<SaleRequest> NormalizeSale(const SaleRequest& request, const Rules& rules
   if (sale.redeem_points < 0) {
     return Invalid("redeem_points must not be negative", "invalid_redeem_points");
   }
+  if (sale.vouchers.size() > kMaxSaleVouchers) {
+    return Invalid("at most " + std::to_string(kMaxSaleVouchers) + " vouchers per sale",
+                   "invalid_voucher");
+  }
+  std::set<std::string> named;
+  for (const std::string& id : sale.vouchers) {
+    if (id.empty() || id.size() > kMaxVoucherIdLength) {
+      return Invalid("vouchers: a voucher id has 1 to 48 characters", "invalid_voucher");
+    }
+    if (!named.insert(id).second) {
+      return Invalid("vouchers: " + id + " is named twice", "invalid_voucher");
+    }
+  }
   if (sale.lines.size() > kMaxLines) return Invalid("more than 500 lines", "invalid_line");
   if (!sale.lines.empty()) {
     int64_t total = 0;
@@ -140,6 +153,11 @@ std::string HashSale(const SaleRequest& s) {
     if (!line.name.empty() || line.discount_minor != 0) {
       hasher.Add("line+").Add(line.name).Add(line.discount_minor);
     }
+  }
+  // Added with vouchers: hashed only when given, as above.
+  if (!s.vouchers.empty()) {
+    hasher.Add("vouchers").Add(static_cast<int64_t>(s.vouchers.size()));
+    for (const std::string& id : s.vouchers) hasher.Add(id);
   }
   return hasher.HexDigest();
 }

@@ -17,6 +17,7 @@ inline constexpr size_t kMaxLines = 500;
 inline constexpr int64_t kMaxAmountMinor = 1'000'000'000'000'000;  // 10^15
 inline constexpr int64_t kMaxLineQty = 1'000'000;
 inline constexpr size_t kMaxLineNameLength = 200;  // bytes: ~66 CJK characters
+inline constexpr size_t kMaxSaleVouchers = 10;
 
 // The canonical (lower-case) form of a member id; InvalidArgument
 // ("invalid_member_id") if it is not a UUID.

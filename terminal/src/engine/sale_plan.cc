@@ -15,10 +15,16 @@ Status Refuse(std::string message, std::string_view reason) {
 }  // namespace
 
 Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const MemberFigures& figures,
-                          const SaleContext& context) {
+                          const SaleContext& context, std::vector<Award> voucher_awards) {
   SalePlan plan;
   plan.tier = figures.tier;
-  PATRON_ASSIGN_OR_RETURN(plan.max_by_cap, MaxRedeemablePoints(rules, sale.amount_minor));
+  for (const Award& award : voucher_awards) {
+    PATRON_ASSIGN_OR_RETURN(plan.voucher_discount_minor,
+                            CheckedAdd(plan.voucher_discount_minor, award.discount_minor));
+  }
+  PATRON_ASSIGN_OR_RETURN(const int64_t after_vouchers,
+                          CheckedSub(sale.amount_minor, plan.voucher_discount_minor));
+  PATRON_ASSIGN_OR_RETURN(plan.max_by_cap, MaxRedeemablePoints(rules, after_vouchers));
   plan.max_redeemable = std::max<int64_t>(
       0, std::min({plan.max_by_cap, figures.balance, figures.redeemable}));
 
@@ -40,7 +46,7 @@ Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const Mem
   }
   plan.redeem_points = r;
   PATRON_ASSIGN_OR_RETURN(plan.discount_minor, RedeemValueMinor(rules, r));
-  PATRON_ASSIGN_OR_RETURN(plan.paid_minor, CheckedSub(sale.amount_minor, plan.discount_minor));
+  PATRON_ASSIGN_OR_RETURN(plan.paid_minor, CheckedSub(after_vouchers, plan.discount_minor));
 
   EvalMember member = context.member;
   member.tier = figures.tier.name;
@@ -51,10 +57,15 @@ Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const Mem
   plan.eligible_paid_minor = evaluation.eligible_paid_minor;
   plan.points = evaluation.points;
   for (const Award& award : evaluation.awards) {
-    int64_t& part = award.kind == kAwardCampaign ? plan.campaign_points : plan.earn_points;
+    int64_t& part = award.kind == kAwardCampaign ? plan.bonus_points : plan.earn_points;
     part += award.points;  // within evaluation.points, which fits
   }
   plan.awards = std::move(evaluation.awards);
+  for (Award& award : voucher_awards) {
+    PATRON_ASSIGN_OR_RETURN(plan.bonus_points, CheckedAdd(plan.bonus_points, award.points));
+    PATRON_ASSIGN_OR_RETURN(plan.points, CheckedAdd(plan.points, award.points));
+    plan.awards.push_back(std::move(award));
+  }
   return plan;
 }
 

@@ -30,25 +30,28 @@ struct SalePlan {
   int64_t max_by_cap = 0;         // share-of-sale cap, in points
   int64_t max_redeemable = 0;     // min(cap, balance, redeemable here)
   int64_t redeem_points = 0;
-  int64_t discount_minor = 0;     // money value of redeem_points
-  int64_t paid_minor = 0;         // amount - discount
+  int64_t discount_minor = 0;          // money value of redeem_points
+  int64_t voucher_discount_minor = 0;  // the vouchers' money off
+  int64_t paid_minor = 0;              // amount - both discounts
   int64_t eligible_paid_minor = 0;  // paid money on lines that earn
   int64_t earn_points = 0;          // base + tier: the earn entry's points
-  int64_t campaign_points = 0;      // the campaign awards' points
-  int64_t points = 0;               // earn_points + campaign_points
-  // Itemised (evaluate.h): base, tier, then each campaign that applies or
-  // holds the member out.
+  int64_t bonus_points = 0;         // the campaigns' and vouchers' awards' points
+  int64_t points = 0;               // earn_points + bonus_points
+  // Itemised (evaluate.h): base, tier, each campaign that applies or holds
+  // the member out, then each voucher.
   std::vector<Award> awards;
 };
 
-// Computes the plan for `sale` (normalised) against the member's figures.
+// Computes the plan for `sale` (normalised) against the member's figures,
+// with the awards of the vouchers it redeems (engine/vouchers.h): their
+// money off comes first, and points pay a share of what is left.
 // Refuses the redemption, in this order, with FailedPrecondition:
 //   "redeem_cap_exceeded"  more than the rules let this sale pay in points;
 //   "insufficient_points"  more than the member's balance;
 //   "insufficient_rights"  within the balance, but more than this terminal
 //                          may redeem without a grant from the server.
 Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const MemberFigures& figures,
-                          const SaleContext& context);
+                          const SaleContext& context, std::vector<Award> voucher_awards);
 
 }  // namespace patron::terminal
 

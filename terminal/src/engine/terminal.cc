@@ -14,6 +14,7 @@
 #include "engine/requests.h"
 #include "engine/snapshot_ops.h"
 #include "engine/sync_ops.h"
+#include "engine/vouchers.h"
 #include "patron/rules_codec.h"
 #include "patron/sql/migration.h"
 #include "patron/sql/wal_checkpointer.h"
@@ -269,6 +270,32 @@ Result<RefundResult> Terminal::ReturnForeignSale(
     const RefundRequest& request, const std::optional<sync::ReturnClaimResponse>& claim) {
   const Impl::Entered entered(*impl_);
   return terminal::ReturnForeignSale(*impl_->ctx, request, claim);
+}
+
+Result<std::vector<MemberVoucher>> Terminal::Vouchers(std::string_view member_id) {
+  PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
+  const Impl::Entered entered(*impl_);
+  EngineContext& ctx = *impl_->ctx;
+  return InReadTransaction(ctx, [&]() -> Result<std::vector<MemberVoucher>> {
+    PATRON_RETURN_IF_ERROR(LoadMemberRow(ctx, id).status());
+    return VouchersOf(ctx, id);
+  });
+}
+
+Status Terminal::TakeClaimedVoucher(const Voucher& voucher) {
+  const Impl::Entered entered(*impl_);
+  EngineContext& ctx = *impl_->ctx;
+  if (voucher.holder != ctx.identity.terminal_id) {
+    return Status::FailedPrecondition("head office's answer hands voucher " + voucher.voucher_id +
+                                          " to " + voucher.holder + ", not to this terminal",
+                                      "voucher_not_held");
+  }
+  return InWriteTransaction(ctx,
+                            [&]() -> Result<bool> {
+                              PATRON_RETURN_IF_ERROR(TakeVoucher(ctx, voucher));
+                              return true;
+                            })
+      .status();
 }
 
 Result<std::vector<std::string>> Terminal::SetRows(std::string_view name) {

@@ -311,15 +311,45 @@ UPDATE terminal_state SET rights_statement_due = 1
 // campaign awards (JSON, records/sale.h SaleAward) and the member's
 // qualifying spend after it (NULL before this version: no tier progress on
 // a replay); a refund lists the awards it took back.
+// Version 10. Vouchers (records/voucher.h): every member's, as head office
+// last said, and the holding this terminal gave back (store/voucher_store.h).
+constexpr std::string_view kSchemaV10 = R"sql(
+CREATE TABLE vouchers (
+  voucher_id TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  amount_off_minor INTEGER NOT NULL,
+  percent_off_bp INTEGER NOT NULL,
+  max_off_minor INTEGER NOT NULL,
+  bonus_points INTEGER NOT NULL,
+  min_spend_minor INTEGER NOT NULL,
+  valid_from_ms INTEGER NOT NULL,
+  valid_until_ms INTEGER NOT NULL,
+  issued_ms INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  holder_gen INTEGER NOT NULL,
+  recall INTEGER NOT NULL,
+  used_sale_id TEXT NOT NULL,
+  used_ms INTEGER NOT NULL,
+  bonus_entry TEXT NOT NULL,
+  released_gen INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX vouchers_by_member ON vouchers(member_id, issued_ms);
+)sql";
+
 struct AddedColumn {
   std::string_view table;
   std::string_view column;
   std::string_view definition;
 };
-constexpr std::array<AddedColumn, 3> kColumnsV8 = {{
+// Columns sales and refunds gained after version 3, at versions 8 and 10.
+constexpr std::array<AddedColumn, 4> kAddedSaleColumns = {{
     {"sales", "awards", "TEXT NOT NULL DEFAULT '[]'"},
     {"sales", "spend_after_minor", "INTEGER"},
     {"refunds", "reversed_awards", "TEXT NOT NULL DEFAULT '[]'"},
+    {"sales", "voucher_discount_minor", "INTEGER NOT NULL DEFAULT 0"},
 }};
 
 Result<bool> HasColumn(sql::Database& db, std::string_view table, std::string_view column) {
@@ -330,11 +360,11 @@ Result<bool> HasColumn(sql::Database& db, std::string_view table, std::string_vi
   return s.Step();
 }
 
-// Adds the columns of version 8 a table does not have yet. MigrateToV3
-// reads and writes sales and refunds with today's columns (SaleStore), so it
-// adds them first, `refunds` being named `refunds_table` then.
-Status AddColumnsV8(sql::Database& db, std::string_view refunds_table = "refunds") {
-  for (const AddedColumn& added : kColumnsV8) {
+// Adds the added columns a table does not have yet. MigrateToV3 reads and
+// writes sales and refunds with today's columns (SaleStore), so it adds
+// them first, `refunds` being named `refunds_table` then.
+Status AddSaleColumns(sql::Database& db, std::string_view refunds_table = "refunds") {
+  for (const AddedColumn& added : kAddedSaleColumns) {
     const std::string_view table = added.table == "refunds" ? refunds_table : added.table;
     PATRON_ASSIGN_OR_RETURN(bool has, HasColumn(db, table, added.column));
     if (has) continue;
@@ -366,7 +396,7 @@ Status QueueHistoryForHeadOffice(sql::Database& db) {
 // list to a JSON array, ids and member from its sale), then queues every
 // sale and refund made so far for head office.
 Status MigrateToV3(sql::Database& db) {
-  PATRON_RETURN_IF_ERROR(AddColumnsV8(db, "refunds_v3"));
+  PATRON_RETURN_IF_ERROR(AddSaleColumns(db, "refunds_v3"));
   std::vector<RefundRow> refunds;
   {
     PATRON_ASSIGN_OR_RETURN(
@@ -413,7 +443,7 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 9> migrations = {{
+  static const std::array<sql::Migration, 10> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
@@ -422,8 +452,10 @@ std::span<const sql::Migration> TerminalMigrations() {
       {6, "grants of a replaced database are not this one's", kSchemaV6, nullptr},
       {7, "head office's statement of this terminal's rights", kSchemaV7, nullptr},
       {8, "campaign awards of sales and refunds", "",
-       [](sql::Database& db) { return AddColumnsV8(db); }},
+       [](sql::Database& db) { return AddSaleColumns(db); }},
       {9, "head office's tier standing on member rows", sync::kReplicaMembersV9, nullptr},
+      {10, "vouchers; a sale's money off by vouchers", kSchemaV10,
+       [](sql::Database& db) { return AddSaleColumns(db); }},
   }};
   return migrations;
 }

@@ -133,6 +133,12 @@ Result<sync::ReturnClaimResponse> HttpSyncTransport::ClaimReturn(
       sync::DecodeReturnClaimResponse, "/v1/returns/claim");
 }
 
+Result<Voucher> HttpSyncTransport::ClaimVoucher(const sync::VoucherClaimRequest& request) {
+  return DecodeReply(
+      Send(*grant_, "POST", "/v1/vouchers/claim", sync::EncodeVoucherClaimRequest(request)),
+      sync::DecodeVoucher, "/v1/vouchers/claim");
+}
+
 Result<sync::SnapshotInfo> HttpSyncTransport::Snapshot(const sync::SnapshotRequest& request) {
   return DecodeReply(Send(*sync_, "POST", "/v1/snapshot", sync::EncodeSnapshotRequest(request)),
                      sync::DecodeSnapshotInfo, "/v1/snapshot");

@@ -44,6 +44,10 @@ Result<sync::ReturnClaimResponse> SyncTransport::ClaimReturn(const sync::ReturnC
   return Status::Unavailable("this transport cannot reach head office for returns");
 }
 
+Result<Voucher> SyncTransport::ClaimVoucher(const sync::VoucherClaimRequest&) {
+  return Status::Unavailable("this transport cannot reach head office for vouchers");
+}
+
 SyncClient::SyncClient(Terminal& terminal, SyncTransport& transport, SyncClientOptions options)
     : terminal_(terminal), transport_(transport), options_(options) {}
 
@@ -223,6 +227,10 @@ Status SyncClient::RequestGrant(std::string_view member_id, int64_t points,
 Result<sync::ReturnClaimResponse> SyncClient::ClaimReturn(
     const sync::ReturnClaimRequest& request) {
   return transport_.ClaimReturn(request);
+}
+
+Result<Voucher> SyncClient::ClaimVoucher(const sync::VoucherClaimRequest& request) {
+  return transport_.ClaimVoucher(request);
 }
 
 }  // namespace patron::terminal

@@ -84,7 +84,8 @@ TEST_CASE("without campaigns, base plus tier is the tier's earn, line by line") 
   }
   Result<Evaluation> gold = Evaluate(pack, Member("gold"), Basket(), At("2027-01-09T12:00:00"));
   REQUIRE(gold.ok());
-  CHECK(gold->awards == std::vector<Award>{{"base", "", 100, false}, {"tier", "", 50, false}});
+  CHECK(gold->awards ==
+        std::vector<Award>{{"base", "", 100, false, "", 0}, {"tier", "", 50, false, "", 0}});
   CHECK(gold->pack_version == pack.version);
 }
 
@@ -337,9 +338,9 @@ TEST_CASE("a held-out member is listed without points, and the group falls to th
   pack.campaigns = {first, second};
   Result<Evaluation> evaluation = Evaluate(pack, Member(), Basket(), At("2027-01-09T12:00:00"));
   REQUIRE(evaluation.ok());
-  CHECK(evaluation->awards == std::vector<Award>{{"base", "", 100, false},
-                                                 {"campaign", "first", 0, true},
-                                                 {"campaign", "second", 20, false}});
+  CHECK(evaluation->awards == std::vector<Award>{{"base", "", 100, false, "", 0},
+                                                 {"campaign", "first", 0, true, "", 0},
+                                                 {"campaign", "second", 20, false, "", 0}});
   CHECK(evaluation->points == 120);
 }
 
@@ -358,7 +359,7 @@ TEST_CASE("a held-out member is in a campaign's control group only where it woul
   REQUIRE(evaluation.ok());
   // "big" wins the group, so nobody was denied "small": no control line.
   CHECK(evaluation->awards ==
-        std::vector<Award>{{"base", "", 100, false}, {"campaign", "big", 50, false}});
+        std::vector<Award>{{"base", "", 100, false, "", 0}, {"campaign", "big", 50, false, "", 0}});
 }
 
 TEST_CASE("past valid_until a pack earns base points only, and says so") {
@@ -372,7 +373,7 @@ TEST_CASE("past valid_until a pack earns base points only, and says so") {
   Result<Evaluation> after = Evaluate(pack, Member("gold"), Basket(), At("2027-02-01T00:00:00"));
   REQUIRE(after.ok());
   CHECK(after->base_only);
-  CHECK(after->awards == std::vector<Award>{{"base", "", 100, false}});
+  CHECK(after->awards == std::vector<Award>{{"base", "", 100, false, "", 0}});
 }
 
 TEST_CASE("an inconsistent basket is refused") {

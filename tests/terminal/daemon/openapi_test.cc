@@ -36,6 +36,7 @@ const std::set<std::pair<std::string, std::string>> kDaemonRoutes = {
     {"GET", "/v1/members/{member_id}"},
     {"PATCH", "/v1/members/{member_id}"},
     {"GET", "/v1/members/{member_id}/entries"},
+    {"GET", "/v1/members/{member_id}/vouchers"},
     {"POST", "/v1/quote"},
     {"POST", "/v1/sales"},
     {"GET", "/v1/sales/{sale_ref}"},
@@ -49,7 +50,7 @@ const std::set<std::pair<std::string, std::string>> kDaemonRoutes = {
 // The metrics token's refusals need a daemon started with a token
 // (daemon_limits_test.cc checks them).
 const std::set<std::string> kNotReplayed = {"insufficient_rights", "missing_token",
-                                            "metrics_token_required"};
+                                            "metrics_token_required", "birthday"};
 
 // Paths the daemon must not serve (404 not_found): plausible guesses of a
 // POS integrator that the API does not offer.

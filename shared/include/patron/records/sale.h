@@ -33,15 +33,19 @@ struct SaleLine {
   friend bool operator==(const SaleLine&, const SaleLine&) = default;
 };
 
-// What one campaign of the rule pack gave a sale (evaluate.h): its own
-// kBonus entry, so that a refund reverses exactly its share. A member in the
+// What one campaign of the rule pack, or one voucher, gave a sale
+// (evaluate.h): points on a kBonus entry of its own, so that a refund
+// reverses exactly its share, and a voucher's money off. A member in the
 // campaign's control group gets a held-out award: no points, no entry, kept
-// so head office can compare the two groups.
+// so head office can compare the two groups. An award names a campaign or a
+// voucher (records/voucher.h), never both.
 struct SaleAward {
   std::string campaign_id;
   int64_t points = 0;
-  std::string entry_id;  // the kBonus entry; "" when held out
+  std::string entry_id;  // the kBonus entry; "" when held out or no points
   bool held_out = false;
+  std::string voucher_id;
+  int64_t discount_minor = 0;  // a voucher's money off the basket
   friend bool operator==(const SaleAward&, const SaleAward&) = default;
 };
 
@@ -54,7 +58,7 @@ struct SaleRecord {
   int64_t amount_minor = 0;  // basket total before points
   std::string currency;
   int64_t discount_minor = 0;       // paid with points
-  int64_t paid_minor = 0;           // paid with money
+  int64_t paid_minor = 0;           // paid with money: amount - both discounts
   int64_t eligible_paid_minor = 0;  // the money that earned points
   int64_t earned_points = 0;        // on earn_entry: base and tier, not campaigns
   int64_t redeemed_points = 0;
@@ -64,7 +68,10 @@ struct SaleRecord {
   HlcTimestamp hlc;
   int64_t wall_ms = 0;
   std::vector<SaleLine> lines;
-  record::JsonList<SaleAward> awards;  // by the pack's priority
+  // The campaigns' by the pack's priority, then the vouchers' in the order
+  // the sale named them.
+  record::JsonList<SaleAward> awards;
+  int64_t voucher_discount_minor = 0;  // money off by vouchers (their awards')
   friend bool operator==(const SaleRecord&, const SaleRecord&) = default;
 };
 
@@ -139,6 +146,8 @@ struct Schema<SaleAward> {
       Field<&SaleAward::points>{"points"},
       Field<&SaleAward::entry_id>{"entry_id", {}, kOmitDefault},
       Field<&SaleAward::held_out>{"held_out", {}, kOmitDefault},
+      Field<&SaleAward::voucher_id>{"voucher_id", {}, kOmitDefault},
+      Field<&SaleAward::discount_minor>{"discount_minor", {}, kOmitDefault},
   };
 };
 
@@ -175,6 +184,7 @@ struct Schema<SaleRecord> {
       Field<&SaleRecord::wall_ms>{"wall_ms"},
       Field<&SaleRecord::lines>{"lines"},
       Field<&SaleRecord::awards>{"awards", {}, kOmitDefault},
+      Field<&SaleRecord::voucher_discount_minor>{"voucher_discount_minor", {}, kOmitDefault},
   };
 };
 

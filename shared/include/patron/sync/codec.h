@@ -36,6 +36,12 @@ Result<ReturnClaimRequest> DecodeReturnClaimRequest(std::string_view body);
 std::string EncodeReturnClaimResponse(const ReturnClaimResponse& response);
 Result<ReturnClaimResponse> DecodeReturnClaimResponse(std::string_view body);
 
+std::string EncodeVoucherClaimRequest(const VoucherClaimRequest& request);
+Result<VoucherClaimRequest> DecodeVoucherClaimRequest(std::string_view body);
+// The answer to a claim: the voucher.
+std::string EncodeVoucher(const Voucher& voucher);
+Result<Voucher> DecodeVoucher(std::string_view body);
+
 // Bodies can be large (a bootstrap page, a backlog push): the sync endpoints
 // accept up to this many bytes, and senders page below it.
 inline constexpr size_t kMaxSyncBodyBytes = 32 * 1024 * 1024;

@@ -10,6 +10,8 @@
 //   "sale_refunds"  what other stores refunded of a sale, to the terminal
 //                   that made it, so its own refunds count them
 //   "set_part"      one part of a versioned replace-all set (SetPart)
+//   "voucher"       a member's voucher as it stands (records/voucher.h), to
+//                   the member's tills, keyed by voucher id
 #ifndef PATRON_SYNC_DOWN_ITEMS_H_
 #define PATRON_SYNC_DOWN_ITEMS_H_
 

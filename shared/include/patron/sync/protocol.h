@@ -19,6 +19,7 @@
 #include "patron/record/field.h"
 #include "patron/record/lww_merge.h"
 #include "patron/record/record_json.h"
+#include "patron/records/voucher.h"
 #include "patron/refund_plan.h"
 #include "patron/sync/down_items.h"
 
@@ -304,6 +305,18 @@ struct ReturnClaimResponse {
   friend bool operator==(const ReturnClaimResponse&, const ReturnClaimResponse&) = default;
 };
 
+// A till asks head office for a voucher it does not hold
+// (records/voucher.h); the answer is the voucher, held by the till, or a
+// refusal: unknown, another member's, used, or held by another till (asked
+// back: "voucher_held_elsewhere").
+struct VoucherClaimRequest {
+  std::string terminal_id;
+  std::string chain_key_fingerprint;
+  std::string voucher_id;
+  std::string member_id;
+  friend bool operator==(const VoucherClaimRequest&, const VoucherClaimRequest&) = default;
+};
+
 }  // namespace patron::sync
 
 // The wire form of every message (sync/codec.h), field by field.
@@ -555,6 +568,17 @@ struct Schema<sync::ReturnClaimResponse> {
       Field<&sync::ReturnClaimResponse::earn_entry>{"earn_entry"},
       Field<&sync::ReturnClaimResponse::redeem_entry>{"redeem_entry"},
       Field<&sync::ReturnClaimResponse::plan>{"plan"},
+  };
+};
+
+template <>
+struct Schema<sync::VoucherClaimRequest> {
+  static constexpr std::string_view kName = "voucher_claim";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::VoucherClaimRequest::terminal_id>{"terminal_id"},
+      Field<&sync::VoucherClaimRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
+      Field<&sync::VoucherClaimRequest::voucher_id>{"voucher_id"},
+      Field<&sync::VoucherClaimRequest::member_id>{"member_id"},
   };
 };
 

@@ -36,8 +36,9 @@ enum class EntryRefusal {
   kReverseNotClaimed,    // of another till's sale, beyond what its return claims cover
   kEarnNotAsRules,       // not what the rules give at the tier it names, or an unknown tier
   kBonusNotAsRules,      // a campaign the pack lacks, above what it gives, or given twice
+  kVoucherNotAsIssued,   // a voucher's bonus not as issued, not held by the till, or used
 };
-inline constexpr size_t kEntryRefusalCount = 12;
+inline constexpr size_t kEntryRefusalCount = 13;
 
 // "kind_not_allowed", "out_of_bounds", ...: the reason code on the wire.
 std::string_view EntryRefusalName(EntryRefusal refusal);

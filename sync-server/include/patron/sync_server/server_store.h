@@ -12,6 +12,7 @@
 //   ChannelTxn   channel_store.h   the down-channel's items, rules
 //   ReportTxn    report_store.h    head office's reports
 //   SecurityTxn  security_store.h  what head office refused from tills
+//   VoucherTxn   voucher_store.h   vouchers: who holds each, which were used
 //
 // StoreTxn is one transaction that has every role, because one request
 // writes several atomically (a push: entries, records, items).
@@ -40,6 +41,7 @@
 #include "patron/sync_server/security_store.h"
 #include "patron/sync_server/sequence_store.h"
 #include "patron/sync_server/terminal_store.h"
+#include "patron/sync_server/voucher_store.h"
 
 namespace patron::sync {
 
@@ -50,7 +52,8 @@ class StoreTxn : public SequenceTxn,
                  public RecordTxn,
                  public ChannelTxn,
                  public ReportTxn,
-                 public SecurityTxn {
+                 public SecurityTxn,
+                 public VoucherTxn {
  public:
   ~StoreTxn() override = default;
   // Makes the transaction's writes durable and visible (a read transaction:

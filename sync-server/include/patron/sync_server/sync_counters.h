@@ -42,6 +42,13 @@ struct SyncCounters {
   // Campaign awards beyond their per-member limit (tills that could not see
   // each other's), reversed by head office.
   std::atomic<int64_t> campaign_awards_limited{0};
+  // Vouchers (records/voucher.h): issued, handed to a till on its claim,
+  // used by a sale, and sales that named a voucher their till did not hold
+  // (logged as security events, reason "voucher_not_held").
+  std::atomic<int64_t> vouchers_issued{0};
+  std::atomic<int64_t> vouchers_claimed{0};
+  std::atomic<int64_t> vouchers_used{0};
+  std::atomic<int64_t> vouchers_misused{0};
   std::atomic<int64_t> folds{0};
   std::atomic<int64_t> entries_folded{0};
   std::atomic<int64_t> entries_saturated{0};

@@ -40,6 +40,24 @@
 
 namespace patron::sync {
 
+// A voucher head office is asked to issue (POST /v1/admin/vouchers): the
+// voucher's id ("" = head office makes one), member, name, source and
+// benefit; its window as pack times, read in the offset of the pack in
+// force unless they name one (valid_from "" = now); and the terminal to
+// place it at, so that till can redeem it offline ("" = head office keeps
+// it until a till claims it).
+struct VoucherIssue {
+  Voucher voucher;
+  std::string valid_from;
+  std::string valid_until;
+  std::string place_at;
+};
+
+struct IssuedVoucher {
+  Voucher voucher;
+  bool created = false;  // false: the same voucher was issued before
+};
+
 struct SyncServiceOptions {
   // The chain key's public fingerprint (ChainKeyFingerprint); requests from
   // terminals provisioned with another key are refused, because two keys
@@ -126,6 +144,23 @@ class SyncService {
   // of PlanRefund ("refund_exceeds_sale", "already_refunded", ...).
   Result<ReturnClaimResponse> ClaimReturn(const Caller& caller, const ReturnClaimRequest& request);
 
+  // Vouchers (records/voucher.h; vouchers.cc). IssueVoucher stores and
+  // publishes one; issued again with the same terms (a retry) it answers the
+  // stored voucher. Refuses: the refusals of ValidateVoucher and of pack
+  // times; NotFound "unknown_member" (head office does not hold the member),
+  // "unknown_terminal" (place_at); Conflict "voucher_id_taken" (other terms
+  // under that id).
+  Result<IssuedVoucher> IssueVoucher(const VoucherIssue& issue);
+  // Hands the voucher to the calling till, if head office holds it (or the
+  // till does: a claim again supersedes a give-back on its way). Refuses:
+  // NotFound "unknown_voucher"; PermissionDenied "voucher_other_member";
+  // Conflict "voucher_used"; FailedPrecondition "voucher_expired"; Conflict
+  // "voucher_held_elsewhere" when another till holds it, which head office
+  // then asks to give it back (recall).
+  Result<Voucher> ClaimVoucher(const Caller& caller, const VoucherClaimRequest& request);
+  // The member's vouchers, oldest first.
+  Result<std::vector<Voucher>> MemberVouchers(std::string_view member_id);
+
   // Puts `item` on the down-channel (its seq is assigned here), replacing
   // its predecessor: what head office's services send to tills.
   Result<DownItem> Publish(DownItem item);
@@ -169,6 +204,20 @@ class SyncService {
   // Tells the terminal that made `sale_id` what other terminals have
   // refunded of it (a "sale_refunds" item), so its own refunds count them.
   Status PublishRefundsElsewhere(StoreTxn& txn, std::string_view sale_id);
+  // Stores `voucher` and sends it to every till (a "voucher" item).
+  Status PutVoucher(StoreTxn& txn, const Voucher& voucher);
+  // A till's sale `sale_id` used the voucher (a sale's award, or the bonus
+  // entry `bonus_entry`, "" for the sale record): marks it used by that sale.
+  // Returns why it may not (voucher_use.h), changing nothing, for the caller
+  // to log; nullopt once marked.
+  Result<std::optional<std::string>> UseVoucher(StoreTxn& txn, std::string_view terminal_id,
+                                                std::string_view member_id,
+                                                std::string_view voucher_id,
+                                                std::string_view sale_id, int64_t at_ms,
+                                                std::string_view bonus_entry);
+  // A till gave a recalled voucher back: head office holds it again, unless
+  // the till has claimed it since (a newer holder_gen) or it was used.
+  Status ReleaseVoucher(StoreTxn& txn, const VoucherRelease& release);
   // Saves the clock, commits a write transaction that took sequence numbers,
   // and folds at once unless folds run in the background.
   Status CommitWrite(StoreTxn& txn);

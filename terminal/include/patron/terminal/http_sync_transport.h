@@ -51,6 +51,7 @@ class HttpSyncTransport final : public SyncTransport {
   Result<std::string> SnapshotChunk(int64_t seq, int64_t offset) override;
   // On the grant's connection: a till serving a customer waits for it.
   Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request) override;
+  Result<Voucher> ClaimVoucher(const sync::VoucherClaimRequest& request) override;
 
   const Endpoint& server() const { return server_; }
 

@@ -23,13 +23,23 @@ using GrantFn = std::function<Status(std::string_view member_id, int64_t points,
 
 inline constexpr int kMaxGrantAttempts = 3;
 
-// Terminal::Checkout, then, while it fails with "insufficient_rights" and
-// `request_grant` is set, a grant for the shortfall and another try (at most
+// Asks head office for a voucher this terminal does not hold
+// (SyncClient::ClaimVoucher); the answer is the voucher, held here.
+using VoucherClaimFn = std::function<Result<Voucher>(const sync::VoucherClaimRequest&)>;
+
+// Terminal::Checkout. When it fails with "voucher_not_held" and
+// `claim_voucher` is set, the sale's vouchers this terminal does not hold
+// are claimed from head office and it tries again: head office cannot be
+// reached makes it Unavailable "voucher_claim_unavailable", and its refusals
+// ("voucher_held_elsewhere", "voucher_used", ...) are returned as they are.
+// Then, while it fails with "insufficient_rights" and `request_grant` is
+// set, a grant for the shortfall and another try (at most
 // kMaxGrantAttempts grants). A server that cannot be reached makes it
 // Unavailable "authorisation_unavailable"; the server's refusal (e.g.
 // "insufficient_points") is returned as is.
 Result<SaleResult> CheckoutWithGrant(Terminal& terminal, const SaleRequest& sale,
-                                     const GrantFn& request_grant);
+                                     const GrantFn& request_grant,
+                                     const VoucherClaimFn& claim_voucher = {});
 
 // Asks head office to count a return of another terminal's sale
 // (SyncClient::ClaimReturn).

@@ -35,6 +35,9 @@ class SyncTransport {
   // (SyncService::ClaimReturn). A transport without it is Unavailable: the
   // till records a pending return.
   virtual Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request);
+  // A voucher this terminal does not hold, handed to it by head office
+  // (SyncService::ClaimVoucher). A transport without it is Unavailable.
+  virtual Result<Voucher> ClaimVoucher(const sync::VoucherClaimRequest& request);
 };
 
 struct SyncClientOptions {
@@ -92,6 +95,9 @@ class SyncClient {
   Status RequestGrant(std::string_view member_id, int64_t points, std::string_view request_id);
   // A return of another terminal's sale: head office's count of it.
   Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request);
+  // A voucher head office hands to this terminal for a sale; the caller
+  // takes it (Terminal::TakeClaimedVoucher).
+  Result<Voucher> ClaimVoucher(const sync::VoucherClaimRequest& request);
 
  private:
   Status PushAll(SyncReport& report);

@@ -104,6 +104,12 @@ class Terminal {
   // next_before of the previous page (0 = from the newest).
   Result<HistoryPage> History(std::string_view member_id, int limit, int64_t before = 0);
 
+  // The member's vouchers known here, oldest issued first.
+  Result<std::vector<MemberVoucher>> Vouchers(std::string_view member_id);
+  // Head office's answer to this terminal's claim of a voucher
+  // (SyncClient::ClaimVoucher): it holds the voucher now.
+  ::patron::Status TakeClaimedVoucher(const Voucher& voucher);
+
   Result<TerminalStatus> Status();
   // A new database waiting for head office's journal mark (its checkouts and
   // refunds answer Unavailable "journal_unconfirmed") that cannot reach head

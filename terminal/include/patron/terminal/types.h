@@ -11,6 +11,7 @@
 #include "patron/evaluate.h"
 #include "patron/ledger.h"
 #include "patron/records/sale.h"
+#include "patron/records/voucher.h"
 #include "patron/rules.h"
 #include "patron/tier_standing.h"
 
@@ -83,6 +84,9 @@ struct SaleRequest {
   std::string currency;      // empty = the rules' currency
   std::vector<SaleLine> lines;  // optional; if given their amounts sum to amount_minor
   int64_t redeem_points = 0;
+  // Vouchers to redeem (records/voucher.h), in the order their discounts
+  // apply; at most kMaxSaleVouchers, each once.
+  std::vector<std::string> vouchers;
 };
 
 struct Quote {
@@ -99,9 +103,11 @@ struct Quote {
   // A review ahead that would drop the member's tier (Member::tier_review).
   std::optional<TierReview> tier_review;
   int64_t redeem_points = 0;
-  int64_t discount_minor = 0;  // money value of redeem_points
-  int64_t paid_minor = 0;
-  // The most points this sale may use: min(cap, balance, redeemable_here).
+  int64_t discount_minor = 0;          // money value of redeem_points
+  int64_t voucher_discount_minor = 0;  // money off by the vouchers (their awards)
+  int64_t paid_minor = 0;              // amount - both discounts
+  // The most points this sale may use: min(cap, balance, redeemable_here);
+  // the cap is a share of the basket after the vouchers' discounts.
   int64_t max_redeemable = 0;
   int64_t max_redeemable_by_cap = 0;
   int64_t balance = 0;
@@ -122,13 +128,15 @@ struct SaleResult {
   std::string sale_id;
   std::string member_id;
   int64_t amount_minor = 0;
-  int64_t discount_minor = 0;  // paid with points
-  int64_t paid_minor = 0;      // paid with money
-  int64_t earned_points = 0;   // base, tier and campaigns together
+  int64_t discount_minor = 0;          // paid with points
+  int64_t voucher_discount_minor = 0;  // money off by vouchers
+  int64_t paid_minor = 0;              // paid with money
+  int64_t earned_points = 0;           // base, tier, campaigns and vouchers together
   int64_t redeemed_points = 0;
   int64_t balance = 0;  // after the sale
   std::string tier;     // after the sale
-  // The campaigns' awards, each with its bonus entry (held-out ones have none).
+  // The campaigns' awards, each with its bonus entry (held-out ones have
+  // none), then the vouchers' (a bonus entry when they give points).
   std::vector<SaleAward> awards;
   // The next tier up and the spend it needs after the sale, by the tiers of
   // the pack in force when asked (a replay after a pack change may differ).
@@ -172,6 +180,16 @@ struct RefundResult {
   bool pending = false;
   std::vector<std::string> entry_ids;
   bool replayed = false;
+};
+
+// A member's voucher as this terminal sees it (GET /v1/members/{id}/vouchers).
+struct MemberVoucher {
+  Voucher voucher;
+  // "usable", "used", "expired" or "not_yet_valid", at this terminal's clock.
+  std::string state;
+  // This terminal may redeem it offline; otherwise a checkout claims it
+  // from head office first (online).
+  bool held_here = false;
 };
 
 struct HistoryPage {
