@@ -26,6 +26,8 @@ void AddAdminCommands(CLI::App& app, Cli& cli);
 void AddMemberCommands(CLI::App& app, Cli& cli);
 // history.
 void AddHistoryCommand(CLI::App& app, Cli& cli);
+// vouchers.
+void AddVouchersCommand(CLI::App& app, Cli& cli);
 // sale, quote.
 void AddSaleCommands(CLI::App& app, Cli& cli);
 // refund.

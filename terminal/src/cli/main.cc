@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   AddSaleCommands(app, cli);
   AddRefundCommand(app, cli);
   AddHistoryCommand(app, cli);
+  AddVouchersCommand(app, cli);
   AddAdminCommands(app, cli);
   app.footer(std::string(kExitCodesHelp) +
              "\n\nGlobal options (--daemon, --json, --timeout) go before or after the command.");

@@ -24,6 +24,7 @@ struct BasketOptions {
   int64_t redeem_points = 0;
   std::string currency;
   std::vector<std::string> lines;  // SaleLineArg checked them
+  std::vector<std::string> vouchers;
 };
 
 void AddBasketOptions(CLI::App& sub, BasketOptions& o) {
@@ -48,6 +49,10 @@ void AddBasketOptions(CLI::App& sub, BasketOptions& o) {
                  "--amount (COFFEE:2:7.00:drinks); repeat for each line, in receipt order")
       ->type_name("LINE")
       ->check(SaleLineArg());
+  sub.add_option("--voucher", o.vouchers,
+                 "a voucher to redeem (see `patron vouchers MEMBER_ID`); repeat for several, in "
+                 "the order their money off applies")
+      ->type_name("ID");
 }
 
 // The basket as the API wants it, or a usage error's message.
@@ -74,6 +79,7 @@ Result<json> BasketBody(const CLI::App& sub, const BasketOptions& o) {
   if (!o.lines.empty()) body["lines"] = std::move(lines);
   if (o.redeem_points > 0) body["redeem_points"] = o.redeem_points;
   if (!o.currency.empty()) body["currency"] = o.currency;
+  if (!o.vouchers.empty()) body["vouchers"] = o.vouchers;
   return body;
 }
 
@@ -97,8 +103,10 @@ std::string Awards(const json& doc) {
   if (found == doc.end() || !found->is_array()) return "";
   std::string given, held_out;
   for (const json& award : *found) {
-    const std::string label =
-        award.contains("campaign_id") ? Text(award, "campaign_id") : Text(award, "kind");
+    const std::string label = !award.value("voucher_id", "").empty()
+                                  ? "voucher " + Text(award, "voucher_id")
+                              : !award.value("campaign_id", "").empty() ? Text(award, "campaign_id")
+                                                                        : Text(award, "kind");
     if (award.contains("held_out") && Bool(award, "held_out")) {
       held_out += (held_out.empty() ? "" : ", ") + label;
       continue;
@@ -122,6 +130,8 @@ void PrintSale(const json& s) {
   Fields()
       .Add("member", Text(s, "member_id"))
       .Add("amount", Money(Int(s, "amount_minor")))
+      .AddIf(s.value("voucher_discount_minor", int64_t{0}) > 0, "vouchers",
+             "-" + Money(s.value("voucher_discount_minor", int64_t{0})))
       .Add("redeemed", Redeemed(Int(s, "redeemed_points"), Int(s, "discount_minor")))
       .Add("paid", Money(Int(s, "paid_minor")))
       .Add("earned", Itemised(Int(s, "earned_points"), s))
@@ -137,6 +147,8 @@ void PrintQuote(const json& q) {
       .Add("member", Text(q, "member_id"))
       .Add("tier", Text(q, "tier") + " (earns " + Multiplier(Int(q, "earn_multiplier_bp")) + ")")
       .Add("points to earn", Itemised(Int(q, "points_to_earn"), q))
+      .AddIf(q.value("voucher_discount_minor", int64_t{0}) > 0, "vouchers",
+             "-" + Money(q.value("voucher_discount_minor", int64_t{0})))
       .Add("redeem", Redeemed(Int(q, "redeem_points"), Int(q, "discount_minor")))
       .Add("to pay", Money(Int(q, "paid_minor")))
       .Add("max redeemable", Points(Int(q, "max_redeemable")) + " (this sale's cap: " +

@@ -30,6 +30,14 @@ TEST_CASE("a refusal exits 1 with the API's error code and message") {
   CHECK(run.exit_code == 1);
   CHECK(Contains(run.err, "error: "));
   CHECK(Field(daemon->Patron({"member", "show", id}).out, "balance") == "0 points");
+  // A voucher this till never heard of; the member has none here.
+  run = daemon->Patron(
+      {"sale", "--ref", "C-2", "--member", id, "--amount", "5", "--voucher", "BDAY-9"});
+  CHECK(run.exit_code == 1);
+  CHECK(Contains(run.err, "error: unknown_voucher: "));
+  run = daemon->Patron({"vouchers", id});
+  CHECK(run.exit_code == 0);
+  CHECK(run.out == "no vouchers\n");
 
   // With --json the error object is on stdout for scripts, too.
   run = daemon->Patron({"--json", "refund", "--sale", "NO-SUCH-SALE", "--ref", "R-1"});
@@ -115,6 +123,7 @@ TEST_CASE("--help works on every command and exits 0") {
                                                           {"quote"},
                                                           {"refund"},
                                                           {"history"},
+                                                          {"vouchers"},
                                                           {"status"},
                                                           {"sync"}};
   for (std::vector<std::string> command : commands) {
