@@ -171,6 +171,16 @@ void Auditor::RecordSale(const std::string& terminal_id, const terminal::SaleReq
                   result.replayed)) {
     ++figures_.sales_acknowledged;
     sales_to_recheck_[terminal_id].push_back(request.sale_ref);
+    const std::string sale_id = MakeSaleId(terminal_id, request.sale_ref);
+    for (const SaleAward& award : result.awards) {
+      if (award.voucher_id.empty()) continue;
+      ++figures_.vouchers_used;
+      const auto [used, first] = voucher_sale_.emplace(award.voucher_id, sale_id);
+      if (!first && used->second != sale_id) {
+        Violate("voucher: " + award.voucher_id + " redeemed twice, by sale " + used->second +
+                " and by sale " + sale_id);
+      }
+    }
     sales_[key] = {result.earned_points, result.redeemed_points, result.paid_minor, 0, 0, 0};
   }
 }
@@ -513,6 +523,33 @@ void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
     }
     if (doubled_welcome.status().code() != StatusCode::kNotFound) {
       return Violate(doubled_welcome.status().ToString());
+    }
+    // Head office holds every voucher redemption as the tills acknowledged
+    // it, and no other; no till named a voucher it did not hold.
+    std::map<std::string, std::string> used_at_head_office;
+    {
+      auto s = (*db)->GetUniqueStatement(
+          "SELECT voucher_id, used_sale_id FROM vouchers WHERE status = 'used'");
+      if (!s.ok()) return Violate(s.status().ToString());
+      while (true) {
+        auto row = s->Step();
+        if (!row.ok()) return Violate(row.status().ToString());
+        if (!*row) break;
+        used_at_head_office[s->ColumnText(0)] = s->ColumnText(1);
+      }
+    }
+    if (used_at_head_office != voucher_sale_) {
+      return Violate("voucher: head office holds " + std::to_string(used_at_head_office.size()) +
+                     " vouchers used, the tills acknowledged " +
+                     std::to_string(voucher_sale_.size()) +
+                     " redemptions, or not by the same sales");
+    }
+    auto misused =
+        (*db)->QueryInt64("SELECT count(*) FROM security_events WHERE reason = 'voucher_not_held'");
+    if (!misused.ok()) return Violate(misused.status().ToString());
+    if (*misused != 0) {
+      return Violate("voucher: " + std::to_string(*misused) +
+                     " sales named a voucher their till did not hold");
     }
     auto limited = (*db)->QueryInt64(
         "SELECT count(*) FROM entries WHERE origin = 'server' AND detail LIKE '%campaign_limit%'");

@@ -64,6 +64,7 @@ struct AuditFigures {
   int64_t campaign_awards_limited = 0;  // awards beyond a campaign's limit head office reversed
   int64_t forged_refused = 0;     // entries a hostile till forged, all refused
   int64_t reviews_queued = 0;     // member rows head office queued for review
+  int64_t vouchers_used = 0;      // acknowledged sales that redeemed a voucher
   // Members whose held tier is above the one their spend reaches (the hold
   // at work), at the last convergence check.
   int64_t held_above_spend = 0;
@@ -157,6 +158,9 @@ class Auditor {
   std::map<std::string, int64_t> model_balance_;
   std::set<std::string> server_acked_;  // entry ids the server acknowledged
   std::set<std::string> touched_;       // members to check at CheckTouched
+  // Each voucher an acknowledged sale redeemed, and that sale's id: a
+  // second sale redeeming it is a violation (never twice, offline included).
+  std::map<std::string, std::string> voucher_sale_;
 };
 
 }  // namespace patron::sim

@@ -26,7 +26,7 @@ struct Totals {
   int64_t returns_claimed = 0, returns_pending = 0, returns_matched = 0, refunds_corrected = 0;
   int64_t partitions = 0, clock_faults = 0;
   int64_t forged_refused = 0;
-  int64_t campaign_awards_limited = 0;
+  int64_t campaign_awards_limited = 0, vouchers_used = 0;
   int64_t reviews_queued = 0, held_above_spend = 0;
 
   void Add(const patron::sim::SimResult& r) {
@@ -42,6 +42,7 @@ struct Totals {
     refunds_corrected += r.audit.refunds_corrected;
     forged_refused += r.audit.forged_refused;
     campaign_awards_limited += r.audit.campaign_awards_limited;
+    vouchers_used += r.audit.vouchers_used;
     reviews_queued += r.audit.reviews_queued;
     held_above_spend += r.audit.held_above_spend;
     requests += r.network.requests;
@@ -114,7 +115,8 @@ int main(int argc, char** argv) {
       "  %lld power cuts (crashes included above), %lld unsynced writes lost or torn;\n"
       "  returns in another store: %lld claimed, %lld pending, %lld matched by head office, "
       "%lld refunds corrected;\n"
-      "  %lld campaign awards beyond their limit reversed by head office;\n"
+      "  %lld campaign awards beyond their limit reversed by head office; %lld vouchers "
+      "redeemed, each once;\n"
       "  %lld member reviews queued, %lld members held above their spend's tier at the end;\n"
       "  %lld forged entries from a hostile till, every one refused\n",
       static_cast<long long>(totals.seeds), static_cast<unsigned long long>(first),
@@ -130,7 +132,7 @@ int main(int argc, char** argv) {
       static_cast<long long>(totals.returns_matched),
       static_cast<long long>(totals.refunds_corrected),
       static_cast<long long>(totals.campaign_awards_limited),
-      static_cast<long long>(totals.reviews_queued),
+      static_cast<long long>(totals.vouchers_used), static_cast<long long>(totals.reviews_queued),
       static_cast<long long>(totals.held_above_spend),
       static_cast<long long>(totals.forged_refused));
   return totals.failures == 0 ? 0 : 1;

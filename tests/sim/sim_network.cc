@@ -27,6 +27,10 @@ class SimNetwork::Transport final : public terminal::SyncTransport {
                 sync::EncodeReturnClaimResponse, sync::DecodeReturnClaimResponse,
                 &ServerEndpoint::ClaimReturn);
   }
+  Result<Voucher> ClaimVoucher(const sync::VoucherClaimRequest& request) override {
+    return Send(request, sync::EncodeVoucherClaimRequest, sync::DecodeVoucherClaimRequest,
+                sync::EncodeVoucher, sync::DecodeVoucher, &ServerEndpoint::ClaimVoucher);
+  }
 
  private:
   template <typename Request, typename Reply, typename EncodeRequest, typename DecodeRequest,

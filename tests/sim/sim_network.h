@@ -32,6 +32,8 @@ class ServerEndpoint {
                                             const sync::GrantRequest& request) = 0;
   virtual Result<sync::ReturnClaimResponse> ClaimReturn(const sync::Caller& caller,
                                                         const sync::ReturnClaimRequest& request) = 0;
+  virtual Result<Voucher> ClaimVoucher(const sync::Caller& caller,
+                                       const sync::VoucherClaimRequest& request) = 0;
 };
 
 // Probabilities per request, each drawn independently.

@@ -55,6 +55,8 @@ TEST_CASE("simulation: a run really injects every kind of fault and exercises th
   CHECK(r.outcomes.at("in doubt") > 0);
   CHECK(r.outcomes.at("enrol existing") > 0);  // the same phone at several tills
   CHECK(r.audit.forged_refused > 0);  // a hostile till pushed, and was refused
+  CHECK(r.audit.vouchers_used > 0);
+  CHECK(r.outcomes.at("voucher issued") > 0);
 }
 
 // The auditor is only worth something if it fails when the ledger is wrong:
@@ -76,7 +78,8 @@ TEST_CASE("simulation: the auditor reports lost, doubled, miscounted and diverge
       {"INSERT INTO entries SELECT (SELECT last_seq + 1 FROM server_state), entry_id || 'x', "
        "origin, origin_seq + 100000, member_id, kind, points, amount_minor, currency, sale_ref, "
        "ref_entry, to_holder, store_id, terminal_id, hlc, wall_ms, rule_version, detail "
-       "FROM entries WHERE kind = 'earn' LIMIT 1; " + std::string(kClaimFolded),
+       "FROM entries WHERE kind = 'earn' LIMIT 1; " +
+           std::string(kClaimFolded),
        "sums: member"},
       // A lost earn with every balance made to agree: the till that earned
       // it has now redeemed points it never received.
@@ -109,6 +112,10 @@ TEST_CASE("simulation: the auditor reports lost, doubled, miscounted and diverge
        "wall_ms, rule_version, '{}' FROM entries WHERE kind = 'earn' LIMIT 1; " +
            std::string(kClaimFolded),
        "trust: head office stored 1 entries"},
+      // A voucher used by a sale no till acknowledged.
+      {"INSERT INTO vouchers SELECT 'V-forged', member_id, 'forged', '', 100, 0, 0, 0, 0, 0, 1, "
+       "0, 'used', 'S01-TX', 1, 0, 'S01-TX/R-1', 1, '' FROM members LIMIT 1",
+       "voucher: head office holds"},
       {"UPDATE members SET name = 'Mallory' "
        "WHERE member_id = (SELECT MAX(member_id) FROM members)",
        "convergence: member"},

@@ -240,6 +240,17 @@ Result<sync::ReturnClaimResponse> SimWorld::ClaimReturn(const sync::Caller& call
   return AfterServerCall(service_->ClaimReturn(caller, request));
 }
 
+Result<Voucher> SimWorld::ClaimVoucher(const sync::Caller& caller,
+                                       const sync::VoucherClaimRequest& request) {
+  if (!server_up()) return Status::Unavailable("the sync server is down");
+  return AfterServerCall(service_->ClaimVoucher(caller, request));
+}
+
+Result<sync::IssuedVoucher> SimWorld::IssueVoucher(const sync::VoucherIssue& issue) {
+  if (!server_up()) return Status::Unavailable("the sync server is down");
+  return AfterServerCall(service_->IssueVoucher(issue));
+}
+
 Result<sync::GrantResponse> SimWorld::Grant(const sync::Caller& caller,
                                             const sync::GrantRequest& request) {
   if (!server_up()) return Status::Unavailable("the sync server is down");

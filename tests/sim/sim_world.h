@@ -112,6 +112,11 @@ class SimWorld final : public ServerEndpoint {
                                     const sync::GrantRequest& request) override;
   Result<sync::ReturnClaimResponse> ClaimReturn(const sync::Caller& caller,
                                                 const sync::ReturnClaimRequest& request) override;
+  Result<Voucher> ClaimVoucher(const sync::Caller& caller,
+                               const sync::VoucherClaimRequest& request) override;
+  // Head office issues a voucher (an admin's request: no network faults);
+  // Unavailable while the server is down.
+  Result<sync::IssuedVoucher> IssueVoucher(const sync::VoucherIssue& issue);
   // The hostile till's push, straight to the live service with its token
   // (no network faults: its owner retries until it works).
   Result<sync::PushResponse> PushForged(const sync::PushRequest& request);

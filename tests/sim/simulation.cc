@@ -351,8 +351,9 @@ std::string Summarize(const SimResult& r) {
       << " corrections of refunds in several stores; " << a.reversals_checked
       << " reversed entries checked\n  campaigns: " << a.campaign_awards_limited
       << " once-per-member awards (welcome, first purchase) beyond the first reversed by head "
-         "office\n  tiers: "
-      << a.reviews_queued << " member reviews queued, " << a.held_above_spend
+         "office; "
+      << a.vouchers_used << " vouchers redeemed, each by one sale\n  tiers: " << a.reviews_queued
+      << " member reviews queued, " << a.held_above_spend
       << " members held above their spend's tier at the end\n  trust: " << a.forged_refused
       << " forged entries from a hostile till, every one refused\n";
   const NetworkStats& n = r.network;

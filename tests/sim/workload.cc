@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 
+#include "patron/local_time.h"
 #include "patron/terminal/online_checkout.h"
 #include "support/sale_lines.h"
 
@@ -47,6 +48,7 @@ std::string Workload::Step() {
   if (roll < 70) return RefundSome(t);
   if (roll < 71) return Resend(t);
   if (roll < 79) return EditProfile(t);
+  if (roll < 82) return IssueVoucher();
   return Sync(t);
 }
 
@@ -150,6 +152,10 @@ std::string Workload::Sell(size_t t, bool redeem) {
     sale.redeem_points = random_.Between(1, most);
     sale.amount_minor = std::max(sale.amount_minor, 2 * sale.redeem_points + 100);
   }
+  if (!redeem) {
+    const std::string voucher = VoucherToBring(t, sale.member_id);
+    if (!voucher.empty()) sale.vouchers.push_back(voucher);
+  }
   if (random_.Chance(0.4)) {
     const int64_t first = sale.amount_minor / 3;
     sale.lines.push_back(testing::Line("SKU-1", 1, first, ""));
@@ -159,6 +165,58 @@ std::string Workload::Sell(size_t t, bool redeem) {
                       " redeem " + std::to_string(sale.redeem_points);
   Submit(t, sale, trace);
   return trace;
+}
+
+std::string Workload::IssueVoucher() {
+  const int index = PickEnrolled();
+  if (index < 0) return "issue voucher: nobody enrolled yet";
+  sync::VoucherIssue issue;
+  issue.voucher.voucher_id = "V-" + std::to_string(++next_voucher_);
+  issue.voucher.member_id = member_of_phone_[index];
+  issue.voucher.name = "礼券 gift " + issue.voucher.voucher_id;
+  if (random_.Chance(0.5)) {
+    issue.voucher.amount_off_minor = random_.Between(100, 5'000);
+  } else {
+    issue.voucher.percent_off_bp = random_.Between(500, 3'000);
+    issue.voucher.max_off_minor = random_.Chance(0.5) ? 2'000 : 0;
+  }
+  if (random_.Chance(0.5)) issue.voucher.bonus_points = random_.Between(1, 200);
+  // Most outlive the run; some expire within it.
+  const int64_t days = random_.Chance(0.8) ? 365 : random_.Between(1, 3);
+  issue.valid_until = FormatPackTime(world_.now_ms() + days * kMsPerDay, 0);
+  if (random_.Chance(0.5)) {
+    issue.place_at =
+        world_.node(static_cast<size_t>(random_.Below(static_cast<int64_t>(world_.size())))).id;
+  }
+  std::string trace = "head office issues " + issue.voucher.voucher_id + " to " +
+                      std::to_string(index) +
+                      (issue.place_at.empty() ? "" : " placed at " + issue.place_at);
+  auto issued = world_.IssueVoucher(issue);
+  if (issued.ok()) {
+    Count("voucher issued");
+    return trace;
+  }
+  // Head office is down or its disk failed under the request (the admin
+  // asks again another day), or it has not heard of the member yet.
+  if (issued.status().IsUnavailable() || issued.status().code() == StatusCode::kIOError) {
+    Count("issue voucher failed");
+  } else {
+    ExpectRefusal(issued.status(), "issue voucher", {"unknown_member"});
+  }
+  return trace + " " + issued.status().ToString();
+}
+
+std::string Workload::VoucherToBring(size_t t, const std::string& member_id) {
+  if (!random_.Chance(0.5)) return "";
+  auto vouchers = world_.node(t).terminal->Vouchers(member_id);
+  if (!vouchers.ok()) return "";
+  std::vector<std::string> usable;
+  for (const terminal::MemberVoucher& v : *vouchers) {
+    // Now and then one the till thinks spent: it must refuse it.
+    if (v.state == "usable" || random_.Chance(0.1)) usable.push_back(v.voucher.voucher_id);
+  }
+  if (usable.empty()) return "";
+  return usable[static_cast<size_t>(random_.Below(static_cast<int64_t>(usable.size())))];
 }
 
 std::string Workload::RefundSome(size_t t) {
@@ -276,7 +334,10 @@ bool Workload::Submit(size_t t, const Request& request, std::string& trace, bool
     auto grant = [&node](std::string_view member, int64_t points, std::string_view id) {
       return node.client->RequestGrant(member, points, id);
     };
-    auto result = terminal::CheckoutWithGrant(*node.terminal, *sale, grant);
+    auto claim = [&node](const sync::VoucherClaimRequest& ask) {
+      return node.client->ClaimVoucher(ask);
+    };
+    auto result = terminal::CheckoutWithGrant(*node.terminal, *sale, grant, claim);
     if (result.ok()) {
       const bool first =
           std::none_of(sales_[t].begin(), sales_[t].end(),
@@ -321,7 +382,9 @@ bool Workload::Submit(size_t t, const Request& request, std::string& trace, bool
     auditor_.Violate("set-full: " + trace + ": an acknowledged sale sent again was refused");
   } else if (std::holds_alternative<terminal::SaleRequest>(request)) {
     ExpectRefusal(failed, "sale",
-                  {"insufficient_points", "authorisation_unavailable"});
+                  {"insufficient_points", "authorisation_unavailable", "voucher_used",
+                   "voucher_held_elsewhere", "voucher_claim_unavailable", "voucher_expired",
+                   "voucher_not_yet_valid"});
   } else {
     // Another store's sale by lines while head office cannot be asked:
     // the till needs an amount.

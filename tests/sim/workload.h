@@ -55,6 +55,12 @@ class Workload {
   std::string Sell(size_t t, bool redeem);
   std::string RefundSome(size_t t);
   std::string EditProfile(size_t t);
+  // Head office issues a voucher to a member, kept there or placed at a
+  // random till (records/voucher.h).
+  std::string IssueVoucher();
+  // A usable voucher of the member that terminal `t` knows, or "" (none,
+  // or the dice say the customer brought none).
+  std::string VoucherToBring(size_t t, const std::string& member_id);
   std::string Retry();
   // The POS sends an acknowledged sale again (its answer timed out on the
   // POS side): it must be answered as a replay, changing nothing.
@@ -83,6 +89,7 @@ class Workload {
   std::map<int, std::string> member_of_phone_;  // enrolled anywhere
   std::vector<std::vector<SaleRecord>> sales_;   // per terminal, acknowledged
   std::vector<int64_t> next_ref_;                // per terminal
+  int64_t next_voucher_ = 0;
   std::vector<InDoubt> in_doubt_;
   std::map<std::string, int64_t> counts_;
 };
