@@ -13,7 +13,9 @@
 #   5. print every member's balance on every terminal, and the store report;
 #   6. a till's disk dies and a replacement goes on;
 #   7. the programme: head office checks, compares, tries out and publishes
-#      the shipped rule pack, the tills take it, and a sale earns its campaigns.
+#      the shipped rule pack, the tills take it, and a sale earns its campaigns;
+#   8. vouchers: one placed at a till is redeemed there offline, one kept at
+#      head office is claimed at checkout once it is back, neither twice.
 #
 # Usage: scripts/demo.sh BUILD_DIR
 set -euo pipefail
@@ -238,6 +240,38 @@ echo "its own (which ones depends on the day and the hour), and a refund takes b
 on a sale --ref S001-R7 --member "$ann" --amount 250.00 \
   --line MILK-1L:2:30.00:dairy --line RICE-5KG:1:220.00:grocery
 on a refund --sale S001-R7 --ref S001-F7 --amount 125.00
+
+say "8. vouchers: a birthday gift placed at Ann's usual till, a win-back gift kept at head office"
+# issue_voucher JSON: POST /v1/admin/vouchers; prints what head office stored.
+issue_voucher() {
+  curl -sf --cacert "$ca" -X POST "https://127.0.0.1:$sync_port/v1/admin/vouchers" \
+    -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' -d "$1"
+  echo
+}
+until=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
+issue_voucher "{\"voucher_id\":\"BDAY-ANN\",\"member_id\":\"$ann\",\"name\":\"生日礼券 Birthday 20 off\",
+  \"source\":\"birthday\",\"amount_off_minor\":2000,\"min_spend_minor\":10000,\"bonus_points\":88,
+  \"valid_until\":\"$until\",\"place_at\":\"S001-T01\"}"
+issue_voucher "{\"voucher_id\":\"WINBACK-ANN\",\"member_id\":\"$ann\",\"name\":\"We miss you: 15% off\",
+  \"source\":\"win-back\",\"percent_off_bp\":1500,\"max_off_minor\":3000,\"valid_until\":\"$until\"}"
+wait_folded  # tills are served what head office wrote once its fold has passed it
+sync_each a b
+on a vouchers "$ann"
+stop_sync
+echo "head office is unreachable; S001 holds the birthday voucher and redeems it offline:"
+on a sale --ref S001-R8 --member "$ann" --amount 120.00 --voucher BDAY-ANN
+echo "S002 cannot redeem the win-back voucher now: head office holds it, and is down:"
+on b sale --ref S002-R8 --member "$ann" --amount 60.00 --voucher WINBACK-ANN || true
+start_sync "127.0.0.1:$sync_port"
+echo "back online: S002 claims the win-back voucher from head office at checkout:"
+on b sale --ref S002-R8 --member "$ann" --amount 60.00 --voucher WINBACK-ANN
+sync_each a b
+echo "the birthday voucher was used at S001: S002 refuses it, offline or not:"
+on b sale --ref S002-R9 --member "$ann" --amount 150.00 --voucher BDAY-ANN || true
+echo "head office's view (GET /v1/admin/vouchers?member_id=...):"
+curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/admin/vouchers?member_id=$ann" \
+  -H "Authorization: Bearer $admin_token" | sed 's/},{/}\n{/g' |
+  sed -n 's/.*"voucher_id":"\([^"]*\)".*"status":"\([a-z]*\)".*"used_sale_id":"\([^"]*\)".*/\1: \2 by \3/p'
 
 say "per-store report (GET /v1/reports/stores)"
 curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/reports/stores" \

@@ -9,9 +9,35 @@
 namespace patron::cli {
 namespace {
 
+// Whether a code point takes two columns of a terminal: the East Asian
+// wide and fullwidth blocks (CJK, kana, hangul, fullwidth forms).
+bool IsWide(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+// The columns `text` (UTF-8) takes: a name in Chinese lines up with Latin.
+size_t DisplayWidth(const std::string& text) {
+  size_t width = 0;
+  for (size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    char32_t c = length == 1 ? byte : byte & (0x3F >> (length - 1));
+    for (size_t k = 1; k < length && i + k < text.size(); ++k) {
+      c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    width += IsWide(c) ? 2 : 1;
+    i += length;
+  }
+  return width;
+}
+
 std::string Pad(const std::string& text, size_t width, bool right) {
-  if (text.size() >= width) return text;
-  const std::string fill(width - text.size(), ' ');
+  const size_t shown = DisplayWidth(text);
+  if (shown >= width) return text;
+  const std::string fill(width - shown, ' ');
   return right ? fill + text : text + fill;
 }
 
@@ -82,7 +108,7 @@ Fields& Fields::AddIf(bool when, std::string key, std::string value) {
 
 void Fields::Print() const {
   size_t width = 0;
-  for (const auto& [key, value] : rows_) width = std::max(width, key.size() + 1);
+  for (const auto& [key, value] : rows_) width = std::max(width, DisplayWidth(key) + 1);
   for (const auto& [key, value] : rows_) {
     std::cout << Pad(key + ":", width, false) << "  " << value << "\n";
   }
@@ -94,7 +120,7 @@ void PrintTable(const std::vector<std::string>& header,
   std::vector<size_t> widths(header.size(), 0);
   auto widen = [&widths](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-      widths[i] = std::max(widths[i], row[i].size());
+      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
     }
   };
   widen(header);

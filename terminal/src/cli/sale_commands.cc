@@ -1,5 +1,6 @@
 // patron sale and patron quote: checkout (POST /v1/sales) and its dry run
 // (POST /v1/quote). Both take the same basket options.
+#include <algorithm>
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -97,12 +98,23 @@ std::string Redeemed(int64_t points, int64_t discount_minor) {
 }
 
 // The points itemised: "100 base, 100 double, 50 welcome (held out of
-// all-held-out)"; "" when the answer has no awards (an older patrond).
-std::string Awards(const json& doc) {
+// all-held-out)"; "" when the answer has no awards (an older patrond). A
+// sale's awards are its campaigns' and vouchers': the rest of `points` is
+// its base and tier earn. A voucher giving no points shows in its discount.
+std::string Awards(int64_t points, const json& doc) {
   const auto found = doc.find("awards");
   if (found == doc.end() || !found->is_array()) return "";
   std::string given, held_out;
+  const bool sale = std::none_of(found->begin(), found->end(), [](const json& award) {
+    return award.value("kind", "") == "base" || award.value("kind", "") == "tier";
+  });
+  if (sale && !found->empty()) {
+    int64_t bonuses = 0;
+    for (const json& award : *found) bonuses += Int(award, "points");
+    if (points - bonuses != 0) given = std::to_string(points - bonuses) + " base and tier";
+  }
   for (const json& award : *found) {
+    if (!award.value("voucher_id", "").empty() && Int(award, "points") == 0) continue;
     const std::string label = !award.value("voucher_id", "").empty()
                                   ? "voucher " + Text(award, "voucher_id")
                               : !award.value("campaign_id", "").empty() ? Text(award, "campaign_id")
@@ -119,7 +131,7 @@ std::string Awards(const json& doc) {
 
 // `points`, followed by how they come about when the answer says.
 std::string Itemised(int64_t points, const json& doc) {
-  const std::string awards = Awards(doc);
+  const std::string awards = Awards(points, doc);
   return awards.empty() ? Points(points) : Points(points) + " = " + awards;
 }
 
