@@ -142,6 +142,13 @@ TEST_CASE("a voucher head office keeps is claimed at checkout and used once, any
   CHECK(chain.ServerMembers()[ann].balance == 188 - 94);
   CHECK(AtHeadOffice(chain, ann, "BDAY-1").status == "used");
   testing::CheckConverged(chain);
+
+  // Issued a moment ago, before any till synced: a checkout online claims
+  // it all the same.
+  REQUIRE(chain.service().IssueVoucher(Birthday(ann, "FRESH-1")).ok());
+  auto fresh = Checkout(chain, 0, WithVoucher("R-5", ann, 12'000, "FRESH-1"));
+  REQUIRE_MESSAGE(fresh.ok(), fresh.status().ToString());
+  CHECK(fresh->voucher_discount_minor == 2'000);
 }
 
 TEST_CASE("a voucher placed at a till is redeemed there offline; elsewhere once it gives it back") {

@@ -40,6 +40,7 @@ Status ValidateVoucher(const Voucher& v) {
         std::pair{"bonus_points", v.bonus_points},
         std::pair{"min_spend_minor", v.min_spend_minor}}) {
     if (value < 0) return Invalid(field, "must not be negative");
+    if (value > kMaxVoucherAmount) return Invalid(field, "at most 10^9");
   }
   if (v.percent_off_bp > kBasisPointsPerUnit)
     return Invalid("percent_off_bp", "at most 10000 (100%)");
@@ -87,7 +88,8 @@ Result<VoucherBenefit> VoucherValue(const Voucher& v, std::string_view member_id
   benefit.points = v.bonus_points;
   int64_t off = v.amount_off_minor;
   if (v.percent_off_bp > 0) {
-    PATRON_ASSIGN_OR_RETURN(off, ApplyBasisPoints(amount_minor, v.percent_off_bp));
+    PATRON_ASSIGN_OR_RETURN(off,
+                            ApplyBasisPoints(std::max<int64_t>(0, left_minor), v.percent_off_bp));
     if (v.max_off_minor > 0) off = std::min(off, v.max_off_minor);
   }
   benefit.discount_minor = std::clamp<int64_t>(off, 0, std::max<int64_t>(0, left_minor));

@@ -73,6 +73,8 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::IssueVoucher);
   add("GET", "/v1/admin/vouchers", kNone, Guard::kAdmin, Endpoint::kListVouchers,
       &SyncApi::ListVouchers);
+  add("POST", "/v1/admin/vouchers/take-back", kJson, Guard::kAdmin, Endpoint::kTakeBackVoucher,
+      &SyncApi::TakeBackVoucher);
   add("POST", "/v1/admin/terminals", kJson, Guard::kAdmin, Endpoint::kRegisterTerminal,
       &SyncApi::RegisterTerminal);
   add("POST", "/v1/admin/rules", kJson, Guard::kAdmin, Endpoint::kPublishRules,
@@ -112,6 +114,8 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "issue_voucher";
     case Endpoint::kListVouchers:
       return "list_vouchers";
+    case Endpoint::kTakeBackVoucher:
+      return "take_back_voucher";
     case Endpoint::kRegisterTerminal:
       return "register_terminal";
     case Endpoint::kPublishRules:

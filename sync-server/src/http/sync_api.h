@@ -101,6 +101,7 @@ class SyncApi {
     kClaimVoucher,
     kIssueVoucher,
     kListVouchers,
+    kTakeBackVoucher,
     kRegisterTerminal,
     kPublishRules,
     kListPacks,
@@ -153,6 +154,8 @@ class SyncApi {
   // same voucher again), GET /v1/admin/vouchers?member_id= lists a member's.
   HttpResponse IssueVoucher(const HttpRequest& request) const;
   HttpResponse ListVouchers(const HttpRequest& request) const;
+  // POST /v1/admin/vouchers/take-back {"voucher_id"}: SyncService::TakeBackVoucher.
+  HttpResponse TakeBackVoucher(const HttpRequest& request) const;
   // nullopt if the request carries the admin token; otherwise the 401/403,
   // or 429 while its peer (or everyone) is locked out.
   std::optional<HttpResponse> RefuseNonAdmin(const HttpRequest& request) const;

@@ -61,7 +61,23 @@ std::string ListJson(const std::vector<Voucher>& vouchers) {
   return body + "]}";
 }
 
+Result<std::string> DecodeVoucherId(std::string_view body) {
+  PATRON_ASSIGN_OR_RETURN(nlohmann::json doc, json::Parse(body));
+  PATRON_RETURN_IF_ERROR(json::ExpectObject(doc, "voucher"));
+  PATRON_RETURN_IF_ERROR(json::RejectUnknownFields(doc, {"voucher_id"}));
+  return json::GetString(doc, "voucher_id");
+}
+
 }  // namespace
+
+HttpResponse SyncApi::TakeBackVoucher(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  Result<std::string> voucher_id = DecodeVoucherId(request.body);
+  if (!voucher_id.ok()) return ErrorResponse(voucher_id.status());
+  Result<Voucher> voucher = service_.TakeBackVoucher(*voucher_id);
+  if (!voucher.ok()) return ErrorResponse(voucher.status());
+  return JsonResponse(200, EncodeVoucher(*voucher));
+}
 
 HttpResponse SyncApi::IssueVoucher(const HttpRequest& request) const {
   if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;

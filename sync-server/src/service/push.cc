@@ -240,7 +240,8 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
       ++vouchers_used;
       return Status::OK();
     }
-    // The sale happened, and is filed; the voucher stays as it was.
+    // The sale happened, and is filed; an unused voucher of the member is
+    // spent by it (UseVoucher), else stays as it was.
     ++vouchers_misused;
     SecurityEvent event;
     event.at_ms = now_ms;

@@ -10,6 +10,10 @@
 namespace patron::sync {
 namespace {
 
+// What one sale record may hold (a till's own limits are lower).
+constexpr int64_t kMaxRecordAmountMinor = 1'000'000'000'000'000;  // 10^15
+constexpr size_t kMaxRecordAwards = 1'000;
+
 Status Reject(std::string message) {
   return Status::InvalidArgument(std::move(message), "invalid_record");
 }
@@ -63,6 +67,9 @@ Status CheckSale(const RecordEnvelope& envelope, const SaleRecord& sale) {
     return bad("amounts and points must not be negative");
   }
   const std::string own_entries = sale.terminal_id + "/";
+  if (sale.amount_minor > kMaxRecordAmountMinor || sale.awards.size() > kMaxRecordAwards) {
+    return bad("amount_minor at most 10^15, at most 1,000 awards");
+  }
   int64_t voucher_discount = 0;
   for (const SaleAward& award : sale.awards) {
     if (!award.voucher_id.empty()) {
@@ -76,7 +83,7 @@ Status CheckSale(const RecordEnvelope& envelope, const SaleRecord& sale) {
             "a voucher's award names no campaign, takes off no more than the sale, and has its "
             "own bonus entry exactly when it gives points");
       }
-      voucher_discount += award.discount_minor;  // each <= amount <= 10^15: no overflow
+      voucher_discount += award.discount_minor;  // each <= amount <= 10^15, at most 1,000
       continue;
     }
     const bool well_formed = award.held_out

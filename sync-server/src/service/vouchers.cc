@@ -149,6 +149,29 @@ Result<Voucher> SyncService::ClaimVoucher(const Caller& caller,
   return voucher;
 }
 
+Result<Voucher> SyncService::TakeBackVoucher(std::string_view voucher_id) {
+  const MemberFolder::WriteActivity activity(folder_);
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
+  PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
+  PATRON_ASSIGN_OR_RETURN(std::optional<Voucher> voucher, txn->FindVoucher(voucher_id));
+  if (!voucher) {
+    return Status::NotFound("head office issued no voucher " + std::string(voucher_id),
+                            "unknown_voucher");
+  }
+  if (voucher->status == kVoucherUsed) {
+    return Status::Conflict(
+        "voucher " + voucher->voucher_id + " was used by sale " + voucher->used_sale_id,
+        "voucher_used");
+  }
+  if (voucher->holder.empty()) return *std::move(voucher);
+  voucher->holder.clear();
+  voucher->holder_gen++;
+  voucher->recall = false;
+  PATRON_RETURN_IF_ERROR(PutVoucher(*txn, *voucher));
+  PATRON_RETURN_IF_ERROR(CommitWrite(*txn));
+  return *std::move(voucher);
+}
+
 Result<std::vector<Voucher>> SyncService::MemberVouchers(std::string_view member_id) {
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
   return txn->VouchersOfMember(member_id);
@@ -162,10 +185,13 @@ Result<std::optional<std::string>> SyncService::UseVoucher(StoreTxn& txn,
                                                            std::string_view bonus_entry) {
   PATRON_ASSIGN_OR_RETURN(std::optional<Voucher> voucher, txn.FindVoucher(voucher_id));
   if (!voucher) return std::optional<std::string>("head office issued no such voucher");
-  if (std::optional<std::string> why =
-          VoucherUseRefusal(*voucher, terminal_id, member_id, sale_id)) {
-    return why;
-  }
+  std::optional<std::string> refused = VoucherUseRefusal(*voucher, terminal_id, member_id, sale_id);
+  // A sale (not a bonus) that used the member's unused voucher without
+  // holding it (a till restored from an old backup) gave its discount all
+  // the same: the voucher is spent, so no other till gives it again.
+  const bool spent_anyway = refused && bonus_entry.empty() && voucher->member_id == member_id &&
+                            voucher->status == kVoucherIssued;
+  if (refused && !spent_anyway) return refused;
   const bool changed = voucher->status != kVoucherUsed || !bonus_entry.empty();
   if (voucher->status != kVoucherUsed) {
     voucher->status = std::string(kVoucherUsed);
@@ -175,7 +201,7 @@ Result<std::optional<std::string>> SyncService::UseVoucher(StoreTxn& txn,
   }
   if (!bonus_entry.empty()) voucher->bonus_entry = std::string(bonus_entry);
   if (changed) PATRON_RETURN_IF_ERROR(PutVoucher(txn, *voucher));
-  return std::optional<std::string>();
+  return refused;
 }
 
 Status SyncService::ReleaseVoucher(StoreTxn& txn, const VoucherRelease& release) {

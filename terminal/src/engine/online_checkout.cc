@@ -4,24 +4,29 @@
 #include <string>
 #include <vector>
 
+#include "engine/requests.h"
 #include "patron/digest.h"
 
 namespace patron::terminal {
 
 namespace {
 
-// Claims each voucher of `sale` this terminal does not hold from head office.
+// Claims from head office each voucher of `sale` this terminal does not
+// hold and may use, or has not heard of yet (issued since its last sync).
+// One it knows to be used or out of its window is left for the checkout to
+// refuse with its reason: claiming it would only disturb its holder.
 Status ClaimVouchers(Terminal& terminal, const SaleRequest& sale,
                      const VoucherClaimFn& claim_voucher) {
   PATRON_ASSIGN_OR_RETURN(std::vector<MemberVoucher> known, terminal.Vouchers(sale.member_id));
   PATRON_ASSIGN_OR_RETURN(TerminalStatus status, terminal.Status());
+  PATRON_ASSIGN_OR_RETURN(const std::string member_id, NormalizeMemberId(sale.member_id));
   for (const std::string& id : sale.vouchers) {
     const auto it = std::find_if(known.begin(), known.end(), [&](const MemberVoucher& v) {
       return v.voucher.voucher_id == id;
     });
-    if (it == known.end() || it->held_here) continue;
+    if (it != known.end() && (it->held_here || it->state != "usable")) continue;
     const sync::VoucherClaimRequest ask{status.terminal_id, status.chain_key_fingerprint, id,
-                                        it->voucher.member_id};
+                                        member_id};
     Result<Voucher> claimed = claim_voucher(ask);
     if (claimed.status().IsUnavailable()) {
       return Status::Unavailable("voucher " + id +
@@ -44,7 +49,10 @@ Result<SaleResult> CheckoutWithGrant(Terminal& terminal, const SaleRequest& sale
   Result<SaleResult> result = terminal.Checkout(sale);
   // A voucher held elsewhere is claimed once, before any grant: the
   // vouchers' discounts change how many points the sale may use.
-  if (!result.ok() && result.status().reason() == "voucher_not_held" && claim_voucher) {
+  const auto needs_claim = [](const Status& status) {
+    return status.reason() == "voucher_not_held" || status.reason() == "unknown_voucher";
+  };
+  if (!result.ok() && needs_claim(result.status()) && claim_voucher) {
     PATRON_RETURN_IF_ERROR(ClaimVouchers(terminal, sale, claim_voucher));
     result = terminal.Checkout(sale);
   }

@@ -291,6 +291,11 @@ Status ResetSyncState(EngineContext& ctx) {
     PATRON_RETURN_IF_ERROR(ctx.journal.ClearAcknowledgements());
     PATRON_RETURN_IF_ERROR(ctx.members.ResetOutboxAcknowledgements());
     PATRON_RETURN_IF_ERROR(ctx.outbox.ResetAcknowledgements());
+    // Head office's history restarted: its holdings may have gone back to
+    // older generations, which this till would otherwise ignore. The full
+    // pull brings every voucher again; uses made here stand (their sales go
+    // up again).
+    PATRON_RETURN_IF_ERROR(ctx.vouchers.ForgetHeadOffice(MakeSaleId(ctx.identity.terminal_id, "")));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor("", 0));
     return true;
   }).status();

@@ -307,10 +307,6 @@ UPDATE terminal_state SET rights_statement_due = 1
   WHERE restart_ms IS NOT NULL OR incarnation_ms IS NOT NULL;
 )sql";
 
-// Version 8. Campaigns at the till (rules.h, evaluate.h): a sale lists its
-// campaign awards (JSON, records/sale.h SaleAward) and the member's
-// qualifying spend after it (NULL before this version: no tier progress on
-// a replay); a refund lists the awards it took back.
 // Version 10. Vouchers (records/voucher.h): every member's, as head office
 // last said, and the holding this terminal gave back (store/voucher_store.h).
 constexpr std::string_view kSchemaV10 = R"sql(
@@ -339,6 +335,11 @@ CREATE TABLE vouchers (
 CREATE INDEX vouchers_by_member ON vouchers(member_id, issued_ms);
 )sql";
 
+// Version 8. Campaigns at the till (rules.h, evaluate.h): a sale lists its
+// campaign awards (JSON, records/sale.h SaleAward) and the member's
+// qualifying spend after it (NULL before this version: no tier progress on
+// a replay); a refund lists the awards it took back. Version 10: a sale's
+// vouchers' money off (its awards list each voucher).
 struct AddedColumn {
   std::string_view table;
   std::string_view column;

@@ -34,6 +34,15 @@ Status VoucherStore::Put(const VoucherRow& row) {
   return s.Run().WithContext("put voucher");
 }
 
+Status VoucherStore::ForgetHeadOffice(std::string_view own_sale_prefix) {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("DELETE FROM vouchers WHERE NOT (status = 'used' AND "
+                             "substr(used_sale_id, 1, length(?1)) = ?1)"));
+  s.BindText(0, own_sale_prefix);
+  return s.Run().WithContext("forget vouchers");
+}
+
 Result<std::vector<VoucherRow>> VoucherStore::OfMember(std::string_view member_id) {
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,

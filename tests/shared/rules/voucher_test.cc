@@ -60,6 +60,9 @@ TEST_CASE("a voucher is refused naming the field that is wrong") {
   v.bonus_points = 88;
   CHECK(FieldOf(v).empty());  // points alone are a benefit
   v = TwentyOff();
+  v.bonus_points = kMaxVoucherAmount + 1;
+  CHECK(FieldOf(v) == "bonus_points");
+  v = TwentyOff();
   v.valid_until_ms = v.valid_from_ms;
   CHECK(FieldOf(v) == "valid_until");
 }
@@ -97,6 +100,10 @@ TEST_CASE("a share off is truncated and capped; points come with the sale") {
   CHECK(*VoucherValue(v, "ann", 999, 999, kFrom) == VoucherBenefit{149, 88});  // 149.85
   v.max_off_minor = 100;
   CHECK(*VoucherValue(v, "ann", 999, 999, kFrom) == VoucherBenefit{100, 88});
+  // A share of what earlier vouchers left: two halves do not make it free.
+  v.percent_off_bp = 5'000;
+  v.max_off_minor = 0;
+  CHECK(*VoucherValue(v, "ann", 1'000, 500, kFrom) == VoucherBenefit{250, 88});
 }
 
 TEST_CASE("a voucher travels whole, and its give-back is named by holding") {

@@ -86,6 +86,17 @@ TEST_CASE("vouchers: issued once behind the admin token, listed by member, claim
   CHECK(ErrorCode(held) == "voucher_held_elsewhere");
   CHECK(f.Call("POST", "/v1/vouchers/claim", EncodeVoucherClaimRequest(claim)).status == 401);
   CHECK(f.api().RequestCount("claim_voucher") == 3);
+
+  // The first till is gone: head office takes the voucher back.
+  CHECK(f.Call("POST", "/v1/admin/vouchers/take-back", R"({"voucher_id":"BDAY-2026-ANN"})", t1)
+            .status == 403);
+  CHECK(ErrorCode(f.Admin("POST", "/v1/admin/vouchers/take-back", R"({"voucher_id":"X"})")) ==
+        "unknown_voucher");
+  HttpResponse back =
+      f.Admin("POST", "/v1/admin/vouchers/take-back", R"({"voucher_id":"BDAY-2026-ANN"})");
+  REQUIRE_MESSAGE(back.status == 200, back.body);
+  CHECK(Json::parse(back.body)["holder"] == "");
+  CHECK(f.Call("POST", "/v1/vouchers/claim", EncodeVoucherClaimRequest(second), t2).status == 200);
   CHECK(f.api().RequestCount("issue_voucher") >= 8);
 }
 

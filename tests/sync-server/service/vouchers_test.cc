@@ -286,5 +286,45 @@ TEST_CASE("head office takes a voucher's bonus only from its holder, once, as is
   CHECK(pushed.records[0].outcome == PushOutcome::kRejected);
 }
 
+TEST_CASE("a sale naming an unused voucher its till did not hold spends it, and is logged") {
+  ServiceFixture f;
+  Known(f, f.ann, 1);
+  REQUIRE(f.service().IssueVoucher(Birthday(f.ann)).ok());  // head office holds it
+  // A till restored from an old backup believed it held the voucher.
+  const SaleRecord sale = SaleUsing(f.t2, "R-7", f.ann, "BDAY-1", "");
+  PushResponse pushed = PushAll(f, f.t2, {}, {Envelope(kSaleRecordKind, sale.sale_id, sale)});
+  CHECK(pushed.records[0].outcome == PushOutcome::kOk);
+  const Voucher spent = Stored(f, f.ann, "BDAY-1");
+  CHECK(spent.status == "used");
+  CHECK(spent.used_sale_id == "S002-T01/R-7");
+  CHECK(f.service().counters().vouchers_misused == 1);
+  CHECK(f.service().SecurityEvents(0, 10)->back().reason == "voucher_not_held");
+  // No other till gets it now.
+  CHECK(f.service().ClaimVoucher(f.t1, Claim(f.t1, "BDAY-1", f.ann)).status().reason() ==
+        "voucher_used");
+}
+
+TEST_CASE("head office takes a voucher back from a till that will not give it back") {
+  ServiceFixture f;
+  Known(f, f.ann, 1);
+  VoucherIssue placed = Birthday(f.ann);
+  placed.place_at = "S001-T01";
+  REQUIRE(f.service().IssueVoucher(placed).ok());
+  CHECK(f.service().TakeBackVoucher("NOPE").status().reason() == "unknown_voucher");
+  auto back = f.service().TakeBackVoucher("BDAY-1");
+  REQUIRE(back.ok());
+  CHECK(back->holder.empty());
+  CHECK(back->holder_gen == 2);
+  // The old holder's word no longer counts: its bonus is refused.
+  PushResponse pushed = PushAll(f, f.t1, {VoucherBonus(f, f.t1, 2, f.ann, "BDAY-1", 88)});
+  CHECK(pushed.entries[0].reason == "voucher_not_as_issued");
+  auto claimed = f.service().ClaimVoucher(f.t2, Claim(f.t2, "BDAY-1", f.ann));
+  REQUIRE(claimed.ok());
+  CHECK(claimed->holder_gen == 3);
+  pushed = PushAll(f, f.t2, {VoucherBonus(f, f.t2, 3, f.ann, "BDAY-1", 88)});
+  REQUIRE(pushed.entries[0].outcome == PushOutcome::kOk);
+  CHECK(f.service().TakeBackVoucher("BDAY-1").status().reason() == "voucher_used");
+}
+
 }  // namespace
 }  // namespace patron::sync

@@ -46,6 +46,9 @@ inline constexpr std::string_view kVoucherReleaseKind = "voucher_release";
 
 inline constexpr size_t kMaxVoucherIdLength = 48;
 inline constexpr size_t kMaxVoucherTextLength = 200;  // name, source: bytes
+// The most of any amount or points a voucher gives or needs (10,000,000.00
+// in minor units; within what head office accepts on one entry).
+inline constexpr int64_t kMaxVoucherAmount = 1'000'000'000;
 
 struct Voucher {
   std::string voucher_id;  // [A-Za-z0-9._-], 1..48
@@ -97,8 +100,9 @@ struct VoucherBenefit {
 };
 
 // What `voucher` gives `member_id`'s basket of `amount_minor` at `now_ms`,
-// `left_minor` of it still to pay after earlier vouchers (the discount never
-// exceeds it). Whether the caller may redeem it (holds it) is the caller's
+// `left_minor` of it still to pay after earlier vouchers: a share off is a
+// share of what is left, and no discount exceeds it; min_spend_minor is
+// checked against the whole basket. Whether the caller may redeem it (holds it) is the caller's
 // to check. Refuses, changing nothing:
 //   PermissionDenied "voucher_other_member"   another member's voucher;
 //   Conflict "voucher_used"                   used already (by which sale, when);

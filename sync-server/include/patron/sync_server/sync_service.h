@@ -160,6 +160,13 @@ class SyncService {
   Result<Voucher> ClaimVoucher(const Caller& caller, const VoucherClaimRequest& request);
   // The member's vouchers, oldest first.
   Result<std::vector<Voucher>> MemberVouchers(std::string_view member_id);
+  // Head office takes a voucher back from a till that will not give it
+  // back (gone, or on a build without vouchers): a new holding, so nothing
+  // that till says of the old one counts. Should that till have used it
+  // offline, the sale still marks it used when it arrives, and the member
+  // may have had it twice: meant for tills that are gone. NotFound
+  // "unknown_voucher"; Conflict "voucher_used".
+  Result<Voucher> TakeBackVoucher(std::string_view voucher_id);
 
   // Puts `item` on the down-channel (its seq is assigned here), replacing
   // its predecessor: what head office's services send to tills.
@@ -208,8 +215,9 @@ class SyncService {
   Status PutVoucher(StoreTxn& txn, const Voucher& voucher);
   // A till's sale `sale_id` used the voucher (a sale's award, or the bonus
   // entry `bonus_entry`, "" for the sale record): marks it used by that sale.
-  // Returns why it may not (voucher_use.h), changing nothing, for the caller
-  // to log; nullopt once marked.
+  // Returns why the till may not (voucher_use.h), for the caller to log;
+  // nullopt once marked. A bonus so refused changes nothing; a sale record
+  // still marks the member's unused voucher used (its discount was given).
   Result<std::optional<std::string>> UseVoucher(StoreTxn& txn, std::string_view terminal_id,
                                                 std::string_view member_id,
                                                 std::string_view voucher_id,

@@ -27,9 +27,10 @@ inline constexpr int kMaxGrantAttempts = 3;
 // (SyncClient::ClaimVoucher); the answer is the voucher, held here.
 using VoucherClaimFn = std::function<Result<Voucher>(const sync::VoucherClaimRequest&)>;
 
-// Terminal::Checkout. When it fails with "voucher_not_held" and
-// `claim_voucher` is set, the sale's vouchers this terminal does not hold
-// are claimed from head office and it tries again: head office cannot be
+// Terminal::Checkout. When it fails with "voucher_not_held" or
+// "unknown_voucher" and `claim_voucher` is set, the sale's vouchers this
+// terminal does not hold (or has not heard of yet) are claimed from head
+// office and it tries again: head office cannot be
 // reached makes it Unavailable "voucher_claim_unavailable", and its refusals
 // ("voucher_held_elsewhere", "voucher_used", ...) are returned as they are.
 // Then, while it fails with "insufficient_rights" and `request_grant` is
