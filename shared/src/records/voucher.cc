@@ -19,6 +19,27 @@ bool IsIdChar(char c) {
 
 }  // namespace
 
+const std::string_view kVoucherColumnsSql = R"sql(
+  voucher_id TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  amount_off_minor INTEGER NOT NULL,
+  percent_off_bp INTEGER NOT NULL,
+  max_off_minor INTEGER NOT NULL,
+  bonus_points INTEGER NOT NULL,
+  min_spend_minor INTEGER NOT NULL,
+  valid_from_ms INTEGER NOT NULL,
+  valid_until_ms INTEGER NOT NULL,
+  issued_ms INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  holder_gen INTEGER NOT NULL,
+  recall INTEGER NOT NULL,
+  used_sale_id TEXT NOT NULL,
+  used_ms INTEGER NOT NULL,
+  bonus_entry TEXT NOT NULL)sql";
+
 std::string VoucherReleaseId(std::string_view terminal_id, std::string_view voucher_id,
                              int64_t holder_gen) {
   return std::string(terminal_id) + "/voucher_release/" + std::string(voucher_id) + "/" +

@@ -1,6 +1,9 @@
 #include "store/server_schema.h"
 
 #include <array>
+#include <string>
+
+#include "patron/records/voucher.h"
 
 namespace patron::sync {
 namespace {
@@ -328,31 +331,15 @@ CREATE INDEX members_by_review ON members(review_at_ms) WHERE review_at_ms > 0;
 // Version 10. Vouchers (records/voucher.h): each as it stands, who holds
 // it, and the sale that used it; a sale's money off by vouchers (its
 // awards list each voucher).
-constexpr std::string_view kSchemaV10 = R"sql(
-CREATE TABLE vouchers (
-  voucher_id TEXT PRIMARY KEY,
-  member_id TEXT NOT NULL,
-  name TEXT NOT NULL,
-  source TEXT NOT NULL,
-  amount_off_minor INTEGER NOT NULL,
-  percent_off_bp INTEGER NOT NULL,
-  max_off_minor INTEGER NOT NULL,
-  bonus_points INTEGER NOT NULL,
-  min_spend_minor INTEGER NOT NULL,
-  valid_from_ms INTEGER NOT NULL,
-  valid_until_ms INTEGER NOT NULL,
-  issued_ms INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  holder TEXT NOT NULL,
-  holder_gen INTEGER NOT NULL,
-  recall INTEGER NOT NULL,
-  used_sale_id TEXT NOT NULL,
-  used_ms INTEGER NOT NULL,
-  bonus_entry TEXT NOT NULL
+const std::string& SchemaV10() {
+  static const std::string sql = "CREATE TABLE vouchers (" + std::string(kVoucherColumnsSql) +
+                                 R"sql(
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX vouchers_by_member ON vouchers(member_id, issued_ms);
 ALTER TABLE sales ADD COLUMN voucher_discount_minor INTEGER NOT NULL DEFAULT 0;
 )sql";
+  return sql;
+}
 
 const std::array<sql::Migration, 10> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
@@ -365,7 +352,7 @@ const std::array<sql::Migration, 10> kMigrations = {{
     {7, "each terminal's highest journal sequence", kSchemaV7, nullptr},
     {8, "campaign awards of sales and refunds; bonus entries by sale", kSchemaV8, nullptr},
     {9, "held tiers and member reviews", kSchemaV9, nullptr},
-    {10, "vouchers", kSchemaV10, nullptr},
+    {10, "vouchers", SchemaV10(), nullptr},
 }};
 
 }  // namespace

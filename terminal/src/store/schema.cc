@@ -5,6 +5,7 @@
 #include <string>
 
 #include "patron/records/sale.h"
+#include "patron/records/voucher.h"
 #include "patron/sync/replica_member.h"
 #include "store/outbox.h"
 #include "store/sale_store.h"
@@ -309,31 +310,15 @@ UPDATE terminal_state SET rights_statement_due = 1
 
 // Version 10. Vouchers (records/voucher.h): every member's, as head office
 // last said, and the holding this terminal gave back (store/voucher_store.h).
-constexpr std::string_view kSchemaV10 = R"sql(
-CREATE TABLE vouchers (
-  voucher_id TEXT PRIMARY KEY,
-  member_id TEXT NOT NULL,
-  name TEXT NOT NULL,
-  source TEXT NOT NULL,
-  amount_off_minor INTEGER NOT NULL,
-  percent_off_bp INTEGER NOT NULL,
-  max_off_minor INTEGER NOT NULL,
-  bonus_points INTEGER NOT NULL,
-  min_spend_minor INTEGER NOT NULL,
-  valid_from_ms INTEGER NOT NULL,
-  valid_until_ms INTEGER NOT NULL,
-  issued_ms INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  holder TEXT NOT NULL,
-  holder_gen INTEGER NOT NULL,
-  recall INTEGER NOT NULL,
-  used_sale_id TEXT NOT NULL,
-  used_ms INTEGER NOT NULL,
-  bonus_entry TEXT NOT NULL,
+const std::string& SchemaV10() {
+  static const std::string sql = "CREATE TABLE vouchers (" + std::string(kVoucherColumnsSql) +
+                                 R"sql(,
   released_gen INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX vouchers_by_member ON vouchers(member_id, issued_ms);
 )sql";
+  return sql;
+}
 
 // Version 8. Campaigns at the till (rules.h, evaluate.h): a sale lists its
 // campaign awards (JSON, records/sale.h SaleAward) and the member's
@@ -455,7 +440,7 @@ std::span<const sql::Migration> TerminalMigrations() {
       {8, "campaign awards of sales and refunds", "",
        [](sql::Database& db) { return AddSaleColumns(db); }},
       {9, "head office's tier standing on member rows", sync::kReplicaMembersV9, nullptr},
-      {10, "vouchers; a sale's money off by vouchers", kSchemaV10,
+      {10, "vouchers; a sale's money off by vouchers", SchemaV10(),
        [](sql::Database& db) { return AddSaleColumns(db); }},
   }};
   return migrations;

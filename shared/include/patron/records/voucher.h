@@ -87,6 +87,11 @@ struct VoucherRelease {
 std::string VoucherReleaseId(std::string_view terminal_id, std::string_view voucher_id,
                              int64_t holder_gen);
 
+// The SQL columns of a voucher (record::ColumnList<Voucher>() with their
+// types), for the `vouchers` tables of head office and of the terminal
+// (each schema's version 10; the terminal's adds a column of its own).
+extern const std::string_view kVoucherColumnsSql;
+
 // InvalidArgument ("invalid_voucher") naming the field: a bad id, name or
 // source; a negative amount; a share above 100%; no benefit at all; a
 // window that ends before it starts. The member id is the caller's to check.
