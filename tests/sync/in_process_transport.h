@@ -79,6 +79,14 @@ class InProcessTransport : public terminal::SyncTransport {
     return sync::DecodeVoucher(sync::EncodeVoucher(voucher));
   }
 
+  Result<sync::StockClaimResponse> ClaimStock(const sync::StockClaimRequest& request) override {
+    if (offline) return Unreachable();
+    PATRON_ASSIGN_OR_RETURN(sync::StockClaimRequest wire,
+                            sync::DecodeStockClaimRequest(sync::EncodeStockClaimRequest(request)));
+    PATRON_ASSIGN_OR_RETURN(sync::StockClaimResponse granted, service_.ClaimStock(caller_, wire));
+    return sync::DecodeStockClaimResponse(sync::EncodeStockClaimResponse(granted));
+  }
+
   Result<sync::SnapshotInfo> Snapshot(const sync::SnapshotRequest& request) override {
     if (offline) return Unreachable();
     PATRON_ASSIGN_OR_RETURN(sync::SnapshotRequest wire,

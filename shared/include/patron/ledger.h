@@ -42,6 +42,9 @@ struct EntryDetail {
   std::string voucher_id;
   // A redeem: the money value of the points spent.
   int64_t discount_minor = 0;
+  // A redeem that bought a reward of the rule pack (records/exchange.h):
+  // its id; sale_ref is then the exchange's exchange_ref.
+  std::string reward_id;
   // A grant (a transfer the server wrote): the terminal's request id.
   std::string request_id;
   // Why head office wrote the entry, for entries it writes to correct
@@ -130,6 +133,7 @@ struct Schema<EntryDetail> {
       Field<&EntryDetail::reason>{"reason", {}, kOmitDefault},
       Field<&EntryDetail::campaign_id>{"campaign_id", {}, kOmitDefault},
       Field<&EntryDetail::voucher_id>{"voucher_id", {}, kOmitDefault},
+      Field<&EntryDetail::reward_id>{"reward_id", {}, kOmitDefault},
   };
 };
 

@@ -19,6 +19,7 @@
 
 #include "patron/campaign.h"
 #include "patron/record/field.h"
+#include "patron/reward.h"
 #include "patron/status.h"
 
 namespace patron {
@@ -60,6 +61,8 @@ struct Rules {
   std::string valid_until;
   int64_t utc_offset_minutes = 0;  // local time of campaign days and hours
   std::vector<Campaign> campaigns;
+  // The rewards catalogue (reward.h).
+  std::vector<Reward> rewards;
   friend bool operator==(const Rules&, const Rules&) = default;
 };
 
@@ -75,6 +78,10 @@ Rules DefaultRules();
 Status ValidateRules(const Rules& rules);
 // The campaigns' part of ValidateRules.
 Status ValidateCampaigns(const Rules& rules);
+// The rewards catalogue's part of ValidateRules: ids unique, a price above
+// zero, a stock and limit in range, tiers the pack has, a voucher reward's
+// benefit valid as a voucher's and for at least a day.
+Status ValidateRewards(const Rules& rules);
 
 // The pack's activation and expiry as milliseconds since the epoch:
 // activate_at "" is 0, valid_until "" is INT64_MAX. Requires valid rules.
@@ -106,6 +113,8 @@ std::optional<TierProgress> NextTier(const Rules& rules, const TierRule& current
 
 // The campaign with this id; nullptr if the pack has none.
 const Campaign* FindCampaign(const Rules& rules, std::string_view id);
+// The reward with this id; nullptr if the pack has none.
+const Reward* FindReward(const Rules& rules, std::string_view id);
 
 bool IsExcludedCategory(const Rules& rules, std::string_view category);
 
@@ -167,6 +176,7 @@ struct Schema<Rules> {
       Field<&Rules::max_redeem_share_bp>{"max_redeem_share_bp"},
       Field<&Rules::excluded_categories>{"excluded_categories", {}, kOptional},
       Field<&Rules::campaigns>{"campaigns", {}, kOmitDefault},
+      Field<&Rules::rewards>{"rewards", {}, kOmitDefault},
   };
 };
 

@@ -128,7 +128,8 @@ Status ValidateRules(const Rules& rules) {
     return InvalidRules("max_redeem_share_bp", "must be in [0, 10000]");
   }
   PATRON_RETURN_IF_ERROR(ValidateSchedule(rules));
-  return ValidateCampaigns(rules);
+  PATRON_RETURN_IF_ERROR(ValidateCampaigns(rules));
+  return ValidateRewards(rules);
 }
 
 int64_t ActivationMs(const Rules& rules) {
@@ -180,6 +181,13 @@ std::optional<TierProgress> NextTier(const Rules& rules, const TierRule& current
 const Campaign* FindCampaign(const Rules& rules, std::string_view id) {
   for (const Campaign& campaign : rules.campaigns) {
     if (campaign.id == id) return &campaign;
+  }
+  return nullptr;
+}
+
+const Reward* FindReward(const Rules& rules, std::string_view id) {
+  for (const Reward& reward : rules.rewards) {
+    if (reward.id == id) return &reward;
   }
   return nullptr;
 }

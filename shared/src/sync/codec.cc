@@ -133,6 +133,20 @@ Result<VoucherClaimRequest> DecodeVoucherClaimRequest(std::string_view body) {
   return Decode<VoucherClaimRequest>(body);
 }
 
+std::string EncodeStockClaimRequest(const StockClaimRequest& request) { return Encode(request); }
+
+Result<StockClaimRequest> DecodeStockClaimRequest(std::string_view body) {
+  return Decode<StockClaimRequest>(body);
+}
+
+std::string EncodeStockClaimResponse(const StockClaimResponse& response) {
+  return Encode(response);
+}
+
+Result<StockClaimResponse> DecodeStockClaimResponse(std::string_view body) {
+  return Decode<StockClaimResponse>(body);
+}
+
 std::string EncodeVoucher(const Voucher& voucher) { return Encode(voucher); }
 
 Result<Voucher> DecodeVoucher(std::string_view body) { return Decode<Voucher>(body); }

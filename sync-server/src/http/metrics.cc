@@ -119,6 +119,15 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
           "Sales naming a voucher their till did not hold, or one used by another sale "
           "(security events, reason voucher_not_held): investigate.",
           counters.vouchers_misused.load());
+  Counter(out, "patron_sync_exchanges_total", "Points exchanges tills reported, filed.",
+          counters.exchanges_filed.load());
+  Counter(out, "patron_sync_reward_stock_granted_total",
+          "Units of rewards' stock head office handed to tills as their shares.",
+          counters.stock_granted.load());
+  Counter(out, "patron_sync_exchanges_excess_total",
+          "Exchanges beyond their till's share of the stock or the member's limit (security "
+          "events reward_stock_exceeded, reward_limit_exceeded).",
+          counters.exchanges_excess.load());
   Header(out, "patron_sync_entries_rejected_total", "counter",
          "Entries a till may not write, refused, by reason (GET /v1/admin/security-events).");
   for (size_t i = 0; i < kEntryRefusalCount; ++i) {

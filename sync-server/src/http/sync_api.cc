@@ -75,6 +75,12 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::ListVouchers);
   add("POST", "/v1/admin/vouchers/take-back", kJson, Guard::kAdmin, Endpoint::kTakeBackVoucher,
       &SyncApi::TakeBackVoucher);
+  add("POST", "/v1/rewards/stock", kJson, Guard::kTerminal, Endpoint::kClaimStock,
+      &SyncApi::ClaimStock);
+  add("GET", "/v1/admin/rewards", kNone, Guard::kAdmin, Endpoint::kListRewards,
+      &SyncApi::ListRewards);
+  add("GET", "/v1/admin/exchanges", kNone, Guard::kAdmin, Endpoint::kListExchanges,
+      &SyncApi::ListExchanges);
   add("POST", "/v1/admin/terminals", kJson, Guard::kAdmin, Endpoint::kRegisterTerminal,
       &SyncApi::RegisterTerminal);
   add("POST", "/v1/admin/rules", kJson, Guard::kAdmin, Endpoint::kPublishRules,
@@ -116,6 +122,12 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "list_vouchers";
     case Endpoint::kTakeBackVoucher:
       return "take_back_voucher";
+    case Endpoint::kClaimStock:
+      return "claim_stock";
+    case Endpoint::kListRewards:
+      return "list_rewards";
+    case Endpoint::kListExchanges:
+      return "list_exchanges";
     case Endpoint::kRegisterTerminal:
       return "register_terminal";
     case Endpoint::kPublishRules:

@@ -102,6 +102,9 @@ class SyncApi {
     kIssueVoucher,
     kListVouchers,
     kTakeBackVoucher,
+    kClaimStock,
+    kListRewards,
+    kListExchanges,
     kRegisterTerminal,
     kPublishRules,
     kListPacks,
@@ -154,6 +157,11 @@ class SyncApi {
   // same voucher again), GET /v1/admin/vouchers?member_id= lists a member's.
   HttpResponse IssueVoucher(const HttpRequest& request) const;
   HttpResponse ListVouchers(const HttpRequest& request) const;
+  // rewards_api.cc: a till's claim of stock; head office's rewards and a
+  // member's exchanges.
+  HttpResponse ClaimStock(const HttpRequest& request) const;
+  HttpResponse ListRewards(const HttpRequest& request) const;
+  HttpResponse ListExchanges(const HttpRequest& request) const;
   // POST /v1/admin/vouchers/take-back {"voucher_id"}: SyncService::TakeBackVoucher.
   HttpResponse TakeBackVoucher(const HttpRequest& request) const;
   // nullopt if the request carries the admin token; otherwise the 401/403,

@@ -259,6 +259,25 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   hooks.voucher_released = [this, &txn](const VoucherRelease& release) {
     return ReleaseVoucher(*txn, release);
   };
+  int64_t exchanges_filed = 0, exchanges_excess = 0;
+  hooks.file_exchange = [&](const ExchangeRecord& exchange) -> Status {
+    PATRON_ASSIGN_OR_RETURN(std::vector<ExchangeExcess> excesses, FileExchange(*txn, exchange));
+    ++exchanges_filed;
+    for (ExchangeExcess& excess : excesses) {
+      ++exchanges_excess;
+      SecurityEvent event;
+      event.at_ms = now_ms;
+      event.terminal_id = caller.terminal_id;
+      event.store_id = caller.store_id;
+      event.subject = exchange.exchange_id;
+      event.reason = std::move(excess.reason);
+      event.message = std::move(excess.message);
+      record::AppendRecord(exchange, event.body.text);
+      PATRON_RETURN_IF_ERROR(txn->AppendSecurityEvent(event).status());
+      logged.push_back(std::move(event));
+    }
+    return Status::OK();
+  };
   RecordFiler filer(*txn, std::move(hooks));
   for (const RecordEnvelope& envelope : request.records) {
     PATRON_ASSIGN_OR_RETURN(RecordAck ack, filer.File(caller, envelope));
@@ -298,6 +317,8 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   counters_.refunds_corrected += corrected;
   counters_.campaign_awards_limited += limited;
   counters_.vouchers_used += vouchers_used;
+  counters_.exchanges_filed += exchanges_filed;
+  counters_.exchanges_excess += exchanges_excess;
   counters_.vouchers_misused += vouchers_misused;
   for (size_t i = 0; i < rejected.size(); ++i) counters_.entries_rejected[i] += rejected[i];
   // Committed: a fold that fails now is retried by the next one, and must

@@ -138,6 +138,8 @@ Result<RecordAck> RecordFiler::File(const Caller& caller, const RecordEnvelope& 
     filed = FileRefund(caller, envelope, record);
   } else if (envelope.kind == kVoucherReleaseKind) {
     filed = FileVoucherRelease(caller, envelope, record);
+  } else if (envelope.kind == kExchangeRecordKind) {
+    filed = FileExchange(caller, envelope, record);
   } else {
     record.body = envelope.body.text;  // kept until this server knows the kind
     filed = txn_.InsertRecord(record);
@@ -200,6 +202,20 @@ Status RecordFiler::FileVoucherRelease(const Caller& caller, const RecordEnvelop
   }
   PATRON_RETURN_IF_ERROR(txn_.InsertRecord(record));
   return hooks_.voucher_released(release);
+}
+
+Status RecordFiler::FileExchange(const Caller& caller, const RecordEnvelope& envelope,
+                                 const StoredRecord& record) {
+  PATRON_ASSIGN_OR_RETURN(ExchangeRecord exchange, DecodeBody<ExchangeRecord>(envelope));
+  PATRON_RETURN_IF_ERROR(CheckOwnRecord(caller, envelope, exchange.terminal_id, exchange.store_id,
+                                        MakeSaleId(exchange.terminal_id, exchange.exchange_ref)));
+  if (exchange.exchange_id != envelope.record_id) {
+    return Reject(envelope.kind + " " + envelope.record_id + " names exchange_id " +
+                  exchange.exchange_id);
+  }
+  PATRON_RETURN_IF_ERROR(CheckMember(envelope, exchange.member_id));
+  PATRON_RETURN_IF_ERROR(hooks_.file_exchange(exchange));
+  return txn_.InsertRecord(record);
 }
 
 Status RecordFiler::FileRefund(const Caller& caller, const RecordEnvelope& envelope,

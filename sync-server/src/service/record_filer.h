@@ -7,14 +7,15 @@
 // Kinds this server knows are filed in tables of their own: a sale with its
 // lines (and the vouchers it used marked used); a refund, counted against
 // its sale across every store (or held until its sale arrives); a voucher's
-// give-back (records/voucher.h). A kind it does not know (from a newer till)
-// is kept whole, so nothing a till sent is lost before head office upgrades.
+// give-back (records/voucher.h); a points exchange (records/exchange.h). A kind it does not know
+// (from a newer till) is kept whole, so nothing a till sent is lost before head office upgrades.
 #ifndef PATRON_SYNC_SERVER_SRC_SERVICE_RECORD_FILER_H_
 #define PATRON_SYNC_SERVER_SRC_SERVICE_RECORD_FILER_H_
 
 #include <cstdint>
 #include <functional>
 
+#include "patron/records/exchange.h"
 #include "patron/records/voucher.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
@@ -59,6 +60,10 @@ struct FilerHooks {
   std::function<Status(const SaleRecord& sale, const SaleAward& award)> voucher_used;
   // The till gave a voucher back (SyncService::ReleaseVoucher).
   std::function<Status(const VoucherRelease& release)> voucher_released;
+  // A till's points exchange, its origin and member checked
+  // (SyncService::FileExchange): InvalidArgument to reject it, with nothing
+  // written.
+  std::function<Status(const ExchangeRecord& exchange)> file_exchange;
 };
 
 class RecordFiler {
@@ -81,6 +86,8 @@ class RecordFiler {
                     const StoredRecord& record);
   Status FileVoucherRelease(const Caller& caller, const RecordEnvelope& envelope,
                             const StoredRecord& record);
+  Status FileExchange(const Caller& caller, const RecordEnvelope& envelope,
+                      const StoredRecord& record);
   // Counts a refund against its sale: applied, or exceeding what was left;
   // a pending return is matched: head office reverses its points.
   Result<RefundStatus> CountAgainstSale(const StoredSale& sale, RefundRecord& refund);

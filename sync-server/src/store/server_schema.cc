@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "patron/records/exchange.h"
 #include "patron/records/voucher.h"
 
 namespace patron::sync {
@@ -341,7 +342,25 @@ ALTER TABLE sales ADD COLUMN voucher_discount_minor INTEGER NOT NULL DEFAULT 0;
   return sql;
 }
 
-const std::array<sql::Migration, 10> kMigrations = {{
+// Version 11. Points exchanges (records/exchange.h) as tills reported
+// them, and each terminal's share of each reward's stock (reward.h).
+const std::string& SchemaV11() {
+  static const std::string sql = "CREATE TABLE exchanges (" + std::string(kExchangeColumnsSql) +
+                                 R"sql(
+) STRICT, WITHOUT ROWID;
+CREATE INDEX exchanges_by_member ON exchanges(member_id, wall_ms);
+CREATE INDEX exchanges_by_reward ON exchanges(reward_id, terminal_id);
+CREATE TABLE reward_stock (
+  reward_id TEXT NOT NULL,
+  terminal_id TEXT NOT NULL,
+  granted INTEGER NOT NULL,
+  PRIMARY KEY (reward_id, terminal_id)
+) STRICT, WITHOUT ROWID;
+)sql";
+  return sql;
+}
+
+const std::array<sql::Migration, 11> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -353,6 +372,7 @@ const std::array<sql::Migration, 10> kMigrations = {{
     {8, "campaign awards of sales and refunds; bonus entries by sale", kSchemaV8, nullptr},
     {9, "held tiers and member reviews", kSchemaV9, nullptr},
     {10, "vouchers", SchemaV10(), nullptr},
+    {11, "points exchanges and tills' shares of stock", SchemaV11(), nullptr},
 }};
 
 }  // namespace

@@ -135,6 +135,15 @@ class SqliteStoreTxn final : public StoreTxn {
                                              std::string_view store_id, int64_t after,
                                              int64_t through, int limit) override;
 
+  // Exchanges (sqlite_store_exchanges.cc).
+  Result<std::optional<ExchangeRecord>> FindExchange(std::string_view exchange_id) override;
+  Status PutExchange(const ExchangeRecord& exchange) override;
+  Result<std::vector<ExchangeRecord>> ExchangesOfMember(std::string_view member_id) override;
+  Result<int64_t> ExchangedAt(std::string_view terminal_id, std::string_view reward_id) override;
+  Result<std::map<std::string, int64_t>> StockShares(std::string_view reward_id) override;
+  Status SetStockShare(std::string_view reward_id, std::string_view terminal_id,
+                       int64_t granted) override;
+
   // Vouchers (sqlite_store_vouchers.cc).
   Result<std::optional<Voucher>> FindVoucher(std::string_view voucher_id) override;
   Status PutVoucher(const Voucher& voucher) override;

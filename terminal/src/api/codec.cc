@@ -284,6 +284,54 @@ std::string EncodeMemberVouchers(const std::vector<MemberVoucher>& vouchers) {
   return Dump({{"vouchers", std::move(listed)}});
 }
 
+Result<ExchangeRequest> DecodeExchangeRequest(std::string_view body) {
+  PATRON_ASSIGN_OR_RETURN(json doc, ParseObject(body));
+  PATRON_RETURN_IF_ERROR(patron::json::RejectUnknownFields(
+      doc, {"exchange_ref", "member_id", "reward_id", "quantity"}));
+  ExchangeRequest exchange;
+  PATRON_ASSIGN_OR_RETURN(exchange.exchange_ref, patron::json::GetString(doc, "exchange_ref"));
+  PATRON_ASSIGN_OR_RETURN(exchange.member_id, patron::json::GetString(doc, "member_id"));
+  PATRON_ASSIGN_OR_RETURN(exchange.reward_id, patron::json::GetString(doc, "reward_id"));
+  PATRON_ASSIGN_OR_RETURN(std::optional<int64_t> quantity,
+                          patron::json::GetOptionalInt(doc, "quantity"));
+  exchange.quantity = quantity.value_or(1);
+  return exchange;
+}
+
+std::string EncodeRewardOffers(const std::vector<RewardOffer>& offers, int64_t rule_version,
+                               bool for_member) {
+  const auto maybe = [](const std::optional<int64_t>& value) -> json {
+    return value ? json(*value) : json(nullptr);
+  };
+  json listed = json::array();
+  for (const RewardOffer& offer : offers) {
+    json item = RecordJson(offer.reward);
+    item["stock_here"] = maybe(offer.stock_here);
+    item["stock_granted"] = offer.stock_granted;
+    if (for_member) {
+      item["limit_left"] = maybe(offer.limit_left);
+      item["available"] = offer.unavailable.empty();
+      item["unavailable"] = offer.unavailable.empty() ? json(nullptr) : json(offer.unavailable);
+    }
+    listed.push_back(std::move(item));
+  }
+  return Dump({{"rule_version", rule_version}, {"rewards", std::move(listed)}});
+}
+
+std::string EncodeExchangeResult(const ExchangeResult& r) {
+  json doc = RecordJson(r.exchange);
+  doc["balance"] = r.balance;
+  doc["voucher"] = r.voucher ? RecordJson(*r.voucher) : json(nullptr);
+  doc["replayed"] = r.replayed;
+  return Dump(doc);
+}
+
+std::string EncodeExchanges(const std::vector<ExchangeRecord>& exchanges) {
+  json listed = json::array();
+  for (const ExchangeRecord& exchange : exchanges) listed.push_back(RecordJson(exchange));
+  return Dump({{"exchanges", std::move(listed)}});
+}
+
 std::string EncodeRefundResult(const RefundResult& r) {
   return Dump({{"refund_ref", r.refund_ref},
                {"sale_ref", r.sale_ref},

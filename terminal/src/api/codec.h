@@ -29,6 +29,17 @@ std::string EncodeRefundResult(const RefundResult& result);
 // {"vouchers": [each voucher's record, with its "state" and "held_here"]}.
 std::string EncodeMemberVouchers(const std::vector<MemberVoucher>& vouchers);
 std::string EncodeHistory(const HistoryPage& page);
+Result<ExchangeRequest> DecodeExchangeRequest(std::string_view body);
+// {"rule_version", "rewards": [each reward's record, with "stock_here"
+// (null: no limit) and "stock_granted"; for a member also "limit_left"
+// (null: no limit), "available" and "unavailable" (a reason or null)]}.
+std::string EncodeRewardOffers(const std::vector<RewardOffer>& offers, int64_t rule_version,
+                               bool for_member);
+// The exchange's record with "balance", "voucher" (null for an item) and
+// "replayed".
+std::string EncodeExchangeResult(const ExchangeResult& result);
+// {"exchanges": [each exchange's record]}.
+std::string EncodeExchanges(const std::vector<ExchangeRecord>& exchanges);
 
 // What the sync side adds to /v1/status.
 struct SyncInfo {

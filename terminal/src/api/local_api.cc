@@ -68,6 +68,12 @@ LocalApi::LocalApi(Terminal& terminal, SyncHooks sync, std::string metrics_token
   router_.Add("GET", "/v1/members/{id}/entries", kNone,
               [this](R r, P p) { return Entries(r, p[0]); });
   router_.Add("GET", "/v1/members/{id}/vouchers", kNone, [this](R, P p) { return Vouchers(p[0]); });
+  router_.Add("GET", "/v1/members/{id}/exchanges", kNone,
+              [this](R, P p) { return MemberExchanges(p[0]); });
+  router_.Add("GET", "/v1/rewards", kNone, [this](R r, P) { return Rewards(r); });
+  router_.Add("POST", "/v1/rewards/exchange", kJson, [this](R r, P) { return Exchange(r); });
+  router_.Add("GET", "/v1/exchanges/{exchange_ref}", kNone,
+              [this](R, P p) { return GetExchange(p[0]); });
   router_.Add("POST", "/v1/quote", kJson, [this](R r, P) { return Quote(r); });
   router_.Add("POST", "/v1/sales", kJson, [this](R r, P) { return Sale(r); });
   router_.Add("GET", "/v1/sales/{sale_ref}", kNone, [this](R, P p) { return GetSale(p[0]); });
@@ -185,6 +191,33 @@ HttpResponse LocalApi::Sale(const HttpRequest& request) const {
 HttpResponse LocalApi::Vouchers(const std::string& member_id) const {
   return Reply<std::vector<MemberVoucher>>(terminal_.Vouchers(member_id), 200,
                                            EncodeMemberVouchers);
+}
+
+HttpResponse LocalApi::Rewards(const HttpRequest& request) const {
+  const std::string member_id = request.QueryParam("member_id").value_or("");
+  return Reply<std::vector<RewardOffer>>(
+      terminal_.Rewards(member_id), 200, [&](const auto& offers) {
+        return EncodeRewardOffers(offers, terminal_.rules().version, !member_id.empty());
+      });
+}
+
+HttpResponse LocalApi::Exchange(const HttpRequest& request) const {
+  Result<ExchangeRequest> exchange = DecodeExchangeRequest(request.body);
+  if (!exchange.ok()) return Error(exchange.status());
+  Result<ExchangeResult> result = AfterJournalMark(terminal_, sync_.sync_now, [&] {
+    return ExchangeWithHeadOffice(terminal_, *exchange, sync_.request_grant, sync_.claim_stock);
+  });
+  if (!result.ok()) return Error(result.status());
+  if (!result->replayed && sync_.after_write) sync_.after_write();
+  return JsonResponse(result->replayed ? 200 : 201, EncodeExchangeResult(*result));
+}
+
+HttpResponse LocalApi::GetExchange(const std::string& exchange_ref) const {
+  return Reply<ExchangeResult>(terminal_.FindExchange(exchange_ref), 200, EncodeExchangeResult);
+}
+
+HttpResponse LocalApi::MemberExchanges(const std::string& member_id) const {
+  return Reply<std::vector<ExchangeRecord>>(terminal_.Exchanges(member_id), 200, EncodeExchanges);
 }
 
 HttpResponse LocalApi::GetSale(const std::string& sale_ref) const {

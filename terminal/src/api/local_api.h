@@ -27,6 +27,8 @@ struct SyncHooks {
   ClaimFn claim_return;
   // A voucher a sale names that this till does not hold: asks head office.
   VoucherClaimFn claim_voucher;
+  // A reward whose share of stock here is used up: asks head office for more.
+  StockClaimFn claim_stock;
   // Called after a write the server should hear about soon.
   std::function<void()> after_write;
 };
@@ -51,6 +53,10 @@ class LocalApi {
   HttpResponse Quote(const HttpRequest& request) const;
   HttpResponse Sale(const HttpRequest& request) const;
   HttpResponse Vouchers(const std::string& member_id) const;
+  HttpResponse Rewards(const HttpRequest& request) const;
+  HttpResponse Exchange(const HttpRequest& request) const;
+  HttpResponse GetExchange(const std::string& exchange_ref) const;
+  HttpResponse MemberExchanges(const std::string& member_id) const;
   HttpResponse GetSale(const std::string& sale_ref) const;
   HttpResponse Refund(const HttpRequest& request, const std::string& sale_ref) const;
   HttpResponse Metrics(const HttpRequest& request) const;

@@ -28,6 +28,8 @@ void AddMemberCommands(CLI::App& app, Cli& cli);
 void AddHistoryCommand(CLI::App& app, Cli& cli);
 // vouchers.
 void AddVouchersCommand(CLI::App& app, Cli& cli);
+// rewards, exchange.
+void AddRewardsCommands(CLI::App& app, Cli& cli);
 // sale, quote.
 void AddSaleCommands(CLI::App& app, Cli& cli);
 // refund.

@@ -89,6 +89,27 @@ std::string TierProgressText(const nlohmann::json& doc) {
          Text(*found, "next_tier");
 }
 
+std::string VoucherBenefitText(const nlohmann::json& v) {
+  const auto opt = [&v](const char* key) { return v.value(key, int64_t{0}); };
+  std::vector<std::string> parts;
+  if (opt("amount_off_minor") > 0) parts.push_back(Money(opt("amount_off_minor")) + " off");
+  if (opt("percent_off_bp") > 0) {
+    std::string share = FormatMinor(opt("percent_off_bp"), 2);
+    while (share.ends_with('0')) share.pop_back();
+    if (share.ends_with('.')) share.pop_back();
+    share += "% off";
+    if (opt("max_off_minor") > 0) share += " (at most " + Money(opt("max_off_minor")) + ")";
+    parts.push_back(share);
+  }
+  if (opt("min_spend_minor") > 0 && !parts.empty()) {
+    parts.back() += " over " + Money(opt("min_spend_minor"));
+  }
+  if (opt("bonus_points") > 0) parts.push_back("+" + Points(opt("bonus_points")));
+  std::string text;
+  for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
+  return text;
+}
+
 std::string TierReviewText(const nlohmann::json& doc) {
   const auto found = doc.find("tier_review");
   if (found == doc.end() || found->is_null()) return "";

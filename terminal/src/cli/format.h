@@ -38,6 +38,9 @@ bool Bool(const nlohmann::json& doc, std::string_view key);
 // older patrond) or, for the review, nothing to warn of.
 std::string TierProgressText(const nlohmann::json& doc);
 std::string TierReviewText(const nlohmann::json& doc);
+// What a voucher (or a reward's voucher) gives, from its benefit fields:
+// "20.00 off over 100.00, +88 points"; "15% off (at most 30.00)".
+std::string VoucherBenefitText(const nlohmann::json& voucher);
 
 // Lines of "key:  value" with the values aligned, printed to stdout.
 class Fields {

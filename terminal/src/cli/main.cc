@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   AddRefundCommand(app, cli);
   AddHistoryCommand(app, cli);
   AddVouchersCommand(app, cli);
+  AddRewardsCommands(app, cli);
   AddAdminCommands(app, cli);
   app.footer(std::string(kExitCodesHelp) +
              "\n\nGlobal options (--daemon, --json, --timeout) go before or after the command.");

@@ -317,6 +317,9 @@ int main(int argc, char** argv) {
     hooks.claim_voucher = [loop](const sync::VoucherClaimRequest& request) {
       return loop->ClaimVoucher(request);
     };
+    hooks.claim_stock = [loop](const sync::StockClaimRequest& request) {
+      return loop->ClaimStock(request);
+    };
     hooks.after_write = [loop] { loop->Trigger(); };
   } else {
     Log("info", "no sync server configured (--server): working offline only");

@@ -151,6 +151,16 @@ Result<Voucher> SyncLoop::ClaimVoucher(const sync::VoucherClaimRequest& request)
   return claimed;
 }
 
+Result<sync::StockClaimResponse> SyncLoop::ClaimStock(const sync::StockClaimRequest& request) {
+  Result<sync::StockClaimResponse> claimed = grant_client_.ClaimStock(request);
+  if (claimed.status().IsUnavailable()) {
+    std::lock_guard lock(mu_);
+    online_ = false;
+    last_error_ = claimed.status().ToString();
+  }
+  return claimed;
+}
+
 SyncInfo SyncLoop::Info() const {
   std::lock_guard lock(mu_);
   std::optional<int64_t> lag_ms;

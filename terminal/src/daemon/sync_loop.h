@@ -52,6 +52,8 @@ class SyncLoop {
   Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request);
   // A voucher for a sale, claimed from head office (same connection).
   Result<Voucher> ClaimVoucher(const sync::VoucherClaimRequest& request);
+  // A larger share of a reward's stock (same connection).
+  Result<sync::StockClaimResponse> ClaimStock(const sync::StockClaimRequest& request);
   SyncInfo Info() const;
 
  private:

@@ -19,6 +19,7 @@
 #include "patron/sql/transaction.h"
 #include "patron/uuid.h"
 #include "store/down_store.h"
+#include "store/exchange_store.h"
 #include "store/journal.h"
 #include "store/member_store.h"
 #include "store/outbox.h"
@@ -72,6 +73,7 @@ struct EngineContext {
   Outbox outbox;
   DownStore down;
   VoucherStore vouchers;
+  ExchangeStore exchanges;
   RightsStatementStore rights_statement;
   // The page cache of everyday work (TerminalOptions::db_options; 0 =
   // SQLite's), and whether a multi-page pull has raised it for now.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/exchanges.h"
 #include "engine/vouchers.h"
 #include "patron/rules_codec.h"
 
@@ -56,6 +57,10 @@ Result<std::vector<Rules>> TakeDelivery(EngineContext& ctx, const DownDelivery& 
       } else if (item.kind == kVoucherItem) {
         PATRON_ASSIGN_OR_RETURN(Voucher voucher, record::DecodeRecord<Voucher>(item.body.text));
         PATRON_RETURN_IF_ERROR(TakeVoucher(ctx, voucher));
+      } else if (item.kind == kExchangeItem) {
+        PATRON_ASSIGN_OR_RETURN(ExchangeRecord exchange,
+                                record::DecodeRecord<ExchangeRecord>(item.body.text));
+        PATRON_RETURN_IF_ERROR(TakeExchange(ctx, exchange));
       } else if (item.kind == sync::kSetPartItem) {
         PATRON_ASSIGN_OR_RETURN(sync::SetPart part,
                                 record::DecodeRecord<sync::SetPart>(item.body.text));

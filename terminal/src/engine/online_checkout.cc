@@ -96,6 +96,82 @@ Result<SaleResult> CheckoutWithGrant(Terminal& terminal, const SaleRequest& sale
   return result;
 }
 
+namespace {
+
+// Asks head office to raise this terminal's share of the reward's stock by
+// a twentieth of the stock, at least `quantity`.
+Status ClaimStock(Terminal& terminal, const ExchangeRequest& request,
+                  const StockClaimFn& claim_stock) {
+  PATRON_ASSIGN_OR_RETURN(std::vector<RewardOffer> offers, terminal.Rewards(""));
+  const auto it = std::find_if(offers.begin(), offers.end(), [&](const RewardOffer& offer) {
+    return offer.reward.id == request.reward_id;
+  });
+  if (it == offers.end()) return Status::OK();  // the exchange says why
+  PATRON_ASSIGN_OR_RETURN(TerminalStatus status, terminal.Status());
+  const int64_t chunk = std::max<int64_t>(request.quantity, (it->reward.stock + 19) / 20);
+  const sync::StockClaimRequest ask{status.terminal_id, status.chain_key_fingerprint,
+                                    request.reward_id, it->stock_granted + chunk};
+  Result<sync::StockClaimResponse> claimed = claim_stock(ask);
+  if (claimed.status().IsUnavailable()) {
+    return Status::Unavailable("this till's share of reward " + request.reward_id +
+                                   " is used up and head office, which holds the rest of "
+                                   "the stock, cannot be reached: " +
+                                   claimed.status().message(),
+                               "stock_claim_unavailable");
+  }
+  PATRON_RETURN_IF_ERROR(claimed.status());
+  PATRON_RETURN_IF_ERROR(terminal.TakeStockGrant(claimed->reward_id, claimed->granted));
+  const int64_t left_here = claimed->granted - (it->stock_granted - it->stock_here.value_or(0));
+  if (left_here < request.quantity) {
+    return Status::Conflict("reward " + request.reward_id + " is out of stock: " +
+                                std::to_string(left_here) + " left here, none at head office",
+                            "reward_out_of_stock");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<ExchangeResult> ExchangeWithHeadOffice(Terminal& terminal, const ExchangeRequest& request,
+                                              const GrantFn& request_grant,
+                                              const StockClaimFn& claim_stock) {
+  Result<ExchangeResult> result = terminal.Exchange(request);
+  if (!result.ok() && result.status().reason() == "reward_out_of_stock_here" && claim_stock) {
+    PATRON_RETURN_IF_ERROR(ClaimStock(terminal, request, claim_stock));
+    result = terminal.Exchange(request);
+  }
+  // As CheckoutWithGrant: the grant's id is made of the receipt, the
+  // shortfall and the journal position, so a retry after a lost reply gets
+  // the same grant back.
+  for (int attempt = 0; attempt < kMaxGrantAttempts; ++attempt) {
+    if (result.ok() || result.status().reason() != "insufficient_rights" || !request_grant) {
+      return result;
+    }
+    PATRON_ASSIGN_OR_RETURN(Member member, terminal.FindById(request.member_id));
+    PATRON_ASSIGN_OR_RETURN(TerminalStatus status, terminal.Status());
+    const Rules rules = terminal.rules();
+    const Reward* reward = FindReward(rules, request.reward_id);
+    if (reward == nullptr) return result;
+    const int64_t shortfall = reward->points * request.quantity - member.redeemable_here;
+    if (shortfall <= 0) return result;
+    const std::string request_id =
+        "exchange:" + Sha256Hex(request.exchange_ref + "\n" + std::to_string(shortfall) + "\n" +
+                                std::to_string(status.journal_seq))
+                          .substr(0, 40);
+    Status granted = request_grant(request.member_id, shortfall, request_id);
+    if (granted.IsUnavailable()) {
+      return Status::Unavailable(
+          "this exchange needs the sync server's authorisation and the server cannot be "
+          "reached: " +
+              granted.message(),
+          "authorisation_unavailable");
+    }
+    PATRON_RETURN_IF_ERROR(granted);
+    result = terminal.Exchange(request);
+  }
+  return result;
+}
+
 Result<RefundResult> RefundAnywhere(Terminal& terminal, const RefundRequest& request,
                                     const ClaimFn& claim) {
   PATRON_ASSIGN_OR_RETURN(TerminalStatus status, terminal.Status());

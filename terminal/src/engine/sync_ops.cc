@@ -296,6 +296,7 @@ Status ResetSyncState(EngineContext& ctx) {
     // pull brings every voucher again; uses made here stand (their sales go
     // up again).
     PATRON_RETURN_IF_ERROR(ctx.vouchers.ForgetHeadOffice(MakeSaleId(ctx.identity.terminal_id, "")));
+    PATRON_RETURN_IF_ERROR(ctx.exchanges.ForgetOthers(ctx.identity.terminal_id));
     PATRON_RETURN_IF_ERROR(ctx.state.SetCursor("", 0));
     return true;
   }).status();

@@ -9,6 +9,7 @@
 #include "engine/context.h"
 #include "engine/down_channel.h"
 #include "engine/enrolment.h"
+#include "engine/exchanges.h"
 #include "engine/member_view.h"
 #include "engine/refund.h"
 #include "engine/requests.h"
@@ -280,6 +281,37 @@ Result<std::vector<MemberVoucher>> Terminal::Vouchers(std::string_view member_id
     PATRON_RETURN_IF_ERROR(LoadMemberRow(ctx, id).status());
     return VouchersOf(ctx, id);
   });
+}
+
+Result<std::vector<RewardOffer>> Terminal::Rewards(std::string_view member_id) {
+  const Impl::Entered entered(*impl_);
+  return RewardsOffered(*impl_->ctx, member_id);
+}
+
+Result<ExchangeResult> Terminal::Exchange(const ExchangeRequest& request) {
+  const Impl::Entered entered(*impl_);
+  return ExchangeReward(*impl_->ctx, request);
+}
+
+Result<std::vector<ExchangeRecord>> Terminal::Exchanges(std::string_view member_id) {
+  PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
+  const Impl::Entered entered(*impl_);
+  EngineContext& ctx = *impl_->ctx;
+  return InReadTransaction(ctx, [&]() -> Result<std::vector<ExchangeRecord>> {
+    PATRON_RETURN_IF_ERROR(LoadMemberRow(ctx, id).status());
+    PATRON_ASSIGN_OR_RETURN(std::vector<ExchangeRow> rows, ctx.exchanges.OfMember(id));
+    return std::vector<ExchangeRecord>(rows.begin(), rows.end());
+  });
+}
+
+Result<ExchangeResult> Terminal::FindExchange(std::string_view exchange_ref) {
+  const Impl::Entered entered(*impl_);
+  return ::patron::terminal::FindExchange(*impl_->ctx, exchange_ref);
+}
+
+Status Terminal::TakeStockGrant(std::string_view reward_id, int64_t granted) {
+  const Impl::Entered entered(*impl_);
+  return ::patron::terminal::TakeStockGrant(*impl_->ctx, reward_id, granted);
 }
 
 Status Terminal::TakeClaimedVoucher(const Voucher& voucher) {

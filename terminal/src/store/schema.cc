@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 
+#include "patron/records/exchange.h"
 #include "patron/records/sale.h"
 #include "patron/records/voucher.h"
 #include "patron/sync/replica_member.h"
@@ -320,6 +321,25 @@ CREATE INDEX vouchers_by_member ON vouchers(member_id, issued_ms);
   return sql;
 }
 
+// Version 11. Points exchanges (records/exchange.h), this terminal's and
+// other tills' from head office, and the share of each reward's stock head
+// office handed this terminal (store/exchange_store.h).
+const std::string& SchemaV11() {
+  static const std::string sql = "CREATE TABLE exchanges (" + std::string(kExchangeColumnsSql) +
+                                 R"sql(,
+  request_hash TEXT NOT NULL,
+  balance_after INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX exchanges_by_member ON exchanges(member_id, wall_ms);
+CREATE INDEX exchanges_by_reward ON exchanges(reward_id, terminal_id);
+CREATE TABLE reward_stock (
+  reward_id TEXT PRIMARY KEY,
+  granted INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+  return sql;
+}
+
 // Version 8. Campaigns at the till (rules.h, evaluate.h): a sale lists its
 // campaign awards (JSON, records/sale.h SaleAward) and the member's
 // qualifying spend after it (NULL before this version: no tier progress on
@@ -429,7 +449,7 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 10> migrations = {{
+  static const std::array<sql::Migration, 11> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
@@ -442,6 +462,7 @@ std::span<const sql::Migration> TerminalMigrations() {
       {9, "head office's tier standing on member rows", sync::kReplicaMembersV9, nullptr},
       {10, "vouchers; a sale's money off by vouchers", SchemaV10(),
        [](sql::Database& db) { return AddSaleColumns(db); }},
+      {11, "points exchanges and shares of rewards' stock", SchemaV11(), nullptr},
   }};
   return migrations;
 }

@@ -38,7 +38,9 @@ Status VoucherStore::ForgetHeadOffice(std::string_view own_sale_prefix) {
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,
       db_.GetCachedStatement("DELETE FROM vouchers WHERE NOT (status = 'used' AND "
-                             "substr(used_sale_id, 1, length(?1)) = ?1)"));
+                             "substr(used_sale_id, 1, length(?1)) = ?1) AND voucher_id NOT IN "
+                             "(SELECT voucher_id FROM exchanges WHERE "
+                             "substr(exchange_id, 1, length(?1)) = ?1)"));
   s.BindText(0, own_sale_prefix);
   return s.Run().WithContext("forget vouchers");
 }

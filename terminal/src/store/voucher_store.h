@@ -34,8 +34,8 @@ class VoucherStore {
   // The member's vouchers, oldest issued first.
   Result<std::vector<VoucherRow>> OfMember(std::string_view member_id);
   // Drops every voucher but those used by a sale whose id starts with
-  // `own_sale_prefix` ("<terminal_id>/"): what head office said, for a full
-  // pull to say again.
+  // `own_sale_prefix` ("<terminal_id>/") and those exchanges made here
+  // bought: what head office said, for a full pull to say again.
   Status ForgetHeadOffice(std::string_view own_sale_prefix);
 
  private:

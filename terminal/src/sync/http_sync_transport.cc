@@ -139,6 +139,13 @@ Result<Voucher> HttpSyncTransport::ClaimVoucher(const sync::VoucherClaimRequest&
       sync::DecodeVoucher, "/v1/vouchers/claim");
 }
 
+Result<sync::StockClaimResponse> HttpSyncTransport::ClaimStock(
+    const sync::StockClaimRequest& request) {
+  return DecodeReply(
+      Send(*grant_, "POST", "/v1/rewards/stock", sync::EncodeStockClaimRequest(request)),
+      sync::DecodeStockClaimResponse, "/v1/rewards/stock");
+}
+
 Result<sync::SnapshotInfo> HttpSyncTransport::Snapshot(const sync::SnapshotRequest& request) {
   return DecodeReply(Send(*sync_, "POST", "/v1/snapshot", sync::EncodeSnapshotRequest(request)),
                      sync::DecodeSnapshotInfo, "/v1/snapshot");

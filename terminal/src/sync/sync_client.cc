@@ -48,6 +48,10 @@ Result<Voucher> SyncTransport::ClaimVoucher(const sync::VoucherClaimRequest&) {
   return Status::Unavailable("this transport cannot reach head office for vouchers");
 }
 
+Result<sync::StockClaimResponse> SyncTransport::ClaimStock(const sync::StockClaimRequest&) {
+  return Status::Unavailable("this transport cannot reach head office for stock");
+}
+
 SyncClient::SyncClient(Terminal& terminal, SyncTransport& transport, SyncClientOptions options)
     : terminal_(terminal), transport_(transport), options_(options) {}
 
@@ -231,6 +235,10 @@ Result<sync::ReturnClaimResponse> SyncClient::ClaimReturn(
 
 Result<Voucher> SyncClient::ClaimVoucher(const sync::VoucherClaimRequest& request) {
   return transport_.ClaimVoucher(request);
+}
+
+Result<sync::StockClaimResponse> SyncClient::ClaimStock(const sync::StockClaimRequest& request) {
+  return transport_.ClaimStock(request);
 }
 
 }  // namespace patron::terminal

@@ -38,6 +38,10 @@ Result<ReturnClaimResponse> DecodeReturnClaimResponse(std::string_view body);
 
 std::string EncodeVoucherClaimRequest(const VoucherClaimRequest& request);
 Result<VoucherClaimRequest> DecodeVoucherClaimRequest(std::string_view body);
+std::string EncodeStockClaimRequest(const StockClaimRequest& request);
+Result<StockClaimRequest> DecodeStockClaimRequest(std::string_view body);
+std::string EncodeStockClaimResponse(const StockClaimResponse& response);
+Result<StockClaimResponse> DecodeStockClaimResponse(std::string_view body);
 // The answer to a claim: the voucher.
 std::string EncodeVoucher(const Voucher& voucher);
 Result<Voucher> DecodeVoucher(std::string_view body);

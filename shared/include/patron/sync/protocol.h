@@ -317,6 +317,26 @@ struct VoucherClaimRequest {
   friend bool operator==(const VoucherClaimRequest&, const VoucherClaimRequest&) = default;
 };
 
+// A till asks head office for a share of a reward's stock (reward.h): its
+// share in all should become `want`. Asking again for the same figure
+// changes nothing, so a retry whose answer was lost is harmless. Head office
+// raises the share as far as the stock not yet handed out allows and
+// answers with the share it holds now.
+struct StockClaimRequest {
+  std::string terminal_id;
+  std::string chain_key_fingerprint;
+  std::string reward_id;
+  int64_t want = 0;
+  friend bool operator==(const StockClaimRequest&, const StockClaimRequest&) = default;
+};
+
+struct StockClaimResponse {
+  std::string reward_id;
+  int64_t granted = 0;     // this terminal's share, in all
+  int64_t unassigned = 0;  // of the stock, not yet handed to any till
+  friend bool operator==(const StockClaimResponse&, const StockClaimResponse&) = default;
+};
+
 }  // namespace patron::sync
 
 // The wire form of every message (sync/codec.h), field by field.
@@ -579,6 +599,27 @@ struct Schema<sync::VoucherClaimRequest> {
       Field<&sync::VoucherClaimRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
       Field<&sync::VoucherClaimRequest::voucher_id>{"voucher_id"},
       Field<&sync::VoucherClaimRequest::member_id>{"member_id"},
+  };
+};
+
+template <>
+struct Schema<sync::StockClaimRequest> {
+  static constexpr std::string_view kName = "stock_claim";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::StockClaimRequest::terminal_id>{"terminal_id"},
+      Field<&sync::StockClaimRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
+      Field<&sync::StockClaimRequest::reward_id>{"reward_id"},
+      Field<&sync::StockClaimRequest::want>{"want"},
+  };
+};
+
+template <>
+struct Schema<sync::StockClaimResponse> {
+  static constexpr std::string_view kName = "stock_claim_response";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::StockClaimResponse::reward_id>{"reward_id"},
+      Field<&sync::StockClaimResponse::granted>{"granted"},
+      Field<&sync::StockClaimResponse::unassigned>{"unassigned"},
   };
 };
 

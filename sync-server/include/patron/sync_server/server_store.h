@@ -13,6 +13,7 @@
 //   ReportTxn    report_store.h    head office's reports
 //   SecurityTxn  security_store.h  what head office refused from tills
 //   VoucherTxn   voucher_store.h   vouchers: who holds each, which were used
+//   ExchangeTxn  exchange_store.h  points exchanges, tills' shares of stock
 //
 // StoreTxn is one transaction that has every role, because one request
 // writes several atomically (a push: entries, records, items).
@@ -34,6 +35,7 @@
 
 #include "patron/status.h"
 #include "patron/sync_server/channel_store.h"
+#include "patron/sync_server/exchange_store.h"
 #include "patron/sync_server/journal_store.h"
 #include "patron/sync_server/member_store.h"
 #include "patron/sync_server/record_store.h"
@@ -53,7 +55,8 @@ class StoreTxn : public SequenceTxn,
                  public ChannelTxn,
                  public ReportTxn,
                  public SecurityTxn,
-                 public VoucherTxn {
+                 public VoucherTxn,
+                 public ExchangeTxn {
  public:
   ~StoreTxn() override = default;
   // Makes the transaction's writes durable and visible (a read transaction:

@@ -49,6 +49,12 @@ struct SyncCounters {
   std::atomic<int64_t> vouchers_claimed{0};
   std::atomic<int64_t> vouchers_used{0};
   std::atomic<int64_t> vouchers_misused{0};
+  // Points exchanges (reward.h): filed, shares of stock handed to tills,
+  // and exchanges beyond a till's share or a member's limit (logged as
+  // security events "reward_stock_exceeded", "reward_limit_exceeded").
+  std::atomic<int64_t> exchanges_filed{0};
+  std::atomic<int64_t> stock_granted{0};
+  std::atomic<int64_t> exchanges_excess{0};
   std::atomic<int64_t> folds{0};
   std::atomic<int64_t> entries_folded{0};
   std::atomic<int64_t> entries_saturated{0};

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -56,6 +57,23 @@ struct VoucherIssue {
 struct IssuedVoucher {
   Voucher voucher;
   bool created = false;  // false: the same voucher was issued before
+};
+
+// What a filed exchange did that its till should not have (a security
+// event's reason and message).
+struct ExchangeExcess {
+  std::string reason;
+  std::string message;
+};
+
+// A reward's stock as head office holds it (GET /v1/admin/rewards).
+struct RewardStock {
+  std::string reward_id;
+  std::string name;
+  int64_t stock = 0;                      // 0 = no limit
+  int64_t handed_out = 0;                 // the tills' shares together
+  int64_t exchanged = 0;                  // reported by tills so far
+  std::map<std::string, int64_t> shares;  // terminal id -> its share
 };
 
 struct SyncServiceOptions {
@@ -168,6 +186,19 @@ class SyncService {
   // "unknown_voucher"; Conflict "voucher_used".
   Result<Voucher> TakeBackVoucher(std::string_view voucher_id);
 
+  // Points exchanges (reward.h, records/exchange.h; exchanges.cc).
+  // ClaimStock raises the calling till's share of a reward's stock towards
+  // request.want, as far as the stock not handed out allows, and answers
+  // the share it holds. Refuses: InvalidArgument "invalid_want",
+  // "reward_without_stock" (no limit to share); NotFound "unknown_reward"
+  // (no published pack has it).
+  Result<StockClaimResponse> ClaimStock(const Caller& caller, const StockClaimRequest& request);
+  // The member's exchanges, oldest first.
+  Result<std::vector<ExchangeRecord>> MemberExchanges(std::string_view member_id);
+  // Every reward of the published packs (the newest pack holding each id),
+  // with its stock, the shares handed to tills and how many were exchanged.
+  Result<std::vector<RewardStock>> RewardStocks();
+
   // Puts `item` on the down-channel (its seq is assigned here), replacing
   // its predecessor: what head office's services send to tills.
   Result<DownItem> Publish(DownItem item);
@@ -223,6 +254,14 @@ class SyncService {
                                                 std::string_view voucher_id,
                                                 std::string_view sale_id, int64_t at_ms,
                                                 std::string_view bonus_entry);
+  // Files a till's exchange (RecordFiler's hook): checks it against the
+  // reward of its pack version (InvalidArgument "invalid_record", nothing
+  // written, for one to reject), stores it, sends it to every till, and
+  // issues the voucher it bought, held by that till. Returns what the till
+  // should not have done though it happened: more than its share of the
+  // stock ("reward_stock_exceeded"), more than the member's limit
+  // ("reward_limit_exceeded", two offline tills), for the caller to log.
+  Result<std::vector<ExchangeExcess>> FileExchange(StoreTxn& txn, const ExchangeRecord& exchange);
   // A till gave a recalled voucher back: head office holds it again, unless
   // the till has claimed it since (a newer holder_gen) or it was used.
   Status ReleaseVoucher(StoreTxn& txn, const VoucherRelease& release);

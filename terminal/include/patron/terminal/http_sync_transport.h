@@ -52,6 +52,7 @@ class HttpSyncTransport final : public SyncTransport {
   // On the grant's connection: a till serving a customer waits for it.
   Result<sync::ReturnClaimResponse> ClaimReturn(const sync::ReturnClaimRequest& request) override;
   Result<Voucher> ClaimVoucher(const sync::VoucherClaimRequest& request) override;
+  Result<sync::StockClaimResponse> ClaimStock(const sync::StockClaimRequest& request) override;
 
   const Endpoint& server() const { return server_; }
 

@@ -42,6 +42,23 @@ Result<SaleResult> CheckoutWithGrant(Terminal& terminal, const SaleRequest& sale
                                      const GrantFn& request_grant,
                                      const VoucherClaimFn& claim_voucher = {});
 
+// Asks head office for a larger share of a reward's stock
+// (SyncClient::ClaimStock).
+using StockClaimFn =
+    std::function<Result<sync::StockClaimResponse>(const sync::StockClaimRequest&)>;
+
+// Terminal::Exchange. When this terminal's share of the reward's stock is
+// used up ("reward_out_of_stock_here") and `claim_stock` is set, it asks
+// head office for a twentieth of the stock more (at least what the
+// exchange needs), so that later exchanges can go on offline, and tries
+// again: head office cannot be reached makes it Unavailable
+// "stock_claim_unavailable"; head office has too little left makes it
+// Conflict "reward_out_of_stock". Then, short of rights, grants as
+// CheckoutWithGrant asks them.
+Result<ExchangeResult> ExchangeWithHeadOffice(Terminal& terminal, const ExchangeRequest& request,
+                                              const GrantFn& request_grant,
+                                              const StockClaimFn& claim_stock);
+
 // Asks head office to count a return of another terminal's sale
 // (SyncClient::ClaimReturn).
 using ClaimFn = std::function<Result<sync::ReturnClaimResponse>(const sync::ReturnClaimRequest&)>;

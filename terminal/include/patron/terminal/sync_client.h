@@ -38,6 +38,9 @@ class SyncTransport {
   // A voucher this terminal does not hold, handed to it by head office
   // (SyncService::ClaimVoucher). A transport without it is Unavailable.
   virtual Result<Voucher> ClaimVoucher(const sync::VoucherClaimRequest& request);
+  // A larger share of a reward's stock (SyncService::ClaimStock). A
+  // transport without it is Unavailable.
+  virtual Result<sync::StockClaimResponse> ClaimStock(const sync::StockClaimRequest& request);
 };
 
 struct SyncClientOptions {
@@ -98,6 +101,8 @@ class SyncClient {
   // A voucher head office hands to this terminal for a sale; the caller
   // takes it (Terminal::TakeClaimedVoucher).
   Result<Voucher> ClaimVoucher(const sync::VoucherClaimRequest& request);
+  // A share of a reward's stock; the caller takes it (Terminal::TakeStockGrant).
+  Result<sync::StockClaimResponse> ClaimStock(const sync::StockClaimRequest& request);
 
  private:
   Status PushAll(SyncReport& report);

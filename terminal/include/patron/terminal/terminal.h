@@ -110,6 +110,22 @@ class Terminal {
   // (SyncClient::ClaimVoucher): it holds the voucher now.
   ::patron::Status TakeClaimedVoucher(const Voucher& voucher);
 
+  // The rewards catalogue in force (reward.h), for `member_id` ("" = no
+  // one) with what the member may have.
+  Result<std::vector<RewardOffer>> Rewards(std::string_view member_id);
+  // A points exchange (engine/exchanges.h ExchangeReward); idempotent by
+  // exchange_ref. ExchangeWithHeadOffice (online_checkout.h) adds a grant
+  // of rights or of stock when this terminal is short of either.
+  Result<ExchangeResult> Exchange(const ExchangeRequest& request);
+  // The member's exchanges known here (this till's, and other tills' once
+  // head office has sent them), oldest first.
+  Result<std::vector<ExchangeRecord>> Exchanges(std::string_view member_id);
+  // The stored answer to an earlier exchange; NotFound "unknown_exchange".
+  Result<ExchangeResult> FindExchange(std::string_view exchange_ref);
+  // Head office's answer to a request for stock (SyncClient::ClaimStock):
+  // this terminal's share of the reward's stock, in all.
+  ::patron::Status TakeStockGrant(std::string_view reward_id, int64_t granted);
+
   Result<TerminalStatus> Status();
   // A new database waiting for head office's journal mark (its checkouts and
   // refunds answer Unavailable "journal_unconfirmed") that cannot reach head

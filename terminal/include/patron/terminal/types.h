@@ -10,6 +10,7 @@
 
 #include "patron/evaluate.h"
 #include "patron/ledger.h"
+#include "patron/records/exchange.h"
 #include "patron/records/sale.h"
 #include "patron/records/voucher.h"
 #include "patron/rules.h"
@@ -190,6 +191,38 @@ struct MemberVoucher {
   // This terminal may redeem it offline; otherwise a checkout claims it
   // from head office first (online).
   bool held_here = false;
+};
+
+// A points exchange (积分兑换, POST /v1/rewards/exchange): a member buys
+// `quantity` of a reward of the pack in force with points.
+struct ExchangeRequest {
+  std::string exchange_ref;  // the POS's receipt number; idempotency key
+  std::string member_id;
+  std::string reward_id;
+  int64_t quantity = 1;  // 1..kMaxExchangeQuantity; 1 for a voucher reward
+};
+
+struct ExchangeResult {
+  ExchangeRecord exchange;
+  int64_t balance = 0;  // the member's, after it
+  // The voucher it bought (a voucher reward), held here: usable at once.
+  std::optional<Voucher> voucher;
+  bool replayed = false;
+};
+
+// A reward of the catalogue in force as this terminal offers it now
+// (GET /v1/rewards), for one member when one is named.
+struct RewardOffer {
+  Reward reward;
+  // Left of this terminal's share of the stock; nullopt: no stock limit.
+  // A till with none left asks head office for more when it exchanges.
+  std::optional<int64_t> stock_here;
+  int64_t stock_granted = 0;  // this terminal's share in all
+  // For the member: how many more the limit allows this period (nullopt:
+  // no limit), and why they cannot have one now ("" if they can):
+  // "reward_tier_only", "reward_limit_reached", "insufficient_points".
+  std::optional<int64_t> limit_left;
+  std::string unavailable;
 };
 
 struct HistoryPage {

@@ -1,0 +1,93 @@
+// The rewards catalogue of a rule pack (DESIGN.md §9, 积分兑换): items and
+// vouchers a member buys with points at the till.
+//
+// Never more than the stock, offline included: head office hands each till
+// a share of a reward's stock on request (POST /v1/rewards/stock), like
+// redemption rights, and a till exchanges only from the share it holds, so
+// the shares exchanged never add up to more than the stock, whatever the
+// partitions. Per-member limits are counted by each till over the
+// exchanges it knows (its own, and every other till's once head office has
+// sent them down); two offline tills may each give a member the last one
+// allowed, and head office reports that (`reward_limit_exceeded`).
+#ifndef PATRON_REWARD_H_
+#define PATRON_REWARD_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "patron/campaign.h"
+#include "patron/record/field.h"
+
+namespace patron {
+
+// The voucher a reward gives (records/voucher.h): money off, and how many
+// days from the exchange it may be used. A reward without one is an item
+// handed over at the till. (No bonus points: points bought with points
+// would only be an exchange rate.)
+struct RewardVoucher {
+  int64_t amount_off_minor = 0;
+  int64_t percent_off_bp = 0;
+  int64_t max_off_minor = 0;
+  int64_t min_spend_minor = 0;
+  int64_t valid_days = 0;
+  friend bool operator==(const RewardVoucher&, const RewardVoucher&) = default;
+};
+
+// Per-member limits count over a period of the pack's local calendar (the
+// campaign periods "day", "week", "month", "year") or for ever.
+inline constexpr std::string_view kPerEver = "ever";
+
+struct Reward {
+  std::string id;      // stable across pack versions; [A-Za-z0-9._-], at most 48
+  std::string name;    // for people: "保温杯 Travel mug"
+  int64_t points = 0;  // the price of one, > 0
+  // How many head office may hand out across all tills while this id is in
+  // the packs (the newest pack holding it says); 0 = no limit.
+  int64_t stock = 0;
+  CampaignLimit limit;             // per member: times per period; times 0 = no limit
+  std::vector<std::string> tiers;  // tier names that may exchange it; empty = all
+  RewardVoucher voucher;           // a voucher reward when it gives anything
+  friend bool operator==(const Reward&, const Reward&) = default;
+};
+
+inline bool IsVoucherReward(const Reward& reward) {
+  const RewardVoucher& v = reward.voucher;
+  return v.amount_off_minor > 0 || v.percent_off_bp > 0;
+}
+
+}  // namespace patron
+
+namespace patron::record {
+
+template <>
+struct Schema<RewardVoucher> {
+  static constexpr std::string_view kName = "reward_voucher";
+  static constexpr auto kFields = std::tuple{
+      Field<&RewardVoucher::amount_off_minor>{"amount_off_minor", {}, kOmitDefault},
+      Field<&RewardVoucher::percent_off_bp>{"percent_off_bp", {}, kOmitDefault},
+      Field<&RewardVoucher::max_off_minor>{"max_off_minor", {}, kOmitDefault},
+      Field<&RewardVoucher::min_spend_minor>{"min_spend_minor", {}, kOmitDefault},
+      Field<&RewardVoucher::valid_days>{"valid_days", {}, kOmitDefault},
+  };
+};
+
+template <>
+struct Schema<Reward> {
+  static constexpr std::string_view kName = "reward";
+  static constexpr auto kFields = std::tuple{
+      Field<&Reward::id>{"id"},
+      Field<&Reward::name>{"name"},
+      Field<&Reward::points>{"points"},
+      Field<&Reward::stock>{"stock", {}, kOmitDefault},
+      Field<&Reward::limit>{"limit", {}, kOmitDefault},
+      Field<&Reward::tiers>{"tiers", {}, kOmitDefault},
+      Field<&Reward::voucher>{"voucher", {}, kOmitDefault},
+  };
+};
+
+}  // namespace patron::record
+
+#endif  // PATRON_REWARD_H_

@@ -1,0 +1,59 @@
+// SyncApi's points-exchange endpoints (reward.h, records/exchange.h): a
+// till's request for a share of a reward's stock; behind the admin token,
+// the rewards with their stock and a member's exchanges.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "http/sync_api.h"
+#include "patron/record/record_json.h"
+#include "patron/sync/codec.h"
+#include "patron/uuid.h"
+
+namespace patron::sync {
+
+HttpResponse SyncApi::ClaimStock(const HttpRequest& request) const {
+  Result<Caller> caller = Authenticate(request);
+  if (!caller.ok()) return AuthErrorResponse(caller.status());
+  Result<StockClaimRequest> claim = DecodeStockClaimRequest(request.body);
+  if (!claim.ok()) return ErrorResponse(claim.status());
+  Result<StockClaimResponse> granted = service_.ClaimStock(*caller, *claim);
+  if (!granted.ok()) return ErrorResponse(granted.status());
+  return JsonResponse(200, EncodeStockClaimResponse(*granted));
+}
+
+HttpResponse SyncApi::ListRewards(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  Result<std::vector<RewardStock>> stocks = service_.RewardStocks();
+  if (!stocks.ok()) return ErrorResponse(stocks.status());
+  nlohmann::json rewards = nlohmann::json::array();
+  for (const RewardStock& stock : *stocks) {
+    nlohmann::json shares = nlohmann::json::object();
+    for (const auto& [terminal, granted] : stock.shares) shares[terminal] = granted;
+    rewards.push_back({{"reward_id", stock.reward_id},
+                       {"name", stock.name},
+                       {"stock", stock.stock},
+                       {"handed_out", stock.handed_out},
+                       {"exchanged", stock.exchanged},
+                       {"shares", shares}});
+  }
+  return JsonResponse(200, nlohmann::json{{"rewards", rewards}}.dump());
+}
+
+HttpResponse SyncApi::ListExchanges(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  Result<Uuid> member = Uuid::Parse(request.QueryParam("member_id").value_or(""));
+  if (!member.ok()) {
+    return ErrorResponse(400, "invalid_query", "give the member as ?member_id=<member id>");
+  }
+  Result<std::vector<ExchangeRecord>> exchanges = service_.MemberExchanges(member->ToString());
+  if (!exchanges.ok()) return ErrorResponse(exchanges.status());
+  std::string body = "{\"exchanges\":[";
+  for (size_t i = 0; i < exchanges->size(); ++i) {
+    if (i > 0) body += ',';
+    record::AppendRecord((*exchanges)[i], body);
+  }
+  return JsonResponse(200, body + "]}");
+}
+
+}  // namespace patron::sync
