@@ -183,11 +183,14 @@ TEST_CASE("a voucher bought with points is usable at once at its till, and once 
   auto bought = Exchange(chain, 0, Ask("X-1", ann, "coupon-10"));
   REQUIRE_MESSAGE(bought.ok(), bought.status().ToString());
   REQUIRE(bought->voucher.has_value());
-  const std::string voucher_id = bought->voucher->voucher_id;
+  CHECK(bought->voucher->state == "usable");
+  CHECK(bought->voucher->held_here);
+  const Voucher& coupon = bought->voucher->voucher;
+  const std::string voucher_id = coupon.voucher_id;
   CHECK(voucher_id == ExchangeVoucherId("S001-T01/X-1"));
   CHECK(bought->exchange.voucher_id == voucher_id);
-  CHECK(bought->voucher->amount_off_minor == 1'000);
-  CHECK(bought->voucher->valid_until_ms - bought->voucher->valid_from_ms == 30 * 86'400'000LL);
+  CHECK(coupon.amount_off_minor == 1'000);
+  CHECK(coupon.valid_until_ms - coupon.valid_from_ms == 30 * 86'400'000LL);
   terminal::SaleRequest sale;
   sale.sale_ref = "R-2";
   sale.member_id = ann;

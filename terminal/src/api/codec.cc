@@ -273,14 +273,20 @@ std::string EncodeSaleResult(const SaleResult& r) {
                {"replayed", r.replayed}});
 }
 
+namespace {
+
+json MemberVoucherJson(const MemberVoucher& v) {
+  json item = RecordJson(v.voucher);
+  item["state"] = v.state;
+  item["held_here"] = v.held_here;
+  return item;
+}
+
+}  // namespace
+
 std::string EncodeMemberVouchers(const std::vector<MemberVoucher>& vouchers) {
   json listed = json::array();
-  for (const MemberVoucher& v : vouchers) {
-    json item = RecordJson(v.voucher);
-    item["state"] = v.state;
-    item["held_here"] = v.held_here;
-    listed.push_back(std::move(item));
-  }
+  for (const MemberVoucher& v : vouchers) listed.push_back(MemberVoucherJson(v));
   return Dump({{"vouchers", std::move(listed)}});
 }
 
@@ -321,7 +327,7 @@ std::string EncodeRewardOffers(const std::vector<RewardOffer>& offers, int64_t r
 std::string EncodeExchangeResult(const ExchangeResult& r) {
   json doc = RecordJson(r.exchange);
   doc["balance"] = r.balance;
-  doc["voucher"] = r.voucher ? RecordJson(*r.voucher) : json(nullptr);
+  doc["voucher"] = r.voucher ? MemberVoucherJson(*r.voucher) : json(nullptr);
   doc["replayed"] = r.replayed;
   return Dump(doc);
 }

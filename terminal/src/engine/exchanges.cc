@@ -6,6 +6,7 @@
 
 #include "engine/member_view.h"
 #include "engine/requests.h"
+#include "engine/vouchers.h"
 #include "patron/digest.h"
 #include "patron/money.h"
 #include "patron/records/sale.h"
@@ -72,14 +73,16 @@ Status CheckMemberMay(EngineContext& ctx, const Reward& reward, const MemberFigu
   return Status::OK();
 }
 
-ExchangeResult ResultOf(EngineContext& ctx, const ExchangeRow& row, bool replayed) {
+Result<ExchangeResult> ResultOf(EngineContext& ctx, const ExchangeRow& row, bool replayed) {
   ExchangeResult result;
   result.exchange = row;
   result.balance = row.balance_after;
   result.replayed = replayed;
   if (!row.voucher_id.empty()) {
-    Result<std::optional<VoucherRow>> voucher = ctx.vouchers.Get(row.voucher_id);
-    if (voucher.ok() && voucher->has_value()) result.voucher = static_cast<Voucher>(**voucher);
+    PATRON_ASSIGN_OR_RETURN(std::vector<MemberVoucher> vouchers, VouchersOf(ctx, row.member_id));
+    for (MemberVoucher& voucher : vouchers) {
+      if (voucher.voucher.voucher_id == row.voucher_id) result.voucher = std::move(voucher);
+    }
   }
   return result;
 }

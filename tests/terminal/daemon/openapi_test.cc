@@ -37,6 +37,10 @@ const std::set<std::pair<std::string, std::string>> kDaemonRoutes = {
     {"PATCH", "/v1/members/{member_id}"},
     {"GET", "/v1/members/{member_id}/entries"},
     {"GET", "/v1/members/{member_id}/vouchers"},
+    {"GET", "/v1/members/{member_id}/exchanges"},
+    {"GET", "/v1/rewards"},
+    {"POST", "/v1/rewards/exchange"},
+    {"GET", "/v1/exchanges/{exchange_ref}"},
     {"POST", "/v1/quote"},
     {"POST", "/v1/sales"},
     {"GET", "/v1/sales/{sale_ref}"},
@@ -49,8 +53,17 @@ const std::set<std::pair<std::string, std::string>> kDaemonRoutes = {
 // in its x-not-replayed field. Adding one here needs a reason.
 // The metrics token's refusals need a daemon started with a token
 // (daemon_limits_test.cc checks them).
-const std::set<std::string> kNotReplayed = {"insufficient_rights", "missing_token",
-                                            "metrics_token_required", "birthday"};
+// Rewards need a rule pack from head office (exchange_sync_test.cc).
+const std::set<std::string> kNotReplayed = {"insufficient_rights",
+                                            "missing_token",
+                                            "metrics_token_required",
+                                            "birthday",
+                                            "catalogue",
+                                            "coupon",
+                                            "item",
+                                            "voucher",
+                                            "found",
+                                            "two"};
 
 // Paths the daemon must not serve (404 not_found): plausible guesses of a
 // POS integrator that the API does not offer.

@@ -206,7 +206,7 @@ struct ExchangeResult {
   ExchangeRecord exchange;
   int64_t balance = 0;  // the member's, after it
   // The voucher it bought (a voucher reward), held here: usable at once.
-  std::optional<Voucher> voucher;
+  std::optional<MemberVoucher> voucher;
   bool replayed = false;
 };
 
