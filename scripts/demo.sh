@@ -15,7 +15,9 @@
 #   7. the programme: head office checks, compares, tries out and publishes
 #      the shipped rule pack, the tills take it, and a sale earns its campaigns;
 #   8. vouchers: one placed at a till is redeemed there offline, one kept at
-#      head office is claimed at checkout once it is back, neither twice.
+#      head office is claimed at checkout once it is back, neither twice;
+#   9. points exchange: a mug and a coupon bought with points in two stores,
+#      from each till's share of the stock, with head office down in between.
 #
 # Usage: scripts/demo.sh BUILD_DIR
 set -euo pipefail
@@ -272,6 +274,32 @@ echo "head office's view (GET /v1/admin/vouchers?member_id=...):"
 curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/admin/vouchers?member_id=$ann" \
   -H "Authorization: Bearer $admin_token" | sed 's/},{/}\n{/g' |
   sed -n 's/.*"voucher_id":"\([^"]*\)".*"status":"\([a-z]*\)".*"used_sale_id":"\([^"]*\)".*/\1: \2 by \3/p'
+
+say "9. points exchange (积分兑换) across two stores, head office down in between"
+on a rewards "$ann"
+echo "S001 exchanges a mug for Ann online: it takes a share of the mug's stock from head office:"
+on a exchange "$ann" mug --ref S001-X1
+stop_sync
+echo "head office is unreachable; Ann earns at S001 and buys a coupon there with points, offline:"
+on a sale --ref S001-R10 --member "$ann" --amount 400.00 >/dev/null
+on a exchange "$ann" coupon-10 --ref S001-X2
+# The voucher an exchange buys: "x-" and 40 hex digits of the exchange's id.
+coupon="x-$(printf '%s' "S001-T01/S001-X2" | sha256sum | cut -c1-40)"
+echo "the coupon is held by S001, so Ann uses it there at once, still offline:"
+on a sale --ref S001-R11 --member "$ann" --amount 80.00 --voucher "$coupon"
+echo "S002 holds no share of the mug's stock, and cannot ask head office for one:"
+on b exchange "$ann" mug --ref S002-X1 || true
+start_sync "127.0.0.1:$sync_port"
+sync_each a b
+echo "back online: S002 takes a share and exchanges Ann's second mug this month; a third is refused:"
+on b exchange "$ann" mug --ref S002-X1
+on b exchange "$ann" mug --ref S002-X2 || true
+sync_each b a
+on a rewards "$ann"
+echo "head office's stock (GET /v1/admin/rewards):"
+curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/admin/rewards" \
+  -H "Authorization: Bearer $admin_token" | sed 's/},{/}\n{/g'
+echo
 
 say "per-store report (GET /v1/reports/stores)"
 curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/reports/stores" \

@@ -109,14 +109,19 @@ void PrintPack(const Rules& pack, const std::string& state) {
     campaigns += (campaigns.empty() ? "" : ", ") + campaign.id;
   }
   fields.Add("campaigns", campaigns.empty() ? "none" : campaigns);
+  std::string rewards;
+  for (const Reward& reward : pack.rewards) {
+    rewards += (rewards.empty() ? "" : ", ") + reward.id + " (" + std::to_string(reward.points) +
+               " points)";
+  }
+  fields.Add("rewards", rewards.empty() ? "none" : rewards);
   fields.Print();
 }
 
-std::map<std::string, json> CampaignsById(const json& pack) {
+// The pack's list `list` ("campaigns", "rewards") by each one's id.
+std::map<std::string, json> ById(const json& pack, const char* list) {
   std::map<std::string, json> by_id;
-  for (const json& campaign : pack.value("campaigns", json::array())) {
-    by_id[campaign.value("id", "")] = campaign;
-  }
+  for (const json& item : pack.value(list, json::array())) by_id[item.value("id", "")] = item;
   return by_id;
 }
 
@@ -128,7 +133,7 @@ void DiffFields(const json& from, const json& to, const std::string& prefix,
   for (const auto& [key, value] : from.items()) fields[key].first = value;
   for (const auto& [key, value] : to.items()) fields[key].second = value;
   for (const auto& [key, values] : fields) {
-    if (key == "campaigns" || values.first == values.second) continue;
+    if (key == "campaigns" || key == "rewards" || values.first == values.second) continue;
     const auto shown = [](const json& value) {
       return value.is_null() ? std::string("(none)") : value.dump();
     };
@@ -136,21 +141,24 @@ void DiffFields(const json& from, const json& to, const std::string& prefix,
   }
 }
 
-// What `to` changes of `from`, one line per field; campaigns by id.
+// What `to` changes of `from`, one line per field; campaigns and rewards
+// by id.
 std::vector<std::string> DiffPacks(const json& from, const json& to) {
   std::vector<std::string> lines;
   DiffFields(from, to, "", lines);
-  const std::map<std::string, json> old_campaigns = CampaignsById(from);
-  const std::map<std::string, json> new_campaigns = CampaignsById(to);
-  for (const auto& [id, campaign] : old_campaigns) {
-    if (!new_campaigns.contains(id)) lines.push_back("campaign " + id + ": removed");
-  }
-  for (const auto& [id, campaign] : new_campaigns) {
-    const auto old = old_campaigns.find(id);
-    if (old == old_campaigns.end()) {
-      lines.push_back("campaign " + id + ": added");
-    } else {
-      DiffFields(old->second, campaign, "campaign " + id + " ", lines);
+  for (const auto& [list, what] : {std::pair{"campaigns", "campaign "}, {"rewards", "reward "}}) {
+    const std::map<std::string, json> before = ById(from, list);
+    const std::map<std::string, json> after = ById(to, list);
+    for (const auto& [id, item] : before) {
+      if (!after.contains(id)) lines.push_back(what + id + ": removed");
+    }
+    for (const auto& [id, item] : after) {
+      const auto old = before.find(id);
+      if (old == before.end()) {
+        lines.push_back(what + id + ": added");
+      } else {
+        DiffFields(old->second, item, what + id + " ", lines);
+      }
     }
   }
   return lines;

@@ -120,7 +120,7 @@ TEST_CASE("a pack's schedule reads in its own offset unless a time says otherwis
   CHECK(ValidUntilMs(rules) == INT64_MAX);
 }
 
-TEST_CASE("the shipped default pack is valid and shows every campaign feature") {
+TEST_CASE("the shipped default pack is valid and shows every campaign and reward feature") {
   std::ifstream file(PATRON_DEFAULT_PACK);
   REQUIRE(file.good());
   std::stringstream text;
@@ -156,6 +156,16 @@ TEST_CASE("the shipped default pack is valid and shows every campaign feature") 
                      "holdout",     "limit",    "no group",       "best_of_group", "exclusive"});
   CHECK_FALSE(pack->valid_until.empty());
   CHECK(pack->utc_offset_minutes == 480);
+  // And every kind of reward: an item with stock and a member limit, a
+  // voucher, a tier-only one.
+  std::set<std::string> rewards;
+  for (const Reward& r : pack->rewards) {
+    rewards.insert(IsVoucherReward(r) ? "voucher" : "item");
+    if (r.stock > 0) rewards.insert("stock");
+    if (r.limit.times > 0) rewards.insert("limit");
+    if (!r.tiers.empty()) rewards.insert("tiers");
+  }
+  CHECK(rewards == std::set<std::string>{"item", "voucher", "stock", "limit", "tiers"});
 }
 
 }  // namespace

@@ -447,6 +447,7 @@ TEST_CASE("patron-packs validates, compares, dry-runs, publishes and lists packs
   CHECK(valid.status.exit_code == 0);
   CHECK(HasLine(valid, "a valid rule pack"));
   CHECK(HasLine(valid, "member-day, weekend-lunch"));
+  CHECK(HasLine(valid, "mug (300 points), coupon-10 (400 points)"));
 
   nlohmann::json bad = nlohmann::json::parse(ReadFile(pack));
   bad["campaigns"][1]["when"]["weekdays"] = {8};
@@ -461,6 +462,7 @@ TEST_CASE("patron-packs validates, compares, dry-runs, publishes and lists packs
   CHECK(HasLine(diff, "against the default rules (no published pack is in force)"));
   CHECK(HasLine(diff, "version: 1 -> 2"));
   CHECK(HasLine(diff, "campaign member-day: added"));
+  CHECK(HasLine(diff, "reward mug: added"));
 
   const std::string dry_run = dir.File("dry-run.json");
   std::ofstream(dry_run) << R"({"at": "2027-05-08T12:00:00+08:00",
