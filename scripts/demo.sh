@@ -234,6 +234,12 @@ cat >"$work/dry-run.json" <<JSON
 JSON
 packs dry-run "$work/dry-run.json" --pack "$pack"
 packs publish "$pack"
+echo "head office issues the pack's gifts due now (POST /v1/admin/gifts/run; patron-sync runs it"
+echo "hourly): a welcome voucher for each member who joined in the last 30 days, birthday ones a week ahead:"
+curl -sf --cacert "$ca" -X POST "https://127.0.0.1:$sync_port/v1/admin/gifts/run" \
+  -H "Authorization: Bearer $admin_token"
+echo
+wait_folded
 sync_each a b
 on a status | grep -E '^rule pack'
 on b status | grep -E '^rule pack'

@@ -43,6 +43,15 @@ LocalDate ToLocalDate(int64_t utc_ms, int64_t offset_minutes);
 // (0 on the day itself); 29 February falls on 28 February in other years.
 int64_t DaysToAnniversary(const LocalDate& date, int month, int day);
 
+// The next occurrence of month/day on or after `date` (the day itself
+// included), with 29 February on 28 February in other years: its year and
+// local day number (INT64_MAX for a month/day no year has).
+struct Anniversary {
+  int year = 0;
+  int64_t day_number = 0;
+};
+Anniversary NextAnniversary(const LocalDate& date, int month, int day);
+
 // "YYYY-MM-DD" into month and day; false if it is not a calendar date.
 bool ParseBirthday(std::string_view text, int& month, int& day);
 

@@ -53,6 +53,25 @@ struct Reward {
   friend bool operator==(const Reward&, const Reward&) = default;
 };
 
+// A gift head office issues ahead of time, as a voucher held at head office
+// (records/voucher.h; any till claims it at checkout): for a member's
+// birthday, `days_before` it, valid until `valid_days` after the birthday;
+// or a welcome, to each member who joined within the last `days_before`
+// days, valid `valid_days` from issue. Each member gets each gift once (per
+// birthday year): the voucher's id is made of the gift, the member and the
+// year, so running the issue again changes nothing.
+inline constexpr std::string_view kGiftBirthday = "birthday";
+inline constexpr std::string_view kGiftWelcome = "welcome";
+
+struct Gift {
+  std::string id;        // [A-Za-z0-9._-], at most 48
+  std::string name;      // the voucher's: "生日礼券 Birthday 20 off"
+  std::string occasion;  // kGiftBirthday, kGiftWelcome
+  int64_t days_before = 0;
+  RewardVoucher voucher;  // what it gives; valid_days as above
+  friend bool operator==(const Gift&, const Gift&) = default;
+};
+
 inline bool IsVoucherReward(const Reward& reward) {
   const RewardVoucher& v = reward.voucher;
   return v.amount_off_minor > 0 || v.percent_off_bp > 0;
@@ -71,6 +90,18 @@ struct Schema<RewardVoucher> {
       Field<&RewardVoucher::max_off_minor>{"max_off_minor", {}, kOmitDefault},
       Field<&RewardVoucher::min_spend_minor>{"min_spend_minor", {}, kOmitDefault},
       Field<&RewardVoucher::valid_days>{"valid_days", {}, kOmitDefault},
+  };
+};
+
+template <>
+struct Schema<Gift> {
+  static constexpr std::string_view kName = "gift";
+  static constexpr auto kFields = std::tuple{
+      Field<&Gift::id>{"id"},
+      Field<&Gift::name>{"name"},
+      Field<&Gift::occasion>{"occasion"},
+      Field<&Gift::days_before>{"days_before"},
+      Field<&Gift::voucher>{"voucher"},
   };
 };
 

@@ -61,8 +61,9 @@ struct Rules {
   std::string valid_until;
   int64_t utc_offset_minutes = 0;  // local time of campaign days and hours
   std::vector<Campaign> campaigns;
-  // The rewards catalogue (reward.h).
+  // The rewards catalogue, and the gifts head office issues (reward.h).
   std::vector<Reward> rewards;
+  std::vector<Gift> gifts;
   friend bool operator==(const Rules&, const Rules&) = default;
 };
 
@@ -78,9 +79,10 @@ Rules DefaultRules();
 Status ValidateRules(const Rules& rules);
 // The campaigns' part of ValidateRules.
 Status ValidateCampaigns(const Rules& rules);
-// The rewards catalogue's part of ValidateRules: ids unique, a price above
-// zero, a stock and limit in range, tiers the pack has, a voucher reward's
-// benefit valid as a voucher's and for at least a day.
+// The rewards catalogue's and the gifts' part of ValidateRules: ids unique,
+// a price above zero, a stock and limit in range, tiers the pack has, a
+// voucher's benefit valid as a voucher's and for at least a day; a gift's
+// occasion known and its days_before in range.
 Status ValidateRewards(const Rules& rules);
 
 // The pack's activation and expiry as milliseconds since the epoch:
@@ -177,6 +179,7 @@ struct Schema<Rules> {
       Field<&Rules::excluded_categories>{"excluded_categories", {}, kOptional},
       Field<&Rules::campaigns>{"campaigns", {}, kOmitDefault},
       Field<&Rules::rewards>{"rewards", {}, kOmitDefault},
+      Field<&Rules::gifts>{"gifts", {}, kOmitDefault},
   };
 };
 

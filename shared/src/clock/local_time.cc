@@ -128,6 +128,17 @@ int64_t DaysToAnniversary(const LocalDate& date, int month, int day) {
   return nearest;
 }
 
+Anniversary NextAnniversary(const LocalDate& date, int month, int day) {
+  for (int year = date.year; year <= date.year + 1; ++year) {
+    int d = day;
+    if (month == 2 && day == 29 && !ValidDate(year, 2, 29)) d = 28;
+    if (!ValidDate(year, month, d)) continue;
+    const int64_t number = DayNumber(year, month, d);
+    if (number >= date.day_number) return {year, number};
+  }
+  return {date.year + 1, INT64_MAX};  // not a calendar date: never
+}
+
 bool ParseBirthday(std::string_view text, int& month, int& day) {
   int year = 0;
   if (text.size() != 10 || !Digits(text, 0, 4, year) || text[4] != '-' ||

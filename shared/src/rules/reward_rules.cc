@@ -23,6 +23,20 @@ bool IsIdChar(char c) {
          c == '_' || c == '-';
 }
 
+// A voucher's terms as ValidateVoucher checks them, for `path`.
+Status CheckVoucherTerms(const Reward& as_reward, const std::string& path) {
+  if (as_reward.voucher.valid_days < 1 || as_reward.voucher.valid_days > kMaxPackDays) {
+    return InvalidRules(path + ".voucher.valid_days",
+                        "must be in [1, " + std::to_string(kMaxPackDays) + "]");
+  }
+  ExchangeRecord sample;
+  sample.exchange_id = "t/validate";
+  sample.member_id = "m";
+  Status voucher = ValidateVoucher(VoucherBoughtBy(as_reward, sample));
+  if (!voucher.ok()) return InvalidRules(path + ".voucher", voucher.message());
+  return Status::OK();
+}
+
 Status CheckReward(const Rules& rules, const Reward& reward, const std::string& path) {
   const auto invalid = [&path](std::string_view field, std::string_view problem) {
     return InvalidRules(path + "." + std::string(field), problem);
@@ -58,15 +72,27 @@ Status CheckReward(const Rules& rules, const Reward& reward, const std::string& 
   }
   if (reward.voucher == RewardVoucher{}) return Status::OK();
   // The voucher it would issue, checked as head office checks an issued one.
-  if (reward.voucher.valid_days < 1 || reward.voucher.valid_days > kMaxPackDays) {
-    return invalid("voucher.valid_days", "must be in [1, " + std::to_string(kMaxPackDays) + "]");
+  return CheckVoucherTerms(reward, path);
+}
+
+Status CheckGift(const Gift& gift, const std::string& path) {
+  if (gift.id.empty() || gift.id.size() > kMaxVoucherIdLength ||
+      !std::all_of(gift.id.begin(), gift.id.end(), IsIdChar)) {
+    return InvalidRules(path + ".id", "must be 1 to 48 letters, digits, '.', '_' or '-'");
   }
-  ExchangeRecord sample;
-  sample.exchange_id = "t/validate";
-  sample.member_id = "m";
-  Status voucher = ValidateVoucher(VoucherBoughtBy(reward, sample));
-  if (!voucher.ok()) return invalid("voucher", voucher.message());
-  return Status::OK();
+  if (gift.name.empty() || gift.name.size() > kMaxVoucherTextLength) {
+    return InvalidRules(path + ".name", "is required, at most 200 bytes");
+  }
+  if (gift.occasion != kGiftBirthday && gift.occasion != kGiftWelcome) {
+    return InvalidRules(path + ".occasion", "must be birthday or welcome");
+  }
+  if (gift.days_before < 0 || gift.days_before > 366) {
+    return InvalidRules(path + ".days_before", "must be in [0, 366]");
+  }
+  Reward as_reward;
+  as_reward.name = gift.name;
+  as_reward.voucher = gift.voucher;
+  return CheckVoucherTerms(as_reward, path);
 }
 
 }  // namespace
@@ -81,6 +107,17 @@ Status ValidateRewards(const Rules& rules) {
     PATRON_RETURN_IF_ERROR(CheckReward(rules, rules.rewards[i], path));
     if (!ids.insert(rules.rewards[i].id).second) {
       return InvalidRules(path + ".id", "repeats an earlier reward's id");
+    }
+  }
+  if (rules.gifts.size() > kMaxRewards) {
+    return InvalidRules("gifts", "at most " + std::to_string(kMaxRewards) + " gifts");
+  }
+  std::set<std::string_view> gift_ids;
+  for (size_t i = 0; i < rules.gifts.size(); ++i) {
+    const std::string path = "gifts[" + std::to_string(i) + "]";
+    PATRON_RETURN_IF_ERROR(CheckGift(rules.gifts[i], path));
+    if (!gift_ids.insert(rules.gifts[i].id).second) {
+      return InvalidRules(path + ".id", "repeats an earlier gift's id");
     }
   }
   return Status::OK();

@@ -138,6 +138,21 @@ std::chrono::milliseconds ReviewStep(SyncService& service) {
   return *queued == kBatch ? std::chrono::milliseconds(100) : std::chrono::minutes(1);
 }
 
+// Issues the gifts of the pack in force that are due (IssueGifts): hourly,
+// and ten minutes after a failure.
+std::chrono::milliseconds GiftStep(SyncService& service) {
+  Result<GiftRun> run = service.IssueGifts();
+  if (!run.ok()) {
+    Log("error", "gifts: " + run.status().ToString());
+    return std::chrono::minutes(10);
+  }
+  if (run->vouchers_issued > 0) {
+    Log("info", "issued " + std::to_string(run->vouchers_issued) + " gift vouchers to " +
+                    std::to_string(run->members_scanned) + " members scanned");
+  }
+  return std::chrono::hours(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -272,6 +287,7 @@ int main(int argc, char** argv) {
   BackgroundLoop folds([&service] { return FoldStep(service); });
   BackgroundLoop snapshots([&service] { return SnapshotStep(service); });
   BackgroundLoop reviews([&service] { return ReviewStep(service); });
+  BackgroundLoop gifts([&service] { return GiftStep(service); });
   SyncApiOptions api_options;
   api_options.admin_token = config.admin_token;
   api_options.chain_key = config.chain_key;

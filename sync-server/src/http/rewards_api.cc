@@ -1,6 +1,7 @@
-// SyncApi's points-exchange endpoints (reward.h, records/exchange.h): a
-// till's request for a share of a reward's stock; behind the admin token,
-// the rewards with their stock and a member's exchanges.
+// SyncApi's endpoints for the rewards of the pack (reward.h,
+// records/exchange.h): a till's request for a share of a reward's stock;
+// behind the admin token, the rewards with their stock, a member's
+// exchanges, and issuing the gifts due now.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -38,6 +39,15 @@ HttpResponse SyncApi::ListRewards(const HttpRequest& request) const {
                        {"shares", shares}});
   }
   return JsonResponse(200, nlohmann::json{{"rewards", rewards}}.dump());
+}
+
+HttpResponse SyncApi::IssueGifts(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  Result<GiftRun> run = service_.IssueGifts();
+  if (!run.ok()) return ErrorResponse(run.status());
+  return JsonResponse(200, nlohmann::json{{"members_scanned", run->members_scanned},
+                                          {"vouchers_issued", run->vouchers_issued}}
+                               .dump());
 }
 
 HttpResponse SyncApi::ListExchanges(const HttpRequest& request) const {

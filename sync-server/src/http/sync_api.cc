@@ -81,6 +81,8 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::ListRewards);
   add("GET", "/v1/admin/exchanges", kNone, Guard::kAdmin, Endpoint::kListExchanges,
       &SyncApi::ListExchanges);
+  add("POST", "/v1/admin/gifts/run", kNone, Guard::kAdmin, Endpoint::kIssueGifts,
+      &SyncApi::IssueGifts);
   add("POST", "/v1/admin/terminals", kJson, Guard::kAdmin, Endpoint::kRegisterTerminal,
       &SyncApi::RegisterTerminal);
   add("POST", "/v1/admin/rules", kJson, Guard::kAdmin, Endpoint::kPublishRules,
@@ -128,6 +130,8 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "list_rewards";
     case Endpoint::kListExchanges:
       return "list_exchanges";
+    case Endpoint::kIssueGifts:
+      return "issue_gifts";
     case Endpoint::kRegisterTerminal:
       return "register_terminal";
     case Endpoint::kPublishRules:

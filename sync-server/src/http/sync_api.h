@@ -105,6 +105,7 @@ class SyncApi {
     kClaimStock,
     kListRewards,
     kListExchanges,
+    kIssueGifts,
     kRegisterTerminal,
     kPublishRules,
     kListPacks,
@@ -162,6 +163,7 @@ class SyncApi {
   HttpResponse ClaimStock(const HttpRequest& request) const;
   HttpResponse ListRewards(const HttpRequest& request) const;
   HttpResponse ListExchanges(const HttpRequest& request) const;
+  HttpResponse IssueGifts(const HttpRequest& request) const;
   // POST /v1/admin/vouchers/take-back {"voucher_id"}: SyncService::TakeBackVoucher.
   HttpResponse TakeBackVoucher(const HttpRequest& request) const;
   // nullopt if the request carries the admin token; otherwise the 401/403,

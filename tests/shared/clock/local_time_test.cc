@@ -77,5 +77,23 @@ TEST_CASE("days to a birthday look across the turn of the year, and 29 February"
   CHECK(DaysToAnniversary(feb28_leap, 2, 29) == 1);
 }
 
+TEST_CASE("the next birthday is today or later, into next year, and 29 February on 28") {
+  const LocalDate dec30 = ToLocalDate(*ParsePackTime("2026-12-30T12:00:00Z", 0), 0);
+  const Anniversary today = NextAnniversary(dec30, 12, 30);
+  CHECK(today.year == 2026);
+  CHECK(today.day_number == dec30.day_number);
+  const Anniversary soon = NextAnniversary(dec30, 1, 2);
+  CHECK(soon.year == 2027);
+  CHECK(soon.day_number - dec30.day_number == 3);
+  const Anniversary passed = NextAnniversary(dec30, 12, 29);
+  CHECK(passed.year == 2027);
+  CHECK(passed.day_number - dec30.day_number == 364);
+  const LocalDate feb1 = ToLocalDate(*ParsePackTime("2027-02-01T12:00:00Z", 0), 0);
+  CHECK(NextAnniversary(feb1, 2, 29).day_number - feb1.day_number == 27);  // 28 Feb 2027
+  const LocalDate feb1_leap = ToLocalDate(*ParsePackTime("2028-02-01T12:00:00Z", 0), 0);
+  CHECK(NextAnniversary(feb1_leap, 2, 29).day_number - feb1_leap.day_number == 28);
+  CHECK(NextAnniversary(feb1, 2, 30).day_number == INT64_MAX);  // no year has it
+}
+
 }  // namespace
 }  // namespace patron

@@ -166,6 +166,9 @@ TEST_CASE("the shipped default pack is valid and shows every campaign and reward
     if (!r.tiers.empty()) rewards.insert("tiers");
   }
   CHECK(rewards == std::set<std::string>{"item", "voucher", "stock", "limit", "tiers"});
+  std::set<std::string> occasions;
+  for (const Gift& g : pack->gifts) occasions.insert(g.occasion);
+  CHECK(occasions == std::set<std::string>{"birthday", "welcome"});
 }
 
 }  // namespace

@@ -409,5 +409,46 @@ TEST_CASE("the exchanges table's columns are the exchange record's, in order, of
   CHECK(read == x);
 }
 
+Gift BirthdayGift() {
+  Gift g;
+  g.id = "birthday";
+  g.name = "生日礼券 Birthday 20 off";
+  g.occasion = std::string(kGiftBirthday);
+  g.days_before = 7;
+  g.voucher.amount_off_minor = 2'000;
+  g.voucher.valid_days = 7;
+  return g;
+}
+
+TEST_CASE("a pack's gifts are checked like its rewards, and travel with it") {
+  Rules rules = PackWithRewards();
+  Gift welcome = BirthdayGift();
+  welcome.id = "welcome";
+  welcome.occasion = std::string(kGiftWelcome);
+  welcome.days_before = 30;
+  rules.gifts = {BirthdayGift(), welcome};
+  CHECK(ValidateRules(rules).ok());
+  Result<Rules> decoded = DecodeRules(EncodeRules(rules));
+  REQUIRE(decoded.ok());
+  CHECK(decoded->gifts == rules.gifts);
+
+  const auto refused = [&](const std::function<void(Rules&)>& change, const std::string& field) {
+    Rules bad = rules;
+    change(bad);
+    const Status status = ValidateRules(bad);
+    CAPTURE(status.ToString());
+    CHECK(status.reason() == "invalid_rules");
+    CHECK(status.message().find("rules: field '" + field + "'") == 0);
+  };
+  refused([](Rules& r) { r.gifts[0].id = ""; }, "gifts[0].id");
+  refused([](Rules& r) { r.gifts[1].id = "birthday"; }, "gifts[1].id");
+  refused([](Rules& r) { r.gifts[0].occasion = "anniversary"; }, "gifts[0].occasion");
+  refused([](Rules& r) { r.gifts[0].days_before = -1; }, "gifts[0].days_before");
+  refused([](Rules& r) { r.gifts[1].days_before = 367; }, "gifts[1].days_before");
+  refused([](Rules& r) { r.gifts[0].voucher.valid_days = 0; }, "gifts[0].voucher.valid_days");
+  refused([](Rules& r) { r.gifts[0].voucher.amount_off_minor = 0; }, "gifts[0].voucher");
+  refused([](Rules& r) { r.gifts[0].name = ""; }, "gifts[0].name");
+}
+
 }  // namespace
 }  // namespace patron

@@ -66,6 +66,12 @@ struct ExchangeExcess {
   std::string message;
 };
 
+// What one run of IssueGifts did.
+struct GiftRun {
+  int64_t members_scanned = 0;
+  int64_t vouchers_issued = 0;
+};
+
 // A reward's stock as head office holds it (GET /v1/admin/rewards).
 struct RewardStock {
   std::string reward_id;
@@ -198,6 +204,13 @@ class SyncService {
   // Every reward of the published packs (the newest pack holding each id),
   // with its stock, the shares handed to tills and how many were exchanged.
   Result<std::vector<RewardStock>> RewardStocks();
+
+  // Issues the gifts of the pack in force (reward.h Gift) that are due now
+  // as vouchers head office holds, to every active member: birthday gifts
+  // days_before the birthday, welcome gifts to members who joined within
+  // days_before days. Idempotent (gifts.cc). patron-sync runs it hourly;
+  // POST /v1/admin/gifts/run at once.
+  Result<GiftRun> IssueGifts();
 
   // Puts `item` on the down-channel (its seq is assigned here), replacing
   // its predecessor: what head office's services send to tills.
