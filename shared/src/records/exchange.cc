@@ -25,6 +25,13 @@ std::string ExchangeVoucherId(std::string_view exchange_id) {
   return "x-" + Sha256Hex(exchange_id).substr(0, 40);
 }
 
+void SetVoucherTerms(const RewardVoucher& terms, Voucher& voucher) {
+  voucher.amount_off_minor = terms.amount_off_minor;
+  voucher.percent_off_bp = terms.percent_off_bp;
+  voucher.max_off_minor = terms.max_off_minor;
+  voucher.min_spend_minor = terms.min_spend_minor;
+}
+
 Voucher VoucherBoughtBy(const Reward& reward, const ExchangeRecord& exchange) {
   constexpr int64_t kMsPerDay = 86'400'000;
   Voucher voucher;
@@ -32,10 +39,7 @@ Voucher VoucherBoughtBy(const Reward& reward, const ExchangeRecord& exchange) {
   voucher.member_id = exchange.member_id;
   voucher.name = reward.name;
   voucher.source = "exchange:" + reward.id;
-  voucher.amount_off_minor = reward.voucher.amount_off_minor;
-  voucher.percent_off_bp = reward.voucher.percent_off_bp;
-  voucher.max_off_minor = reward.voucher.max_off_minor;
-  voucher.min_spend_minor = reward.voucher.min_spend_minor;
+  SetVoucherTerms(reward.voucher, voucher);
   voucher.valid_from_ms = exchange.wall_ms;
   voucher.valid_until_ms = exchange.wall_ms + reward.voucher.valid_days * kMsPerDay;
   voucher.issued_ms = exchange.wall_ms;

@@ -5,6 +5,7 @@
 // issues nothing twice.
 #include "patron/digest.h"
 #include "patron/local_time.h"
+#include "patron/records/exchange.h"
 #include "patron/sync_server/sync_service.h"
 #include "service/checks.h"
 
@@ -21,10 +22,7 @@ std::optional<Voucher> GiftFor(const Rules& pack, const Gift& gift, const Member
   voucher.member_id = member.member_id;
   voucher.name = gift.name;
   voucher.source = "gift:" + gift.id;
-  voucher.amount_off_minor = gift.voucher.amount_off_minor;
-  voucher.percent_off_bp = gift.voucher.percent_off_bp;
-  voucher.max_off_minor = gift.voucher.max_off_minor;
-  voucher.min_spend_minor = gift.voucher.min_spend_minor;
+  SetVoucherTerms(gift.voucher, voucher);
   voucher.valid_from_ms = now_ms;
   voucher.issued_ms = now_ms;
   if (gift.occasion == kGiftBirthday) {

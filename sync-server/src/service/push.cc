@@ -231,6 +231,22 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
   hooks.refunds_elsewhere_changed = [this, &txn](std::string_view sale_id) {
     return PublishRefundsElsewhere(*txn, sale_id);
   };
+  // Logs what a record shows its till did that it should not have, though
+  // it happened (the record is filed all the same).
+  const auto log_record_event = [&](std::string subject, std::string reason, std::string message,
+                                    std::string body) -> Status {
+    SecurityEvent event;
+    event.at_ms = now_ms;
+    event.terminal_id = caller.terminal_id;
+    event.store_id = caller.store_id;
+    event.subject = std::move(subject);
+    event.reason = std::move(reason);
+    event.message = std::move(message);
+    event.body.text = std::move(body);
+    PATRON_RETURN_IF_ERROR(txn->AppendSecurityEvent(event).status());
+    logged.push_back(std::move(event));
+    return Status::OK();
+  };
   int64_t vouchers_used = 0, vouchers_misused = 0;
   hooks.voucher_used = [&](const SaleRecord& sale, const SaleAward& award) -> Status {
     PATRON_ASSIGN_OR_RETURN(std::optional<std::string> refused,
@@ -243,18 +259,10 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     // The sale happened, and is filed; an unused voucher of the member is
     // spent by it (UseVoucher), else stays as it was.
     ++vouchers_misused;
-    SecurityEvent event;
-    event.at_ms = now_ms;
-    event.terminal_id = caller.terminal_id;
-    event.store_id = caller.store_id;
-    event.subject = sale.sale_id;
-    event.reason = "voucher_not_held";
-    event.message = "sale " + sale.sale_id + " used voucher " + award.voucher_id + " (" +
-                    std::to_string(award.discount_minor) + " off) but " + *refused;
-    record::AppendRecord(award, event.body.text);
-    PATRON_RETURN_IF_ERROR(txn->AppendSecurityEvent(event).status());
-    logged.push_back(std::move(event));
-    return Status::OK();
+    return log_record_event(sale.sale_id, "voucher_not_held",
+                            "sale " + sale.sale_id + " used voucher " + award.voucher_id + " (" +
+                                std::to_string(award.discount_minor) + " off) but " + *refused,
+                            record::EncodeRecord(award));
   };
   hooks.voucher_released = [this, &txn](const VoucherRelease& release) {
     return ReleaseVoucher(*txn, release);
@@ -265,16 +273,9 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     ++exchanges_filed;
     for (ExchangeExcess& excess : excesses) {
       ++exchanges_excess;
-      SecurityEvent event;
-      event.at_ms = now_ms;
-      event.terminal_id = caller.terminal_id;
-      event.store_id = caller.store_id;
-      event.subject = exchange.exchange_id;
-      event.reason = std::move(excess.reason);
-      event.message = std::move(excess.message);
-      record::AppendRecord(exchange, event.body.text);
-      PATRON_RETURN_IF_ERROR(txn->AppendSecurityEvent(event).status());
-      logged.push_back(std::move(event));
+      PATRON_RETURN_IF_ERROR(log_record_event(exchange.exchange_id, std::move(excess.reason),
+                                              std::move(excess.message),
+                                              record::EncodeRecord(exchange)));
     }
     return Status::OK();
   };

@@ -53,6 +53,10 @@ extern const std::string_view kExchangeColumnsSql;
 // exchange id, the same at the till and at head office.
 std::string ExchangeVoucherId(std::string_view exchange_id);
 
+// The money off of `terms` on `voucher` (its window is the caller's: a
+// reward's and a gift's valid_days count from different days).
+void SetVoucherTerms(const RewardVoucher& terms, Voucher& voucher);
+
 // The voucher `exchange` of `reward` bought: the reward's benefit, for the
 // member, valid from the exchange for the reward's valid_days, held by the
 // till that made the exchange (holder_gen 1), so the member may use it
