@@ -171,6 +171,32 @@ TEST_CASE("tills exchange from their share of the stock, offline too, never beyo
   CHECK(offers->at(2).unavailable == "reward_tier_only");
 }
 
+TEST_CASE("a till whose rights a refund took below zero asks for a grant that fills the hole") {
+  Chain chain(1);
+  const std::string ann = chain.Enrol(0, "+86 138 0013 8100", "王芳").member_id;
+  REQUIRE(chain.service().PublishRules(RewardPack()).ok());
+  chain.SyncAll();
+  REQUIRE(chain.Sell(0, "R-1", ann, 100'000).ok());  // +1,000
+  REQUIRE(chain.Sell(0, "R-2", ann, 100'000).ok());  // +1,000
+  chain.SyncAll();                                   // the till hands its rights to head office
+  terminal::RefundRequest refund;
+  refund.sale_ref = "R-1";
+  refund.refund_ref = "R-1-F1";
+  refund.amount_minor = 100'000;
+  REQUIRE(chain.till(0).Refund(refund).ok());  // -1,000 here: rights -1,000
+  REQUIRE(chain.till(0).RightsHere(ann).value() == -1'000);
+  const int64_t before = chain.till(0).FindById(ann)->balance;
+
+  // A mug costs 500: the grant must be 1,500, not 500.
+  auto mug = Exchange(chain, 0, Ask("X-1", ann, "mug"));
+  REQUIRE_MESSAGE(mug.ok(), mug.status().ToString());
+  CHECK(mug->balance == before - 500);
+  CHECK(chain.till(0).RightsHere(ann).value() == 0);
+  chain.SyncAll();
+  CHECK(chain.ServerMembers().at(ann).balance == before - 500);
+  testing::CheckConverged(chain);
+}
+
 TEST_CASE("a voucher bought with points is usable at once at its till, and once anywhere") {
   Chain chain(2);
   const std::string ann = chain.Enrol(0, "+86 138 0013 8110", "陈静").member_id;

@@ -161,7 +161,6 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
   quote.max_redeemable_by_cap = plan.max_by_cap;
   quote.balance = figures.balance;
   quote.redeemable_here = figures.redeemable;
-  quote.rights_here = figures.rights;
   quote.rule_version = ctx.rules().version;
   return quote;
 }

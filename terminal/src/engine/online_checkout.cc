@@ -70,12 +70,10 @@ Result<SaleResult> CheckoutWithGrant(Terminal& terminal, const SaleRequest& sale
     if (result.ok() || result.status().reason() != "insufficient_rights" || !request_grant) {
       return result;
     }
-    SaleRequest without_points = sale;
-    without_points.redeem_points = 0;
-    PATRON_ASSIGN_OR_RETURN(Quote quote, terminal.QuoteSale(without_points));
     // Rights below zero (a refund here took back points already handed on)
     // are part of the shortfall: the grant must first fill that hole.
-    const int64_t shortfall = sale.redeem_points - quote.rights_here;
+    PATRON_ASSIGN_OR_RETURN(const int64_t rights, terminal.RightsHere(sale.member_id));
+    const int64_t shortfall = sale.redeem_points - rights;
     if (shortfall <= 0) return result;  // not short of rights after all: say why
     PATRON_ASSIGN_OR_RETURN(TerminalStatus status, terminal.Status());
     // 5 + 40 characters: within the protocol's 64 for any sale_ref.
@@ -147,12 +145,13 @@ Result<ExchangeResult> ExchangeWithHeadOffice(Terminal& terminal, const Exchange
     if (result.ok() || result.status().reason() != "insufficient_rights" || !request_grant) {
       return result;
     }
-    PATRON_ASSIGN_OR_RETURN(Member member, terminal.FindById(request.member_id));
+    PATRON_ASSIGN_OR_RETURN(const int64_t rights, terminal.RightsHere(request.member_id));
     PATRON_ASSIGN_OR_RETURN(TerminalStatus status, terminal.Status());
     const Rules rules = terminal.rules();
     const Reward* reward = FindReward(rules, request.reward_id);
     if (reward == nullptr) return result;
-    const int64_t shortfall = reward->points * request.quantity - member.redeemable_here;
+    // As CheckoutWithGrant: a hole left by a refund here is filled first.
+    const int64_t shortfall = reward->points * request.quantity - rights;
     if (shortfall <= 0) return result;
     const std::string request_id =
         "exchange:" + Sha256Hex(request.exchange_ref + "\n" + std::to_string(shortfall) + "\n" +

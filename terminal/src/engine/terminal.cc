@@ -252,6 +252,16 @@ Result<Quote> Terminal::QuoteSale(const SaleRequest& request) {
   return InReadTransaction(*impl_->ctx, [&] { return terminal::QuoteSale(*impl_->ctx, request); });
 }
 
+Result<int64_t> Terminal::RightsHere(std::string_view member_id) {
+  PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
+  const Impl::Entered entered(*impl_);
+  return InReadTransaction(*impl_->ctx, [&]() -> Result<int64_t> {
+    PATRON_ASSIGN_OR_RETURN(MemberRow row, LoadMemberRow(*impl_->ctx, id));
+    PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(*impl_->ctx, row));
+    return figures.rights;
+  });
+}
+
 Result<SaleResult> Terminal::Checkout(const SaleRequest& request) {
   const Impl::Entered entered(*impl_);
   return terminal::Checkout(*impl_->ctx, request);

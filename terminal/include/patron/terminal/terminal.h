@@ -80,6 +80,10 @@ class Terminal {
 
   // Previews a sale; writes nothing.
   Result<Quote> QuoteSale(const SaleRequest& request);
+  // This terminal's own redemption rights for the member: negative when a
+  // refund here took back points it had already handed to the server. A
+  // grant must fill that hole before it covers any new spending.
+  Result<int64_t> RightsHere(std::string_view member_id);
   // Earn on the money paid plus an optional redemption, in one transaction.
   // Idempotent by sale_ref: the same request returns the stored result
   // (replayed = true); a different request with that sale_ref is a Conflict.

@@ -113,9 +113,6 @@ struct Quote {
   int64_t max_redeemable_by_cap = 0;
   int64_t balance = 0;
   int64_t redeemable_here = 0;
-  // This terminal's own redemption rights for the member: negative when a
-  // refund here took back points it had already handed to the server.
-  int64_t rights_here = 0;
   int64_t rule_version = 0;
   // The pack in force is past its valid_until: base points only (no tier
   // multiplier) until head office's newer pack arrives.
