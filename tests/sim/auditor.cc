@@ -5,6 +5,7 @@
 
 #include "patron/digest.h"
 #include "patron/ledger.h"
+#include "patron/record/record_sql.h"
 #include "patron/rules.h"
 #include "patron/sql/database.h"
 #include "patron/tier_standing.h"
@@ -25,6 +26,16 @@ std::string RefundFingerprint(const terminal::RefundResult& r) {
   h.Add(r.refund_ref).Add(r.sale_ref).Add(r.member_id).Add(r.amount_minor);
   h.Add(r.paid_back_minor).Add(r.reversed_points).Add(r.returned_points);
   for (const std::string& id : r.entry_ids) h.Add(id);
+  return h.HexDigest();
+}
+
+// What a replay of an exchange must repeat: the exchange and the balance
+// it left (not its voucher's state, which moves on).
+std::string ExchangeFingerprint(const terminal::ExchangeResult& r) {
+  const ExchangeRecord& x = r.exchange;
+  CanonicalHasher h;
+  h.Add(x.exchange_id).Add(x.member_id).Add(x.reward_id).Add(x.quantity).Add(x.points);
+  h.Add(x.entry_id).Add(x.voucher_id).Add(x.rule_version).Add(x.wall_ms).Add(r.balance);
   return h.HexDigest();
 }
 
@@ -228,6 +239,88 @@ void Auditor::RecordRefund(const std::string& terminal_id, const terminal::Refun
   }
 }
 
+void Auditor::RecordExchange(const std::string& terminal_id,
+                             const terminal::ExchangeRequest& request,
+                             const terminal::ExchangeResult& result) {
+  const ExchangeRecord& x = result.exchange;
+  const std::string key = terminal_id + "/exchange/" + request.exchange_ref;
+  if (x.terminal_id != terminal_id || x.exchange_ref != request.exchange_ref ||
+      x.member_id != request.member_id || x.reward_id != request.reward_id ||
+      x.quantity != request.quantity || x.exchange_id != MakeSaleId(terminal_id, x.exchange_ref)) {
+    return Violate("exchanges: " + key + " was answered for another exchange (" + x.exchange_id +
+                   ", " + x.reward_id + " x" + std::to_string(x.quantity) + ")");
+  }
+  if (const std::string wrong = Mispriced(x); !wrong.empty()) {
+    return Violate("exchanges: " + terminal_id + " acknowledged " + x.exchange_id + ": " + wrong);
+  }
+  if (!result.replayed && result.balance < 0) {
+    return Violate("overspend: " + terminal_id + " let exchange " + x.exchange_id + " spend " +
+                   std::to_string(x.points) + " points, leaving " + std::to_string(result.balance));
+  }
+  // The voucher bought is handed over with the answer, usable here at once.
+  if (!result.replayed && !x.voucher_id.empty() &&
+      (!result.voucher || result.voucher->voucher.voucher_id != x.voucher_id ||
+       !result.voucher->held_here)) {
+    return Violate("exchanges: " + key + " bought voucher " + x.voucher_id +
+                   " but the till does not hold it");
+  }
+  if (!Acknowledge(key, {x.member_id, {x.entry_id}, -x.points, ExchangeFingerprint(result)},
+                   result.replayed)) {
+    return;
+  }
+  ++figures_.exchanges_acknowledged;
+  figures_.exchange_points += x.points;
+  if (!x.voucher_id.empty()) ++figures_.exchange_vouchers;
+  exchanges_.emplace(x.exchange_id, x);
+  // Never more than the stock, however the tills were cut off: each gives
+  // only from the share head office handed it.
+  const int64_t stock = StockOf(x.reward_id);
+  if (stock == 0) return;
+  figures_.stock_exchanged += x.quantity;
+  const int64_t given = exchanged_[x.reward_id] += x.quantity;
+  if (given > stock) {
+    Violate("stock: the tills acknowledged " + std::to_string(given) + " of reward " + x.reward_id +
+            " (the last " + x.exchange_id + "); its stock is " + std::to_string(stock));
+  }
+}
+
+std::string Auditor::Mispriced(const ExchangeRecord& x) const {
+  const auto pack = packs_.find(x.rule_version);
+  if (pack == packs_.end()) {
+    return "names rules version " + std::to_string(x.rule_version) + ", never published";
+  }
+  const Reward* reward = FindReward(pack->second, x.reward_id);
+  if (reward == nullptr) {
+    return "rules version " + std::to_string(x.rule_version) + " has no reward " + x.reward_id;
+  }
+  if (x.points != reward->points * x.quantity) {
+    return "spent " + std::to_string(x.points) + " points for " + std::to_string(x.quantity) +
+           " of " + x.reward_id + " at " + std::to_string(reward->points);
+  }
+  const std::string voucher_id = IsVoucherReward(*reward) ? ExchangeVoucherId(x.exchange_id) : "";
+  if (x.voucher_id != voucher_id) {
+    return "names voucher '" + x.voucher_id + "', not '" + voucher_id + "'";
+  }
+  return "";
+}
+
+int64_t Auditor::StockOf(const std::string& reward_id) const {
+  for (auto pack = packs_.rbegin(); pack != packs_.rend(); ++pack) {
+    if (const Reward* reward = FindReward(pack->second, reward_id)) return reward->stock;
+  }
+  return 0;
+}
+
+void Auditor::PackPublished(const Rules& pack) {
+  packs_[pack.version] = pack;
+  std::set<std::string> ids;
+  for (const auto& [version, published] : packs_) {
+    for (const Reward& reward : published.rewards) ids.insert(reward.id);
+  }
+  figures_.stock = 0;
+  for (const std::string& id : ids) figures_.stock += StockOf(id);
+}
+
 void Auditor::TerminalLostPower(const std::string& terminal_id, terminal::Terminal& terminal) {
   std::vector<std::string>& refs = sales_to_recheck_[terminal_id];
   for (const std::string& ref : refs) {
@@ -307,15 +400,37 @@ int64_t Auditor::GrantableNow(const std::string& member_id, const std::string& h
   return grantable;
 }
 
-void Auditor::ServerGranted(const sync::GrantResponse& grant, int64_t grantable_before) {
-  ++figures_.grants;
-  if (grant.transfer.points > grantable_before) {
-    Violate("overspend: the server granted " + std::to_string(grant.transfer.points) +
-            " points of member " + grant.transfer.member_id + " to " +
-            grant.transfer.to_holder + " when its rights less the other terminals' deficits "
-            "came to " + std::to_string(grantable_before));
+std::optional<LedgerEntry> Auditor::GrantMade(const std::string& terminal_id,
+                                              const std::string& request_id) {
+  auto db = OpenServerDb(server_db_path_);
+  if (!db.ok()) {
+    Violate("the server's database cannot be read: " + db.status().ToString());
+    return std::nullopt;
   }
-  touched_.insert(grant.transfer.member_id);
+  auto s = (*db)->GetUniqueStatement(
+      std::string(kEntryColumns) +
+      " WHERE entry_id = (SELECT entry_id FROM grants WHERE terminal_id = ? AND request_id = ?)");
+  if (!s.ok()) {
+    Violate(s.status().ToString());
+    return std::nullopt;
+  }
+  s->BindText(0, terminal_id);
+  s->BindText(1, request_id);
+  auto row = s->Step();
+  if (!row.ok()) Violate(row.status().ToString());
+  if (!row.ok() || !*row) return std::nullopt;
+  return ReadEntry(*s);
+}
+
+void Auditor::ServerGranted(const LedgerEntry& transfer, int64_t grantable_before) {
+  ++figures_.grants;
+  if (transfer.points > grantable_before) {
+    Violate("overspend: the server granted " + std::to_string(transfer.points) +
+            " points of member " + transfer.member_id + " to " + transfer.to_holder +
+            " when its rights less the other terminals' deficits came to " +
+            std::to_string(grantable_before));
+  }
+  touched_.insert(transfer.member_id);
 }
 
 void Auditor::ServerRestarted() {
@@ -551,6 +666,8 @@ void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
       return Violate("voucher: " + std::to_string(*misused) +
                      " sales named a voucher their till did not hold");
     }
+    CheckExchanges(**db);
+    if (violation_) return;
     auto limited = (*db)->QueryInt64(
         "SELECT count(*) FROM entries WHERE origin = 'server' AND detail LIKE '%campaign_limit%'");
     if (limited.ok()) figures_.campaign_awards_limited = *limited;
@@ -567,7 +684,113 @@ void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
   CheckAllLedgers();
   if (!violation_) CheckReversals();
   if (!violation_) CheckConvergence(terminals);
+  if (!violation_) CheckExchangesKnown(terminals);
   if (!violation_) CheckModel();
+}
+
+void Auditor::CheckExchanges(sql::Database& db) {
+  // Head office holds each exchange a till acknowledged, as the till
+  // answered it, priced as its pack says, and no other.
+  auto s = db.GetUniqueStatement("SELECT " + record::ColumnList<ExchangeRecord>() +
+                                 " FROM exchanges ORDER BY exchange_id");
+  if (!s.ok()) return Violate(s.status().ToString());
+  std::set<std::string> held;
+  while (true) {
+    auto row = s->Step();
+    if (!row.ok()) return Violate(row.status().ToString());
+    if (!*row) break;
+    ExchangeRecord x;
+    if (Status read = record::ReadColumns(*s, 0, x); !read.ok()) return Violate(read.ToString());
+    held.insert(x.exchange_id);
+    if (const std::string wrong = Mispriced(x); !wrong.empty()) {
+      return Violate("exchanges: head office filed " + x.exchange_id + ": " + wrong);
+    }
+    const auto acked = exchanges_.find(x.exchange_id);
+    if (acked == exchanges_.end()) {
+      return Violate("exchanges: head office holds " + x.exchange_id +
+                     ", which no till acknowledged");
+    }
+    if (acked->second != x) {
+      return Violate("exchanges: head office holds " + x.exchange_id +
+                     " otherwise than its till acknowledged it");
+    }
+  }
+  for (const auto& [id, x] : exchanges_) {
+    if (!held.contains(id)) return Violate("exchanges: head office lost " + id);
+  }
+  // The tills' shares of each reward's stock add up to at most the stock,
+  // and no till gave beyond its share.
+  auto shares =
+      db.GetUniqueStatement("SELECT reward_id, SUM(granted) FROM reward_stock GROUP BY reward_id");
+  if (!shares.ok()) return Violate(shares.status().ToString());
+  figures_.stock_handed_out = 0;
+  while (true) {
+    auto row = shares->Step();
+    if (!row.ok()) return Violate(row.status().ToString());
+    if (!*row) break;
+    const std::string reward_id = shares->ColumnText(0);
+    const int64_t handed_out = shares->ColumnInt64(1), stock = StockOf(reward_id);
+    figures_.stock_handed_out += handed_out;
+    if (stock == 0 || handed_out > stock) {
+      return Violate("stock: head office handed the tills " + std::to_string(handed_out) +
+                     " of reward " + reward_id + "; its stock is " + std::to_string(stock));
+    }
+  }
+  auto exceeded =
+      db.QueryInt64("SELECT count(*) FROM security_events WHERE reason = 'reward_stock_exceeded'");
+  if (!exceeded.ok()) return Violate(exceeded.status().ToString());
+  if (*exceeded != 0) {
+    return Violate("stock: head office reports " + std::to_string(*exceeded) +
+                   " exchanges beyond their till's share of the stock");
+  }
+  auto limits =
+      db.QueryInt64("SELECT count(*) FROM security_events WHERE reason = 'reward_limit_exceeded'");
+  if (!limits.ok()) return Violate(limits.status().ToString());
+  figures_.exchange_limits_exceeded = *limits;
+  // Head office issued exactly the vouchers the exchanges bought.
+  std::set<std::string> bought, issued;
+  for (const auto& [id, x] : exchanges_) {
+    if (!x.voucher_id.empty()) bought.insert(x.voucher_id);
+  }
+  auto v = db.GetUniqueStatement("SELECT voucher_id FROM vouchers WHERE source LIKE 'exchange:%'");
+  if (!v.ok()) return Violate(v.status().ToString());
+  while (true) {
+    auto row = v->Step();
+    if (!row.ok()) return Violate(row.status().ToString());
+    if (!*row) break;
+    issued.insert(v->ColumnText(0));
+  }
+  if (issued != bought) {
+    return Violate("exchanges: head office holds " + std::to_string(issued.size()) +
+                   " vouchers bought with points; the tills sold " + std::to_string(bought.size()) +
+                   ", or not the same");
+  }
+  figures_.exchange_vouchers_used = static_cast<int64_t>(
+      std::count_if(voucher_sale_.begin(), voucher_sale_.end(),
+                    [&bought](const auto& used) { return bought.contains(used.first); }));
+}
+
+void Auditor::CheckExchangesKnown(const std::vector<terminal::Terminal*>& terminals) {
+  std::map<std::string, std::set<std::string>> of_member;
+  for (const auto& [id, x] : exchanges_) of_member[x.member_id].insert(id);
+  for (terminal::Terminal* t : terminals) {
+    auto status = t->Status();
+    if (!status.ok()) return Violate("final: status failed: " + status.status().ToString());
+    for (const auto& [member_id, ids] : of_member) {
+      auto known = t->Exchanges(member_id);
+      if (!known.ok()) {
+        return Violate("convergence: " + status->terminal_id + " cannot list the exchanges of " +
+                       member_id + ": " + known.status().ToString());
+      }
+      std::set<std::string> here;
+      for (const ExchangeRecord& x : *known) here.insert(x.exchange_id);
+      if (here != ids) {
+        return Violate("convergence: " + status->terminal_id + " knows " +
+                       std::to_string(here.size()) + " exchanges of member " + member_id +
+                       "; the tills acknowledged " + std::to_string(ids.size()));
+      }
+    }
+  }
 }
 
 void Auditor::CheckConvergence(const std::vector<terminal::Terminal*>& terminals) {

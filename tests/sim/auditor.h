@@ -21,6 +21,11 @@
 //   trust: every entry a hostile till forged (hostile_till.h) is refused,
 //     none is stored, and no honest till's entry is ever refused (the
 //     set-full check: an honest push is answered ok or exists).
+//   exchanges (reward.h): the tills never acknowledge more of a reward than
+//     its stock, nor head office hand out larger shares of it; head office
+//     holds exactly the exchanges tills acknowledged, each priced as its
+//     pack says, with the voucher it bought, and every till knows them all;
+//     no till gave beyond its share (no `reward_stock_exceeded` event).
 #ifndef PATRON_TESTS_SIM_AUDITOR_H_
 #define PATRON_TESTS_SIM_AUDITOR_H_
 
@@ -31,6 +36,8 @@
 #include <string>
 #include <vector>
 
+#include "patron/records/exchange.h"
+#include "patron/rules.h"
 #include "patron/sql/database.h"
 #include "patron/sync/protocol.h"
 #include "patron/sync_server/sync_service.h"
@@ -65,6 +72,18 @@ struct AuditFigures {
   int64_t forged_refused = 0;     // entries a hostile till forged, all refused
   int64_t reviews_queued = 0;     // member rows head office queued for review
   int64_t vouchers_used = 0;      // acknowledged sales that redeemed a voucher
+  // Points exchanges (records/exchange.h), each counted once however often
+  // its till answered it.
+  int64_t exchanges_acknowledged = 0;
+  int64_t exchange_points = 0;         // the points they spent
+  int64_t exchange_vouchers = 0;       // vouchers they bought
+  int64_t exchange_vouchers_used = 0;  // ... that acknowledged sales redeemed
+  int64_t stock = 0;                   // the rewards' stocks together (0 = no limit)
+  int64_t stock_exchanged = 0;         // exchanged of rewards with a stock
+  int64_t stock_handed_out = 0;        // the tills' shares at head office, at the end
+  // Head office's `reward_limit_exceeded` reports: tills that could not see
+  // each other each gave a member the last one the limit allowed.
+  int64_t exchange_limits_exceeded = 0;
   // Members whose held tier is above the one their spend reaches (the hold
   // at work), at the last convergence check.
   int64_t held_above_spend = 0;
@@ -88,6 +107,10 @@ class Auditor {
                   const terminal::SaleResult& result);
   void RecordRefund(const std::string& terminal_id, const terminal::RefundRequest& request,
                     const terminal::RefundResult& result);
+  // An exchange a till acknowledged: priced as its pack says, its voucher
+  // handed over, and never more of a reward than its stock.
+  void RecordExchange(const std::string& terminal_id, const terminal::ExchangeRequest& request,
+                      const terminal::ExchangeResult& result);
   // After `terminal_id` restarted from what its disk kept through a power
   // cut: it still knows every sale it acknowledged, as acknowledged. (A
   // killed process loses no write, so a plain crash needs no such check;
@@ -99,6 +122,9 @@ class Auditor {
   void CheckView(const std::string& terminal_id, const terminal::Member& member);
 
   // ---- What the server did (the world reports every call it served). ----
+  // Head office published `pack`: exchanges naming its version are judged
+  // by its rewards.
+  void PackPublished(const Rules& pack);
   void ServerPushed(const sync::PushRequest& request, const sync::PushResponse& response);
   // A hostile till's push (hostile_till.h): every entry must be refused.
   void ForgedPushed(const sync::PushRequest& request, const sync::PushResponse& response);
@@ -106,7 +132,13 @@ class Auditor {
   // the tills overspend: its own rights less every other terminal's deficit,
   // computed here from the server's entries. Asked just before each grant.
   int64_t GrantableNow(const std::string& member_id, const std::string& holder);
-  void ServerGranted(const sync::GrantResponse& grant, int64_t grantable_before);
+  // The transfer the server made for `terminal_id`'s grant request
+  // `request_id`, if it holds one (its answer may have been lost).
+  std::optional<LedgerEntry> GrantMade(const std::string& terminal_id,
+                                       const std::string& request_id);
+  // A grant the server made, once, judged by what it could grant just
+  // before the call that made it.
+  void ServerGranted(const LedgerEntry& transfer, int64_t grantable_before);
   void ReviewsQueued(int64_t members) { figures_.reviews_queued += members; }
   // After the server restarted from its files: nothing it acknowledged is gone.
   void ServerRestarted();
@@ -145,6 +177,16 @@ class Auditor {
   void CheckReversals();
   void CheckConvergence(const std::vector<terminal::Terminal*>& terminals);
   void CheckModel();
+  // What is wrong with `exchange` by the pack it names (price, voucher), or
+  // "" if nothing.
+  std::string Mispriced(const ExchangeRecord& exchange) const;
+  // The reward's stock as the newest published pack holding it says (0: no limit).
+  int64_t StockOf(const std::string& reward_id) const;
+  // Head office's exchanges, shares of stock and security events, after
+  // healing: see the exchanges invariant above.
+  void CheckExchanges(sql::Database& db);
+  // Every till knows every exchange of the members (for their limits).
+  void CheckExchangesKnown(const std::vector<terminal::Terminal*>& terminals);
 
   std::string server_db_path_;
   std::optional<std::string> violation_;
@@ -161,6 +203,10 @@ class Auditor {
   // Each voucher an acknowledged sale redeemed, and that sale's id: a
   // second sale redeeming it is a violation (never twice, offline included).
   std::map<std::string, std::string> voucher_sale_;
+  std::map<int64_t, Rules> packs_;  // published, by version
+  // Each acknowledged exchange as its till answered it, by exchange id.
+  std::map<std::string, ExchangeRecord> exchanges_;
+  std::map<std::string, int64_t> exchanged_;  // by reward id: quantities acknowledged
 };
 
 }  // namespace patron::sim

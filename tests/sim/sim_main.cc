@@ -10,9 +10,10 @@
 // Exit status: 0 if every run held every invariant, 1 if any did not (each
 // failing seed is printed with its first violation), 2 on a usage error.
 #include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <string>
 
 #include "simulation.h"
 
@@ -28,6 +29,9 @@ struct Totals {
   int64_t forged_refused = 0;
   int64_t campaign_awards_limited = 0, vouchers_used = 0;
   int64_t reviews_queued = 0, held_above_spend = 0;
+  int64_t exchanges = 0, exchange_vouchers = 0, exchange_vouchers_used = 0;
+  int64_t stock = 0, stock_exchanged = 0, stock_handed_out = 0, limits_exceeded = 0;
+  std::map<std::string, int64_t> exchange_outcomes;  // "exchange <outcome>" counts
 
   void Add(const patron::sim::SimResult& r) {
     ++seeds;
@@ -45,6 +49,16 @@ struct Totals {
     vouchers_used += r.audit.vouchers_used;
     reviews_queued += r.audit.reviews_queued;
     held_above_spend += r.audit.held_above_spend;
+    exchanges += r.audit.exchanges_acknowledged;
+    exchange_vouchers += r.audit.exchange_vouchers;
+    exchange_vouchers_used += r.audit.exchange_vouchers_used;
+    stock += r.audit.stock;
+    stock_exchanged += r.audit.stock_exchanged;
+    stock_handed_out += r.audit.stock_handed_out;
+    limits_exceeded += r.audit.exchange_limits_exceeded;
+    for (const auto& [what, count] : r.outcomes) {
+      if (what.starts_with("exchange ")) exchange_outcomes[what] += count;
+    }
     requests += r.network.requests;
     lost_messages += r.network.requests_dropped + r.network.replies_dropped;
     terminal_crashes += r.faults.terminal_crashes;
@@ -118,7 +132,9 @@ int main(int argc, char** argv) {
       "  %lld campaign awards beyond their limit reversed by head office; %lld vouchers "
       "redeemed, each once;\n"
       "  %lld member reviews queued, %lld members held above their spend's tier at the end;\n"
-      "  %lld forged entries from a hostile till, every one refused\n",
+      "  %lld forged entries from a hostile till, every one refused;\n"
+      "  %lld exchanges (%lld vouchers bought, %lld of them redeemed by sales); stock %lld of "
+      "%lld exchanged, %lld handed to tills; %lld members' limits exceeded by tills offline\n",
       static_cast<long long>(totals.seeds), static_cast<unsigned long long>(first),
       static_cast<long long>(totals.steps), static_cast<long long>(totals.failures), seconds,
       static_cast<long long>(totals.entries), static_cast<long long>(totals.grants),
@@ -134,6 +150,16 @@ int main(int argc, char** argv) {
       static_cast<long long>(totals.campaign_awards_limited),
       static_cast<long long>(totals.vouchers_used), static_cast<long long>(totals.reviews_queued),
       static_cast<long long>(totals.held_above_spend),
-      static_cast<long long>(totals.forged_refused));
+      static_cast<long long>(totals.forged_refused), static_cast<long long>(totals.exchanges),
+      static_cast<long long>(totals.exchange_vouchers),
+      static_cast<long long>(totals.exchange_vouchers_used),
+      static_cast<long long>(totals.stock_exchanged), static_cast<long long>(totals.stock),
+      static_cast<long long>(totals.stock_handed_out),
+      static_cast<long long>(totals.limits_exceeded));
+  std::printf("  exchange outcomes:");
+  for (const auto& [what, count] : totals.exchange_outcomes) {
+    std::printf(" %s=%lld", what.substr(9).c_str(), static_cast<long long>(count));
+  }
+  std::printf("\n");
   return totals.failures == 0 ? 0 : 1;
 }

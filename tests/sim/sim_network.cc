@@ -31,6 +31,11 @@ class SimNetwork::Transport final : public terminal::SyncTransport {
     return Send(request, sync::EncodeVoucherClaimRequest, sync::DecodeVoucherClaimRequest,
                 sync::EncodeVoucher, sync::DecodeVoucher, &ServerEndpoint::ClaimVoucher);
   }
+  Result<sync::StockClaimResponse> ClaimStock(const sync::StockClaimRequest& request) override {
+    return Send(request, sync::EncodeStockClaimRequest, sync::DecodeStockClaimRequest,
+                sync::EncodeStockClaimResponse, sync::DecodeStockClaimResponse,
+                &ServerEndpoint::ClaimStock);
+  }
 
  private:
   template <typename Request, typename Reply, typename EncodeRequest, typename DecodeRequest,

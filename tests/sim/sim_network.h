@@ -34,6 +34,8 @@ class ServerEndpoint {
                                                         const sync::ReturnClaimRequest& request) = 0;
   virtual Result<Voucher> ClaimVoucher(const sync::Caller& caller,
                                        const sync::VoucherClaimRequest& request) = 0;
+  virtual Result<sync::StockClaimResponse> ClaimStock(const sync::Caller& caller,
+                                                      const sync::StockClaimRequest& request) = 0;
 };
 
 // Probabilities per request, each drawn independently.

@@ -57,6 +57,10 @@ TEST_CASE("simulation: a run really injects every kind of fault and exercises th
   CHECK(r.audit.forged_refused > 0);  // a hostile till pushed, and was refused
   CHECK(r.audit.vouchers_used > 0);
   CHECK(r.outcomes.at("voucher issued") > 0);
+  CHECK(r.audit.exchanges_acknowledged > 0);
+  CHECK(r.audit.exchange_vouchers > 0);
+  CHECK(r.audit.stock_handed_out > 0);
+  CHECK(r.outcomes.at("exchange reward_limit_reached") > 0);
 }
 
 // The auditor is only worth something if it fails when the ledger is wrong:
@@ -119,6 +123,19 @@ TEST_CASE("simulation: the auditor reports lost, doubled, miscounted and diverge
       {"UPDATE members SET name = 'Mallory' "
        "WHERE member_id = (SELECT MAX(member_id) FROM members)",
        "convergence: member"},
+      // An exchange a till acknowledged, lost; another repriced.
+      {"DELETE FROM exchanges WHERE exchange_id = (SELECT MAX(exchange_id) FROM exchanges)",
+       "exchanges: head office lost"},
+      {"UPDATE exchanges SET points = points + 1 "
+       "WHERE exchange_id = (SELECT MIN(exchange_id) FROM exchanges)",
+       "exchanges: head office filed"},
+      // Shares of the mug beyond its stock of 12, and a till that gave
+      // beyond its share.
+      {"INSERT OR REPLACE INTO reward_stock VALUES ('mug', 'S01-TX', 13)",
+       "stock: head office handed the tills"},
+      {"INSERT INTO security_events (at_ms, terminal_id, store_id, subject, reason, message, "
+       "body) VALUES (0, 'S01-T1', 'S01', 'S01-T1/S01-T1-X1', 'reward_stock_exceeded', '', '')",
+       "stock: head office reports 1 exchanges"},
   };
   for (const Case& c : cases) {
     SimConfig config = Config(5, 300);

@@ -47,6 +47,33 @@ void SimWorld::CloseAll() {
   store_.reset();
 }
 
+std::vector<Reward> SimWorld::SimRewards() {
+  Reward mug;  // little stock, shared out among the tills; two a member a month
+  mug.id = "mug";
+  mug.name = "保温杯 Travel mug";
+  mug.points = 300;
+  mug.stock = 12;
+  mug.limit = {2, std::string(kPerMonth)};
+  Reward tote;  // no stock limit, no member limit: taken by the handful
+  tote.id = "tote";
+  tote.name = "购物袋 Tote bag";
+  tote.points = 60;
+  Reward coupon;  // a voucher, usable at once at the till that sold it
+  coupon.id = "coupon-5";
+  coupon.name = "5元券 5.00 off";
+  coupon.points = 150;
+  coupon.voucher.amount_off_minor = 500;
+  coupon.voucher.min_spend_minor = 2'000;
+  coupon.voucher.valid_days = 2;  // some expire within a run
+  Reward lounge;                  // silver and gold only, once a day
+  lounge.id = "lounge";
+  lounge.name = "贵宾茶 Lounge tea";
+  lounge.points = 100;
+  lounge.tiers = {"silver", "gold"};
+  lounge.limit = {1, std::string(kPerDay)};
+  return {mug, tote, coupon, lounge};
+}
+
 Rules SimWorld::CampaignPack() {
   Rules pack = DefaultRules();
   pack.version = 2;
@@ -72,6 +99,7 @@ Rules SimWorld::CampaignPack() {
   first.award.bonus_points = 5;
   first.limit = {1, std::string(kPerCampaign)};
   pack.campaigns = {doubled, big_basket, welcome, first};
+  pack.rewards = SimRewards();
   // A run lasts about a day and a half of simulated time: spend leaves the
   // window and held tiers come up for review within it.
   pack.qualifying_window_days = 1;
@@ -88,8 +116,12 @@ Status SimWorld::Open() {
   }
   PATRON_RETURN_IF_ERROR(service_->RegisterTerminal(kHostileTerminal, kHostileStore).status());
   // Campaigns that fire on most sales, so that bonus entries and their
-  // reversal by every refund path go through every fault too.
-  return service_->PublishRules(CampaignPack());
+  // reversal by every refund path go through every fault too; and rewards,
+  // so exchanges and the tills' shares of stock do. The auditor judges
+  // exchanges by the pack they name.
+  const Rules pack = CampaignPack();
+  auditor_.PackPublished(pack);
+  return service_->PublishRules(pack);
 }
 
 Status SimWorld::OpenServer() {
@@ -133,6 +165,12 @@ Status SimWorld::RestartServer() {
   if (server_up()) return Status::OK();
   PATRON_RETURN_IF_ERROR(OpenServer());
   auditor_.ServerRestarted();
+  for (const UnansweredGrant& grant : unanswered_grants_) {
+    if (auto made = auditor_.GrantMade(grant.terminal_id, grant.request_id)) {
+      AuditGrant(*made, grant.grantable);
+    }
+  }
+  unanswered_grants_.clear();
   return Status::OK();
 }
 
@@ -246,6 +284,12 @@ Result<Voucher> SimWorld::ClaimVoucher(const sync::Caller& caller,
   return AfterServerCall(service_->ClaimVoucher(caller, request));
 }
 
+Result<sync::StockClaimResponse> SimWorld::ClaimStock(const sync::Caller& caller,
+                                                      const sync::StockClaimRequest& request) {
+  if (!server_up()) return Status::Unavailable("the sync server is down");
+  return AfterServerCall(service_->ClaimStock(caller, request));
+}
+
 Result<sync::IssuedVoucher> SimWorld::IssueVoucher(const sync::VoucherIssue& issue) {
   if (!server_up()) return Status::Unavailable("the sync server is down");
   return AfterServerCall(service_->IssueVoucher(issue));
@@ -254,13 +298,25 @@ Result<sync::IssuedVoucher> SimWorld::IssueVoucher(const sync::VoucherIssue& iss
 Result<sync::GrantResponse> SimWorld::Grant(const sync::Caller& caller,
                                             const sync::GrantRequest& request) {
   if (!server_up()) return Status::Unavailable("the sync server is down");
-  // What the server could safely grant when it decided.
+  // A request the server has answered before (its answer was lost, maybe
+  // in a crash after the commit) gets the grant made then: judged by the
+  // call that made it, never by what is grantable after it.
+  if (auditor_.GrantMade(caller.terminal_id, request.request_id)) {
+    return AfterServerCall(service_->Grant(caller, request));
+  }
+  // What the server could safely grant when it decides.
   const int64_t grantable = auditor_.GrantableNow(request.member_id, caller.terminal_id);
   auto reply = AfterServerCall(service_->Grant(caller, request));
-  if (reply.ok() && grants_seen_.insert(reply->transfer.entry_id).second) {
-    auditor_.ServerGranted(*reply, grantable);
+  if (reply.ok()) {
+    AuditGrant(reply->transfer, grantable);
+  } else if (!server_up()) {
+    unanswered_grants_.push_back({caller.terminal_id, request.request_id, grantable});
   }
   return reply;
+}
+
+void SimWorld::AuditGrant(const LedgerEntry& transfer, int64_t grantable) {
+  if (grants_seen_.insert(transfer.entry_id).second) auditor_.ServerGranted(transfer, grantable);
 }
 
 }  // namespace patron::sim

@@ -60,8 +60,12 @@ class SimWorld final : public ServerEndpoint {
            Auditor& auditor);
   ~SimWorld() override;
 
-  // The rule pack head office publishes as the simulation starts.
+  // The rule pack head office publishes as the simulation starts: its
+  // campaigns, and SimRewards to exchange points for.
   static Rules CampaignPack();
+  // A reward with a small stock and a per-member limit, one without any
+  // limit, a voucher, and one for higher tiers only (reward.h).
+  static std::vector<Reward> SimRewards();
   Status Open();
   // Closes every database cleanly (the end of a run).
   void CloseAll();
@@ -114,6 +118,8 @@ class SimWorld final : public ServerEndpoint {
                                                 const sync::ReturnClaimRequest& request) override;
   Result<Voucher> ClaimVoucher(const sync::Caller& caller,
                                const sync::VoucherClaimRequest& request) override;
+  Result<sync::StockClaimResponse> ClaimStock(const sync::Caller& caller,
+                                              const sync::StockClaimRequest& request) override;
   // Head office issues a voucher (an admin's request: no network faults);
   // Unavailable while the server is down.
   Result<sync::IssuedVoucher> IssueVoucher(const sync::VoucherIssue& issue);
@@ -125,6 +131,8 @@ class SimWorld final : public ServerEndpoint {
   Status OpenServer();
   template <typename Reply>
   Result<Reply> AfterServerCall(Result<Reply> reply);
+  // Audits a grant the server made (once, however often it is answered).
+  void AuditGrant(const LedgerEntry& transfer, int64_t grantable);
 
   std::filesystem::path dir_;
   bool terminals_synchronous_full_;
@@ -138,6 +146,13 @@ class SimWorld final : public ServerEndpoint {
   std::unique_ptr<sync::SyncService> service_;
   int64_t server_crashes_ = 0;
   std::set<std::string> grants_seen_;  // transfer ids already audited
+  // Grant requests the server crashed serving: made or not, found out
+  // (and audited) once it restarts.
+  struct UnansweredGrant {
+    std::string terminal_id, request_id;
+    int64_t grantable = 0;  // just before the call
+  };
+  std::vector<UnansweredGrant> unanswered_grants_;
 
   SimNetwork network_;
   std::vector<std::unique_ptr<Node>> nodes_;

@@ -354,7 +354,12 @@ std::string Summarize(const SimResult& r) {
          "office; "
       << a.vouchers_used << " vouchers redeemed, each by one sale\n  tiers: " << a.reviews_queued
       << " member reviews queued, " << a.held_above_spend
-      << " members held above their spend's tier at the end\n  trust: " << a.forged_refused
+      << " members held above their spend's tier at the end\n  exchanges: "
+      << a.exchanges_acknowledged << " acknowledged (" << a.exchange_points << " points, "
+      << a.exchange_vouchers << " vouchers bought, " << a.exchange_vouchers_used
+      << " of them redeemed by sales); stock " << a.stock_exchanged << " of " << a.stock
+      << " exchanged, " << a.stock_handed_out << " handed to tills; " << a.exchange_limits_exceeded
+      << " members' limits exceeded by tills offline\n  trust: " << a.forged_refused
       << " forged entries from a hostile till, every one refused\n";
   const NetworkStats& n = r.network;
   out << "  network: " << n.requests << " requests, " << n.refused_partitioned << " partitioned, "

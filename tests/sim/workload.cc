@@ -26,6 +26,7 @@ std::string Describe(const terminal::ProfilePatch& p) {
 
 std::string Ref(const terminal::SaleRequest& r) { return r.sale_ref; }
 std::string Ref(const terminal::RefundRequest& r) { return r.refund_ref; }
+std::string Ref(const terminal::ExchangeRequest& r) { return r.exchange_ref; }
 
 }  // namespace
 
@@ -35,6 +36,8 @@ Workload::Workload(SimWorld& world, SimRandom& random, Auditor& auditor, int pho
       auditor_(auditor),
       phones_(phones),
       sales_(world.size()),
+      exchanges_(world.size()),
+      rewards_(SimWorld::SimRewards()),
       next_ref_(world.size(), 0) {}
 
 std::string Workload::Step() {
@@ -42,7 +45,8 @@ std::string Workload::Step() {
   const size_t t = static_cast<size_t>(random_.Below(static_cast<int64_t>(world_.size())));
   const int64_t roll = random_.Below(100);
   if (roll < 10) return Enrol(t);
-  if (roll < 22) return Lookup(t);
+  if (roll < 17) return Lookup(t);
+  if (roll < 22) return ExchangePoints(t);
   if (roll < 47) return Sell(t, /*redeem=*/false);
   if (roll < 62) return Sell(t, /*redeem=*/true);
   if (roll < 70) return RefundSome(t);
@@ -279,6 +283,43 @@ std::string Workload::EditProfile(size_t t) {
   return trace + " " + member.status().ToString();
 }
 
+std::string Workload::ExchangePoints(size_t t) {
+  Node& node = world_.node(t);
+  const int index = PickEnrolled();
+  if (index < 0) return Enrol(t);
+  if (!exchanges_[t].empty() && random_.Chance(0.1)) {
+    const std::vector<terminal::ExchangeRequest>& done = exchanges_[t];
+    const terminal::ExchangeRequest& again =
+        done[static_cast<size_t>(random_.Below(static_cast<int64_t>(done.size())))];
+    std::string trace = node.id + " resend " + again.exchange_ref;
+    Submit(t, again, trace, /*resent=*/true);
+    return trace;
+  }
+  auto view = node.terminal->FindById(member_of_phone_[index]);
+  if (!view.ok()) {
+    if (ReviveIfDead(t)) return node.id + " exchange: crashed on look-up";
+    ExpectRefusal(view.status(), "exchange look-up", {"unknown_member"});
+    return Enrol(t);  // as for a sale: the phone finds the same member
+  }
+  auditor_.CheckView(node.id, *view);
+  // Any reward of the pack, whether or not the member can have it: the
+  // till must refuse what it cannot give (a till that has not pulled the
+  // pack yet knows none of them).
+  const Reward& reward =
+      rewards_[static_cast<size_t>(random_.Below(static_cast<int64_t>(rewards_.size())))];
+  terminal::ExchangeRequest request;
+  request.exchange_ref = node.id + "-X" + std::to_string(++next_ref_[t]);
+  request.member_id = member_of_phone_[index];
+  request.reward_id = reward.id;
+  // Items now and then by the handful, beyond a member's limit too.
+  if (!IsVoucherReward(reward) && random_.Chance(0.2)) request.quantity = random_.Between(2, 3);
+  std::string trace = node.id + " exchange " + request.exchange_ref + " " +
+                      std::to_string(request.quantity) + " " + reward.id + " for " +
+                      std::to_string(index);
+  Submit(t, request, trace);
+  return trace;
+}
+
 std::string Workload::Sync(size_t t) {
   Node& node = world_.node(t);
   auto report = node.client->SyncOnce();
@@ -327,10 +368,36 @@ size_t Workload::SettleInDoubt() {
   return in_doubt_.size();
 }
 
+Status Workload::SubmitExchange(size_t t, const terminal::ExchangeRequest& request,
+                                std::string& trace) {
+  Node& node = world_.node(t);
+  auto grant = [&node](std::string_view member, int64_t points, std::string_view id) {
+    return node.client->RequestGrant(member, points, id);
+  };
+  auto claim_stock = [&node](const sync::StockClaimRequest& ask) {
+    return node.client->ClaimStock(ask);
+  };
+  auto result = terminal::ExchangeWithHeadOffice(*node.terminal, request, grant, claim_stock);
+  if (!result.ok()) return result.status();
+  std::vector<terminal::ExchangeRequest>& done = exchanges_[t];
+  const bool first = std::none_of(done.begin(), done.end(), [&](const auto& r) {
+    return r.exchange_ref == request.exchange_ref;
+  });
+  if (first) done.push_back(request);
+  auditor_.RecordExchange(node.id, request, *result);
+  Count(result->replayed ? "exchange replayed" : "exchange ok");
+  trace += " ok -" + std::to_string(result->exchange.points) +
+           (result->exchange.voucher_id.empty() ? "" : " voucher " + result->exchange.voucher_id);
+  return Status::OK();
+}
+
 bool Workload::Submit(size_t t, const Request& request, std::string& trace, bool resent) {
   Node& node = world_.node(t);
   Status failed;
-  if (const auto* sale = std::get_if<terminal::SaleRequest>(&request)) {
+  if (const auto* exchange = std::get_if<terminal::ExchangeRequest>(&request)) {
+    failed = SubmitExchange(t, *exchange, trace);
+    if (failed.ok()) return true;
+  } else if (const auto* sale = std::get_if<terminal::SaleRequest>(&request)) {
     auto grant = [&node](std::string_view member, int64_t points, std::string_view id) {
       return node.client->RequestGrant(member, points, id);
     };
@@ -379,12 +446,20 @@ bool Workload::Submit(size_t t, const Request& request, std::string& trace, bool
     return false;
   }
   if (resent) {
-    auditor_.Violate("set-full: " + trace + ": an acknowledged sale sent again was refused");
+    auditor_.Violate("set-full: " + trace + ": an acknowledged request sent again was refused");
   } else if (std::holds_alternative<terminal::SaleRequest>(request)) {
     ExpectRefusal(failed, "sale",
                   {"insufficient_points", "authorisation_unavailable", "voucher_used",
                    "voucher_held_elsewhere", "voucher_claim_unavailable", "voucher_expired",
-                   "voucher_not_yet_valid"});
+                   "voucher_not_yet_valid", "voucher_min_spend"});
+  } else if (std::holds_alternative<terminal::ExchangeRequest>(request)) {
+    // Head office's stock all handed out, or not reachable for more; the
+    // member's points, tier or limit, or head office not reachable for
+    // rights; a till that has not pulled the pack yet.
+    ExpectRefusal(failed, "exchange",
+                  {"reward_out_of_stock", "stock_claim_unavailable", "insufficient_points",
+                   "authorisation_unavailable", "reward_limit_reached", "reward_tier_only",
+                   "unknown_reward", "member_inactive"});
   } else {
     // Another store's sale by lines while head office cannot be asked:
     // the till needs an amount.

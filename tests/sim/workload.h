@@ -2,7 +2,9 @@
 // Enrolments (the same phone at several stores, typed differently), look-ups,
 // earning sales, redemptions (from the terminal's own rights, through a grant
 // from the server, or refused), full, partial and line refunds (also of
-// points spent elsewhere meanwhile), profile edits and sync rounds.
+// points spent elsewhere meanwhile), points exchanges (积分兑换: from the
+// till's share of a reward's stock, with a grant, or refused), profile
+// edits and sync rounds.
 //
 // Like a POS, it asks again, with the same receipt number, whenever it did
 // not get an answer: a terminal that crashed mid-checkout or whose disk
@@ -44,7 +46,8 @@ class Workload {
     terminal::SaleRequest request;
     int refunds = 0;
   };
-  using Request = std::variant<terminal::SaleRequest, terminal::RefundRequest>;
+  using Request =
+      std::variant<terminal::SaleRequest, terminal::RefundRequest, terminal::ExchangeRequest>;
   struct InDoubt {
     size_t terminal;
     Request request;
@@ -55,6 +58,11 @@ class Workload {
   std::string Sell(size_t t, bool redeem);
   std::string RefundSome(size_t t);
   std::string EditProfile(size_t t);
+  // A member exchanges points for a reward of the published pack at `t`,
+  // through ExchangeWithHeadOffice as patrond does (stock claimed and
+  // rights granted by head office over the network); now and then the POS
+  // sends an acknowledged exchange again instead.
+  std::string ExchangePoints(size_t t);
   // Head office issues a voucher to a member, kept there or placed at a
   // random till (records/voucher.h).
   std::string IssueVoucher();
@@ -66,7 +74,10 @@ class Workload {
   // POS side): it must be answered as a replay, changing nothing.
   std::string Resend(size_t t);
 
-  // Runs a checkout or refund and settles its outcome; true if settled
+  // Runs an exchange at `t`: OK if acknowledged (and recorded), else the
+  // refusal or failure.
+  Status SubmitExchange(size_t t, const terminal::ExchangeRequest& request, std::string& trace);
+  // Runs a checkout, refund or exchange and settles its outcome; true if settled
   // (acknowledged or refused), false if left in doubt. `resent`: the request
   // was acknowledged before, so only a replay is a correct answer.
   bool Submit(size_t t, const Request& request, std::string& trace, bool resent = false);
@@ -88,6 +99,9 @@ class Workload {
   int phones_;
   std::map<int, std::string> member_of_phone_;  // enrolled anywhere
   std::vector<std::vector<SaleRecord>> sales_;   // per terminal, acknowledged
+  // Per terminal, acknowledged.
+  std::vector<std::vector<terminal::ExchangeRequest>> exchanges_;
+  std::vector<Reward> rewards_;                  // of the published pack
   std::vector<int64_t> next_ref_;                // per terminal
   int64_t next_voucher_ = 0;
   std::vector<InDoubt> in_doubt_;
