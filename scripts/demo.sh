@@ -248,6 +248,9 @@ echo "its own (which ones depends on the day and the hour), and a refund takes b
 on a sale --ref S001-R7 --member "$ann" --amount 250.00 \
   --line MILK-1L:2:30.00:dairy --line RICE-5KG:1:220.00:grocery
 on a refund --sale S001-R7 --ref S001-F7 --amount 125.00
+echo "points earned under the pack expire on 31 December of the next year (积分有效期至次年12月31日);"
+echo "those earned before it never do. Head office writes the expiry when it falls due:"
+on a member show "$ann" | grep -E '^ *(balance|redeemable here|expiring)'
 
 say "8. vouchers: a birthday gift placed at Ann's usual till, a win-back gift kept at head office"
 # issue_voucher JSON: POST /v1/admin/vouchers; prints what head office stored.

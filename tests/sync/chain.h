@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "in_process_transport.h"
+#include "patron/local_time.h"
+#include "patron/lots.h"
 #include "patron/member_id.h"
 #include "patron/sync_server/sqlite_server_store.h"
 #include "patron/terminal/online_checkout.h"
@@ -190,6 +192,9 @@ inline void CheckConverged(Chain& chain) {
       CHECK(member->email == server.email.value);
       CHECK(member->sms_consent == server.sms_consent.value);
       CHECK(member->phone == server.phone);
+      const int64_t today =
+          ToLocalDate(chain.now_ms, chain.till(i).rules().utc_offset_minutes).day_number;
+      CHECK(member->expiring == ExpiringSoonest(server.lots, today));
     }
   }
 }

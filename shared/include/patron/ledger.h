@@ -45,6 +45,11 @@ struct EntryDetail {
   // A redeem that bought a reward of the rule pack (records/exchange.h):
   // its id; sale_ref is then the exchange's exchange_ref.
   std::string reward_id;
+  // The lot of points an entry credits, or the lot a reversal takes back,
+  // or the lot expired (lots.h): "YYYY-MM-DD", local; "" never expires, or
+  // spendable at once.
+  std::string expires_on;
+  std::string available_on;
   // A grant (a transfer the server wrote): the terminal's request id.
   std::string request_id;
   // Why head office wrote the entry, for entries it writes to correct
@@ -134,6 +139,8 @@ struct Schema<EntryDetail> {
       Field<&EntryDetail::campaign_id>{"campaign_id", {}, kOmitDefault},
       Field<&EntryDetail::voucher_id>{"voucher_id", {}, kOmitDefault},
       Field<&EntryDetail::reward_id>{"reward_id", {}, kOmitDefault},
+      Field<&EntryDetail::expires_on>{"expires_on", {}, kOmitDefault},
+      Field<&EntryDetail::available_on>{"available_on", {}, kOmitDefault},
   };
 };
 

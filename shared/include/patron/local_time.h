@@ -52,6 +52,15 @@ struct Anniversary {
 };
 Anniversary NextAnniversary(const LocalDate& date, int month, int day);
 
+// The local day number of a calendar date, which must be valid; the date
+// of a day number (at midnight).
+int64_t DayNumberOf(int year, int month, int day);
+LocalDate DateOfDay(int64_t day_number);
+// "YYYY-MM-DD" of a local day number, and back (InvalidArgument
+// "invalid_time").
+std::string FormatLocalDay(int64_t day_number);
+Result<int64_t> ParseLocalDay(std::string_view text);
+
 // "YYYY-MM-DD" into month and day; false if it is not a calendar date.
 bool ParseBirthday(std::string_view text, int& month, int& day);
 

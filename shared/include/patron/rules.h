@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "patron/campaign.h"
+#include "patron/lots.h"
 #include "patron/record/field.h"
 #include "patron/reward.h"
 #include "patron/status.h"
@@ -64,6 +65,9 @@ struct Rules {
   // The rewards catalogue, and the gifts head office issues (reward.h).
   std::vector<Reward> rewards;
   std::vector<Gift> gifts;
+  // When points expire, and how long they wait before they can be spent
+  // (lots.h); by default they never expire.
+  ExpiryPolicy expiry;
   friend bool operator==(const Rules&, const Rules&) = default;
 };
 
@@ -180,6 +184,7 @@ struct Schema<Rules> {
       Field<&Rules::campaigns>{"campaigns", {}, kOmitDefault},
       Field<&Rules::rewards>{"rewards", {}, kOmitDefault},
       Field<&Rules::gifts>{"gifts", {}, kOmitDefault},
+      Field<&Rules::expiry>{"expiry", {}, kOmitDefault},
   };
 };
 

@@ -139,6 +139,29 @@ Anniversary NextAnniversary(const LocalDate& date, int month, int day) {
   return {date.year + 1, INT64_MAX};  // not a calendar date: never
 }
 
+int64_t DayNumberOf(int year, int month, int day) { return DayNumber(year, month, day); }
+
+LocalDate DateOfDay(int64_t day_number) { return ToLocalDate(day_number * kMsPerDay, 0); }
+
+std::string FormatLocalDay(int64_t day_number) {
+  const LocalDate date = DateOfDay(day_number);
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", date.year, date.month, date.day);
+  return text;
+}
+
+Result<int64_t> ParseLocalDay(std::string_view text) {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  if (text.size() != 10 || !Digits(text, 0, 4, year) || text[4] != '-' ||
+      !Digits(text, 5, 2, month) || text[7] != '-' || !Digits(text, 8, 2, day) || year < 1970 ||
+      !ValidDate(year, month, day)) {
+    return InvalidTime(text, "a date like 2027-03-31");
+  }
+  return DayNumber(year, month, day);
+}
+
 bool ParseBirthday(std::string_view text, int& month, int& day) {
   int year = 0;
   if (text.size() != 10 || !Digits(text, 0, 4, year) || text[4] != '-' ||

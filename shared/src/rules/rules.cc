@@ -129,6 +129,7 @@ Status ValidateRules(const Rules& rules) {
   }
   PATRON_RETURN_IF_ERROR(ValidateSchedule(rules));
   PATRON_RETURN_IF_ERROR(ValidateCampaigns(rules));
+  PATRON_RETURN_IF_ERROR(ValidateExpiry(rules));
   return ValidateRewards(rules);
 }
 

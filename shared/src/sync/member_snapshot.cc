@@ -48,6 +48,7 @@ Result<std::unique_ptr<MemberSnapshotWriter>> MemberSnapshotWriter::Create(
   // No triggers: the terminal keeps its member count itself.
   PATRON_RETURN_IF_ERROR(db->Execute(kReplicaMembersTable));
   PATRON_RETURN_IF_ERROR(db->Execute(kReplicaMembersV9));
+  PATRON_RETURN_IF_ERROR(db->Execute(kReplicaMembersV12));
   PATRON_RETURN_IF_ERROR(db->Execute(kSnapshotMeta));
   PATRON_RETURN_IF_ERROR(db->Execute("BEGIN"));
   return std::unique_ptr<MemberSnapshotWriter>(new MemberSnapshotWriter(std::move(db)));

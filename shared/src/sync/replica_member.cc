@@ -12,6 +12,7 @@ ReplicaMember ReplicaOf(const MemberState& state) {
   row.server_tier_until_ms = state.tier_until_ms;
   row.server_spend_at_review_minor = state.spend_at_review_minor;
   row.server_last_purchase_ms = state.last_purchase_ms;
+  row.server_lots = state.lots;
   return row;
 }
 
@@ -49,6 +50,10 @@ ALTER TABLE members ADD COLUMN server_tier TEXT NOT NULL DEFAULT '';
 ALTER TABLE members ADD COLUMN server_tier_until_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE members ADD COLUMN server_spend_at_review_minor INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE members ADD COLUMN server_last_purchase_ms INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+const std::string_view kReplicaMembersV12 = R"sql(
+ALTER TABLE members ADD COLUMN server_lots TEXT NOT NULL DEFAULT '{}';
 )sql";
 
 }  // namespace patron::sync

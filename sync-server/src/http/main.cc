@@ -153,6 +153,23 @@ std::chrono::milliseconds GiftStep(SyncService& service) {
   return std::chrono::hours(1);
 }
 
+// Writes the expiry members' points lots owe (RunExpiry): hourly, so a
+// lot past its day is expired within the hour after local midnight, and
+// ten minutes after a failure.
+std::chrono::milliseconds ExpiryStep(SyncService& service) {
+  Result<ExpiryRun> run = service.RunExpiry();
+  if (!run.ok()) {
+    Log("error", "expiry: " + run.status().ToString());
+    return std::chrono::minutes(10);
+  }
+  if (run->entries > 0) {
+    Log("info", "expired " + std::to_string(run->points_expired) + " points and gave back " +
+                    std::to_string(run->points_given_back) + " for " +
+                    std::to_string(run->members) + " members");
+  }
+  return std::chrono::hours(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -288,6 +305,7 @@ int main(int argc, char** argv) {
   BackgroundLoop snapshots([&service] { return SnapshotStep(service); });
   BackgroundLoop reviews([&service] { return ReviewStep(service); });
   BackgroundLoop gifts([&service] { return GiftStep(service); });
+  BackgroundLoop expiry([&service] { return ExpiryStep(service); });
   SyncApiOptions api_options;
   api_options.admin_token = config.admin_token;
   api_options.chain_key = config.chain_key;

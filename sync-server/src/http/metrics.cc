@@ -110,6 +110,16 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
           counters.campaign_awards_limited.load());
   Counter(out, "patron_sync_vouchers_issued_total", "Vouchers head office issued.",
           counters.vouchers_issued.load());
+  Counter(out, "patron_sync_expiry_entries_total",
+          "Expire entries, and adjust entries giving back what was expired too much, head "
+          "office wrote for members' points lots.",
+          counters.expiry_entries.load());
+  Counter(out, "patron_sync_points_expired_total", "Points head office expired.",
+          counters.points_expired.load());
+  Counter(out, "patron_sync_points_expiry_given_back_total",
+          "Points expired too much (an earlier redemption or refund arrived after the expiry) "
+          "and given back.",
+          counters.points_expiry_given_back.load());
   Counter(out, "patron_sync_vouchers_claimed_total",
           "Vouchers head office handed to a till that claimed them for a sale.",
           counters.vouchers_claimed.load());

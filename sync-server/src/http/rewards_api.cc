@@ -50,6 +50,17 @@ HttpResponse SyncApi::IssueGifts(const HttpRequest& request) const {
                                .dump());
 }
 
+HttpResponse SyncApi::RunExpiry(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  Result<ExpiryRun> run = service_.RunExpiry();
+  if (!run.ok()) return ErrorResponse(run.status());
+  return JsonResponse(200, nlohmann::json{{"members", run->members},
+                                          {"entries", run->entries},
+                                          {"points_expired", run->points_expired},
+                                          {"points_given_back", run->points_given_back}}
+                               .dump());
+}
+
 HttpResponse SyncApi::ListExchanges(const HttpRequest& request) const {
   if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
   Result<Uuid> member = Uuid::Parse(request.QueryParam("member_id").value_or(""));

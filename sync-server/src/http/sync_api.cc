@@ -83,6 +83,8 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::ListExchanges);
   add("POST", "/v1/admin/gifts/run", kNone, Guard::kAdmin, Endpoint::kIssueGifts,
       &SyncApi::IssueGifts);
+  add("POST", "/v1/admin/expiry/run", kNone, Guard::kAdmin, Endpoint::kRunExpiry,
+      &SyncApi::RunExpiry);
   add("POST", "/v1/admin/terminals", kJson, Guard::kAdmin, Endpoint::kRegisterTerminal,
       &SyncApi::RegisterTerminal);
   add("POST", "/v1/admin/rules", kJson, Guard::kAdmin, Endpoint::kPublishRules,
@@ -132,6 +134,8 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "list_exchanges";
     case Endpoint::kIssueGifts:
       return "issue_gifts";
+    case Endpoint::kRunExpiry:
+      return "run_expiry";
     case Endpoint::kRegisterTerminal:
       return "register_terminal";
     case Endpoint::kPublishRules:

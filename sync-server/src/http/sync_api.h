@@ -106,6 +106,7 @@ class SyncApi {
     kListRewards,
     kListExchanges,
     kIssueGifts,
+    kRunExpiry,
     kRegisterTerminal,
     kPublishRules,
     kListPacks,
@@ -164,6 +165,7 @@ class SyncApi {
   HttpResponse ListRewards(const HttpRequest& request) const;
   HttpResponse ListExchanges(const HttpRequest& request) const;
   HttpResponse IssueGifts(const HttpRequest& request) const;
+  HttpResponse RunExpiry(const HttpRequest& request) const;
   // POST /v1/admin/vouchers/take-back {"voucher_id"}: SyncService::TakeBackVoucher.
   HttpResponse TakeBackVoucher(const HttpRequest& request) const;
   // nullopt if the request carries the admin token; otherwise the 401/403,

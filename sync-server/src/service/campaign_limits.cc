@@ -69,6 +69,8 @@ Result<int64_t> SyncService::SettleCampaignLimit(StoreTxn& txn, const LedgerEntr
     reverse.ref_entry = award.entry_id;
     reverse.detail.reason = std::string(kCampaignLimitReason);
     reverse.detail.campaign_id = award.detail.campaign_id;
+    reverse.detail.expires_on = award.detail.expires_on;  // its lot (lots.h)
+    reverse.detail.available_on = award.detail.available_on;
     PATRON_RETURN_IF_ERROR(WriteServerEntry(txn, std::move(reverse)).status());
     ++settled;
   }

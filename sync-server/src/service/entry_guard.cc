@@ -6,6 +6,7 @@
 
 #include "patron/evaluate.h"
 #include "patron/local_time.h"
+#include "patron/lots.h"
 #include "patron/records/sale.h"
 #include "service/checks.h"
 #include "service/voucher_use.h"
@@ -17,11 +18,11 @@ constexpr std::array<std::string_view, kEntryRefusalCount> kRefusalNames = {
     "kind_not_allowed",      "out_of_bounds",       "missing_sale",          "unknown_rule_version",
     "earn_exceeds_rules",    "rights_exceeded",     "reverse_unknown_entry", "reverse_mismatch",
     "reverse_exceeds",       "reverse_not_claimed", "earn_not_as_rules",     "bonus_not_as_rules",
-    "voucher_not_as_issued",
+    "voucher_not_as_issued", "lot_not_as_rules",
 };
 
 // One name per EntryRefusal, in its order: the last one closes the list.
-static_assert(static_cast<size_t>(EntryRefusal::kVoucherNotAsIssued) + 1 == kEntryRefusalCount);
+static_assert(static_cast<size_t>(EntryRefusal::kLotNotAsRules) + 1 == kEntryRefusalCount);
 
 std::optional<EntryRefused> Refuse(EntryRefusal reason, std::string message) {
   return EntryRefused{reason, std::move(message)};
@@ -63,6 +64,8 @@ EntryGuard::EntryGuard(StoreTxn& txn, const Caller& caller, const EntryLimits& l
 
 Result<std::optional<EntryRefused>> EntryGuard::Check(const LedgerEntry& entry) {
   if (std::optional<EntryRefused> refused = CheckBounds(entry)) return refused;
+  PATRON_ASSIGN_OR_RETURN(std::optional<EntryRefused> lot, CheckLot(entry));
+  if (lot) return lot;
   switch (entry.kind) {
     case EntryKind::kEarn:
       return CheckEarn(entry);
@@ -99,6 +102,23 @@ std::optional<EntryRefused> EntryGuard::CheckBounds(const LedgerEntry& entry) co
     }
   }
   return std::nullopt;
+}
+
+Result<std::optional<EntryRefused>> EntryGuard::CheckLot(const LedgerEntry& entry) {
+  // A reversal that takes points back names its entry's lot (CheckReverse).
+  if (entry.points <= 0 || entry.kind == EntryKind::kTransfer) return std::optional<EntryRefused>();
+  PATRON_ASSIGN_OR_RETURN(const Rules* rules, RulesAt(entry.rule_version));
+  if (rules == nullptr) return std::optional<EntryRefused>();  // its kind's check says why
+  const Result<LotDays> named = LotOf(entry.detail);
+  const LotDays due = LotFor(*rules, entry.wall_ms);
+  if (named.ok() && *named == due) return std::optional<EntryRefused>();
+  const auto shown = [](const std::string& day) { return day.empty() ? "none" : day; };
+  return Refuse(
+      EntryRefusal::kLotNotAsRules,
+      "its points expire on " + shown(entry.detail.expires_on) + " and are spendable from " +
+          shown(entry.detail.available_on) + "; rules version " + std::to_string(rules->version) +
+          " say " + shown(due.expires_day == kNeverExpires ? "" : FormatLocalDay(due.expires_day)) +
+          " and " + shown(due.available_day == 0 ? "" : FormatLocalDay(due.available_day)));
 }
 
 Result<std::optional<EntryRefused>> EntryGuard::CheckEarn(const LedgerEntry& entry) {
@@ -251,6 +271,15 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckReverse(const LedgerEntry& 
   };
   if (original.member_id != entry.member_id) return mismatch("names another member");
   if (original.sale_ref != entry.sale_ref) return mismatch("names another sale");
+  // Taking back names the lot it takes from: the original's, or none (a
+  // return of another store's sale, which draws soonest first).
+  const bool names_lot = !entry.detail.expires_on.empty() || !entry.detail.available_on.empty();
+  if (entry.points < 0 && names_lot &&
+      (entry.detail.expires_on != original.detail.expires_on ||
+       entry.detail.available_on != original.detail.available_on)) {
+    return Refuse(EntryRefusal::kLotNotAsRules,
+                  "reverses " + original.entry_id + " but names a lot other than its own");
+  }
   // Taking back what an earn or a bonus gave; giving back what a redeem took.
   const bool gave = original.kind == EntryKind::kEarn || original.kind == EntryKind::kBonus;
   if (gave) {
@@ -324,6 +353,9 @@ Result<std::optional<LedgerEntry>> ExcessReversal(JournalTxn& txn, const LedgerE
   fix.sale_ref = reversed.sale_ref;
   fix.ref_entry = reversed.entry_id;
   fix.detail.reason = "refund_excess";
+  // Of the reversed entry's lot (lots.h): none for a redeem.
+  fix.detail.expires_on = reversed.detail.expires_on;
+  fix.detail.available_on = reversed.detail.available_on;
   return std::optional<LedgerEntry>(std::move(fix));
 }
 

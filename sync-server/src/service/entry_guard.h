@@ -69,6 +69,8 @@ class EntryGuard {
   std::optional<EntryRefused> CheckBounds(const LedgerEntry& entry) const;
   Result<std::optional<EntryRefused>> CheckEarn(const LedgerEntry& entry);
   Result<std::optional<EntryRefused>> CheckBonus(const LedgerEntry& entry);
+  // A credit's lot (lots.h): as its pack version says for its date.
+  Result<std::optional<EntryRefused>> CheckLot(const LedgerEntry& entry);
   Result<std::optional<EntryRefused>> CheckVoucherBonus(const LedgerEntry& entry);
   Result<std::optional<EntryRefused>> CheckRights(const LedgerEntry& entry);
   Result<std::optional<EntryRefused>> CheckReverse(const LedgerEntry& entry);

@@ -127,7 +127,7 @@ Result<FoldStats> MemberFolder::Fold() {
       if (!MergeProfileChange(member, c->change, c->change.hlc).ok()) ++stats.skipped;
     }
     for (const StoredEntry* e : w.entries) {
-      if (!ApplyEntry(member, e->entry)) ++stats.saturated;
+      if (!ApplyEntry(member, e->entry, rules.utc_offset_minutes)) ++stats.saturated;
     }
     member.state.version = w.version;
     FoldedSpend spend{{}, spend_since_ms};

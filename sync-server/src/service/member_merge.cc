@@ -64,7 +64,9 @@ Status MergeProfileChange(MemberRecord& member, const ProfileChange& change,
   return Status::OK();
 }
 
-bool ApplyEntry(MemberRecord& member, const LedgerEntry& entry) {
+bool ApplyEntry(MemberRecord& member, const LedgerEntry& entry, int64_t utc_offset_minutes) {
+  ApplyToLots(member.state.lots, entry, utc_offset_minutes);
+  member.expiry_due_day = ExpiryDueDay(member.state.lots);
   const bool balance_exact = SaturatingAdd(member.state.balance, BalanceEffect(entry));
   const bool rights_exact = SaturatingAdd(member.server_rights, RightsEffect(entry, kServerOrigin));
   if (entry.kind == EntryKind::kEarn && entry.amount_minor > 0) {

@@ -21,12 +21,14 @@ MemberRecord NewMember(std::string_view member_id);
 Status MergeProfileChange(MemberRecord& member, const ProfileChange& change,
                           HlcTimestamp stamp);
 
-// Adds an entry's effects: balance, and the server's own rights. The sums
+// Adds an entry's effects: balance, the server's own rights, and the
+// member's lots (lots.h; debits dated in local time at `utc_offset_minutes`)
+// with the day their expiry falls due. The sums
 // saturate at the int64 limits rather than fail: the entry is stored and
 // acknowledged already, and a fold that could fail on it would stop every
 // later fold. Returns false if a sum was clamped, which takes a member
 // credited or debited more than 9.2 * 10^18 points in all.
-bool ApplyEntry(MemberRecord& member, const LedgerEntry& entry);
+bool ApplyEntry(MemberRecord& member, const LedgerEntry& entry, int64_t utc_offset_minutes);
 
 }  // namespace patron::sync
 

@@ -360,7 +360,21 @@ CREATE TABLE reward_stock (
   return sql;
 }
 
-const std::array<sql::Migration, 11> kMigrations = {{
+// Version 12. Points lots (lots.h): each member's lots as the fold keeps
+// them, and the first local day on which expiry is due for them (0: none),
+// which the expiry run looks for. A member folded before had no lots: their
+// balance becomes one lot that never expires, or a debt.
+constexpr std::string_view kSchemaV12 = R"sql(
+ALTER TABLE members ADD COLUMN lots TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE members ADD COLUMN expiry_due_day INTEGER NOT NULL DEFAULT 0;
+UPDATE members SET lots = json_object('lots', json_array(json_object(
+    'days', json_object('expires_day', 2147483647), 'unspent', balance)))
+  WHERE balance > 0;
+UPDATE members SET lots = json_object('debt', -balance) WHERE balance < 0;
+CREATE INDEX members_expiry_due ON members(expiry_due_day) WHERE expiry_due_day > 0;
+)sql";
+
+const std::array<sql::Migration, 12> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -373,6 +387,7 @@ const std::array<sql::Migration, 11> kMigrations = {{
     {9, "held tiers and member reviews", kSchemaV9, nullptr},
     {10, "vouchers", SchemaV10(), nullptr},
     {11, "points exchanges and tills' shares of stock", SchemaV11(), nullptr},
+    {12, "members' points lots and when their expiry is due", kSchemaV12, nullptr},
 }};
 
 }  // namespace

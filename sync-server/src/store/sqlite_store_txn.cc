@@ -59,9 +59,9 @@ constexpr std::string_view kCountEntries = "SELECT count(*) FROM entries";
 // A member row: MemberState's columns, then head office's own figures of
 // MemberRecord, in this order (FindMember reads and PutMember binds them by
 // position after MemberState's).
-constexpr std::array<std::string_view, 5> kServerMemberColumns = {
-    "server_rights", "review_at_ms", "upgrade_entry", "upgrade_before_tier",
-    "upgrade_before_until_ms"};
+constexpr std::array<std::string_view, 6> kServerMemberColumns = {
+    "server_rights",       "review_at_ms",          "upgrade_entry",
+    "upgrade_before_tier", "upgrade_before_until_ms", "expiry_due_day"};
 
 const std::string& MemberColumns() {
   static const std::string columns = [] {
@@ -105,6 +105,9 @@ const std::string& PutMemberSql() {
 constexpr std::string_view kMembersDueForReview =
     "SELECT member_id FROM members WHERE review_at_ms > 0 AND review_at_ms <= ?"
     " ORDER BY review_at_ms LIMIT ?";
+constexpr std::string_view kMembersDueForExpiry =
+    "SELECT member_id FROM members WHERE expiry_due_day > 0 AND expiry_due_day <= ?"
+    " ORDER BY expiry_due_day LIMIT ?";
 constexpr std::string_view kSetReviewAt = "UPDATE members SET review_at_ms = ? WHERE member_id = ?";
 constexpr std::string_view kHeldTiers =
     "SELECT DISTINCT tier FROM members WHERE tier_until_ms > 0 ORDER BY tier";
@@ -378,6 +381,7 @@ Result<std::optional<MemberRecord>> SqliteStoreTxn::FindMember(std::string_view 
   record.review_at_ms = s.ColumnInt64(kReviewAtColumn);
   record.upgrade = {s.ColumnText(kUpgradeColumn),
                     {s.ColumnText(kUpgradeColumn + 1), s.ColumnInt64(kUpgradeColumn + 2)}};
+  record.expiry_due_day = s.ColumnInt64(kUpgradeColumn + 3);
   return std::optional<MemberRecord>(std::move(record));
 }
 
@@ -391,17 +395,27 @@ Status SqliteStoreTxn::PutMember(const MemberRecord& member) {
   s.BindText(next + 2, member.upgrade.entry_id);
   s.BindText(next + 3, member.upgrade.before.tier);
   s.BindInt64(next + 4, member.upgrade.before.until_ms);
+  s.BindInt64(next + 5, member.expiry_due_day);
   Status status = s.Run();
   if (!status.ok()) return status.WithContext("put member");
   return Status::OK();
 }
 
 Result<std::vector<std::string>> SqliteStoreTxn::MembersDueForReview(int64_t now_ms, int limit) {
+  return MembersDue(kMembersDueForReview, now_ms, limit);
+}
+
+Result<std::vector<std::string>> SqliteStoreTxn::MembersDueForExpiry(int64_t today, int limit) {
+  return MembersDue(kMembersDueForExpiry, today, limit);
+}
+
+Result<std::vector<std::string>> SqliteStoreTxn::MembersDue(std::string_view sql, int64_t at,
+                                                            int limit) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
   std::vector<std::string> due;
   if (limit <= 0) return due;
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kMembersDueForReview));
-  s.BindInt64(0, now_ms);
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(sql));
+  s.BindInt64(0, at);
   s.BindInt64(1, limit);
   while (true) {
     PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());

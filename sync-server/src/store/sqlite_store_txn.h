@@ -81,6 +81,7 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::optional<MemberRecord>> FindMember(std::string_view member_id) override;
   Status PutMember(const MemberRecord& member) override;
   Result<std::vector<std::string>> MembersDueForReview(int64_t now_ms, int limit) override;
+  Result<std::vector<std::string>> MembersDueForExpiry(int64_t today, int limit) override;
   Status SetReviewAt(std::string_view member_id, int64_t review_at_ms) override;
   Result<std::vector<std::string>> HeldTiers() override;
   Result<std::vector<MemberState>> MembersAfter(int64_t after, int limit) override;
@@ -165,6 +166,8 @@ class SqliteStoreTxn final : public StoreTxn {
   Status CheckOpen() const;
   Status CheckWritable() const;
   Result<std::optional<TerminalRecord>> FindTerminalBy(std::string_view sql, std::string_view key);
+  // The member ids of a query binding a bound (`at`) and a limit.
+  Result<std::vector<std::string>> MembersDue(std::string_view sql, int64_t at, int limit);
   // Every row of a bound query of refund columns (seq, status, then the
   // record's), with their lines.
   Result<std::vector<StoredRefund>> ReadRefunds(sql::Statement& s);

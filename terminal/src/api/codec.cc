@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "patron/json_util.h"
+#include "patron/local_time.h"
 #include "patron/record/record_json.h"
 
 namespace patron::terminal {
@@ -86,6 +87,15 @@ template <typename Record>
 json RecordsJson(const std::vector<Record>& records) {
   json list = json::array();
   for (const Record& record : records) list.push_back(RecordJson(record));
+  return list;
+}
+
+// [{"expires_on": "2027-03-31", "points": 320}, ...]
+json ExpiringJson(const std::vector<ExpiringPoints>& expiring) {
+  json list = json::array();
+  for (const ExpiringPoints& e : expiring) {
+    list.push_back({{"expires_on", FormatLocalDay(e.expires_day)}, {"points", e.points}});
+  }
   return list;
 }
 
@@ -224,6 +234,8 @@ std::string EncodeMember(const Member& m, std::optional<bool> created) {
               {"tier", m.tier},
               {"balance", m.balance},
               {"redeemable_here", m.redeemable_here},
+              {"expiring", ExpiringJson(m.expiring)},
+              {"pending_points", m.pending_points},
               {"qualifying_spend_minor", m.qualifying_spend_minor},
               {"tier_held_until_ms", m.tier_held_until_ms},
               {"tier_progress", TierProgressJson(m.tier_progress)},
@@ -250,6 +262,7 @@ std::string EncodeQuote(const Quote& q) {
                {"max_redeemable_by_cap", q.max_redeemable_by_cap},
                {"balance", q.balance},
                {"redeemable_here", q.redeemable_here},
+               {"expiring_soon", ExpiringJson(q.expiring_soon)},
                {"rule_version", q.rule_version},
                {"base_only", q.base_only}});
 }

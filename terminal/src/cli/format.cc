@@ -89,6 +89,17 @@ std::string TierProgressText(const nlohmann::json& doc) {
          Text(*found, "next_tier");
 }
 
+std::string ExpiringText(const nlohmann::json& doc, const char* key) {
+  const auto found = doc.find(key);
+  if (found == doc.end() || !found->is_array()) return "";
+  std::string text;
+  for (const nlohmann::json& lot : *found) {
+    if (!text.empty()) text += ", ";
+    text += Points(Int(lot, "points")) + " on " + Text(lot, "expires_on");
+  }
+  return text;
+}
+
 std::string VoucherBenefitText(const nlohmann::json& v) {
   const auto opt = [&v](const char* key) { return v.value(key, int64_t{0}); };
   std::vector<std::string> parts;

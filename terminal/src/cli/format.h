@@ -37,6 +37,9 @@ bool Bool(const nlohmann::json& doc, std::string_view key);
 // unless 230.00 more is spent". "" when the answer has no such field (an
 // older patrond) or, for the review, nothing to warn of.
 std::string TierProgressText(const nlohmann::json& doc);
+// The array `key` of {expires_on, points} as "320 on 2027-03-31, 100 on
+// 2027-04-30"; "" when empty or absent.
+std::string ExpiringText(const nlohmann::json& doc, const char* key);
 std::string TierReviewText(const nlohmann::json& doc);
 // What a voucher (or a reward's voucher) gives, from its benefit fields:
 // "20.00 off over 100.00, +88 points"; "15% off (at most 30.00)".

@@ -29,6 +29,9 @@ void PrintMember(const json& m) {
       .Add("tier", Text(m, "tier"))
       .Add("balance", Points(Int(m, "balance")))
       .Add("redeemable here", Points(Int(m, "redeemable_here")))
+      .AddIf(!ExpiringText(m, "expiring").empty(), "expiring", ExpiringText(m, "expiring"))
+      .AddIf(m.value("pending_points", int64_t{0}) > 0, "pending",
+             Points(m.value("pending_points", int64_t{0})) + " (not spendable yet)")
       .Add("qualifying spend", Money(Int(m, "qualifying_spend_minor")))
       .AddIf(!TierProgressText(m).empty(), "next tier", TierProgressText(m))
       .AddIf(m.value("tier_held_until_ms", int64_t{0}) > 0, "tier held until",

@@ -167,6 +167,8 @@ void PrintQuote(const json& q) {
                                  Points(Int(q, "max_redeemable_by_cap")) + ")")
       .Add("balance", Points(Int(q, "balance")))
       .Add("redeemable here", Points(Int(q, "redeemable_here")))
+      .AddIf(!ExpiringText(q, "expiring_soon").empty(), "expiring soon",
+             ExpiringText(q, "expiring_soon"))
       .AddIf(!TierProgressText(q).empty(), "next tier", TierProgressText(q))
       .AddIf(!TierReviewText(q).empty(), "tier review", TierReviewText(q))
       .Print();

@@ -161,6 +161,10 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
   quote.max_redeemable_by_cap = plan.max_by_cap;
   quote.balance = figures.balance;
   quote.redeemable_here = figures.redeemable;
+  for (const ExpiringPoints& soon : ExpiringSoonest(figures.lots, figures.today)) {
+    if (soon.expires_day >= figures.today + kExpiringSoonDays) break;
+    quote.expiring_soon.push_back(soon);
+  }
   quote.rule_version = ctx.rules().version;
   return quote;
 }

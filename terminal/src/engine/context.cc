@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "patron/lots.h"
+
 namespace patron::terminal {
 
 EngineContext::EngineContext(std::unique_ptr<sql::Database> database, Identity id,
@@ -63,6 +65,14 @@ int64_t EngineContext::NewestPackVersion() const {
   return waiting_packs_.empty() ? active_pack_.version : waiting_packs_.back().version;
 }
 
+Status CopyLot(EngineContext& ctx, std::string_view entry_id, EntryDetail& detail) {
+  PATRON_ASSIGN_OR_RETURN(std::optional<LedgerEntry> original, ctx.journal.Get(entry_id));
+  if (!original) return Status::OK();
+  detail.expires_on = original->detail.expires_on;
+  detail.available_on = original->detail.available_on;
+  return Status::OK();
+}
+
 Result<LedgerEntry> AppendOwnEntry(EngineContext& ctx, LedgerEntry draft) {
   PATRON_ASSIGN_OR_RETURN(draft.seq, ctx.state.AllocateSeq());
   draft.origin = ctx.identity.terminal_id;
@@ -72,6 +82,12 @@ Result<LedgerEntry> AppendOwnEntry(EngineContext& ctx, LedgerEntry draft) {
   draft.hlc = ctx.clock.Now();
   draft.wall_ms = ctx.NowMs();
   draft.rule_version = ctx.rules().version;
+  // A credit of points is a lot that expires as the pack in force says
+  // (lots.h). A reversal that takes an earn back names that earn's lot,
+  // which its caller copies (CopyLot).
+  if (draft.points > 0 && draft.kind != EntryKind::kTransfer) {
+    SetLot(draft.detail, LotFor(ctx.rules(), draft.wall_ms));
+  }
   if (draft.currency.empty()) draft.currency = ctx.rules().currency;
   PATRON_RETURN_IF_ERROR(ValidateEntry(draft));
   PATRON_RETURN_IF_ERROR(ctx.journal.Append(draft));

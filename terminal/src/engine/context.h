@@ -113,9 +113,13 @@ auto InReadTransaction(EngineContext& ctx, Body&& body) -> decltype(body()) {
 }
 
 // Fills in the terminal's identity, the next sequence number, the HLC, wall
-// time and rule version, validates the entry and appends it to the journal.
-// Call inside a write transaction.
+// time and rule version, and a credit's lot (lots.h), validates the entry
+// and appends it to the journal. Call inside a write transaction.
 Result<LedgerEntry> AppendOwnEntry(EngineContext& ctx, LedgerEntry draft);
+// Names on `detail` the lot of the journal's entry `entry_id`, for its
+// reversal; leaves it unnamed for an entry this terminal does not hold (a
+// return of another store's sale: the reversal then draws soonest first).
+Status CopyLot(EngineContext& ctx, std::string_view entry_id, EntryDetail& detail);
 
 }  // namespace patron::terminal
 

@@ -112,6 +112,8 @@ Result<std::vector<RewardOffer>> RewardsOffered(EngineContext& ctx, std::string_
         offer.unavailable = may.reason();
       } else if (figures->balance < reward.points) {
         offer.unavailable = "insufficient_points";
+      } else if (figures->spendable < reward.points) {
+        offer.unavailable = "points_not_spendable";
       }
     }
     return offers;
@@ -164,6 +166,7 @@ Result<ExchangeResult> ExchangeReward(EngineContext& ctx, const ExchangeRequest&
                                             std::to_string(points),
                                         "insufficient_points");
     }
+    PATRON_RETURN_IF_ERROR(CheckSpendable(figures, points));
     if (points > figures.redeemable) {
       return Status::FailedPrecondition(
           "this terminal may redeem " + std::to_string(figures.redeemable) +

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "patron/local_time.h"
+#include "patron/lots.h"
 #include "patron/money.h"
 
 namespace patron::terminal {
@@ -16,7 +17,16 @@ Result<MemberFigures> ComputeFigures(EngineContext& ctx, const MemberRow& row) {
   PATRON_ASSIGN_OR_RETURN(figures.qualifying_spend_minor,
                           CheckedAdd(row.server_spend_minor, pending.spend_minor));
   figures.rights = row.local_rights;
-  figures.redeemable = std::max<int64_t>(0, std::min(figures.balance, figures.rights));
+  // Points past their expiry, or not yet spendable, are not redeemable
+  // here, even before head office writes their expiry.
+  figures.lots = row.server_lots;
+  ReconcileLots(figures.lots, row.server_balance);
+  const int64_t offset = ctx.rules().utc_offset_minutes;
+  for (const LedgerEntry& entry : pending.entries) ApplyToLots(figures.lots, entry, offset);
+  figures.today = ToLocalDate(ctx.NowMs(), offset).day_number;
+  figures.spendable = SpendablePoints(figures.lots, figures.today);
+  figures.redeemable =
+      std::max<int64_t>(0, std::min({figures.balance, figures.spendable, figures.rights}));
   figures.standing = TierStanding{row.server_tier, row.server_tier_until_ms};
   // This till's spend not yet in head office's figure is recent: it counts.
   PATRON_ASSIGN_OR_RETURN(figures.spend_at_review_minor,
@@ -24,6 +34,17 @@ Result<MemberFigures> ComputeFigures(EngineContext& ctx, const MemberRow& row) {
   figures.tier = CurrentTier(ctx.rules(), figures.standing, figures.qualifying_spend_minor);
   figures.last_purchase_ms = std::max(row.server_last_purchase_ms, pending.last_purchase_ms);
   return figures;
+}
+
+Status CheckSpendable(const MemberFigures& figures, int64_t points) {
+  if (points <= figures.spendable) return Status::OK();
+  const int64_t pending = PendingPoints(figures.lots, figures.today);
+  return Status::FailedPrecondition(
+      "the member may spend " + std::to_string(figures.spendable) + " of their " +
+          std::to_string(figures.balance) + " points today (" + std::to_string(pending) +
+          " are not spendable yet, the rest are past their expiry); " + std::to_string(points) +
+          " requested",
+      "points_not_spendable");
 }
 
 Member ToMember(EngineContext& ctx, const MemberRow& row, const MemberFigures& figures) {
@@ -52,6 +73,8 @@ Member ToMember(EngineContext& ctx, const MemberRow& row, const MemberFigures& f
   m.tier_review =
       UpcomingReview(ctx.rules(), figures.standing, figures.spend_at_review_minor, ctx.NowMs());
   m.redeemable_here = figures.redeemable;
+  m.expiring = ExpiringSoonest(figures.lots, figures.today);
+  m.pending_points = PendingPoints(figures.lots, figures.today);
   return m;
 }
 

@@ -92,6 +92,7 @@ Status WriteReversals(EngineContext& ctx, const RefundedSale& sale, const Refund
     reverse.amount_minor = -plan.spend_reversed_minor;
     reverse.sale_ref = sale.sale_ref;
     reverse.ref_entry = sale.earn_entry;
+    PATRON_RETURN_IF_ERROR(CopyLot(ctx, sale.earn_entry, reverse.detail));
     PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(reverse)));
     row.entry_ids.push_back(written.entry_id);
   }
@@ -102,6 +103,7 @@ Status WriteReversals(EngineContext& ctx, const RefundedSale& sale, const Refund
     reverse.points = -award.points;
     reverse.sale_ref = sale.sale_ref;
     reverse.ref_entry = award.entry_id;
+    PATRON_RETURN_IF_ERROR(CopyLot(ctx, award.entry_id, reverse.detail));
     PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(reverse)));
     row.entry_ids.push_back(written.entry_id);
   }

@@ -38,6 +38,7 @@ Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const Mem
                       std::to_string(r) + " requested",
                   "insufficient_points");
   }
+  PATRON_RETURN_IF_ERROR(CheckSpendable(figures, r));
   if (r > figures.redeemable) {
     return Refuse("this terminal may redeem " + std::to_string(figures.redeemable) +
                       " points for the member without the server; " + std::to_string(r) +

@@ -66,6 +66,7 @@ sync::MemberState ServerState(MemberRow row) {
   m.tier_until_ms = row.server_tier_until_ms;
   m.spend_at_review_minor = row.server_spend_at_review_minor;
   m.last_purchase_ms = row.server_last_purchase_ms;
+  m.lots = std::move(row.server_lots);
   m.version = row.server_version;
   return m;
 }

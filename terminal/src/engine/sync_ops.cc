@@ -29,6 +29,7 @@ MemberRow MergeServerState(std::optional<MemberRow> local, const sync::MemberSta
   row.server_tier_until_ms = remote.tier_until_ms;
   row.server_spend_at_review_minor = remote.spend_at_review_minor;
   row.server_last_purchase_ms = remote.last_purchase_ms;
+  row.server_lots = remote.lots;
   return row;
 }
 

@@ -1,5 +1,8 @@
 #include "store/journal.h"
 
+#include <algorithm>
+
+#include "patron/money.h"
 #include "patron/record/record_sql.h"
 
 namespace patron::terminal {
@@ -40,20 +43,19 @@ const std::string& HistorySql() {
   return sql;
 }
 
-// ?1 member_id, ?2 holder, ?3 server_version, ?4 spend_since_ms. The two
-// ranges of ledger_by_member: not acknowledged (NULL), or acknowledged after
-// the server row's version.
-constexpr std::string_view kPending = R"sql(
-SELECT COALESCE(SUM(points), 0),
-       COALESCE(SUM(CASE WHEN wall_ms >= ?4 THEN amount_minor ELSE 0 END), 0),
-       COALESCE(MAX(CASE WHEN kind = 'earn' AND amount_minor > 0 THEN wall_ms END), 0)
-FROM ledger
-WHERE member_id = ?1 AND (ack_seq IS NULL OR ack_seq > ?3)
-  AND origin = ?2 AND kind <> 'transfer'
-)sql";
+// ?1 member_id, ?2 holder, ?3 server_version. The two ranges of
+// ledger_by_member: not acknowledged (NULL), or acknowledged after the
+// server row's version; in the order they were written.
+const std::string& PendingSql() {
+  static const std::string sql =
+      "SELECT " + Columns() +
+      " FROM ledger WHERE member_id = ?1 AND (ack_seq IS NULL OR ack_seq > ?3)"
+      " AND origin = ?2 AND kind <> 'transfer' ORDER BY local_id";
+  return sql;
+}
 
 // The ack_seq of an entry head office refused: below every server version,
-// so it counts as neither pending nor included (kPending).
+// so it counts as neither pending nor included (PendingSql).
 constexpr int64_t kRefusedAck = 0;
 
 constexpr std::string_view kAddRights =
@@ -92,14 +94,24 @@ Result<std::optional<LedgerEntry>> Journal::Get(std::string_view entry_id) {
 
 Result<PendingSums> Journal::Pending(std::string_view member_id, int64_t server_version,
                                     int64_t spend_since_ms) {
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kPending));
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(PendingSql()));
   s.BindText(0, member_id);
   s.BindText(1, holder_);
   s.BindInt64(2, server_version);
-  s.BindInt64(3, spend_since_ms);
-  PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-  if (!has_row) return Status::Internal("aggregate query returned no row");
-  return PendingSums{s.ColumnInt64(0), s.ColumnInt64(1), s.ColumnInt64(2)};
+  PendingSums sums;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return sums;
+    PATRON_ASSIGN_OR_RETURN(LedgerEntry e, ReadEntry(s));
+    PATRON_ASSIGN_OR_RETURN(sums.points, CheckedAdd(sums.points, e.points));
+    if (e.wall_ms >= spend_since_ms) {
+      PATRON_ASSIGN_OR_RETURN(sums.spend_minor, CheckedAdd(sums.spend_minor, e.amount_minor));
+    }
+    if (e.kind == EntryKind::kEarn && e.amount_minor > 0) {
+      sums.last_purchase_ms = std::max(sums.last_purchase_ms, e.wall_ms);
+    }
+    sums.entries.push_back(std::move(e));
+  }
 }
 
 Result<std::vector<Journal::HistoryRow>> Journal::History(std::string_view member_id, int limit,

@@ -25,6 +25,7 @@ struct PendingSums {
   int64_t points = 0;
   int64_t spend_minor = 0;
   int64_t last_purchase_ms = 0;  // the latest earn with an amount; 0: none
+  std::vector<LedgerEntry> entries;  // the entries themselves, oldest first
 };
 
 class Journal {
@@ -36,9 +37,9 @@ class Journal {
   Status Append(const LedgerEntry& entry);
   Result<std::optional<LedgerEntry>> Get(std::string_view entry_id);
 
-  // Pending sums relative to `server_version`; spend counts only entries
-  // written at or after `spend_since_ms`. Costs one index range over the
-  // pending entries, not the member's whole history.
+  // Pending entries and their sums relative to `server_version`; spend
+  // counts only entries written at or after `spend_since_ms`. Costs one
+  // index range over the pending entries, not the member's whole history.
   Result<PendingSums> Pending(std::string_view member_id, int64_t server_version,
                               int64_t spend_since_ms);
 

@@ -214,7 +214,7 @@ Status MemberStore::ResetServerViews() {
   return db_.Execute(
       "UPDATE members SET server_version = 0, server_balance = 0, server_spend_minor = 0,"
       " server_tier = '', server_tier_until_ms = 0, server_spend_at_review_minor = 0,"
-      " server_last_purchase_ms = 0");
+      " server_last_purchase_ms = 0, server_lots = '{}'");
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> MemberStore::MembersWithRights() {

@@ -449,7 +449,7 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 11> migrations = {{
+  static const std::array<sql::Migration, 12> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
@@ -463,6 +463,7 @@ std::span<const sql::Migration> TerminalMigrations() {
       {10, "vouchers; a sale's money off by vouchers", SchemaV10(),
        [](sql::Database& db) { return AddSaleColumns(db); }},
       {11, "points exchanges and shares of rewards' stock", SchemaV11(), nullptr},
+      {12, "head office's points lots on member rows", sync::kReplicaMembersV12, nullptr},
   }};
   return migrations;
 }

@@ -33,8 +33,9 @@ namespace patron::sync {
 
 // Bumped whenever the file's tables change; a terminal refuses other formats.
 // Format 2 (schema version 9) added the tier standing's and the latest
-// purchase's columns; an older terminal refuses it and bootstraps page by page.
-inline constexpr int64_t kMemberSnapshotFormat = 2;
+// purchase's columns, format 3 (schema version 12) the lots' column; an
+// older terminal refuses it and bootstraps page by page.
+inline constexpr int64_t kMemberSnapshotFormat = 3;
 
 // The reader's query of the meta row, on a database attached as `snapshot`.
 inline constexpr std::string_view kSelectSnapshotMeta =

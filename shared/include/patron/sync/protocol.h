@@ -14,6 +14,7 @@
 
 #include "patron/hlc.h"
 #include "patron/ledger.h"
+#include "patron/lots.h"
 #include "patron/lww.h"
 #include "patron/member.h"
 #include "patron/record/field.h"
@@ -160,6 +161,8 @@ struct MemberState : MemberProfile {
   // The latest purchase (earn entry with an amount) head office holds; 0:
   // none. Campaigns for first purchases and lapsed members read it.
   int64_t last_purchase_ms = 0;
+  // The member's points lots (lots.h), as head office folded their entries.
+  LotBook lots;
   friend bool operator==(const MemberState&, const MemberState&) = default;
 };
 
@@ -457,6 +460,7 @@ struct Schema<sync::MemberState> {
           Field<&sync::MemberState::spend_at_review_minor>{
               "spend_at_review_minor", {}, kOmitDefault},
           Field<&sync::MemberState::last_purchase_ms>{"last_purchase_ms", {}, kOmitDefault},
+          Field<&sync::MemberState::lots>{"lots", {}, kOmitDefault},
       },
       kMemberProfileAdditions);
 };

@@ -25,6 +25,9 @@ struct ReplicaMember : MemberProfile {
   int64_t server_tier_until_ms = 0;
   int64_t server_spend_at_review_minor = 0;
   int64_t server_last_purchase_ms = 0;
+  // MemberState's lots (lots.h); a row from before them has none, and its
+  // balance counts as points that never expire (ReconcileLots).
+  LotBook server_lots;
   // This terminal's redemption rights for the member (ledger.h RightsEffect),
   // kept by the journal in the same transaction as each entry.
   int64_t local_rights = 0;
@@ -44,6 +47,8 @@ extern const std::string_view kReplicaMembersTable;
 // local_rights: head office's tier standing and the member's latest
 // purchase. A snapshot's table runs it too.
 extern const std::string_view kReplicaMembersV9;
+// The column the terminal's schema version 12 adds: head office's lots.
+extern const std::string_view kReplicaMembersV12;
 
 }  // namespace patron::sync
 
@@ -66,6 +71,8 @@ struct Schema<sync::ReplicaMember> {
               "server_spend_at_review_minor", {}, kOptional},
           Field<&sync::ReplicaMember::server_last_purchase_ms>{
               "server_last_purchase_ms", {}, kOptional},
+          // Added by kReplicaMembersV12.
+          Field<&sync::ReplicaMember::server_lots>{"server_lots", {}, kOptional},
       },
       kMemberProfileAdditions);
 };

@@ -37,8 +37,9 @@ enum class EntryRefusal {
   kEarnNotAsRules,       // not what the rules give at the tier it names, or an unknown tier
   kBonusNotAsRules,      // a campaign the pack lacks, above what it gives, or given twice
   kVoucherNotAsIssued,   // a voucher's bonus not as issued, not held by the till, or used
+  kLotNotAsRules,        // a credit's lot not as its pack says, a reversal's not its entry's
 };
-inline constexpr size_t kEntryRefusalCount = 13;
+inline constexpr size_t kEntryRefusalCount = 14;
 
 // "kind_not_allowed", "out_of_bounds", ...: the reason code on the wire.
 std::string_view EntryRefusalName(EntryRefusal refusal);

@@ -44,6 +44,9 @@ struct MemberRecord {
   int64_t server_rights = 0;
   int64_t review_at_ms = 0;
   TierUpgrade upgrade;
+  // The first local day on which head office owes the member's lots an
+  // expiry entry (ExpiryDueDay); 0: none.
+  int64_t expiry_due_day = 0;
 };
 
 // A profile change waiting to be folded into its member's row: `seq` is
@@ -85,6 +88,9 @@ class MemberTxn {
   // Ids of members with 0 < review_at_ms <= now_ms, soonest first, at most
   // `limit`.
   virtual Result<std::vector<std::string>> MembersDueForReview(int64_t now_ms, int limit) = 0;
+  // Ids of members with 0 < expiry_due_day <= today, soonest first, at
+  // most `limit`.
+  virtual Result<std::vector<std::string>> MembersDueForExpiry(int64_t today, int limit) = 0;
   // Write transactions only: sets a stored member's review_at_ms.
   virtual Status SetReviewAt(std::string_view member_id, int64_t review_at_ms) = 0;
   // The tiers members are held at (state.tier of rows with tier_until_ms >

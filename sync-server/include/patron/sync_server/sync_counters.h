@@ -46,6 +46,11 @@ struct SyncCounters {
   // used by a sale, and sales that named a voucher their till did not hold
   // (logged as security events, reason "voucher_not_held").
   std::atomic<int64_t> vouchers_issued{0};
+  // Points expiry (lots.h, SyncService::RunExpiry): entries written, points
+  // expired, and points expired too much (late entries) given back.
+  std::atomic<int64_t> expiry_entries{0};
+  std::atomic<int64_t> points_expired{0};
+  std::atomic<int64_t> points_expiry_given_back{0};
   std::atomic<int64_t> vouchers_claimed{0};
   std::atomic<int64_t> vouchers_used{0};
   std::atomic<int64_t> vouchers_misused{0};

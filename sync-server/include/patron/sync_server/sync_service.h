@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -70,6 +71,14 @@ struct ExchangeExcess {
 struct GiftRun {
   int64_t members_scanned = 0;
   int64_t vouchers_issued = 0;
+};
+
+// What one run of RunExpiry did.
+struct ExpiryRun {
+  int64_t members = 0;            // members whose lots owed expiry
+  int64_t entries = 0;            // expire and adjust entries written
+  int64_t points_expired = 0;     // taken by expiry
+  int64_t points_given_back = 0;  // expired too much, given back (lots.h)
 };
 
 // A reward's stock as head office holds it (GET /v1/admin/rewards).
@@ -212,6 +221,12 @@ class SyncService {
   // POST /v1/admin/gifts/run at once.
   Result<GiftRun> IssueGifts();
 
+  // Writes the expiry the members' points lots owe today (expiry.cc):
+  // `expire` entries for what is left of lots past their day, and the
+  // points late entries show were expired too much given back. Idempotent;
+  // patron-sync runs it hourly, POST /v1/admin/expiry/run at once.
+  Result<ExpiryRun> RunExpiry();
+
   // Puts `item` on the down-channel (its seq is assigned here), replacing
   // its predecessor: what head office's services send to tills.
   Result<DownItem> Publish(DownItem item);
@@ -307,6 +322,7 @@ class SyncService {
   TerminalRegistry terminals_;
   MemberFolder folder_;
   SnapshotServer snapshots_;
+  std::mutex expiry_mutex_;  // RunExpiry: one run at a time
 };
 
 }  // namespace patron::sync

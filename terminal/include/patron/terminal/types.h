@@ -10,6 +10,7 @@
 
 #include "patron/evaluate.h"
 #include "patron/ledger.h"
+#include "patron/lots.h"
 #include "patron/records/exchange.h"
 #include "patron/records/sale.h"
 #include "patron/records/voucher.h"
@@ -64,8 +65,15 @@ struct Member {
   std::optional<TierProgress> tier_progress;
   std::optional<TierReview> tier_review;
   // Points this terminal may redeem right now without asking the server:
-  // min(balance, its own redemption rights), never below zero.
+  // min(balance, spendable points, its own redemption rights), never below
+  // zero.
   int64_t redeemable_here = 0;
+  // When points expire (lots.h): how many on each day, soonest first
+  // ("320 points expire 2027-03-31"); points that never expire are not
+  // listed. Points earned that are not spendable yet (the pack's
+  // pending_days).
+  std::vector<ExpiringPoints> expiring;
+  int64_t pending_points = 0;
 };
 
 struct EnrolResult {
@@ -113,6 +121,8 @@ struct Quote {
   int64_t max_redeemable_by_cap = 0;
   int64_t balance = 0;
   int64_t redeemable_here = 0;
+  // Points expiring within kExpiringSoonDays (lots.h), soonest first.
+  std::vector<ExpiringPoints> expiring_soon;
   int64_t rule_version = 0;
   // The pack in force is past its valid_until: base points only (no tier
   // multiplier) until head office's newer pack arrives.
