@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "patron/local_time.h"
+#include "patron/lots.h"
 #include "patron/sync_server/sync_service.h"
 #include "service/service_fixture.h"
 
@@ -363,6 +364,59 @@ TEST_CASE("a till reverses another till's sale only as far as the returns it cla
   CHECK(f.Member(f.ann).balance == 100);
   // Claimed returns, and refunds in two stores at once that head office
   // settles: tests/sync/records_sync_test.cc.
+}
+
+}  // namespace
+}  // namespace patron::sync
+
+namespace patron::sync {
+namespace {
+
+TEST_CASE("a till's credit carries the lot its pack gives; a reversal names its earn's lot") {
+  ServiceFixture f;
+  Rules pack = DefaultRules();
+  pack.version = 2;
+  pack.expiry.months = 12;
+  pack.expiry.pending_days = 7;
+  REQUIRE(f.service().PublishRules(pack).ok());
+  const LotDays due = LotFor(pack, f.now_ms);
+  const auto earn = [&](int64_t seq, const LotDays& lot) {
+    LedgerEntry e = f.Earn(f.t1, seq, f.ann, 100);
+    e.amount_minor = 10'000;
+    e.rule_version = 2;
+    SetLot(e.detail, lot);
+    return e;
+  };
+  LedgerEntry honest = earn(1, due);
+  LedgerEntry longer = earn(2, LotDays{due.expires_day + 365, due.available_day});
+  LedgerEntry at_once = earn(3, LotDays{due.expires_day, 0});
+  LedgerEntry never = earn(4, LotDays{});
+  LedgerEntry garbled = earn(5, due);
+  garbled.detail.expires_on = "2027-13-01";
+  // Taking back the honest earn: its own lot, or none (a return elsewhere).
+  LedgerEntry own_lot = Reverse(f, f.t1, 6, honest, -10, -1'000);
+  SetLot(own_lot.detail, due);
+  LedgerEntry no_lot = Reverse(f, f.t1, 7, honest, -10, -1'000);
+  LedgerEntry other_lot = Reverse(f, f.t1, 8, honest, -10, -1'000);
+  SetLot(other_lot.detail, LotDays{due.expires_day + 31, 0});
+  PushRequest push = f.NewPush(f.t1);
+  push.entries = {honest, longer, at_once, never, garbled, own_lot, no_lot, other_lot};
+  auto answered = f.service().Push(f.t1, push);
+  REQUIRE_MESSAGE(answered.ok(), answered.status().ToString());
+  CHECK(AckOf(*answered, honest).outcome == PushOutcome::kOk);
+  for (const LedgerEntry* forged : {&longer, &at_once, &never, &garbled, &other_lot}) {
+    CHECK(AckOf(*answered, *forged).reason == "lot_not_as_rules");
+  }
+  CHECK(AckOf(*answered, own_lot).outcome == PushOutcome::kOk);
+  CHECK(AckOf(*answered, no_lot).outcome == PushOutcome::kOk);
+  CHECK(Rejected(f, EntryRefusal::kLotNotAsRules) == 5);
+  CHECK(f.Member(f.ann).balance == 80);
+  // Head office's lots: the honest earn's, less what the reversals took.
+  const MemberState ann = f.Member(f.ann);
+  const LotBook& lots = ann.lots;
+  REQUIRE(lots.lots.size() == 1);
+  CHECK(lots.lots[0].days == due);
+  CHECK(lots.lots[0].remaining() == 80);
 }
 
 }  // namespace

@@ -107,6 +107,31 @@ TEST_CASE_TEMPLATE("members due for review come soonest first, never those at 0"
   CHECK(txn->FindMember("m-never").value()->review_at_ms == 500);
 }
 
+TEST_CASE_TEMPLATE("members due for expiry come soonest first; their lots are kept", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  auto txn = Write(*store);
+  const std::vector<std::pair<std::string, int64_t>> due = {
+      {"m-late", 300}, {"m-none", 0}, {"m-soon", 100}, {"m-mid", 200}};
+  for (const auto& [id, day] : due) {
+    MemberRecord member = Member(id, txn->NextSeq().value());
+    member.expiry_due_day = day;
+    member.state.lots.lots = {Lot{LotDays{day == 0 ? kNeverExpires : day - 1, 0}, 40, 0}};
+    member.state.lots.debt = day / 100;
+    REQUIRE(txn->PutMember(member).ok());
+  }
+  CHECK(txn->MembersDueForExpiry(200, 10).value() == std::vector<std::string>{"m-soon", "m-mid"});
+  CHECK(txn->MembersDueForExpiry(300, 1).value() == std::vector<std::string>{"m-soon"});
+  CHECK(txn->MembersDueForExpiry(99, 10).value().empty());
+  CHECK(txn->MembersDueForExpiry(300, 0).value().empty());
+  const std::optional<MemberRecord> late = txn->FindMember("m-late").value();
+  REQUIRE(late);
+  CHECK(late->expiry_due_day == 300);
+  CHECK(late->state.lots.lots == std::vector<Lot>{Lot{LotDays{299, 0}, 40, 0}});
+  CHECK(late->state.lots.debt == 3);
+}
+
 TEST_CASE_TEMPLATE("HeldTiers lists each tier members are held at, once", Impl,
                    PATRON_STORE_IMPLEMENTATIONS) {
   TempDir dir;
