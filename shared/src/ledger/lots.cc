@@ -186,7 +186,8 @@ void ApplyToLots(LotBook& book, const LedgerEntry& entry, int64_t utc_offset_min
     int64_t need = -entry.points;
     // The reversal of an earn or bonus takes back its own lot first (which
     // may have become spendable since, and merged).
-    if (entry.kind == EntryKind::kReverse && !entry.detail.expires_on.empty()) {
+    const bool names_lot = !entry.detail.expires_on.empty() || !entry.detail.available_on.empty();
+    if (entry.kind == EntryKind::kReverse && names_lot) {
       need -= Take(LotAt(book, named).unspent, need);
       need -= Take(LotAt(book, LotDays{named.expires_day, 0}).unspent, need);
     }
@@ -255,9 +256,13 @@ std::vector<ExpiryDue> DueExpiry(const LotBook& book, int64_t today) {
 }
 
 int64_t ExpiryDueDay(const LotBook& book) {
-  for (const Lot& lot : book.lots) {  // by expiry day
-    if (lot.days.expires_day == kNeverExpires) break;
-    if (lot.remaining() != 0) return lot.days.expires_day + 1;
+  // As DueExpiry: the lots of one expiry day together.
+  std::map<int64_t, int64_t> left_by_day;
+  for (const Lot& lot : book.lots) {
+    if (lot.days.expires_day != kNeverExpires) left_by_day[lot.days.expires_day] += lot.remaining();
+  }
+  for (const auto& [day, left] : left_by_day) {
+    if (left != 0) return day + 1;
   }
   return 0;
 }

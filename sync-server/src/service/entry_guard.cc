@@ -108,7 +108,11 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckLot(const LedgerEntry& entr
   // A reversal that takes points back names its entry's lot (CheckReverse).
   if (entry.points <= 0 || entry.kind == EntryKind::kTransfer) return std::optional<EntryRefused>();
   PATRON_ASSIGN_OR_RETURN(const Rules* rules, RulesAt(entry.rule_version));
-  if (rules == nullptr) return std::optional<EntryRefused>();  // its kind's check says why
+  if (rules == nullptr) {
+    return Refuse(EntryRefusal::kUnknownRuleVersion,
+                  "rules version " + std::to_string(entry.rule_version) +
+                      " was never published by head office: no lot can be checked");
+  }
   const Result<LotDays> named = LotOf(entry.detail);
   const LotDays due = LotFor(*rules, entry.wall_ms);
   if (named.ok() && *named == due) return std::optional<EntryRefused>();

@@ -51,8 +51,9 @@ Result<ExpiryRun> SyncService::RunExpiry() {
       if (!done.insert(member_id).second) continue;
       PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> member, txn->FindMember(member_id));
       if (!member) continue;
-      ++run.members;
-      for (const ExpiryDue& owed : DueExpiry(member->state.lots, today)) {
+      const std::vector<ExpiryDue> owing = DueExpiry(member->state.lots, today);
+      if (!owing.empty()) ++run.members;
+      for (const ExpiryDue& owed : owing) {
         PATRON_RETURN_IF_ERROR(WriteServerEntry(*txn, ExpiryEntry(member_id, owed)).status());
         ++written;
         (owed.points < 0 ? expired : given_back) += std::abs(owed.points);

@@ -96,7 +96,9 @@ Result<FoldStats> MemberFolder::Fold() {
   PATRON_ASSIGN_OR_RETURN(std::vector<QueuedProfileChange> changes,
                           txn->QueuedProfileChanges(folded, through));
   // In member_entries' own order, so filing them walks its B-tree once. (An
-  // entry's effects are sums, so the order they are applied in is free.)
+  // entry's effects on balance, rights and spend are sums, so the order is
+  // free for them; a member's lots depend on it, and head office's lots are
+  // the ones every till takes, so they agree whatever the batches.)
   std::sort(entries.begin(), entries.end(), [](const StoredEntry& a, const StoredEntry& b) {
     return std::tie(a.entry.member_id, a.entry.wall_ms, a.seq) <
            std::tie(b.entry.member_id, b.entry.wall_ms, b.seq);

@@ -237,6 +237,30 @@ TEST_CASE("pending points wait for their day; spending draws on spendable lots f
   CHECK(SpendablePoints(ledger.book, Day("2026-04-30")) == 50);
   CHECK(PendingPoints(ledger.book, Day("2026-04-11")) == 50);
   CHECK(PendingPoints(ledger.book, Day("2026-04-30")) == 0);
+
+  // Pending days without expiry: a refund still takes back its own lot.
+  Rules pending_only = DefaultRules();
+  pending_only.expiry.pending_days = 7;
+  REQUIRE(ValidateRules(pending_only).ok());
+  Ledger refunded;
+  refunded.Earn(1'000, "2026-03-01", pending_only);
+  refunded.Earn(1'000, "2026-04-01", pending_only);
+  refunded.Apply(EntryKind::kReverse, -1'000, "2026-04-02",
+                 LotFor(pending_only, Noon("2026-04-01")));
+  CHECK(SpendablePoints(refunded.book, Day("2026-04-02")) == 1'000);
+  CHECK(PendingPoints(refunded.book, Day("2026-04-02")) == 0);
+}
+
+TEST_CASE("expiry is due when the lots of a day together have points left") {
+  LotBook book;
+  const int64_t day = Day("2026-03-31");
+  book.lots = {Lot{LotDays{day, 0}, 10, 40}, Lot{LotDays{day, Day("2026-03-20")}, 30, 0}};
+  CHECK(DueExpiry(book, day + 1).empty());
+  CHECK(ExpiryDueDay(book) == 0);
+  book.lots[1].unspent = 50;
+  CHECK(ExpiryDueDay(book) == day + 1);
+  REQUIRE(DueExpiry(book, day + 1).size() == 1);
+  CHECK(DueExpiry(book, day + 1)[0].points == -20);
 }
 
 TEST_CASE("any order of entries keeps the lots equal to the balance, and expiry settles") {
