@@ -94,6 +94,16 @@ void Debit(LotBook& book, int64_t need, int64_t today) {
   book.debt += need;
 }
 
+// What is left of the lots that expire, by expiry day: the lots of one day
+// together, as expiry treats them.
+std::map<int64_t, int64_t> LeftByExpiryDay(const LotBook& book) {
+  std::map<int64_t, int64_t> left_by_day;
+  for (const Lot& lot : book.lots) {
+    if (lot.days.expires_day != kNeverExpires) left_by_day[lot.days.expires_day] += lot.remaining();
+  }
+  return left_by_day;
+}
+
 bool IsExpiry(const LedgerEntry& entry) {
   return entry.kind == EntryKind::kExpire ||
          (entry.kind == EntryKind::kAdjust && entry.detail.reason == kExpiryCorrected);
@@ -244,24 +254,16 @@ std::vector<ExpiringPoints> ExpiringSoonest(const LotBook& book, int64_t today) 
 }
 
 std::vector<ExpiryDue> DueExpiry(const LotBook& book, int64_t today) {
-  std::map<int64_t, int64_t> left_by_day;
-  for (const Lot& lot : book.lots) {
-    if (lot.days.expires_day < today) left_by_day[lot.days.expires_day] += lot.remaining();
-  }
   std::vector<ExpiryDue> due;
-  for (const auto& [day, left] : left_by_day) {
+  for (const auto& [day, left] : LeftByExpiryDay(book)) {
+    if (day >= today) break;
     if (left != 0) due.push_back({LotDays{day, 0}, -left});
   }
   return due;
 }
 
 int64_t ExpiryDueDay(const LotBook& book) {
-  // As DueExpiry: the lots of one expiry day together.
-  std::map<int64_t, int64_t> left_by_day;
-  for (const Lot& lot : book.lots) {
-    if (lot.days.expires_day != kNeverExpires) left_by_day[lot.days.expires_day] += lot.remaining();
-  }
-  for (const auto& [day, left] : left_by_day) {
+  for (const auto& [day, left] : LeftByExpiryDay(book)) {
     if (left != 0) return day + 1;
   }
   return 0;
