@@ -248,6 +248,11 @@ echo "its own (which ones depends on the day and the hour), and a refund takes b
 on a sale --ref S001-R7 --member "$ann" --amount 250.00 \
   --line MILK-1L:2:30.00:dairy --line RICE-5KG:1:220.00:grocery
 on a refund --sale S001-R7 --ref S001-F7 --amount 125.00
+echo "the big-basket bonus has a budget (100,000 points): S001 took a share of it when it synced,"
+echo "gives from that share offline too, and never beyond it (GET /v1/admin/campaigns/budgets):"
+curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/admin/campaigns/budgets" \
+  -H "Authorization: Bearer $admin_token"
+echo
 echo "points earned under the pack expire on 31 December of the next year (积分有效期至次年12月31日);"
 echo "those earned before it never do. Head office writes the expiry when it falls due:"
 on a member show "$ann" | grep -E '^ *(balance|redeemable here|expiring)'

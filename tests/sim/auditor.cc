@@ -184,6 +184,7 @@ void Auditor::RecordSale(const std::string& terminal_id, const terminal::SaleReq
     sales_to_recheck_[terminal_id].push_back(request.sale_ref);
     const std::string sale_id = MakeSaleId(terminal_id, request.sale_ref);
     for (const SaleAward& award : result.awards) {
+      if (!award.campaign_id.empty()) CountBudget(award);
       if (award.voucher_id.empty()) continue;
       ++figures_.vouchers_used;
       const auto [used, first] = voucher_sale_.emplace(award.voucher_id, sale_id);
@@ -302,6 +303,53 @@ std::string Auditor::Mispriced(const ExchangeRecord& x) const {
     return "names voucher '" + x.voucher_id + "', not '" + voucher_id + "'";
   }
   return "";
+}
+
+void Auditor::CountBudget(const SaleAward& award) {
+  if (award.budget_short > 0) ++figures_.budget_short;
+  const int64_t budget = BudgetOf(award.campaign_id);
+  if (budget == 0) return;
+  int64_t& given = budget_given_[award.campaign_id];
+  given += award.points;
+  figures_.budget_given += award.points;
+  if (given > budget) {
+    Violate("budget: acknowledged sales gave " + std::to_string(given) + " points of campaign " +
+            award.campaign_id + ", beyond its budget of " + std::to_string(budget));
+  }
+}
+
+int64_t Auditor::BudgetOf(const std::string& campaign_id) const {
+  for (auto pack = packs_.rbegin(); pack != packs_.rend(); ++pack) {
+    if (const Campaign* campaign = FindCampaign(pack->second, campaign_id)) {
+      return campaign->budget.points;
+    }
+  }
+  return 0;
+}
+
+void Auditor::CheckBudgets(sql::Database& db) {
+  auto shares = db.GetUniqueStatement(
+      "SELECT campaign_id, SUM(granted), SUM(used > granted) FROM campaign_budget "
+      "GROUP BY campaign_id");
+  if (!shares.ok()) return Violate(shares.status().ToString());
+  figures_.budget_handed_out = 0;
+  while (true) {
+    auto row = shares->Step();
+    if (!row.ok()) return Violate(row.status().ToString());
+    if (!*row) break;
+    const std::string campaign_id = shares->ColumnText(0);
+    const int64_t handed_out = shares->ColumnInt64(1), budget = BudgetOf(campaign_id);
+    figures_.budget_handed_out += handed_out;
+    if (handed_out > budget) {
+      return Violate("budget: head office handed the tills " + std::to_string(handed_out) +
+                     " points of campaign " + campaign_id + "; its budget is " +
+                     std::to_string(budget));
+    }
+    if (const int64_t beyond = shares->ColumnInt64(2); beyond > 0) {
+      return Violate("budget: " + std::to_string(beyond) + " tills gave campaign " + campaign_id +
+                     " beyond their share of its budget");
+    }
+  }
 }
 
 int64_t Auditor::StockOf(const std::string& reward_id) const {
@@ -667,6 +715,8 @@ void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
                      " sales named a voucher their till did not hold");
     }
     CheckExchanges(**db);
+    if (violation_) return;
+    CheckBudgets(**db);
     if (violation_) return;
     auto limited = (*db)->QueryInt64(
         "SELECT count(*) FROM entries WHERE origin = 'server' AND detail LIKE '%campaign_limit%'");

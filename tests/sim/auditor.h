@@ -84,6 +84,12 @@ struct AuditFigures {
   // Head office's `reward_limit_exceeded` reports: tills that could not see
   // each other each gave a member the last one the limit allowed.
   int64_t exchange_limits_exceeded = 0;
+  // Campaign budgets (campaign.h CampaignBudget): the points of the
+  // budgeted campaigns' awards acknowledged sales gave, the awards short of
+  // budget, and the tills' shares at head office at the end.
+  int64_t budget_given = 0;
+  int64_t budget_short = 0;
+  int64_t budget_handed_out = 0;
   // Members whose held tier is above the one their spend reaches (the hold
   // at work), at the last convergence check.
   int64_t held_above_spend = 0;
@@ -187,6 +193,14 @@ class Auditor {
   void CheckExchanges(sql::Database& db);
   // Every till knows every exchange of the members (for their limits).
   void CheckExchangesKnown(const std::vector<terminal::Terminal*>& terminals);
+  // The campaign's budget as the newest published pack holding it says (0:
+  // none).
+  int64_t BudgetOf(const std::string& campaign_id) const;
+  // Counts a campaign award of a newly acknowledged sale against its budget.
+  void CountBudget(const SaleAward& award);
+  // Head office's shares of campaigns' budgets: together within each
+  // budget, and no till's awards beyond its share.
+  void CheckBudgets(sql::Database& db);
 
   std::string server_db_path_;
   std::optional<std::string> violation_;
@@ -207,6 +221,8 @@ class Auditor {
   // Each acknowledged exchange as its till answered it, by exchange id.
   std::map<std::string, ExchangeRecord> exchanges_;
   std::map<std::string, int64_t> exchanged_;  // by reward id: quantities acknowledged
+  // By campaign id: the points its awards on acknowledged sales gave.
+  std::map<std::string, int64_t> budget_given_;
 };
 
 }  // namespace patron::sim

@@ -31,6 +31,7 @@ struct Totals {
   int64_t reviews_queued = 0, held_above_spend = 0;
   int64_t exchanges = 0, exchange_vouchers = 0, exchange_vouchers_used = 0;
   int64_t stock = 0, stock_exchanged = 0, stock_handed_out = 0, limits_exceeded = 0;
+  int64_t budget_given = 0, budget_short = 0, budget_handed_out = 0;
   std::map<std::string, int64_t> exchange_outcomes;  // "exchange <outcome>" counts
 
   void Add(const patron::sim::SimResult& r) {
@@ -56,6 +57,9 @@ struct Totals {
     stock_exchanged += r.audit.stock_exchanged;
     stock_handed_out += r.audit.stock_handed_out;
     limits_exceeded += r.audit.exchange_limits_exceeded;
+    budget_given += r.audit.budget_given;
+    budget_short += r.audit.budget_short;
+    budget_handed_out += r.audit.budget_handed_out;
     for (const auto& [what, count] : r.outcomes) {
       if (what.starts_with("exchange ")) exchange_outcomes[what] += count;
     }
@@ -156,6 +160,11 @@ int main(int argc, char** argv) {
       static_cast<long long>(totals.stock_exchanged), static_cast<long long>(totals.stock),
       static_cast<long long>(totals.stock_handed_out),
       static_cast<long long>(totals.limits_exceeded));
+  std::printf(
+      "  campaign budgets: %lld points given, %lld awards short of budget, %lld points handed "
+      "to tills as shares\n",
+      static_cast<long long>(totals.budget_given), static_cast<long long>(totals.budget_short),
+      static_cast<long long>(totals.budget_handed_out));
   std::printf("  exchange outcomes:");
   for (const auto& [what, count] : totals.exchange_outcomes) {
     std::printf(" %s=%lld", what.substr(9).c_str(), static_cast<long long>(count));

@@ -60,6 +60,8 @@ TEST_CASE("simulation: a run really injects every kind of fault and exercises th
   CHECK(r.audit.exchanges_acknowledged > 0);
   CHECK(r.audit.exchange_vouchers > 0);
   CHECK(r.audit.stock_handed_out > 0);
+  CHECK(r.audit.budget_given > 0);
+  CHECK(r.audit.budget_handed_out > 0);
   CHECK(r.outcomes.at("exchange reward_limit_reached") > 0);
 }
 
@@ -136,9 +138,16 @@ TEST_CASE("simulation: the auditor reports lost, doubled, miscounted and diverge
       {"INSERT INTO security_events (at_ms, terminal_id, store_id, subject, reason, message, "
        "body) VALUES (0, 'S01-T1', 'S01', 'S01-T1/S01-T1-X1', 'reward_stock_exceeded', '', '')",
        "stock: head office reports 1 exchanges"},
+      // Shares of the big-basket bonus beyond its budget of 6,000 points,
+      // and a till whose awards went beyond its share.
+      {"INSERT OR REPLACE INTO campaign_budget VALUES ('big-basket', 'S01-TX', 6001, 0)",
+       "budget: head office handed the tills"},
+      {"UPDATE campaign_budget SET used = granted + 30 WHERE terminal_id = (SELECT "
+       "MIN(terminal_id) FROM campaign_budget)",
+       "beyond their share of its budget"},
   };
   for (const Case& c : cases) {
-    SimConfig config = Config(5, 300);
+    SimConfig config = Config(6, 300);
     config.sabotage_server_sql = c.sql;
     const SimResult r = RunSimulation(config);
     INFO(c.sql);
@@ -154,7 +163,7 @@ TEST_CASE("simulation: the auditor reports lost, doubled, miscounted and diverge
 // Without power cuts the same sabotage goes unseen (a killed process loses
 // nothing), and with synchronous=FULL the same seed holds.
 TEST_CASE("simulation: power cuts catch terminals that do not sync their commits") {
-  for (uint64_t seed : {5, 7}) {
+  for (uint64_t seed : {6, 7}) {
     SimConfig config = Config(seed, 300);
     config.sabotage_synchronous_normal = true;
     const SimResult normal = RunSimulation(config);

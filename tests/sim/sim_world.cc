@@ -84,10 +84,11 @@ Rules SimWorld::CampaignPack() {
   doubled.holdout_bp = 2'000;
   doubled.award.multiplier_bp = 20'000;
   doubled.award.max_points = 500;
-  Campaign big_basket;
+  Campaign big_basket;  // within a budget a run uses up: tills fall short
   big_basket.id = "big-basket";
   big_basket.basket.min_amount_minor = 5'000;
   big_basket.award.bonus_points = 30;
+  big_basket.budget.points = 6'000;
   Campaign welcome;  // once per member: tills offline may each give it
   welcome.id = "welcome";
   welcome.who.joined_within_days = 1;

@@ -359,7 +359,9 @@ std::string Summarize(const SimResult& r) {
       << a.exchange_vouchers << " vouchers bought, " << a.exchange_vouchers_used
       << " of them redeemed by sales); stock " << a.stock_exchanged << " of " << a.stock
       << " exchanged, " << a.stock_handed_out << " handed to tills; " << a.exchange_limits_exceeded
-      << " members' limits exceeded by tills offline\n  trust: " << a.forged_refused
+      << " members' limits exceeded by tills offline\n  budgets: " << a.budget_given
+      << " points given by budgeted campaigns, " << a.budget_short << " awards short of budget, "
+      << a.budget_handed_out << " points handed to tills as shares\n  trust: " << a.forged_refused
       << " forged entries from a hostile till, every one refused\n";
   const NetworkStats& n = r.network;
   out << "  network: " << n.requests << " requests, " << n.refused_partitioned << " partitioned, "

@@ -87,7 +87,7 @@ TEST_CASE("a voucher head office keeps is claimed at checkout and used once, any
   CHECK(quote->paid_minor == 10'000);
   CHECK(quote->points_to_earn == 100 + 88);
   REQUIRE(quote->awards.size() == 2);
-  CHECK(quote->awards[1] == Award{std::string(kAwardVoucher), "", 88, false, "BDAY-1", 2'000});
+  CHECK(quote->awards[1] == Award{std::string(kAwardVoucher), "", 88, false, 0, "BDAY-1", 2'000});
   quoted.amount_minor = 9'999;
   CHECK(chain.till(1).QuoteSale(quoted).status().reason() == "voucher_min_spend");
   SaleRequest unknown = WithVoucher("", ann, 12'000, "NOPE");

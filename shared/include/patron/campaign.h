@@ -83,6 +83,20 @@ struct CampaignLimit {
   friend bool operator==(const CampaignLimit&, const CampaignLimit&) = default;
 };
 
+// A campaign's budget (DESIGN.md §9): at most `points` points awarded by
+// it in all, at every till together, for its whole life (by id: the newest
+// published pack holding the id says how many). Never overshot, offline
+// included: head office hands each till a share of the budget on request,
+// like a reward's stock (reward.h), and a till gives the campaign only from
+// the share it holds (evaluate.h BudgetLeft). Points a refund or a limit
+// takes back later are not given back to the budget. 0 = no budget.
+inline constexpr int64_t kMaxBudgetPoints = 1'000'000'000'000;
+
+struct CampaignBudget {
+  int64_t points = 0;  // 0 to kMaxBudgetPoints
+  friend bool operator==(const CampaignBudget&, const CampaignBudget&) = default;
+};
+
 // How campaigns sharing a stack group combine. A campaign without a group
 // stacks with everything.
 inline constexpr std::string_view kStackAdditive = "additive";          // all apply
@@ -103,6 +117,7 @@ struct Campaign {
   CampaignBasket basket;
   CampaignAward award;
   CampaignLimit limit;
+  CampaignBudget budget;
   friend bool operator==(const Campaign&, const Campaign&) = default;
 };
 
@@ -167,6 +182,14 @@ struct Schema<CampaignLimit> {
 };
 
 template <>
+struct Schema<CampaignBudget> {
+  static constexpr std::string_view kName = "budget";
+  static constexpr auto kFields = std::tuple{
+      Field<&CampaignBudget::points>{"points"},
+  };
+};
+
+template <>
 struct Schema<Campaign> {
   static constexpr std::string_view kName = "campaign";
   static constexpr auto kFields = std::tuple{
@@ -181,6 +204,7 @@ struct Schema<Campaign> {
       Field<&Campaign::basket>{"basket", {}, kOmitDefault},
       Field<&Campaign::award>{"award"},
       Field<&Campaign::limit>{"limit", {}, kOmitDefault},
+      Field<&Campaign::budget>{"budget", {}, kOmitDefault},
   };
 };
 

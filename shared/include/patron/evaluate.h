@@ -23,6 +23,12 @@
 // award line with held_out set and no points, and the group is decided as if
 // that campaign were not there.
 //
+// A campaign with a budget (CampaignBudget) applies only when its whole
+// award fits in what is left of the caller's share of the budget
+// (EvalBasket::budgets); one that does not gets an award line with
+// budget_short set to what it would have given and no points, and, like a
+// held-out one, its group is decided as if it were not there.
+//
 // Past the pack's valid_until the award is the base line alone and
 // base_only is set: a till that has not heard from head office for too long
 // stops giving what the marketing team may have withdrawn.
@@ -66,12 +72,22 @@ struct EvalMember {
   std::vector<CampaignUse> uses;
 };
 
+// What is left of the caller's share of a campaign's budget (campaign.h
+// CampaignBudget): a till's share from head office less what it gave.
+struct BudgetLeft {
+  std::string campaign_id;
+  int64_t points = 0;
+  friend bool operator==(const BudgetLeft&, const BudgetLeft&) = default;
+};
+
 // The sale as the till sees it before the award.
 struct EvalBasket {
   std::string store_id;
   int64_t amount_minor = 0;     // basket total before points
   int64_t paid_minor = 0;       // paid with money (amount - points' value)
   std::vector<SaleLine> lines;  // empty: the basket is one line of amount_minor
+  // Of each campaign with a budget; one not listed has nothing left here.
+  std::vector<BudgetLeft> budgets;
 };
 
 inline constexpr std::string_view kAwardBase = "base";
@@ -86,6 +102,9 @@ struct Award {
   std::string campaign_id;  // kAwardCampaign only
   int64_t points = 0;
   bool held_out = false;  // the member is in the campaign's control group
+  // kAwardCampaign: what the campaign would have given, had its budget
+  // left enough (points is then 0); 0 otherwise.
+  int64_t budget_short = 0;
   std::string voucher_id;      // kAwardVoucher only
   int64_t discount_minor = 0;  // kAwardVoucher: money off
   friend bool operator==(const Award&, const Award&) = default;
@@ -142,6 +161,7 @@ struct Schema<Award> {
       Field<&Award::campaign_id>{"campaign_id", {}, kOmitDefault},
       Field<&Award::points>{"points"},
       Field<&Award::held_out>{"held_out", {}, kOmitDefault},
+      Field<&Award::budget_short>{"budget_short", {}, kOmitDefault},
       Field<&Award::voucher_id>{"voucher_id", {}, kOmitDefault},
       Field<&Award::discount_minor>{"discount_minor", {}, kOmitDefault},
   };

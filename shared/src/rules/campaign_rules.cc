@@ -40,7 +40,8 @@ class CampaignChecker {
     PATRON_RETURN_IF_ERROR(CheckWho());
     PATRON_RETURN_IF_ERROR(CheckBasket());
     PATRON_RETURN_IF_ERROR(CheckAward());
-    return CheckLimit();
+    PATRON_RETURN_IF_ERROR(CheckLimit());
+    return InRange("budget.points", campaign_.budget.points, 0, kMaxBudgetPoints);
   }
 
  private:

@@ -14,12 +14,11 @@ namespace patron {
 namespace {
 
 // One line of an evaluation's award.
-Award Line(std::string_view kind, const std::string& campaign_id, int64_t points, bool held_out) {
+Award Line(std::string_view kind, const std::string& campaign_id, int64_t points) {
   Award award;
   award.kind = std::string(kind);
   award.campaign_id = campaign_id;
   award.points = points;
-  award.held_out = held_out;
   return award;
 }
 
@@ -168,15 +167,26 @@ struct Candidate {
   const Campaign* campaign = nullptr;
   int64_t points = 0;
   bool held_out = false;
+  bool budget_short = false;  // its budget here lacks `points`
   bool chosen = false;
+  bool Absent() const { return held_out || budget_short; }
 };
 
-// Marks the candidates that apply, group by group (see evaluate.h).
+// Whether the campaign's budget, if it has one, lacks `points` here.
+bool BudgetShort(const Campaign& campaign, const EvalBasket& basket, int64_t points) {
+  if (campaign.budget.points <= 0) return false;
+  const auto left = std::find_if(basket.budgets.begin(), basket.budgets.end(),
+                                 [&](const BudgetLeft& b) { return b.campaign_id == campaign.id; });
+  return left == basket.budgets.end() || left->points < points;
+}
+
+// Marks the candidates that apply, group by group (see evaluate.h); an
+// absent one (held out, short of budget) is decided as if not there.
 void ResolveStacking(std::vector<Candidate>& candidates) {
   std::vector<std::string> decided;  // exclusive and best-of groups already resolved
   for (size_t i = 0; i < candidates.size(); ++i) {
     Candidate& candidate = candidates[i];
-    if (candidate.held_out) continue;
+    if (candidate.Absent()) continue;
     const Campaign& campaign = *candidate.campaign;
     if (campaign.stack_group.empty() || campaign.stack_mode == kStackAdditive) {
       candidate.chosen = true;
@@ -190,7 +200,7 @@ void ResolveStacking(std::vector<Candidate>& candidates) {
     if (campaign.stack_mode == kStackBestOfGroup) {
       for (size_t j = i + 1; j < candidates.size(); ++j) {
         Candidate& other = candidates[j];
-        if (other.held_out || other.campaign->stack_group != campaign.stack_group) continue;
+        if (other.Absent() || other.campaign->stack_group != campaign.stack_group) continue;
         if (other.points > best->points) best = &other;
       }
     }
@@ -260,7 +270,7 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
 
   PATRON_ASSIGN_OR_RETURN(const int64_t base,
                           PointsAt(pack, kBasisPointsPerUnit, result.eligible_paid_minor));
-  if (base != 0) PATRON_RETURN_IF_ERROR(add(Line(kAwardBase, "", base, false)));
+  if (base != 0) PATRON_RETURN_IF_ERROR(add(Line(kAwardBase, "", base)));
   if (now_ms >= ValidUntilMs(pack)) {
     result.base_only = true;
     return result;
@@ -271,7 +281,7 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
                             PointsAt(pack, tier->earn_multiplier_bp, result.eligible_paid_minor));
     // Negative for a tier earning below the base rate.
     if (at_tier != base) {
-      PATRON_RETURN_IF_ERROR(add(Line(kAwardTier, "", at_tier - base, false)));
+      PATRON_RETURN_IF_ERROR(add(Line(kAwardTier, "", at_tier - base)));
     }
   }
 
@@ -287,22 +297,25 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
         std::optional<int64_t> points,
         CampaignPoints(pack, *campaign, member, basket, local, now_ms, eligible_amount));
     if (!points || *points <= 0) continue;
-    candidates.push_back({campaign, *points, IsHeldOut(member.member_id, *campaign), false});
+    const bool held_out = IsHeldOut(member.member_id, *campaign);
+    // A member held out takes nothing from the budget.
+    const bool short_of_budget = !held_out && BudgetShort(*campaign, basket, *points);
+    candidates.push_back({campaign, *points, held_out, short_of_budget, false});
   }
-  // Which would apply without the holdout: only those mark the control group.
-  std::vector<Candidate> without_holdout = candidates;
-  for (Candidate& candidate : without_holdout) candidate.held_out = false;
-  ResolveStacking(without_holdout);
+  // Which would apply were none absent: only those get a line saying why
+  // they were not given.
+  std::vector<Candidate> all_present = candidates;
+  for (Candidate& candidate : all_present) candidate.held_out = candidate.budget_short = false;
+  ResolveStacking(all_present);
   ResolveStacking(candidates);
   for (size_t i = 0; i < candidates.size(); ++i) {
     const Candidate& candidate = candidates[i];
-    if (candidate.held_out) {
-      if (!without_holdout[i].chosen) continue;
-      PATRON_RETURN_IF_ERROR(add(Line(kAwardCampaign, candidate.campaign->id, 0, true)));
-    } else if (candidate.chosen) {
-      PATRON_RETURN_IF_ERROR(
-          add(Line(kAwardCampaign, candidate.campaign->id, candidate.points, false)));
-    }
+    if (!candidate.chosen && !(candidate.Absent() && all_present[i].chosen)) continue;
+    Award line =
+        Line(kAwardCampaign, candidate.campaign->id, candidate.chosen ? candidate.points : 0);
+    line.held_out = candidate.held_out;
+    if (candidate.budget_short) line.budget_short = candidate.points;
+    PATRON_RETURN_IF_ERROR(add(std::move(line)));
   }
   return result;
 }

@@ -131,6 +131,9 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
           counters.vouchers_misused.load());
   Counter(out, "patron_sync_exchanges_total", "Points exchanges tills reported, filed.",
           counters.exchanges_filed.load());
+  Counter(out, "patron_sync_campaign_budget_granted_points_total",
+          "Points of campaigns' budgets head office handed to tills as their shares.",
+          counters.budget_granted.load());
   Counter(out, "patron_sync_reward_stock_granted_total",
           "Units of rewards' stock head office handed to tills as their shares.",
           counters.stock_granted.load());

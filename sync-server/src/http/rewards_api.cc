@@ -1,7 +1,8 @@
 // SyncApi's endpoints for the rewards of the pack (reward.h,
-// records/exchange.h): a till's request for a share of a reward's stock;
-// behind the admin token, the rewards with their stock, a member's
-// exchanges, and issuing the gifts due now.
+// records/exchange.h): a till's request for a share of a reward's stock or
+// of a campaign's budget; behind the admin token, the rewards with their
+// stock, the campaigns with their budgets, a member's exchanges, issuing the
+// gifts due now and running expiry.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -39,6 +40,26 @@ HttpResponse SyncApi::ListRewards(const HttpRequest& request) const {
                        {"shares", shares}});
   }
   return JsonResponse(200, nlohmann::json{{"rewards", rewards}}.dump());
+}
+
+HttpResponse SyncApi::ListBudgets(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  Result<std::vector<CampaignBudgetState>> budgets = service_.CampaignBudgets();
+  if (!budgets.ok()) return ErrorResponse(budgets.status());
+  nlohmann::json campaigns = nlohmann::json::array();
+  for (const CampaignBudgetState& budget : *budgets) {
+    nlohmann::json shares = nlohmann::json::object();
+    for (const auto& [terminal, share] : budget.shares) {
+      shares[terminal] = {{"granted", share.granted}, {"used", share.used}};
+    }
+    campaigns.push_back({{"campaign_id", budget.campaign_id},
+                         {"name", budget.name},
+                         {"budget", budget.budget},
+                         {"handed_out", budget.handed_out},
+                         {"used", budget.used},
+                         {"shares", shares}});
+  }
+  return JsonResponse(200, nlohmann::json{{"campaigns", campaigns}}.dump());
 }
 
 HttpResponse SyncApi::IssueGifts(const HttpRequest& request) const {

@@ -79,6 +79,8 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::ClaimStock);
   add("GET", "/v1/admin/rewards", kNone, Guard::kAdmin, Endpoint::kListRewards,
       &SyncApi::ListRewards);
+  add("GET", "/v1/admin/campaigns/budgets", kNone, Guard::kAdmin, Endpoint::kListBudgets,
+      &SyncApi::ListBudgets);
   add("GET", "/v1/admin/exchanges", kNone, Guard::kAdmin, Endpoint::kListExchanges,
       &SyncApi::ListExchanges);
   add("POST", "/v1/admin/gifts/run", kNone, Guard::kAdmin, Endpoint::kIssueGifts,
@@ -130,6 +132,8 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "claim_stock";
     case Endpoint::kListRewards:
       return "list_rewards";
+    case Endpoint::kListBudgets:
+      return "list_budgets";
     case Endpoint::kListExchanges:
       return "list_exchanges";
     case Endpoint::kIssueGifts:

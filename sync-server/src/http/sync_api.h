@@ -104,6 +104,7 @@ class SyncApi {
     kTakeBackVoucher,
     kClaimStock,
     kListRewards,
+    kListBudgets,
     kListExchanges,
     kIssueGifts,
     kRunExpiry,
@@ -163,6 +164,8 @@ class SyncApi {
   // member's exchanges.
   HttpResponse ClaimStock(const HttpRequest& request) const;
   HttpResponse ListRewards(const HttpRequest& request) const;
+  // GET /v1/admin/campaigns/budgets: SyncService::CampaignBudgets.
+  HttpResponse ListBudgets(const HttpRequest& request) const;
   HttpResponse ListExchanges(const HttpRequest& request) const;
   HttpResponse IssueGifts(const HttpRequest& request) const;
   HttpResponse RunExpiry(const HttpRequest& request) const;

@@ -18,11 +18,11 @@ constexpr std::array<std::string_view, kEntryRefusalCount> kRefusalNames = {
     "kind_not_allowed",      "out_of_bounds",       "missing_sale",          "unknown_rule_version",
     "earn_exceeds_rules",    "rights_exceeded",     "reverse_unknown_entry", "reverse_mismatch",
     "reverse_exceeds",       "reverse_not_claimed", "earn_not_as_rules",     "bonus_not_as_rules",
-    "voucher_not_as_issued", "lot_not_as_rules",
+    "voucher_not_as_issued", "lot_not_as_rules",    "budget_exceeded",
 };
 
 // One name per EntryRefusal, in its order: the last one closes the list.
-static_assert(static_cast<size_t>(EntryRefusal::kLotNotAsRules) + 1 == kEntryRefusalCount);
+static_assert(static_cast<size_t>(EntryRefusal::kBudgetExceeded) + 1 == kEntryRefusalCount);
 
 std::optional<EntryRefused> Refuse(EntryRefusal reason, std::string message) {
   return EntryRefused{reason, std::move(message)};
@@ -216,7 +216,27 @@ Result<std::optional<EntryRefused>> EntryGuard::CheckBonus(const LedgerEntry& en
   PATRON_ASSIGN_OR_RETURN(int64_t given,
                           txn_.CountBonuses(caller_.terminal_id, entry.sale_ref, id));
   if (given > 0) return refuse("campaign '" + id + "' already gave this sale its bonus");
+  if (campaign->budget.points > 0) {
+    PATRON_ASSIGN_OR_RETURN(auto shares, txn_.BudgetShares(id, caller_.terminal_id));
+    const BudgetShare share = shares[caller_.terminal_id];
+    if (share.used + entry.points > share.granted) {
+      return Refuse(EntryRefusal::kBudgetExceeded,
+                    "bonus of " + Points(entry.points) + " on sale " + entry.sale_ref +
+                        ": campaign '" + id + "' has " +
+                        Points(std::max<int64_t>(0, share.granted - share.used)) +
+                        " left of this till's share of its budget");
+    }
+  }
   return std::optional<EntryRefused>();
+}
+
+Status EntryGuard::CountAccepted(const LedgerEntry& entry) {
+  if (entry.kind != EntryKind::kBonus || entry.detail.campaign_id.empty()) return Status::OK();
+  PATRON_ASSIGN_OR_RETURN(const Rules* rules, RulesAt(entry.rule_version));
+  const Campaign* campaign =
+      rules == nullptr ? nullptr : FindCampaign(*rules, entry.detail.campaign_id);
+  if (campaign == nullptr || campaign->budget.points <= 0) return Status::OK();
+  return txn_.AddBudgetUsed(campaign->id, caller_.terminal_id, entry.points);
 }
 
 Result<std::optional<EntryRefused>> EntryGuard::CheckVoucherBonus(const LedgerEntry& entry) {

@@ -15,7 +15,9 @@
 //     of its rules version open at its store and time (evaluate.h
 //     CampaignOpenAt), gives points, at most what that campaign gives on the
 //     money paid it names (CampaignAwardPoints), carries no spend, and is
-//     the till's only bonus of that campaign on that sale. Whether the
+//     the till's only bonus of that campaign on that sale, and, for a
+//     campaign with a budget, within what is left of the till's share of
+//     it (refused "budget_exceeded" otherwise). Whether the
 //     member's and the basket's conditions held is the till's to judge:
 //     head office may not know the member's birthday or the basket yet;
 //   - bonus for a voucher (records/voucher.h): names its sale and a voucher
@@ -64,6 +66,9 @@ class EntryGuard {
   // in push order, so an entry sees those stored before it in the push.
   // An error is the store's.
   Result<std::optional<EntryRefused>> Check(const LedgerEntry& entry);
+  // After an entry Check let through is stored: counts what it takes from
+  // the till's shares (a campaign's award, from its share of the budget).
+  Status CountAccepted(const LedgerEntry& entry);
 
  private:
   std::optional<EntryRefused> CheckBounds(const LedgerEntry& entry) const;

@@ -30,6 +30,10 @@ Status Reject(const ExchangeRecord& exchange, const std::string& why) {
 
 Result<StockClaimResponse> SyncService::ClaimStock(const Caller& caller,
                                                    const StockClaimRequest& request) {
+  if (request.reward_id.empty() == request.campaign_id.empty()) {
+    return Status::InvalidArgument("a claim names a reward_id or a campaign_id", "invalid_claim");
+  }
+  if (!request.campaign_id.empty()) return ClaimBudget(caller, request);
   PATRON_RETURN_IF_ERROR(CheckFingerprint(request.chain_key_fingerprint));
   PATRON_RETURN_IF_ERROR(CheckSpeaksFor(caller, request.terminal_id));
   if (request.want < 0 || request.want > kMaxVoucherAmount) {
@@ -50,17 +54,16 @@ Result<StockClaimResponse> SyncService::ClaimStock(const Caller& caller,
   PATRON_ASSIGN_OR_RETURN(auto shares, txn->StockShares(reward->id));
   int64_t handed_out = 0;
   for (const auto& [terminal, granted] : shares) handed_out += granted;
+  const ShareClaim claim =
+      ClaimShare(reward->stock, handed_out, shares[caller.terminal_id], request.want);
   StockClaimResponse response;
   response.reward_id = reward->id;
-  response.granted = shares[caller.terminal_id];
-  response.unassigned = std::max<int64_t>(0, reward->stock - handed_out);
-  const int64_t raise = std::min(request.want - response.granted, response.unassigned);
-  if (raise > 0) {
-    response.granted += raise;
-    response.unassigned -= raise;
-    PATRON_RETURN_IF_ERROR(txn->SetStockShare(reward->id, caller.terminal_id, response.granted));
+  response.granted = claim.granted;
+  response.unassigned = claim.unassigned;
+  if (claim.raised > 0) {
+    PATRON_RETURN_IF_ERROR(txn->SetStockShare(reward->id, caller.terminal_id, claim.granted));
     PATRON_RETURN_IF_ERROR(CommitWrite(*txn));
-    counters_.stock_granted += raise;
+    counters_.stock_granted += claim.raised;
   }
   return response;
 }

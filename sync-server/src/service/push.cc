@@ -191,6 +191,7 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
       if (inserted) {
         response.entries.push_back({entry.entry_id, PushOutcome::kOk, seq, "", ""});
         ++ingested;
+        PATRON_RETURN_IF_ERROR(guard.CountAccepted(entry));
         if (entry.kind == EntryKind::kReverse) PATRON_RETURN_IF_ERROR(settle(entry));
         if (entry.kind == EntryKind::kBonus && !entry.detail.voucher_id.empty()) {
           // The guard let it through: the till holds the voucher.

@@ -75,8 +75,9 @@ Status CheckSale(const RecordEnvelope& envelope, const SaleRecord& sale) {
     if (!award.voucher_id.empty()) {
       // A voucher's: money off, points on its own entry, or both.
       const bool well_formed =
-          award.campaign_id.empty() && !award.held_out && award.points >= 0 &&
-          award.discount_minor >= 0 && award.discount_minor <= sale.amount_minor &&
+          award.campaign_id.empty() && !award.held_out && award.budget_short == 0 &&
+          award.points >= 0 && award.discount_minor >= 0 &&
+          award.discount_minor <= sale.amount_minor &&
           (award.points > 0 ? award.entry_id.starts_with(own_entries) : award.entry_id.empty());
       if (!well_formed) {
         return bad(
@@ -86,13 +87,17 @@ Status CheckSale(const RecordEnvelope& envelope, const SaleRecord& sale) {
       voucher_discount += award.discount_minor;  // each <= amount <= 10^15, at most 1,000
       continue;
     }
-    const bool well_formed = award.held_out
-                                 ? award.points == 0 && award.entry_id.empty()
-                                 : award.points > 0 && award.entry_id.starts_with(own_entries);
+    // Given, held out, or short of budget: exactly one.
+    const bool absent = award.held_out || award.budget_short > 0;
+    const bool well_formed = absent ? award.points == 0 && award.entry_id.empty() &&
+                                          !(award.held_out && award.budget_short != 0) &&
+                                          award.budget_short >= 0
+                                    : award.points > 0 && award.budget_short == 0 &&
+                                          award.entry_id.starts_with(own_entries);
     if (award.campaign_id.empty() || !well_formed || award.discount_minor != 0) {
       return bad(
           "an award names its campaign and either its own bonus entry and points, or is "
-          "held out with neither");
+          "held out or short of budget with neither");
     }
   }
   if (voucher_discount != sale.voucher_discount_minor || voucher_discount > sale.amount_minor) {

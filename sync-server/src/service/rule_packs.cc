@@ -98,6 +98,7 @@ Status SyncService::PublishRules(const Rules& rules) {
           "invalid_rules");
     }
   }
+  PATRON_RETURN_IF_ERROR(CheckBudgetsKept(*txn, rules));
   const MemberFolder::WriteActivity activity(folder_);
   PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   const std::string body = EncodeRules(rules);
@@ -192,7 +193,13 @@ Result<DryRunResult> SyncService::DryRun(const DryRunRequest& request) {
     for (const StoredEntry& award : awards)
       member.uses.push_back({campaign.id, award.entry.wall_ms});
   }
-  PATRON_ASSIGN_OR_RETURN(result.evaluation, Evaluate(pack, member, request.basket, result.at_ms));
+  EvalBasket basket = request.basket;
+  for (const Campaign& campaign : pack.campaigns) {
+    if (campaign.budget.points <= 0) continue;
+    PATRON_ASSIGN_OR_RETURN(const int64_t left, BudgetLeftInAll(*txn, campaign));
+    basket.budgets.push_back({campaign.id, left});
+  }
+  PATRON_ASSIGN_OR_RETURN(result.evaluation, Evaluate(pack, member, basket, result.at_ms));
   return result;
 }
 

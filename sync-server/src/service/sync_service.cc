@@ -36,6 +36,16 @@ Status CheckSpeaksFor(const Caller& caller, std::string_view terminal_id) {
                                   "terminal_mismatch");
 }
 
+ShareClaim ClaimShare(int64_t limit, int64_t handed_out, int64_t held, int64_t want) {
+  ShareClaim claim;
+  claim.granted = held;
+  claim.unassigned = std::max<int64_t>(0, limit - handed_out);
+  claim.raised = std::max<int64_t>(0, std::min(want - held, claim.unassigned));
+  claim.granted += claim.raised;
+  claim.unassigned -= claim.raised;
+  return claim;
+}
+
 std::vector<DeliveredEntry> Delivered(std::vector<StoredEntry> entries) {
   std::vector<DeliveredEntry> delivered;
   delivered.reserve(entries.size());

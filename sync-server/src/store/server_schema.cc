@@ -374,7 +374,19 @@ UPDATE members SET lots = json_object('debt', -balance) WHERE balance < 0;
 CREATE INDEX members_expiry_due ON members(expiry_due_day) WHERE expiry_due_day > 0;
 )sql";
 
-const std::array<sql::Migration, 12> kMigrations = {{
+// Version 13. Each terminal's share of each campaign's budget (campaign.h
+// CampaignBudget) and the points its awards of the campaign gave.
+constexpr std::string_view kSchemaV13 = R"sql(
+CREATE TABLE campaign_budget (
+  campaign_id TEXT NOT NULL,
+  terminal_id TEXT NOT NULL,
+  granted INTEGER NOT NULL DEFAULT 0,
+  used INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (campaign_id, terminal_id)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+const std::array<sql::Migration, 13> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -388,6 +400,7 @@ const std::array<sql::Migration, 12> kMigrations = {{
     {10, "vouchers", SchemaV10(), nullptr},
     {11, "points exchanges and tills' shares of stock", SchemaV11(), nullptr},
     {12, "members' points lots and when their expiry is due", kSchemaV12, nullptr},
+    {13, "tills' shares of campaigns' budgets", kSchemaV13, nullptr},
 }};
 
 }  // namespace

@@ -93,4 +93,47 @@ Status SqliteStoreTxn::SetStockShare(std::string_view reward_id, std::string_vie
   return s.Run().WithContext("set stock share");
 }
 
+Result<std::map<std::string, BudgetShare>> SqliteStoreTxn::BudgetShares(
+    std::string_view campaign_id, std::string_view terminal_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("SELECT terminal_id, granted, used FROM campaign_budget "
+                             "WHERE campaign_id = ?1 AND (?2 = '' OR terminal_id = ?2)"));
+  s.BindText(0, campaign_id);
+  s.BindText(1, terminal_id);
+  std::map<std::string, BudgetShare> shares;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+    if (!has_row) return shares;
+    shares[s.ColumnText(0)] = {s.ColumnInt64(1), s.ColumnInt64(2)};
+  }
+}
+
+Status SqliteStoreTxn::SetBudgetGranted(std::string_view campaign_id, std::string_view terminal_id,
+                                        int64_t granted) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("INSERT INTO campaign_budget(campaign_id, terminal_id, granted) "
+                             "VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET granted = ?3"));
+  s.BindText(0, campaign_id);
+  s.BindText(1, terminal_id);
+  s.BindInt64(2, granted);
+  return s.Run().WithContext("set budget share");
+}
+
+Status SqliteStoreTxn::AddBudgetUsed(std::string_view campaign_id, std::string_view terminal_id,
+                                     int64_t points) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("INSERT INTO campaign_budget(campaign_id, terminal_id, used) "
+                             "VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET used = used + ?3"));
+  s.BindText(0, campaign_id);
+  s.BindText(1, terminal_id);
+  s.BindInt64(2, points);
+  return s.Run().WithContext("add budget use");
+}
+
 }  // namespace patron::sync

@@ -144,6 +144,12 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::map<std::string, int64_t>> StockShares(std::string_view reward_id) override;
   Status SetStockShare(std::string_view reward_id, std::string_view terminal_id,
                        int64_t granted) override;
+  Result<std::map<std::string, BudgetShare>> BudgetShares(std::string_view campaign_id,
+                                                          std::string_view terminal_id) override;
+  Status SetBudgetGranted(std::string_view campaign_id, std::string_view terminal_id,
+                          int64_t granted) override;
+  Status AddBudgetUsed(std::string_view campaign_id, std::string_view terminal_id,
+                       int64_t points) override;
 
   // Vouchers (sqlite_store_vouchers.cc).
   Result<std::optional<Voucher>> FindVoucher(std::string_view voucher_id) override;

@@ -98,13 +98,13 @@ std::string Redeemed(int64_t points, int64_t discount_minor) {
 }
 
 // The points itemised: "100 base, 100 double, 50 welcome (held out of
-// all-held-out)"; "" when the answer has no awards (an older patrond). A
-// sale's awards are its campaigns' and vouchers': the rest of `points` is
-// its base and tier earn. A voucher giving no points shows in its discount.
+// all-held-out) (short of budget: big-basket 100)"; "" when the answer has no awards (an older
+// patrond). A sale's awards are its campaigns' and vouchers': the rest of `points` is its base and
+// tier earn. A voucher giving no points shows in its discount.
 std::string Awards(int64_t points, const json& doc) {
   const auto found = doc.find("awards");
   if (found == doc.end() || !found->is_array()) return "";
-  std::string given, held_out;
+  std::string given, held_out, short_of;
   const bool sale = std::none_of(found->begin(), found->end(), [](const json& award) {
     return award.value("kind", "") == "base" || award.value("kind", "") == "tier";
   });
@@ -123,9 +123,16 @@ std::string Awards(int64_t points, const json& doc) {
       held_out += (held_out.empty() ? "" : ", ") + label;
       continue;
     }
+    if (const int64_t missing = award.value("budget_short", int64_t{0}); missing > 0) {
+      short_of += (short_of.empty() ? "" : ", ") + label + " " + std::to_string(missing);
+      continue;
+    }
     given += (given.empty() ? "" : ", ") + std::to_string(Int(award, "points")) + " " + label;
   }
   if (!held_out.empty()) given += (given.empty() ? "" : " ") + ("(held out of " + held_out + ")");
+  if (!short_of.empty()) {
+    given += (given.empty() ? "" : " ") + ("(short of budget: " + short_of + ")");
+  }
   return given;
 }
 

@@ -59,6 +59,12 @@ Result<SyncReport> SyncLoop::RunRound() {
     options_.log("warn", "member snapshot not taken, pulled page by page instead: " +
                              report->snapshot_error);
   }
+  if (report.ok() && !report->budget_error.empty()) {
+    options_.log("warn",
+                 "a claim of a campaign's budget failed; the till gives from the "
+                 "share it holds: " +
+                     report->budget_error);
+  }
   // Entries head office refused are a fault someone must look at: a till
   // writes only what head office accepts, unless it was tampered with.
   if (report.ok() && report->entries_refused > 0) {

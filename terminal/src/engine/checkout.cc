@@ -59,6 +59,11 @@ Result<SaleContext> ContextOf(EngineContext& ctx, const MemberRow& member,
   PATRON_ASSIGN_OR_RETURN(context.member.uses, ctx.journal.CampaignUses(member.member_id));
   context.store_id = ctx.identity.store_id;
   context.now_ms = ctx.NowMs();
+  for (const Campaign& campaign : ctx.rules().campaigns) {
+    if (campaign.budget.points <= 0) continue;
+    PATRON_ASSIGN_OR_RETURN(const BudgetHere here, ctx.budgets.Of(campaign.id));
+    context.budgets.push_back({campaign.id, here.Left()});
+  }
   return context;
 }
 
@@ -76,7 +81,11 @@ Status WriteAwards(EngineContext& ctx, const SaleRequest& sale, const SalePlan& 
     listed.points = award.points;
     listed.discount_minor = award.discount_minor;
     listed.held_out = award.held_out;
+    listed.budget_short = award.budget_short;
     if (voucher) PATRON_RETURN_IF_ERROR(MarkVoucherUsed(ctx, award.voucher_id, row.sale_id));
+    if (award.budget_short > 0) {
+      PATRON_RETURN_IF_ERROR(ctx.budgets.AddShort(award.campaign_id, award.budget_short));
+    }
     if (award.held_out || award.points == 0) continue;
     LedgerEntry bonus;
     bonus.member_id = sale.member_id;
@@ -90,6 +99,9 @@ Status WriteAwards(EngineContext& ctx, const SaleRequest& sale, const SalePlan& 
       const Campaign* campaign = FindCampaign(ctx.rules(), award.campaign_id);
       bonus.detail.campaign_id = award.campaign_id;
       bonus.detail.multiplier_bp = campaign != nullptr ? campaign->award.multiplier_bp : 0;
+      if (campaign != nullptr && campaign->budget.points > 0) {
+        PATRON_RETURN_IF_ERROR(ctx.budgets.AddUsed(campaign->id, award.points));
+      }
     }
     PATRON_ASSIGN_OR_RETURN(LedgerEntry written, AppendOwnEntry(ctx, std::move(bonus)));
     listed.entry_id = written.entry_id;

@@ -23,6 +23,7 @@ EngineContext::EngineContext(std::unique_ptr<sql::Database> database, Identity i
       down(*db),
       vouchers(*db),
       exchanges(*db),
+      budgets(*db),
       rights_statement(*db, identity.terminal_id) {
   // A database always holds a pack (the defaults are seeded): the oldest is
   // in force until a newer one's time has come.

@@ -18,6 +18,7 @@
 #include "patron/sql/database.h"
 #include "patron/sql/transaction.h"
 #include "patron/uuid.h"
+#include "store/budget_store.h"
 #include "store/down_store.h"
 #include "store/exchange_store.h"
 #include "store/journal.h"
@@ -74,6 +75,7 @@ struct EngineContext {
   DownStore down;
   VoucherStore vouchers;
   ExchangeStore exchanges;
+  BudgetStore budgets;
   RightsStatementStore rights_statement;
   // The page cache of everyday work (TerminalOptions::db_options; 0 =
   // SQLite's), and whether a multi-page pull has raised it for now.

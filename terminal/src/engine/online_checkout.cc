@@ -107,8 +107,11 @@ Status ClaimStock(Terminal& terminal, const ExchangeRequest& request,
   if (it == offers.end()) return Status::OK();  // the exchange says why
   PATRON_ASSIGN_OR_RETURN(TerminalStatus status, terminal.Status());
   const int64_t chunk = std::max<int64_t>(request.quantity, (it->reward.stock + 19) / 20);
-  const sync::StockClaimRequest ask{status.terminal_id, status.chain_key_fingerprint,
-                                    request.reward_id, it->stock_granted + chunk};
+  sync::StockClaimRequest ask;
+  ask.terminal_id = status.terminal_id;
+  ask.chain_key_fingerprint = status.chain_key_fingerprint;
+  ask.reward_id = request.reward_id;
+  ask.want = it->stock_granted + chunk;
   Result<sync::StockClaimResponse> claimed = claim_stock(ask);
   if (claimed.status().IsUnavailable()) {
     return Status::Unavailable("this till's share of reward " + request.reward_id +

@@ -51,7 +51,8 @@ Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const Mem
 
   EvalMember member = context.member;
   member.tier = figures.tier.name;
-  const EvalBasket basket{context.store_id, sale.amount_minor, plan.paid_minor, sale.lines};
+  const EvalBasket basket{context.store_id, sale.amount_minor, plan.paid_minor, sale.lines,
+                          context.budgets};
   PATRON_ASSIGN_OR_RETURN(Evaluation evaluation, Evaluate(rules, member, basket, context.now_ms));
   plan.base_only = evaluation.base_only;
   plan.earn_tier = plan.base_only ? TierRule{"", 0, kBasisPointsPerUnit} : figures.tier;

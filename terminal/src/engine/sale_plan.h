@@ -19,6 +19,7 @@ struct SaleContext {
   EvalMember member;  // its tier is the member's before the sale
   std::string store_id;
   int64_t now_ms = 0;
+  std::vector<BudgetLeft> budgets;  // of this terminal's shares (store/budget_store.h)
 };
 
 struct SalePlan {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "engine/budgets.h"
 #include "engine/checkout.h"
 #include "engine/context.h"
 #include "engine/down_channel.h"
@@ -322,6 +323,17 @@ Result<ExchangeResult> Terminal::FindExchange(std::string_view exchange_ref) {
 Status Terminal::TakeStockGrant(std::string_view reward_id, int64_t granted) {
   const Impl::Entered entered(*impl_);
   return ::patron::terminal::TakeStockGrant(*impl_->ctx, reward_id, granted);
+}
+
+Result<std::vector<sync::StockClaimRequest>> Terminal::BudgetClaims(bool learn_all) {
+  const Impl::Entered entered(*impl_);
+  EngineContext& ctx = *impl_->ctx;
+  return InReadTransaction(ctx, [&] { return ::patron::terminal::BudgetClaims(ctx, learn_all); });
+}
+
+Status Terminal::TakeBudgetShare(const sync::StockClaimResponse& answer) {
+  const Impl::Entered entered(*impl_);
+  return ::patron::terminal::TakeBudgetShare(*impl_->ctx, answer);
 }
 
 Status Terminal::TakeClaimedVoucher(const Voucher& voucher) {

@@ -14,9 +14,9 @@ namespace {
 // order (a row's foreign keys come before it). Members come first, as bare
 // rows; the down-channel's items and sets are pulled again with them.
 constexpr std::string_view kOwnTables[] = {
-    "ledger",   "ledger_refused", "sales",          "sale_lines", "refunds",
-    "outbox",   "outbox_refused", "profile_outbox", "rules",      "rights_statement",
-    "vouchers", "exchanges",      "reward_stock",
+    "ledger",   "ledger_refused", "sales",          "sale_lines",      "refunds",
+    "outbox",   "outbox_refused", "profile_outbox", "rules",           "rights_statement",
+    "vouchers", "exchanges",      "reward_stock",   "campaign_budget",
 };
 
 std::string Quoted(std::string_view text) {

@@ -340,6 +340,18 @@ CREATE TABLE reward_stock (
   return sql;
 }
 
+// Version 13. This terminal's share of each campaign's budget, the points
+// its awards gave from it, and the largest award short of it since head
+// office last answered (store/budget_store.h).
+constexpr std::string_view kSchemaV13 = R"sql(
+CREATE TABLE campaign_budget (
+  campaign_id TEXT PRIMARY KEY,
+  granted INTEGER NOT NULL,
+  used INTEGER NOT NULL,
+  short_of INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+)sql";
+
 // Version 8. Campaigns at the till (rules.h, evaluate.h): a sale lists its
 // campaign awards (JSON, records/sale.h SaleAward) and the member's
 // qualifying spend after it (NULL before this version: no tier progress on
@@ -449,7 +461,7 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 12> migrations = {{
+  static const std::array<sql::Migration, 13> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
@@ -464,6 +476,7 @@ std::span<const sql::Migration> TerminalMigrations() {
        [](sql::Database& db) { return AddSaleColumns(db); }},
       {11, "points exchanges and shares of rewards' stock", SchemaV11(), nullptr},
       {12, "head office's points lots on member rows", sync::kReplicaMembersV12, nullptr},
+      {13, "shares of campaigns' budgets", kSchemaV13, nullptr},
   }};
   return migrations;
 }

@@ -211,8 +211,29 @@ Result<SyncReport> SyncClient::SyncOnce() {
   PATRON_ASSIGN_OR_RETURN(int handed_back, terminal_.HandBackRights());
   report.handed_back = handed_back;
   PATRON_RETURN_IF_ERROR(PushAll(report));
+  PATRON_RETURN_IF_ERROR(TopUpBudgets(report));
   PATRON_RETURN_IF_ERROR(terminal_.RecordSyncSuccess());
   return report;
+}
+
+Status SyncClient::TopUpBudgets(SyncReport& report) {
+  // A database head office found behind (rolled back, replaced) learns
+  // what this till's awards already gave.
+  PATRON_ASSIGN_OR_RETURN(std::vector<sync::StockClaimRequest> claims,
+                          terminal_.BudgetClaims(report.journal_restarted));
+  for (const sync::StockClaimRequest& claim : claims) {
+    Result<sync::StockClaimResponse> answer = transport_.ClaimStock(claim);
+    ++report.budgets_claimed;
+    if (!answer.ok()) {
+      // The round's pushes and pulls stand: the till gives from the share
+      // it holds, and claims again next round.
+      report.budget_error = answer.status().ToString();
+      if (answer.status().IsUnavailable()) break;
+      continue;
+    }
+    PATRON_RETURN_IF_ERROR(terminal_.TakeBudgetShare(*answer));
+  }
+  return Status::OK();
 }
 
 Status SyncClient::RequestGrant(std::string_view member_id, int64_t points,

@@ -31,6 +31,7 @@ Rules PackWithCampaign() {
   campaign.basket.min_qty = 2;
   campaign.award.multiplier_bp = 20000;
   campaign.limit = {2, "week"};
+  campaign.budget.points = 1'000'000;
   rules.campaigns = {campaign};
   return rules;
 }
@@ -96,6 +97,9 @@ TEST_CASE("every invalid part of a pack is refused, naming its field") {
       {"campaigns[0].limit.times", [](Rules& r) { r.campaigns[0].limit.times = 1001; }},
       {"campaigns[0].limit.per", [](Rules& r) { r.campaigns[0].limit.per = "fortnight"; }},
       {"campaigns[0].limit.per", [](Rules& r) { r.campaigns[0].limit.per = ""; }},
+      {"campaigns[0].budget.points", [](Rules& r) { r.campaigns[0].budget.points = -1; }},
+      {"campaigns[0].budget.points",
+       [](Rules& r) { r.campaigns[0].budget.points = kMaxBudgetPoints + 1; }},
   };
   for (const Case& c : cases) {
     CAPTURE(c.field);
@@ -147,13 +151,15 @@ TEST_CASE("the shipped default pack is valid and shows every campaign and reward
     if (c.award.max_points > 0) shown.insert("cap");
     if (c.holdout_bp > 0) shown.insert("holdout");
     if (c.limit.times > 0) shown.insert("limit");
+    if (c.budget.points > 0) shown.insert("budget");
     shown.insert(c.stack_group.empty() ? std::string("no group") : c.stack_mode);
   }
-  CHECK(shown == std::set<std::string>{
-                     "month_days",  "weekdays", "hours",          "tiers",         "stores",
-                     "new members", "birthday", "first purchase", "lapsed",        "categories",
-                     "quantity",    "amount",   "multiplier",     "bonus",         "cap",
-                     "holdout",     "limit",    "no group",       "best_of_group", "exclusive"});
+  CHECK(shown == std::set<std::string>{"month_days", "weekdays",    "hours",    "tiers",
+                                       "stores",     "new members", "birthday", "first purchase",
+                                       "lapsed",     "categories",  "quantity", "amount",
+                                       "multiplier", "bonus",       "cap",      "holdout",
+                                       "limit",      "budget",      "no group", "best_of_group",
+                                       "exclusive"});
   CHECK_FALSE(pack->valid_until.empty());
   CHECK(pack->utc_offset_minutes == 480);
   // And every kind of reward: an item with stock and a member limit, a

@@ -55,7 +55,8 @@ Campaign Bonus(std::string id, int64_t points) {
 std::vector<std::string> CampaignIds(const Evaluation& evaluation) {
   std::vector<std::string> ids;
   for (const Award& award : evaluation.awards) {
-    if (award.kind == kAwardCampaign && !award.held_out) ids.push_back(award.campaign_id);
+    const bool given = !award.held_out && award.budget_short == 0;
+    if (award.kind == kAwardCampaign && given) ids.push_back(award.campaign_id);
   }
   return ids;
 }
@@ -85,7 +86,7 @@ TEST_CASE("without campaigns, base plus tier is the tier's earn, line by line") 
   Result<Evaluation> gold = Evaluate(pack, Member("gold"), Basket(), At("2027-01-09T12:00:00"));
   REQUIRE(gold.ok());
   CHECK(gold->awards ==
-        std::vector<Award>{{"base", "", 100, false, "", 0}, {"tier", "", 50, false, "", 0}});
+        std::vector<Award>{{"base", "", 100, false, 0, "", 0}, {"tier", "", 50, false, 0, "", 0}});
   CHECK(gold->pack_version == pack.version);
 }
 
@@ -338,9 +339,9 @@ TEST_CASE("a held-out member is listed without points, and the group falls to th
   pack.campaigns = {first, second};
   Result<Evaluation> evaluation = Evaluate(pack, Member(), Basket(), At("2027-01-09T12:00:00"));
   REQUIRE(evaluation.ok());
-  CHECK(evaluation->awards == std::vector<Award>{{"base", "", 100, false, "", 0},
-                                                 {"campaign", "first", 0, true, "", 0},
-                                                 {"campaign", "second", 20, false, "", 0}});
+  CHECK(evaluation->awards == std::vector<Award>{{"base", "", 100, false, 0, "", 0},
+                                                 {"campaign", "first", 0, true, 0, "", 0},
+                                                 {"campaign", "second", 20, false, 0, "", 0}});
   CHECK(evaluation->points == 120);
 }
 
@@ -358,8 +359,71 @@ TEST_CASE("a held-out member is in a campaign's control group only where it woul
   Result<Evaluation> evaluation = Evaluate(pack, Member(), Basket(), At("2027-01-09T12:00:00"));
   REQUIRE(evaluation.ok());
   // "big" wins the group, so nobody was denied "small": no control line.
-  CHECK(evaluation->awards ==
-        std::vector<Award>{{"base", "", 100, false, "", 0}, {"campaign", "big", 50, false, "", 0}});
+  CHECK(evaluation->awards == std::vector<Award>{{"base", "", 100, false, 0, "", 0},
+                                                 {"campaign", "big", 50, false, 0, "", 0}});
+}
+
+TEST_CASE("a campaign with a budget gives only what the caller's share has left") {
+  Rules pack = Pack();
+  Campaign doubled;  // +100 on the basket
+  doubled.id = "double";
+  doubled.award.multiplier_bp = 20'000;
+  doubled.budget.points = 10'000;
+  Campaign gift = Bonus("gift", 30);  // no budget: unbounded
+  pack.campaigns = {doubled, gift};
+  const int64_t now = At("2027-01-09T12:00:00");
+  EvalBasket basket = Basket();
+
+  basket.budgets = {{"double", 100}};  // exactly enough
+  Result<Evaluation> fits = Evaluate(pack, Member(), basket, now);
+  REQUIRE(fits.ok());
+  CHECK(fits->awards == std::vector<Award>{{"base", "", 100, false, 0, "", 0},
+                                           {"campaign", "double", 100, false, 0, "", 0},
+                                           {"campaign", "gift", 30, false, 0, "", 0}});
+
+  // 99 left: the whole award does not fit, so none of it is given, and the
+  // line says what it would have been.
+  basket.budgets = {{"double", 99}};
+  Result<Evaluation> short_of = Evaluate(pack, Member(), basket, now);
+  REQUIRE(short_of.ok());
+  CHECK(short_of->awards == std::vector<Award>{{"base", "", 100, false, 0, "", 0},
+                                               {"campaign", "double", 0, false, 100, "", 0},
+                                               {"campaign", "gift", 30, false, 0, "", 0}});
+  CHECK(short_of->points == 130);
+
+  // A campaign whose share the caller does not list has nothing left.
+  basket.budgets.clear();
+  CHECK(PointsOf(*Evaluate(pack, Member(), basket, now), kAwardCampaign, "double") == 0);
+  CHECK(CampaignIds(*Evaluate(pack, Member(), basket, now)) == std::vector<std::string>{"gift"});
+}
+
+TEST_CASE("an exclusive group falls to the next campaign when the first's budget is short") {
+  Rules pack = Pack();
+  Campaign first = Bonus("first", 50);
+  first.priority = 10;
+  first.budget.points = 1'000;
+  Campaign second = Bonus("second", 20);
+  for (Campaign* campaign : {&first, &second}) {
+    campaign->stack_group = "g";
+    campaign->stack_mode = "exclusive";
+  }
+  pack.campaigns = {first, second};
+  EvalBasket basket = Basket();
+  basket.budgets = {{"first", 49}};
+  Result<Evaluation> evaluation = Evaluate(pack, Member(), basket, At("2027-01-09T12:00:00"));
+  REQUIRE(evaluation.ok());
+  CHECK(evaluation->awards == std::vector<Award>{{"base", "", 100, false, 0, "", 0},
+                                                 {"campaign", "first", 0, false, 50, "", 0},
+                                                 {"campaign", "second", 20, false, 0, "", 0}});
+
+  // A held-out member takes nothing from the budget and is not short of it.
+  pack.campaigns[0].holdout_bp = 10'000;
+  basket.budgets.clear();
+  evaluation = Evaluate(pack, Member(), basket, At("2027-01-09T12:00:00"));
+  REQUIRE(evaluation.ok());
+  CHECK(evaluation->awards == std::vector<Award>{{"base", "", 100, false, 0, "", 0},
+                                                 {"campaign", "first", 0, true, 0, "", 0},
+                                                 {"campaign", "second", 20, false, 0, "", 0}});
 }
 
 TEST_CASE("past valid_until a pack earns base points only, and says so") {
@@ -373,7 +437,7 @@ TEST_CASE("past valid_until a pack earns base points only, and says so") {
   Result<Evaluation> after = Evaluate(pack, Member("gold"), Basket(), At("2027-02-01T00:00:00"));
   REQUIRE(after.ok());
   CHECK(after->base_only);
-  CHECK(after->awards == std::vector<Award>{{"base", "", 100, false, "", 0}});
+  CHECK(after->awards == std::vector<Award>{{"base", "", 100, false, 0, "", 0}});
 }
 
 TEST_CASE("an inconsistent basket is refused") {

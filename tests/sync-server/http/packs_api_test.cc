@@ -243,5 +243,32 @@ TEST_CASE("packs: a dry run refuses bad input, naming it") {
   CHECK(ErrorCode(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump())) == "unknown_field");
 }
 
+TEST_CASE("budgets: a till claims a share over HTTP; head office lists each budget by till") {
+  ApiFixture f;
+  const std::string t1 = f.Register("S001-T01", "S001");
+  Json pack = MemberDayPack(2);
+  pack["campaigns"][0]["budget"] = {{"points", 5'000}};
+  REQUIRE(f.Admin("POST", "/v1/admin/packs", pack.dump()).status == 201);
+  const Json claim = {{"terminal_id", "S001-T01"},
+                      {"chain_key_fingerprint", ChainKeyFingerprint(kDemoChainKey)},
+                      {"campaign_id", "member-day"},
+                      {"want", 300}};
+  HttpResponse claimed = f.Call("POST", "/v1/rewards/stock", claim.dump(), t1);
+  REQUIRE(claimed.status == 200);
+  CHECK(Json::parse(claimed.body) ==
+        Json{{"campaign_id", "member-day"}, {"granted", 300}, {"unassigned", 4'700}});
+  Json unknown = claim;
+  unknown["campaign_id"] = "jackpot";
+  CHECK(ErrorCode(f.Call("POST", "/v1/rewards/stock", unknown.dump(), t1)) == "unknown_campaign");
+
+  CHECK(f.Call("GET", "/v1/admin/campaigns/budgets").status == 401);
+  CHECK(f.Call("GET", "/v1/admin/campaigns/budgets", "", t1).status == 403);
+  HttpResponse listed = f.Admin("GET", "/v1/admin/campaigns/budgets");
+  REQUIRE(listed.status == 200);
+  CHECK(Json::parse(listed.body) ==
+        Json::parse(R"({"campaigns":[{"campaign_id":"member-day","name":"","budget":5000,
+          "handed_out":300,"used":0,"shares":{"S001-T01":{"granted":300,"used":0}}}]})"));
+}
+
 }  // namespace
 }  // namespace patron::sync

@@ -44,6 +44,7 @@ struct SaleAward {
   int64_t points = 0;
   std::string entry_id;  // the kBonus entry; "" when held out or no points
   bool held_out = false;
+  int64_t budget_short = 0;  // evaluate.h Award::budget_short
   std::string voucher_id;
   int64_t discount_minor = 0;  // a voucher's money off the basket
   friend bool operator==(const SaleAward&, const SaleAward&) = default;
@@ -146,6 +147,7 @@ struct Schema<SaleAward> {
       Field<&SaleAward::points>{"points"},
       Field<&SaleAward::entry_id>{"entry_id", {}, kOmitDefault},
       Field<&SaleAward::held_out>{"held_out", {}, kOmitDefault},
+      Field<&SaleAward::budget_short>{"budget_short", {}, kOmitDefault},
       Field<&SaleAward::voucher_id>{"voucher_id", {}, kOmitDefault},
       Field<&SaleAward::discount_minor>{"discount_minor", {}, kOmitDefault},
   };

@@ -320,23 +320,30 @@ struct VoucherClaimRequest {
   friend bool operator==(const VoucherClaimRequest&, const VoucherClaimRequest&) = default;
 };
 
-// A till asks head office for a share of a reward's stock (reward.h): its
-// share in all should become `want`. Asking again for the same figure
-// changes nothing, so a retry whose answer was lost is harmless. Head office
-// raises the share as far as the stock not yet handed out allows and
-// answers with the share it holds now.
+// A till asks head office for a share of a reward's stock (reward.h), or
+// of a campaign's budget of points (campaign.h CampaignBudget): exactly one
+// of reward_id and campaign_id is set. Its share in all should become
+// `want`. Asking again for the same figure changes nothing, so a retry
+// whose answer was lost is harmless. Head office raises the share as far as
+// what is not yet handed out allows and answers with the share it holds now.
 struct StockClaimRequest {
   std::string terminal_id;
   std::string chain_key_fingerprint;
   std::string reward_id;
   int64_t want = 0;
+  std::string campaign_id;
   friend bool operator==(const StockClaimRequest&, const StockClaimRequest&) = default;
 };
 
 struct StockClaimResponse {
   std::string reward_id;
   int64_t granted = 0;     // this terminal's share, in all
-  int64_t unassigned = 0;  // of the stock, not yet handed to any till
+  int64_t unassigned = 0;  // not yet handed to any till
+  std::string campaign_id;
+  // Of a budget: the points head office holds this terminal's awards of the
+  // campaign to have given, so a till whose records were lost (a replaced
+  // database) does not give its share twice.
+  int64_t used = 0;
   friend bool operator==(const StockClaimResponse&, const StockClaimResponse&) = default;
 };
 
@@ -612,8 +619,9 @@ struct Schema<sync::StockClaimRequest> {
   static constexpr auto kFields = std::tuple{
       Field<&sync::StockClaimRequest::terminal_id>{"terminal_id"},
       Field<&sync::StockClaimRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
-      Field<&sync::StockClaimRequest::reward_id>{"reward_id"},
+      Field<&sync::StockClaimRequest::reward_id>{"reward_id", {}, kOmitDefault},
       Field<&sync::StockClaimRequest::want>{"want"},
+      Field<&sync::StockClaimRequest::campaign_id>{"campaign_id", {}, kOmitDefault},
   };
 };
 
@@ -621,9 +629,11 @@ template <>
 struct Schema<sync::StockClaimResponse> {
   static constexpr std::string_view kName = "stock_claim_response";
   static constexpr auto kFields = std::tuple{
-      Field<&sync::StockClaimResponse::reward_id>{"reward_id"},
+      Field<&sync::StockClaimResponse::reward_id>{"reward_id", {}, kOmitDefault},
       Field<&sync::StockClaimResponse::granted>{"granted"},
       Field<&sync::StockClaimResponse::unassigned>{"unassigned"},
+      Field<&sync::StockClaimResponse::campaign_id>{"campaign_id", {}, kOmitDefault},
+      Field<&sync::StockClaimResponse::used>{"used", {}, kOmitDefault},
   };
 };
 

@@ -38,8 +38,9 @@ enum class EntryRefusal {
   kBonusNotAsRules,      // a campaign the pack lacks, above what it gives, or given twice
   kVoucherNotAsIssued,   // a voucher's bonus not as issued, not held by the till, or used
   kLotNotAsRules,        // a credit's lot not as its pack says, a reversal's not its entry's
+  kBudgetExceeded,       // a campaign's award beyond the till's share of its budget
 };
-inline constexpr size_t kEntryRefusalCount = 14;
+inline constexpr size_t kEntryRefusalCount = 15;
 
 // "kind_not_allowed", "out_of_bounds", ...: the reason code on the wire.
 std::string_view EntryRefusalName(EntryRefusal refusal);

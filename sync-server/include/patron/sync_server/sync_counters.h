@@ -60,6 +60,8 @@ struct SyncCounters {
   std::atomic<int64_t> exchanges_filed{0};
   std::atomic<int64_t> stock_granted{0};
   std::atomic<int64_t> exchanges_excess{0};
+  // Points of campaigns' budgets handed to tills as their shares.
+  std::atomic<int64_t> budget_granted{0};
   std::atomic<int64_t> folds{0};
   std::atomic<int64_t> entries_folded{0};
   std::atomic<int64_t> entries_saturated{0};

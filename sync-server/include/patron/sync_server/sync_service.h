@@ -91,6 +91,17 @@ struct RewardStock {
   std::map<std::string, int64_t> shares;  // terminal id -> its share
 };
 
+// A campaign's budget as head office holds it (GET /v1/admin/campaigns/
+// budgets; campaign.h CampaignBudget).
+struct CampaignBudgetState {
+  std::string campaign_id;
+  std::string name;
+  int64_t budget = 0;                         // points, in all
+  int64_t handed_out = 0;                     // the tills' shares together
+  int64_t used = 0;                           // given by the tills' awards so far
+  std::map<std::string, BudgetShare> shares;  // terminal id -> its share
+};
+
 struct SyncServiceOptions {
   // The chain key's public fingerprint (ChainKeyFingerprint); requests from
   // terminals provisioned with another key are refused, because two keys
@@ -206,13 +217,19 @@ class SyncService {
   // request.want, as far as the stock not handed out allows, and answers
   // the share it holds. Refuses: InvalidArgument "invalid_want",
   // "reward_without_stock" (no limit to share); NotFound "unknown_reward"
-  // (no published pack has it).
+  // (no published pack has it). A claim naming a campaign_id instead is of
+  // the campaign's budget (budgets.cc), likewise: InvalidArgument
+  // "invalid_claim" (both or neither named), "campaign_without_budget";
+  // NotFound "unknown_campaign".
   Result<StockClaimResponse> ClaimStock(const Caller& caller, const StockClaimRequest& request);
   // The member's exchanges, oldest first.
   Result<std::vector<ExchangeRecord>> MemberExchanges(std::string_view member_id);
   // Every reward of the published packs (the newest pack holding each id),
   // with its stock, the shares handed to tills and how many were exchanged.
   Result<std::vector<RewardStock>> RewardStocks();
+  // Every campaign of the published packs with a budget (the newest pack
+  // holding each id), with the tills' shares and what they gave.
+  Result<std::vector<CampaignBudgetState>> CampaignBudgets();
 
   // Issues the gifts of the pack in force (reward.h Gift) that are due now
   // as vouchers head office holds, to every active member: birthday gifts
@@ -290,6 +307,8 @@ class SyncService {
   // stock ("reward_stock_exceeded"), more than the member's limit
   // ("reward_limit_exceeded", two offline tills), for the caller to log.
   Result<std::vector<ExchangeExcess>> FileExchange(StoreTxn& txn, const ExchangeRecord& exchange);
+  // ClaimStock of a campaign's budget (budgets.cc).
+  Result<StockClaimResponse> ClaimBudget(const Caller& caller, const StockClaimRequest& request);
   // A till gave a recalled voucher back: head office holds it again, unless
   // the till has claimed it since (a newer holder_gen) or it was used.
   Status ReleaseVoucher(StoreTxn& txn, const VoucherRelease& release);

@@ -72,6 +72,11 @@ struct SyncReport {
   int64_t handed_back = 0;  // members whose rights went back to the server
   int64_t members_pulled = 0;
   int64_t grants_pulled = 0;
+  // Claims of campaigns' budget shares made (Terminal::BudgetClaims), and
+  // why the last one failed (head office unreachable or refusing): the
+  // till goes on with the share it holds.
+  int64_t budgets_claimed = 0;
+  std::string budget_error;
   bool rules_updated = false;
   // Head office held this terminal's entries beyond its journal (a lost or
   // rolled-back database): the journal now goes on above them
@@ -119,6 +124,9 @@ class SyncClient {
   // bytes are not the ones described.
   Status Download(const sync::SnapshotInfo& info, const std::string& path);
   Status PullPages(SyncReport& report);
+  // Claims the budget shares the terminal asks for, after the round's
+  // pushes (its awards counted at head office first).
+  Status TopUpBudgets(SyncReport& report);
 
   Terminal& terminal_;
   SyncTransport& transport_;

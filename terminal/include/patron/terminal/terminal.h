@@ -129,6 +129,10 @@ class Terminal {
   // Head office's answer to a request for stock (SyncClient::ClaimStock):
   // this terminal's share of the reward's stock, in all.
   ::patron::Status TakeStockGrant(std::string_view reward_id, int64_t granted);
+  // The shares of campaigns' budgets (campaign.h CampaignBudget) a sync
+  // round asks head office for (engine/budgets.h), and taking its answers.
+  Result<std::vector<sync::StockClaimRequest>> BudgetClaims(bool learn_all);
+  ::patron::Status TakeBudgetShare(const sync::StockClaimResponse& answer);
 
   Result<TerminalStatus> Status();
   // A new database waiting for head office's journal mark (its checkouts and

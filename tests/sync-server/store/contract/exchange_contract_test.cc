@@ -202,5 +202,43 @@ TEST_CASE_TEMPLATE("each till's share of a reward's stock is as last set", Impl,
   CHECK(read->SetStockShare("mug", "S001-T01", 1).code() == StatusCode::kFailedPrecondition);
 }
 
+TEST_CASE_TEMPLATE("each till's share of a campaign's budget: granted as last set, used added up",
+                   Impl, PATRON_STORE_IMPLEMENTATIONS) {
+  using Shares = std::map<std::string, BudgetShare>;
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  CHECK(Read(*store)->BudgetShares("gift", "").value().empty());
+  {
+    auto txn = Write(*store);
+    REQUIRE(txn->SetBudgetGranted("gift", "S001-T01", 100).ok());
+    REQUIRE(txn->SetBudgetGranted("gift", "S002-T01", 50).ok());
+    REQUIRE(txn->AddBudgetUsed("gift", "S001-T01", 30).ok());
+    REQUIRE(txn->AddBudgetUsed("gift", "S001-T01", 20).ok());
+    REQUIRE(txn->AddBudgetUsed("gift", "S003-T01", 5).ok());  // used, never granted
+    REQUIRE(txn->SetBudgetGranted("other", "S001-T01", 7).ok());
+    CHECK(txn->BudgetShares("gift", "").value() ==
+          Shares{{"S001-T01", {100, 50}}, {"S002-T01", {50, 0}}, {"S003-T01", {0, 5}}});
+    REQUIRE(txn->Commit().ok());
+  }
+  CHECK(Read(*store)->BudgetShares("gift", "S001-T01").value() == Shares{{"S001-T01", {100, 50}}});
+  CHECK(Read(*store)->BudgetShares("gift", "S009-T01").value().empty());
+  CHECK(Read(*store)->BudgetShares("other", "").value() == Shares{{"S001-T01", {7, 0}}});
+  {
+    auto txn = Write(*store);
+    REQUIRE(txn->SetBudgetGranted("gift", "S001-T01", 150).ok());  // in all, not added
+    REQUIRE(txn->AddBudgetUsed("gift", "S001-T01", 1).ok());
+  }  // dropped without Commit: rolled back
+  CHECK(Read(*store)->BudgetShares("gift", "S001-T01").value() == Shares{{"S001-T01", {100, 50}}});
+  {
+    auto txn = Write(*store);
+    REQUIRE(txn->SetBudgetGranted("gift", "S001-T01", 150).ok());
+    REQUIRE(txn->Commit().ok());
+  }
+  CHECK(Read(*store)->BudgetShares("gift", "S001-T01").value() == Shares{{"S001-T01", {150, 50}}});
+  auto read = Read(*store);
+  CHECK(read->SetBudgetGranted("gift", "S001-T01", 1).code() == StatusCode::kFailedPrecondition);
+  CHECK(read->AddBudgetUsed("gift", "S001-T01", 1).code() == StatusCode::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace patron::sync::contract
