@@ -5,6 +5,9 @@
 
 #include "patron/digest.h"
 #include "patron/ledger.h"
+#include "patron/local_time.h"
+#include "patron/lots.h"
+#include "patron/record/record_json.h"
 #include "patron/record/record_sql.h"
 #include "patron/rules.h"
 #include "patron/sql/database.h"
@@ -63,9 +66,19 @@ LedgerEntry ReadEntry(const sql::Statement& s) {
 struct LedgerSums {
   int64_t balance = 0;
   bool clawed_back = false;                // some refund took points back
+  bool expired = false;                    // head office expired some of its points
   std::map<std::string, int64_t> rights;   // holder -> rights, as ledger.h sums them
-  std::map<std::string, int64_t> credits;  // holder -> the same without clawbacks
+  // holder -> the same without clawbacks and expiry: head office expires
+  // points (and gives back what it expired too much) wherever their rights
+  // are held, and the till holding them, which may not spend them, hands
+  // them back at its next sync.
+  std::map<std::string, int64_t> credits;
 };
+
+bool IsExpiryEntry(const LedgerEntry& e) {
+  return e.kind == EntryKind::kExpire ||
+         (e.kind == EntryKind::kAdjust && e.origin == kServerOrigin);  // the sim's only adjusts
+}
 
 // Sums the member's entries with seq <= through.
 Result<LedgerSums> SumLedger(sql::Database& db, const std::string& member_id,
@@ -82,11 +95,12 @@ Result<LedgerSums> SumLedger(sql::Database& db, const std::string& member_id,
     const LedgerEntry e = ReadEntry(s);
     sums.balance += BalanceEffect(e);
     sums.clawed_back = sums.clawed_back || IsClawback(e);
+    sums.expired = sums.expired || e.kind == EntryKind::kExpire;
     for (const std::string& holder : {e.origin, e.to_holder}) {
       if (holder.empty()) continue;
       const int64_t effect = RightsEffect(e, holder);
       sums.rights[holder] += effect;
-      if (!IsClawback(e)) sums.credits[holder] += effect;
+      if (!IsClawback(e) && !IsExpiryEntry(e)) sums.credits[holder] += effect;
       if (e.origin == e.to_holder) break;
     }
   }
@@ -107,6 +121,7 @@ struct ServerMemberRow {
   bool sms_consent = false, email_consent = false;
   int64_t balance = 0, spend_minor = 0;
   TierStanding standing;  // the tier head office holds
+  LotBook lots;
 };
 
 std::string ViewDigest(const std::optional<std::string>& phone,
@@ -580,7 +595,11 @@ void Auditor::CheckMemberLedger(sql::Database& db, const std::string& member_id)
                      " points more than it ever received");
     }
   }
-  if (sums->balance < 0 && !sums->clawed_back) {
+  // A debit a till wrote before a lot's expiry, arriving after head office
+  // expired the lot, leaves the balance short until head office's next
+  // expiry run gives that back: allowed during the run, not at the end.
+  const bool expiry_owes = sums->expired && !final_;
+  if (sums->balance < 0 && !sums->clawed_back && !expiry_owes) {
     return Violate("overspend: " + who + "balance " + std::to_string(sums->balance) +
                    " below zero with no refund behind it");
   }
@@ -633,7 +652,9 @@ void Auditor::CheckReversals() {
   }
 }
 
-void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
+void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals,
+                         std::vector<int64_t> clocks_ms) {
+  final_ = true;
   for (terminal::Terminal* t : terminals) {
     auto status = t->Status();
     if (!status.ok()) return Violate("final: status failed: " + status.status().ToString());
@@ -733,7 +754,7 @@ void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals) {
   }
   CheckAllLedgers();
   if (!violation_) CheckReversals();
-  if (!violation_) CheckConvergence(terminals);
+  if (!violation_) CheckConvergence(terminals, clocks_ms);
   if (!violation_) CheckExchangesKnown(terminals);
   if (!violation_) CheckModel();
 }
@@ -843,22 +864,27 @@ void Auditor::CheckExchangesKnown(const std::vector<terminal::Terminal*>& termin
   }
 }
 
-void Auditor::CheckConvergence(const std::vector<terminal::Terminal*>& terminals) {
+void Auditor::CheckConvergence(const std::vector<terminal::Terminal*>& terminals,
+                               const std::vector<int64_t>& clocks_ms) {
   auto db = OpenServerDb(server_db_path_);
   if (!db.ok()) return Violate("the server's database cannot be read: " + db.status().ToString());
   auto s = (*db)->GetUniqueStatement(
       "SELECT member_id, phone, card, name, birthday, email, gender, sms_consent, "
-      "email_consent, balance, spend_minor, tier, tier_until_ms FROM members ORDER BY member_id");
+      "email_consent, balance, spend_minor, tier, tier_until_ms, lots FROM members "
+      "ORDER BY member_id");
   if (!s.ok()) return Violate(s.status().ToString());
   std::vector<ServerMemberRow> rows;
   while (true) {
     auto row = s->Step();
     if (!row.ok()) return Violate(row.status().ToString());
     if (!*row) break;
+    Result<LotBook> lots = record::DecodeRecord<LotBook>(s->ColumnText(13));
+    if (!lots.ok()) return Violate("lots: head office's row: " + lots.status().ToString());
     rows.push_back({s->ColumnText(0), s->ColumnOptionalText(1), s->ColumnOptionalText(2),
                     s->ColumnOptionalText(4), s->ColumnOptionalText(5), s->ColumnOptionalText(6),
                     s->ColumnText(3), s->ColumnBool(7), s->ColumnBool(8), s->ColumnInt64(9),
-                    s->ColumnInt64(10), TierStanding{s->ColumnText(11), s->ColumnInt64(12)}});
+                    s->ColumnInt64(10), TierStanding{s->ColumnText(11), s->ColumnInt64(12)},
+                    std::move(lots).value()});
   }
   figures_.members = static_cast<int64_t>(rows.size());
   figures_.held_above_spend = 0;
@@ -880,7 +906,19 @@ void Auditor::CheckConvergence(const std::vector<terminal::Terminal*>& terminals
       }
       if (held > reached) ++figures_.held_above_spend;
     }
-    for (terminal::Terminal* t : terminals) {
+    for (size_t k = 0; k < terminals.size(); ++k) {
+      terminal::Terminal* t = terminals[k];
+      // Expiry converges: every till lists what expires when as head
+      // office's lots say, on its own day.
+      const int64_t today = ToLocalDate(clocks_ms[k], t->rules().utc_offset_minutes).day_number;
+      if (auto view = t->FindById(r.member_id); view.ok()) {
+        ++figures_.lots_compared;
+        if (view->expiring != ExpiringSoonest(r.lots, today)) {
+          return Violate("lots: member " + r.member_id + " on terminal " + std::to_string(k) +
+                         " expires otherwise than head office's lots " +
+                         record::EncodeRecord(r.lots) + " say on day " + std::to_string(today));
+        }
+      }
       // Tiers converge: every till shows the tier head office holds, or the
       // higher one the spend reaches.
       const std::string tier = CurrentTier(t->rules(), r.standing, r.spend_minor).name;

@@ -90,6 +90,13 @@ struct AuditFigures {
   int64_t budget_given = 0;
   int64_t budget_short = 0;
   int64_t budget_handed_out = 0;
+  // Points expiry (lots.h): head office's runs (a month passes before
+  // each), the points they expired and gave back, and members each till
+  // shows the same lots as head office at the end.
+  int64_t expiry_runs = 0;
+  int64_t points_expired = 0;
+  int64_t expiry_given_back = 0;
+  int64_t lots_compared = 0;
   // Members whose held tier is above the one their spend reaches (the hold
   // at work), at the last convergence check.
   int64_t held_above_spend = 0;
@@ -146,6 +153,11 @@ class Auditor {
   // before the call that made it.
   void ServerGranted(const LedgerEntry& transfer, int64_t grantable_before);
   void ReviewsQueued(int64_t members) { figures_.reviews_queued += members; }
+  void ExpiryRan(const sync::ExpiryRun& run) {
+    ++figures_.expiry_runs;
+    figures_.points_expired += run.points_expired;
+    figures_.expiry_given_back += run.points_given_back;
+  }
   // After the server restarted from its files: nothing it acknowledged is gone.
   void ServerRestarted();
 
@@ -153,7 +165,9 @@ class Auditor {
   void CheckTouched();
 
   // ---- The end of a run: everything healed and synced. ----
-  void CheckFinal(std::vector<terminal::Terminal*> terminals);
+  // `clocks_ms`: each terminal's wall clock now (its day decides which of
+  // a member's lots it lists as expiring).
+  void CheckFinal(std::vector<terminal::Terminal*> terminals, std::vector<int64_t> clocks_ms);
 
  private:
   struct Expected {
@@ -181,7 +195,8 @@ class Auditor {
   // more than it earned, those of a redeem never give back more than it
   // redeemed.
   void CheckReversals();
-  void CheckConvergence(const std::vector<terminal::Terminal*>& terminals);
+  void CheckConvergence(const std::vector<terminal::Terminal*>& terminals,
+                        const std::vector<int64_t>& clocks_ms);
   void CheckModel();
   // What is wrong with `exchange` by the pack it names (price, voucher), or
   // "" if nothing.
@@ -204,6 +219,7 @@ class Auditor {
 
   std::string server_db_path_;
   std::optional<std::string> violation_;
+  bool final_ = false;  // CheckFinal has begun: everything is healed and synced
   AuditFigures figures_;
   std::map<std::string, std::string> member_by_phone_;
   std::vector<std::string> members_;

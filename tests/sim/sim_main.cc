@@ -32,6 +32,7 @@ struct Totals {
   int64_t exchanges = 0, exchange_vouchers = 0, exchange_vouchers_used = 0;
   int64_t stock = 0, stock_exchanged = 0, stock_handed_out = 0, limits_exceeded = 0;
   int64_t budget_given = 0, budget_short = 0, budget_handed_out = 0;
+  int64_t expiry_runs = 0, points_expired = 0, expiry_given_back = 0, lots_compared = 0;
   std::map<std::string, int64_t> exchange_outcomes;  // "exchange <outcome>" counts
 
   void Add(const patron::sim::SimResult& r) {
@@ -60,6 +61,10 @@ struct Totals {
     budget_given += r.audit.budget_given;
     budget_short += r.audit.budget_short;
     budget_handed_out += r.audit.budget_handed_out;
+    expiry_runs += r.audit.expiry_runs;
+    points_expired += r.audit.points_expired;
+    expiry_given_back += r.audit.expiry_given_back;
+    lots_compared += r.audit.lots_compared;
     for (const auto& [what, count] : r.outcomes) {
       if (what.starts_with("exchange ")) exchange_outcomes[what] += count;
     }
@@ -165,6 +170,12 @@ int main(int argc, char** argv) {
       "to tills as shares\n",
       static_cast<long long>(totals.budget_given), static_cast<long long>(totals.budget_short),
       static_cast<long long>(totals.budget_handed_out));
+  std::printf(
+      "  expiry: %lld runs, %lld points expired, %lld given back; %lld members' lots compared "
+      "on the tills\n",
+      static_cast<long long>(totals.expiry_runs), static_cast<long long>(totals.points_expired),
+      static_cast<long long>(totals.expiry_given_back),
+      static_cast<long long>(totals.lots_compared));
   std::printf("  exchange outcomes:");
   for (const auto& [what, count] : totals.exchange_outcomes) {
     std::printf(" %s=%lld", what.substr(9).c_str(), static_cast<long long>(count));

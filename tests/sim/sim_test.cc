@@ -61,6 +61,9 @@ TEST_CASE("simulation: a run really injects every kind of fault and exercises th
   CHECK(r.audit.exchange_vouchers > 0);
   CHECK(r.audit.stock_handed_out > 0);
   CHECK(r.audit.budget_given > 0);
+  CHECK(r.audit.expiry_runs > 0);
+  CHECK(r.audit.points_expired > 0);
+  CHECK(r.audit.lots_compared > 0);
   CHECK(r.audit.budget_handed_out > 0);
   CHECK(r.outcomes.at("exchange reward_limit_reached") > 0);
 }

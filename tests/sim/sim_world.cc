@@ -100,6 +100,11 @@ Rules SimWorld::CampaignPack() {
   first.award.bonus_points = 5;
   first.limit = {1, std::string(kPerCampaign)};
   pack.campaigns = {doubled, big_basket, welcome, first};
+  // Points expire at the end of the month after they were earned, spendable
+  // the day after: a run passes a few months (simulation.cc), so head office
+  // writes expiry and tills must show the same lots.
+  pack.expiry.months = 1;
+  pack.expiry.pending_days = 1;
   pack.rewards = SimRewards();
   // A run lasts about a day and a half of simulated time: spend leaves the
   // window and held tiers come up for review within it.
@@ -265,6 +270,17 @@ Status SimWorld::QueueReviews() {
   }
   if (queued.ok()) auditor_.ReviewsQueued(*queued);
   return queued.status();
+}
+
+Status SimWorld::RunExpiry() {
+  if (!server_up()) return Status::Unavailable("the sync server is down");
+  Result<sync::ExpiryRun> run = service_->RunExpiry();
+  if (server_vfs_->dead()) {
+    CrashServer();
+    return Status::Unavailable("the sync server crashed while running expiry");
+  }
+  if (run.ok()) auditor_.ExpiryRan(*run);
+  return run.status();
 }
 
 Result<sync::PullResponse> SimWorld::Pull(const sync::Caller& caller,

@@ -105,6 +105,9 @@ class SimWorld final : public ServerEndpoint {
   // Head office's member reviews (SyncService::QueueMemberReviews), queued
   // for the next fold; as Fold when the server is down or its disk dies.
   Status QueueReviews();
+  // Head office's expiry run (SyncService::RunExpiry); as Fold when the
+  // server is down or its disk dies.
+  Status RunExpiry();
 
   // ServerEndpoint: the live service, or Unavailable while it is down. A
   // call during which the server's disk died crashes the server.

@@ -16,6 +16,7 @@ namespace {
 constexpr int64_t kMinuteMs = 60'000;
 constexpr int64_t kHourMs = 60 * kMinuteMs;
 constexpr int64_t kDayMs = 24 * kHourMs;
+constexpr int64_t kMonthMs = 31 * kDayMs;
 
 // How often each fault strikes, per thousand steps.
 struct FaultsPerMille {
@@ -45,6 +46,7 @@ class Run {
       : config_(config),
         random_(config.seed),
         review_random_(config.seed ^ 0x726576696577ULL),
+        expiry_random_(config.seed ^ 0x657870697279ULL),
         dir_(config.parent_dir.empty() ? testing::FastTempParent() : config.parent_dir),
         auditor_((dir_.path() / "server.db").string()),
         world_(dir_.path(),
@@ -74,6 +76,12 @@ class Run {
       }
       if (world_.server_up() && review_random_.Chance(0.05)) {
         line += world_.QueueReviews().ok() ? " [reviews]" : " [reviews fail]";
+      }
+      // Now and then a month passes and head office runs expiry: the pack's
+      // points expire at the end of the month after they were earned.
+      if (expiry_random_.Chance(0.002)) {
+        world_.Advance(kMonthMs);
+        line += world_.RunExpiry().ok() ? " [a month passes; expiry]" : " [a month; expiry fails]";
       }
       auditor_.CheckTouched();
       Record(line);
@@ -262,7 +270,15 @@ class Run {
     if (Status reviewed = world_.QueueReviews(); !reviewed.ok()) {
       return auditor_.Violate("final: the server cannot queue reviews: " + reviewed.ToString());
     }
-    for (int round = 0; round < 2; ++round) {
+    // Head office's expiry runs after the second round, when every late
+    // entry is in (it gives back what they show it expired too much), and
+    // the third round brings it to the tills.
+    for (int round = 0; round < 3; ++round) {
+      if (round == 2) {
+        if (Status expired = world_.RunExpiry(); !expired.ok()) {
+          return auditor_.Violate("final: the server cannot run expiry: " + expired.ToString());
+        }
+      }
       for (size_t i = 0; i < world_.size(); ++i) {
         // Folded between terminals too, so each pulls what the others pushed.
         if (Status folded = world_.Fold(/*all=*/true); !folded.ok()) {
@@ -282,7 +298,11 @@ class Run {
     }
     auditor_.CheckTouched();
     if (!config_.sabotage_server_sql.empty()) Sabotage();
-    if (!auditor_.violation()) auditor_.CheckFinal(world_.terminals());
+    std::vector<int64_t> clocks_ms;
+    for (size_t i = 0; i < world_.size(); ++i) {
+      clocks_ms.push_back(world_.now_ms() + world_.node(i).skew_ms);
+    }
+    if (!auditor_.violation()) auditor_.CheckFinal(world_.terminals(), std::move(clocks_ms));
   }
 
   void Sabotage() {
@@ -313,6 +333,8 @@ class Run {
   // When head office queues member reviews: a stream of its own, so the
   // other draws of a seed, and the regression seeds, are as they were.
   SimRandom review_random_;
+  // When a month passes and head office runs expiry: likewise.
+  SimRandom expiry_random_;
   testing::TempDir dir_;
   Auditor auditor_;
   SimWorld world_;
@@ -361,7 +383,10 @@ std::string Summarize(const SimResult& r) {
       << " exchanged, " << a.stock_handed_out << " handed to tills; " << a.exchange_limits_exceeded
       << " members' limits exceeded by tills offline\n  budgets: " << a.budget_given
       << " points given by budgeted campaigns, " << a.budget_short << " awards short of budget, "
-      << a.budget_handed_out << " points handed to tills as shares\n  trust: " << a.forged_refused
+      << a.budget_handed_out << " points handed to tills as shares\n  expiry: " << a.expiry_runs
+      << " runs, " << a.points_expired << " points expired, " << a.expiry_given_back
+      << " given back; " << a.lots_compared
+      << " members' lots compared on the tills\n  trust: " << a.forged_refused
       << " forged entries from a hostile till, every one refused\n";
   const NetworkStats& n = r.network;
   out << "  network: " << n.requests << " requests, " << n.refused_partitioned << " partitioned, "

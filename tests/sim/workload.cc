@@ -449,17 +449,17 @@ bool Workload::Submit(size_t t, const Request& request, std::string& trace, bool
     auditor_.Violate("set-full: " + trace + ": an acknowledged request sent again was refused");
   } else if (std::holds_alternative<terminal::SaleRequest>(request)) {
     ExpectRefusal(failed, "sale",
-                  {"insufficient_points", "authorisation_unavailable", "voucher_used",
-                   "voucher_held_elsewhere", "voucher_claim_unavailable", "voucher_expired",
-                   "voucher_not_yet_valid", "voucher_min_spend"});
+                  {"insufficient_points", "points_not_spendable", "authorisation_unavailable",
+                   "voucher_used", "voucher_held_elsewhere", "voucher_claim_unavailable",
+                   "voucher_expired", "voucher_not_yet_valid", "voucher_min_spend"});
   } else if (std::holds_alternative<terminal::ExchangeRequest>(request)) {
     // Head office's stock all handed out, or not reachable for more; the
     // member's points, tier or limit, or head office not reachable for
     // rights; a till that has not pulled the pack yet.
     ExpectRefusal(failed, "exchange",
                   {"reward_out_of_stock", "stock_claim_unavailable", "insufficient_points",
-                   "authorisation_unavailable", "reward_limit_reached", "reward_tier_only",
-                   "unknown_reward", "member_inactive"});
+                   "points_not_spendable", "authorisation_unavailable", "reward_limit_reached",
+                   "reward_tier_only", "unknown_reward", "member_inactive"});
   } else {
     // Another store's sale by lines while head office cannot be asked:
     // the till needs an amount.
