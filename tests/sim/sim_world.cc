@@ -100,11 +100,11 @@ Rules SimWorld::CampaignPack() {
   first.award.bonus_points = 5;
   first.limit = {1, std::string(kPerCampaign)};
   pack.campaigns = {doubled, big_basket, welcome, first};
-  // Points expire at the end of the month after they were earned, spendable
-  // the day after: a run passes a few months (simulation.cc), so head office
-  // writes expiry and tills must show the same lots.
+  // Points expire at the end of the month after they were earned: a run
+  // passes a few months (simulation.cc), so head office writes expiry and
+  // tills must show the same lots. No pending days: a run's hours between
+  // months would leave next to nothing to redeem.
   pack.expiry.months = 1;
-  pack.expiry.pending_days = 1;
   pack.rewards = SimRewards();
   // A run lasts about a day and a half of simulated time: spend leaves the
   // window and held tiers come up for review within it.
