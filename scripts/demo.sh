@@ -243,7 +243,7 @@ wait_folded
 sync_each a b
 on a status | grep -E '^rule pack'
 on b status | grep -E '^rule pack'
-echo "Ann buys that basket at S001 now: every campaign that applies today is a bonus entry of"
+echo "Ann buys that basket at S001 now: dairy-off takes its money off first; every campaign that applies today is a bonus entry of"
 echo "its own (which ones depends on the day and the hour), and a refund takes back each one's share:"
 on a sale --ref S001-R7 --member "$ann" --amount 250.00 \
   --line MILK-1L:2:30.00:dairy --line RICE-5KG:1:220.00:grocery

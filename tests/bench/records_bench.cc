@@ -233,6 +233,7 @@ class BareInserter {
       }
       Text(s, i++, "[]");  // the bench's sales have no campaign awards
       sqlite3_bind_int64(s, i++, sale.voucher_discount_minor);
+      sqlite3_bind_int64(s, i++, sale.campaign_discount_minor);
       PATRON_RETURN_IF_ERROR(patron::bench::StepDone(db, s));
       sqlite3_stmt* l = line_.get();
       for (const SaleLine& line : sale.lines) {

@@ -55,6 +55,22 @@ struct CampaignBasket {
   friend bool operator==(const CampaignBasket&, const CampaignBasket&) = default;
 };
 
+// Money off the sale (满减, 折扣): a fixed amount per qualifying sale, or a
+// share of the matching lines' amount (before points and vouchers) within
+// max_off_minor (0 = no cap); never more than the matching lines cost, nor
+// than campaigns before it by priority left of the basket.
+// A campaign gives money off or points, not both, and money off is given at
+// the till for good: it has no limit and no budget (a once-only money-off
+// benefit is a voucher, reward.h Gift), and its stack group holds only
+// money-off campaigns, so what a sale is given off never depends on what
+// points pay (evaluate.h).
+struct CampaignDiscount {
+  int64_t amount_off_minor = 0;
+  int64_t percent_off_bp = 0;  // 1000 = 10% off
+  int64_t max_off_minor = 0;
+  friend bool operator==(const CampaignDiscount&, const CampaignDiscount&) = default;
+};
+
 struct CampaignAward {
   // Points on the matching lines at this multiple of the base rate
   // (20000 = double points): the award is the base points of the matching
@@ -62,8 +78,13 @@ struct CampaignAward {
   int64_t multiplier_bp = 0;
   int64_t bonus_points = 0;  // a fixed bonus per qualifying sale
   int64_t max_points = 0;    // at most this many points per sale; 0 = no cap
+  CampaignDiscount discount;
   friend bool operator==(const CampaignAward&, const CampaignAward&) = default;
 };
+
+inline bool GivesMoneyOff(const CampaignAward& award) {
+  return award.discount != CampaignDiscount{};
+}
 
 // How often one member may have the campaign: `times` per `per`, a period
 // of the pack's local calendar ("day", "week" from Monday, "month", "year")
@@ -163,12 +184,23 @@ struct Schema<CampaignBasket> {
 };
 
 template <>
+struct Schema<CampaignDiscount> {
+  static constexpr std::string_view kName = "discount";
+  static constexpr auto kFields = std::tuple{
+      Field<&CampaignDiscount::amount_off_minor>{"amount_off_minor", {}, kOmitDefault},
+      Field<&CampaignDiscount::percent_off_bp>{"percent_off_bp", {}, kOmitDefault},
+      Field<&CampaignDiscount::max_off_minor>{"max_off_minor", {}, kOmitDefault},
+  };
+};
+
+template <>
 struct Schema<CampaignAward> {
   static constexpr std::string_view kName = "award";
   static constexpr auto kFields = std::tuple{
       Field<&CampaignAward::multiplier_bp>{"multiplier_bp", {}, kOmitDefault},
       Field<&CampaignAward::bonus_points>{"bonus_points", {}, kOmitDefault},
       Field<&CampaignAward::max_points>{"max_points", {}, kOmitDefault},
+      Field<&CampaignAward::discount>{"discount", {}, kOmitDefault},
   };
 };
 

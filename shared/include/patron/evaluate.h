@@ -15,7 +15,7 @@
 //
 // Campaigns are taken by priority (higher first, ties by id). A campaign
 // applies when every condition it sets holds, the member has not reached
-// its limit (CampaignLimit) and it gives points; within a
+// its limit (CampaignLimit) and it gives points or money off; within a
 // stack group
 // "exclusive" keeps the first that applies, "best_of_group" the one giving
 // most points (the first of equals), "additive" all of them. A member in a
@@ -28,6 +28,16 @@
 // (EvalBasket::budgets); one that does not gets an award line with
 // budget_short set to what it would have given and no points, and, like a
 // held-out one, its group is decided as if it were not there.
+//
+// A money-off campaign (campaign.h CampaignDiscount) gives its award line
+// discount_minor and no points; within a best_of_group group (which holds
+// only money-off campaigns) the most money off wins. What campaigns take off
+// depends on the basket before it (amount_minor, lines) and never on
+// paid_minor, so a caller learns it by evaluating with paid_minor =
+// amount_minor (Evaluation::discount_minor), takes it off with vouchers and
+// points, and evaluates again with what is paid: both give the same money
+// off. The points of every line come from paid_minor, shared over the lines
+// pro rata like points' value.
 //
 // Past the pack's valid_until the award is the base line alone and
 // base_only is set: a till that has not heard from head office for too long
@@ -106,7 +116,7 @@ struct Award {
   // left enough (points is then 0); 0 otherwise.
   int64_t budget_short = 0;
   std::string voucher_id;      // kAwardVoucher only
-  int64_t discount_minor = 0;  // kAwardVoucher: money off
+  int64_t discount_minor = 0;  // money off: a voucher's or a money-off campaign's
   friend bool operator==(const Award&, const Award&) = default;
 };
 
@@ -115,6 +125,7 @@ struct Evaluation {
   bool base_only = false;           // the pack is past valid_until
   int64_t eligible_paid_minor = 0;  // money paid for lines that earn
   int64_t points = 0;               // the sum of the awards
+  int64_t discount_minor = 0;       // the campaigns' money off, in all
   std::vector<Award> awards;        // base, tier, then campaigns by priority
   friend bool operator==(const Evaluation&, const Evaluation&) = default;
 };
@@ -175,6 +186,7 @@ struct Schema<Evaluation> {
       Field<&Evaluation::base_only>{"base_only"},
       Field<&Evaluation::eligible_paid_minor>{"eligible_paid_minor"},
       Field<&Evaluation::points>{"points"},
+      Field<&Evaluation::discount_minor>{"discount_minor", {}, kOmitDefault},
       Field<&Evaluation::awards>{"awards"},
   };
 };

@@ -21,6 +21,8 @@ constexpr int64_t kMaxPriority = 1'000'000;
 constexpr int64_t kMaxBonusPoints = 1'000'000;
 constexpr int64_t kMaxBirthdayDays = 31;
 constexpr int64_t kMaxLimitTimes = 1'000;
+// A voucher's most (records/voucher.h kMaxVoucherAmount): 10,000,000.00.
+constexpr int64_t kMaxMoneyOffMinor = 1'000'000'000;
 
 bool IsIdChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -41,7 +43,8 @@ class CampaignChecker {
     PATRON_RETURN_IF_ERROR(CheckBasket());
     PATRON_RETURN_IF_ERROR(CheckAward());
     PATRON_RETURN_IF_ERROR(CheckLimit());
-    return InRange("budget.points", campaign_.budget.points, 0, kMaxBudgetPoints);
+    PATRON_RETURN_IF_ERROR(InRange("budget.points", campaign_.budget.points, 0, kMaxBudgetPoints));
+    return CheckMoneyOff();
   }
 
  private:
@@ -149,8 +152,41 @@ class CampaignChecker {
     return Status::OK();
   }
 
+  // Money off is given at the till for good, and must not depend on what
+  // points pay (campaign.h CampaignDiscount).
+  Status CheckMoneyOff() const {
+    const CampaignAward& award = campaign_.award;
+    if (!GivesMoneyOff(award)) return Status::OK();
+    const CampaignDiscount& discount = award.discount;
+    PATRON_RETURN_IF_ERROR(InRange("award.discount.amount_off_minor", discount.amount_off_minor, 0,
+                                   kMaxMoneyOffMinor));
+    PATRON_RETURN_IF_ERROR(
+        InRange("award.discount.percent_off_bp", discount.percent_off_bp, 0, kBasisPointsPerUnit));
+    PATRON_RETURN_IF_ERROR(
+        InRange("award.discount.max_off_minor", discount.max_off_minor, 0, kMaxMoneyOffMinor));
+    if ((discount.amount_off_minor == 0) == (discount.percent_off_bp == 0)) {
+      return Invalid("award.discount", "takes off an amount_off_minor or a percent_off_bp: one");
+    }
+    if (discount.max_off_minor > 0 && discount.percent_off_bp == 0) {
+      return Invalid("award.discount.max_off_minor", "caps a percent_off_bp only");
+    }
+    if (award.multiplier_bp != 0 || award.bonus_points != 0 || award.max_points != 0) {
+      return Invalid("award", "gives money off or points, not both: make two campaigns");
+    }
+    if (campaign_.limit != CampaignLimit{}) {
+      return Invalid("limit",
+                     "cannot limit money off, which a till gives for good: give a once-only "
+                     "discount as a voucher (gifts)");
+    }
+    if (campaign_.budget.points != 0) {
+      return Invalid("budget", "counts points; a money-off campaign has none");
+    }
+    return Status::OK();
+  }
+
   Status CheckAward() const {
     const CampaignAward& award = campaign_.award;
+    if (GivesMoneyOff(award)) return Status::OK();  // CheckMoneyOff
     if (award.multiplier_bp != 0) {
       PATRON_RETURN_IF_ERROR(InRange("award.multiplier_bp", award.multiplier_bp,
                                      kBasisPointsPerUnit, kMaxMultiplierBp));
@@ -176,6 +212,7 @@ Status ValidateCampaigns(const Rules& rules) {
   }
   std::set<std::string_view> ids;
   std::map<std::string_view, std::string_view> group_modes;
+  std::map<std::string_view, bool> group_money_off;
   for (size_t i = 0; i < rules.campaigns.size(); ++i) {
     const Campaign& campaign = rules.campaigns[i];
     PATRON_RETURN_IF_ERROR(CampaignChecker(rules, i).Check());
@@ -188,6 +225,14 @@ Status ValidateCampaigns(const Rules& rules) {
     if (!first && it->second != campaign.stack_mode) {
       return InvalidRules(path + ".stack_mode",
                           "differs from the mode of stack group '" + campaign.stack_group + "'");
+    }
+    // Money off is decided before points pay, so a group never weighs one
+    // against points.
+    const bool money_off = GivesMoneyOff(campaign.award);
+    const auto [kind, first_kind] = group_money_off.emplace(campaign.stack_group, money_off);
+    if (!first_kind && kind->second != money_off) {
+      return InvalidRules(path + ".stack_group",
+                          "'" + campaign.stack_group + "' mixes money-off and points campaigns");
     }
   }
   return Status::OK();

@@ -144,12 +144,28 @@ bool LimitReached(const Rules& pack, const Campaign& campaign, const EvalMember&
   return used >= limit.times;
 }
 
-// A campaign's points for this sale, or nullopt if a condition fails.
-Result<std::optional<int64_t>> CampaignPoints(const Rules& pack, const Campaign& campaign,
-                                              const EvalMember& member, const EvalBasket& basket,
-                                              const LocalDate& local, int64_t now_ms,
-                                              int64_t eligible_amount) {
-  const std::optional<int64_t> none;
+// What a campaign gives a sale whose conditions it admits.
+struct Given {
+  int64_t points = 0;
+  int64_t discount_minor = 0;  // before what campaigns ahead of it took off
+};
+
+// The money off a money-off campaign gives `matched_minor` of matching lines.
+Result<int64_t> MoneyOff(const CampaignDiscount& discount, int64_t matched_minor) {
+  int64_t off = discount.amount_off_minor;
+  if (discount.percent_off_bp > 0) {
+    PATRON_ASSIGN_OR_RETURN(off, ApplyBasisPoints(matched_minor, discount.percent_off_bp));
+    if (discount.max_off_minor > 0) off = std::min(off, discount.max_off_minor);
+  }
+  return std::min(off, matched_minor);
+}
+
+// What a campaign gives this sale, or nullopt if a condition fails.
+Result<std::optional<Given>> CampaignGives(const Rules& pack, const Campaign& campaign,
+                                           const EvalMember& member, const EvalBasket& basket,
+                                           const LocalDate& local, int64_t now_ms,
+                                           int64_t eligible_amount) {
+  const std::optional<Given> none;
   if (!InWindow(pack, campaign.when, local, now_ms)) return none;
   if (!ForMember(campaign.who, member, basket, local, now_ms)) return none;
   if (LimitReached(pack, campaign, member, now_ms)) return none;
@@ -158,18 +174,26 @@ Result<std::optional<int64_t>> CampaignPoints(const Rules& pack, const Campaign&
       match.amount_minor < campaign.basket.min_amount_minor) {
     return none;
   }
+  Given given;
+  if (GivesMoneyOff(campaign.award)) {
+    PATRON_ASSIGN_OR_RETURN(given.discount_minor,
+                            MoneyOff(campaign.award.discount, match.amount_minor));
+    return std::optional<Given>(given);
+  }
   PATRON_ASSIGN_OR_RETURN(const int64_t paid, PaidFor(basket, match.amount_minor));
-  PATRON_ASSIGN_OR_RETURN(const int64_t points, CampaignAwardPoints(pack, campaign, paid));
-  return std::optional<int64_t>(points);
+  PATRON_ASSIGN_OR_RETURN(given.points, CampaignAwardPoints(pack, campaign, paid));
+  return std::optional<Given>(given);
 }
 
 struct Candidate {
   const Campaign* campaign = nullptr;
-  int64_t points = 0;
+  Given given;
   bool held_out = false;
-  bool budget_short = false;  // its budget here lacks `points`
+  bool budget_short = false;  // its budget here lacks given.points
   bool chosen = false;
   bool Absent() const { return held_out || budget_short; }
+  // What best_of_group weighs: money off in a money-off group, else points.
+  int64_t Weight() const { return given.discount_minor > 0 ? given.discount_minor : given.points; }
 };
 
 // Whether the campaign's budget, if it has one, lacks `points` here.
@@ -201,7 +225,7 @@ void ResolveStacking(std::vector<Candidate>& candidates) {
       for (size_t j = i + 1; j < candidates.size(); ++j) {
         Candidate& other = candidates[j];
         if (other.Absent() || other.campaign->stack_group != campaign.stack_group) continue;
-        if (other.points > best->points) best = &other;
+        if (other.Weight() > best->Weight()) best = &other;
       }
     }
     best->chosen = true;
@@ -294,13 +318,13 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
   std::vector<Candidate> candidates;
   for (const Campaign* campaign : order) {
     PATRON_ASSIGN_OR_RETURN(
-        std::optional<int64_t> points,
-        CampaignPoints(pack, *campaign, member, basket, local, now_ms, eligible_amount));
-    if (!points || *points <= 0) continue;
+        std::optional<Given> given,
+        CampaignGives(pack, *campaign, member, basket, local, now_ms, eligible_amount));
+    if (!given || (given->points <= 0 && given->discount_minor <= 0)) continue;
     const bool held_out = IsHeldOut(member.member_id, *campaign);
     // A member held out takes nothing from the budget.
-    const bool short_of_budget = !held_out && BudgetShort(*campaign, basket, *points);
-    candidates.push_back({campaign, *points, held_out, short_of_budget, false});
+    const bool short_of_budget = !held_out && BudgetShort(*campaign, basket, given->points);
+    candidates.push_back({campaign, *given, held_out, short_of_budget, false});
   }
   // Which would apply were none absent: only those get a line saying why
   // they were not given.
@@ -308,13 +332,20 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
   for (Candidate& candidate : all_present) candidate.held_out = candidate.budget_short = false;
   ResolveStacking(all_present);
   ResolveStacking(candidates);
+  int64_t basket_left = basket.amount_minor;  // for money off
   for (size_t i = 0; i < candidates.size(); ++i) {
     const Candidate& candidate = candidates[i];
     if (!candidate.chosen && !(candidate.Absent() && all_present[i].chosen)) continue;
     Award line =
-        Line(kAwardCampaign, candidate.campaign->id, candidate.chosen ? candidate.points : 0);
+        Line(kAwardCampaign, candidate.campaign->id, candidate.chosen ? candidate.given.points : 0);
     line.held_out = candidate.held_out;
-    if (candidate.budget_short) line.budget_short = candidate.points;
+    if (candidate.budget_short) line.budget_short = candidate.given.points;
+    if (candidate.chosen && candidate.given.discount_minor > 0) {
+      line.discount_minor = std::min(candidate.given.discount_minor, basket_left);
+      if (line.discount_minor == 0) continue;  // the basket was all taken off
+      basket_left -= line.discount_minor;
+      result.discount_minor += line.discount_minor;  // within amount_minor
+    }
     PATRON_RETURN_IF_ERROR(add(std::move(line)));
   }
   return result;

@@ -242,13 +242,18 @@ int DryRun(const std::string& path, const std::string& pack_path, const ServerOp
   std::vector<std::vector<std::string>> rows;
   for (const json& line : (*award)["awards"]) {
     const int64_t short_of = line.value("budget_short", int64_t{0});
+    const int64_t off = line.value("discount_minor", int64_t{0});
     const std::string points = line.value("held_out", false) ? "held out (control group)"
                                : short_of > 0
                                    ? "0 (budget left short of " + std::to_string(short_of) + ")"
-                                   : std::to_string(line["points"].get<int64_t>());
+                               : off > 0 ? "money off " + cli::Money(off)
+                                         : std::to_string(line["points"].get<int64_t>());
     rows.push_back({cli::Text(line, "kind"), line.value("campaign_id", ""), points});
   }
-  rows.push_back({"total", "", std::to_string((*award)["points"].get<int64_t>())});
+  const int64_t money_off = award->value("discount_minor", int64_t{0});
+  rows.push_back({"total", "",
+                  std::to_string((*award)["points"].get<int64_t>()) +
+                      (money_off > 0 ? ", money off " + cli::Money(money_off) : "")});
   cli::PrintTable({"award", "campaign", "points"}, rows, {2});
   return 0;
 }

@@ -71,6 +71,7 @@ Status CheckSale(const RecordEnvelope& envelope, const SaleRecord& sale) {
     return bad("amount_minor at most 10^15, at most 1,000 awards");
   }
   int64_t voucher_discount = 0;
+  int64_t campaign_discount = 0;
   for (const SaleAward& award : sale.awards) {
     if (!award.voucher_id.empty()) {
       // A voucher's: money off, points on its own entry, or both.
@@ -87,21 +88,32 @@ Status CheckSale(const RecordEnvelope& envelope, const SaleRecord& sale) {
       voucher_discount += award.discount_minor;  // each <= amount <= 10^15, at most 1,000
       continue;
     }
-    // Given, held out, or short of budget: exactly one.
+    // Given (points on its own entry, or money off), held out, or short of
+    // budget: exactly one.
     const bool absent = award.held_out || award.budget_short > 0;
-    const bool well_formed = absent ? award.points == 0 && award.entry_id.empty() &&
-                                          !(award.held_out && award.budget_short != 0) &&
-                                          award.budget_short >= 0
-                                    : award.points > 0 && award.budget_short == 0 &&
-                                          award.entry_id.starts_with(own_entries);
-    if (award.campaign_id.empty() || !well_formed || award.discount_minor != 0) {
+    const bool money_off = award.discount_minor > 0;
+    const bool well_formed =
+        absent ? award.points == 0 && award.entry_id.empty() && award.discount_minor == 0 &&
+                     !(award.held_out && award.budget_short != 0) && award.budget_short >= 0
+        : money_off ? award.points == 0 && award.entry_id.empty() && award.budget_short == 0 &&
+                          award.discount_minor <= sale.amount_minor
+                    : award.points > 0 && award.budget_short == 0 && award.discount_minor == 0 &&
+                          award.entry_id.starts_with(own_entries);
+    if (award.campaign_id.empty() || !well_formed) {
       return bad(
-          "an award names its campaign and either its own bonus entry and points, or is "
-          "held out or short of budget with neither");
+          "an award names its campaign and either its own bonus entry and points, or money off "
+          "alone, or is held out or short of budget with neither");
     }
+    campaign_discount += award.discount_minor;  // each <= amount <= 10^15, at most 1,000
   }
-  if (voucher_discount != sale.voucher_discount_minor || voucher_discount > sale.amount_minor) {
-    return bad("voucher_discount_minor must be the vouchers' discounts, within the sale");
+  if (voucher_discount != sale.voucher_discount_minor) {
+    return bad("voucher_discount_minor must be the vouchers' discounts");
+  }
+  if (campaign_discount != sale.campaign_discount_minor) {
+    return bad("campaign_discount_minor must be the campaigns' discounts");
+  }
+  if (voucher_discount + campaign_discount > sale.amount_minor) {
+    return bad("campaigns and vouchers may take off no more than the sale");
   }
   for (size_t i = 0; i < sale.lines.size(); ++i) {
     const SaleLine& line = sale.lines[i];

@@ -200,6 +200,12 @@ Result<DryRunResult> SyncService::DryRun(const DryRunRequest& request) {
     basket.budgets.push_back({campaign.id, left});
   }
   PATRON_ASSIGN_OR_RETURN(result.evaluation, Evaluate(pack, member, basket, result.at_ms));
+  if (const int64_t off = result.evaluation.discount_minor; off > 0) {
+    // Money off comes before points (evaluate.h): the basket's points pay
+    // what is left of it.
+    basket.paid_minor = std::max<int64_t>(0, basket.paid_minor - off);
+    PATRON_ASSIGN_OR_RETURN(result.evaluation, Evaluate(pack, member, basket, result.at_ms));
+  }
   return result;
 }
 

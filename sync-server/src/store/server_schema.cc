@@ -386,7 +386,12 @@ CREATE TABLE campaign_budget (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
-const std::array<sql::Migration, 13> kMigrations = {{
+// Version 14. A sale's money off by campaigns (its awards list each).
+constexpr std::string_view kSchemaV14 = R"sql(
+ALTER TABLE sales ADD COLUMN campaign_discount_minor INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+const std::array<sql::Migration, 14> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -401,6 +406,7 @@ const std::array<sql::Migration, 13> kMigrations = {{
     {11, "points exchanges and tills' shares of stock", SchemaV11(), nullptr},
     {12, "members' points lots and when their expiry is due", kSchemaV12, nullptr},
     {13, "tills' shares of campaigns' budgets", kSchemaV13, nullptr},
+    {14, "a sale's money off by campaigns", kSchemaV14, nullptr},
 }};
 
 }  // namespace

@@ -114,6 +114,8 @@ std::string Awards(int64_t points, const json& doc) {
     if (points - bonuses != 0) given = std::to_string(points - bonuses) + " base and tier";
   }
   for (const json& award : *found) {
+    // Money off without points shows as money off (MoneyOffText).
+    if (award.value("discount_minor", int64_t{0}) > 0 && Int(award, "points") == 0) continue;
     if (!award.value("voucher_id", "").empty() && Int(award, "points") == 0) continue;
     const std::string label = !award.value("voucher_id", "").empty()
                                   ? "voucher " + Text(award, "voucher_id")
@@ -136,6 +138,21 @@ std::string Awards(int64_t points, const json& doc) {
   return given;
 }
 
+// The campaigns' money off and which gave it: "-30.00 (member-day-off)";
+// "" when none.
+std::string MoneyOffText(const json& doc) {
+  const int64_t off = doc.value("campaign_discount_minor", int64_t{0});
+  if (off <= 0) return "";
+  std::string by;
+  for (const json& award : doc.value("awards", json::array())) {
+    if (award.value("campaign_id", "").empty() || award.value("discount_minor", int64_t{0}) <= 0) {
+      continue;
+    }
+    by += (by.empty() ? "" : ", ") + Text(award, "campaign_id");
+  }
+  return "-" + Money(off) + " (" + by + ")";
+}
+
 // `points`, followed by how they come about when the answer says.
 std::string Itemised(int64_t points, const json& doc) {
   const std::string awards = Awards(points, doc);
@@ -149,6 +166,7 @@ void PrintSale(const json& s) {
   Fields()
       .Add("member", Text(s, "member_id"))
       .Add("amount", Money(Int(s, "amount_minor")))
+      .AddIf(!MoneyOffText(s).empty(), "campaigns", MoneyOffText(s))
       .AddIf(s.value("voucher_discount_minor", int64_t{0}) > 0, "vouchers",
              "-" + Money(s.value("voucher_discount_minor", int64_t{0})))
       .Add("redeemed", Redeemed(Int(s, "redeemed_points"), Int(s, "discount_minor")))
@@ -166,6 +184,7 @@ void PrintQuote(const json& q) {
       .Add("member", Text(q, "member_id"))
       .Add("tier", Text(q, "tier") + " (earns " + Multiplier(Int(q, "earn_multiplier_bp")) + ")")
       .Add("points to earn", Itemised(Int(q, "points_to_earn"), q))
+      .AddIf(!MoneyOffText(q).empty(), "campaigns", MoneyOffText(q))
       .AddIf(q.value("voucher_discount_minor", int64_t{0}) > 0, "vouchers",
              "-" + Money(q.value("voucher_discount_minor", int64_t{0})))
       .Add("redeem", Redeemed(Int(q, "redeem_points"), Int(q, "discount_minor")))

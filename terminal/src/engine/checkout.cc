@@ -16,6 +16,7 @@ SaleResult ResultFromRow(const SaleRow& row, bool replayed, const Rules& rules) 
   result.amount_minor = row.amount_minor;
   result.discount_minor = row.discount_minor;
   result.voucher_discount_minor = row.voucher_discount_minor;
+  result.campaign_discount_minor = row.campaign_discount_minor;
   result.paid_minor = row.paid_minor;
   result.earned_points = row.earned_points;
   for (const SaleAward& award : row.awards) result.earned_points += award.points;
@@ -65,6 +66,18 @@ Result<SaleContext> ContextOf(EngineContext& ctx, const MemberRow& member,
     context.budgets.push_back({campaign.id, here.Left()});
   }
   return context;
+}
+
+// The plan of `sale`: the campaigns' money off first, then the vouchers'
+// (which, when `must_hold`, this terminal must hold), then points.
+Result<SalePlan> Plan(EngineContext& ctx, const SaleRequest& sale, const MemberFigures& figures,
+                      const SaleContext& context, bool must_hold) {
+  PATRON_ASSIGN_OR_RETURN(const int64_t campaign_off,
+                          CampaignMoneyOff(ctx.rules(), sale, figures, context));
+  PATRON_ASSIGN_OR_RETURN(
+      std::vector<Award> vouchers,
+      VoucherAwards(ctx, sale, sale.amount_minor - campaign_off, must_hold));  // off <= amount
+  return PlanSale(ctx.rules(), sale, figures, context, campaign_off, std::move(vouchers));
 }
 
 // Writes the bonus entry of each campaign award of `plan` (none for a
@@ -151,10 +164,7 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
   PATRON_ASSIGN_OR_RETURN(MemberRow row, LoadMemberRow(ctx, sale.member_id));
   PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, row));
   PATRON_ASSIGN_OR_RETURN(const SaleContext context, ContextOf(ctx, row, figures));
-  PATRON_ASSIGN_OR_RETURN(std::vector<Award> vouchers,
-                          VoucherAwards(ctx, sale, /*must_hold=*/false));
-  PATRON_ASSIGN_OR_RETURN(SalePlan plan,
-                          PlanSale(ctx.rules(), sale, figures, context, std::move(vouchers)));
+  PATRON_ASSIGN_OR_RETURN(SalePlan plan, Plan(ctx, sale, figures, context, /*must_hold=*/false));
   Quote quote;
   quote.member_id = sale.member_id;
   quote.tier = plan.tier.name;
@@ -168,6 +178,7 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
   quote.redeem_points = plan.redeem_points;
   quote.discount_minor = plan.discount_minor;
   quote.voucher_discount_minor = plan.voucher_discount_minor;
+  quote.campaign_discount_minor = plan.campaign_discount_minor;
   quote.paid_minor = plan.paid_minor;
   quote.max_redeemable = plan.max_redeemable;
   quote.max_redeemable_by_cap = plan.max_by_cap;
@@ -197,10 +208,7 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     PATRON_RETURN_IF_ERROR(CheckActive(member));
     PATRON_ASSIGN_OR_RETURN(MemberFigures figures, ComputeFigures(ctx, member));
     PATRON_ASSIGN_OR_RETURN(const SaleContext context, ContextOf(ctx, member, figures));
-    PATRON_ASSIGN_OR_RETURN(std::vector<Award> vouchers,
-                            VoucherAwards(ctx, sale, /*must_hold=*/true));
-    PATRON_ASSIGN_OR_RETURN(SalePlan plan,
-                            PlanSale(ctx.rules(), sale, figures, context, std::move(vouchers)));
+    PATRON_ASSIGN_OR_RETURN(SalePlan plan, Plan(ctx, sale, figures, context, /*must_hold=*/true));
 
     SaleRow row;
     row.sale_id = MakeSaleId(ctx.identity.terminal_id, sale.sale_ref);
@@ -213,6 +221,7 @@ Result<SaleResult> Checkout(EngineContext& ctx, const SaleRequest& request) {
     row.currency = sale.currency;
     row.discount_minor = plan.discount_minor;
     row.voucher_discount_minor = plan.voucher_discount_minor;
+    row.campaign_discount_minor = plan.campaign_discount_minor;
     row.paid_minor = plan.paid_minor;
     row.eligible_paid_minor = plan.eligible_paid_minor;
     row.earned_points = plan.earn_points;

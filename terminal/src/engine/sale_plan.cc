@@ -12,18 +12,39 @@ Status Refuse(std::string message, std::string_view reason) {
   return Status::FailedPrecondition(std::move(message), reason);
 }
 
+Result<Evaluation> EvaluateSale(const Rules& rules, const SaleRequest& sale,
+                                const MemberFigures& figures, const SaleContext& context,
+                                int64_t paid_minor) {
+  EvalMember member = context.member;
+  member.tier = figures.tier.name;
+  const EvalBasket basket{context.store_id, sale.amount_minor, paid_minor, sale.lines,
+                          context.budgets};
+  return Evaluate(rules, member, basket, context.now_ms);
+}
+
 }  // namespace
 
+Result<int64_t> CampaignMoneyOff(const Rules& rules, const SaleRequest& sale,
+                                 const MemberFigures& figures, const SaleContext& context) {
+  PATRON_ASSIGN_OR_RETURN(const Evaluation before,
+                          EvaluateSale(rules, sale, figures, context, sale.amount_minor));
+  return before.discount_minor;
+}
+
 Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const MemberFigures& figures,
-                          const SaleContext& context, std::vector<Award> voucher_awards) {
+                          const SaleContext& context, int64_t campaign_off,
+                          std::vector<Award> voucher_awards) {
   SalePlan plan;
   plan.tier = figures.tier;
+  plan.campaign_discount_minor = campaign_off;
   for (const Award& award : voucher_awards) {
     PATRON_ASSIGN_OR_RETURN(plan.voucher_discount_minor,
                             CheckedAdd(plan.voucher_discount_minor, award.discount_minor));
   }
+  PATRON_ASSIGN_OR_RETURN(const int64_t after_campaigns,
+                          CheckedSub(sale.amount_minor, campaign_off));
   PATRON_ASSIGN_OR_RETURN(const int64_t after_vouchers,
-                          CheckedSub(sale.amount_minor, plan.voucher_discount_minor));
+                          CheckedSub(after_campaigns, plan.voucher_discount_minor));
   PATRON_ASSIGN_OR_RETURN(plan.max_by_cap, MaxRedeemablePoints(rules, after_vouchers));
   plan.max_redeemable = std::max<int64_t>(
       0, std::min({plan.max_by_cap, figures.balance, figures.redeemable}));
@@ -49,11 +70,12 @@ Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const Mem
   PATRON_ASSIGN_OR_RETURN(plan.discount_minor, RedeemValueMinor(rules, r));
   PATRON_ASSIGN_OR_RETURN(plan.paid_minor, CheckedSub(after_vouchers, plan.discount_minor));
 
-  EvalMember member = context.member;
-  member.tier = figures.tier.name;
-  const EvalBasket basket{context.store_id, sale.amount_minor, plan.paid_minor, sale.lines,
-                          context.budgets};
-  PATRON_ASSIGN_OR_RETURN(Evaluation evaluation, Evaluate(rules, member, basket, context.now_ms));
+  PATRON_ASSIGN_OR_RETURN(Evaluation evaluation,
+                          EvaluateSale(rules, sale, figures, context, plan.paid_minor));
+  if (evaluation.discount_minor != campaign_off) {
+    // evaluate.h: money off never depends on what is paid.
+    return Status::Internal("the campaigns' money off changed with what points pay");
+  }
   plan.base_only = evaluation.base_only;
   plan.earn_tier = plan.base_only ? TierRule{"", 0, kBasisPointsPerUnit} : figures.tier;
   plan.eligible_paid_minor = evaluation.eligible_paid_minor;

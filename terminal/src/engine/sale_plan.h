@@ -31,9 +31,10 @@ struct SalePlan {
   int64_t max_by_cap = 0;         // share-of-sale cap, in points
   int64_t max_redeemable = 0;     // min(cap, balance, redeemable here)
   int64_t redeem_points = 0;
-  int64_t discount_minor = 0;          // money value of redeem_points
-  int64_t voucher_discount_minor = 0;  // the vouchers' money off
-  int64_t paid_minor = 0;              // amount - both discounts
+  int64_t campaign_discount_minor = 0;  // the campaigns' money off
+  int64_t voucher_discount_minor = 0;   // the vouchers' money off
+  int64_t discount_minor = 0;           // money value of redeem_points
+  int64_t paid_minor = 0;               // amount - every discount
   int64_t eligible_paid_minor = 0;  // paid money on lines that earn
   int64_t earn_points = 0;          // base + tier: the earn entry's points
   int64_t bonus_points = 0;         // the campaigns' and vouchers' awards' points
@@ -43,16 +44,23 @@ struct SalePlan {
   std::vector<Award> awards;
 };
 
+// The money the pack's campaigns take off `sale` (evaluate.h): it comes
+// first, then the vouchers' (engine/vouchers.h), then points pay a share
+// of what is left.
+Result<int64_t> CampaignMoneyOff(const Rules& rules, const SaleRequest& sale,
+                                 const MemberFigures& figures, const SaleContext& context);
+
 // Computes the plan for `sale` (normalised) against the member's figures,
-// with the awards of the vouchers it redeems (engine/vouchers.h): their
-// money off comes first, and points pay a share of what is left.
+// with `campaign_off` (CampaignMoneyOff) and the awards of the vouchers it
+// redeems, which took their money off what the campaigns left.
 // Refuses the redemption, in this order, with FailedPrecondition:
 //   "redeem_cap_exceeded"  more than the rules let this sale pay in points;
 //   "insufficient_points"  more than the member's balance;
 //   "insufficient_rights"  within the balance, but more than this terminal
 //                          may redeem without a grant from the server.
 Result<SalePlan> PlanSale(const Rules& rules, const SaleRequest& sale, const MemberFigures& figures,
-                          const SaleContext& context, std::vector<Award> voucher_awards);
+                          const SaleContext& context, int64_t campaign_off,
+                          std::vector<Award> voucher_awards);
 
 }  // namespace patron::terminal
 

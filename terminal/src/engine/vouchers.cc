@@ -33,9 +33,9 @@ Status TakeVoucher(EngineContext& ctx, const Voucher& from_head_office) {
 }
 
 Result<std::vector<Award>> VoucherAwards(EngineContext& ctx, const SaleRequest& sale,
-                                         bool must_hold) {
+                                         int64_t left_minor, bool must_hold) {
   std::vector<Award> awards;
-  int64_t left = sale.amount_minor;
+  int64_t left = left_minor;
   const int64_t now_ms = ctx.NowMs();
   for (const std::string& id : sale.vouchers) {
     PATRON_ASSIGN_OR_RETURN(std::optional<VoucherRow> row, ctx.vouchers.Get(id));

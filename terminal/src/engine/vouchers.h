@@ -30,14 +30,14 @@ bool HeldHere(const VoucherRow& row, std::string_view terminal_id);
 Status TakeVoucher(EngineContext& ctx, const Voucher& from_head_office);
 
 // What each voucher the sale names gives it, in the order named: one
-// kAwardVoucher award each. `amount_minor` is the basket; each voucher's
-// discount is within what earlier ones left. Refuses, changing nothing:
+// kAwardVoucher award each. Each voucher's discount is within what the
+// campaigns (`left_minor` of the basket) and earlier vouchers left. Refuses, changing nothing:
 // NotFound "unknown_voucher" (this till has not heard of it: head office
 // issued it after the last sync, or never), VoucherValue's refusals, and,
 // when `must_hold`, Conflict "voucher_not_held" for one this terminal may
 // not redeem without head office (CheckoutWithGrant then claims it).
 Result<std::vector<Award>> VoucherAwards(EngineContext& ctx, const SaleRequest& sale,
-                                         bool must_hold);
+                                         int64_t left_minor, bool must_hold);
 
 // Marks the voucher used by `sale_id` here, inside the sale's transaction.
 Status MarkVoucherUsed(EngineContext& ctx, std::string_view voucher_id, std::string_view sale_id);

@@ -356,18 +356,20 @@ CREATE TABLE campaign_budget (
 // campaign awards (JSON, records/sale.h SaleAward) and the member's
 // qualifying spend after it (NULL before this version: no tier progress on
 // a replay); a refund lists the awards it took back. Version 10: a sale's
-// vouchers' money off (its awards list each voucher).
+// vouchers' money off (its awards list each voucher); version 14, its
+// campaigns' money off.
 struct AddedColumn {
   std::string_view table;
   std::string_view column;
   std::string_view definition;
 };
-// Columns sales and refunds gained after version 3, at versions 8 and 10.
-constexpr std::array<AddedColumn, 4> kAddedSaleColumns = {{
+// Columns sales and refunds gained after version 3, at versions 8, 10 and 14.
+constexpr std::array<AddedColumn, 5> kAddedSaleColumns = {{
     {"sales", "awards", "TEXT NOT NULL DEFAULT '[]'"},
     {"sales", "spend_after_minor", "INTEGER"},
     {"refunds", "reversed_awards", "TEXT NOT NULL DEFAULT '[]'"},
     {"sales", "voucher_discount_minor", "INTEGER NOT NULL DEFAULT 0"},
+    {"sales", "campaign_discount_minor", "INTEGER NOT NULL DEFAULT 0"},
 }};
 
 Result<bool> HasColumn(sql::Database& db, std::string_view table, std::string_view column) {
@@ -461,7 +463,7 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 13> migrations = {{
+  static const std::array<sql::Migration, 14> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
@@ -477,6 +479,8 @@ std::span<const sql::Migration> TerminalMigrations() {
       {11, "points exchanges and shares of rewards' stock", SchemaV11(), nullptr},
       {12, "head office's points lots on member rows", sync::kReplicaMembersV12, nullptr},
       {13, "shares of campaigns' budgets", kSchemaV13, nullptr},
+      {14, "a sale's money off by campaigns", "",
+       [](sql::Database& db) { return AddSaleColumns(db); }},
   }};
   return migrations;
 }

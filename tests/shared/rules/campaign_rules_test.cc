@@ -100,6 +100,49 @@ TEST_CASE("every invalid part of a pack is refused, naming its field") {
       {"campaigns[0].budget.points", [](Rules& r) { r.campaigns[0].budget.points = -1; }},
       {"campaigns[0].budget.points",
        [](Rules& r) { r.campaigns[0].budget.points = kMaxBudgetPoints + 1; }},
+      // Money off: one kind of it, in range, alone, never limited or budgeted,
+      // never weighed against points in a group.
+      {"campaigns[0].award",
+       [](Rules& r) { r.campaigns[0].award.discount.amount_off_minor = 500; }},
+      {"campaigns[0].award.discount",
+       [](Rules& r) {
+         r.campaigns[0].award = {0, 0, 0, {500, 1000, 0}};
+       }},
+      {"campaigns[0].award.discount",
+       [](Rules& r) {
+         r.campaigns[0].award = {0, 0, 0, {0, 0, 2000}};
+       }},
+      {"campaigns[0].award.discount.max_off_minor",
+       [](Rules& r) {
+         r.campaigns[0].award = {0, 0, 0, {500, 0, 2000}};
+       }},
+      {"campaigns[0].award.discount.percent_off_bp",
+       [](Rules& r) {
+         r.campaigns[0].award = {0, 0, 0, {0, 10001, 0}};
+       }},
+      {"campaigns[0].award.discount.amount_off_minor",
+       [](Rules& r) {
+         r.campaigns[0].award = {0, 0, 0, {-1, 0, 0}};
+       }},
+      {"campaigns[0].limit",
+       [](Rules& r) {
+         r.campaigns[0].award = {0, 0, 0, {500, 0, 0}};
+         r.campaigns[0].budget = {};
+       }},
+      {"campaigns[0].budget",
+       [](Rules& r) {
+         r.campaigns[0].award = {0, 0, 0, {500, 0, 0}};
+         r.campaigns[0].limit = {};
+       }},
+      {"campaigns[1].stack_group",
+       [](Rules& r) {
+         Campaign off = r.campaigns[0];
+         off.id = "off";
+         off.award = {0, 0, 0, {500, 0, 0}};
+         off.limit = {};
+         off.budget = {};
+         r.campaigns.push_back(off);
+       }},
   };
   for (const Case& c : cases) {
     CAPTURE(c.field);
@@ -149,17 +192,18 @@ TEST_CASE("the shipped default pack is valid and shows every campaign and reward
     if (c.award.multiplier_bp > 0) shown.insert("multiplier");
     if (c.award.bonus_points > 0) shown.insert("bonus");
     if (c.award.max_points > 0) shown.insert("cap");
+    if (GivesMoneyOff(c.award)) shown.insert("money off");
     if (c.holdout_bp > 0) shown.insert("holdout");
     if (c.limit.times > 0) shown.insert("limit");
     if (c.budget.points > 0) shown.insert("budget");
     shown.insert(c.stack_group.empty() ? std::string("no group") : c.stack_mode);
   }
-  CHECK(shown == std::set<std::string>{"month_days", "weekdays",    "hours",    "tiers",
-                                       "stores",     "new members", "birthday", "first purchase",
-                                       "lapsed",     "categories",  "quantity", "amount",
-                                       "multiplier", "bonus",       "cap",      "holdout",
-                                       "limit",      "budget",      "no group", "best_of_group",
-                                       "exclusive"});
+  CHECK(shown == std::set<std::string>{"month_days",    "weekdays",    "hours",    "tiers",
+                                       "stores",        "new members", "birthday", "first purchase",
+                                       "lapsed",        "categories",  "quantity", "amount",
+                                       "multiplier",    "bonus",       "cap",      "money off",
+                                       "holdout",       "limit",       "budget",   "no group",
+                                       "best_of_group", "exclusive"});
   CHECK_FALSE(pack->valid_until.empty());
   CHECK(pack->utc_offset_minutes == 480);
   // And every kind of reward: an item with stock and a member limit, a

@@ -426,6 +426,97 @@ TEST_CASE("an exclusive group falls to the next campaign when the first's budget
                                                  {"campaign", "second", 20, false, 0, "", 0}});
 }
 
+Campaign MoneyOff(std::string id, int64_t amount_off, int64_t percent_off = 0, int64_t cap = 0) {
+  Campaign campaign;
+  campaign.id = std::move(id);
+  campaign.award.discount = {amount_off, percent_off, cap};
+  return campaign;
+}
+
+int64_t OffBy(const Evaluation& evaluation, std::string_view id) {
+  for (const Award& award : evaluation.awards) {
+    if (award.kind == kAwardCampaign && award.campaign_id == id) return award.discount_minor;
+  }
+  return -1;
+}
+
+TEST_CASE("money off: an amount or a share of the matching lines, within its cap") {
+  Rules pack = Pack();
+  const int64_t now = At("2027-01-09T12:00:00");
+  Campaign dairy = MoneyOff("dairy-10pct", 0, 1000);
+  dairy.basket.categories = {"dairy"};
+  Campaign basket_off = MoneyOff("20-off", 2'000);
+  basket_off.basket.min_amount_minor = 10'000;
+  pack.campaigns = {dairy, basket_off};
+  REQUIRE(ValidateRules(pack).ok());
+
+  Result<Evaluation> off = Evaluate(pack, Member(), Basket(), now);
+  REQUIRE(off.ok());
+  CHECK(OffBy(*off, "dairy-10pct") == 400);  // 10% of 40.00 of dairy
+  CHECK(OffBy(*off, "20-off") == 2'000);
+  CHECK(off->discount_minor == 2'400);
+  // Money off gives no points of its own; the base is on what is paid.
+  CHECK(PointsOf(*off, kAwardCampaign, "dairy-10pct") == 0);
+  CHECK(off->points == 100);
+
+  // It does not depend on what is paid: the caller's second evaluation,
+  // with the money off and points taken off, takes off the same.
+  EvalBasket paid = Basket();
+  paid.paid_minor = 10'000 - 2'400 - 1'000;
+  Result<Evaluation> again = Evaluate(pack, Member(), paid, now);
+  REQUIRE(again.ok());
+  CHECK(again->discount_minor == 2'400);
+  CHECK(again->points == 66);
+
+  // A cap bounds a share; never more than the matching lines cost.
+  pack.campaigns = {MoneyOff("half", 0, 5000, 1'500)};
+  CHECK(Evaluate(pack, Member(), Basket(), now)->discount_minor == 1'500);
+  pack.campaigns = {MoneyOff("huge", 50'000)};
+  CHECK(Evaluate(pack, Member(), Basket(), now)->discount_minor == 10'000);
+  // Below the amount it needs, none.
+  pack.campaigns = {basket_off};
+  EvalBasket small = Basket();
+  small.lines[1].amount_minor = 5'000;
+  small.amount_minor = small.paid_minor = 9'000;
+  Result<Evaluation> none = Evaluate(pack, Member(), small, now);
+  CHECK(none->discount_minor == 0);
+  CHECK(CampaignIds(*none).empty());
+}
+
+TEST_CASE(
+    "money off: additive campaigns never take off more than the basket; best of group "
+    "weighs money") {
+  Rules pack = Pack();
+  const int64_t now = At("2027-01-09T12:00:00");
+  Campaign first = MoneyOff("first", 7'000);
+  first.priority = 2;
+  Campaign second = MoneyOff("second", 7'000);
+  pack.campaigns = {second, first};
+  Result<Evaluation> both = Evaluate(pack, Member(), Basket(), now);
+  REQUIRE(both.ok());
+  CHECK(OffBy(*both, "first") == 7'000);
+  CHECK(OffBy(*both, "second") == 3'000);  // what was left
+  CHECK(both->discount_minor == 10'000);
+
+  Campaign more = MoneyOff("more", 0, 3000);  // 30.00
+  Campaign less = MoneyOff("less", 2'500);
+  less.priority = 9;
+  for (Campaign* c : {&more, &less}) {
+    c->stack_group = "off";
+    c->stack_mode = std::string(kStackBestOfGroup);
+  }
+  pack.campaigns = {less, more};
+  CHECK(CampaignIds(*Evaluate(pack, Member(), Basket(), now)) == std::vector<std::string>{"more"});
+  // A member held out of money off gets a line without it, and the group
+  // falls to the next.
+  more.holdout_bp = 10'000;
+  pack.campaigns = {less, more};
+  Result<Evaluation> held = Evaluate(pack, Member(), Basket(), now);
+  CHECK(CampaignIds(*held) == std::vector<std::string>{"less"});
+  CHECK(held->discount_minor == 2'500);
+  CHECK(OffBy(*held, "more") == 0);
+}
+
 TEST_CASE("past valid_until a pack earns base points only, and says so") {
   Rules pack = Pack();
   pack.valid_until = "2027-02-01T00:00:00";

@@ -326,5 +326,51 @@ TEST_CASE("head office takes a voucher back from a till that will not give it ba
   CHECK(f.service().TakeBackVoucher("BDAY-1").status().reason() == "voucher_used");
 }
 
+// A sale given money off by a campaign, as a till files it (evaluate.h).
+SaleRecord SaleWithMoneyOff(const Caller& caller, const std::string& ref,
+                            const std::string& member_id, int64_t off) {
+  SaleRecord sale = SaleUsing(caller, ref, member_id, "", "");
+  sale.awards.clear();
+  sale.voucher_discount_minor = 0;
+  SaleAward award;
+  award.campaign_id = "tenth-off";
+  award.discount_minor = off;
+  sale.awards.push_back(award);
+  sale.campaign_discount_minor = off;
+  sale.paid_minor = sale.eligible_paid_minor = sale.amount_minor - off;
+  return sale;
+}
+
+TEST_CASE("a sale's money off by campaigns is filed only when its awards add up to it") {
+  ServiceFixture f;
+  Known(f, f.ann, 1);
+  const auto outcome = [&](const SaleRecord& sale) {
+    return PushAll(f, f.t1, {}, {Envelope(kSaleRecordKind, sale.sale_id, sale)}).records[0].outcome;
+  };
+  CHECK(outcome(SaleWithMoneyOff(f.t1, "R-1", f.ann, 1'200)) == PushOutcome::kOk);
+
+  SaleRecord wrong_total = SaleWithMoneyOff(f.t1, "R-2", f.ann, 1'200);
+  wrong_total.campaign_discount_minor = 1'000;
+  CHECK(outcome(wrong_total) == PushOutcome::kRejected);
+
+  SaleRecord with_points = SaleWithMoneyOff(f.t1, "R-3", f.ann, 1'200);
+  with_points.awards[0].points = 10;
+  CHECK(outcome(with_points) == PushOutcome::kRejected);
+
+  SaleRecord held_out_off = SaleWithMoneyOff(f.t1, "R-4", f.ann, 1'200);
+  held_out_off.awards[0].held_out = true;
+  CHECK(outcome(held_out_off) == PushOutcome::kRejected);
+
+  // Campaigns and vouchers together never take off more than the sale.
+  SaleRecord too_much = SaleWithMoneyOff(f.t1, "R-5", f.ann, 11'000);
+  SaleAward voucher;
+  voucher.voucher_id = "V-1";
+  voucher.discount_minor = 2'000;
+  too_much.awards.push_back(voucher);
+  too_much.voucher_discount_minor = 2'000;
+  too_much.paid_minor = too_much.eligible_paid_minor = 0;
+  CHECK(outcome(too_much) == PushOutcome::kRejected);
+}
+
 }  // namespace
 }  // namespace patron::sync

@@ -46,7 +46,7 @@ struct SaleAward {
   bool held_out = false;
   int64_t budget_short = 0;  // evaluate.h Award::budget_short
   std::string voucher_id;
-  int64_t discount_minor = 0;  // a voucher's money off the basket
+  int64_t discount_minor = 0;  // a voucher's or a money-off campaign's money off
   friend bool operator==(const SaleAward&, const SaleAward&) = default;
 };
 
@@ -59,7 +59,7 @@ struct SaleRecord {
   int64_t amount_minor = 0;  // basket total before points
   std::string currency;
   int64_t discount_minor = 0;       // paid with points
-  int64_t paid_minor = 0;           // paid with money: amount - both discounts
+  int64_t paid_minor = 0;           // paid with money: amount - every discount
   int64_t eligible_paid_minor = 0;  // the money that earned points
   int64_t earned_points = 0;        // on earn_entry: base and tier, not campaigns
   int64_t redeemed_points = 0;
@@ -73,6 +73,8 @@ struct SaleRecord {
   // the sale named them.
   record::JsonList<SaleAward> awards;
   int64_t voucher_discount_minor = 0;  // money off by vouchers (their awards')
+  // Money off by campaigns (their awards'), taken before vouchers and points.
+  int64_t campaign_discount_minor = 0;
   friend bool operator==(const SaleRecord&, const SaleRecord&) = default;
 };
 
@@ -187,6 +189,7 @@ struct Schema<SaleRecord> {
       Field<&SaleRecord::lines>{"lines"},
       Field<&SaleRecord::awards>{"awards", {}, kOmitDefault},
       Field<&SaleRecord::voucher_discount_minor>{"voucher_discount_minor", {}, kOmitDefault},
+      Field<&SaleRecord::campaign_discount_minor>{"campaign_discount_minor", {}, kOmitDefault},
   };
 };
 

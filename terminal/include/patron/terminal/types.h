@@ -112,11 +112,12 @@ struct Quote {
   // A review ahead that would drop the member's tier (Member::tier_review).
   std::optional<TierReview> tier_review;
   int64_t redeem_points = 0;
-  int64_t discount_minor = 0;          // money value of redeem_points
-  int64_t voucher_discount_minor = 0;  // money off by the vouchers (their awards)
-  int64_t paid_minor = 0;              // amount - both discounts
+  int64_t discount_minor = 0;           // money value of redeem_points
+  int64_t campaign_discount_minor = 0;  // money off by campaigns (their awards)
+  int64_t voucher_discount_minor = 0;   // money off by the vouchers (their awards)
+  int64_t paid_minor = 0;               // amount - every discount
   // The most points this sale may use: min(cap, balance, redeemable_here);
-  // the cap is a share of the basket after the vouchers' discounts.
+  // the cap is a share of the basket after campaigns' and vouchers' money off.
   int64_t max_redeemable = 0;
   int64_t max_redeemable_by_cap = 0;
   int64_t balance = 0;
@@ -136,9 +137,10 @@ struct SaleResult {
   std::string sale_id;
   std::string member_id;
   int64_t amount_minor = 0;
-  int64_t discount_minor = 0;          // paid with points
-  int64_t voucher_discount_minor = 0;  // money off by vouchers
-  int64_t paid_minor = 0;              // paid with money
+  int64_t discount_minor = 0;           // paid with points
+  int64_t campaign_discount_minor = 0;  // money off by campaigns
+  int64_t voucher_discount_minor = 0;   // money off by vouchers
+  int64_t paid_minor = 0;               // paid with money
   int64_t earned_points = 0;           // base, tier, campaigns and vouchers together
   int64_t redeemed_points = 0;
   int64_t balance = 0;  // after the sale
