@@ -294,8 +294,9 @@ on a rewards "$ann"
 echo "S001 exchanges a mug for Ann online: it takes a share of the mug's stock from head office:"
 on a exchange "$ann" mug --ref S001-X1
 stop_sync
-echo "head office is unreachable; Ann earns at S001 and buys a coupon there with points, offline:"
-on a sale --ref S001-R10 --member "$ann" --amount 400.00 >/dev/null
+echo "head office is unreachable; Ann spends 400.00 at S001, offline: spend-300-get-30 issues her a"
+echo "voucher, held by S001 (满300送30); then she buys a coupon there with points:"
+on a sale --ref S001-R10 --member "$ann" --amount 400.00 | grep -E '^(sale|paid|earned|voucher issued)'
 on a exchange "$ann" coupon-10 --ref S001-X2
 # The voucher an exchange buys: "x-" and 40 hex digits of the exchange's id.
 coupon="x-$(printf '%s' "S001-T01/S001-X2" | sha256sum | cut -c1-40)"

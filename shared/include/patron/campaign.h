@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "patron/record/field.h"
+#include "patron/voucher_terms.h"
 
 namespace patron {
 
@@ -79,12 +80,20 @@ struct CampaignAward {
   int64_t bonus_points = 0;  // a fixed bonus per qualifying sale
   int64_t max_points = 0;    // at most this many points per sale; 0 = no cap
   CampaignDiscount discount;
+  // A voucher for a later visit (满额送券: "spend 300.00, get 30.00 off next
+  // time"), issued to the member by the till that made the qualifying sale
+  // and held there, so it is usable there at once, offline too, and anywhere
+  // once head office has it (records/voucher.h). Valid from the sale for
+  // valid_days. A campaign that issues a voucher gives nothing else, has no
+  // limit and no budget, and is never in a best_of_group group.
+  RewardVoucher voucher;
   friend bool operator==(const CampaignAward&, const CampaignAward&) = default;
 };
 
 inline bool GivesMoneyOff(const CampaignAward& award) {
   return award.discount != CampaignDiscount{};
 }
+inline bool IssuesVoucher(const CampaignAward& award) { return award.voucher != RewardVoucher{}; }
 
 // How often one member may have the campaign: `times` per `per`, a period
 // of the pack's local calendar ("day", "week" from Monday, "month", "year")
@@ -201,6 +210,7 @@ struct Schema<CampaignAward> {
       Field<&CampaignAward::bonus_points>{"bonus_points", {}, kOmitDefault},
       Field<&CampaignAward::max_points>{"max_points", {}, kOmitDefault},
       Field<&CampaignAward::discount>{"discount", {}, kOmitDefault},
+      Field<&CampaignAward::voucher>{"voucher", {}, kOmitDefault},
   };
 };
 

@@ -15,8 +15,8 @@
 //
 // Campaigns are taken by priority (higher first, ties by id). A campaign
 // applies when every condition it sets holds, the member has not reached
-// its limit (CampaignLimit) and it gives points or money off; within a
-// stack group
+// its limit (CampaignLimit) and it gives points or money off or issues a
+// voucher (then its line has issues_voucher set); within a stack group
 // "exclusive" keeps the first that applies, "best_of_group" the one giving
 // most points (the first of equals), "additive" all of them. A member in a
 // campaign's holdout, where that campaign would have been given, gets an
@@ -117,6 +117,9 @@ struct Award {
   int64_t budget_short = 0;
   std::string voucher_id;      // kAwardVoucher only
   int64_t discount_minor = 0;  // money off: a voucher's or a money-off campaign's
+  // kAwardCampaign: the campaign issues its voucher on this sale (campaign.h
+  // CampaignAward::voucher; records/campaign_voucher.h).
+  bool issues_voucher = false;
   friend bool operator==(const Award&, const Award&) = default;
 };
 
@@ -175,6 +178,7 @@ struct Schema<Award> {
       Field<&Award::budget_short>{"budget_short", {}, kOmitDefault},
       Field<&Award::voucher_id>{"voucher_id", {}, kOmitDefault},
       Field<&Award::discount_minor>{"discount_minor", {}, kOmitDefault},
+      Field<&Award::issues_voucher>{"issues_voucher", {}, kOmitDefault},
   };
 };
 

@@ -9,6 +9,7 @@
 
 #include "patron/local_time.h"
 #include "patron/money.h"
+#include "patron/records/campaign_voucher.h"
 #include "patron/rules.h"
 #include "rules/invalid_rules.h"
 
@@ -44,7 +45,8 @@ class CampaignChecker {
     PATRON_RETURN_IF_ERROR(CheckAward());
     PATRON_RETURN_IF_ERROR(CheckLimit());
     PATRON_RETURN_IF_ERROR(InRange("budget.points", campaign_.budget.points, 0, kMaxBudgetPoints));
-    return CheckMoneyOff();
+    PATRON_RETURN_IF_ERROR(CheckMoneyOff());
+    return CheckVoucher();
   }
 
  private:
@@ -184,9 +186,42 @@ class CampaignChecker {
     return Status::OK();
   }
 
+  // A voucher is issued at the till for good (campaign.h
+  // CampaignAward::voucher).
+  Status CheckVoucher() const {
+    const CampaignAward& award = campaign_.award;
+    if (!IssuesVoucher(award)) return Status::OK();
+    if (award.voucher.valid_days < 1 || award.voucher.valid_days > kMaxPackDays) {
+      return Invalid("award.voucher.valid_days",
+                     "must be in [1, " + std::to_string(kMaxPackDays) + "]");
+    }
+    SaleRecord sample;
+    sample.sale_id = "t/validate";
+    sample.member_id = "m";
+    sample.terminal_id = "t";
+    if (Status voucher = ValidateVoucher(VoucherIssuedBy(campaign_, sample)); !voucher.ok()) {
+      return Invalid("award.voucher", voucher.message());
+    }
+    if (award.multiplier_bp != 0 || award.bonus_points != 0 || award.max_points != 0 ||
+        GivesMoneyOff(award)) {
+      return Invalid("award", "issues a voucher and gives nothing else: make two campaigns");
+    }
+    if (campaign_.limit != CampaignLimit{}) {
+      return Invalid("limit", "cannot limit vouchers, which a till issues for good");
+    }
+    if (campaign_.budget.points != 0) {
+      return Invalid("budget", "counts points; a campaign issuing a voucher has none");
+    }
+    if (campaign_.stack_mode == kStackBestOfGroup) {
+      return Invalid("stack_mode",
+                     "best_of_group weighs points or money; order vouchers with exclusive");
+    }
+    return Status::OK();
+  }
+
   Status CheckAward() const {
     const CampaignAward& award = campaign_.award;
-    if (GivesMoneyOff(award)) return Status::OK();  // CheckMoneyOff
+    if (GivesMoneyOff(award) || IssuesVoucher(award)) return Status::OK();  // checked apart
     if (award.multiplier_bp != 0) {
       PATRON_RETURN_IF_ERROR(InRange("award.multiplier_bp", award.multiplier_bp,
                                      kBasisPointsPerUnit, kMaxMultiplierBp));

@@ -148,6 +148,7 @@ bool LimitReached(const Rules& pack, const Campaign& campaign, const EvalMember&
 struct Given {
   int64_t points = 0;
   int64_t discount_minor = 0;  // before what campaigns ahead of it took off
+  bool voucher = false;        // it issues its voucher
 };
 
 // The money off a money-off campaign gives `matched_minor` of matching lines.
@@ -175,6 +176,8 @@ Result<std::optional<Given>> CampaignGives(const Rules& pack, const Campaign& ca
     return none;
   }
   Given given;
+  given.voucher = IssuesVoucher(campaign.award);
+  if (given.voucher) return std::optional<Given>(given);
   if (GivesMoneyOff(campaign.award)) {
     PATRON_ASSIGN_OR_RETURN(given.discount_minor,
                             MoneyOff(campaign.award.discount, match.amount_minor));
@@ -320,7 +323,7 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
     PATRON_ASSIGN_OR_RETURN(
         std::optional<Given> given,
         CampaignGives(pack, *campaign, member, basket, local, now_ms, eligible_amount));
-    if (!given || (given->points <= 0 && given->discount_minor <= 0)) continue;
+    if (!given || (given->points <= 0 && given->discount_minor <= 0 && !given->voucher)) continue;
     const bool held_out = IsHeldOut(member.member_id, *campaign);
     // A member held out takes nothing from the budget.
     const bool short_of_budget = !held_out && BudgetShort(*campaign, basket, given->points);
@@ -339,6 +342,7 @@ Result<Evaluation> Evaluate(const Rules& pack, const EvalMember& member, const E
     Award line =
         Line(kAwardCampaign, candidate.campaign->id, candidate.chosen ? candidate.given.points : 0);
     line.held_out = candidate.held_out;
+    line.issues_voucher = candidate.chosen && candidate.given.voucher;
     if (candidate.budget_short) line.budget_short = candidate.given.points;
     if (candidate.chosen && candidate.given.discount_minor > 0) {
       line.discount_minor = std::min(candidate.given.discount_minor, basket_left);

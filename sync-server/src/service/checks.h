@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "patron/records/sale.h"
+#include "patron/records/voucher.h"
 #include "patron/rules.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
@@ -52,6 +54,12 @@ Result<std::vector<Rules>> PublishedRulesIn(ChannelTxn& txn);
 // Rules `version` as head office published it (DefaultRules for the version
 // every till starts with); nullopt if it never was.
 Result<std::optional<Rules>> RulesVersionIn(ChannelTxn& txn, int64_t version);
+
+// The vouchers the campaigns of `sale` issued (records/campaign_voucher.h),
+// made again from the pack version the sale names; InvalidArgument
+// ("invalid_record") when an award names a voucher its campaign does not
+// issue (campaign_vouchers.cc).
+Result<std::vector<Voucher>> CampaignVouchersOf(ChannelTxn& txn, const SaleRecord& sale);
 
 }  // namespace patron::sync
 

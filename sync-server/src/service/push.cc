@@ -265,6 +265,13 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
                                 std::to_string(award.discount_minor) + " off) but " + *refused,
                             record::EncodeRecord(award));
   };
+  hooks.campaign_vouchers = [&txn](const SaleRecord& sale) {
+    return CampaignVouchersOf(*txn, sale);
+  };
+  hooks.voucher_issued = [this, &txn](const Voucher& voucher) -> Status {
+    PATRON_ASSIGN_OR_RETURN(std::optional<Voucher> held, txn->FindVoucher(voucher.voucher_id));
+    return held ? Status::OK() : PutVoucher(*txn, voucher);
+  };
   hooks.voucher_released = [this, &txn](const VoucherRelease& release) {
     return ReleaseVoucher(*txn, release);
   };

@@ -3,8 +3,9 @@
 #include <algorithm>
 
 #include "patron/digest.h"
-#include "patron/refund_plan.h"
 #include "patron/record/record_json.h"
+#include "patron/records/campaign_voucher.h"
+#include "patron/refund_plan.h"
 #include "patron/uuid.h"
 
 namespace patron::sync {
@@ -88,21 +89,23 @@ Status CheckSale(const RecordEnvelope& envelope, const SaleRecord& sale) {
       voucher_discount += award.discount_minor;  // each <= amount <= 10^15, at most 1,000
       continue;
     }
-    // Given (points on its own entry, or money off), held out, or short of
-    // budget: exactly one.
+    // Given (points on its own entry, money off, or a voucher issued), held
+    // out, or short of budget: exactly one.
     const bool absent = award.held_out || award.budget_short > 0;
-    const bool money_off = award.discount_minor > 0;
+    const bool issued = !award.issued_voucher_id.empty();
+    const bool no_points = award.points == 0 && award.entry_id.empty();
     const bool well_formed =
-        absent ? award.points == 0 && award.entry_id.empty() && award.discount_minor == 0 &&
+        absent ? no_points && award.discount_minor == 0 && !issued &&
                      !(award.held_out && award.budget_short != 0) && award.budget_short >= 0
-        : money_off ? award.points == 0 && award.entry_id.empty() && award.budget_short == 0 &&
-                          award.discount_minor <= sale.amount_minor
-                    : award.points > 0 && award.budget_short == 0 && award.discount_minor == 0 &&
-                          award.entry_id.starts_with(own_entries);
+        : issued ? no_points && award.discount_minor == 0 &&
+                       award.issued_voucher_id == CampaignVoucherId(sale.sale_id, award.campaign_id)
+        : award.discount_minor > 0 ? no_points && award.discount_minor <= sale.amount_minor
+                                   : award.points > 0 && award.discount_minor == 0 &&
+                                         award.entry_id.starts_with(own_entries);
     if (award.campaign_id.empty() || !well_formed) {
       return bad(
-          "an award names its campaign and either its own bonus entry and points, or money off "
-          "alone, or is held out or short of budget with neither");
+          "an award names its campaign and either its own bonus entry and points, money off "
+          "alone, or the voucher it issued alone, or is held out or short of budget with none");
     }
     campaign_discount += award.discount_minor;  // each <= amount <= 10^15, at most 1,000
   }
@@ -186,6 +189,7 @@ Status RecordFiler::FileSale(const Caller& caller, const RecordEnvelope& envelop
                                         MakeSaleId(sale.terminal_id, sale.sale_ref)));
   PATRON_RETURN_IF_ERROR(CheckMember(envelope, sale.member_id));
   PATRON_RETURN_IF_ERROR(CheckSale(envelope, sale));
+  PATRON_ASSIGN_OR_RETURN(const std::vector<Voucher> issued, hooks_.campaign_vouchers(sale));
   PATRON_RETURN_IF_ERROR(txn_.InsertRecord(record));
   PATRON_RETURN_IF_ERROR(txn_.InsertSale(record.seq, sale));
   // Refunds made elsewhere may have arrived first: count them now.
@@ -201,6 +205,7 @@ Status RecordFiler::FileSale(const Caller& caller, const RecordEnvelope& envelop
   for (const SaleAward& award : sale.awards) {
     if (!award.voucher_id.empty()) PATRON_RETURN_IF_ERROR(hooks_.voucher_used(sale, award));
   }
+  for (const Voucher& voucher : issued) PATRON_RETURN_IF_ERROR(hooks_.voucher_issued(voucher));
   return Status::OK();
 }
 

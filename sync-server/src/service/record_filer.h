@@ -58,6 +58,12 @@ struct FilerHooks {
   // the till had no right to is logged there, and the sale is filed all the
   // same: it happened).
   std::function<Status(const SaleRecord& sale, const SaleAward& award)> voucher_used;
+  // The vouchers the sale's campaigns issued (checks.h CampaignVouchersOf):
+  // InvalidArgument to reject the sale, with nothing written.
+  std::function<Result<std::vector<Voucher>>(const SaleRecord& sale)> campaign_vouchers;
+  // Keeps a voucher a campaign issued, if head office does not hold it yet,
+  // and sends it to every till (SyncService::PutVoucher).
+  std::function<Status(const Voucher& voucher)> voucher_issued;
   // The till gave a voucher back (SyncService::ReleaseVoucher).
   std::function<Status(const VoucherRelease& release)> voucher_released;
   // A till's points exchange, its origin and member checked

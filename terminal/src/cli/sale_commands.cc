@@ -114,8 +114,11 @@ std::string Awards(int64_t points, const json& doc) {
     if (points - bonuses != 0) given = std::to_string(points - bonuses) + " base and tier";
   }
   for (const json& award : *found) {
-    // Money off without points shows as money off (MoneyOffText).
+    // Money off and vouchers issued, without points, show apart
+    // (MoneyOffText, IssuedText; a quote's line says issues_voucher).
     if (award.value("discount_minor", int64_t{0}) > 0 && Int(award, "points") == 0) continue;
+    if (!award.value("issued_voucher_id", "").empty() && Int(award, "points") == 0) continue;
+    if (award.value("issues_voucher", false) && Int(award, "points") == 0) continue;
     if (!award.value("voucher_id", "").empty() && Int(award, "points") == 0) continue;
     const std::string label = !award.value("voucher_id", "").empty()
                                   ? "voucher " + Text(award, "voucher_id")
@@ -153,6 +156,28 @@ std::string MoneyOffText(const json& doc) {
   return "-" + Money(off) + " (" + by + ")";
 }
 
+// The vouchers the sale's campaigns issued: "c-1a2b... (spend-300-get-30)";
+// "" when none.
+std::string IssuedText(const json& doc) {
+  std::string issued;
+  for (const json& award : doc.value("awards", json::array())) {
+    const std::string id = award.value("issued_voucher_id", "");
+    if (id.empty()) continue;
+    issued += (issued.empty() ? "" : ", ") + id + " (" + Text(award, "campaign_id") + ")";
+  }
+  return issued;
+}
+
+// The campaigns that will issue a voucher on the quoted sale; "" when none.
+std::string IssuesVoucherText(const json& doc) {
+  std::string by;
+  for (const json& award : doc.value("awards", json::array())) {
+    if (!award.value("issues_voucher", false)) continue;
+    by += (by.empty() ? "" : ", ") + Text(award, "campaign_id");
+  }
+  return by;
+}
+
 // `points`, followed by how they come about when the answer says.
 std::string Itemised(int64_t points, const json& doc) {
   const std::string awards = Awards(points, doc);
@@ -173,6 +198,7 @@ void PrintSale(const json& s) {
       .Add("paid", Money(Int(s, "paid_minor")))
       .Add("earned", Itemised(Int(s, "earned_points"), s))
       .Add("balance", Points(Int(s, "balance")))
+      .AddIf(!IssuedText(s).empty(), "voucher issued", IssuedText(s))
       .Add("tier", Text(s, "tier"))
       .AddIf(!TierProgressText(s).empty(), "next tier", TierProgressText(s))
       .Print();
@@ -185,6 +211,7 @@ void PrintQuote(const json& q) {
       .Add("tier", Text(q, "tier") + " (earns " + Multiplier(Int(q, "earn_multiplier_bp")) + ")")
       .Add("points to earn", Itemised(Int(q, "points_to_earn"), q))
       .AddIf(!MoneyOffText(q).empty(), "campaigns", MoneyOffText(q))
+      .AddIf(!IssuesVoucherText(q).empty(), "voucher to issue", IssuesVoucherText(q))
       .AddIf(q.value("voucher_discount_minor", int64_t{0}) > 0, "vouchers",
              "-" + Money(q.value("voucher_discount_minor", int64_t{0})))
       .Add("redeem", Redeemed(Int(q, "redeem_points"), Int(q, "discount_minor")))

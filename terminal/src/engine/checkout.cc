@@ -5,6 +5,7 @@
 #include "engine/sale_plan.h"
 #include "engine/vouchers.h"
 #include "patron/money.h"
+#include "patron/records/campaign_voucher.h"
 
 namespace patron::terminal {
 namespace {
@@ -81,8 +82,9 @@ Result<SalePlan> Plan(EngineContext& ctx, const SaleRequest& sale, const MemberF
 }
 
 // Writes the bonus entry of each campaign award of `plan` (none for a
-// member held out) and of each voucher giving points, lists the awards in
-// the row, and marks the vouchers used.
+// member held out) and of each voucher giving points, issues the vouchers
+// of campaigns that issue one (held here), lists the awards in the row, and
+// marks the vouchers used. `row` holds the sale's ids, member and time.
 Status WriteAwards(EngineContext& ctx, const SaleRequest& sale, const SalePlan& plan,
                    SaleRow& row) {
   for (const Award& award : plan.awards) {
@@ -98,6 +100,15 @@ Status WriteAwards(EngineContext& ctx, const SaleRequest& sale, const SalePlan& 
     if (voucher) PATRON_RETURN_IF_ERROR(MarkVoucherUsed(ctx, award.voucher_id, row.sale_id));
     if (award.budget_short > 0) {
       PATRON_RETURN_IF_ERROR(ctx.budgets.AddShort(award.campaign_id, award.budget_short));
+    }
+    if (award.issues_voucher) {
+      const Campaign* campaign = FindCampaign(ctx.rules(), award.campaign_id);
+      if (campaign == nullptr)
+        return Status::Internal("campaign " + award.campaign_id + " vanished");
+      VoucherRow issued;
+      static_cast<Voucher&>(issued) = VoucherIssuedBy(*campaign, row);
+      listed.issued_voucher_id = issued.voucher_id;
+      PATRON_RETURN_IF_ERROR(ctx.vouchers.Put(issued));
     }
     if (award.held_out || award.points == 0) continue;
     LedgerEntry bonus;

@@ -36,6 +36,18 @@ Rules PackWithCampaign() {
   return rules;
 }
 
+CampaignAward MoneyOffAward(CampaignDiscount discount) {
+  CampaignAward award;
+  award.discount = discount;
+  return award;
+}
+
+CampaignAward VoucherAward(RewardVoucher terms) {
+  CampaignAward award;
+  award.voucher = terms;
+  return award;
+}
+
 TEST_CASE("a pack with a campaign using every condition is valid") {
   const Status status = ValidateRules(PackWithCampaign());
   CAPTURE(status.ToString());
@@ -106,39 +118,66 @@ TEST_CASE("every invalid part of a pack is refused, naming its field") {
        [](Rules& r) { r.campaigns[0].award.discount.amount_off_minor = 500; }},
       {"campaigns[0].award.discount",
        [](Rules& r) {
-         r.campaigns[0].award = {0, 0, 0, {500, 1000, 0}};
+         r.campaigns[0].award = MoneyOffAward({500, 1000, 0});
        }},
       {"campaigns[0].award.discount",
        [](Rules& r) {
-         r.campaigns[0].award = {0, 0, 0, {0, 0, 2000}};
+         r.campaigns[0].award = MoneyOffAward({0, 0, 2000});
        }},
       {"campaigns[0].award.discount.max_off_minor",
        [](Rules& r) {
-         r.campaigns[0].award = {0, 0, 0, {500, 0, 2000}};
+         r.campaigns[0].award = MoneyOffAward({500, 0, 2000});
        }},
       {"campaigns[0].award.discount.percent_off_bp",
        [](Rules& r) {
-         r.campaigns[0].award = {0, 0, 0, {0, 10001, 0}};
+         r.campaigns[0].award = MoneyOffAward({0, 10001, 0});
        }},
       {"campaigns[0].award.discount.amount_off_minor",
        [](Rules& r) {
-         r.campaigns[0].award = {0, 0, 0, {-1, 0, 0}};
+         r.campaigns[0].award = MoneyOffAward({-1, 0, 0});
        }},
       {"campaigns[0].limit",
        [](Rules& r) {
-         r.campaigns[0].award = {0, 0, 0, {500, 0, 0}};
+         r.campaigns[0].award = MoneyOffAward({500, 0, 0});
          r.campaigns[0].budget = {};
        }},
       {"campaigns[0].budget",
        [](Rules& r) {
-         r.campaigns[0].award = {0, 0, 0, {500, 0, 0}};
+         r.campaigns[0].award = MoneyOffAward({500, 0, 0});
          r.campaigns[0].limit = {};
+       }},
+      // A voucher: valid terms for at least a day, alone, never limited,
+      // budgeted or weighed in a best_of_group group.
+      {"campaigns[0].award.voucher.valid_days",
+       [](Rules& r) {
+         r.campaigns[0].award = VoucherAward({1'000, 0, 0, 0, 0});
+       }},
+      {"campaigns[0].award.voucher",
+       [](Rules& r) {
+         r.campaigns[0].award = VoucherAward({1'000, 1'000, 0, 0, 30});
+       }},
+      {"campaigns[0].award",
+       [](Rules& r) {
+         r.campaigns[0].award = VoucherAward({1'000, 0, 0, 0, 30});
+         r.campaigns[0].award.bonus_points = 5;
+       }},
+      {"campaigns[0].limit",
+       [](Rules& r) {
+         r.campaigns[0].award = VoucherAward({1'000, 0, 0, 0, 30});
+         r.campaigns[0].budget = {};
+       }},
+      {"campaigns[0].stack_mode",
+       [](Rules& r) {
+         r.campaigns[0].award = VoucherAward({1'000, 0, 0, 0, 30});
+         r.campaigns[0].limit = {};
+         r.campaigns[0].budget = {};
+         r.campaigns[0].stack_mode = std::string(kStackBestOfGroup);
        }},
       {"campaigns[1].stack_group",
        [](Rules& r) {
          Campaign off = r.campaigns[0];
          off.id = "off";
-         off.award = {0, 0, 0, {500, 0, 0}};
+         off.award = MoneyOffAward({500, 0, 0});
          off.limit = {};
          off.budget = {};
          r.campaigns.push_back(off);
@@ -193,17 +232,18 @@ TEST_CASE("the shipped default pack is valid and shows every campaign and reward
     if (c.award.bonus_points > 0) shown.insert("bonus");
     if (c.award.max_points > 0) shown.insert("cap");
     if (GivesMoneyOff(c.award)) shown.insert("money off");
+    if (IssuesVoucher(c.award)) shown.insert("voucher");
     if (c.holdout_bp > 0) shown.insert("holdout");
     if (c.limit.times > 0) shown.insert("limit");
     if (c.budget.points > 0) shown.insert("budget");
     shown.insert(c.stack_group.empty() ? std::string("no group") : c.stack_mode);
   }
-  CHECK(shown == std::set<std::string>{"month_days",    "weekdays",    "hours",    "tiers",
-                                       "stores",        "new members", "birthday", "first purchase",
-                                       "lapsed",        "categories",  "quantity", "amount",
-                                       "multiplier",    "bonus",       "cap",      "money off",
-                                       "holdout",       "limit",       "budget",   "no group",
-                                       "best_of_group", "exclusive"});
+  CHECK(shown == std::set<std::string>{"month_days", "weekdays",      "hours",    "tiers",
+                                       "stores",     "new members",   "birthday", "first purchase",
+                                       "lapsed",     "categories",    "quantity", "amount",
+                                       "multiplier", "bonus",         "cap",      "money off",
+                                       "voucher",    "holdout",       "limit",    "budget",
+                                       "no group",   "best_of_group", "exclusive"});
   CHECK_FALSE(pack->valid_until.empty());
   CHECK(pack->utc_offset_minutes == 480);
   // And every kind of reward: an item with stock and a member limit, a

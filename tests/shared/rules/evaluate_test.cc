@@ -517,6 +517,28 @@ TEST_CASE(
   CHECK(OffBy(*held, "more") == 0);
 }
 
+TEST_CASE("a campaign that issues a voucher says so on its line, and not for a held-out member") {
+  Rules pack = Pack();
+  const int64_t now = At("2027-01-09T12:00:00");
+  Campaign spend = Bonus("spend-100-get-10", 0);
+  spend.basket.min_amount_minor = 10'000;
+  spend.award.voucher = {1'000, 0, 0, 0, 30};
+  pack.campaigns = {spend};
+  REQUIRE(ValidateRules(pack).ok());
+  Result<Evaluation> issued = Evaluate(pack, Member(), Basket(), now);
+  REQUIRE(issued.ok());
+  CHECK(CampaignIds(*issued) == std::vector<std::string>{"spend-100-get-10"});
+  CHECK(issued->awards.back().issues_voucher);
+  CHECK(issued->awards.back().points == 0);
+  CHECK(issued->points == 100);  // the base alone
+
+  pack.campaigns[0].holdout_bp = 10'000;
+  Result<Evaluation> held = Evaluate(pack, Member(), Basket(), now);
+  REQUIRE(held.ok());
+  CHECK(held->awards.back().held_out);
+  CHECK_FALSE(held->awards.back().issues_voucher);
+}
+
 TEST_CASE("past valid_until a pack earns base points only, and says so") {
   Rules pack = Pack();
   pack.valid_until = "2027-02-01T00:00:00";

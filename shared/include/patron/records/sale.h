@@ -47,6 +47,8 @@ struct SaleAward {
   int64_t budget_short = 0;  // evaluate.h Award::budget_short
   std::string voucher_id;
   int64_t discount_minor = 0;  // a voucher's or a money-off campaign's money off
+  // The voucher the campaign issued on the sale (records/campaign_voucher.h).
+  std::string issued_voucher_id;
   friend bool operator==(const SaleAward&, const SaleAward&) = default;
 };
 
@@ -152,6 +154,7 @@ struct Schema<SaleAward> {
       Field<&SaleAward::budget_short>{"budget_short", {}, kOmitDefault},
       Field<&SaleAward::voucher_id>{"voucher_id", {}, kOmitDefault},
       Field<&SaleAward::discount_minor>{"discount_minor", {}, kOmitDefault},
+      Field<&SaleAward::issued_voucher_id>{"issued_voucher_id", {}, kOmitDefault},
   };
 };
 
