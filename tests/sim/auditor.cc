@@ -4,11 +4,13 @@
 #include <limits>
 
 #include "patron/digest.h"
+#include "patron/evaluate.h"
 #include "patron/ledger.h"
 #include "patron/local_time.h"
 #include "patron/lots.h"
 #include "patron/record/record_json.h"
 #include "patron/record/record_sql.h"
+#include "patron/records/campaign_voucher.h"
 #include "patron/rules.h"
 #include "patron/sql/database.h"
 #include "patron/tier_standing.h"
@@ -198,6 +200,7 @@ void Auditor::RecordSale(const std::string& terminal_id, const terminal::SaleReq
     ++figures_.sales_acknowledged;
     sales_to_recheck_[terminal_id].push_back(request.sale_ref);
     const std::string sale_id = MakeSaleId(terminal_id, request.sale_ref);
+    CheckCampaignAwards(sale_id, request, result);
     for (const SaleAward& award : result.awards) {
       if (!award.campaign_id.empty()) CountBudget(award);
       if (award.voucher_id.empty()) continue;
@@ -738,6 +741,7 @@ void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals,
     CheckExchanges(**db);
     if (violation_) return;
     CheckBudgets(**db);
+    CheckCampaignVouchers(**db);
     if (violation_) return;
     auto limited = (*db)->QueryInt64(
         "SELECT count(*) FROM entries WHERE origin = 'server' AND detail LIKE '%campaign_limit%'");
@@ -758,6 +762,24 @@ void Auditor::CheckFinal(std::vector<terminal::Terminal*> terminals,
   if (!violation_) CheckExchangesKnown(terminals);
   if (!violation_) CheckModel();
 }
+
+namespace {
+
+// The ids of head office's vouchers whose source starts with `source`.
+Result<std::set<std::string>> VoucherIdsFrom(sql::Database& db, const std::string& source) {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement v,
+      db.GetUniqueStatement("SELECT voucher_id FROM vouchers WHERE source LIKE ?"));
+  v.BindText(0, source + "%");
+  std::set<std::string> ids;
+  while (true) {
+    PATRON_ASSIGN_OR_RETURN(const bool row, v.Step());
+    if (!row) return ids;
+    ids.insert(v.ColumnText(0));
+  }
+}
+
+}  // namespace
 
 void Auditor::CheckExchanges(sql::Database& db) {
   // Head office holds each exchange a till acknowledged, as the till
@@ -819,26 +841,106 @@ void Auditor::CheckExchanges(sql::Database& db) {
   if (!limits.ok()) return Violate(limits.status().ToString());
   figures_.exchange_limits_exceeded = *limits;
   // Head office issued exactly the vouchers the exchanges bought.
-  std::set<std::string> bought, issued;
+  std::set<std::string> bought;
   for (const auto& [id, x] : exchanges_) {
     if (!x.voucher_id.empty()) bought.insert(x.voucher_id);
   }
-  auto v = db.GetUniqueStatement("SELECT voucher_id FROM vouchers WHERE source LIKE 'exchange:%'");
-  if (!v.ok()) return Violate(v.status().ToString());
-  while (true) {
-    auto row = v->Step();
-    if (!row.ok()) return Violate(row.status().ToString());
-    if (!*row) break;
-    issued.insert(v->ColumnText(0));
-  }
-  if (issued != bought) {
-    return Violate("exchanges: head office holds " + std::to_string(issued.size()) +
+  auto issued = VoucherIdsFrom(db, "exchange:");
+  if (!issued.ok()) return Violate(issued.status().ToString());
+  if (*issued != bought) {
+    return Violate("exchanges: head office holds " + std::to_string(issued->size()) +
                    " vouchers bought with points; the tills sold " + std::to_string(bought.size()) +
                    ", or not the same");
   }
   figures_.exchange_vouchers_used = static_cast<int64_t>(
       std::count_if(voucher_sale_.begin(), voucher_sale_.end(),
                     [&bought](const auto& used) { return bought.contains(used.first); }));
+}
+
+namespace {
+
+// Whether a campaign's award on a sale follows from the sale alone: its
+// pack, basket and money paid (no conditions on the member, the time or
+// the store, no limit, no budget: those need what the till knew).
+bool Judged(const Campaign& campaign) {
+  return campaign.who == CampaignWho{} && campaign.when == CampaignWhen{} &&
+         campaign.limit == CampaignLimit{} && campaign.budget == CampaignBudget{} &&
+         campaign.stack_group.empty();
+}
+
+}  // namespace
+
+void Auditor::CheckCampaignAwards(const std::string& sale_id, const terminal::SaleRequest& request,
+                                  const terminal::SaleResult& result) {
+  const int64_t paid = result.amount_minor - result.campaign_discount_minor -
+                       result.voucher_discount_minor - result.discount_minor;
+  if (result.paid_minor != paid) {
+    return Violate("awards: sale " + sale_id + " paid " + std::to_string(result.paid_minor) +
+                   ", not its amount less every discount, " + std::to_string(paid));
+  }
+  figures_.money_off_minor += result.campaign_discount_minor;
+  Rules judged = DefaultRules();  // the tills' pack before any is published
+  if (const auto pack = packs_.find(result.rule_version); pack != packs_.end()) {
+    judged = pack->second;
+  }
+  const std::vector<Campaign> all = std::move(judged.campaigns);
+  judged.campaigns.clear();
+  for (const Campaign& campaign : all) {
+    if (Judged(campaign)) judged.campaigns.push_back(campaign);
+  }
+  EvalMember member;
+  member.member_id = result.member_id;
+  member.tier = judged.tiers.front().name;  // a judged campaign does not ask
+  EvalBasket basket;
+  basket.amount_minor = request.amount_minor;
+  basket.paid_minor = result.paid_minor;
+  basket.lines = request.lines;
+  Result<Evaluation> evaluation = Evaluate(judged, member, basket, 0);
+  if (!evaluation.ok()) {
+    return Violate("awards: sale " + sale_id +
+                   " does not evaluate: " + evaluation.status().ToString());
+  }
+  for (const Campaign& campaign : judged.campaigns) {
+    std::optional<Award> expected;
+    for (const Award& award : evaluation->awards) {
+      if (award.campaign_id == campaign.id) expected = award;
+    }
+    std::optional<SaleAward> given;
+    for (const SaleAward& award : result.awards) {
+      if (award.campaign_id == campaign.id) given = award;
+    }
+    const std::string voucher =
+        expected && expected->issues_voucher ? CampaignVoucherId(sale_id, campaign.id) : "";
+    const bool same =
+        expected.has_value() == given.has_value() &&
+        (!expected || (expected->points == given->points && expected->held_out == given->held_out &&
+                       expected->discount_minor == given->discount_minor &&
+                       voucher == given->issued_voucher_id));
+    if (!same) {
+      return Violate("awards: sale " + sale_id + " was given " +
+                     (given ? record::EncodeRecord(*given) : std::string("nothing")) + " by " +
+                     campaign.id + "; Evaluate gives " +
+                     (expected ? record::EncodeRecord(*expected) : std::string("nothing")));
+    }
+    ++figures_.awards_evaluated;
+    if (!voucher.empty()) campaign_vouchers_.insert(voucher);
+  }
+  if (evaluation->discount_minor != result.campaign_discount_minor) {
+    Violate("awards: sale " + sale_id + " was given " +
+            std::to_string(result.campaign_discount_minor) + " off; Evaluate gives " +
+            std::to_string(evaluation->discount_minor));
+  }
+}
+
+void Auditor::CheckCampaignVouchers(sql::Database& db) {
+  auto issued = VoucherIdsFrom(db, "campaign:");
+  if (!issued.ok()) return Violate(issued.status().ToString());
+  figures_.campaign_vouchers = static_cast<int64_t>(campaign_vouchers_.size());
+  if (*issued != campaign_vouchers_) {
+    Violate("awards: head office holds " + std::to_string(issued->size()) +
+            " vouchers campaigns issued; acknowledged sales issued " +
+            std::to_string(campaign_vouchers_.size()) + ", or not the same");
+  }
 }
 
 void Auditor::CheckExchangesKnown(const std::vector<terminal::Terminal*>& terminals) {

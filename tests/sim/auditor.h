@@ -101,6 +101,12 @@ struct AuditFigures {
   // at work), at the last convergence check.
   int64_t held_above_spend = 0;
   int64_t members = 0;
+  // Campaign awards of acknowledged sales the auditor evaluated again
+  // (CheckCampaignAwards), the campaigns' money off, and the vouchers
+  // campaigns issued (head office holds exactly these at the end).
+  int64_t awards_evaluated = 0;
+  int64_t money_off_minor = 0;
+  int64_t campaign_vouchers = 0;
 };
 
 class Auditor {
@@ -216,6 +222,15 @@ class Auditor {
   // Head office's shares of campaigns' budgets: together within each
   // budget, and no till's awards beyond its share.
   void CheckBudgets(sql::Database& db);
+  // A newly acknowledged sale's awards of the campaigns the sale alone
+  // decides (no member, time, limit or budget conditions: Judged) equal
+  // what Evaluate gives for the sale's pack, basket and money paid; the
+  // money paid is the basket less every discount.
+  void CheckCampaignAwards(const std::string& sale_id, const terminal::SaleRequest& request,
+                           const terminal::SaleResult& result);
+  // Head office holds exactly the vouchers acknowledged sales' campaigns
+  // issued.
+  void CheckCampaignVouchers(sql::Database& db);
 
   std::string server_db_path_;
   std::optional<std::string> violation_;
@@ -239,6 +254,7 @@ class Auditor {
   std::map<std::string, int64_t> exchanged_;  // by reward id: quantities acknowledged
   // By campaign id: the points its awards on acknowledged sales gave.
   std::map<std::string, int64_t> budget_given_;
+  std::set<std::string> campaign_vouchers_;  // issued on acknowledged sales
 };
 
 }  // namespace patron::sim

@@ -33,6 +33,7 @@ struct Totals {
   int64_t stock = 0, stock_exchanged = 0, stock_handed_out = 0, limits_exceeded = 0;
   int64_t budget_given = 0, budget_short = 0, budget_handed_out = 0;
   int64_t expiry_runs = 0, points_expired = 0, expiry_given_back = 0, lots_compared = 0;
+  int64_t awards_evaluated = 0, money_off_minor = 0, campaign_vouchers = 0;
   std::map<std::string, int64_t> exchange_outcomes;  // "exchange <outcome>" counts
 
   void Add(const patron::sim::SimResult& r) {
@@ -65,6 +66,9 @@ struct Totals {
     points_expired += r.audit.points_expired;
     expiry_given_back += r.audit.expiry_given_back;
     lots_compared += r.audit.lots_compared;
+    awards_evaluated += r.audit.awards_evaluated;
+    money_off_minor += r.audit.money_off_minor;
+    campaign_vouchers += r.audit.campaign_vouchers;
     for (const auto& [what, count] : r.outcomes) {
       if (what.starts_with("exchange ")) exchange_outcomes[what] += count;
     }
@@ -176,6 +180,12 @@ int main(int argc, char** argv) {
       static_cast<long long>(totals.expiry_runs), static_cast<long long>(totals.points_expired),
       static_cast<long long>(totals.expiry_given_back),
       static_cast<long long>(totals.lots_compared));
+  std::printf(
+      "  campaign awards: %lld evaluated again and equal; %lld minor units of money off; %lld "
+      "vouchers issued by campaigns, each held at head office\n",
+      static_cast<long long>(totals.awards_evaluated),
+      static_cast<long long>(totals.money_off_minor),
+      static_cast<long long>(totals.campaign_vouchers));
   std::printf("  exchange outcomes:");
   for (const auto& [what, count] : totals.exchange_outcomes) {
     std::printf(" %s=%lld", what.substr(9).c_str(), static_cast<long long>(count));

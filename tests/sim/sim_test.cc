@@ -27,7 +27,7 @@ TEST_CASE("simulation: a seed replays exactly; another seed differs") {
 }
 
 TEST_CASE("simulation: a run really injects every kind of fault and exercises the ledger") {
-  const SimResult r = RunSimulation(Config(3, 2000));
+  const SimResult r = RunSimulation(Config(6, 2000));
   INFO(Summarize(r));
   REQUIRE(r.ok);
   CHECK(r.network.requests_dropped > 0);
@@ -64,6 +64,9 @@ TEST_CASE("simulation: a run really injects every kind of fault and exercises th
   CHECK(r.audit.expiry_runs > 0);
   CHECK(r.audit.points_expired > 0);
   CHECK(r.audit.lots_compared > 0);
+  CHECK(r.audit.awards_evaluated > 0);
+  CHECK(r.audit.money_off_minor > 0);
+  CHECK(r.audit.campaign_vouchers > 0);
   CHECK(r.audit.budget_handed_out > 0);
   CHECK(r.outcomes.at("exchange reward_limit_reached") > 0);
 }

@@ -99,7 +99,15 @@ Rules SimWorld::CampaignPack() {
   first.who.first_purchase = true;
   first.award.bonus_points = 5;
   first.limit = {1, std::string(kPerCampaign)};
-  pack.campaigns = {doubled, big_basket, welcome, first};
+  Campaign tenth;  // money off, before points and vouchers
+  tenth.id = "tenth-off";
+  tenth.basket.min_amount_minor = 8'000;
+  tenth.award.discount = {0, 1'000, kSimMostMoneyOffMinor};  // 10%, at most 5.00
+  Campaign spend;  // a voucher for the next visit, held by the issuing till
+  spend.id = "spend-get";
+  spend.basket.min_amount_minor = 20'000;
+  spend.award.voucher = {300, 0, 0, 2'000, 1};
+  pack.campaigns = {doubled, big_basket, welcome, first, tenth, spend};
   // Points expire at the end of the month after they were earned: a run
   // passes a few months (simulation.cc), so head office writes expiry and
   // tills must show the same lots. No pending days: a run's hours between

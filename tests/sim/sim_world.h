@@ -63,6 +63,8 @@ class SimWorld final : public ServerEndpoint {
   // The rule pack head office publishes as the simulation starts: its
   // campaigns, and SimRewards to exchange points for.
   static Rules CampaignPack();
+  // The most money its campaigns take off one sale.
+  static constexpr int64_t kSimMostMoneyOffMinor = 500;
   // A reward with a small stock and a per-member limit, one without any
   // limit, a voucher, and one for higher tiers only (reward.h).
   static std::vector<Reward> SimRewards();

@@ -386,7 +386,9 @@ std::string Summarize(const SimResult& r) {
       << a.budget_handed_out << " points handed to tills as shares\n  expiry: " << a.expiry_runs
       << " runs, " << a.points_expired << " points expired, " << a.expiry_given_back
       << " given back; " << a.lots_compared
-      << " members' lots compared on the tills\n  trust: " << a.forged_refused
+      << " members' lots compared on the tills\n  campaign awards: " << a.awards_evaluated
+      << " evaluated again and equal; " << a.money_off_minor << " minor units of money off; "
+      << a.campaign_vouchers << " vouchers issued by campaigns\n  trust: " << a.forged_refused
       << " forged entries from a hostile till, every one refused\n";
   const NetworkStats& n = r.network;
   out << "  network: " << n.requests << " requests, " << n.refused_partitioned << " partitioned, "

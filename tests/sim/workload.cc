@@ -154,7 +154,9 @@ std::string Workload::Sell(size_t t, bool redeem) {
     // Mostly what the member has, sometimes more: the till must refuse.
     const int64_t most = std::max<int64_t>(view->balance + view->balance / 4, 1);
     sale.redeem_points = random_.Between(1, most);
-    sale.amount_minor = std::max(sale.amount_minor, 2 * sale.redeem_points + 100);
+    // Within the share points may pay of what the campaigns leave.
+    sale.amount_minor = std::max(sale.amount_minor,
+                                 2 * (sale.redeem_points + SimWorld::kSimMostMoneyOffMinor) + 100);
   }
   if (!redeem) {
     const std::string voucher = VoucherToBring(t, sale.member_id);
