@@ -268,10 +268,10 @@ void AddTiersAndStores(std::vector<Campaign>& out) {
                  .who = {.tiers = {"gold"}},
                  .award = {.multiplier_bp = 12'000}});
   out.push_back({.id = "silver-household",
-                 .name = "Silver: household 1.5x",
+                 .name = "Silver: 10% off household, at most 5.00",
                  .who = {.tiers = {"silver"}},
                  .basket = {.categories = {"household"}},
-                 .award = {.multiplier_bp = 15'000}});
+                 .award = {.discount = {.percent_off_bp = 1'000, .max_off_minor = 500}}});
   out.push_back({.id = "fresh-for-members",
                  .name = "Silver and gold: fresh bonus",
                  .who = {.tiers = {"silver", "gold"}},
@@ -307,11 +307,13 @@ void AddTiersAndStores(std::vector<Campaign>& out) {
                  .stack_mode = Mode(kStackBestOfGroup),
                  .who = {.stores = {"S003", "S004", "S005"}},
                  .award = {.multiplier_bp = 20'000}});
-  out.push_back({.id = "s001-weekend",
-                 .name = "S001 weekend 30 points",
-                 .when = {.weekdays = {6, 7}},
-                 .who = {.stores = {"S001"}},
-                 .award = {.bonus_points = 30}});
+  out.push_back(
+      {.id = "s001-weekend",
+       .name = "S001 weekend: 3.00 off the next visit",
+       .when = {.weekdays = {6, 7}},
+       .who = {.stores = {"S001"}},
+       .award = {
+           .voucher = {.amount_off_minor = 300, .min_spend_minor = 2'000, .valid_days = 14}}});
 }
 
 // Basket conditions: SKUs, categories, quantities, amounts.

@@ -5,8 +5,6 @@
 // later) takes back exactly each award's share.
 #include <doctest/doctest.h>
 
-#include <numeric>
-
 #include "chain.h"
 #include "patron/local_time.h"
 #include "patron/sql/database.h"
@@ -48,12 +46,6 @@ std::vector<std::string> CampaignsOf(const terminal::SaleResult& sale) {
   std::vector<std::string> ids;
   for (const SaleAward& award : sale.awards) ids.push_back(award.campaign_id);
   return ids;
-}
-
-int64_t Rejected(Chain& chain) {
-  const auto& counts = chain.service().counters().entries_rejected;
-  return std::accumulate(counts.begin(), counts.end(), int64_t{0},
-                         [](int64_t sum, const auto& n) { return sum + n.load(); });
 }
 
 // A chain of two stores under CampaignPack, Ann enrolled at the first, and
@@ -113,7 +105,7 @@ TEST_CASE("a campaign's award is a bonus entry of its own, and head office takes
   CHECK(again->awards == c.sale.awards);
 
   c.chain.SyncAll();
-  CHECK(Rejected(c.chain) == 0);
+  CHECK(testing::EntriesRejected(c.chain) == 0);
   CHECK(c.chain.ServerMembers().at(c.ann).balance == 250);
   auto stored = c.chain.service().FindSale("S001-T01/R-1");
   REQUIRE(stored.ok());
@@ -152,7 +144,7 @@ TEST_CASE("a refund at the sale's till takes back each award's share") {
   CHECK(rest->reversed_points == 125);
   CHECK(rest->balance == 0);
   c.chain.SyncAll();
-  CHECK(Rejected(c.chain) == 0);
+  CHECK(testing::EntriesRejected(c.chain) == 0);
   CHECK(c.chain.ServerMembers().at(c.ann).balance == 0);
   auto refunds = *c.chain.service().RefundsOfSale("S001-T01/R-1");
   REQUIRE(refunds.size() == 2);
@@ -172,7 +164,7 @@ TEST_CASE("an online return at another store reverses the awards head office cou
   CHECK(returned->reversed_points == 250);
   CHECK(returned->entry_ids.size() == 3);
   c.chain.SyncAll();
-  CHECK(Rejected(c.chain) == 0);
+  CHECK(testing::EntriesRejected(c.chain) == 0);
   CHECK(c.chain.ServerMembers().at(c.ann).balance == 0);
   testing::CheckConverged(c.chain);
 }
@@ -226,7 +218,7 @@ TEST_CASE("a once-per-member campaign given by two offline tills: the earliest s
   REQUIRE(chain.client(1).SyncOnce().ok());
   CHECK(chain.service().counters().campaign_awards_limited == 0);
   chain.SyncAll();
-  CHECK(Rejected(chain) == 0);
+  CHECK(testing::EntriesRejected(chain) == 0);
   CHECK(chain.service().counters().campaign_awards_limited == 1);
   CHECK(chain.ServerMembers().at(ann).balance == 30 + 50);
   {
@@ -259,7 +251,7 @@ TEST_CASE("a once-per-member campaign given by two offline tills: the earliest s
   auto refund = chain.till(1).Refund(ByAmount("B-1", "F-1", 1'000));
   REQUIRE_MESSAGE(refund.ok(), refund.status().ToString());
   chain.SyncAll();
-  CHECK(Rejected(chain) == 0);
+  CHECK(testing::EntriesRejected(chain) == 0);
   CHECK(chain.ServerMembers().at(ann).balance == 20 + 50);
   testing::CheckConverged(chain);
 }
@@ -283,7 +275,7 @@ TEST_CASE("a limit a later pack adds holds that pack's awards, not what earlier 
   CHECK(chain.Sell(0, "A-3", ann, 1'000)->earned_points == 10);
   CHECK(chain.Sell(1, "B-1", ann, 1'000)->earned_points == 60);
   chain.SyncAll();
-  CHECK(Rejected(chain) == 0);
+  CHECK(testing::EntriesRejected(chain) == 0);
   CHECK(chain.service().counters().campaign_awards_limited == 1);  // B-1's, not A-1's or A-2's
   CHECK(chain.ServerMembers().at(ann).balance == 40 + 100);
   testing::CheckConverged(chain);
@@ -320,9 +312,9 @@ TEST_CASE("a sale whose record reached head office before its bonus entries is r
   // head office matches it and reverses the earn and both bonuses.
   REQUIRE(c.chain.client(0).SyncOnce().ok());
   REQUIRE(c.chain.client(1).SyncOnce().ok());
-  CHECK(Rejected(c.chain) == 0);
+  CHECK(testing::EntriesRejected(c.chain) == 0);
   c.chain.SyncAll();
-  CHECK(Rejected(c.chain) == 0);
+  CHECK(testing::EntriesRejected(c.chain) == 0);
   auto refunds = *c.chain.service().RefundsOfSale("S001-T01/R-1");
   REQUIRE(refunds.size() == 1);
   CHECK(refunds[0].status == sync::RefundStatus::kMatched);
@@ -352,7 +344,7 @@ TEST_CASE("past the pack's valid_until a till gives no campaign, only base point
   CHECK(sold->awards.empty());
   chain.SetOffline(false);
   chain.SyncAll();
-  CHECK(Rejected(chain) == 0);
+  CHECK(testing::EntriesRejected(chain) == 0);
   CHECK(chain.ServerMembers().at(ann).balance == 100);
 }
 

@@ -5,8 +5,6 @@
 // every till learns of it, and it is used once.
 #include <doctest/doctest.h>
 
-#include <numeric>
-
 #include "chain.h"
 #include "patron/records/campaign_voucher.h"
 #include "patron/terminal/online_checkout.h"
@@ -41,12 +39,6 @@ terminal::SaleRequest Sale(const std::string& ref, const std::string& member, in
   sale.amount_minor = amount;
   sale.vouchers = std::move(vouchers);
   return sale;
-}
-
-int64_t Rejected(Chain& chain) {
-  const auto& counts = chain.service().counters().entries_rejected;
-  return std::accumulate(counts.begin(), counts.end(), int64_t{0},
-                         [](int64_t sum, const auto& n) { return sum + n.load(); });
 }
 
 std::optional<MemberVoucher> Seen(Chain& chain, size_t i, const std::string& member,
@@ -106,7 +98,7 @@ TEST_CASE("a qualifying sale issues a voucher held at its till, usable there off
 
   chain.SetOffline(false);
   chain.SyncAll();
-  CHECK(Rejected(chain) == 0);
+  CHECK(testing::EntriesRejected(chain) == 0);
   auto at_head_office = chain.service().MemberVouchers(ann);
   REQUIRE(at_head_office.ok());
   REQUIRE(at_head_office->size() == 1);
@@ -146,7 +138,7 @@ TEST_CASE("a voucher a campaign issued is used at another store through head off
   REQUIRE_MESSAGE(claimed.ok(), claimed.status().ToString());
   CHECK(claimed->voucher_discount_minor == 3'000);
   chain.SyncAll();
-  CHECK(Rejected(chain) == 0);
+  CHECK(testing::EntriesRejected(chain) == 0);
   CHECK(chain.till(0).Checkout(Sale("R-2", ann, 10'000, {id})).status().reason() == "voucher_used");
   testing::CheckConverged(chain);
 }

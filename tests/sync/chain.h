@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -177,6 +178,13 @@ inline Result<terminal::RefundResult> ReturnAt(Chain& chain, size_t i,
                                   [&chain, i](const sync::ReturnClaimRequest& claim) {
                                     return chain.net(i).ClaimReturn(claim);
                                   });
+}
+
+// Entries head office refused so far, for every reason.
+inline int64_t EntriesRejected(Chain& chain) {
+  const auto& counts = chain.service().counters().entries_rejected;
+  return std::accumulate(counts.begin(), counts.end(), int64_t{0},
+                         [](int64_t sum, const auto& n) { return sum + n.load(); });
 }
 
 // Every terminal's view of every member the server knows equals the server's.

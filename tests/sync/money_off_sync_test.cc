@@ -5,8 +5,6 @@
 // actually paid.
 #include <doctest/doctest.h>
 
-#include <numeric>
-
 #include "chain.h"
 
 namespace patron {
@@ -42,12 +40,6 @@ SaleLine Line(int64_t line_no, std::string sku, std::string category, int64_t am
   line.category = std::move(category);
   line.amount_minor = amount_minor;
   return line;
-}
-
-int64_t Rejected(Chain& chain) {
-  const auto& counts = chain.service().counters().entries_rejected;
-  return std::accumulate(counts.begin(), counts.end(), int64_t{0},
-                         [](int64_t sum, const auto& n) { return sum + n.load(); });
 }
 
 TEST_CASE("campaigns' money off comes first, offline too; points and earning follow it") {
@@ -99,7 +91,7 @@ TEST_CASE("campaigns' money off comes first, offline too; points and earning fol
 
   chain.SetOffline(false);
   chain.SyncAll();
-  CHECK(Rejected(chain) == 0);
+  CHECK(testing::EntriesRejected(chain) == 0);
   auto stored = chain.service().FindSale("S001-T01/R-2");
   REQUIRE(stored.ok());
   REQUIRE(stored->has_value());
@@ -142,7 +134,7 @@ TEST_CASE("a voucher takes its share of what the campaigns left") {
   CHECK(sale->voucher_discount_minor == 4'500);  // half of 90.00
   CHECK(sale->paid_minor == 4'500);
   chain.SyncAll();
-  CHECK(Rejected(chain) == 0);
+  CHECK(testing::EntriesRejected(chain) == 0);
   testing::CheckConverged(chain);
 }
 
