@@ -103,8 +103,9 @@ Status WriteAwards(EngineContext& ctx, const SaleRequest& sale, const SalePlan& 
     }
     if (award.issues_voucher) {
       const Campaign* campaign = FindCampaign(ctx.rules(), award.campaign_id);
-      if (campaign == nullptr)
+      if (campaign == nullptr) {
         return Status::Internal("campaign " + award.campaign_id + " vanished");
+      }
       VoucherRow issued;
       static_cast<Voucher&>(issued) = VoucherIssuedBy(*campaign, row);
       listed.issued_voucher_id = issued.voucher_id;
