@@ -377,8 +377,23 @@ int64_t Auditor::StockOf(const std::string& reward_id) const {
   return 0;
 }
 
+namespace {
+
+// Whether a campaign's award on a sale follows from the sale alone: its
+// pack, basket and money paid (no conditions on the member, the time or
+// the store, no limit, no budget: those need what the till knew).
+bool Judged(const Campaign& campaign) {
+  return campaign.who == CampaignWho{} && campaign.when == CampaignWhen{} &&
+         campaign.limit == CampaignLimit{} && campaign.budget == CampaignBudget{} &&
+         campaign.stack_group.empty();
+}
+
+}  // namespace
+
 void Auditor::PackPublished(const Rules& pack) {
   packs_[pack.version] = pack;
+  Rules& judged = judged_packs_[pack.version] = pack;
+  std::erase_if(judged.campaigns, [](const Campaign& c) { return !Judged(c); });
   std::set<std::string> ids;
   for (const auto& [version, published] : packs_) {
     for (const Reward& reward : published.rewards) ids.insert(reward.id);
@@ -857,19 +872,6 @@ void Auditor::CheckExchanges(sql::Database& db) {
                     [&bought](const auto& used) { return bought.contains(used.first); }));
 }
 
-namespace {
-
-// Whether a campaign's award on a sale follows from the sale alone: its
-// pack, basket and money paid (no conditions on the member, the time or
-// the store, no limit, no budget: those need what the till knew).
-bool Judged(const Campaign& campaign) {
-  return campaign.who == CampaignWho{} && campaign.when == CampaignWhen{} &&
-         campaign.limit == CampaignLimit{} && campaign.budget == CampaignBudget{} &&
-         campaign.stack_group.empty();
-}
-
-}  // namespace
-
 void Auditor::CheckCampaignAwards(const std::string& sale_id, const terminal::SaleRequest& request,
                                   const terminal::SaleResult& result) {
   const int64_t paid = result.amount_minor - result.campaign_discount_minor -
@@ -879,15 +881,9 @@ void Auditor::CheckCampaignAwards(const std::string& sale_id, const terminal::Sa
                    ", not its amount less every discount, " + std::to_string(paid));
   }
   figures_.money_off_minor += result.campaign_discount_minor;
-  Rules judged = DefaultRules();  // the tills' pack before any is published
-  if (const auto pack = packs_.find(result.rule_version); pack != packs_.end()) {
-    judged = pack->second;
-  }
-  const std::vector<Campaign> all = std::move(judged.campaigns);
-  judged.campaigns.clear();
-  for (const Campaign& campaign : all) {
-    if (Judged(campaign)) judged.campaigns.push_back(campaign);
-  }
+  static const Rules kBeforeAnyPack = DefaultRules();  // the tills' first pack
+  const auto found = judged_packs_.find(result.rule_version);
+  const Rules& judged = found != judged_packs_.end() ? found->second : kBeforeAnyPack;
   EvalMember member;
   member.member_id = result.member_id;
   member.tier = judged.tiers.front().name;  // a judged campaign does not ask

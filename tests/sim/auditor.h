@@ -249,6 +249,8 @@ class Auditor {
   // second sale redeeming it is a violation (never twice, offline included).
   std::map<std::string, std::string> voucher_sale_;
   std::map<int64_t, Rules> packs_;  // published, by version
+  // The same with only the campaigns a sale alone decides (CheckCampaignAwards).
+  std::map<int64_t, Rules> judged_packs_;
   // Each acknowledged exchange as its till answered it, by exchange id.
   std::map<std::string, ExchangeRecord> exchanges_;
   std::map<std::string, int64_t> exchanged_;  // by reward id: quantities acknowledged

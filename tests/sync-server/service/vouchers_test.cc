@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "patron/record/record_json.h"
+#include "patron/records/campaign_voucher.h"
 #include "patron/records/sale.h"
 #include "patron/records/voucher.h"
 #include "patron/sync/codec.h"
@@ -370,6 +371,40 @@ TEST_CASE("a sale's money off by campaigns is filed only when its awards add up 
   too_much.voucher_discount_minor = 2'000;
   too_much.paid_minor = too_much.eligible_paid_minor = 0;
   CHECK(outcome(too_much) == PushOutcome::kRejected);
+}
+
+TEST_CASE("head office keeps a campaign's voucher only under the id the sale's pack gives it") {
+  ServiceFixture f;
+  Known(f, f.ann, 1);
+  Rules pack = DefaultRules();
+  pack.version = 2;
+  Campaign spend;
+  spend.id = "spend-get";
+  spend.award.voucher = {300, 0, 0, 0, 7};
+  pack.campaigns = {spend};
+  REQUIRE(f.service().PublishRules(pack).ok());
+  const auto push = [&](const SaleRecord& sale) {
+    return PushAll(f, f.t1, {}, {Envelope(kSaleRecordKind, sale.sale_id, sale)}).records[0];
+  };
+  const auto issuing = [&](const std::string& ref, const std::string& voucher_id) {
+    SaleRecord sale = SaleUsing(f.t1, ref, f.ann, "", "");
+    sale.awards.clear();
+    sale.voucher_discount_minor = 0;
+    sale.paid_minor = sale.eligible_paid_minor = sale.amount_minor;
+    sale.rule_version = 2;
+    SaleAward award;
+    award.campaign_id = "spend-get";
+    award.issued_voucher_id = voucher_id;
+    sale.awards.push_back(award);
+    return sale;
+  };
+  CHECK(push(issuing("R-1", "c-forged")).outcome == PushOutcome::kRejected);
+  const SaleRecord sale = issuing("R-2", CampaignVoucherId("S001-T01/R-2", "spend-get"));
+  CHECK(push(sale).outcome == PushOutcome::kOk);
+  const Voucher kept = Stored(f, f.ann, CampaignVoucherId("S001-T01/R-2", "spend-get"));
+  CHECK(kept.holder == "S001-T01");
+  CHECK(kept.amount_off_minor == 300);
+  CHECK(kept.valid_until_ms == sale.wall_ms + 7 * 86'400'000);
 }
 
 }  // namespace
