@@ -98,6 +98,17 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::DryRunPack);
   add("GET", "/v1/reports/stores", kNone, Guard::kAdmin, Endpoint::kStoreReport,
       &SyncApi::StoreReport);
+  add("GET", "/v1/reports/days", kNone, Guard::kAdmin, Endpoint::kReportDays, &SyncApi::ReportDays);
+  add("GET", "/v1/reports/categories", kNone, Guard::kAdmin, Endpoint::kReportCategories,
+      &SyncApi::ReportCategories);
+  add("GET", "/v1/reports/campaigns", kNone, Guard::kAdmin, Endpoint::kReportCampaigns,
+      &SyncApi::ReportCampaigns);
+  add("GET", "/v1/reports/tiers", kNone, Guard::kAdmin, Endpoint::kReportTiers,
+      &SyncApi::ReportTiers);
+  add("GET", "/v1/reports/members", kNone, Guard::kAdmin, Endpoint::kReportMembers,
+      &SyncApi::ReportMembers);
+  add("POST", "/v1/admin/analytics/rebuild", kNone, Guard::kAdmin, Endpoint::kRebuildAnalytics,
+      &SyncApi::RebuildAnalytics);
   add("GET", "/v1/admin/security-events", kNone, Guard::kAdmin, Endpoint::kSecurityEvents,
       &SyncApi::SecurityEvents);
   add("POST", "/v1/admin/members/review", kNone, Guard::kAdmin, Endpoint::kReviewMembers,
@@ -150,6 +161,18 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "dry_run_pack";
     case Endpoint::kStoreReport:
       return "store_report";
+    case Endpoint::kReportDays:
+      return "report_days";
+    case Endpoint::kReportCategories:
+      return "report_categories";
+    case Endpoint::kReportCampaigns:
+      return "report_campaigns";
+    case Endpoint::kReportTiers:
+      return "report_tiers";
+    case Endpoint::kReportMembers:
+      return "report_members";
+    case Endpoint::kRebuildAnalytics:
+      return "rebuild_analytics";
     case Endpoint::kSecurityEvents:
       return "security_events";
     case Endpoint::kReviewMembers:

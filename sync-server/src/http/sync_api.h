@@ -113,6 +113,12 @@ class SyncApi {
     kListPacks,
     kDryRunPack,
     kStoreReport,
+    kReportDays,
+    kReportCategories,
+    kReportCampaigns,
+    kReportTiers,
+    kReportMembers,
+    kRebuildAnalytics,
     kSecurityEvents,
     kReviewMembers,
     kHealth,
@@ -151,6 +157,13 @@ class SyncApi {
   HttpResponse StoreReport(const HttpRequest& request) const;
   HttpResponse SecurityEvents(const HttpRequest& request) const;
   HttpResponse ReviewMembers(const HttpRequest& request) const;
+  // reports_api.cc: head office's analytics.
+  HttpResponse ReportDays(const HttpRequest& request) const;
+  HttpResponse ReportCategories(const HttpRequest& request) const;
+  HttpResponse ReportCampaigns(const HttpRequest& request) const;
+  HttpResponse ReportTiers(const HttpRequest& request) const;
+  HttpResponse ReportMembers(const HttpRequest& request) const;
+  HttpResponse RebuildAnalytics(const HttpRequest& request) const;
   // packs_api.cc: rule packs. PublishRules answers POST /v1/admin/packs
   // with the pack's listing (201) and the older POST /v1/admin/rules with 204.
   HttpResponse PublishRules(const HttpRequest& request) const;

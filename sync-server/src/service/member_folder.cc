@@ -9,6 +9,9 @@
 // latest change it folded for it. The watermark then moves to the last
 // sequence folded.
 //
+// The same transaction adds what it folds to head office's analytics
+// (analytics_folder.h), so they include exactly the folded changes.
+//
 // Each member it touches also gets its tier standing (tier_settlement.h):
 // an upgrade as soon as the spend reaches a higher tier, the return of the
 // purchase that caused one, the review once the held tier's time is up. A
@@ -28,11 +31,13 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "patron/local_time.h"
+#include "service/analytics_folder.h"
 #include "service/checks.h"
 #include "service/member_merge.h"
 #include "service/tier_settlement.h"
@@ -89,6 +94,18 @@ Result<FoldStats> MemberFolder::Fold() {
 
   PATRON_ASSIGN_OR_RETURN(std::vector<StoredEntry> entries, txn->EntriesBetween(folded, through));
   const int64_t now_ms = wall_clock_ms_();
+  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRulesIn(*txn, now_ms));
+  // The analytics take the entries with the tills' own times (a rebuild
+  // sees nothing else), and include exactly what the fold has folded.
+  std::optional<AnalyticsBatch> analytics;
+  if (options_.analytics) {
+    PATRON_ASSIGN_OR_RETURN(const int64_t analytics_seq, txn->AnalyticsSeq());
+    if (analytics_seq != folded) {
+      PATRON_RETURN_IF_ERROR(RebuildAnalyticsIn(*txn, folded, rules.utc_offset_minutes));
+    }
+    analytics.emplace(rules.utc_offset_minutes);
+    for (const StoredEntry& e : entries) analytics->AddEntry(e.entry);
+  }
   // Filed at no later than head office learns of them: a till whose clock
   // runs ahead cannot date spend into a window (or a review) it has not
   // reached. The entries themselves keep the till's time.
@@ -116,11 +133,11 @@ Result<FoldStats> MemberFolder::Fold() {
     w.version = std::max(w.version, e.seq);
   }
 
-  PATRON_ASSIGN_OR_RETURN(Rules rules, ActiveRulesIn(*txn, now_ms));
   const int64_t spend_since_ms = now_ms - rules.qualifying_window_days * kMsPerDay;
   for (const auto& [member_id, w] : work) {
     PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> stored, txn->FindMember(member_id));
     MemberRecord member = stored ? std::move(*stored) : NewMember(member_id);
+    const Enrolment enrolled{member.state.enrolled_store, member.state.enrolled_ms};
     for (const QueuedProfileChange* c : w.changes) {
       if (c->change.field == kReviewField) continue;  // the fold itself is the point
       // Checked when pushed, so this fails only if a later version checks
@@ -144,7 +161,15 @@ Result<FoldStats> MemberFolder::Fold() {
                                          rules.qualifying_window_days * kMsPerDay));
       member.state.spend_at_review_minor = at_review.spend_minor;
     }
+    if (analytics) {
+      analytics->MoveEnrolment(enrolled, {member.state.enrolled_store, member.state.enrolled_ms});
+    }
     PATRON_RETURN_IF_ERROR(txn->PutMember(member));
+  }
+  if (analytics) {
+    PATRON_RETURN_IF_ERROR(analytics->AddRecords(*txn, folded, through));
+    PATRON_RETURN_IF_ERROR(analytics->Write(*txn));
+    PATRON_RETURN_IF_ERROR(txn->SetAnalyticsSeq(through));
   }
   if (!changes.empty()) PATRON_RETURN_IF_ERROR(txn->DropQueuedProfileChanges(through));
   PATRON_RETURN_IF_ERROR(txn->SetFoldedSeq(through));

@@ -391,7 +391,100 @@ constexpr std::string_view kSchemaV14 = R"sql(
 ALTER TABLE sales ADD COLUMN campaign_discount_minor INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-const std::array<sql::Migration, 14> kMigrations = {{
+// Version 15. Analytics (analytics_store.h): rollups the fold adds to, and
+// the last change sequence they include. A store upgraded with data has
+// watermark 0 below its fold's: head office rebuilds them when it starts
+// (SyncService, analytics_folder.h).
+constexpr std::string_view kSchemaV15 = R"sql(
+CREATE TABLE analytics_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL
+) STRICT;
+INSERT INTO analytics_state(id, seq) VALUES (1, 0);
+CREATE TABLE analytics_store_day (
+  store_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  sales INTEGER NOT NULL DEFAULT 0,
+  members_buying INTEGER NOT NULL DEFAULT 0,
+  first_purchases INTEGER NOT NULL DEFAULT 0,
+  new_members INTEGER NOT NULL DEFAULT 0,
+  basket_minor INTEGER NOT NULL DEFAULT 0,
+  campaign_off_minor INTEGER NOT NULL DEFAULT 0,
+  voucher_off_minor INTEGER NOT NULL DEFAULT 0,
+  points_off_minor INTEGER NOT NULL DEFAULT 0,
+  paid_minor INTEGER NOT NULL DEFAULT 0,
+  vouchers_used INTEGER NOT NULL DEFAULT 0,
+  refunds INTEGER NOT NULL DEFAULT 0,
+  refunded_minor INTEGER NOT NULL DEFAULT 0,
+  points_earned INTEGER NOT NULL DEFAULT 0,
+  points_bonus INTEGER NOT NULL DEFAULT 0,
+  points_redeemed INTEGER NOT NULL DEFAULT 0,
+  points_expired INTEGER NOT NULL DEFAULT 0,
+  points_reversed INTEGER NOT NULL DEFAULT 0,
+  points_adjusted INTEGER NOT NULL DEFAULT 0,
+  points_net INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id, day)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE analytics_category_day (
+  store_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  category TEXT NOT NULL,
+  lines INTEGER NOT NULL DEFAULT 0,
+  qty INTEGER NOT NULL DEFAULT 0,
+  amount_minor INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (store_id, day, category)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE analytics_campaign_day (
+  campaign_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  awards INTEGER NOT NULL DEFAULT 0,
+  held_out INTEGER NOT NULL DEFAULT 0,
+  points INTEGER NOT NULL DEFAULT 0,
+  discount_minor INTEGER NOT NULL DEFAULT 0,
+  vouchers_issued INTEGER NOT NULL DEFAULT 0,
+  paid_minor INTEGER NOT NULL DEFAULT 0,
+  held_out_paid_minor INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (campaign_id, store_id, day)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE analytics_tier_day (
+  tier TEXT NOT NULL,
+  day TEXT NOT NULL,
+  earns INTEGER NOT NULL DEFAULT 0,
+  spend_minor INTEGER NOT NULL DEFAULT 0,
+  points INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tier, day)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE analytics_member_day (
+  member_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  sales INTEGER NOT NULL DEFAULT 0,
+  paid_minor INTEGER NOT NULL DEFAULT 0,
+  refunded_minor INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (member_id, day, store_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE analytics_member (
+  member_id TEXT PRIMARY KEY,
+  first_day TEXT NOT NULL,
+  first_store TEXT NOT NULL,
+  last_day TEXT NOT NULL,
+  purchase_days INTEGER NOT NULL DEFAULT 0,
+  sales INTEGER NOT NULL DEFAULT 0,
+  paid_minor INTEGER NOT NULL DEFAULT 0,
+  refunded_minor INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+CREATE TABLE analytics_member_category (
+  member_id TEXT NOT NULL,
+  category TEXT NOT NULL,
+  qty INTEGER NOT NULL DEFAULT 0,
+  amount_minor INTEGER NOT NULL DEFAULT 0,
+  last_day TEXT NOT NULL,
+  PRIMARY KEY (member_id, category)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+const std::array<sql::Migration, 15> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -407,6 +500,7 @@ const std::array<sql::Migration, 14> kMigrations = {{
     {12, "members' points lots and when their expiry is due", kSchemaV12, nullptr},
     {13, "tills' shares of campaigns' budgets", kSchemaV13, nullptr},
     {14, "a sale's money off by campaigns", kSchemaV14, nullptr},
+    {15, "analytics: daily rollups and member metrics the fold keeps", kSchemaV15, nullptr},
 }};
 
 }  // namespace

@@ -39,6 +39,11 @@ const std::string& FindSaleSql() {
       " FROM records r JOIN sales s ON s.seq = r.seq WHERE r.kind = 'sale' AND r.record_id = ?";
   return sql;
 }
+const std::string& SalesBetweenSql() {
+  static const std::string sql = "SELECT seq, refunded_amount_minor, " + ColumnList<SaleRecord>() +
+                                 " FROM sales WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
+  return sql;
+}
 const std::string& SaleLinesSql() {
   static const std::string sql = "SELECT refunded_qty, " + ColumnList<SaleLine>() +
                                  " FROM sale_lines WHERE sale_seq = ? ORDER BY line_no";
@@ -58,6 +63,11 @@ const std::string& InsertRefundLineSql() {
 const std::string& RefundsOfSaleSql() {
   static const std::string sql = "SELECT seq, status, " + ColumnList<RefundRecord>() +
                                  " FROM refunds WHERE sale_id = ? ORDER BY seq";
+  return sql;
+}
+const std::string& RefundsBetweenSql() {
+  static const std::string sql = "SELECT seq, status, " + ColumnList<RefundRecord>() +
+                                 " FROM refunds WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
   return sql;
 }
 const std::string& FindRefundSql() {
@@ -144,26 +154,46 @@ Status SqliteStoreTxn::InsertSale(int64_t seq, const SaleRecord& sale) {
 
 Result<std::optional<StoredSale>> SqliteStoreTxn::FindSale(std::string_view sale_id) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
-  std::optional<StoredSale> found;
-  {
-    PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(FindSaleSql()));
-    s.BindText(0, sale_id);
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(FindSaleSql()));
+  s.BindText(0, sale_id);
+  PATRON_ASSIGN_OR_RETURN(std::vector<StoredSale> found, ReadSales(s));
+  if (found.empty()) return std::optional<StoredSale>();
+  return std::optional<StoredSale>(std::move(found.front()));
+}
+
+Result<std::vector<StoredSale>> SqliteStoreTxn::SalesBetween(int64_t after, int64_t through,
+                                                             int limit) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(SalesBetweenSql()));
+  s.BindInt64(0, after);
+  s.BindInt64(1, through);
+  s.BindInt64(2, limit);
+  return ReadSales(s);
+}
+
+Result<std::vector<StoredSale>> SqliteStoreTxn::ReadSales(sql::Statement& s) {
+  std::vector<StoredSale> sales;
+  while (true) {
     PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-    if (!has_row) return found;
-    StoredSale& stored = found.emplace();
+    if (!has_row) break;
+    StoredSale& stored = sales.emplace_back();
     stored.seq = s.ColumnInt64(0);
     stored.refunded_amount_minor = s.ColumnInt64(1);
     PATRON_RETURN_IF_ERROR(record::ReadColumns(s, 2, stored.sale));
   }
-  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(SaleLinesSql()));
-  s.BindInt64(0, found->seq);
-  while (true) {
-    PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
-    if (!has_row) break;
-    found->refunded_qty.push_back(s.ColumnInt64(0));
-    PATRON_RETURN_IF_ERROR(record::ReadColumns(s, 1, found->sale.lines.emplace_back()));
+  s.Reset(/*clear_bindings=*/false);
+  PATRON_ASSIGN_OR_RETURN(sql::Statement lines, db_.GetCachedStatement(SaleLinesSql()));
+  for (StoredSale& stored : sales) {
+    lines.BindInt64(0, stored.seq);
+    while (true) {
+      PATRON_ASSIGN_OR_RETURN(bool has_row, lines.Step());
+      if (!has_row) break;
+      stored.refunded_qty.push_back(lines.ColumnInt64(0));
+      PATRON_RETURN_IF_ERROR(record::ReadColumns(lines, 1, stored.sale.lines.emplace_back()));
+    }
+    lines.Reset(/*clear_bindings=*/false);
   }
-  return found;
+  return sales;
 }
 
 Status SqliteStoreTxn::SetSaleRefunded(std::string_view sale_id, int64_t refunded_amount_minor,
@@ -247,6 +277,16 @@ Result<std::vector<StoredRefund>> SqliteStoreTxn::RefundsOfSale(std::string_view
   PATRON_RETURN_IF_ERROR(CheckOpen());
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(RefundsOfSaleSql()));
   s.BindText(0, sale_id);
+  return ReadRefunds(s);
+}
+
+Result<std::vector<StoredRefund>> SqliteStoreTxn::RefundsBetween(int64_t after, int64_t through,
+                                                                 int limit) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(RefundsBetweenSql()));
+  s.BindInt64(0, after);
+  s.BindInt64(1, through);
+  s.BindInt64(2, limit);
   return ReadRefunds(s);
 }
 

@@ -128,6 +128,9 @@ class SqliteStoreTxn final : public StoreTxn {
   Status SetRefundOutcome(int64_t seq, RefundStatus status, const RefundRecord& refund) override;
   Result<std::optional<StoredRefund>> FindRefund(std::string_view refund_id) override;
   Result<std::vector<StoredRefund>> RefundsOfSale(std::string_view sale_id) override;
+  Result<std::vector<StoredSale>> SalesBetween(int64_t after, int64_t through, int limit) override;
+  Result<std::vector<StoredRefund>> RefundsBetween(int64_t after, int64_t through,
+                                                   int limit) override;
   Result<int64_t> CountRecords(std::string_view kind) override;
 
   // The down-channel (sqlite_store_channel.cc).
@@ -150,6 +153,27 @@ class SqliteStoreTxn final : public StoreTxn {
                           int64_t granted) override;
   Status AddBudgetUsed(std::string_view campaign_id, std::string_view terminal_id,
                        int64_t points) override;
+
+  // Analytics (sqlite_store_analytics.cc).
+  Result<int64_t> AnalyticsSeq() override;
+  Status SetAnalyticsSeq(int64_t seq) override;
+  Status ClearAnalytics() override;
+  Status AddStoreDay(const StoreDay& delta) override;
+  Status AddCategoryDay(const CategoryDay& delta) override;
+  Status AddCampaignDay(const CampaignDay& delta) override;
+  Status AddTierDay(const TierDay& delta) override;
+  Status AddMemberCategory(const MemberCategory& delta) override;
+  Result<MemberDayNews> AddMemberDay(const MemberDay& delta) override;
+  Result<std::vector<StoreDay>> EnrolmentsByDay(int64_t utc_offset_minutes) override;
+  Result<std::vector<StoreDay>> StoreDays(const DayRange& range) override;
+  Result<std::vector<CategoryDay>> CategoryDays(const DayRange& range) override;
+  Result<std::vector<CampaignDay>> CampaignDays(const std::string& campaign_id,
+                                                const DayRange& range) override;
+  Result<std::vector<TierDay>> TierDays(const DayRange& range) override;
+  Result<std::optional<MemberSummary>> FindMemberSummary(const std::string& member_id) override;
+  Result<std::vector<MemberDay>> MemberDays(const std::string& member_id) override;
+  Result<std::vector<MemberCategory>> MemberCategories(const std::string& member_id) override;
+  Result<std::vector<MemberSummary>> MemberSummaries(const std::string& after, int limit) override;
 
   // Vouchers (sqlite_store_vouchers.cc).
   Result<std::optional<Voucher>> FindVoucher(std::string_view voucher_id) override;
@@ -174,6 +198,9 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::optional<TerminalRecord>> FindTerminalBy(std::string_view sql, std::string_view key);
   // The member ids of a query binding a bound (`at`) and a limit.
   Result<std::vector<std::string>> MembersDue(std::string_view sql, int64_t at, int limit);
+  // Every row of a bound query of sale columns (seq, refunded amount, then
+  // the record's), with their lines.
+  Result<std::vector<StoredSale>> ReadSales(sql::Statement& s);
   // Every row of a bound query of refund columns (seq, status, then the
   // record's), with their lines.
   Result<std::vector<StoredRefund>> ReadRefunds(sql::Statement& s);

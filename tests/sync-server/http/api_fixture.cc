@@ -24,8 +24,12 @@ HttpRequest ApiFixture::Request(std::string method, std::string path, std::strin
                                 std::string authorization, std::string content_type) {
   HttpRequest request;
   request.method = std::move(method);
+  // Split as the server splits it; a target that does not parse stays
+  // whole, for the router to refuse.
+  Result<ParsedTarget> parsed = ParseTarget(path);
   request.target = path;
-  request.path = std::move(path);
+  request.path = parsed.ok() ? std::move(parsed->path) : std::move(path);
+  if (parsed.ok()) request.query = std::move(parsed->query);
   request.body = std::move(body);
   request.authorization = std::move(authorization);
   request.content_type = request.method == "GET" ? "" : std::move(content_type);

@@ -336,6 +336,23 @@ std::string Assignments(Except except) {
   return out;
 }
 
+// "a = a + excluded.a, ..." for the column of every integer field not in
+// `keys`: the SET clause of an upsert that adds a delta's figures to its
+// row. Fields of other types are the caller's to assign.
+template <HasSchema Record>
+std::string SumAssignments(Except keys) {
+  std::string out;
+  ForEachField<Record>([&](const auto& field) {
+    using F = std::remove_cvref_t<decltype(field)>;
+    if constexpr (!std::is_same_v<typename F::Type, int64_t>) return;
+    if (!sql_internal::InSql(field) || sql_internal::Excluded(field.name, keys)) return;
+    if (!out.empty()) out += ", ";
+    const std::string_view column = field.Column();
+    out.append(column).append(" = ").append(column).append(" + excluded.").append(column);
+  });
+  return out;
+}
+
 // Binds the columns of every field not in `except` to parameters first,
 // first + 1, ...; returns the index after the last.
 template <HasSchema Record>

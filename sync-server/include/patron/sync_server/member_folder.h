@@ -33,6 +33,10 @@ struct FoldOptions {
   // ... or once the oldest change not yet folded is this old, even while
   // writes keep coming.
   int64_t max_lag_ms = 30'000;
+  // Whether the fold keeps head office's analytics (analytics_store.h).
+  // Off (for benchmarks) they fall behind, and the first fold with them on
+  // makes them again from the ledger.
+  bool analytics = true;
 };
 
 // What one Fold did.

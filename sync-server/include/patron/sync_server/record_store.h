@@ -88,6 +88,12 @@ class RecordTxn {
   virtual Result<std::optional<StoredRefund>> FindRefund(std::string_view refund_id) = 0;
   // Refunds of one sale, in seq order.
   virtual Result<std::vector<StoredRefund>> RefundsOfSale(std::string_view sale_id) = 0;
+  // Sales and refunds filed at a seq in (after, through], in seq order, at
+  // most `limit` (the analytics fold reads them in batches).
+  virtual Result<std::vector<StoredSale>> SalesBetween(int64_t after, int64_t through,
+                                                       int limit) = 0;
+  virtual Result<std::vector<StoredRefund>> RefundsBetween(int64_t after, int64_t through,
+                                                           int limit) = 0;
 
   virtual Result<int64_t> CountRecords(std::string_view kind) = 0;
 };

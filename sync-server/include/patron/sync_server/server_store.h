@@ -11,6 +11,7 @@
 //   RecordTxn    record_store.h    the up-channel's records, sales, refunds
 //   ChannelTxn   channel_store.h   the down-channel's items, rules
 //   ReportTxn    report_store.h    head office's reports
+//   AnalyticsTxn analytics_store.h rollups the fold keeps for reports
 //   SecurityTxn  security_store.h  what head office refused from tills
 //   VoucherTxn   voucher_store.h   vouchers: who holds each, which were used
 //   ExchangeTxn  exchange_store.h  points exchanges, tills' shares of stock
@@ -34,6 +35,7 @@
 #include <memory>
 
 #include "patron/status.h"
+#include "patron/sync_server/analytics_store.h"
 #include "patron/sync_server/channel_store.h"
 #include "patron/sync_server/exchange_store.h"
 #include "patron/sync_server/journal_store.h"
@@ -54,6 +56,7 @@ class StoreTxn : public SequenceTxn,
                  public RecordTxn,
                  public ChannelTxn,
                  public ReportTxn,
+                 public AnalyticsTxn,
                  public SecurityTxn,
                  public VoucherTxn,
                  public ExchangeTxn {

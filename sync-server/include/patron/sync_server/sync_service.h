@@ -31,6 +31,7 @@
 #include "patron/rules.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
+#include "patron/sync_server/analytics_reports.h"
 #include "patron/sync_server/entry_policy.h"
 #include "patron/sync_server/member_folder.h"
 #include "patron/sync_server/rule_packs.h"
@@ -276,6 +277,9 @@ class SyncService {
   // TerminalRegistry::Terminals.
   Result<std::vector<TerminalRecord>> Terminals();
 
+  // Head office's analytics (analytics_reports.h).
+  AnalyticsReports& analytics() { return analytics_; }
+
   const SyncCounters& counters() const { return counters_; }
   int64_t NowMs() const { return options_.wall_clock_ms(); }
 
@@ -341,6 +345,7 @@ class SyncService {
   TerminalRegistry terminals_;
   MemberFolder folder_;
   SnapshotServer snapshots_;
+  AnalyticsReports analytics_;
   std::mutex expiry_mutex_;  // RunExpiry: one run at a time
 };
 

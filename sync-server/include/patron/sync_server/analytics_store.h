@@ -1,0 +1,303 @@
+// Head office's analytics (DESIGN.md §10): rollups the fold keeps up to
+// date as it files entries and records (service/analytics_folder.h), so a
+// report reads O(stores x days) rows or one page, never the ledger. A role
+// of the server's store (server_store.h).
+//
+// Every figure is a sum the folder adds to; the rows are keyed so that
+// adding is all a store does. Days are the store-local date of the event
+// ("YYYY-MM-DD", the active pack's utc_offset_minutes), which sorts as text.
+//
+// Contract every implementation keeps (tests/sync-server/store/contract/):
+//   - Add* adds each figure of the delta to its row, creating the row at
+//     zero first; keys are never changed;
+//   - AddMemberDay tells whether the (member, day, store) row and the
+//     member's (member, day) were new, and keeps the member's summary: its
+//     purchase days, first and last day (the first with its store, the
+//     least store id on a tie), sales, money paid and refunded;
+//   - ClearAnalytics empties every table and sets the watermark to 0;
+//   - reads return rows in key order, filtered as asked, at most `limit`,
+//     after the key `after` when it is given (paging).
+#ifndef PATRON_SYNC_SERVER_ANALYTICS_STORE_H_
+#define PATRON_SYNC_SERVER_ANALYTICS_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "patron/record/field.h"
+#include "patron/status.h"
+
+namespace patron::sync {
+
+// One store's day. Money in minor units; points as positive amounts except
+// where a sign is named.
+struct StoreDay {
+  std::string store_id;  // "" for head office's own entries (expiry, corrections)
+  std::string day;
+  int64_t sales = 0;            // sale records made at the store that day
+  int64_t members_buying = 0;   // distinct members among them
+  int64_t first_purchases = 0;  // members whose earliest purchase this was
+  int64_t new_members = 0;      // members enrolled at the store that day
+  int64_t basket_minor = 0;     // the sales' totals before any discount
+  int64_t campaign_off_minor = 0;
+  int64_t voucher_off_minor = 0;
+  int64_t points_off_minor = 0;  // paid with points
+  int64_t paid_minor = 0;        // paid with money
+  int64_t vouchers_used = 0;
+  int64_t refunds = 0;          // refund records made at the store that day
+  int64_t refunded_minor = 0;   // money handed back
+  int64_t points_earned = 0;    // earn entries
+  int64_t points_bonus = 0;     // bonus entries (campaigns, vouchers)
+  int64_t points_redeemed = 0;  // redeem entries
+  int64_t points_expired = 0;   // expire entries
+  int64_t points_reversed = 0;  // reverse entries, signed (a reversal of a redeem is +)
+  int64_t points_adjusted = 0;  // adjust entries, signed
+  int64_t points_net = 0;       // every entry's effect on balances, signed
+  friend bool operator==(const StoreDay&, const StoreDay&) = default;
+};
+
+// Sales of one category at one store on one day (gross: refunds are not
+// taken off, a refund by amount naming no lines).
+struct CategoryDay {
+  std::string store_id;
+  std::string day;
+  std::string category;  // "" for lines the POS sent none for
+  int64_t lines = 0;
+  int64_t qty = 0;
+  int64_t amount_minor = 0;
+  friend bool operator==(const CategoryDay&, const CategoryDay&) = default;
+};
+
+// What one campaign gave at one store on one day.
+struct CampaignDay {
+  std::string campaign_id;
+  std::string store_id;
+  std::string day;
+  int64_t awards = 0;          // sales it gave something
+  int64_t held_out = 0;        // sales of its control group's members
+  int64_t points = 0;          // bonus points given
+  int64_t discount_minor = 0;  // money off given
+  int64_t vouchers_issued = 0;
+  int64_t paid_minor = 0;  // money paid by the sales it gave to
+  int64_t held_out_paid_minor = 0;
+  friend bool operator==(const CampaignDay&, const CampaignDay&) = default;
+};
+
+// Earning by the member's tier (their earn entries) on one day.
+struct TierDay {
+  std::string tier;  // as the till named it; "" before tiers
+  std::string day;
+  int64_t earns = 0;
+  int64_t spend_minor = 0;  // qualifying spend earned on (reversals not taken off)
+  int64_t points = 0;
+  friend bool operator==(const TierDay&, const TierDay&) = default;
+};
+
+// One member's purchases at one store on one day; refunds are taken off
+// the day of the sale they refund.
+struct MemberDay {
+  std::string member_id;
+  std::string day;
+  std::string store_id;
+  int64_t sales = 0;
+  int64_t paid_minor = 0;
+  int64_t refunded_minor = 0;
+  friend bool operator==(const MemberDay&, const MemberDay&) = default;
+};
+
+// A member's purchases in sum (MemberDay rows, kept by AddMemberDay).
+struct MemberSummary {
+  std::string member_id;
+  std::string first_day;
+  std::string first_store;
+  std::string last_day;
+  int64_t purchase_days = 0;  // distinct days with a sale, any store
+  int64_t sales = 0;
+  int64_t paid_minor = 0;
+  int64_t refunded_minor = 0;
+  friend bool operator==(const MemberSummary&, const MemberSummary&) = default;
+};
+
+// What one member bought of one category (favourites, recommendations).
+struct MemberCategory {
+  std::string member_id;
+  std::string category;
+  int64_t qty = 0;
+  int64_t amount_minor = 0;
+  std::string last_day;
+  friend bool operator==(const MemberCategory&, const MemberCategory&) = default;
+};
+
+// Which rows AddMemberDay created.
+struct MemberDayNews {
+  bool new_store_day = false;  // the (member, day, store) row
+  bool new_day = false;        // the member's first row on that day
+  bool new_member = false;     // the member's first row of all
+  // The member's first (day, store) before and after, when it moved (or
+  // was set): first purchases move with it.
+  std::optional<std::pair<std::string, std::string>> first_was;
+  std::optional<std::pair<std::string, std::string>> first_now;
+};
+
+// Which rows a report reads: a store (empty: all) and an inclusive range of
+// days (empty: unbounded).
+struct DayRange {
+  std::string store_id;
+  std::string from_day;
+  std::string to_day;
+};
+
+class AnalyticsTxn {
+ public:
+  virtual ~AnalyticsTxn() = default;
+
+  // The last change sequence the analytics include.
+  virtual Result<int64_t> AnalyticsSeq() = 0;
+  // Write transactions only.
+  virtual Status SetAnalyticsSeq(int64_t seq) = 0;
+  virtual Status ClearAnalytics() = 0;
+
+  // Write transactions only: add the delta's figures to the row of its key.
+  virtual Status AddStoreDay(const StoreDay& delta) = 0;
+  virtual Status AddCategoryDay(const CategoryDay& delta) = 0;
+  virtual Status AddCampaignDay(const CampaignDay& delta) = 0;
+  virtual Status AddTierDay(const TierDay& delta) = 0;
+  virtual Status AddMemberCategory(const MemberCategory& delta) = 0;  // last_day: the later
+  // A delta with no sales (a refund) changes only a row that exists, and
+  // the summary.
+  virtual Result<MemberDayNews> AddMemberDay(const MemberDay& delta) = 0;
+  // For a rebuild: each store's enrolments by local day, as new_members of
+  // StoreDay rows (every other figure 0), from the members' rows.
+  virtual Result<std::vector<StoreDay>> EnrolmentsByDay(int64_t utc_offset_minutes) = 0;
+
+  virtual Result<std::vector<StoreDay>> StoreDays(const DayRange& range) = 0;
+  virtual Result<std::vector<CategoryDay>> CategoryDays(const DayRange& range) = 0;
+  // campaign_id "": every campaign.
+  virtual Result<std::vector<CampaignDay>> CampaignDays(const std::string& campaign_id,
+                                                        const DayRange& range) = 0;
+  virtual Result<std::vector<TierDay>> TierDays(const DayRange& range) = 0;
+  virtual Result<std::optional<MemberSummary>> FindMemberSummary(const std::string& member_id) = 0;
+  virtual Result<std::vector<MemberDay>> MemberDays(const std::string& member_id) = 0;
+  virtual Result<std::vector<MemberCategory>> MemberCategories(const std::string& member_id) = 0;
+  // Members by id after `after`, at most `limit`.
+  virtual Result<std::vector<MemberSummary>> MemberSummaries(const std::string& after,
+                                                             int limit) = 0;
+};
+
+}  // namespace patron::sync
+
+namespace patron::record {
+
+template <>
+struct Schema<sync::StoreDay> {
+  static constexpr std::string_view kName = "store_day";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::StoreDay::store_id>{"store_id"},
+      Field<&sync::StoreDay::day>{"day"},
+      Field<&sync::StoreDay::sales>{"sales"},
+      Field<&sync::StoreDay::members_buying>{"members_buying"},
+      Field<&sync::StoreDay::first_purchases>{"first_purchases"},
+      Field<&sync::StoreDay::new_members>{"new_members"},
+      Field<&sync::StoreDay::basket_minor>{"basket_minor"},
+      Field<&sync::StoreDay::campaign_off_minor>{"campaign_off_minor"},
+      Field<&sync::StoreDay::voucher_off_minor>{"voucher_off_minor"},
+      Field<&sync::StoreDay::points_off_minor>{"points_off_minor"},
+      Field<&sync::StoreDay::paid_minor>{"paid_minor"},
+      Field<&sync::StoreDay::vouchers_used>{"vouchers_used"},
+      Field<&sync::StoreDay::refunds>{"refunds"},
+      Field<&sync::StoreDay::refunded_minor>{"refunded_minor"},
+      Field<&sync::StoreDay::points_earned>{"points_earned"},
+      Field<&sync::StoreDay::points_bonus>{"points_bonus"},
+      Field<&sync::StoreDay::points_redeemed>{"points_redeemed"},
+      Field<&sync::StoreDay::points_expired>{"points_expired"},
+      Field<&sync::StoreDay::points_reversed>{"points_reversed"},
+      Field<&sync::StoreDay::points_adjusted>{"points_adjusted"},
+      Field<&sync::StoreDay::points_net>{"points_net"},
+  };
+};
+
+template <>
+struct Schema<sync::CategoryDay> {
+  static constexpr std::string_view kName = "category_day";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::CategoryDay::store_id>{"store_id"},
+      Field<&sync::CategoryDay::day>{"day"},
+      Field<&sync::CategoryDay::category>{"category"},
+      Field<&sync::CategoryDay::lines>{"lines"},
+      Field<&sync::CategoryDay::qty>{"qty"},
+      Field<&sync::CategoryDay::amount_minor>{"amount_minor"},
+  };
+};
+
+template <>
+struct Schema<sync::CampaignDay> {
+  static constexpr std::string_view kName = "campaign_day";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::CampaignDay::campaign_id>{"campaign_id"},
+      Field<&sync::CampaignDay::store_id>{"store_id"},
+      Field<&sync::CampaignDay::day>{"day"},
+      Field<&sync::CampaignDay::awards>{"awards"},
+      Field<&sync::CampaignDay::held_out>{"held_out"},
+      Field<&sync::CampaignDay::points>{"points"},
+      Field<&sync::CampaignDay::discount_minor>{"discount_minor"},
+      Field<&sync::CampaignDay::vouchers_issued>{"vouchers_issued"},
+      Field<&sync::CampaignDay::paid_minor>{"paid_minor"},
+      Field<&sync::CampaignDay::held_out_paid_minor>{"held_out_paid_minor"},
+  };
+};
+
+template <>
+struct Schema<sync::TierDay> {
+  static constexpr std::string_view kName = "tier_day";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::TierDay::tier>{"tier"},     Field<&sync::TierDay::day>{"day"},
+      Field<&sync::TierDay::earns>{"earns"},   Field<&sync::TierDay::spend_minor>{"spend_minor"},
+      Field<&sync::TierDay::points>{"points"},
+  };
+};
+
+template <>
+struct Schema<sync::MemberDay> {
+  static constexpr std::string_view kName = "member_day";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::MemberDay::member_id>{"member_id"},
+      Field<&sync::MemberDay::day>{"day"},
+      Field<&sync::MemberDay::store_id>{"store_id"},
+      Field<&sync::MemberDay::sales>{"sales"},
+      Field<&sync::MemberDay::paid_minor>{"paid_minor"},
+      Field<&sync::MemberDay::refunded_minor>{"refunded_minor"},
+  };
+};
+
+template <>
+struct Schema<sync::MemberSummary> {
+  static constexpr std::string_view kName = "member_summary";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::MemberSummary::member_id>{"member_id"},
+      Field<&sync::MemberSummary::first_day>{"first_day"},
+      Field<&sync::MemberSummary::first_store>{"first_store"},
+      Field<&sync::MemberSummary::last_day>{"last_day"},
+      Field<&sync::MemberSummary::purchase_days>{"purchase_days"},
+      Field<&sync::MemberSummary::sales>{"sales"},
+      Field<&sync::MemberSummary::paid_minor>{"paid_minor"},
+      Field<&sync::MemberSummary::refunded_minor>{"refunded_minor"},
+  };
+};
+
+template <>
+struct Schema<sync::MemberCategory> {
+  static constexpr std::string_view kName = "member_category";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::MemberCategory::member_id>{"member_id"},
+      Field<&sync::MemberCategory::category>{"category"},
+      Field<&sync::MemberCategory::qty>{"qty"},
+      Field<&sync::MemberCategory::amount_minor>{"amount_minor"},
+      Field<&sync::MemberCategory::last_day>{"last_day"},
+  };
+};
+
+}  // namespace patron::record
+
+#endif  // PATRON_SYNC_SERVER_ANALYTICS_STORE_H_

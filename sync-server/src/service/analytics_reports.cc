@@ -1,0 +1,66 @@
+#include "patron/sync_server/analytics_reports.h"
+
+#include "patron/local_time.h"
+#include "service/analytics_folder.h"
+
+namespace patron::sync {
+
+Status CheckDayRange(const DayRange& range) {
+  for (const std::string* day : {&range.from_day, &range.to_day}) {
+    if (!day->empty() && !ParseLocalDay(*day).ok()) {
+      return Status::InvalidArgument("'" + *day + "' is not a date (YYYY-MM-DD)", "invalid_range");
+    }
+  }
+  if (!range.from_day.empty() && !range.to_day.empty() && range.from_day > range.to_day) {
+    return Status::InvalidArgument("from " + range.from_day + " is after to " + range.to_day,
+                                   "invalid_range");
+  }
+  return Status::OK();
+}
+
+Result<std::vector<StoreDay>> AnalyticsReports::StoreDays(const DayRange& range) {
+  PATRON_RETURN_IF_ERROR(CheckDayRange(range));
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  return txn->StoreDays(range);
+}
+
+Result<std::vector<CategoryDay>> AnalyticsReports::CategoryDays(const DayRange& range) {
+  PATRON_RETURN_IF_ERROR(CheckDayRange(range));
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  return txn->CategoryDays(range);
+}
+
+Result<std::vector<CampaignDay>> AnalyticsReports::CampaignDays(const std::string& campaign_id,
+                                                                const DayRange& range) {
+  PATRON_RETURN_IF_ERROR(CheckDayRange(range));
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  return txn->CampaignDays(campaign_id, range);
+}
+
+Result<std::vector<TierDay>> AnalyticsReports::TierDays(const DayRange& range) {
+  PATRON_RETURN_IF_ERROR(CheckDayRange(range));
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  return txn->TierDays(range);
+}
+
+Result<MemberPurchases> AnalyticsReports::Member(const std::string& member_id) {
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  PATRON_ASSIGN_OR_RETURN(std::optional<MemberSummary> summary, txn->FindMemberSummary(member_id));
+  if (!summary) {
+    return Status::NotFound("head office holds no purchase of member " + member_id,
+                            "unknown_member");
+  }
+  MemberPurchases purchases{std::move(*summary), {}, {}};
+  PATRON_ASSIGN_OR_RETURN(purchases.days, txn->MemberDays(member_id));
+  PATRON_ASSIGN_OR_RETURN(purchases.categories, txn->MemberCategories(member_id));
+  return purchases;
+}
+
+Result<std::vector<MemberSummary>> AnalyticsReports::Members(const std::string& after, int limit) {
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  return txn->MemberSummaries(after, limit);
+}
+
+Status AnalyticsReports::Rebuild() { return RebuildAnalytics(store_, wall_clock_ms_()); }
+
+}  // namespace patron::sync
