@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                             "1992-05-09",
                             1'808'000'000'000,
                             /*last_purchase_ms=*/1'800'000'000'000,
-                            std::move(uses)};
+                            std::move(uses),
+                            /*segments=*/{"champions"}};
   patron::EvalBasket basket;
   basket.store_id = "S001";
   basket.amount_minor = 12'345;

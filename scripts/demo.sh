@@ -17,7 +17,9 @@
 #   8. vouchers: one placed at a till is redeemed there offline, one kept at
 #      head office is claimed at checkout once it is back, neither twice;
 #   9. points exchange: a mug and a coupon bought with points in two stores,
-#      from each till's share of the stock, with head office down in between.
+#      from each till's share of the stock, with head office down in between;
+#  10. analytics: head office's daily rollups, every member's metrics and the
+#      pack's segments, shipped to the tills, where a segment campaign applies.
 #
 # Usage: scripts/demo.sh BUILD_DIR
 set -euo pipefail
@@ -315,6 +317,26 @@ echo "head office's stock (GET /v1/admin/rewards):"
 curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/admin/rewards" \
   -H "Authorization: Bearer $admin_token" | sed 's/},{/}\n{/g'
 echo
+
+say "10. analytics: daily rollups, member metrics and segments"
+# admin GET|POST PATH: head office's admin API.
+admin() {
+  curl -sf --cacert "$ca" -X "$1" "https://127.0.0.1:$sync_port$2" \
+    -H "Authorization: Bearer $admin_token"
+  echo
+}
+wait_folded
+echo "each store's days so far (GET /v1/reports/days; the fold keeps them as it files sales):"
+admin GET "/v1/reports/days" | sed 's/"rows":\[//; s/},{/}\n{/g; s/\],"totals"/\n"totals"/' |
+  sed -n 's/.*"store_id":"\([^"]*\)","day":"\([^"]*\)","sales":\([0-9]*\),"members_buying":\([0-9]*\),.*"paid_minor":\([-0-9]*\),.*"points_earned":\([-0-9]*\),.*/\1 \2: \3 sales, \4 members, paid \5, points earned \6/p'
+echo "head office computes every member's metrics and the pack's segments (daily; now by"
+echo "POST /v1/admin/segments/run) and ships the membership to the tills:"
+admin POST /v1/admin/segments/run
+echo "Ann's metrics (GET /v1/reports/members?member_id=...):"
+admin GET "/v1/reports/members?member_id=$ann" | sed 's/.*"metrics"://; s/}$//'
+sync_each a b
+echo "Ann is a newcomer (first purchase within 30 days): newcomer-bonus gives her 20 points at S002:"
+on b sale --ref S002-R10 --member "$ann" --amount 30.00 | grep -E '^(sale|earned|  )'
 
 say "per-store report (GET /v1/reports/stores)"
 curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/reports/stores" \

@@ -381,7 +381,9 @@ namespace {
 
 // Whether a campaign's award on a sale follows from the sale alone: its
 // pack, basket and money paid (no conditions on the member, the time or
-// the store, no limit, no budget: those need what the till knew).
+// the store, no limit, no budget: those need what the till knew). A
+// condition on who (tiers, segments: the version of the segments set the
+// till held) makes CampaignWho differ from its default.
 bool Judged(const Campaign& campaign) {
   return campaign.who == CampaignWho{} && campaign.when == CampaignWhen{} &&
          campaign.limit == CampaignLimit{} && campaign.budget == CampaignBudget{} &&

@@ -42,6 +42,11 @@ struct CampaignWho {
   bool first_purchase = false;
   // Win-back: the member bought before, and not in the last this many days.
   std::optional<int64_t> lapsed_days;
+  // Segment ids of the pack (segment.h): the member is in at least one, as
+  // far as the caller knows (EvalMember::segments). Head office computes
+  // segments and ships them to tills; a till that has none yet knows no
+  // member in any, and the campaign does not apply there.
+  std::vector<std::string> segments;
   friend bool operator==(const CampaignWho&, const CampaignWho&) = default;
 };
 
@@ -178,6 +183,7 @@ struct Schema<CampaignWho> {
       Field<&CampaignWho::birthday_within_days>{"birthday_within_days", {}, kOmitDefault},
       Field<&CampaignWho::first_purchase>{"first_purchase", {}, kOmitDefault},
       Field<&CampaignWho::lapsed_days>{"lapsed_days", {}, kOmitDefault},
+      Field<&CampaignWho::segments>{"segments", {}, kOmitDefault},
   };
 };
 

@@ -80,6 +80,10 @@ struct EvalMember {
   // (a till: those it gave; head office: every one it holds). A campaign
   // whose limit they reach in the current period does not apply.
   std::vector<CampaignUse> uses;
+  // The segment ids the member is in, as far as the caller knows (a till:
+  // the version of head office's "segments" set in force there, none before
+  // one arrives; head office: what it computed), for CampaignWho::segments.
+  std::vector<std::string> segments;
 };
 
 // What is left of the caller's share of a campaign's budget (campaign.h

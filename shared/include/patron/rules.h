@@ -21,6 +21,7 @@
 #include "patron/lots.h"
 #include "patron/record/field.h"
 #include "patron/reward.h"
+#include "patron/segment.h"
 #include "patron/status.h"
 
 namespace patron {
@@ -65,6 +66,8 @@ struct Rules {
   // The rewards catalogue, and the gifts head office issues (reward.h).
   std::vector<Reward> rewards;
   std::vector<Gift> gifts;
+  // Member segments head office computes and ships to tills (segment.h).
+  std::vector<SegmentRule> segments;
   // When points expire, and how long they wait before they can be spent
   // (lots.h); by default they never expire.
   ExpiryPolicy expiry;
@@ -79,7 +82,7 @@ Rules DefaultRules();
 // InvalidArgument ("invalid_rules") naming the first problem's field: bad
 // currency, unordered tiers, first tier not at 0, negative rates, share above
 // 100%, a malformed pack time, a campaign that cannot be evaluated
-// (ValidateCampaigns).
+// (ValidateCampaigns), a segment that cannot be computed (ValidateSegments).
 Status ValidateRules(const Rules& rules);
 // The campaigns' part of ValidateRules.
 Status ValidateCampaigns(const Rules& rules);
@@ -184,6 +187,7 @@ struct Schema<Rules> {
       Field<&Rules::campaigns>{"campaigns", {}, kOmitDefault},
       Field<&Rules::rewards>{"rewards", {}, kOmitDefault},
       Field<&Rules::gifts>{"gifts", {}, kOmitDefault},
+      Field<&Rules::segments>{"segments", {}, kOmitDefault},
       Field<&Rules::expiry>{"expiry", {}, kOmitDefault},
   };
 };

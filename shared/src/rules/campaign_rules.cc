@@ -118,6 +118,16 @@ class CampaignChecker {
     for (const std::string& store : who.stores) {
       if (store.empty()) return Invalid("who.stores", "must not hold an empty store id");
     }
+    // Whether each names a segment the pack defines (Rules::segments) is
+    // checked beside the segments themselves, in rules.cc ValidateRules.
+    std::set<std::string_view> segments;
+    for (size_t j = 0; j < who.segments.size(); ++j) {
+      const std::string field = "who.segments[" + std::to_string(j) + "]";
+      if (who.segments[j].empty()) return Invalid(field, "must name a segment");
+      if (!segments.insert(who.segments[j]).second) {
+        return Invalid(field, "names '" + who.segments[j] + "' again");
+      }
+    }
     if (who.joined_within_days) {
       PATRON_RETURN_IF_ERROR(
           InRange("who.joined_within_days", *who.joined_within_days, 1, kMaxPackDays));

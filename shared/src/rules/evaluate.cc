@@ -82,10 +82,20 @@ bool InWindow(const Rules& pack, const CampaignWhen& when, const LocalDate& loca
   return local.minute_of_day >= from && local.minute_of_day < until;
 }
 
+// Whether the member is in one of `segments` as far as the caller knows;
+// no segments named: everyone is.
+bool InAnySegment(const std::vector<std::string>& segments, const EvalMember& member) {
+  if (segments.empty()) return true;
+  return std::any_of(segments.begin(), segments.end(), [&](const std::string& segment) {
+    return Contains(member.segments, segment);
+  });
+}
+
 bool ForMember(const CampaignWho& who, const EvalMember& member, const EvalBasket& basket,
                const LocalDate& local, int64_t now_ms) {
   if (!who.tiers.empty() && !Contains(who.tiers, member.tier)) return false;
   if (!who.stores.empty() && !Contains(who.stores, basket.store_id)) return false;
+  if (!InAnySegment(who.segments, member)) return false;
   if (who.joined_within_days) {
     if (member.enrolled_ms <= 0) return false;
     if (now_ms - member.enrolled_ms >= *who.joined_within_days * kMsPerDay) return false;

@@ -16,6 +16,18 @@ namespace patron {
 inline constexpr int64_t kMaxMultiplierBp = 100'000;
 inline constexpr int64_t kMaxPackDays = 3660;
 
+// An id of something in the pack (campaign, segment): 1 to 64 letters,
+// digits, '.', '_' or '-'.
+inline bool IsPackId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // InvalidArgument "invalid_rules": "rules: field '<field>' <problem>".
 inline Status InvalidRules(std::string_view field, std::string_view problem) {
   return Status::InvalidArgument(

@@ -62,6 +62,25 @@ Status ValidateSchedule(const Rules& rules) {
   return Status::OK();
 }
 
+// A campaign targets segments the pack defines: head office computes only
+// those, so another name would never match at any till.
+Status CheckCampaignSegments(const Rules& rules) {
+  for (size_t i = 0; i < rules.campaigns.size(); ++i) {
+    const std::vector<std::string>& named = rules.campaigns[i].who.segments;
+    for (size_t j = 0; j < named.size(); ++j) {
+      const bool defined =
+          std::any_of(rules.segments.begin(), rules.segments.end(),
+                      [&](const SegmentRule& segment) { return segment.id == named[j]; });
+      if (!defined) {
+        return InvalidRules(
+            "campaigns[" + std::to_string(i) + "].who.segments[" + std::to_string(j) + "]",
+            "names '" + named[j] + "', which is not a segment of the pack");
+      }
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Rules DefaultRules() {
@@ -130,6 +149,10 @@ Status ValidateRules(const Rules& rules) {
   PATRON_RETURN_IF_ERROR(ValidateSchedule(rules));
   PATRON_RETURN_IF_ERROR(ValidateCampaigns(rules));
   PATRON_RETURN_IF_ERROR(ValidateExpiry(rules));
+  std::vector<std::string> tier_names;
+  for (const TierRule& tier : rules.tiers) tier_names.push_back(tier.name);
+  PATRON_RETURN_IF_ERROR(ValidateSegments(rules.segments, tier_names));
+  PATRON_RETURN_IF_ERROR(CheckCampaignSegments(rules));
   return ValidateRewards(rules);
 }
 

@@ -170,6 +170,22 @@ std::chrono::milliseconds ExpiryStep(SyncService& service) {
   return std::chrono::hours(1);
 }
 
+// Computes member metrics and segments and ships them to tills
+// (RunSegmentsIfDue): at start, then once a local day or when another pack
+// comes in force (checked hourly), and ten minutes after a failure.
+std::chrono::milliseconds SegmentStep(SyncService& service) {
+  Result<std::optional<SegmentRun>> run = service.RunSegmentsIfDue();
+  if (!run.ok()) {
+    Log("error", "segments: " + run.status().ToString());
+    return std::chrono::minutes(10);
+  }
+  if (*run) {
+    Log("info", "segments version " + std::to_string((*run)->version) + ": metrics of " +
+                    std::to_string((*run)->members) + " members");
+  }
+  return std::chrono::hours(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -306,6 +322,7 @@ int main(int argc, char** argv) {
   BackgroundLoop reviews([&service] { return ReviewStep(service); });
   BackgroundLoop gifts([&service] { return GiftStep(service); });
   BackgroundLoop expiry([&service] { return ExpiryStep(service); });
+  BackgroundLoop segments([&service] { return SegmentStep(service); });
   SyncApiOptions api_options;
   api_options.admin_token = config.admin_token;
   api_options.chain_key = config.chain_key;

@@ -70,6 +70,25 @@ Result<EvalBasket> DecodeBasket(const nlohmann::json& value) {
   return basket;
 }
 
+// The segments the marketer puts the member in: head office does not work
+// them out for a dry run.
+Result<std::vector<std::string>> DecodeSegments(const nlohmann::json& member) {
+  std::vector<std::string> segments;
+  if (!member.contains("segments") || member["segments"].is_null()) return segments;
+  PATRON_ASSIGN_OR_RETURN(const nlohmann::json* listed,
+                          json::GetArray(member, "segments", "member"));
+  for (size_t i = 0; i < listed->size(); ++i) {
+    const nlohmann::json& segment = (*listed)[i];
+    if (!segment.is_string() || segment.get_ref<const std::string&>().empty()) {
+      return Status::InvalidArgument(
+          "field '" + json::IndexPath("member.segments", i) + "' must be a segment id",
+          "invalid_field");
+    }
+    segments.push_back(segment.get<std::string>());
+  }
+  return segments;
+}
+
 Result<DryRunRequest> DecodeDryRun(std::string_view body) {
   PATRON_ASSIGN_OR_RETURN(nlohmann::json doc, json::Parse(body));
   PATRON_RETURN_IF_ERROR(json::ExpectObject(doc, "dry run"));
@@ -84,7 +103,8 @@ Result<DryRunRequest> DecodeDryRun(std::string_view body) {
 
   PATRON_ASSIGN_OR_RETURN(const nlohmann::json* member, json::GetObject(doc, "member"));
   PATRON_RETURN_IF_ERROR(json::RejectUnknownFields(
-      *member, {"member_id", "tier", "birthday", "enrolled_at", "last_purchase_at"}, "member"));
+      *member, {"member_id", "tier", "birthday", "enrolled_at", "last_purchase_at", "segments"},
+      "member"));
   PATRON_ASSIGN_OR_RETURN(request.member_id, json::GetString(*member, "member_id", "member"));
   PATRON_ASSIGN_OR_RETURN(request.tier, json::GetOptionalString(*member, "tier", "member"));
   PATRON_ASSIGN_OR_RETURN(request.birthday, json::GetOptionalString(*member, "birthday", "member"));
@@ -92,6 +112,7 @@ Result<DryRunRequest> DecodeDryRun(std::string_view body) {
                           json::GetOptionalString(*member, "enrolled_at", "member"));
   PATRON_ASSIGN_OR_RETURN(request.last_purchase_at,
                           json::GetOptionalString(*member, "last_purchase_at", "member"));
+  PATRON_ASSIGN_OR_RETURN(request.segments, DecodeSegments(*member));
   PATRON_ASSIGN_OR_RETURN(const nlohmann::json* basket, json::GetObject(doc, "basket"));
   PATRON_ASSIGN_OR_RETURN(request.basket, DecodeBasket(*basket));
   return request;
@@ -145,7 +166,8 @@ HttpResponse SyncApi::DryRunPack(const HttpRequest& request) const {
       {"last_purchase_at",
        member.last_purchase_ms == 0
            ? nlohmann::json(nullptr)
-           : nlohmann::json(FormatPackTime(member.last_purchase_ms, result->utc_offset_minutes))}};
+           : nlohmann::json(FormatPackTime(member.last_purchase_ms, result->utc_offset_minutes))},
+      {"segments", member.segments}};
   body["at"] = FormatPackTime(result->at_ms, result->utc_offset_minutes);
   return JsonResponse(200, body.dump());
 }

@@ -6,7 +6,9 @@
 //   GET /v1/reports/campaigns   each campaign's day  (CampaignDay), ?campaign_id=
 //   GET /v1/reports/tiers       each tier's day      (TierDay)
 //   GET /v1/reports/members     members page by page (MemberSummary), or
-//                               ?member_id= one member's purchases
+//                               ?member_id= one member's purchases and metrics
+//   GET /v1/reports/segments    the latest metrics run (SegmentRun), ?version=
+//   POST /v1/admin/segments/run
 //   POST /v1/admin/analytics/rebuild
 //
 // The daily reports take ?store=&from=&to= (days YYYY-MM-DD, inclusive),
@@ -143,6 +145,12 @@ HttpResponse SyncApi::ReportMembers(const HttpRequest& request) const {
     AppendArray(member->days, body);
     body += ",\"categories\":";
     AppendArray(member->categories, body);
+    body += ",\"metrics\":";
+    if (member->metrics) {
+      record::AppendRecord(*member->metrics, body);
+    } else {
+      body += "null";
+    }
     body += '}';
     return JsonResponse(200, std::move(body));
   }
@@ -163,6 +171,28 @@ HttpResponse SyncApi::ReportMembers(const HttpRequest& request) const {
   }
   body += '}';
   return JsonResponse(200, std::move(body));
+}
+
+// The latest run of member metrics and segments, or ?version=: the run as
+// stored (sizes, movement, RFM counts). 404 "no_segment_run" before the
+// first.
+HttpResponse SyncApi::ReportSegments(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  const std::optional<int64_t> version = ParseCount(request.QueryParam("version").value_or("0"));
+  if (!version) return ErrorResponse(400, "invalid_query", "give ?version=<a run's version>");
+  Result<std::optional<SegmentRun>> run = service_.analytics().SegmentRunOf(*version);
+  if (!run.ok()) return ErrorResponse(run.status());
+  if (!*run) return ErrorResponse(404, "no_segment_run", "no such run of member metrics");
+  return JsonResponse(200, record::EncodeRecord(**run));
+}
+
+// Runs member metrics and segments now (SyncService::RunSegments) and
+// answers the run.
+HttpResponse SyncApi::RunSegments(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  Result<SegmentRun> run = service_.RunSegments();
+  if (!run.ok()) return ErrorResponse(run.status());
+  return JsonResponse(200, record::EncodeRecord(*run));
 }
 
 // Makes the analytics again from the ledger (for repair): {"rebuilt": true}.

@@ -109,6 +109,10 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::ReportMembers);
   add("POST", "/v1/admin/analytics/rebuild", kNone, Guard::kAdmin, Endpoint::kRebuildAnalytics,
       &SyncApi::RebuildAnalytics);
+  add("GET", "/v1/reports/segments", kNone, Guard::kAdmin, Endpoint::kReportSegments,
+      &SyncApi::ReportSegments);
+  add("POST", "/v1/admin/segments/run", kNone, Guard::kAdmin, Endpoint::kRunSegments,
+      &SyncApi::RunSegments);
   add("GET", "/v1/admin/security-events", kNone, Guard::kAdmin, Endpoint::kSecurityEvents,
       &SyncApi::SecurityEvents);
   add("POST", "/v1/admin/members/review", kNone, Guard::kAdmin, Endpoint::kReviewMembers,
@@ -173,6 +177,10 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "report_members";
     case Endpoint::kRebuildAnalytics:
       return "rebuild_analytics";
+    case Endpoint::kReportSegments:
+      return "report_segments";
+    case Endpoint::kRunSegments:
+      return "run_segments";
     case Endpoint::kSecurityEvents:
       return "security_events";
     case Endpoint::kReviewMembers:

@@ -119,6 +119,8 @@ class SyncApi {
     kReportTiers,
     kReportMembers,
     kRebuildAnalytics,
+    kReportSegments,
+    kRunSegments,
     kSecurityEvents,
     kReviewMembers,
     kHealth,
@@ -164,6 +166,8 @@ class SyncApi {
   HttpResponse ReportTiers(const HttpRequest& request) const;
   HttpResponse ReportMembers(const HttpRequest& request) const;
   HttpResponse RebuildAnalytics(const HttpRequest& request) const;
+  HttpResponse ReportSegments(const HttpRequest& request) const;
+  HttpResponse RunSegments(const HttpRequest& request) const;
   // packs_api.cc: rule packs. PublishRules answers POST /v1/admin/packs
   // with the pack's listing (201) and the older POST /v1/admin/rules with 204.
   HttpResponse PublishRules(const HttpRequest& request) const;

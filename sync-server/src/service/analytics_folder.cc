@@ -26,6 +26,9 @@ StoreDay& AnalyticsBatch::StoreDayOf(const std::string& store_id, const std::str
 }
 
 void AnalyticsBatch::AddEntry(const LedgerEntry& e) {
+  // A transfer (a grant, a hand-back) changes no balance and no figure: it
+  // would only add empty rows for head office's own "server" holder.
+  if (e.kind == EntryKind::kTransfer) return;
   const std::string day = DayOf(e.wall_ms);
   StoreDay& row = StoreDayOf(e.store_id, day);
   row.points_net += BalanceEffect(e);
@@ -205,6 +208,7 @@ Status RebuildAnalyticsIn(StoreTxn& txn, int64_t through, int64_t utc_offset_min
   PATRON_ASSIGN_OR_RETURN(std::vector<StoreDay> enrolments,
                           txn.EnrolmentsByDay(utc_offset_minutes));
   for (const StoreDay& day : enrolments) PATRON_RETURN_IF_ERROR(txn.AddStoreDay(day));
+  PATRON_RETURN_IF_ERROR(txn.SetAnalyticsOffset(utc_offset_minutes));
   return txn.SetAnalyticsSeq(through);
 }
 

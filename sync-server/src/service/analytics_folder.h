@@ -11,6 +11,10 @@
 // sum or a distinct count, and the one ordered fact (a member's first
 // purchase) is the least (day, store), whichever arrived first.
 //
+// Days are local to the active pack's utc_offset_minutes; when another
+// offset comes in force, the next fold makes the analytics again in it, so
+// every day of them is in one offset.
+//
 // A refund is counted on its own store and day; it is taken off its
 // member's spend on the day of the sale it refunds, once both are filed
 // (when the later of the two is).

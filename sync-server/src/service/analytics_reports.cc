@@ -50,15 +50,21 @@ Result<MemberPurchases> AnalyticsReports::Member(const std::string& member_id) {
     return Status::NotFound("head office holds no purchase of member " + member_id,
                             "unknown_member");
   }
-  MemberPurchases purchases{std::move(*summary), {}, {}};
+  MemberPurchases purchases{std::move(*summary), {}, {}, {}};
   PATRON_ASSIGN_OR_RETURN(purchases.days, txn->MemberDays(member_id));
   PATRON_ASSIGN_OR_RETURN(purchases.categories, txn->MemberCategories(member_id));
+  PATRON_ASSIGN_OR_RETURN(purchases.metrics, txn->FindMemberMetrics(member_id));
   return purchases;
 }
 
 Result<std::vector<MemberSummary>> AnalyticsReports::Members(const std::string& after, int limit) {
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
   return txn->MemberSummaries(after, limit);
+}
+
+Result<std::optional<SegmentRun>> AnalyticsReports::SegmentRunOf(int64_t version) {
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  return txn->FindSegmentRun(version);
 }
 
 Status AnalyticsReports::Rebuild() { return RebuildAnalytics(store_, wall_clock_ms_()); }

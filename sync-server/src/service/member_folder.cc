@@ -100,7 +100,8 @@ Result<FoldStats> MemberFolder::Fold() {
   std::optional<AnalyticsBatch> analytics;
   if (options_.analytics) {
     PATRON_ASSIGN_OR_RETURN(const int64_t analytics_seq, txn->AnalyticsSeq());
-    if (analytics_seq != folded) {
+    PATRON_ASSIGN_OR_RETURN(const int64_t analytics_offset, txn->AnalyticsOffset());
+    if (analytics_seq != folded || analytics_offset != rules.utc_offset_minutes) {
       PATRON_RETURN_IF_ERROR(RebuildAnalyticsIn(*txn, folded, rules.utc_offset_minutes));
     }
     analytics.emplace(rules.utc_offset_minutes);

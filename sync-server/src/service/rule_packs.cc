@@ -185,6 +185,7 @@ Result<DryRunResult> SyncService::DryRun(const DryRunRequest& request) {
                                           pack.utc_offset_minutes));
     }
   }
+  member.segments = request.segments;
   // Every award head office holds counts toward the campaigns' limits.
   for (const Campaign& campaign : pack.campaigns) {
     if (campaign.limit.times <= 0) continue;

@@ -484,7 +484,39 @@ CREATE TABLE analytics_member_category (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
-const std::array<sql::Migration, 15> kMigrations = {{
+// Version 16. Member metrics and segments (analytics_store.h
+// MemberMetrics, SegmentRun): each member's row as of the last run, and
+// every run with its segments' sizes and its RFM counts. The UTC offset the
+// analytics' days are local to: another makes the fold rebuild them.
+constexpr std::string_view kSchemaV16 = R"sql(
+ALTER TABLE analytics_state ADD COLUMN utc_offset_minutes INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE member_metrics (
+  member_id TEXT PRIMARY KEY,
+  as_of_day TEXT NOT NULL,
+  recency_days INTEGER NOT NULL,
+  frequency INTEGER NOT NULL,
+  monetary_minor INTEGER NOT NULL,
+  r_score INTEGER NOT NULL,
+  f_score INTEGER NOT NULL,
+  m_score INTEGER NOT NULL,
+  rfm_segment TEXT NOT NULL,
+  lifecycle TEXT NOT NULL,
+  ipi_days INTEGER NOT NULL,
+  favourite_categories TEXT NOT NULL,
+  segments TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE segment_runs (
+  version INTEGER PRIMARY KEY,
+  as_of_day TEXT NOT NULL,
+  ran_ms INTEGER NOT NULL,
+  pack_version INTEGER NOT NULL,
+  members INTEGER NOT NULL,
+  sizes TEXT NOT NULL,
+  rfm TEXT NOT NULL
+) STRICT;
+)sql";
+
+const std::array<sql::Migration, 16> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -501,6 +533,7 @@ const std::array<sql::Migration, 15> kMigrations = {{
     {13, "tills' shares of campaigns' budgets", kSchemaV13, nullptr},
     {14, "a sale's money off by campaigns", kSchemaV14, nullptr},
     {15, "analytics: daily rollups and member metrics the fold keeps", kSchemaV15, nullptr},
+    {16, "member metrics, segment runs, the analytics' UTC offset", kSchemaV16, nullptr},
 }};
 
 }  // namespace

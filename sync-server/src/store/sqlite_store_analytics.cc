@@ -76,6 +76,25 @@ Status SqliteStoreTxn::SetAnalyticsSeq(int64_t seq) {
   return s.Run();
 }
 
+Result<int64_t> SqliteStoreTxn::AnalyticsOffset() {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("SELECT utc_offset_minutes FROM analytics_state WHERE id = 1"));
+  PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+  if (!has_row) return Status::Corruption("analytics_state has no row", "corrupt_store");
+  return s.ColumnInt64(0);
+}
+
+Status SqliteStoreTxn::SetAnalyticsOffset(int64_t utc_offset_minutes) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("UPDATE analytics_state SET utc_offset_minutes = ? WHERE id = 1"));
+  s.BindInt64(0, utc_offset_minutes);
+  return s.Run();
+}
+
 Status SqliteStoreTxn::ClearAnalytics() {
   PATRON_RETURN_IF_ERROR(CheckWritable());
   for (std::string_view table :
@@ -294,6 +313,81 @@ Result<std::vector<MemberSummary>> SqliteStoreTxn::MemberSummaries(const std::st
   s.BindText(0, after);
   s.BindInt64(1, limit);
   return ReadRows<MemberSummary>(s);
+}
+
+template <typename Row>
+Result<std::vector<Row>> SqliteStoreTxn::RowsBetween(std::string_view table, std::string_view order,
+                                                     const std::string& after,
+                                                     const std::string& through) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("SELECT " + ColumnList<Row>() + " FROM " + std::string(table) +
+                             " WHERE member_id > ? AND member_id <= ? ORDER BY " +
+                             std::string(order)));
+  s.BindText(0, after);
+  s.BindText(1, through);
+  return ReadRows<Row>(s);
+}
+
+Result<std::vector<MemberDay>> SqliteStoreTxn::MemberDaysBetween(const std::string& after,
+                                                                 const std::string& through) {
+  return RowsBetween<MemberDay>("analytics_member_day", "member_id, day, store_id", after, through);
+}
+
+Result<std::vector<MemberCategory>> SqliteStoreTxn::MemberCategoriesBetween(
+    const std::string& after, const std::string& through) {
+  return RowsBetween<MemberCategory>("analytics_member_category", "member_id, category", after,
+                                     through);
+}
+
+Result<std::vector<MemberMetrics>> SqliteStoreTxn::MemberMetricsBetween(
+    const std::string& after, const std::string& through) {
+  return RowsBetween<MemberMetrics>("member_metrics", "member_id", after, through);
+}
+
+Result<std::optional<MemberMetrics>> SqliteStoreTxn::FindMemberMetrics(
+    const std::string& member_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s,
+                          db_.GetCachedStatement("SELECT " + ColumnList<MemberMetrics>() +
+                                                 " FROM member_metrics WHERE member_id = ?"));
+  s.BindText(0, member_id);
+  PATRON_ASSIGN_OR_RETURN(std::vector<MemberMetrics> rows, ReadRows<MemberMetrics>(s));
+  if (rows.empty()) return std::optional<MemberMetrics>();
+  return std::optional<MemberMetrics>(std::move(rows.front()));
+}
+
+Status SqliteStoreTxn::PutMemberMetrics(const MemberMetrics& metrics) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s,
+                          db_.GetCachedStatement("INSERT OR REPLACE INTO member_metrics(" +
+                                                 ColumnList<MemberMetrics>() + ") VALUES (" +
+                                                 Placeholders<MemberMetrics>() + ")"));
+  record::BindRecord(s, 0, metrics);
+  return s.Run().WithContext("put member metrics");
+}
+
+Status SqliteStoreTxn::PutSegmentRun(const SegmentRun& run) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("INSERT INTO segment_runs(" + ColumnList<SegmentRun>() + ") VALUES (" +
+                             Placeholders<SegmentRun>() + ")"));
+  record::BindRecord(s, 0, run);
+  return s.Run().WithContext("put segment run");
+}
+
+Result<std::optional<SegmentRun>> SqliteStoreTxn::FindSegmentRun(int64_t version) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s,
+                          db_.GetCachedStatement("SELECT " + ColumnList<SegmentRun>() +
+                                                 " FROM segment_runs WHERE ?1 = 0 OR version = ?1"
+                                                 " ORDER BY version DESC LIMIT 1"));
+  s.BindInt64(0, version);
+  PATRON_ASSIGN_OR_RETURN(std::vector<SegmentRun> rows, ReadRows<SegmentRun>(s));
+  if (rows.empty()) return std::optional<SegmentRun>();
+  return std::optional<SegmentRun>(std::move(rows.front()));
 }
 
 }  // namespace patron::sync

@@ -157,6 +157,8 @@ class SqliteStoreTxn final : public StoreTxn {
   // Analytics (sqlite_store_analytics.cc).
   Result<int64_t> AnalyticsSeq() override;
   Status SetAnalyticsSeq(int64_t seq) override;
+  Result<int64_t> AnalyticsOffset() override;
+  Status SetAnalyticsOffset(int64_t utc_offset_minutes) override;
   Status ClearAnalytics() override;
   Status AddStoreDay(const StoreDay& delta) override;
   Status AddCategoryDay(const CategoryDay& delta) override;
@@ -174,6 +176,16 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::vector<MemberDay>> MemberDays(const std::string& member_id) override;
   Result<std::vector<MemberCategory>> MemberCategories(const std::string& member_id) override;
   Result<std::vector<MemberSummary>> MemberSummaries(const std::string& after, int limit) override;
+  Result<std::vector<MemberDay>> MemberDaysBetween(const std::string& after,
+                                                   const std::string& through) override;
+  Result<std::vector<MemberCategory>> MemberCategoriesBetween(const std::string& after,
+                                                              const std::string& through) override;
+  Result<std::vector<MemberMetrics>> MemberMetricsBetween(const std::string& after,
+                                                          const std::string& through) override;
+  Result<std::optional<MemberMetrics>> FindMemberMetrics(const std::string& member_id) override;
+  Status PutMemberMetrics(const MemberMetrics& metrics) override;
+  Status PutSegmentRun(const SegmentRun& run) override;
+  Result<std::optional<SegmentRun>> FindSegmentRun(int64_t version) override;
 
   // Vouchers (sqlite_store_vouchers.cc).
   Result<std::optional<Voucher>> FindVoucher(std::string_view voucher_id) override;
@@ -198,6 +210,10 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::optional<TerminalRecord>> FindTerminalBy(std::string_view sql, std::string_view key);
   // The member ids of a query binding a bound (`at`) and a limit.
   Result<std::vector<std::string>> MembersDue(std::string_view sql, int64_t at, int limit);
+  // The rows of `table` whose member_id is in (after, through], in `order`.
+  template <typename Row>
+  Result<std::vector<Row>> RowsBetween(std::string_view table, std::string_view order,
+                                       const std::string& after, const std::string& through);
   // Every row of a bound query of sale columns (seq, refunded amount, then
   // the record's), with their lines.
   Result<std::vector<StoredSale>> ReadSales(sql::Statement& s);

@@ -50,7 +50,8 @@ Status CheckActive(const MemberRow& row) {
 
 // What the pack's campaigns may know of the member at this till now: the
 // campaign awards and purchases at other tills since the last sync are
-// head office's to settle.
+// head office's to settle; the segments are those of the version of head
+// office's set in force here (none before one arrives).
 Result<SaleContext> ContextOf(EngineContext& ctx, const MemberRow& member,
                               const MemberFigures& figures) {
   SaleContext context;
@@ -59,6 +60,7 @@ Result<SaleContext> ContextOf(EngineContext& ctx, const MemberRow& member,
   context.member.enrolled_ms = member.enrolled_ms;
   context.member.last_purchase_ms = figures.last_purchase_ms;
   PATRON_ASSIGN_OR_RETURN(context.member.uses, ctx.journal.CampaignUses(member.member_id));
+  PATRON_ASSIGN_OR_RETURN(context.member.segments, ctx.segments.Of(member.member_id));
   context.store_id = ctx.identity.store_id;
   context.now_ms = ctx.NowMs();
   for (const Campaign& campaign : ctx.rules().campaigns) {

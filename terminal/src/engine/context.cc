@@ -21,6 +21,7 @@ EngineContext::EngineContext(std::unique_ptr<sql::Database> database, Identity i
       state(*db),
       outbox(*db),
       down(*db),
+      segments(*db),
       vouchers(*db),
       exchanges(*db),
       budgets(*db),

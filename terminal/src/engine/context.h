@@ -26,6 +26,7 @@
 #include "store/outbox.h"
 #include "store/rights_statement_store.h"
 #include "store/sale_store.h"
+#include "store/segment_store.h"
 #include "store/state_store.h"
 #include "store/voucher_store.h"
 
@@ -73,6 +74,7 @@ struct EngineContext {
   StateStore state;
   Outbox outbox;
   DownStore down;
+  SegmentStore segments;
   VoucherStore vouchers;
   ExchangeStore exchanges;
   BudgetStore budgets;

@@ -5,6 +5,7 @@
 #include "engine/exchanges.h"
 #include "engine/vouchers.h"
 #include "patron/rules_codec.h"
+#include "patron/segment.h"
 
 namespace patron::terminal {
 namespace {
@@ -36,6 +37,21 @@ Status ApplySaleRefunds(EngineContext& ctx, const sync::DownItem& item) {
   return ctx.sales.SetRefundedElsewhere(sale_ref, refunds.refunded_minor, refunds.refunded_qty);
 }
 
+// A set part; when it brings a version of the segments set in force, the
+// members' segments become that version's, in the same transaction.
+Status ApplySetPart(EngineContext& ctx, const sync::DownItem& item) {
+  PATRON_ASSIGN_OR_RETURN(sync::SetPart part, record::DecodeRecord<sync::SetPart>(item.body.text));
+  PATRON_ASSIGN_OR_RETURN(const bool in_force, ctx.down.PutSetPart(part));
+  if (!in_force || part.name != kSegmentsSet) return Status::OK();
+  PATRON_ASSIGN_OR_RETURN(std::vector<record::RawJson> rows, ctx.down.SetRows(part.name));
+  record::DecodeNotes notes;
+  PATRON_RETURN_IF_ERROR(ctx.segments.Replace(rows, notes));
+  for (const std::string& what : notes.unknown()) {
+    PATRON_RETURN_IF_ERROR(ctx.down.NoteUnknown(what, item.seq, ctx.NowMs(), kTerminalBuild));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<std::vector<Rules>> TakeDelivery(EngineContext& ctx, const DownDelivery& delivery) {
@@ -62,9 +78,7 @@ Result<std::vector<Rules>> TakeDelivery(EngineContext& ctx, const DownDelivery& 
                                 record::DecodeRecord<ExchangeRecord>(item.body.text));
         PATRON_RETURN_IF_ERROR(TakeExchange(ctx, exchange));
       } else if (item.kind == sync::kSetPartItem) {
-        PATRON_ASSIGN_OR_RETURN(sync::SetPart part,
-                                record::DecodeRecord<sync::SetPart>(item.body.text));
-        PATRON_RETURN_IF_ERROR(ctx.down.PutSetPart(part).status());
+        PATRON_RETURN_IF_ERROR(ApplySetPart(ctx, item));
       } else {
         known = false;
         PATRON_RETURN_IF_ERROR(ctx.down.NoteUnknown("item kind '" + item.kind + "'", item.seq,

@@ -7,9 +7,12 @@
 #include "patron/records/exchange.h"
 #include "patron/records/sale.h"
 #include "patron/records/voucher.h"
+#include "patron/sync/down_items.h"
 #include "patron/sync/replica_member.h"
+#include "store/down_store.h"
 #include "store/outbox.h"
 #include "store/sale_store.h"
+#include "store/segment_store.h"
 
 namespace patron::terminal {
 namespace {
@@ -352,6 +355,25 @@ CREATE TABLE campaign_budget (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Version 15. Segment membership (store/segment_store.h): each member's
+// segments under the version in force of head office's "segments" set.
+constexpr std::string_view kSchemaV15 = R"sql(
+CREATE TABLE member_segments (
+  member_id TEXT PRIMARY KEY,
+  segments TEXT NOT NULL  -- JSON array of segment ids, sorted
+) STRICT, WITHOUT ROWID;
+)sql";
+
+// A database that already holds a version of the set (the set_part kind is
+// older than this table) gets its membership now, not at the next version.
+// Rows this build cannot read are left out, as in a pull
+// (store/segment_store.h).
+Status TakeSegmentsInForce(sql::Database& db) {
+  PATRON_ASSIGN_OR_RETURN(std::vector<record::RawJson> rows, DownStore(db).SetRows(kSegmentsSet));
+  record::DecodeNotes unread;
+  return SegmentStore(db).Replace(rows, unread);
+}
+
 // Version 8. Campaigns at the till (rules.h, evaluate.h): a sale lists its
 // campaign awards (JSON, records/sale.h SaleAward) and the member's
 // qualifying spend after it (NULL before this version: no tier progress on
@@ -463,7 +485,7 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 14> migrations = {{
+  static const std::array<sql::Migration, 15> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
@@ -481,6 +503,7 @@ std::span<const sql::Migration> TerminalMigrations() {
       {13, "shares of campaigns' budgets", kSchemaV13, nullptr},
       {14, "a sale's money off by campaigns", "",
        [](sql::Database& db) { return AddSaleColumns(db); }},
+      {15, "members' segments under the set in force", kSchemaV15, TakeSegmentsInForce},
   }};
   return migrations;
 }

@@ -87,6 +87,14 @@ TEST_CASE("every invalid part of a pack is refused, naming its field") {
       {"campaigns[0].when.time_until", [](Rules& r) { r.campaigns[0].when.time_until = "09:00"; }},
       {"campaigns[0].who.tiers", [](Rules& r) { r.campaigns[0].who.tiers = {"platinum"}; }},
       {"campaigns[0].who.stores", [](Rules& r) { r.campaigns[0].who.stores = {""}; }},
+      {"campaigns[0].who.segments[1]",
+       [](Rules& r) {
+         r.campaigns[0].who.segments = {"champions", ""};
+       }},
+      {"campaigns[0].who.segments[2]",
+       [](Rules& r) {
+         r.campaigns[0].who.segments = {"champions", "at_risk", "champions"};
+       }},
       {"campaigns[0].who.joined_within_days",
        [](Rules& r) { r.campaigns[0].who.joined_within_days = 0; }},
       {"campaigns[0].who.birthday_within_days",

@@ -198,6 +198,26 @@ TEST_CASE("audience: tiers, stores, new members and birthdays") {
         std::vector<std::string>{"gold-only", "store-two"});
 }
 
+TEST_CASE("audience: segments, as far as the caller knows the member's") {
+  Rules pack = Pack();
+  Campaign champions = Bonus("champions-bonus", 50);
+  champions.who.segments = {"champions", "big_spenders"};
+  pack.campaigns = {champions, Bonus("everyone", 5)};
+  const int64_t now = At("2027-01-09T12:00:00");
+
+  EvalMember member = Member();  // the caller knows no segment of the member
+  CHECK(CampaignIds(*Evaluate(pack, member, Basket(), now)) ==
+        std::vector<std::string>{"everyone"});
+  member.segments = {"at_risk", "lost"};
+  CHECK(CampaignIds(*Evaluate(pack, member, Basket(), now)) ==
+        std::vector<std::string>{"everyone"});
+  member.segments = {"at_risk", "big_spenders"};  // one of those named is enough
+  const Evaluation in_segment = *Evaluate(pack, member, Basket(), now);
+  CHECK(CampaignIds(in_segment) == std::vector<std::string>{"champions-bonus", "everyone"});
+  CHECK(PointsOf(in_segment, kAwardCampaign, "champions-bonus") == 50);
+  CHECK(in_segment.points == 100 + 50 + 5);
+}
+
 TEST_CASE("audience: first purchases and lapsed members (win-back)") {
   Rules pack = Pack();
   Campaign first = Bonus("first-purchase", 10);

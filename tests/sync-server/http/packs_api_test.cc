@@ -192,6 +192,45 @@ TEST_CASE("packs: a dry run takes the member's latest purchase as given, for win
   CHECK(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).status == 400);
 }
 
+TEST_CASE("packs: a dry run puts the member in the segments given, and no others") {
+  ApiFixture f;
+  Rules pack = DefaultRules();
+  pack.version = 2;
+  SegmentRule champions;
+  champions.id = "champions";
+  champions.rfm_segments = {"champions"};
+  pack.segments = {champions};
+  Campaign campaign;
+  campaign.id = "champions-bonus";
+  campaign.who.segments = {"champions"};
+  campaign.award.bonus_points = 40;
+  pack.campaigns = {campaign};
+  Json body = DryRunBody();
+  body["pack"] = Json::parse(EncodeRules(pack));
+  const auto run = [&f](const Json& request) {
+    HttpResponse answer = f.Admin("POST", "/v1/admin/packs/dry-run", request.dump());
+    REQUIRE_MESSAGE(answer.status == 200, answer.body);
+    return Json::parse(answer.body);
+  };
+  Json answer = run(body);  // head office does not work segments out here
+  CHECK(answer["member"]["segments"] == Json::array());
+  CHECK(answer["points"] == 150);  // 100.00 at gold's 1.5x
+  body["member"]["segments"] = {"at_risk"};
+  CHECK(run(body)["points"] == 150);
+  body["member"]["segments"] = {"at_risk", "champions"};
+  answer = run(body);
+  CHECK(answer["member"]["segments"] == Json{"at_risk", "champions"});
+  CHECK(answer["points"] == 190);
+  CHECK(answer["awards"].back()["campaign_id"] == "champions-bonus");
+
+  body["member"]["segments"] = {"champions", 7};
+  HttpResponse refused = f.Admin("POST", "/v1/admin/packs/dry-run", body.dump());
+  CHECK(refused.status == 400);
+  CHECK(Message(refused).find("'member.segments[1]'") != std::string::npos);
+  body["member"]["segments"] = "champions";
+  CHECK(f.Admin("POST", "/v1/admin/packs/dry-run", body.dump()).status == 400);
+}
+
 TEST_CASE("packs: a dry run refuses bad input, naming it") {
   ApiFixture f;
   Json body = DryRunBody();

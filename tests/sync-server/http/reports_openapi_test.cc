@@ -46,6 +46,10 @@ TEST_CASE("head-office openapi: each row schema has exactly its record's fields,
   CHECK(PropertyNames(schemas.at("MemberSummary")) == FieldNames<MemberSummary>());
   CHECK(PropertyNames(schemas.at("MemberDay")) == FieldNames<MemberDay>());
   CHECK(PropertyNames(schemas.at("MemberCategory")) == FieldNames<MemberCategory>());
+  CHECK(PropertyNames(schemas.at("MemberMetrics")) == FieldNames<MemberMetrics>());
+  CHECK(PropertyNames(schemas.at("SegmentSize")) == FieldNames<SegmentSize>());
+  CHECK(PropertyNames(schemas.at("RfmCell")) == FieldNames<RfmCell>());
+  CHECK(PropertyNames(schemas.at("SegmentRun")) == FieldNames<SegmentRun>());
 }
 
 TEST_CASE("head-office openapi: every documented operation answers, and only with its statuses") {

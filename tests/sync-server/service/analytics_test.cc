@@ -228,6 +228,25 @@ TEST_CASE("analytics switched off fall behind, and the next fold with them on ca
   CheckSame(ReadEverything(f.service()), ReadEverything(always.service()));
 }
 
+TEST_CASE("a pack with another UTC offset makes the next fold redo every day in it") {
+  ServiceFixture f;
+  SellADay(f);
+  Rules pack = DefaultRules();
+  pack.version = 2;
+  pack.utc_offset_minutes = 12 * 60;  // kNow, 12:00 UTC, is midnight of the next day there
+  REQUIRE(f.service().PublishRules(pack).ok());
+  PushRecords(f, f.t1, {Envelope(kSaleRecordKind, "S001-T01/R-9", Sale(f.t1, "R-9", f.bob, 100))});
+
+  const Everything folded = ReadEverything(f.service());
+  for (const StoreDay& row : folded.stores) {
+    // Ann's enrolment, 100 s before kNow, is the only thing left on day 1.
+    CHECK((row.day >= kDay2 || (row.sales == 0 && row.new_members == 1)));
+  }
+  CHECK(RowOf(folded.stores, "S001", kDay2).sales == 3);  // the first day's two and R-9
+  REQUIRE(f.service().analytics().Rebuild().ok());
+  CheckSame(ReadEverything(f.service()), folded);
+}
+
 TEST_CASE("a report's range must be dates in order") {
   ServiceFixture f;
   AnalyticsReports& reports = f.service().analytics();

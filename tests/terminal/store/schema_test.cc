@@ -184,6 +184,25 @@ TEST_CASE("upgrading a version 7 database: its sales read back without campaign 
   CHECK(f.till().FindSale("R-2")->tier_progress == now->tier_progress);
 }
 
+TEST_CASE("upgrading a version 14 database: the segments set in force gives members' segments") {
+  // Version 2 of the set is in force; part 0 of version 3 waits for part 1.
+  TerminalFixture f(OlderDatabase(
+      14,
+      "INSERT INTO set_parts(name, version, part, parts, rows) VALUES"
+      " ('segments', 2, 0, 1, '[{\"member_id\":\"m-1\",\"segments\":[\"vip\",\"champions\"]},"
+      "{\"member_id\":\"m-2\",\"segments\":[\"at_risk\"]},{\"member\":\"m-3\"}]'),"
+      " ('segments', 3, 0, 2, '[{\"member_id\":\"m-1\",\"segments\":[]}]');"
+      "INSERT INTO sets(name, version) VALUES ('segments', 2);"));
+  CHECK(sql::SchemaVersion(f.db()).value() == static_cast<int>(TerminalMigrations().size()));
+  CHECK(f.Count("member_segments") == 2);  // the row without a member is left out
+  CHECK(
+      f.db().QueryString("SELECT segments FROM member_segments WHERE member_id = 'm-1'").value() ==
+      R"(["champions","vip"])");
+  CHECK(
+      f.db().QueryString("SELECT segments FROM member_segments WHERE member_id = 'm-2'").value() ==
+      R"(["at_risk"])");
+}
+
 TEST_CASE("a database written by a newer Patron is refused") {
   TerminalFixture f;
   REQUIRE(f.db().Execute("PRAGMA user_version = 99").ok());

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct MemberPurchases {
   MemberSummary summary;
   std::vector<MemberDay> days;             // by day, then store
   std::vector<MemberCategory> categories;  // by category
+  std::optional<MemberMetrics> metrics;    // as of the last metrics run
 };
 
 // InvalidArgument "invalid_range" unless each given day is a date
@@ -43,6 +45,8 @@ class AnalyticsReports {
   Result<MemberPurchases> Member(const std::string& member_id);
   // Members who have bought, by id after `after`, at most `limit`.
   Result<std::vector<MemberSummary>> Members(const std::string& after, int limit);
+  // The metrics run of `version` (0: the latest); nullopt: none.
+  Result<std::optional<SegmentRun>> SegmentRunOf(int64_t version);
   // Makes every figure again from the ledger and the records
   // (analytics_folder.h RebuildAnalytics).
   Status Rebuild();

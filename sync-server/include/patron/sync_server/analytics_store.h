@@ -130,6 +130,58 @@ struct MemberCategory {
   friend bool operator==(const MemberCategory&, const MemberCategory&) = default;
 };
 
+// A member's metrics as of one day (member_metrics.h computes them;
+// PROGRAMME.md §4): RFM over the last 365 days, lifecycle, purchase
+// interval, favourites, and the pack's segments the member is in.
+struct MemberMetrics {
+  std::string member_id;
+  std::string as_of_day;
+  int64_t recency_days = 0;                       // since the last purchase day
+  int64_t frequency = 0;                          // purchase days in the last 365 days
+  int64_t monetary_minor = 0;                     // money paid less refunded for them
+  int64_t r_score = 0;                            // 1-5: quintiles, the most recent 5
+  int64_t f_score = 0;                            // 1-5: 1, 2, 3-4, 5-9, 10+ purchase days (0: 1)
+  int64_t m_score = 0;                            // 1-5: quintiles
+  std::string rfm_segment;                        // segment.h RfmSegmentOf
+  std::string lifecycle;                          // segment.h LifecycleOf
+  int64_t ipi_days = 0;                           // mean days between purchase days; 0 with one
+  std::vector<std::string> favourite_categories;  // up to 3, most money first
+  std::vector<std::string> segments;              // the pack's, by id
+  friend bool operator==(const MemberMetrics&, const MemberMetrics&) = default;
+};
+
+// How many members one segment of a run holds, and how many came and went
+// since the run before.
+struct SegmentSize {
+  std::string segment_id;
+  int64_t members = 0;
+  int64_t entered = 0;
+  int64_t left = 0;
+  friend bool operator==(const SegmentSize&, const SegmentSize&) = default;
+};
+
+// Members by RFM segment and lifecycle in a run.
+struct RfmCell {
+  std::string rfm_segment;
+  std::string lifecycle;
+  int64_t members = 0;
+  int64_t monetary_minor = 0;
+  friend bool operator==(const RfmCell&, const RfmCell&) = default;
+};
+
+// One computation of every member's metrics and segments: its version is
+// the version of the "segments" set it shipped to tills.
+struct SegmentRun {
+  int64_t version = 0;
+  std::string as_of_day;
+  int64_t ran_ms = 0;
+  int64_t pack_version = 0;  // whose segments
+  int64_t members = 0;       // members with metrics
+  record::JsonList<SegmentSize> sizes;
+  record::JsonList<RfmCell> rfm;
+  friend bool operator==(const SegmentRun&, const SegmentRun&) = default;
+};
+
 // Which rows AddMemberDay created.
 struct MemberDayNews {
   bool new_store_day = false;  // the (member, day, store) row
@@ -157,6 +209,11 @@ class AnalyticsTxn {
   virtual Result<int64_t> AnalyticsSeq() = 0;
   // Write transactions only.
   virtual Status SetAnalyticsSeq(int64_t seq) = 0;
+  // The UTC offset their days are local to (the active pack's when they
+  // were made).
+  virtual Result<int64_t> AnalyticsOffset() = 0;
+  // Write transactions only.
+  virtual Status SetAnalyticsOffset(int64_t utc_offset_minutes) = 0;
   virtual Status ClearAnalytics() = 0;
 
   // Write transactions only: add the delta's figures to the row of its key.
@@ -184,6 +241,21 @@ class AnalyticsTxn {
   // Members by id after `after`, at most `limit`.
   virtual Result<std::vector<MemberSummary>> MemberSummaries(const std::string& after,
                                                              int limit) = 0;
+  // Rows of the members with after < member_id <= through, by member, then
+  // key: what a metrics run reads a page of members with.
+  virtual Result<std::vector<MemberDay>> MemberDaysBetween(const std::string& after,
+                                                           const std::string& through) = 0;
+  virtual Result<std::vector<MemberCategory>> MemberCategoriesBetween(
+      const std::string& after, const std::string& through) = 0;
+  virtual Result<std::vector<MemberMetrics>> MemberMetricsBetween(const std::string& after,
+                                                                  const std::string& through) = 0;
+  virtual Result<std::optional<MemberMetrics>> FindMemberMetrics(const std::string& member_id) = 0;
+  // Write transactions only: replaces the member's row.
+  virtual Status PutMemberMetrics(const MemberMetrics& metrics) = 0;
+  // Write transactions only; a version is stored once.
+  virtual Status PutSegmentRun(const SegmentRun& run) = 0;
+  // The run of `version`, or the latest (version 0); nullopt: none.
+  virtual Result<std::optional<SegmentRun>> FindSegmentRun(int64_t version) = 0;
 };
 
 }  // namespace patron::sync
@@ -295,6 +367,66 @@ struct Schema<sync::MemberCategory> {
       Field<&sync::MemberCategory::qty>{"qty"},
       Field<&sync::MemberCategory::amount_minor>{"amount_minor"},
       Field<&sync::MemberCategory::last_day>{"last_day"},
+  };
+};
+
+}  // namespace patron::record
+
+namespace patron::record {
+
+template <>
+struct Schema<sync::MemberMetrics> {
+  static constexpr std::string_view kName = "member_metrics";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::MemberMetrics::member_id>{"member_id"},
+      Field<&sync::MemberMetrics::as_of_day>{"as_of_day"},
+      Field<&sync::MemberMetrics::recency_days>{"recency_days"},
+      Field<&sync::MemberMetrics::frequency>{"frequency"},
+      Field<&sync::MemberMetrics::monetary_minor>{"monetary_minor"},
+      Field<&sync::MemberMetrics::r_score>{"r_score"},
+      Field<&sync::MemberMetrics::f_score>{"f_score"},
+      Field<&sync::MemberMetrics::m_score>{"m_score"},
+      Field<&sync::MemberMetrics::rfm_segment>{"rfm_segment"},
+      Field<&sync::MemberMetrics::lifecycle>{"lifecycle"},
+      Field<&sync::MemberMetrics::ipi_days>{"ipi_days"},
+      Field<&sync::MemberMetrics::favourite_categories>{"favourite_categories"},
+      Field<&sync::MemberMetrics::segments>{"segments"},
+  };
+};
+
+template <>
+struct Schema<sync::SegmentSize> {
+  static constexpr std::string_view kName = "segment_size";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::SegmentSize::segment_id>{"segment_id"},
+      Field<&sync::SegmentSize::members>{"members"},
+      Field<&sync::SegmentSize::entered>{"entered"},
+      Field<&sync::SegmentSize::left>{"left"},
+  };
+};
+
+template <>
+struct Schema<sync::RfmCell> {
+  static constexpr std::string_view kName = "rfm_cell";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::RfmCell::rfm_segment>{"rfm_segment"},
+      Field<&sync::RfmCell::lifecycle>{"lifecycle"},
+      Field<&sync::RfmCell::members>{"members"},
+      Field<&sync::RfmCell::monetary_minor>{"monetary_minor"},
+  };
+};
+
+template <>
+struct Schema<sync::SegmentRun> {
+  static constexpr std::string_view kName = "segment_run";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::SegmentRun::version>{"version"},
+      Field<&sync::SegmentRun::as_of_day>{"as_of_day"},
+      Field<&sync::SegmentRun::ran_ms>{"ran_ms"},
+      Field<&sync::SegmentRun::pack_version>{"pack_version"},
+      Field<&sync::SegmentRun::members>{"members"},
+      Field<&sync::SegmentRun::sizes>{"sizes"},
+      Field<&sync::SegmentRun::rfm>{"rfm"},
   };
 };
 

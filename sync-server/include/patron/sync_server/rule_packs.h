@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "patron/evaluate.h"
 #include "patron/rules.h"
@@ -38,6 +39,9 @@ struct DryRunRequest {
   std::optional<std::string> birthday;  // "YYYY-MM-DD"
   std::optional<std::string> enrolled_at;
   std::optional<std::string> last_purchase_at;  // "": the member never bought
+  // The segments to evaluate the member in (CampaignWho::segments): as
+  // given, none if not; a dry run does not work them out.
+  std::vector<std::string> segments;
   EvalBasket basket;
 };
 

@@ -245,6 +245,16 @@ class SyncService {
   // patron-sync runs it hourly, POST /v1/admin/expiry/run at once.
   Result<ExpiryRun> RunExpiry();
 
+  // Computes every member's metrics and the active pack's segments from
+  // the analytics, stores them with the run (sizes, movement since the run
+  // before, RFM counts), and ships the membership to every till as the next
+  // version of the set "segments" (segments_run.cc). One run at a time;
+  // patron-sync runs it daily, POST /v1/admin/segments/run at once.
+  Result<SegmentRun> RunSegments();
+  // RunSegments unless a run has been made today (local) with the pack in
+  // force; nullopt when none was due.
+  Result<std::optional<SegmentRun>> RunSegmentsIfDue();
+
   // Puts `item` on the down-channel (its seq is assigned here), replacing
   // its predecessor: what head office's services send to tills.
   Result<DownItem> Publish(DownItem item);
@@ -346,7 +356,8 @@ class SyncService {
   MemberFolder folder_;
   SnapshotServer snapshots_;
   AnalyticsReports analytics_;
-  std::mutex expiry_mutex_;  // RunExpiry: one run at a time
+  std::mutex expiry_mutex_;    // RunExpiry: one run at a time
+  std::mutex segments_mutex_;  // RunSegments: one run at a time
 };
 
 }  // namespace patron::sync

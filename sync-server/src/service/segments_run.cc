@@ -1,0 +1,198 @@
+// SyncService::RunSegments: every member's metrics and the pack's segments,
+// computed from head office's analytics (analytics_store.h) and shipped to
+// tills as a new version of the replace-all set "segments" (segment.h).
+//
+// Two passes over the members who have bought, a page at a time: the first
+// reads every member's recency and spend, for the R and M quintiles; the
+// second computes each member's metrics and segments and writes them, a
+// page per write transaction (so pushes wait at most one page). The run is
+// stored (sizes, movement, RFM counts) and then its membership published; a
+// crash in between leaves tills on the version before, and the next run
+// takes the next version.
+#include <algorithm>
+#include <map>
+
+#include "patron/local_time.h"
+#include "patron/record/record_json.h"
+#include "patron/segment.h"
+#include "patron/sync_server/sync_service.h"
+#include "service/checks.h"
+#include "service/member_metrics.h"
+
+namespace patron::sync {
+namespace {
+
+constexpr int kMembersPerPage = 5'000;
+
+// One page of members who have bought, with what their metrics read.
+struct MembersPage {
+  std::vector<MemberSummary> summaries;
+  std::vector<MemberDay> days;             // by member
+  std::vector<MemberCategory> categories;  // by member
+};
+
+Result<MembersPage> ReadPage(StoreTxn& txn, const std::string& after) {
+  MembersPage page;
+  PATRON_ASSIGN_OR_RETURN(page.summaries, txn.MemberSummaries(after, kMembersPerPage));
+  if (page.summaries.empty()) return page;
+  const std::string& through = page.summaries.back().member_id;
+  PATRON_ASSIGN_OR_RETURN(page.days, txn.MemberDaysBetween(after, through));
+  PATRON_ASSIGN_OR_RETURN(page.categories, txn.MemberCategoriesBetween(after, through));
+  return page;
+}
+
+// Calls fn(summary, its days, its categories) for each member of the page.
+template <typename Fn>
+void ForEachMember(const MembersPage& page, Fn&& fn) {
+  size_t d = 0, c = 0;
+  for (const MemberSummary& summary : page.summaries) {
+    const size_t d0 = d, c0 = c;
+    while (d < page.days.size() && page.days[d].member_id == summary.member_id) ++d;
+    while (c < page.categories.size() && page.categories[c].member_id == summary.member_id) ++c;
+    fn(summary, std::span(page.days).subspan(d0, d - d0),
+       std::span(page.categories).subspan(c0, c - c0));
+  }
+}
+
+int BirthdayMonth(const std::optional<std::string>& birthday) {
+  int month = 0, day = 0;
+  return birthday && ParseBirthday(*birthday, month, day) ? month : 0;
+}
+
+}  // namespace
+
+Result<SegmentRun> SyncService::RunSegments() {
+  const std::lock_guard<std::mutex> one_run_at_a_time(segments_mutex_);
+  const int64_t now_ms = NowMs();
+  Rules pack;
+  SegmentRun run;
+  {
+    PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+    PATRON_ASSIGN_OR_RETURN(pack, ActiveRulesIn(*txn, now_ms));
+    PATRON_ASSIGN_OR_RETURN(std::optional<SegmentRun> last, txn->FindSegmentRun(0));
+    run.version = last ? last->version + 1 : 1;
+  }
+  const int64_t today = ToLocalDate(now_ms, pack.utc_offset_minutes).day_number;
+  run.as_of_day = FormatLocalDay(today);
+  run.ran_ms = now_ms;
+  run.pack_version = pack.version;
+
+  // Pass 1: the quintiles' populations. Recency is negated so that the most
+  // recent score 5.
+  std::vector<int64_t> recency, monetary;
+  {
+    PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+    for (std::string after;;) {
+      PATRON_ASSIGN_OR_RETURN(MembersPage page, ReadPage(*txn, after));
+      if (page.summaries.empty()) break;
+      ForEachMember(page, [&](const MemberSummary& s, auto days, auto categories) {
+        const MemberMetrics m = BaseMetrics(s, days, categories, today);
+        recency.push_back(-m.recency_days);
+        monetary.push_back(m.monetary_minor);
+      });
+      after = page.summaries.back().member_id;
+    }
+  }
+  std::sort(recency.begin(), recency.end());
+  std::sort(monetary.begin(), monetary.end());
+
+  // Pass 2: metrics, segments, movement.
+  std::map<std::string, SegmentSize> sizes;
+  for (const SegmentRule& rule : pack.segments) sizes[rule.id].segment_id = rule.id;
+  std::map<std::pair<std::string, std::string>, RfmCell> cells;
+  std::vector<record::RawJson> rows;
+  for (std::string after;;) {
+    const MemberFolder::WriteActivity activity(folder_);
+    PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
+    PATRON_ASSIGN_OR_RETURN(MembersPage page, ReadPage(*txn, after));
+    if (page.summaries.empty()) break;
+    PATRON_ASSIGN_OR_RETURN(std::vector<MemberMetrics> before,
+                            txn->MemberMetricsBetween(after, page.summaries.back().member_id));
+    std::map<std::string, std::vector<std::string>> was;
+    for (MemberMetrics& m : before) was[m.member_id] = std::move(m.segments);
+    Status status;
+    ForEachMember(page, [&](const MemberSummary& s, auto days, auto categories) {
+      if (!status.ok()) return;
+      MemberMetrics m = BaseMetrics(s, days, categories, today);
+      m.r_score = QuintileScore(recency, -m.recency_days);
+      m.m_score = QuintileScore(monetary, m.monetary_minor);
+      m.rfm_segment = std::string(RfmSegmentOf(
+          static_cast<int>(m.r_score), static_cast<int>(m.f_score), static_cast<int>(m.m_score)));
+      Result<std::optional<MemberRecord>> member = txn->FindMember(s.member_id);
+      if (!member.ok()) {
+        status = member.status();
+        return;
+      }
+      SegmentFacts facts{m.rfm_segment,          m.lifecycle,      "", "",
+                         m.favourite_categories, m.monetary_minor, 0};
+      if (*member) {
+        facts.tier = (*member)->state.tier;
+        facts.store = (*member)->state.enrolled_store;
+        facts.birthday_month = BirthdayMonth((*member)->state.birthday.value);
+      }
+      for (const SegmentRule& rule : pack.segments) {
+        if (InSegment(rule, facts)) m.segments.push_back(rule.id);
+      }
+      const std::vector<std::string>& before_segments = was[s.member_id];
+      for (const std::string& id : m.segments) {
+        ++sizes[id].members;
+        if (std::find(before_segments.begin(), before_segments.end(), id) ==
+            before_segments.end()) {
+          ++sizes[id].entered;
+        }
+      }
+      for (const std::string& id : before_segments) {
+        auto size = sizes.find(id);
+        if (size != sizes.end() &&
+            std::find(m.segments.begin(), m.segments.end(), id) == m.segments.end()) {
+          ++size->second.left;
+        }
+      }
+      RfmCell& cell = cells[{m.rfm_segment, m.lifecycle}];
+      cell.rfm_segment = m.rfm_segment;
+      cell.lifecycle = m.lifecycle;
+      ++cell.members;
+      cell.monetary_minor += m.monetary_minor;
+      if (!m.segments.empty()) {
+        rows.push_back({record::EncodeRecord(MemberSegments{m.member_id, m.segments})});
+      }
+      ++run.members;
+      status = txn->PutMemberMetrics(m);
+    });
+    PATRON_RETURN_IF_ERROR(status);
+    PATRON_RETURN_IF_ERROR(txn->Commit());
+    after = page.summaries.back().member_id;
+  }
+  for (const SegmentRule& rule : pack.segments) run.sizes.push_back(sizes[rule.id]);
+  for (auto& [key, cell] : cells) run.rfm.push_back(std::move(cell));
+  {
+    const MemberFolder::WriteActivity activity(folder_);
+    PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
+    PATRON_RETURN_IF_ERROR(txn->PutSegmentRun(run));
+    PATRON_RETURN_IF_ERROR(txn->Commit());
+  }
+  PATRON_RETURN_IF_ERROR(PublishSet(kSegmentsSet, run.version, rows));
+  return run;
+}
+
+}  // namespace patron::sync
+
+namespace patron::sync {
+
+Result<std::optional<SegmentRun>> SyncService::RunSegmentsIfDue() {
+  {
+    const int64_t now_ms = NowMs();
+    PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+    PATRON_ASSIGN_OR_RETURN(const Rules pack, ActiveRulesIn(*txn, now_ms));
+    PATRON_ASSIGN_OR_RETURN(std::optional<SegmentRun> last, txn->FindSegmentRun(0));
+    const std::string today =
+        FormatLocalDay(ToLocalDate(now_ms, pack.utc_offset_minutes).day_number);
+    if (last && last->as_of_day >= today && last->pack_version == pack.version) {
+      return std::optional<SegmentRun>();
+    }
+  }
+  PATRON_ASSIGN_OR_RETURN(SegmentRun run, RunSegments());
+  return std::optional<SegmentRun>(std::move(run));
+}
+
+}  // namespace patron::sync
