@@ -2,8 +2,9 @@
 # Benchmarks (./dev bench): figures and ratios against baselines measured in
 # the same run (docs/BENCHMARKS.md).
 #
-#   scripts/bench.sh BUILD_DIR [args]                     all six, in sequence
-#   scripts/bench.sh BUILD_DIR terminal|daemon|sync|records|programme|expiry [args]  just that one
+#   scripts/bench.sh BUILD_DIR [args]                     all seven, in sequence
+#   scripts/bench.sh BUILD_DIR terminal|daemon|sync|records|programme|expiry|analytics [args]
+#                                                         just that one
 #
 # Each benchmark runs in its own temporary directory (mktemp -d; set TMPDIR to
 # put it on the disk you care about), removed afterwards. Extra arguments go
@@ -12,9 +13,9 @@
 set -euo pipefail
 build=${1:?build dir}
 shift
-benches=(terminal daemon sync records programme expiry)
+benches=(terminal daemon sync records programme expiry analytics)
 case ${1:-} in
-  terminal | daemon | sync | records | programme | expiry) benches=("$1"); shift ;;
+  terminal | daemon | sync | records | programme | expiry | analytics) benches=("$1"); shift ;;
 esac
 data=
 trap '[[ -z $data ]] || rm -rf "$data"' EXIT

@@ -333,10 +333,19 @@ echo "head office computes every member's metrics and the pack's segments (daily
 echo "POST /v1/admin/segments/run) and ships the membership to the tills:"
 admin POST /v1/admin/segments/run
 echo "Ann's metrics (GET /v1/reports/members?member_id=...):"
-admin GET "/v1/reports/members?member_id=$ann" | sed 's/.*"metrics"://; s/}$//'
+admin GET "/v1/reports/members?member_id=$ann" | sed 's/.*"metrics":\({[^}]*}\).*/\1/'
 sync_each a b
 echo "Ann is a newcomer (first purchase within 30 days): newcomer-bonus gives her 20 points at S002:"
 on b sale --ref S002-R10 --member "$ann" --amount 30.00 | grep -E '^(sale|earned|  )'
+sync_each b
+wait_folded
+echo "the insights (daily after the segments; now by POST /v1/admin/insights/run): each campaign"
+echo "against its holdout, the cohorts, the points liability:"
+admin POST /v1/admin/insights/run >/dev/null
+admin GET "/v1/reports/effects?margin_bp=3000" | sed 's/.*"rows":\[//; s/},{/}\n{/g' |
+  sed -n 's/.*"campaign_id":"\([^"]*\)",.*"treated":\([0-9]*\),"control":\([0-9]*\),"participants":\([0-9]*\),"treated_buyers":\([0-9]*\),"control_buyers":\([0-9]*\),.*"points":\([0-9]*\),.*"cost_minor":\([0-9]*\),.*/\1: treated \2 (bought \5, given \4), control \3 (bought \6); \7 points, cost \8/p'
+admin GET /v1/reports/cohorts
+admin GET /v1/reports/liability
 
 say "per-store report (GET /v1/reports/stores)"
 curl -sf --cacert "$ca" "https://127.0.0.1:$sync_port/v1/reports/stores" \

@@ -1,6 +1,6 @@
 // SyncApi's head-office endpoints: terminal registration, the per-store
 // report and the security log, all behind the admin token (rule packs:
-// packs_api.cc).
+// packs_api.cc; who may call what: access.cc).
 #include <map>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -43,34 +43,6 @@ nlohmann::json Figures(const StoreFigures& f) {
 
 bool SyncApi::TokenMatches(std::string_view token, std::string_view sha256_hex) {
   return TokenMatchesSha256(token, sha256_hex);
-}
-
-std::optional<HttpResponse> SyncApi::RefuseNonAdmin(const HttpRequest& request) const {
-  const std::string_view peer = PeerAddress(request.remote);
-  // Checked first, and for the right token too: during a lockout no answer
-  // may tell a guess that is right from one that is wrong.
-  if (const std::optional<int64_t> wait_ms = admin_throttle_.LockedOutFor(peer)) {
-    const int64_t seconds = (*wait_ms + 999) / 1000;
-    HttpResponse refused = ErrorResponse(
-        429, "too_many_failures",
-        "too many wrong admin tokens: admin requests are refused for " +
-            std::to_string(seconds) + " s");
-    refused.headers.emplace_back("Retry-After", std::to_string(seconds));
-    return refused;
-  }
-  Result<std::string_view> token = BearerToken(request.authorization, "the admin token");
-  // No header at all is no guess: a 401 without counting it.
-  if (!token.ok() && token.status().reason() == "missing_token") {
-    return AuthErrorResponse(token.status());
-  }
-  if (token.ok() && TokenMatches(*token, admin_token_sha256_)) {
-    admin_throttle_.Succeeded(peer);
-    return std::nullopt;
-  }
-  sleep_(admin_throttle_.Failed(peer));
-  if (!token.ok()) return AuthErrorResponse(token.status());
-  return ErrorResponse(Status::PermissionDenied("this endpoint needs patron-sync's admin token",
-                                                "admin_token_required"));
 }
 
 HttpResponse SyncApi::RegisterTerminal(const HttpRequest& request) const {

@@ -8,16 +8,32 @@
 
 namespace patron::sync {
 Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
-  PATRON_ASSIGN_OR_RETURN(
-      ConfigFile file,
-      ConfigFile::Load(path, {"data_dir", "listen", "allow_non_loopback", "tls_cert_file",
-                              "tls_key_file", "allow_plain_http", "admin_token",
-                              "admin_token_file", "chain_key", "chain_key_file",
-                              "metrics_token", "metrics_token_file", "log_level",
-                              "max_connections", "reserved_connections",
-                              "max_unauthenticated_per_peer", "first_request_timeout_ms",
-                              "threads", "read_timeout_ms", "snapshot_min_changes",
-                              "snapshot_min_interval_ms", "fold_max_lag_ms"}));
+  PATRON_ASSIGN_OR_RETURN(ConfigFile file, ConfigFile::Load(path, {"data_dir",
+                                                                   "listen",
+                                                                   "allow_non_loopback",
+                                                                   "tls_cert_file",
+                                                                   "tls_key_file",
+                                                                   "allow_plain_http",
+                                                                   "admin_token",
+                                                                   "admin_token_file",
+                                                                   "chain_key",
+                                                                   "chain_key_file",
+                                                                   "metrics_token",
+                                                                   "metrics_token_file",
+                                                                   "log_level",
+                                                                   "max_connections",
+                                                                   "reserved_connections",
+                                                                   "max_unauthenticated_per_peer",
+                                                                   "first_request_timeout_ms",
+                                                                   "threads",
+                                                                   "read_timeout_ms",
+                                                                   "snapshot_min_changes",
+                                                                   "snapshot_min_interval_ms",
+                                                                   "fold_max_lag_ms",
+                                                                   "dashboard_dir",
+                                                                   "dashboard_vendor_dir",
+                                                                   "session_idle_ms",
+                                                                   "session_max_ms"}));
   PATRON_RETURN_IF_ERROR(file.Get("data_dir", c.data_dir));
   PATRON_RETURN_IF_ERROR(file.Get("listen", c.listen));
   PATRON_RETURN_IF_ERROR(file.Get("allow_non_loopback", c.allow_non_loopback));
@@ -41,6 +57,10 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
   PATRON_RETURN_IF_ERROR(file.Get("snapshot_min_changes", c.snapshot_min_changes));
   PATRON_RETURN_IF_ERROR(file.Get("snapshot_min_interval_ms", c.snapshot_min_interval_ms));
   PATRON_RETURN_IF_ERROR(file.Get("fold_max_lag_ms", c.fold_max_lag_ms));
+  PATRON_RETURN_IF_ERROR(file.Get("dashboard_dir", c.dashboard_dir));
+  PATRON_RETURN_IF_ERROR(file.Get("dashboard_vendor_dir", c.dashboard_vendor_dir));
+  PATRON_RETURN_IF_ERROR(file.Get("session_idle_ms", c.session_idle_ms));
+  PATRON_RETURN_IF_ERROR(file.Get("session_max_ms", c.session_max_ms));
   return c;
 }
 
@@ -94,6 +114,10 @@ Status ValidateConfig(const ServerConfig& c) {
         "max_connections must be >= 1, threads 1..64, read_timeout_ms >= 1000, "
         "snapshot_min_changes, snapshot_min_interval_ms and fold_max_lag_ms >= 0",
         "invalid_config");
+  }
+  if (c.session_idle_ms < 1000 || c.session_max_ms < c.session_idle_ms) {
+    return Status::InvalidArgument("session_idle_ms must be >= 1000 and session_max_ms >= it",
+                                   "invalid_config");
   }
   if (c.log_level != "info" && c.log_level != "warn") {
     return Status::InvalidArgument("log_level must be info or warn", "invalid_config");

@@ -13,6 +13,12 @@
 
 #include "patron/status.h"
 
+// Where `cmake --install` puts the dashboard (sync-server/CMakeLists.txt
+// defines it for patron-sync from the install prefix).
+#ifndef PATRON_DASHBOARD_DIR
+#define PATRON_DASHBOARD_DIR "/usr/share/patron-sync/dashboard"
+#endif
+
 namespace patron::sync {
 
 struct ServerConfig {
@@ -65,6 +71,15 @@ struct ServerConfig {
   // the member rows other terminals pull, as soon as pushes pause, and
   // during a burst once the oldest change waiting is this old.
   int64_t fold_max_lag_ms = 30'000;
+  // The dashboard's files (served under /dashboard/), where CMake's
+  // install() puts them; and the directory of Debian's libjs-* packages,
+  // served under /dashboard/vendor/ (Chart.js: chart.js/chart.min.js).
+  std::string dashboard_dir = PATRON_DASHBOARD_DIR;
+  std::string dashboard_vendor_dir = "/usr/share/javascript";
+  // A dashboard session ends after this long without a request, and this
+  // long after its login whatever happens.
+  int64_t session_idle_ms = 30 * 60 * 1000;
+  int64_t session_max_ms = 12 * 60 * 60 * 1000;
 
   std::string DatabasePath() const { return data_dir + "/server.db"; }
   std::string SnapshotDir() const { return data_dir + "/snapshots"; }

@@ -171,8 +171,9 @@ std::chrono::milliseconds ExpiryStep(SyncService& service) {
 }
 
 // Computes member metrics and segments and ships them to tills
-// (RunSegmentsIfDue): at start, then once a local day or when another pack
-// comes in force (checked hourly), and ten minutes after a failure.
+// (RunSegmentsIfDue), then the insights that read them (RunInsightsIfDue):
+// at start, then once a local day or when another pack comes in force
+// (checked hourly), and ten minutes after a failure.
 std::chrono::milliseconds SegmentStep(SyncService& service) {
   Result<std::optional<SegmentRun>> run = service.RunSegmentsIfDue();
   if (!run.ok()) {
@@ -182,6 +183,16 @@ std::chrono::milliseconds SegmentStep(SyncService& service) {
   if (*run) {
     Log("info", "segments version " + std::to_string((*run)->version) + ": metrics of " +
                     std::to_string((*run)->members) + " members");
+  }
+  Result<std::optional<InsightRun>> insights = service.RunInsightsIfDue();
+  if (!insights.ok()) {
+    Log("error", "insights: " + insights.status().ToString());
+    return std::chrono::minutes(10);
+  }
+  if (*insights) {
+    Log("info", "insights run " + std::to_string((*insights)->run) + ": " +
+                    std::to_string((*insights)->effects.size()) + " campaigns, " +
+                    std::to_string((*insights)->members) + " members");
   }
   return std::chrono::hours(1);
 }
@@ -235,6 +246,11 @@ int main(int argc, char** argv) {
   auto* fold_max_lag =
       app.add_option("--fold-max-lag-ms", flags.fold_max_lag_ms,
                      "fold pushed changes into member rows at the latest this long after");
+  auto* dashboard_dir = app.add_option("--dashboard-dir", flags.dashboard_dir,
+                                       "the dashboard's files, served under /dashboard/");
+  auto* dashboard_vendor_dir =
+      app.add_option("--dashboard-vendor-dir", flags.dashboard_vendor_dir,
+                     "Debian's /usr/share/javascript, served under /dashboard/vendor/");
   CLI11_PARSE(app, argc, argv);
 
   ServerConfig config;
@@ -275,6 +291,8 @@ int main(int argc, char** argv) {
   if (*snapshot_min_changes) config.snapshot_min_changes = flags.snapshot_min_changes;
   if (*snapshot_min_interval) config.snapshot_min_interval_ms = flags.snapshot_min_interval_ms;
   if (*fold_max_lag) config.fold_max_lag_ms = flags.fold_max_lag_ms;
+  if (*dashboard_dir) config.dashboard_dir = flags.dashboard_dir;
+  if (*dashboard_vendor_dir) config.dashboard_vendor_dir = flags.dashboard_vendor_dir;
   std::vector<std::string> warnings;
   if (Status read = ReadSecretFiles(config, warnings); !read.ok()) return Fail(read);
   if (Status valid = ValidateConfig(config); !valid.ok()) return Fail(valid);
@@ -312,6 +330,8 @@ int main(int argc, char** argv) {
   service_options.snapshot.min_interval_ms = config.snapshot_min_interval_ms;
   service_options.fold_in_background = true;
   service_options.fold.max_lag_ms = config.fold_max_lag_ms;
+  service_options.accounts.idle_ms = config.session_idle_ms;
+  service_options.accounts.session_ms = config.session_max_ms;
   service_options.on_security_event = [](const SecurityEvent& event) {
     Log("warn", "security: refused " + event.subject + " from " + event.terminal_id + " (store " +
                     event.store_id + "): " + event.reason + ": " + event.message);
@@ -327,6 +347,10 @@ int main(int argc, char** argv) {
   api_options.admin_token = config.admin_token;
   api_options.chain_key = config.chain_key;
   api_options.metrics_token = config.metrics_token;
+  api_options.dashboard = {config.dashboard_dir, config.dashboard_vendor_dir};
+  api_options.on_audit_failure = [](const Status& status) {
+    Log("error", "audit log: " + status.ToString());
+  };
   SyncApi api(service, std::move(api_options));
 
   HttpServerOptions server_options;

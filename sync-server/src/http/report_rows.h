@@ -4,6 +4,7 @@
 #define PATRON_SYNC_SERVER_SRC_HTTP_REPORT_ROWS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -46,10 +47,15 @@ std::string RowsToCsv(const std::vector<Row>& rows) {
       using F = std::remove_cvref_t<decltype(field)>;
       if (!first) out += ',';
       first = false;
-      if constexpr (std::is_same_v<typename F::Type, int64_t>) {
+      using T = typename F::Type;
+      if constexpr (std::is_same_v<T, int64_t>) {
         out += std::to_string(F::Get(row));
+      } else if constexpr (std::is_same_v<T, std::optional<int64_t>>) {
+        if (F::Get(row)) out += std::to_string(*F::Get(row));  // empty: none
+      } else if constexpr (std::is_same_v<T, bool>) {
+        out += F::Get(row) ? "true" : "false";
       } else {
-        static_assert(std::is_same_v<typename F::Type, std::string>, "text or integers only");
+        static_assert(std::is_same_v<T, std::string>, "text, integers or booleans only");
         AppendCsvField(F::Get(row), out);
       }
     });

@@ -9,6 +9,11 @@
 //                               ?member_id= one member's purchases and metrics
 //   GET /v1/reports/segments    the latest metrics run (SegmentRun), ?version=
 //   POST /v1/admin/segments/run
+//   GET /v1/reports/effects     each campaign's effect (CampaignEffect),
+//                               ?campaign_id=, ?margin_bp= (10000)
+//   GET /v1/reports/cohorts     monthly cohort retention (CohortRow)
+//   GET /v1/reports/liability   points held and expiring by month (ExpiringMonth)
+//   POST /v1/admin/insights/run
 //   POST /v1/admin/analytics/rebuild
 //
 // The daily reports take ?store=&from=&to= (days YYYY-MM-DD, inclusive),
@@ -16,6 +21,8 @@
 // answer {"rows": [...], "totals": {...}, "count": <rows in the range>,
 // "next_page_token": "..." or null}; totals sum every row of the range,
 // not only the page's. ?format=csv answers every row of the range as CSV.
+// The insights reports read the latest insights run, or ?run=, and answer
+// {"run": n, "as_of_day": "...", ..., "rows": [...]}, or the rows as CSV.
 #include <algorithm>
 #include <string>
 #include <variant>
@@ -95,6 +102,65 @@ void AppendArray(const std::vector<Row>& rows, std::string& out) {
   out += ']';
 }
 
+template <typename Row>
+void AppendOptional(const std::optional<Row>& row, std::string& out) {
+  if (row) {
+    record::AppendRecord(*row, out);
+  } else {
+    out += "null";
+  }
+}
+
+// The insights run a report reads: ?run= (0 or none: the latest); 404
+// "no_insight_run" before the first.
+std::variant<InsightRun, HttpResponse> RequestedRun(AnalyticsReports& analytics,
+                                                    const HttpRequest& request) {
+  const std::optional<int64_t> number = ParseCount(request.QueryParam("run").value_or("0"));
+  if (!number) return ErrorResponse(400, "invalid_query", "give ?run=<an insights run's number>");
+  Result<std::optional<InsightRun>> run = analytics.InsightRunOf(*number);
+  if (!run.ok()) return ErrorResponse(run.status());
+  if (!*run) return ErrorResponse(404, "no_insight_run", "no such insights run");
+  return std::move(**run);
+}
+
+// true for ?format=csv, false for json or none; nullopt for another.
+std::optional<bool> WantsCsv(const HttpRequest& request) {
+  const std::string format = request.QueryParam("format").value_or("json");
+  if (format != "json" && format != "csv") return std::nullopt;
+  return format == "csv";
+}
+
+HttpResponse InvalidFormat() {
+  return ErrorResponse(400, "invalid_query", "give ?format=json or csv");
+}
+
+// {"run":n,"as_of_day":"..." — the head every insights report opens with.
+std::string RunHead(const InsightRun& run) {
+  std::string head = "{\"run\":" + std::to_string(run.run) + ",\"as_of_day\":";
+  AppendJsonString(run.as_of_day, head);
+  return head;
+}
+
+// The cohort triangle as CSV: cohort, size, then month_0 .. month_<last>.
+std::string CohortsCsv(const std::vector<CohortRow>& rows) {
+  size_t months = 0;
+  for (const CohortRow& row : rows) months = std::max(months, row.active.size());
+  std::string out =
+      "\xEF\xBB\xBF"
+      "cohort,size";
+  for (size_t k = 0; k < months; ++k) out += ",month_" + std::to_string(k);
+  out += "\r\n";
+  for (const CohortRow& row : rows) {
+    out += row.cohort + "," + std::to_string(row.size);
+    for (size_t k = 0; k < months; ++k) {
+      out += ',';
+      if (k < row.active.size()) out += std::to_string(row.active[k]);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 HttpResponse SyncApi::ReportDays(const HttpRequest& request) const {
@@ -131,26 +197,33 @@ HttpResponse SyncApi::ReportTiers(const HttpRequest& request) const {
   return RowsResponse(service_.analytics().TierDays(q.range), q);
 }
 
-// ?member_id=: {"summary": {...}, "days": [...], "categories": [...]}.
-// Otherwise ?after=<member id>&limit=: {"members": [...], "next_after":
-// <the last id> or null}; ?format=csv the page as CSV.
+// ?member_id=: the member's persona (analytics_reports.h MemberPersona):
+// {"member": {...} or null, "tier_progress": {...} or null, "summary":
+// {...} or null, "days": [...], "categories": [...], "metrics": {...} or
+// null, "vouchers": [...], "campaigns": [...]}. Otherwise ?after=<member id>&limit=: {"members":
+// [...], "next_after": <the last id> or null}; ?format=csv the page as CSV.
 HttpResponse SyncApi::ReportMembers(const HttpRequest& request) const {
   if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
   if (std::optional<std::string> member_id = request.QueryParam("member_id")) {
-    Result<MemberPurchases> member = service_.analytics().Member(*member_id);
-    if (!member.ok()) return ErrorResponse(member.status());
-    std::string body = "{\"summary\":";
-    record::AppendRecord(member->summary, body);
+    Result<MemberPersona> persona = service_.analytics().Persona(*member_id);
+    if (!persona.ok()) return ErrorResponse(persona.status());
+    const std::optional<MemberPurchases>& bought = persona->purchases;
+    std::string body = "{\"member\":";
+    AppendOptional(persona->member, body);
+    body += ",\"tier_progress\":";
+    AppendOptional(persona->tier_progress, body);
+    body += ",\"summary\":";
+    AppendOptional(bought ? std::optional(bought->summary) : std::nullopt, body);
     body += ",\"days\":";
-    AppendArray(member->days, body);
+    AppendArray(bought ? bought->days : std::vector<MemberDay>{}, body);
     body += ",\"categories\":";
-    AppendArray(member->categories, body);
+    AppendArray(bought ? bought->categories : std::vector<MemberCategory>{}, body);
     body += ",\"metrics\":";
-    if (member->metrics) {
-      record::AppendRecord(*member->metrics, body);
-    } else {
-      body += "null";
-    }
+    AppendOptional(bought ? bought->metrics : std::nullopt, body);
+    body += ",\"vouchers\":";
+    AppendArray(persona->vouchers, body);
+    body += ",\"campaigns\":";
+    AppendArray(persona->campaigns, body);
     body += '}';
     return JsonResponse(200, std::move(body));
   }
@@ -191,6 +264,75 @@ HttpResponse SyncApi::ReportSegments(const HttpRequest& request) const {
 HttpResponse SyncApi::RunSegments(const HttpRequest& request) const {
   if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
   Result<SegmentRun> run = service_.RunSegments();
+  if (!run.ok()) return ErrorResponse(run.status());
+  return JsonResponse(200, record::EncodeRecord(*run));
+}
+
+// Each campaign's effect in the run, or ?campaign_id='s, with its ROI at
+// ?margin_bp= (0..10000; 10000: on revenue).
+HttpResponse SyncApi::ReportEffects(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  const std::optional<int64_t> margin =
+      ParseCount(request.QueryParam("margin_bp").value_or("10000"));
+  if (!margin || *margin > 10'000) {
+    return ErrorResponse(400, "invalid_query", "give ?margin_bp=<0..10000>, the gross margin");
+  }
+  const std::optional<bool> csv = WantsCsv(request);
+  if (!csv) return InvalidFormat();
+  auto run = RequestedRun(service_.analytics(), request);
+  if (auto* refusal = std::get_if<HttpResponse>(&run)) return std::move(*refusal);
+  const InsightRun& found = std::get<InsightRun>(run);
+  const std::optional<std::string> only = request.QueryParam("campaign_id");
+  std::vector<CampaignEffect> rows;
+  for (const CampaignEffect& effect : found.effects) {
+    if (only && effect.campaign_id != *only) continue;
+    ApplyMargin(rows.emplace_back(effect), *margin);
+  }
+  if (*csv) return CsvResponse(RowsToCsv(rows));
+  std::string body = RunHead(found) +
+                     ",\"redemption_rate_bp\":" + std::to_string(found.redemption_rate_bp) +
+                     ",\"rows\":";
+  AppendArray(rows, body);
+  body += '}';
+  return JsonResponse(200, std::move(body));
+}
+
+HttpResponse SyncApi::ReportCohorts(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  const std::optional<bool> csv = WantsCsv(request);
+  if (!csv) return InvalidFormat();
+  auto run = RequestedRun(service_.analytics(), request);
+  if (auto* refusal = std::get_if<HttpResponse>(&run)) return std::move(*refusal);
+  const InsightRun& found = std::get<InsightRun>(run);
+  if (*csv) return CsvResponse(CohortsCsv(found.cohorts));
+  std::string body = RunHead(found) + ",\"rows\":";
+  AppendArray(found.cohorts, body);
+  body += '}';
+  return JsonResponse(200, std::move(body));
+}
+
+HttpResponse SyncApi::ReportLiability(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  const std::optional<bool> csv = WantsCsv(request);
+  if (!csv) return InvalidFormat();
+  auto run = RequestedRun(service_.analytics(), request);
+  if (auto* refusal = std::get_if<HttpResponse>(&run)) return std::move(*refusal);
+  const InsightRun& found = std::get<InsightRun>(run);
+  if (*csv) return CsvResponse(RowsToCsv(found.expiring));
+  std::string body =
+      RunHead(found) + ",\"outstanding_points\":" + std::to_string(found.outstanding_points) +
+      ",\"outstanding_value_minor\":" + std::to_string(found.outstanding_value_minor) +
+      ",\"members_with_points\":" + std::to_string(found.members_with_points) +
+      ",\"redemption_rate_bp\":" + std::to_string(found.redemption_rate_bp) + ",\"rows\":";
+  AppendArray(found.expiring, body);
+  body += '}';
+  return JsonResponse(200, std::move(body));
+}
+
+// Runs the insights now (SyncService::RunInsights) and answers the run.
+HttpResponse SyncApi::RunInsights(const HttpRequest& request) const {
+  if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
+  Result<InsightRun> run = service_.RunInsights();
   if (!run.ok()) return ErrorResponse(run.status());
   return JsonResponse(200, record::EncodeRecord(*run));
 }

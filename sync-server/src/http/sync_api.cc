@@ -48,11 +48,12 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       admin_token_sha256_(options.admin_token.empty() ? "" : Sha256Hex(options.admin_token)),
       metrics_token_sha256_(options.metrics_token.empty() ? "" : Sha256Hex(options.metrics_token)),
       chain_key_(std::move(options.chain_key)),
-      sleep_(options.sleep ? std::move(options.sleep)
-                           : [](std::chrono::milliseconds delay) {
-                               std::this_thread::sleep_for(delay);
-                             }),
-      admin_throttle_(std::move(options.admin_throttle)) {
+      sleep_(options.sleep
+                 ? std::move(options.sleep)
+                 : [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }),
+      admin_throttle_(std::move(options.admin_throttle)),
+      dashboard_(std::move(options.dashboard)),
+      on_audit_failure_(std::move(options.on_audit_failure)) {
   constexpr RouteBody kNone = RouteBody::kNone;
   constexpr RouteBody kJson = RouteBody::kJson;
   auto add = [this](std::string method, std::string_view path, RouteBody body, Guard guard,
@@ -69,11 +70,11 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::ClaimReturn);
   add("POST", "/v1/vouchers/claim", kJson, Guard::kTerminal, Endpoint::kClaimVoucher,
       &SyncApi::ClaimVoucher);
-  add("POST", "/v1/admin/vouchers", kJson, Guard::kAdmin, Endpoint::kIssueVoucher,
+  add("POST", "/v1/admin/vouchers", kJson, Guard::kMarketing, Endpoint::kIssueVoucher,
       &SyncApi::IssueVoucher);
-  add("GET", "/v1/admin/vouchers", kNone, Guard::kAdmin, Endpoint::kListVouchers,
+  add("GET", "/v1/admin/vouchers", kNone, Guard::kMarketing, Endpoint::kListVouchers,
       &SyncApi::ListVouchers);
-  add("POST", "/v1/admin/vouchers/take-back", kJson, Guard::kAdmin, Endpoint::kTakeBackVoucher,
+  add("POST", "/v1/admin/vouchers/take-back", kJson, Guard::kMarketing, Endpoint::kTakeBackVoucher,
       &SyncApi::TakeBackVoucher);
   add("POST", "/v1/rewards/stock", kJson, Guard::kTerminal, Endpoint::kClaimStock,
       &SyncApi::ClaimStock);
@@ -83,7 +84,7 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::ListBudgets);
   add("GET", "/v1/admin/exchanges", kNone, Guard::kAdmin, Endpoint::kListExchanges,
       &SyncApi::ListExchanges);
-  add("POST", "/v1/admin/gifts/run", kNone, Guard::kAdmin, Endpoint::kIssueGifts,
+  add("POST", "/v1/admin/gifts/run", kNone, Guard::kMarketing, Endpoint::kIssueGifts,
       &SyncApi::IssueGifts);
   add("POST", "/v1/admin/expiry/run", kNone, Guard::kAdmin, Endpoint::kRunExpiry,
       &SyncApi::RunExpiry);
@@ -91,32 +92,48 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
       &SyncApi::RegisterTerminal);
   add("POST", "/v1/admin/rules", kJson, Guard::kAdmin, Endpoint::kPublishRules,
       &SyncApi::PublishRules);
-  add("POST", "/v1/admin/packs", kJson, Guard::kAdmin, Endpoint::kPublishRules,
+  add("POST", "/v1/admin/packs", kJson, Guard::kMarketing, Endpoint::kPublishRules,
       &SyncApi::PublishRules);
-  add("GET", "/v1/admin/packs", kNone, Guard::kAdmin, Endpoint::kListPacks, &SyncApi::ListPacks);
-  add("POST", "/v1/admin/packs/dry-run", kJson, Guard::kAdmin, Endpoint::kDryRunPack,
+  add("GET", "/v1/admin/packs", kNone, Guard::kMarketing, Endpoint::kListPacks,
+      &SyncApi::ListPacks);
+  add("POST", "/v1/admin/packs/dry-run", kJson, Guard::kMarketing, Endpoint::kDryRunPack,
       &SyncApi::DryRunPack);
-  add("GET", "/v1/reports/stores", kNone, Guard::kAdmin, Endpoint::kStoreReport,
+  add("GET", "/v1/reports/stores", kNone, Guard::kReports, Endpoint::kStoreReport,
       &SyncApi::StoreReport);
-  add("GET", "/v1/reports/days", kNone, Guard::kAdmin, Endpoint::kReportDays, &SyncApi::ReportDays);
-  add("GET", "/v1/reports/categories", kNone, Guard::kAdmin, Endpoint::kReportCategories,
+  add("GET", "/v1/reports/days", kNone, Guard::kReports, Endpoint::kReportDays,
+      &SyncApi::ReportDays);
+  add("GET", "/v1/reports/categories", kNone, Guard::kReports, Endpoint::kReportCategories,
       &SyncApi::ReportCategories);
-  add("GET", "/v1/reports/campaigns", kNone, Guard::kAdmin, Endpoint::kReportCampaigns,
+  add("GET", "/v1/reports/campaigns", kNone, Guard::kReports, Endpoint::kReportCampaigns,
       &SyncApi::ReportCampaigns);
-  add("GET", "/v1/reports/tiers", kNone, Guard::kAdmin, Endpoint::kReportTiers,
+  add("GET", "/v1/reports/tiers", kNone, Guard::kReports, Endpoint::kReportTiers,
       &SyncApi::ReportTiers);
-  add("GET", "/v1/reports/members", kNone, Guard::kAdmin, Endpoint::kReportMembers,
+  add("GET", "/v1/reports/members", kNone, Guard::kReports, Endpoint::kReportMembers,
       &SyncApi::ReportMembers);
   add("POST", "/v1/admin/analytics/rebuild", kNone, Guard::kAdmin, Endpoint::kRebuildAnalytics,
       &SyncApi::RebuildAnalytics);
-  add("GET", "/v1/reports/segments", kNone, Guard::kAdmin, Endpoint::kReportSegments,
+  add("GET", "/v1/reports/segments", kNone, Guard::kReports, Endpoint::kReportSegments,
       &SyncApi::ReportSegments);
-  add("POST", "/v1/admin/segments/run", kNone, Guard::kAdmin, Endpoint::kRunSegments,
+  add("POST", "/v1/admin/segments/run", kNone, Guard::kMarketing, Endpoint::kRunSegments,
       &SyncApi::RunSegments);
+  add("GET", "/v1/reports/effects", kNone, Guard::kReports, Endpoint::kReportEffects,
+      &SyncApi::ReportEffects);
+  add("GET", "/v1/reports/cohorts", kNone, Guard::kReports, Endpoint::kReportCohorts,
+      &SyncApi::ReportCohorts);
+  add("GET", "/v1/reports/liability", kNone, Guard::kReports, Endpoint::kReportLiability,
+      &SyncApi::ReportLiability);
+  add("POST", "/v1/admin/insights/run", kNone, Guard::kMarketing, Endpoint::kRunInsights,
+      &SyncApi::RunInsights);
   add("GET", "/v1/admin/security-events", kNone, Guard::kAdmin, Endpoint::kSecurityEvents,
       &SyncApi::SecurityEvents);
   add("POST", "/v1/admin/members/review", kNone, Guard::kAdmin, Endpoint::kReviewMembers,
       &SyncApi::ReviewMembers);
+  add("POST", "/v1/auth/login", kJson, Guard::kNone, Endpoint::kLogin, &SyncApi::Login);
+  add("POST", "/v1/auth/logout", kNone, Guard::kSession, Endpoint::kLogout, &SyncApi::Logout);
+  add("GET", "/v1/auth/me", kNone, Guard::kSession, Endpoint::kWhoAmI, &SyncApi::WhoAmI);
+  add("POST", "/v1/admin/users", kJson, Guard::kAdmin, Endpoint::kSaveUser, &SyncApi::SaveUser);
+  add("GET", "/v1/admin/users", kNone, Guard::kAdmin, Endpoint::kListUsers, &SyncApi::ListUsers);
+  add("GET", "/v1/admin/audit", kNone, Guard::kAdmin, Endpoint::kAuditLog, &SyncApi::AuditLog);
   add("GET", "/v1/health", kNone, Guard::kNone, Endpoint::kHealth, &SyncApi::Health);
   add("GET", "/metrics", kNone, Guard::kNone, Endpoint::kMetrics, &SyncApi::Metrics);
 }
@@ -181,10 +198,32 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "report_segments";
     case Endpoint::kRunSegments:
       return "run_segments";
+    case Endpoint::kReportEffects:
+      return "report_effects";
+    case Endpoint::kReportCohorts:
+      return "report_cohorts";
+    case Endpoint::kReportLiability:
+      return "report_liability";
+    case Endpoint::kRunInsights:
+      return "run_insights";
     case Endpoint::kSecurityEvents:
       return "security_events";
     case Endpoint::kReviewMembers:
       return "review_members";
+    case Endpoint::kLogin:
+      return "login";
+    case Endpoint::kLogout:
+      return "logout";
+    case Endpoint::kWhoAmI:
+      return "who_am_i";
+    case Endpoint::kSaveUser:
+      return "save_user";
+    case Endpoint::kListUsers:
+      return "list_users";
+    case Endpoint::kAuditLog:
+      return "audit_log";
+    case Endpoint::kDashboard:
+      return "dashboard";
     case Endpoint::kHealth:
       return "health";
     case Endpoint::kMetrics:
@@ -209,13 +248,50 @@ int64_t SyncApi::RequestCount(std::string_view endpoint) const {
 }
 
 HttpResponse SyncApi::Handle(const HttpRequest& request) const {
+  if (DashboardFiles::Handles(request.path)) {
+    Count(Endpoint::kDashboard);
+    return dashboard_.Serve(request);
+  }
   RouteMatch<Route> match = router_.Find(request);
   Count(match.target != nullptr ? match.target->endpoint : Endpoint::kOther);
   if (match.refusal) return std::move(*match.refusal);
-  return (this->*match.target->handler)(request);
+  if (ForPeople(match.target->guard)) return HandleForPeople(request, *match.target);
+  HttpResponse response = (this->*match.target->handler)(request);
+  if (Audited(request)) AuditRequest(request, nullptr, response);
+  return response;
+}
+
+HttpResponse SyncApi::HandleForPeople(const HttpRequest& request, const Route& route) const {
+  Principal identified;
+  std::variant<Principal, HttpResponse> who = Authorize(request, route.guard, &identified);
+  const Principal* principal = std::get_if<Principal>(&who);
+  HttpResponse response;
+  if (principal == nullptr) {
+    response = std::get<HttpResponse>(std::move(who));
+  } else if (principal->role == kRoleStoreManager && route.guard == Guard::kReports) {
+    std::variant<HttpRequest, HttpResponse> restricted =
+        RestrictToStore(request, principal->store_id);
+    if (auto* refused = std::get_if<HttpResponse>(&restricted)) {
+      response = std::move(*refused);
+    } else {
+      response = (this->*route.handler)(std::get<HttpRequest>(restricted));
+    }
+  } else {
+    response = (this->*route.handler)(request);
+  }
+  if (Audited(request)) {
+    // A refused role is audited under the session's name.
+    const bool named = principal != nullptr || identified.username.empty();
+    AuditRequest(request, named ? principal : &identified, response);
+  }
+  return response;
 }
 
 std::optional<HttpResponse> SyncApi::Screen(const HttpRequest& request) const {
+  if (DashboardFiles::Handles(request.path)) {
+    Count(Endpoint::kDashboard);
+    return ErrorResponse(413, "payload_too_large", "the dashboard's files take no request body");
+  }
   RouteMatch<Route> match = router_.Find(request);
   // 404, 405 and 415 do not depend on the body: refused without reading it.
   std::optional<HttpResponse> refused = std::move(match.refusal);
@@ -225,7 +301,18 @@ std::optional<HttpResponse> SyncApi::Screen(const HttpRequest& request) const {
     refused = ErrorResponse(413, "payload_too_large",
                             request.method + " " + request.path + " takes no request body");
   }
-  if (!refused && match.target->guard == Guard::kAdmin) refused = RefuseNonAdmin(request);
+  if (!refused && ForPeople(match.target->guard)) {
+    std::variant<Principal, HttpResponse> who = Authorize(request, match.target->guard);
+    if (auto* refusal = std::get_if<HttpResponse>(&who)) refused = std::move(*refusal);
+  }
+  // Nobody logged in yet: a login's body is a name and a password.
+  constexpr size_t kMaxLoginBody = 4096;
+  if (!refused && match.target->endpoint == Endpoint::kLogin &&
+      ParseCount(request.Header("Content-Length").value_or("0")).value_or(0) >
+          static_cast<int64_t>(kMaxLoginBody)) {
+    refused = ErrorResponse(413, "payload_too_large", "a login is at most 4 KiB");
+  }
+  if (refused && Audited(request)) AuditRequest(request, nullptr, *refused);
   if (!refused && match.target->guard == Guard::kTerminal) {
     Result<Caller> caller = Authenticate(request);
     if (!caller.ok()) refused = AuthErrorResponse(caller.status());
@@ -240,7 +327,8 @@ bool SyncApi::HasCredentials(const HttpRequest& request) const {
   if (TokenMatches(*token, admin_token_sha256_) || TokenMatches(*token, metrics_token_sha256_)) {
     return true;
   }
-  return service_.Authenticate(request.authorization).ok();
+  return service_.Authenticate(request.authorization).ok() ||
+         service_.accounts().SessionOf(*token).ok();
 }
 
 Result<Caller> SyncApi::Authenticate(const HttpRequest& request) const {

@@ -7,6 +7,8 @@
 //   POST /v1/admin/rules                 admin token; publishes rules -> 204
 //   GET  /v1/reports/stores              admin token; per-store figures
 //   GET  /v1/admin/security-events       admin token; what was refused from tills
+//   /v1/auth/*, /v1/admin/users, /v1/admin/audit  head office's people (auth_api.cc)
+//   GET  /dashboard/...                  the dashboard's files (dashboard_files.h)
 //   GET  /v1/health                      liveness
 //   GET  /metrics                        Prometheus text format 0.0.4
 //
@@ -19,6 +21,12 @@
 // wrong token on an admin route is 403. Wrong admin tokens are throttled
 // (credential_throttle.h): after repeated failures 429 `too_many_failures`
 // with Retry-After. With a metrics token configured, GET /metrics needs it.
+//
+// Head office's people log in (POST /v1/auth/login) and use the session
+// token as the admin token is used; each route admits the roles its guard
+// names (access.cc), a store manager's reports are confined to their store,
+// and every state-changing request under /v1/admin/ and /v1/auth/ is
+// written to the audit log.
 //
 // Thread safety: Handle() may run on any number of threads at once (the
 // service serialises writes; the request counters are atomics).
@@ -33,11 +41,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "http/credential_throttle.h"
+#include "http/dashboard_files.h"
 #include "patron/http/message.h"
 #include "patron/http/router.h"
+#include "patron/sync_server/head_office_accounts.h"
 #include "patron/sync_server/sync_service.h"
 
 namespace patron::sync {
@@ -62,6 +73,10 @@ struct SyncApiOptions {
   // Waits out the throttle's delay after a wrong admin token; default:
   // std::this_thread::sleep_for. Tests pass a no-op.
   std::function<void(std::chrono::milliseconds)> sleep = {};
+  // Where /dashboard/ is served from (dashboard_files.h); empty dir: 404.
+  DashboardOptions dashboard = {};
+  // Told when an audit event could not be written (patron-sync logs it).
+  std::function<void(const Status&)> on_audit_failure = {};
 };
 
 class SyncApi {
@@ -121,8 +136,19 @@ class SyncApi {
     kRebuildAnalytics,
     kReportSegments,
     kRunSegments,
+    kReportEffects,
+    kReportCohorts,
+    kReportLiability,
+    kRunInsights,
     kSecurityEvents,
     kReviewMembers,
+    kLogin,
+    kLogout,
+    kWhoAmI,
+    kSaveUser,
+    kListUsers,
+    kAuditLog,
+    kDashboard,
     kHealth,
     kMetrics,
     kOther,  // no route matched: 404
@@ -132,8 +158,9 @@ class SyncApi {
 
   using Handler = HttpResponse (SyncApi::*)(const HttpRequest&) const;
   // The credential a route needs. Its handler checks it (it needs the
-  // caller); Screen() checks it before the body is read.
-  enum class Guard { kNone, kTerminal, kAdmin };
+  // caller); Screen() checks it before the body is read. The guards for
+  // people admit the admin token and sessions of some roles (access.cc).
+  enum class Guard { kNone, kTerminal, kAdmin, kMarketing, kReports, kSession };
   struct Route {
     Guard guard;
     Endpoint endpoint;
@@ -168,6 +195,10 @@ class SyncApi {
   HttpResponse RebuildAnalytics(const HttpRequest& request) const;
   HttpResponse ReportSegments(const HttpRequest& request) const;
   HttpResponse RunSegments(const HttpRequest& request) const;
+  HttpResponse ReportEffects(const HttpRequest& request) const;
+  HttpResponse ReportCohorts(const HttpRequest& request) const;
+  HttpResponse ReportLiability(const HttpRequest& request) const;
+  HttpResponse RunInsights(const HttpRequest& request) const;
   // packs_api.cc: rule packs. PublishRules answers POST /v1/admin/packs
   // with the pack's listing (201) and the older POST /v1/admin/rules with 204.
   HttpResponse PublishRules(const HttpRequest& request) const;
@@ -188,9 +219,40 @@ class SyncApi {
   HttpResponse RunExpiry(const HttpRequest& request) const;
   // POST /v1/admin/vouchers/take-back {"voucher_id"}: SyncService::TakeBackVoucher.
   HttpResponse TakeBackVoucher(const HttpRequest& request) const;
-  // nullopt if the request carries the admin token; otherwise the 401/403,
-  // or 429 while its peer (or everyone) is locked out.
+  // auth_api.cc: logins, sessions, accounts, the audit log.
+  HttpResponse Login(const HttpRequest& request) const;
+  HttpResponse Logout(const HttpRequest& request) const;
+  HttpResponse WhoAmI(const HttpRequest& request) const;
+  HttpResponse SaveUser(const HttpRequest& request) const;
+  HttpResponse ListUsers(const HttpRequest& request) const;
+  HttpResponse AuditLog(const HttpRequest& request) const;
+
+  // access.cc. nullopt if the request's credential is one its route's
+  // guard admits (the admin token always); otherwise the 401/403, or 429
+  // while its peer (or everyone) is locked out.
   std::optional<HttpResponse> RefuseNonAdmin(const HttpRequest& request) const;
+  // Who the request is from, if `guard` admits them; the refusal otherwise.
+  // Wrong tokens count against the throttle; an ended session does not.
+  // `identified`, when given, is set to the session's principal even when
+  // its role is refused (the audit log names who tried).
+  std::variant<Principal, HttpResponse> Authorize(const HttpRequest& request, Guard guard,
+                                                  Principal* identified = nullptr) const;
+  static bool Admits(Guard guard, std::string_view role);
+  static bool ForPeople(Guard guard);
+  // A store manager's report request with its `store` filter forced to
+  // their store; 403 for another store, or a report with no store filter.
+  static std::variant<HttpRequest, HttpResponse> RestrictToStore(const HttpRequest& request,
+                                                                 const std::string& store_id);
+  // True for requests the audit log records: POSTs under /v1/admin/ and
+  // /v1/auth/ (a login records itself).
+  static bool Audited(const HttpRequest& request);
+  // Appends the request and its answer to the audit log; `username` names
+  // the caller when `who` is null (a refused login's name).
+  void AuditRequest(const HttpRequest& request, const Principal* who, const HttpResponse& response,
+                    std::string_view username = {}) const;
+  // Handle() for a route for people: authorizes, confines a store manager,
+  // runs the handler, audits.
+  HttpResponse HandleForPeople(const HttpRequest& request, const Route& route) const;
   // True if `token` hashes to `sha256_hex` (compared in constant time);
   // false for an empty hash.
   static bool TokenMatches(std::string_view token, std::string_view sha256_hex);
@@ -203,6 +265,8 @@ class SyncApi {
   std::string chain_key_;
   std::function<void(std::chrono::milliseconds)> sleep_;
   mutable CredentialThrottle admin_throttle_;
+  DashboardFiles dashboard_;
+  std::function<void(const Status&)> on_audit_failure_;
   Router<Route> router_;
   mutable std::array<std::atomic<int64_t>, kEndpointCount> requests_{};
 };

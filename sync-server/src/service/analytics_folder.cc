@@ -117,6 +117,10 @@ void AnalyticsBatch::AddSale(const StoredSale& stored,
     campaign.campaign_id = award.campaign_id;
     campaign.store_id = sale.store_id;
     campaign.day = day;
+    CampaignMember& member = campaign_members_[{sale.member_id, award.campaign_id}];
+    member.member_id = sale.member_id;
+    member.campaign_id = award.campaign_id;
+    ++(award.held_out ? member.held_out : member.awards);
     if (award.held_out) {
       ++campaign.held_out;
       campaign.held_out_paid_minor += sale.paid_minor;
@@ -187,6 +191,9 @@ Status AnalyticsBatch::Write(AnalyticsTxn& txn) {
   for (const auto& [key, delta] : tier_days_) PATRON_RETURN_IF_ERROR(txn.AddTierDay(delta));
   for (const auto& [key, delta] : member_categories_) {
     PATRON_RETURN_IF_ERROR(txn.AddMemberCategory(delta));
+  }
+  for (const auto& [key, delta] : campaign_members_) {
+    PATRON_RETURN_IF_ERROR(txn.AddCampaignMember(delta));
   }
   *this = AnalyticsBatch(offset_minutes_);
   return Status::OK();

@@ -64,6 +64,7 @@ class AnalyticsBatch {
   std::map<std::pair<std::string, std::string>, TierDay> tier_days_;
   std::map<std::tuple<std::string, std::string, std::string>, MemberDay> member_days_;
   std::map<std::pair<std::string, std::string>, MemberCategory> member_categories_;
+  std::map<std::pair<std::string, std::string>, CampaignMember> campaign_members_;
 };
 
 // Clears the analytics and makes them again from every change up to

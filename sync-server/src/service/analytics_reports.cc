@@ -2,6 +2,7 @@
 
 #include "patron/local_time.h"
 #include "service/analytics_folder.h"
+#include "service/checks.h"
 
 namespace patron::sync {
 
@@ -57,6 +58,35 @@ Result<MemberPurchases> AnalyticsReports::Member(const std::string& member_id) {
   return purchases;
 }
 
+Result<MemberPersona> AnalyticsReports::Persona(const std::string& member_id) {
+  MemberPersona persona;
+  {
+    Result<MemberPurchases> purchases = Member(member_id);
+    if (purchases.ok()) {
+      persona.purchases = std::move(*purchases);
+    } else if (!purchases.status().IsNotFound()) {
+      return purchases.status();
+    }
+  }
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  PATRON_ASSIGN_OR_RETURN(std::optional<MemberRecord> row, txn->FindMember(member_id));
+  if (!row && !persona.purchases) {
+    return Status::NotFound("head office holds no member " + member_id, "unknown_member");
+  }
+  if (row) {
+    PATRON_ASSIGN_OR_RETURN(const Rules pack, ActiveRulesIn(*txn, wall_clock_ms_()));
+    // The tier head office holds for the member (it may be held above what
+    // their spend reaches), or before tiers were held, their spend's.
+    Result<TierRule> held = FindTier(pack, row->state.tier);
+    const TierRule tier = held.ok() ? *held : TierFor(pack, row->state.spend_minor);
+    persona.tier_progress = NextTier(pack, tier, row->state.spend_minor);
+    persona.member = std::move(row->state);
+  }
+  PATRON_ASSIGN_OR_RETURN(persona.vouchers, txn->VouchersOfMember(member_id));
+  PATRON_ASSIGN_OR_RETURN(persona.campaigns, txn->CampaignMembersOf(member_id));
+  return persona;
+}
+
 Result<std::vector<MemberSummary>> AnalyticsReports::Members(const std::string& after, int limit) {
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
   return txn->MemberSummaries(after, limit);
@@ -65,6 +95,11 @@ Result<std::vector<MemberSummary>> AnalyticsReports::Members(const std::string& 
 Result<std::optional<SegmentRun>> AnalyticsReports::SegmentRunOf(int64_t version) {
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
   return txn->FindSegmentRun(version);
+}
+
+Result<std::optional<InsightRun>> AnalyticsReports::InsightRunOf(int64_t run) {
+  PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
+  return txn->FindInsightRun(run);
 }
 
 Status AnalyticsReports::Rebuild() { return RebuildAnalytics(store_, wall_clock_ms_()); }

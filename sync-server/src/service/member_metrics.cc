@@ -51,6 +51,24 @@ MemberMetrics BaseMetrics(const MemberSummary& summary, std::span<const MemberDa
   return m;
 }
 
+CustomerHistory HistoryOf(const MemberSummary& summary, std::span<const MemberDay> days,
+                          int64_t today) {
+  const int64_t first = DayNumber(summary.first_day);
+  CustomerHistory history;
+  history.frequency = std::max<int64_t>(0, summary.purchase_days - 1);
+  history.recency_days = static_cast<double>(DayNumber(summary.last_day) - first);
+  history.age_days = static_cast<double>(std::max(today, DayNumber(summary.last_day)) - first);
+  if (history.frequency > 0) {
+    int64_t repeat_minor = 0;
+    for (const MemberDay& day : days) {
+      if (day.day != summary.first_day) repeat_minor += day.paid_minor - day.refunded_minor;
+    }
+    history.mean_spend_minor =
+        static_cast<double>(repeat_minor) / static_cast<double>(history.frequency);
+  }
+  return history;
+}
+
 int64_t FrequencyScore(int64_t purchase_days) {
   if (purchase_days >= 10) return 5;
   if (purchase_days >= 5) return 4;

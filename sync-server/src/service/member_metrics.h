@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "patron/sync_server/analytics_store.h"
+#include "service/clv_model.h"
 
 namespace patron::sync {
 
@@ -21,6 +22,12 @@ inline constexpr int64_t kRfmWindowDays = 365;
 // `today` (a day number). `days` and `categories` are the member's.
 MemberMetrics BaseMetrics(const MemberSummary& summary, std::span<const MemberDay> days,
                           std::span<const MemberCategory> categories, int64_t today);
+
+// The member's whole history as the predicted-value model reads it: repeat
+// purchase days, days from the first to the last and to `today`, and the
+// mean money (paid less refunded) of the days after the first.
+CustomerHistory HistoryOf(const MemberSummary& summary, std::span<const MemberDay> days,
+                          int64_t today);
 
 // 1-5 for a purchase-day count: 1, 2, 3-4, 5-9, 10 or more (0 scores 1).
 int64_t FrequencyScore(int64_t purchase_days);

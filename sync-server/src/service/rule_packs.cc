@@ -102,7 +102,7 @@ Status SyncService::PublishRules(const Rules& rules) {
   const MemberFolder::WriteActivity activity(folder_);
   PATRON_RETURN_IF_ERROR(clock_.Resume(*txn));
   const std::string body = EncodeRules(rules);
-  PATRON_RETURN_IF_ERROR(txn->PutRules(rules.version, body));
+  PATRON_RETURN_IF_ERROR(txn->PutRules(rules.version, body, NowMs()));
   // Down the channel to every till (terminals before it read the pull's
   // "rules" field, which the store's newest rules still fill).
   PATRON_RETURN_IF_ERROR(PublishItem(*txn, {0,

@@ -3,13 +3,16 @@
 // tills as a new version of the replace-all set "segments" (segment.h).
 //
 // Two passes over the members who have bought, a page at a time: the first
-// reads every member's recency and spend, for the R and M quintiles; the
-// second computes each member's metrics and segments and writes them, a
+// reads every member's recency and spend, for the R and M quintiles, their
+// history, to fit the predicted-value model (clv_model.h), and their
+// categories, for what members buy together (recommendations.h); the second
+// computes each member's metrics and segments and writes them, a
 // page per write transaction (so pushes wait at most one page). The run is
 // stored (sizes, movement, RFM counts) and then its membership published; a
 // crash in between leaves tills on the version before, and the next run
 // takes the next version.
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "patron/local_time.h"
@@ -18,6 +21,7 @@
 #include "patron/sync_server/sync_service.h"
 #include "service/checks.h"
 #include "service/member_metrics.h"
+#include "service/recommendations.h"
 
 namespace patron::sync {
 namespace {
@@ -54,6 +58,41 @@ void ForEachMember(const MembersPage& page, Fn&& fn) {
   }
 }
 
+// The predicted-value model fitted on the buying members' histories;
+// nullopt when it cannot be (too few repeat buyers, no convergence).
+struct ValueModel {
+  BgNbdParams purchases;
+  GammaGammaParams spend;
+};
+
+// Each fit evaluates the likelihood of every history some hundreds of
+// times: beyond this many members it fits on an even sample of them (in
+// member id order, which is a hash: no bias), whose estimates are as good
+// for four and three parameters.
+constexpr size_t kFitSample = 50'000;
+
+std::optional<ValueModel> FitValueModel(const std::vector<CustomerHistory>& all) {
+  std::vector<CustomerHistory> histories;
+  const size_t step = all.size() / kFitSample + 1;
+  for (size_t i = 0; i < all.size(); i += step) histories.push_back(all[i]);
+  std::vector<CustomerHistory> spenders;  // Gamma-Gamma: repeat buyers who kept money spent
+  for (const CustomerHistory& h : histories) {
+    if (h.frequency > 0 && h.mean_spend_minor > 0) spenders.push_back(h);
+  }
+  Result<BgNbdFit> purchases = FitBgNbd(histories);
+  Result<GammaGammaFit> spend = FitGammaGamma(spenders);
+  if (!purchases.ok() || !spend.ok()) return std::nullopt;
+  return ValueModel{purchases->params, spend->params};
+}
+
+// The member's P(alive) and 12-month predicted spend under the model.
+void Predict(const ValueModel& model, CustomerHistory history, MemberMetrics& m) {
+  history.mean_spend_minor = std::max(history.mean_spend_minor, 1.0);
+  m.p_alive_bp = std::llround(ProbabilityAlive(model.purchases, history) * 10'000);
+  Result<double> value = CustomerLifetimeValue(model.purchases, model.spend, history, {});
+  if (value.ok()) m.predicted_spend_minor = std::llround(*value);
+}
+
 int BirthdayMonth(const std::optional<std::string>& birthday) {
   int month = 0, day = 0;
   return birthday && ParseBirthday(*birthday, month, day) ? month : 0;
@@ -80,6 +119,8 @@ Result<SegmentRun> SyncService::RunSegments() {
   // Pass 1: the quintiles' populations. Recency is negated so that the most
   // recent score 5.
   std::vector<int64_t> recency, monetary;
+  std::vector<CustomerHistory> histories;
+  CategoryAffinity affinity;
   {
     PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
     for (std::string after;;) {
@@ -89,12 +130,16 @@ Result<SegmentRun> SyncService::RunSegments() {
         const MemberMetrics m = BaseMetrics(s, days, categories, today);
         recency.push_back(-m.recency_days);
         monetary.push_back(m.monetary_minor);
+        histories.push_back(HistoryOf(s, days, today));
+        affinity.AddMember(categories);
       });
       after = page.summaries.back().member_id;
     }
   }
   std::sort(recency.begin(), recency.end());
   std::sort(monetary.begin(), monetary.end());
+  const std::optional<ValueModel> model = FitValueModel(histories);
+  histories.clear();
 
   // Pass 2: metrics, segments, movement.
   std::map<std::string, SegmentSize> sizes;
@@ -118,6 +163,10 @@ Result<SegmentRun> SyncService::RunSegments() {
       m.m_score = QuintileScore(monetary, m.monetary_minor);
       m.rfm_segment = std::string(RfmSegmentOf(
           static_cast<int>(m.r_score), static_cast<int>(m.f_score), static_cast<int>(m.m_score)));
+      if (model) Predict(*model, HistoryOf(s, days, today), m);
+      for (MemberOffer& offer : OffersFor(m, categories, affinity, today)) {
+        m.offers.push_back(std::move(offer));
+      }
       Result<std::optional<MemberRecord>> member = txn->FindMember(s.member_id);
       if (!member.ok()) {
         status = member.status();

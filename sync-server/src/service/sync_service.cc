@@ -93,7 +93,8 @@ SyncService::SyncService(ServerStore& store, SyncServiceOptions options)
       terminals_(store, options_.wall_clock_ms, options_.fill_random),
       folder_(store, options_.fold, options_.wall_clock_ms, counters_),
       snapshots_(store, options_.snapshot, options_.wall_clock_ms),
-      analytics_(store, options_.wall_clock_ms) {}
+      analytics_(store, options_.wall_clock_ms),
+      accounts_(store, options_.accounts, options_.wall_clock_ms) {}
 
 Status SyncService::CheckFingerprint(std::string_view fingerprint) const {
   if (fingerprint == options_.chain_key_fingerprint) return Status::OK();

@@ -516,7 +516,71 @@ CREATE TABLE segment_runs (
 ) STRICT;
 )sql";
 
-const std::array<sql::Migration, 16> kMigrations = {{
+// Version 17. Campaign effect, cohorts and liability (insight_records.h
+// CampaignMember, InsightRun): which members each campaign gave to or held
+// out, as the fold files sales, and every insights run's results; each
+// member's predicted value and next-best offers (MemberMetrics).
+constexpr std::string_view kSchemaV17 = R"sql(
+ALTER TABLE member_metrics ADD COLUMN p_alive_bp INTEGER;
+ALTER TABLE member_metrics ADD COLUMN predicted_spend_minor INTEGER;
+ALTER TABLE member_metrics ADD COLUMN offers TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE analytics_campaign_member (
+  member_id TEXT NOT NULL,
+  campaign_id TEXT NOT NULL,
+  awards INTEGER NOT NULL DEFAULT 0,
+  held_out INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (member_id, campaign_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE insight_runs (
+  run INTEGER PRIMARY KEY,
+  as_of_day TEXT NOT NULL,
+  ran_ms INTEGER NOT NULL,
+  members INTEGER NOT NULL,
+  outstanding_points INTEGER NOT NULL,
+  outstanding_value_minor INTEGER NOT NULL,
+  members_with_points INTEGER NOT NULL,
+  redemption_rate_bp INTEGER NOT NULL,
+  expiring TEXT NOT NULL,
+  cohorts TEXT NOT NULL,
+  effects TEXT NOT NULL
+) STRICT;
+)sql";
+
+// Version 18. Head office's accounts, their sessions and the audit log
+// (account_store.h). Passwords and session tokens are stored hashed only.
+constexpr std::string_view kSchemaV18 = R"sql(
+CREATE TABLE accounts (
+  username TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  disabled INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  password_hash TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE account_sessions (
+  token_sha256 TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+-- Disabling an account or changing its password ends its sessions.
+CREATE INDEX account_sessions_by_user ON account_sessions(username);
+CREATE TABLE audit_log (
+  audit_id INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  username TEXT NOT NULL,
+  role TEXT NOT NULL,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  target TEXT NOT NULL,
+  peer TEXT NOT NULL
+) STRICT;
+)sql";
+
+const std::array<sql::Migration, 18> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -534,6 +598,8 @@ const std::array<sql::Migration, 16> kMigrations = {{
     {14, "a sale's money off by campaigns", kSchemaV14, nullptr},
     {15, "analytics: daily rollups and member metrics the fold keeps", kSchemaV15, nullptr},
     {16, "member metrics, segment runs, the analytics' UTC offset", kSchemaV16, nullptr},
+    {17, "campaigns' members, insights runs, members' predicted value", kSchemaV17, nullptr},
+    {18, "head office's accounts, sessions and audit log", kSchemaV18, nullptr},
 }};
 
 }  // namespace

@@ -100,7 +100,7 @@ Status SqliteStoreTxn::ClearAnalytics() {
   for (std::string_view table :
        {"analytics_store_day", "analytics_category_day", "analytics_campaign_day",
         "analytics_tier_day", "analytics_member_day", "analytics_member",
-        "analytics_member_category"}) {
+        "analytics_member_category", "analytics_campaign_member"}) {
     PATRON_RETURN_IF_ERROR(db_.Execute("DELETE FROM " + std::string(table)));
   }
   return SetAnalyticsSeq(0);
@@ -148,6 +148,15 @@ Status SqliteStoreTxn::AddMemberCategory(const MemberCategory& delta) {
   PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(sql));
   record::BindRecord(s, 0, delta);
   return s.Run().WithContext("add member category");
+}
+
+Status SqliteStoreTxn::AddCampaignMember(const CampaignMember& delta) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  static const std::string sql =
+      AddSql<CampaignMember>("analytics_campaign_member", {"member_id", "campaign_id"});
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(sql));
+  record::BindRecord(s, 0, delta);
+  return s.Run().WithContext("add campaign member");
 }
 
 Result<MemberDayNews> SqliteStoreTxn::AddMemberDay(const MemberDay& delta) {
@@ -346,6 +355,23 @@ Result<std::vector<MemberMetrics>> SqliteStoreTxn::MemberMetricsBetween(
   return RowsBetween<MemberMetrics>("member_metrics", "member_id", after, through);
 }
 
+Result<std::vector<CampaignMember>> SqliteStoreTxn::CampaignMembersBetween(
+    const std::string& after, const std::string& through) {
+  return RowsBetween<CampaignMember>("analytics_campaign_member", "member_id, campaign_id", after,
+                                     through);
+}
+
+Result<std::vector<CampaignMember>> SqliteStoreTxn::CampaignMembersOf(
+    const std::string& member_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s,
+                          db_.GetCachedStatement("SELECT " + ColumnList<CampaignMember>() +
+                                                 " FROM analytics_campaign_member"
+                                                 " WHERE member_id = ? ORDER BY campaign_id"));
+  s.BindText(0, member_id);
+  return ReadRows<CampaignMember>(s);
+}
+
 Result<std::optional<MemberMetrics>> SqliteStoreTxn::FindMemberMetrics(
     const std::string& member_id) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
@@ -388,6 +414,28 @@ Result<std::optional<SegmentRun>> SqliteStoreTxn::FindSegmentRun(int64_t version
   PATRON_ASSIGN_OR_RETURN(std::vector<SegmentRun> rows, ReadRows<SegmentRun>(s));
   if (rows.empty()) return std::optional<SegmentRun>();
   return std::optional<SegmentRun>(std::move(rows.front()));
+}
+
+Status SqliteStoreTxn::PutInsightRun(const InsightRun& run) {
+  PATRON_RETURN_IF_ERROR(CheckWritable());
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("INSERT INTO insight_runs(" + ColumnList<InsightRun>() + ") VALUES (" +
+                             Placeholders<InsightRun>() + ")"));
+  record::BindRecord(s, 0, run);
+  return s.Run().WithContext("put insight run");
+}
+
+Result<std::optional<InsightRun>> SqliteStoreTxn::FindInsightRun(int64_t run) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s,
+                          db_.GetCachedStatement("SELECT " + ColumnList<InsightRun>() +
+                                                 " FROM insight_runs WHERE ?1 = 0 OR run = ?1"
+                                                 " ORDER BY run DESC LIMIT 1"));
+  s.BindInt64(0, run);
+  PATRON_ASSIGN_OR_RETURN(std::vector<InsightRun> rows, ReadRows<InsightRun>(s));
+  if (rows.empty()) return std::optional<InsightRun>();
+  return std::optional<InsightRun>(std::move(rows.front()));
 }
 
 }  // namespace patron::sync

@@ -557,14 +557,13 @@ Result<std::vector<StoredRules>> SqliteStoreTxn::AllRules() {
   }
 }
 
-Status SqliteStoreTxn::PutRules(int64_t version, std::string_view rules_json) {
+Status SqliteStoreTxn::PutRules(int64_t version, std::string_view rules_json, int64_t stored_ms) {
   PATRON_RETURN_IF_ERROR(CheckWritable());
   {
     PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(kInsertRules));
     s.BindInt64(0, version);
     s.BindText(1, rules_json);
-    // Informational only (never read back), so the wall clock is fine here.
-    s.BindInt64(2, SystemWallClockMs());
+    s.BindInt64(2, stored_ms);
     PATRON_RETURN_IF_ERROR(s.Run().WithContext("put rules"));
   }
   if (db_.Changes() == 1) return Status::OK();

@@ -102,7 +102,7 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::vector<StoredRules>> AllRules() override;
   // A version's body is immutable: storing the same body again is OK, a
   // different one is Conflict.
-  Status PutRules(int64_t version, std::string_view rules_json) override;
+  Status PutRules(int64_t version, std::string_view rules_json, int64_t stored_ms) override;
 
   Result<std::vector<StoreFigures>> StoreReport() override;
   Result<int64_t> CountEntries() override;
@@ -165,6 +165,7 @@ class SqliteStoreTxn final : public StoreTxn {
   Status AddCampaignDay(const CampaignDay& delta) override;
   Status AddTierDay(const TierDay& delta) override;
   Status AddMemberCategory(const MemberCategory& delta) override;
+  Status AddCampaignMember(const CampaignMember& delta) override;
   Result<MemberDayNews> AddMemberDay(const MemberDay& delta) override;
   Result<std::vector<StoreDay>> EnrolmentsByDay(int64_t utc_offset_minutes) override;
   Result<std::vector<StoreDay>> StoreDays(const DayRange& range) override;
@@ -186,6 +187,23 @@ class SqliteStoreTxn final : public StoreTxn {
   Status PutMemberMetrics(const MemberMetrics& metrics) override;
   Status PutSegmentRun(const SegmentRun& run) override;
   Result<std::optional<SegmentRun>> FindSegmentRun(int64_t version) override;
+  Result<std::vector<CampaignMember>> CampaignMembersBetween(const std::string& after,
+                                                             const std::string& through) override;
+  Result<std::vector<CampaignMember>> CampaignMembersOf(const std::string& member_id) override;
+  Status PutInsightRun(const InsightRun& run) override;
+  Result<std::optional<InsightRun>> FindInsightRun(int64_t run) override;
+
+  // Accounts, sessions, the audit log (sqlite_store_accounts.cc).
+  Result<std::optional<Account>> FindAccount(std::string_view username) override;
+  Status PutAccount(const Account& account) override;
+  Result<std::vector<Account>> ListAccounts() override;
+  Result<std::optional<AccountSession>> FindSession(std::string_view token_sha256) override;
+  Status PutSession(const AccountSession& session) override;
+  Status DeleteSession(std::string_view token_sha256) override;
+  Status DeleteSessionsOf(std::string_view username) override;
+  Status DeleteSessionsEndedBy(int64_t now_ms, int64_t idle_before_ms) override;
+  Result<int64_t> AppendAudit(const AuditEvent& event) override;
+  Result<std::vector<AuditEvent>> AuditEvents(int64_t before, int limit) override;
 
   // Vouchers (sqlite_store_vouchers.cc).
   Result<std::optional<Voucher>> FindVoucher(std::string_view voucher_id) override;

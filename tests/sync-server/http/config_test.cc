@@ -100,5 +100,23 @@ TEST_CASE("config files are read strictly") {
   CHECK(LoadConfigFile(dir.File("missing.json")).status().reason() == "config_not_found");
 }
 
+TEST_CASE("the dashboard's directories and the sessions' timeouts come from the config file") {
+  testing::TempDir dir;
+  const std::string path = dir.File("patron-sync.json");
+  std::ofstream(path) << R"({"admin_token":"t","dashboard_dir":"/opt/dash",)"
+                         R"("dashboard_vendor_dir":"/opt/js","session_idle_ms":60000,)"
+                         R"("session_max_ms":3600000})";
+  Result<ServerConfig> config = LoadConfigFile(path);
+  REQUIRE_MESSAGE(config.ok(), config.status().ToString());
+  CHECK(config->dashboard_dir == "/opt/dash");
+  CHECK(config->dashboard_vendor_dir == "/opt/js");
+  CHECK(config->session_idle_ms == 60'000);
+  CHECK(config->session_max_ms == 3'600'000);
+  CHECK(ValidateConfig(*config).ok());
+  config->session_max_ms = 30'000;  // shorter than the idle timeout
+  CHECK(ValidateConfig(*config).reason() == "invalid_config");
+  CHECK(ServerConfig{}.dashboard_vendor_dir == "/usr/share/javascript");
+}
+
 }  // namespace
 }  // namespace patron::sync

@@ -120,6 +120,10 @@ TEST_CASE("members: page by page, and one member's purchases") {
   CHECK(ann["summary"]["sales"] == 2);
   CHECK(ann["days"].size() == 2);
   CHECK(ann["categories"].size() == 2);
+  CHECK(ann["member"].is_null());  // she has bought, but no row of hers has come yet
+  CHECK(ann["tier_progress"].is_null());
+  CHECK(ann["vouchers"].empty());
+  CHECK(ann["campaigns"].empty());
   const HttpResponse unknown = f.Admin("GET", "/v1/reports/members?member_id=nobody");
   CHECK(unknown.status == 404);
   CHECK(ErrorCode(unknown) == "unknown_member");
@@ -148,6 +152,53 @@ TEST_CASE("a rebuild answers the same reports") {
   const HttpResponse rebuilt = f.Admin("POST", "/v1/admin/analytics/rebuild");
   CHECK(rebuilt.status == 200);
   CHECK(f.Admin("GET", "/v1/reports/days").body == before);
+}
+
+TEST_CASE("insights reports: each campaign's effect, the cohorts and the liability of a run") {
+  ApiFixture f;
+  CHECK(f.Admin("GET", "/v1/reports/effects").status == 404);  // no run yet
+  Rules pack = DefaultRules();
+  pack.version = 2;
+  Campaign campaign;
+  campaign.id = "member-day";
+  campaign.name = "会员日 Member day";
+  campaign.holdout_bp = 1'000;
+  campaign.award.bonus_points = 5;
+  pack.campaigns = {campaign};
+  REQUIRE(f.service().PublishRules(pack).ok());
+  Sell(f);
+
+  const nlohmann::json run = Json(f.Admin("POST", "/v1/admin/insights/run"));
+  CHECK(run["run"] == 1);
+  CHECK(run["as_of_day"] == "2026-06-01");
+  REQUIRE(run["effects"].size() == 1);
+
+  const nlohmann::json effects = Json(f.Admin("GET", "/v1/reports/effects?margin_bp=2500"));
+  CHECK(effects["run"] == 1);
+  REQUIRE(effects["rows"].size() == 1);
+  CHECK(effects["rows"][0]["campaign_id"] == "member-day");
+  CHECK(effects["rows"][0]["margin_bp"] == 2'500);
+  CHECK(effects["rows"][0]["roi_bp"].is_null());  // it cost nothing
+  CHECK(Json(f.Admin("GET", "/v1/reports/effects?campaign_id=other"))["rows"].empty());
+  const HttpResponse csv = f.Admin("GET", "/v1/reports/effects?format=csv");
+  REQUIRE(csv.status == 200);
+  CHECK(
+      csv.body.starts_with("\xEF\xBB\xBF"
+                           "campaign_id,name,pack_version,"));
+  CHECK(csv.body.find("member-day,会员日 Member day,2,") != std::string::npos);
+
+  CHECK(Json(f.Admin("GET", "/v1/reports/cohorts"))["rows"].is_array());
+  CHECK(f.Admin("GET", "/v1/reports/cohorts?format=csv")
+            .body.starts_with("\xEF\xBB\xBF"
+                              "cohort,size"));
+  const nlohmann::json liability = Json(f.Admin("GET", "/v1/reports/liability?run=1"));
+  CHECK(liability["outstanding_points"] == 0);
+  CHECK(liability["rows"].is_array());
+
+  CHECK(f.Admin("GET", "/v1/reports/effects?margin_bp=10001").status == 400);
+  CHECK(f.Admin("GET", "/v1/reports/liability?format=xml").status == 400);
+  CHECK(f.Admin("GET", "/v1/reports/cohorts?run=x").status == 400);
+  CHECK(f.Admin("GET", "/v1/reports/cohorts?run=7").status == 404);
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 // pack's segments, their sizes and movement, and the set shipped to tills.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <random>
+
 #include "consumption_records.h"
 #include "patron/local_time.h"
 #include "patron/record/record_json.h"
@@ -171,6 +174,57 @@ TEST_CASE("base metrics count only the last 365 days and refunds off their sale'
   CHECK(m.monetary_minor == 3'500);
   CHECK(m.ipi_days == 258);  // 516 days over two gaps
   CHECK(m.favourite_categories == std::vector<std::string>{"cups", "milk", "tea"});
+}
+
+TEST_CASE("the predicted-value model: a member still buying is worth more than one who stopped") {
+  ServiceFixture f;
+  // 80 members, each with a rate and a spend of their own (the model fits
+  // how these vary between members), over the last year...
+  std::mt19937_64 random(7);
+  auto uniform = [&](double low, double high) {
+    return std::uniform_real_distribution<double>(low, high)(random);
+  };
+  for (int i = 0; i < 80; ++i) {
+    const std::string member =
+        DeriveMemberId(kDemoChainKey, "+1415555" + std::to_string(3000 + i)).ToString();
+    const double mean_gap = uniform(5, 90), mean_spend = uniform(500, 5'000);
+    double days_ago = uniform(200, 360);
+    for (int k = 0; days_ago >= 0; ++k) {
+      Buy(f, f.t1, "P-" + std::to_string(i) + "-" + std::to_string(k), member,
+          std::llround(mean_spend * uniform(0.5, 1.5)), std::llround(days_ago));
+      days_ago -= std::exponential_distribution<double>(1 / mean_gap)(random) + 1;
+      if (uniform(0, 1) < 0.1) break;  // gone
+    }
+  }
+  // ... and two who bought alike, 4 times 20 days apart: one until lately,
+  // one until 200 days ago.
+  const std::string still = DeriveMemberId(kDemoChainKey, "+14155554000").ToString();
+  const std::string stopped = DeriveMemberId(kDemoChainKey, "+14155554001").ToString();
+  for (int k = 0; k < 4; ++k) {
+    Buy(f, f.t1, "S-" + std::to_string(k), still, 2'000, 2 + 20 * k);
+    Buy(f, f.t1, "T-" + std::to_string(k), stopped, 2'000, 200 + 20 * k);
+  }
+  REQUIRE(f.service().RunSegments().ok());
+  const MemberMetrics a = f.service().analytics().Member(still).value().metrics.value();
+  const MemberMetrics b = f.service().analytics().Member(stopped).value().metrics.value();
+  REQUIRE(a.p_alive_bp.has_value());
+  REQUIRE(b.p_alive_bp.has_value());
+  CHECK(*a.p_alive_bp > *b.p_alive_bp);
+  CHECK(*a.p_alive_bp <= 10'000);
+  REQUIRE(a.predicted_spend_minor.has_value());
+  REQUIRE(b.predicted_spend_minor.has_value());
+  CHECK(*a.predicted_spend_minor > *b.predicted_spend_minor);
+  CHECK(*b.predicted_spend_minor >= 0);
+}
+
+TEST_CASE("too few repeat buyers: no predicted value rather than a guess") {
+  ServiceFixture f;
+  Buy(f, f.t1, "A-1", f.ann, 1'000, 10);
+  Buy(f, f.t1, "A-2", f.ann, 1'000, 2);
+  REQUIRE(f.service().RunSegments().ok());
+  const MemberMetrics ann = f.service().analytics().Member(f.ann).value().metrics.value();
+  CHECK_FALSE(ann.p_alive_bp.has_value());
+  CHECK_FALSE(ann.predicted_spend_minor.has_value());
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "patron/rules.h"
 #include "patron/status.h"
 #include "patron/sync_server/server_store.h"
 
@@ -22,6 +23,18 @@ struct MemberPurchases {
   std::vector<MemberDay> days;             // by day, then store
   std::vector<MemberCategory> categories;  // by category
   std::optional<MemberMetrics> metrics;    // as of the last metrics run
+};
+
+// One view of a member (DESIGN.md §10, "member persona"): head office's
+// row (profile, consent, balance, tier, lots), the way to the next tier,
+// their purchases and metrics, their vouchers, and the campaigns that gave
+// to them or held them out.
+struct MemberPersona {
+  std::optional<MemberState> member;          // nullopt: no row yet (only purchases)
+  std::optional<TierProgress> tier_progress;  // under the active pack; nullopt at the top
+  std::optional<MemberPurchases> purchases;   // nullopt: nothing bought yet
+  std::vector<Voucher> vouchers;
+  std::vector<CampaignMember> campaigns;
 };
 
 // InvalidArgument "invalid_range" unless each given day is a date
@@ -43,10 +56,15 @@ class AnalyticsReports {
   Result<std::vector<TierDay>> TierDays(const DayRange& range);
   // NotFound "unknown_member" for a member who has bought nothing.
   Result<MemberPurchases> Member(const std::string& member_id);
+  // NotFound "unknown_member" when head office holds neither a row nor a
+  // purchase of the member.
+  Result<MemberPersona> Persona(const std::string& member_id);
   // Members who have bought, by id after `after`, at most `limit`.
   Result<std::vector<MemberSummary>> Members(const std::string& after, int limit);
   // The metrics run of `version` (0: the latest); nullopt: none.
   Result<std::optional<SegmentRun>> SegmentRunOf(int64_t version);
+  // The insights run numbered `run` (0: the latest); nullopt: none.
+  Result<std::optional<InsightRun>> InsightRunOf(int64_t run);
   // Makes every figure again from the ledger and the records
   // (analytics_folder.h RebuildAnalytics).
   Status Rebuild();

@@ -23,11 +23,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
 #include "patron/status.h"
+#include "patron/sync_server/insight_records.h"
 
 namespace patron::sync {
 
@@ -130,6 +132,18 @@ struct MemberCategory {
   friend bool operator==(const MemberCategory&, const MemberCategory&) = default;
 };
 
+// A next-best offer for a member (service/recommendations.h): a category,
+// and why.
+inline constexpr std::string_view kOfferAgain = "again";        // a favourite not bought lately
+inline constexpr std::string_view kOfferTogether = "together";  // bought with what they buy
+struct MemberOffer {
+  std::string category;
+  std::string reason;  // kOfferAgain, kOfferTogether
+  std::string with;    // together: the category of theirs it goes with
+  int64_t score = 0;   // again: days since they last bought it; together: lift x 100
+  friend bool operator==(const MemberOffer&, const MemberOffer&) = default;
+};
+
 // A member's metrics as of one day (member_metrics.h computes them;
 // PROGRAMME.md §4): RFM over the last 365 days, lifecycle, purchase
 // interval, favourites, and the pack's segments the member is in.
@@ -147,6 +161,13 @@ struct MemberMetrics {
   int64_t ipi_days = 0;                           // mean days between purchase days; 0 with one
   std::vector<std::string> favourite_categories;  // up to 3, most money first
   std::vector<std::string> segments;              // the pack's, by id
+  // The predicted-value model (service/clv_model.h: BG/NBD and Gamma-Gamma
+  // fitted on every member who bought): the chance the member is still a
+  // customer, and what they will spend in the next 12 months. nullopt when
+  // the model could not be fitted (too few repeat buyers).
+  std::optional<int64_t> p_alive_bp;
+  std::optional<int64_t> predicted_spend_minor;
+  record::JsonList<MemberOffer> offers;  // next-best offers, the best first
   friend bool operator==(const MemberMetrics&, const MemberMetrics&) = default;
 };
 
@@ -222,6 +243,7 @@ class AnalyticsTxn {
   virtual Status AddCampaignDay(const CampaignDay& delta) = 0;
   virtual Status AddTierDay(const TierDay& delta) = 0;
   virtual Status AddMemberCategory(const MemberCategory& delta) = 0;  // last_day: the later
+  virtual Status AddCampaignMember(const CampaignMember& delta) = 0;
   // A delta with no sales (a refund) changes only a row that exists, and
   // the summary.
   virtual Result<MemberDayNews> AddMemberDay(const MemberDay& delta) = 0;
@@ -249,6 +271,10 @@ class AnalyticsTxn {
       const std::string& after, const std::string& through) = 0;
   virtual Result<std::vector<MemberMetrics>> MemberMetricsBetween(const std::string& after,
                                                                   const std::string& through) = 0;
+  virtual Result<std::vector<CampaignMember>> CampaignMembersBetween(
+      const std::string& after, const std::string& through) = 0;
+  // One member's rows, by campaign.
+  virtual Result<std::vector<CampaignMember>> CampaignMembersOf(const std::string& member_id) = 0;
   virtual Result<std::optional<MemberMetrics>> FindMemberMetrics(const std::string& member_id) = 0;
   // Write transactions only: replaces the member's row.
   virtual Status PutMemberMetrics(const MemberMetrics& metrics) = 0;
@@ -256,6 +282,10 @@ class AnalyticsTxn {
   virtual Status PutSegmentRun(const SegmentRun& run) = 0;
   // The run of `version`, or the latest (version 0); nullopt: none.
   virtual Result<std::optional<SegmentRun>> FindSegmentRun(int64_t version) = 0;
+  // Write transactions only; a run is stored once.
+  virtual Status PutInsightRun(const InsightRun& run) = 0;
+  // The run numbered `run`, or the latest (0); nullopt: none.
+  virtual Result<std::optional<InsightRun>> FindInsightRun(int64_t run) = 0;
 };
 
 }  // namespace patron::sync
@@ -375,6 +405,17 @@ struct Schema<sync::MemberCategory> {
 namespace patron::record {
 
 template <>
+struct Schema<sync::MemberOffer> {
+  static constexpr std::string_view kName = "member_offer";
+  static constexpr auto kFields = std::tuple{
+      Field<&sync::MemberOffer::category>{"category"},
+      Field<&sync::MemberOffer::reason>{"reason"},
+      Field<&sync::MemberOffer::with>{"with"},
+      Field<&sync::MemberOffer::score>{"score"},
+  };
+};
+
+template <>
 struct Schema<sync::MemberMetrics> {
   static constexpr std::string_view kName = "member_metrics";
   static constexpr auto kFields = std::tuple{
@@ -391,6 +432,9 @@ struct Schema<sync::MemberMetrics> {
       Field<&sync::MemberMetrics::ipi_days>{"ipi_days"},
       Field<&sync::MemberMetrics::favourite_categories>{"favourite_categories"},
       Field<&sync::MemberMetrics::segments>{"segments"},
+      Field<&sync::MemberMetrics::p_alive_bp>{"p_alive_bp"},
+      Field<&sync::MemberMetrics::predicted_spend_minor>{"predicted_spend_minor"},
+      Field<&sync::MemberMetrics::offers>{"offers"},
   };
 };
 

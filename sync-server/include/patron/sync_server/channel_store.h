@@ -52,8 +52,9 @@ class ChannelTxn {
   // Every version (rule packs: DESIGN.md §9), ascending, with when it was
   // stored (ms since the epoch).
   virtual Result<std::vector<StoredRules>> AllRules() = 0;
-  // Write transactions only.
-  virtual Status PutRules(int64_t version, std::string_view rules_json) = 0;
+  // Write transactions only; `stored_ms`: when it was published, by the
+  // server's clock (a retry keeps the first).
+  virtual Status PutRules(int64_t version, std::string_view rules_json, int64_t stored_ms) = 0;
 };
 
 }  // namespace patron::sync

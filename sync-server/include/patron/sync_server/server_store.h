@@ -15,6 +15,7 @@
 //   SecurityTxn  security_store.h  what head office refused from tills
 //   VoucherTxn   voucher_store.h   vouchers: who holds each, which were used
 //   ExchangeTxn  exchange_store.h  points exchanges, tills' shares of stock
+//   AccountTxn   account_store.h   head office's accounts, sessions, audit log
 //
 // StoreTxn is one transaction that has every role, because one request
 // writes several atomically (a push: entries, records, items).
@@ -35,6 +36,7 @@
 #include <memory>
 
 #include "patron/status.h"
+#include "patron/sync_server/account_store.h"
 #include "patron/sync_server/analytics_store.h"
 #include "patron/sync_server/channel_store.h"
 #include "patron/sync_server/exchange_store.h"
@@ -59,7 +61,8 @@ class StoreTxn : public SequenceTxn,
                  public AnalyticsTxn,
                  public SecurityTxn,
                  public VoucherTxn,
-                 public ExchangeTxn {
+                 public ExchangeTxn,
+                 public AccountTxn {
  public:
   ~StoreTxn() override = default;
   // Makes the transaction's writes durable and visible (a read transaction:

@@ -33,6 +33,7 @@
 #include "patron/sync/protocol.h"
 #include "patron/sync_server/analytics_reports.h"
 #include "patron/sync_server/entry_policy.h"
+#include "patron/sync_server/head_office_accounts.h"
 #include "patron/sync_server/member_folder.h"
 #include "patron/sync_server/rule_packs.h"
 #include "patron/sync_server/server_clock.h"
@@ -132,6 +133,8 @@ struct SyncServiceOptions {
   // acknowledged at the speed of appending.
   bool fold_in_background = false;
   FoldOptions fold;
+  // Head office's accounts and sessions (head_office_accounts.h).
+  AccountOptions accounts;
 };
 
 class SyncService {
@@ -255,6 +258,16 @@ class SyncService {
   // force; nullopt when none was due.
   Result<std::optional<SegmentRun>> RunSegmentsIfDue();
 
+  // Measures every campaign's effect against its holdout, the monthly
+  // cohorts' retention and the points liability with its expiry by month,
+  // from the members, the analytics and the last metrics run, and stores
+  // the run (insights_run.cc). One run at a time; patron-sync runs it daily
+  // after the segments, POST /v1/admin/insights/run at once.
+  Result<InsightRun> RunInsights();
+  // RunInsights unless a run has been made today (local); nullopt when
+  // none was due.
+  Result<std::optional<InsightRun>> RunInsightsIfDue();
+
   // Puts `item` on the down-channel (its seq is assigned here), replacing
   // its predecessor: what head office's services send to tills.
   Result<DownItem> Publish(DownItem item);
@@ -289,6 +302,8 @@ class SyncService {
 
   // Head office's analytics (analytics_reports.h).
   AnalyticsReports& analytics() { return analytics_; }
+  // Head office's people: accounts, sessions, the audit log.
+  HeadOfficeAccounts& accounts() { return accounts_; }
 
   const SyncCounters& counters() const { return counters_; }
   int64_t NowMs() const { return options_.wall_clock_ms(); }
@@ -356,8 +371,10 @@ class SyncService {
   MemberFolder folder_;
   SnapshotServer snapshots_;
   AnalyticsReports analytics_;
+  HeadOfficeAccounts accounts_;
   std::mutex expiry_mutex_;    // RunExpiry: one run at a time
   std::mutex segments_mutex_;  // RunSegments: one run at a time
+  std::mutex insights_mutex_;  // RunInsights: one run at a time
 };
 
 }  // namespace patron::sync

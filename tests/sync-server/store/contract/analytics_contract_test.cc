@@ -135,8 +135,10 @@ TEST_CASE_TEMPLATE("clearing empties every rollup and the watermark", Impl,
   REQUIRE(txn->AddStoreDay(Day("S001", "2026-06-01", 1, 7)).ok());
   REQUIRE(txn->AddMemberDay(Bought("m1", "2026-06-01", "S001", 50)).ok());
   REQUIRE(txn->AddMemberCategory({"m1", "tea", 2, 300, "2026-06-02"}).ok());
+  REQUIRE(txn->AddCampaignMember({"m1", "double", 1, 0}).ok());
   REQUIRE(txn->SetAnalyticsSeq(9).ok());
   REQUIRE(txn->ClearAnalytics().ok());
+  CHECK(txn->CampaignMembersOf("m1").value().empty());
   CHECK(txn->AnalyticsSeq().value() == 0);
   CHECK(txn->StoreDays({}).value().empty());
   CHECK(txn->MemberDays("m1").value().empty());
@@ -169,6 +171,53 @@ TEST_CASE_TEMPLATE("enrolments are counted by store and local day from the membe
   CHECK(beijing[0].new_members == 1);
   CHECK(beijing[1].day == "2026-06-02");  // 07:00 there
   CHECK(beijing[1].new_members == 1);
+}
+
+TEST_CASE_TEMPLATE("campaigns' members sum by member and campaign, read by member", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  auto txn = Write(*store);
+  REQUIRE(txn->AddCampaignMember({"m2", "double", 1, 0}).ok());
+  REQUIRE(txn->AddCampaignMember({"m1", "welcome", 1, 0}).ok());
+  REQUIRE(txn->AddCampaignMember({"m1", "double", 0, 1}).ok());
+  REQUIRE(txn->AddCampaignMember({"m1", "double", 0, 2}).ok());
+  REQUIRE(txn->AddCampaignMember({"m3", "double", 2, 0}).ok());
+  const std::vector<CampaignMember> m1 = {{"m1", "double", 0, 3}, {"m1", "welcome", 1, 0}};
+  CHECK(txn->CampaignMembersOf("m1").value() == m1);
+  const std::vector<CampaignMember> page = txn->CampaignMembersBetween("m1", "m2").value();
+  CHECK(page == std::vector<CampaignMember>{{"m2", "double", 1, 0}});
+  CHECK(txn->CampaignMembersBetween("", "m3").value().size() == 4);
+}
+
+TEST_CASE_TEMPLATE("insights runs are stored once each and read by number or the latest", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  auto txn = Write(*store);
+  CHECK_FALSE(txn->FindInsightRun(0).value());
+  InsightRun first;
+  first.run = 1;
+  first.as_of_day = "2026-06-01";
+  first.outstanding_points = 500;
+  first.expiring = {{"2026-12", 300}, {"", 200}};
+  first.cohorts = {{"2026-05", 3, {3, 1}}};
+  CampaignEffect effect;
+  effect.campaign_id = "double";
+  effect.name = "双倍积分";
+  effect.treated = 9;
+  effect.uplift_bp = -120;
+  first.effects = {effect};
+  REQUIRE(txn->PutInsightRun(first).ok());
+  InsightRun second = first;
+  second.run = 2;
+  second.as_of_day = "2026-06-02";
+  second.effects.clear();
+  REQUIRE(txn->PutInsightRun(second).ok());
+  CHECK_FALSE(txn->PutInsightRun(second).ok());  // a run is stored once
+  CHECK(txn->FindInsightRun(1).value() == first);
+  CHECK(txn->FindInsightRun(0).value() == second);
+  CHECK_FALSE(txn->FindInsightRun(3).value());
 }
 
 }  // namespace

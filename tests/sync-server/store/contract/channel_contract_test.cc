@@ -112,14 +112,14 @@ TEST_CASE_TEMPLATE("the highest rules version is active; a version's body is imm
   auto store = Impl::Open(dir);
   auto txn = Write(*store);
   CHECK_FALSE(txn->ActiveRules().value().has_value());
-  REQUIRE(txn->PutRules(2, R"({"v":2})").ok());
-  REQUIRE(txn->PutRules(1, R"({"v":1})").ok());
+  REQUIRE(txn->PutRules(2, R"({"v":2})", 2'000).ok());
+  REQUIRE(txn->PutRules(1, R"({"v":1})", 1'000).ok());
   auto active = txn->ActiveRules().value();
   REQUIRE(active.has_value());
   CHECK(active->first == 2);
   CHECK(active->second == R"({"v":2})");
-  CHECK(txn->PutRules(2, R"({"v":2})").ok());  // the same again: a retry
-  const Status changed = txn->PutRules(2, R"({"v":"other"})");
+  CHECK(txn->PutRules(2, R"({"v":2})", 2'000).ok());  // the same again: a retry
+  const Status changed = txn->PutRules(2, R"({"v":"other"})", 3'000);
   CHECK(changed.IsConflict());
   CHECK(changed.reason() == "rules_version_exists");
   CHECK(txn->ActiveRules().value()->second == R"({"v":2})");
@@ -133,6 +133,8 @@ TEST_CASE_TEMPLATE("the highest rules version is active; a version's body is imm
   CHECK(all[0].body == R"({"v":1})");
   CHECK(all[1].version == 2);
   CHECK(all[1].body == R"({"v":2})");
+  CHECK(all[0].stored_ms == 1'000);
+  CHECK(all[1].stored_ms == 2'000);  // the retry kept the first
   CHECK(all[1].stored_ms > 0);
 }
 

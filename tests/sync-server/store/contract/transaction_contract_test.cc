@@ -92,7 +92,7 @@ TEST_CASE_TEMPLATE("write methods refuse a read transaction; every method refuse
   CHECK(read->PutMember(Member("m1", 1)).IsFailedPrecondition());
   CHECK(read->InsertGrant({"S001-T01", "r1", "server/1"}).IsFailedPrecondition());
   CHECK(read->PutTerminal({"S001-T01", "S001", "h", 1, std::nullopt}).IsFailedPrecondition());
-  CHECK(read->PutRules(1, "{}").IsFailedPrecondition());
+  CHECK(read->PutRules(1, "{}", 0).IsFailedPrecondition());
   CHECK(read->Commit().ok());  // ends the read transaction
   CHECK(read->LastSeq().status().IsFailedPrecondition());
 
