@@ -20,7 +20,7 @@ export async function render(context) {
   if (row) {
     const progress = member.tier_progress;
     parts.push(kpis([
-      { key: 'name', kind: 'text', value: row.name.value || '' },
+      { key: 'member_name', kind: 'text', value: row.name.value || '—' },
       { key: 'tier', kind: 'text', value: row.tier },
       { key: 'balance', kind: 'count', value: row.balance },
       { key: 'spend_minor', kind: 'money', value: row.spend_minor },
@@ -54,8 +54,13 @@ export async function render(context) {
       { key: 'ipi_days', kind: 'count', value: metrics.ipi_days },
       { key: 'favourite_categories', kind: 'text', value: metrics.favourite_categories.join(', ') },
       { key: 'segments', kind: 'text', value: metrics.segments.join(', ') },
-      { key: 'p_alive_bp', kind: 'text', value: metrics.p_alive_bp === null ? '' : (metrics.p_alive_bp / 100).toFixed(1) + '%' },
-      { key: 'predicted_spend_minor', kind: 'money', value: metrics.predicted_spend_minor === null ? 0 : metrics.predicted_spend_minor },
+      // Both null while too few members have bought twice to fit the model.
+      metrics.p_alive_bp === null
+        ? { key: 'p_alive_bp', kind: 'text', value: '—' }
+        : { key: 'p_alive_bp', kind: 'rate', value: metrics.p_alive_bp / 10000 },
+      metrics.predicted_spend_minor === null
+        ? { key: 'predicted_spend_minor', kind: 'text', value: '—' }
+        : { key: 'predicted_spend_minor', kind: 'money', value: metrics.predicted_spend_minor },
     ]));
     parts.push(table({
       id: 'member_offers', title: 'table.member_offers', csv: { rows: true }, rows: metrics.offers,
