@@ -183,7 +183,8 @@ Status Push(HeadOffice& office, const std::vector<Sold>& batch) {
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
+  const size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 // Times `call` `times` times (microseconds) and prints its row.
