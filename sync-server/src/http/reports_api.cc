@@ -111,27 +111,26 @@ void AppendOptional(const std::optional<Row>& row, std::string& out) {
   }
 }
 
-// The insights run a report reads: ?run= (0 or none: the latest); 404
-// "no_insight_run" before the first.
-std::variant<InsightRun, HttpResponse> RequestedRun(AnalyticsReports& analytics,
-                                                    const HttpRequest& request) {
+// The insights run a report reads, ?run= (0 or none: the latest), and
+// whether ?format= asks for CSV: 400 "invalid_query" for a bad parameter,
+// 404 "no_insight_run" before the first run.
+struct InsightsQuery {
+  InsightRun run;
+  bool csv = false;
+};
+
+std::variant<InsightsQuery, HttpResponse> ParseInsightsQuery(AnalyticsReports& analytics,
+                                                             const HttpRequest& request) {
+  const std::string format = request.QueryParam("format").value_or("json");
+  if (format != "json" && format != "csv") {
+    return ErrorResponse(400, "invalid_query", "give ?format=json or csv");
+  }
   const std::optional<int64_t> number = ParseCount(request.QueryParam("run").value_or("0"));
   if (!number) return ErrorResponse(400, "invalid_query", "give ?run=<an insights run's number>");
   Result<std::optional<InsightRun>> run = analytics.InsightRunOf(*number);
   if (!run.ok()) return ErrorResponse(run.status());
   if (!*run) return ErrorResponse(404, "no_insight_run", "no such insights run");
-  return std::move(**run);
-}
-
-// true for ?format=csv, false for json or none; nullopt for another.
-std::optional<bool> WantsCsv(const HttpRequest& request) {
-  const std::string format = request.QueryParam("format").value_or("json");
-  if (format != "json" && format != "csv") return std::nullopt;
-  return format == "csv";
-}
-
-HttpResponse InvalidFormat() {
-  return ErrorResponse(400, "invalid_query", "give ?format=json or csv");
+  return InsightsQuery{std::move(**run), format == "csv"};
 }
 
 // {"run":n,"as_of_day":"..." — the head every insights report opens with.
@@ -277,18 +276,17 @@ HttpResponse SyncApi::ReportEffects(const HttpRequest& request) const {
   if (!margin || *margin > 10'000) {
     return ErrorResponse(400, "invalid_query", "give ?margin_bp=<0..10000>, the gross margin");
   }
-  const std::optional<bool> csv = WantsCsv(request);
-  if (!csv) return InvalidFormat();
-  auto run = RequestedRun(service_.analytics(), request);
-  if (auto* refusal = std::get_if<HttpResponse>(&run)) return std::move(*refusal);
-  const InsightRun& found = std::get<InsightRun>(run);
+  auto query = ParseInsightsQuery(service_.analytics(), request);
+  if (auto* refusal = std::get_if<HttpResponse>(&query)) return std::move(*refusal);
+  const InsightRun& found = std::get<InsightsQuery>(query).run;
+  const bool csv = std::get<InsightsQuery>(query).csv;
   const std::optional<std::string> only = request.QueryParam("campaign_id");
   std::vector<CampaignEffect> rows;
   for (const CampaignEffect& effect : found.effects) {
     if (only && effect.campaign_id != *only) continue;
     ApplyMargin(rows.emplace_back(effect), *margin);
   }
-  if (*csv) return CsvResponse(RowsToCsv(rows));
+  if (csv) return CsvResponse(RowsToCsv(rows));
   std::string body = RunHead(found) +
                      ",\"redemption_rate_bp\":" + std::to_string(found.redemption_rate_bp) +
                      ",\"rows\":";
@@ -299,12 +297,11 @@ HttpResponse SyncApi::ReportEffects(const HttpRequest& request) const {
 
 HttpResponse SyncApi::ReportCohorts(const HttpRequest& request) const {
   if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
-  const std::optional<bool> csv = WantsCsv(request);
-  if (!csv) return InvalidFormat();
-  auto run = RequestedRun(service_.analytics(), request);
-  if (auto* refusal = std::get_if<HttpResponse>(&run)) return std::move(*refusal);
-  const InsightRun& found = std::get<InsightRun>(run);
-  if (*csv) return CsvResponse(CohortsCsv(found.cohorts));
+  auto query = ParseInsightsQuery(service_.analytics(), request);
+  if (auto* refusal = std::get_if<HttpResponse>(&query)) return std::move(*refusal);
+  const InsightRun& found = std::get<InsightsQuery>(query).run;
+  const bool csv = std::get<InsightsQuery>(query).csv;
+  if (csv) return CsvResponse(CohortsCsv(found.cohorts));
   std::string body = RunHead(found) + ",\"rows\":";
   AppendArray(found.cohorts, body);
   body += '}';
@@ -313,12 +310,11 @@ HttpResponse SyncApi::ReportCohorts(const HttpRequest& request) const {
 
 HttpResponse SyncApi::ReportLiability(const HttpRequest& request) const {
   if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
-  const std::optional<bool> csv = WantsCsv(request);
-  if (!csv) return InvalidFormat();
-  auto run = RequestedRun(service_.analytics(), request);
-  if (auto* refusal = std::get_if<HttpResponse>(&run)) return std::move(*refusal);
-  const InsightRun& found = std::get<InsightRun>(run);
-  if (*csv) return CsvResponse(RowsToCsv(found.expiring));
+  auto query = ParseInsightsQuery(service_.analytics(), request);
+  if (auto* refusal = std::get_if<HttpResponse>(&query)) return std::move(*refusal);
+  const InsightRun& found = std::get<InsightsQuery>(query).run;
+  const bool csv = std::get<InsightsQuery>(query).csv;
+  if (csv) return CsvResponse(RowsToCsv(found.expiring));
   std::string body =
       RunHead(found) + ",\"outstanding_points\":" + std::to_string(found.outstanding_points) +
       ",\"outstanding_value_minor\":" + std::to_string(found.outstanding_value_minor) +
