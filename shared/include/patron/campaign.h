@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
@@ -163,7 +162,7 @@ namespace patron::record {
 template <>
 struct Schema<CampaignWhen> {
   static constexpr std::string_view kName = "when";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&CampaignWhen::from>{"from", {}, kOmitDefault},
       Field<&CampaignWhen::until>{"until", {}, kOmitDefault},
       Field<&CampaignWhen::weekdays>{"weekdays", {}, kOmitDefault},
@@ -176,7 +175,7 @@ struct Schema<CampaignWhen> {
 template <>
 struct Schema<CampaignWho> {
   static constexpr std::string_view kName = "who";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&CampaignWho::tiers>{"tiers", {}, kOmitDefault},
       Field<&CampaignWho::stores>{"stores", {}, kOmitDefault},
       Field<&CampaignWho::joined_within_days>{"joined_within_days", {}, kOmitDefault},
@@ -190,7 +189,7 @@ struct Schema<CampaignWho> {
 template <>
 struct Schema<CampaignBasket> {
   static constexpr std::string_view kName = "basket";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&CampaignBasket::categories>{"categories", {}, kOmitDefault},
       Field<&CampaignBasket::skus>{"skus", {}, kOmitDefault},
       Field<&CampaignBasket::min_qty>{"min_qty", {}, kOmitDefault},
@@ -201,7 +200,7 @@ struct Schema<CampaignBasket> {
 template <>
 struct Schema<CampaignDiscount> {
   static constexpr std::string_view kName = "discount";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&CampaignDiscount::amount_off_minor>{"amount_off_minor", {}, kOmitDefault},
       Field<&CampaignDiscount::percent_off_bp>{"percent_off_bp", {}, kOmitDefault},
       Field<&CampaignDiscount::max_off_minor>{"max_off_minor", {}, kOmitDefault},
@@ -211,7 +210,7 @@ struct Schema<CampaignDiscount> {
 template <>
 struct Schema<CampaignAward> {
   static constexpr std::string_view kName = "award";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&CampaignAward::multiplier_bp>{"multiplier_bp", {}, kOmitDefault},
       Field<&CampaignAward::bonus_points>{"bonus_points", {}, kOmitDefault},
       Field<&CampaignAward::max_points>{"max_points", {}, kOmitDefault},
@@ -223,7 +222,7 @@ struct Schema<CampaignAward> {
 template <>
 struct Schema<CampaignLimit> {
   static constexpr std::string_view kName = "limit";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&CampaignLimit::times>{"times"},
       Field<&CampaignLimit::per>{"per"},
   };
@@ -232,7 +231,7 @@ struct Schema<CampaignLimit> {
 template <>
 struct Schema<CampaignBudget> {
   static constexpr std::string_view kName = "budget";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&CampaignBudget::points>{"points"},
   };
 };
@@ -240,7 +239,7 @@ struct Schema<CampaignBudget> {
 template <>
 struct Schema<Campaign> {
   static constexpr std::string_view kName = "campaign";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&Campaign::id>{"id"},
       Field<&Campaign::name>{"name", {}, kOmitDefault},
       Field<&Campaign::priority>{"priority", {}, kOmitDefault},

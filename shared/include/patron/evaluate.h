@@ -49,7 +49,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
@@ -174,7 +173,7 @@ namespace patron::record {
 template <>
 struct Schema<Award> {
   static constexpr std::string_view kName = "award";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&Award::kind>{"kind"},
       Field<&Award::campaign_id>{"campaign_id", {}, kOmitDefault},
       Field<&Award::points>{"points"},
@@ -189,7 +188,7 @@ struct Schema<Award> {
 template <>
 struct Schema<Evaluation> {
   static constexpr std::string_view kName = "evaluation";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&Evaluation::pack_version>{"pack_version"},
       Field<&Evaluation::base_only>{"base_only"},
       Field<&Evaluation::eligible_paid_minor>{"eligible_paid_minor"},

@@ -128,7 +128,7 @@ struct Schema<EntryDetail> {
   // Terminals before the record model sent the detail as a string holding
   // the object's JSON; it is still read.
   static constexpr bool kLegacyText = true;
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&EntryDetail::tier>{"tier", {}, kOmitDefault},
       Field<&EntryDetail::multiplier_bp>{"multiplier_bp", {}, kOmitDefault},
       Field<&EntryDetail::sale_amount_minor>{"sale_amount_minor", {}, kOmitDefault},
@@ -149,7 +149,7 @@ struct Schema<EntryDetail> {
 template <>
 struct Schema<LedgerEntry> {
   static constexpr std::string_view kName = "entry";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&LedgerEntry::entry_id>{"id", "entry_id"},
       Field<&LedgerEntry::origin>{"origin"},
       Field<&LedgerEntry::seq>{"seq"},

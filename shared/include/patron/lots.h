@@ -24,7 +24,6 @@
 #include <limits>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/ledger.h"
@@ -146,7 +145,7 @@ namespace patron::record {
 template <>
 struct Schema<LotDays> {
   static constexpr std::string_view kName = "lot_days";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&LotDays::expires_day>{"expires_day"},
       Field<&LotDays::available_day>{"available_day", {}, kOmitDefault},
   };
@@ -155,7 +154,7 @@ struct Schema<LotDays> {
 template <>
 struct Schema<Lot> {
   static constexpr std::string_view kName = "lot";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&Lot::days>{"days"},
       Field<&Lot::unspent>{"unspent", {}, kOmitDefault},
       Field<&Lot::expired>{"expired", {}, kOmitDefault},
@@ -165,7 +164,7 @@ struct Schema<Lot> {
 template <>
 struct Schema<LotBook> {
   static constexpr std::string_view kName = "lots";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&LotBook::lots>{"lots", {}, kOmitDefault},
       Field<&LotBook::debt>{"debt", {}, kOmitDefault},
   };
@@ -174,7 +173,7 @@ struct Schema<LotBook> {
 template <>
 struct Schema<ExpiryPolicy> {
   static constexpr std::string_view kName = "expiry";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&ExpiryPolicy::months>{"months", {}, kOmitDefault},
       Field<&ExpiryPolicy::fixed_date>{"fixed_date", {}, kOmitDefault},
       Field<&ExpiryPolicy::pending_days>{"pending_days", {}, kOmitDefault},

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <tuple>
 
 #include "patron/lww.h"
 #include "patron/record/field.h"
@@ -51,7 +50,7 @@ namespace patron::record {
 template <>
 struct Schema<MemberIdentity> {
   static constexpr std::string_view kName = "identity";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&MemberIdentity::phone>{"phone"},
       Field<&MemberIdentity::card>{"card"},
       Field<&MemberIdentity::enrolled_store>{"enrolled_store"},
@@ -65,7 +64,7 @@ struct Schema<MemberIdentity> {
 // kMemberProfileAdditions below (kOptional, so older peers are understood),
 // whose columns every members table appends after its figures; with a
 // migration for each table, that is all it takes.
-inline constexpr auto kMemberProfileFieldsV1 = std::tuple{
+inline constexpr auto kMemberProfileFieldsV1 = record::FieldList{
     Field<&MemberProfile::member_id>{"member_id"},
     Field<&MemberProfile::phone>{"phone"},
     Field<&MemberProfile::card>{"card"},
@@ -79,12 +78,12 @@ inline constexpr auto kMemberProfileFieldsV1 = std::tuple{
     Field<&MemberProfile::sms_consent>{"sms_consent"},
     Field<&MemberProfile::email_consent>{"email_consent"},
 };
-inline constexpr auto kMemberProfileAdditions = std::tuple{};
+inline constexpr auto kMemberProfileAdditions = record::FieldList{};
 
 template <>
 struct Schema<MemberProfile> {
   static constexpr std::string_view kName = "member";
-  static constexpr auto kFields = std::tuple_cat(kMemberProfileFieldsV1, kMemberProfileAdditions);
+  static constexpr auto kFields = record::Concat(kMemberProfileFieldsV1, kMemberProfileAdditions);
 };
 
 }  // namespace patron::record

@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
@@ -64,7 +63,7 @@ namespace patron::record {
 template <>
 struct Schema<RefundPlan> {
   static constexpr std::string_view kName = "refund_plan";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&RefundPlan::amount_minor>{"amount_minor"},
       Field<&RefundPlan::paid_back_minor>{"paid_back_minor"},
       Field<&RefundPlan::reversed_points>{"reversed_points"},

@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/campaign.h"
@@ -72,7 +71,7 @@ namespace patron::record {
 template <>
 struct Schema<Gift> {
   static constexpr std::string_view kName = "gift";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&Gift::id>{"id"},
       Field<&Gift::name>{"name"},
       Field<&Gift::occasion>{"occasion"},
@@ -84,7 +83,7 @@ struct Schema<Gift> {
 template <>
 struct Schema<Reward> {
   static constexpr std::string_view kName = "reward";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&Reward::id>{"id"},
       Field<&Reward::name>{"name"},
       Field<&Reward::points>{"points"},

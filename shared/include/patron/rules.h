@@ -14,7 +14,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/campaign.h"
@@ -148,7 +147,7 @@ namespace patron::record {
 template <>
 struct Schema<TierRule> {
   static constexpr std::string_view kName = "tier";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&TierRule::name>{"name"},
       Field<&TierRule::min_spend_minor>{"min_spend_minor"},
       Field<&TierRule::earn_multiplier_bp>{"earn_multiplier_bp"},
@@ -158,7 +157,7 @@ struct Schema<TierRule> {
 template <>
 struct Schema<TierProgress> {
   static constexpr std::string_view kName = "tier_progress";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&TierProgress::next_tier>{"next_tier"},
       Field<&TierProgress::spend_to_next_minor>{"spend_to_next_minor"},
   };
@@ -168,7 +167,7 @@ struct Schema<TierProgress> {
 template <>
 struct Schema<Rules> {
   static constexpr std::string_view kName = "rules";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&Rules::version>{"version"},
       Field<&Rules::name>{"name", {}, kOmitDefault},
       Field<&Rules::activate_at>{"activate_at", {}, kOmitDefault},

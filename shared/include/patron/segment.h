@@ -27,7 +27,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
@@ -107,7 +106,7 @@ namespace patron::record {
 template <>
 struct Schema<MemberSegments> {
   static constexpr std::string_view kName = "member_segments";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&MemberSegments::member_id>{"member_id"},
       Field<&MemberSegments::segments>{"segments"},
   };
@@ -116,7 +115,7 @@ struct Schema<MemberSegments> {
 template <>
 struct Schema<SegmentRule> {
   static constexpr std::string_view kName = "segment";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&SegmentRule::id>{"id"},
       Field<&SegmentRule::name>{"name", {}, kOmitDefault},
       Field<&SegmentRule::rfm_segments>{"rfm_segments", {}, kOmitDefault},

@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <tuple>
 
 #include "patron/record/field.h"
 #include "patron/rules.h"
@@ -65,7 +64,7 @@ namespace patron::record {
 template <>
 struct Schema<TierReview> {
   static constexpr std::string_view kName = "tier_review";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&TierReview::review_at_ms>{"review_at_ms"},
       Field<&TierReview::drops_to>{"drops_to"},
       Field<&TierReview::spend_to_keep_minor>{"spend_to_keep_minor"},

@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <string_view>
-#include <tuple>
 
 #include "patron/record/field.h"
 
@@ -31,7 +30,7 @@ namespace patron::record {
 template <>
 struct Schema<RewardVoucher> {
   static constexpr std::string_view kName = "reward_voucher";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&RewardVoucher::amount_off_minor>{"amount_off_minor", {}, kOmitDefault},
       Field<&RewardVoucher::percent_off_bp>{"percent_off_bp", {}, kOmitDefault},
       Field<&RewardVoucher::max_off_minor>{"max_off_minor", {}, kOmitDefault},

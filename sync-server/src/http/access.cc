@@ -6,6 +6,8 @@
 //   Guard::kAdmin      the admin token, or a session of role admin
 //   Guard::kMarketing  ... or marketer (rule packs, segments, vouchers, gifts)
 //   Guard::kReports    ... or analyst or store_manager (GET /v1/reports/*)
+//   Guard::kCases      admin, marketer or store_manager (feedback and cases;
+//                      the handlers confine a store manager to their store)
 //   Guard::kSession    any session (or the admin token): /v1/auth/me, logout
 #include <array>
 #include <nlohmann/json.hpp>
@@ -25,8 +27,8 @@ constexpr std::string_view kAdminTokenUser = "admin-token";
 // the filter forced to their store. The others (members, segments, the
 // chain's campaign effect, cohorts, liability) describe every store at
 // once and are not theirs to read.
-constexpr std::array<std::string_view, 3> kStoreFilteredReports = {
-    "/v1/reports/days", "/v1/reports/categories", "/v1/reports/campaigns"};
+constexpr std::array<std::string_view, 4> kStoreFilteredReports = {
+    "/v1/reports/days", "/v1/reports/categories", "/v1/reports/campaigns", "/v1/reports/feedback"};
 
 // What a state-changing request acted on, when its body names it: the
 // first of these top-level fields it has.
@@ -35,7 +37,7 @@ std::string AuditTarget(const HttpRequest& request) {
   Result<nlohmann::json> doc = json::Parse(request.body);
   if (!doc.ok() || !doc->is_object()) return {};
   for (const char* field : {"username", "terminal_id", "voucher_id", "member_id", "campaign_id",
-                            "reward_id", "version"}) {
+                            "reward_id", "version", "action"}) {
     const auto it = doc->find(field);
     if (it == doc->end()) continue;
     if (it->is_string()) return std::string(field) + "=" + it->get<std::string>();
@@ -55,6 +57,8 @@ bool SyncApi::Admits(Guard guard, std::string_view role) {
       return role == kRoleAdmin || role == kRoleMarketer;
     case Guard::kReports:
       return IsRole(role);
+    case Guard::kCases:
+      return role == kRoleAdmin || role == kRoleMarketer || role == kRoleStoreManager;
     case Guard::kSession:
       return IsRole(role);
     case Guard::kNone:
@@ -66,7 +70,7 @@ bool SyncApi::Admits(Guard guard, std::string_view role) {
 
 bool SyncApi::ForPeople(Guard guard) {
   return guard == Guard::kAdmin || guard == Guard::kMarketing || guard == Guard::kReports ||
-         guard == Guard::kSession;
+         guard == Guard::kCases || guard == Guard::kSession;
 }
 
 std::variant<Principal, HttpResponse> SyncApi::Authorize(const HttpRequest& request, Guard guard,
@@ -132,7 +136,7 @@ std::variant<HttpRequest, HttpResponse> SyncApi::RestrictToStore(const HttpReque
   for (std::string_view path : kStoreFilteredReports) filtered = filtered || request.path == path;
   if (!filtered) {
     return ErrorResponse(Status::PermissionDenied(
-        "a store manager reads their own store's days, categories and campaigns only",
+        "a store manager reads their own store's days, categories, campaigns and feedback only",
         "store_restricted"));
   }
   HttpRequest restricted = request;

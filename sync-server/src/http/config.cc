@@ -33,7 +33,9 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
                                                                    "dashboard_dir",
                                                                    "dashboard_vendor_dir",
                                                                    "session_idle_ms",
-                                                                   "session_max_ms"}));
+                                                                   "session_max_ms",
+                                                                   "case_first_response_ms",
+                                                                   "case_resolution_ms"}));
   PATRON_RETURN_IF_ERROR(file.Get("data_dir", c.data_dir));
   PATRON_RETURN_IF_ERROR(file.Get("listen", c.listen));
   PATRON_RETURN_IF_ERROR(file.Get("allow_non_loopback", c.allow_non_loopback));
@@ -61,6 +63,8 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
   PATRON_RETURN_IF_ERROR(file.Get("dashboard_vendor_dir", c.dashboard_vendor_dir));
   PATRON_RETURN_IF_ERROR(file.Get("session_idle_ms", c.session_idle_ms));
   PATRON_RETURN_IF_ERROR(file.Get("session_max_ms", c.session_max_ms));
+  PATRON_RETURN_IF_ERROR(file.Get("case_first_response_ms", c.case_first_response_ms));
+  PATRON_RETURN_IF_ERROR(file.Get("case_resolution_ms", c.case_resolution_ms));
   return c;
 }
 
@@ -118,6 +122,10 @@ Status ValidateConfig(const ServerConfig& c) {
   if (c.session_idle_ms < 1000 || c.session_max_ms < c.session_idle_ms) {
     return Status::InvalidArgument("session_idle_ms must be >= 1000 and session_max_ms >= it",
                                    "invalid_config");
+  }
+  if (c.case_first_response_ms < 60'000 || c.case_resolution_ms < c.case_first_response_ms) {
+    return Status::InvalidArgument(
+        "case_first_response_ms must be >= 60000 and case_resolution_ms >= it", "invalid_config");
   }
   if (c.log_level != "info" && c.log_level != "warn") {
     return Status::InvalidArgument("log_level must be info or warn", "invalid_config");

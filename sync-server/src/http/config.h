@@ -80,6 +80,10 @@ struct ServerConfig {
   // long after its login whatever happens.
   int64_t session_idle_ms = 30 * 60 * 1000;
   int64_t session_max_ms = 12 * 60 * 60 * 1000;
+  // How soon a complaint case must have its first reply and be resolved
+  // (SLA time: on hold and resolved time excluded; case_flow.h).
+  int64_t case_first_response_ms = 24LL * 60 * 60 * 1000;
+  int64_t case_resolution_ms = 72LL * 60 * 60 * 1000;
 
   std::string DatabasePath() const { return data_dir + "/server.db"; }
   std::string SnapshotDir() const { return data_dir + "/snapshots"; }

@@ -332,6 +332,8 @@ int main(int argc, char** argv) {
   service_options.fold.max_lag_ms = config.fold_max_lag_ms;
   service_options.accounts.idle_ms = config.session_idle_ms;
   service_options.accounts.session_ms = config.session_max_ms;
+  service_options.case_sla.first_response_ms = config.case_first_response_ms;
+  service_options.case_sla.resolution_ms = config.case_resolution_ms;
   service_options.on_security_event = [](const SecurityEvent& event) {
     Log("warn", "security: refused " + event.subject + " from " + event.terminal_id + " (store " +
                     event.store_id + "): " + event.reason + ": " + event.message);

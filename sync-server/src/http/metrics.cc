@@ -224,4 +224,19 @@ std::string RenderAdminThrottleMetrics(int64_t failures, int64_t lockouts,
   return out;
 }
 
+std::string RenderCaseMetrics(const CaseGauge& cases) {
+  std::string out;
+  Header(out, "patron_sync_cases_open", "gauge", "Complaint cases open, replied or on hold.");
+  Sample(out, "patron_sync_cases_open", cases.open);
+  Header(out, "patron_sync_cases_sla_breached", "gauge",
+         "Complaint cases still being worked that are past an SLA, by timer.");
+  out.append("patron_sync_cases_sla_breached{timer=\"first_response\"} ")
+      .append(std::to_string(cases.first_response_breached))
+      .append("\n");
+  out.append("patron_sync_cases_sla_breached{timer=\"resolution\"} ")
+      .append(std::to_string(cases.resolution_breached))
+      .append("\n");
+  return out;
+}
+
 }  // namespace patron::sync

@@ -50,6 +50,12 @@ std::string RenderMetrics(std::span<const EndpointRequests> requests, const Sync
 std::string RenderAdminThrottleMetrics(int64_t failures, int64_t lockouts,
                                        int64_t locked_refusals);
 
+// Complaint cases (SyncService::CaseState), appended to the above:
+//   patron_sync_cases_open                       gauge, open, replied or on hold
+//   patron_sync_cases_sla_breached{timer}        gauge, of those past the SLA of
+//                                                timer "first_response" or "resolution"
+std::string RenderCaseMetrics(const CaseGauge& cases);
+
 }  // namespace patron::sync
 
 #endif  // PATRON_SYNC_SERVER_SRC_HTTP_METRICS_H_

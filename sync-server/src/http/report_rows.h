@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "patron/hlc.h"
 #include "patron/record/field.h"
 
 namespace patron::sync {
@@ -54,8 +55,13 @@ std::string RowsToCsv(const std::vector<Row>& rows) {
         if (F::Get(row)) out += std::to_string(*F::Get(row));  // empty: none
       } else if constexpr (std::is_same_v<T, bool>) {
         out += F::Get(row) ? "true" : "false";
+      } else if constexpr (record::NamedEnum<T>) {
+        out.append(record::EnumNames<T>::Name(F::Get(row)));
+      } else if constexpr (std::is_same_v<T, HlcTimestamp>) {
+        out += F::Get(row).ToString();
       } else {
-        static_assert(std::is_same_v<T, std::string>, "text, integers or booleans only");
+        static_assert(std::is_same_v<T, std::string>,
+                      "text, integers, booleans, enums or HLC timestamps only");
         AppendCsvField(F::Get(row), out);
       }
     });

@@ -199,7 +199,8 @@ HttpResponse SyncApi::ReportTiers(const HttpRequest& request) const {
 // ?member_id=: the member's persona (analytics_reports.h MemberPersona):
 // {"member": {...} or null, "tier_progress": {...} or null, "summary":
 // {...} or null, "days": [...], "categories": [...], "metrics": {...} or
-// null, "vouchers": [...], "campaigns": [...]}. Otherwise ?after=<member id>&limit=: {"members":
+// null, "vouchers": [...], "campaigns": [...], "feedback": [...]}. Otherwise ?after=<member
+// id>&limit=: {"members":
 // [...], "next_after": <the last id> or null}; ?format=csv the page as CSV.
 HttpResponse SyncApi::ReportMembers(const HttpRequest& request) const {
   if (std::optional<HttpResponse> refused = RefuseNonAdmin(request)) return *refused;
@@ -223,6 +224,8 @@ HttpResponse SyncApi::ReportMembers(const HttpRequest& request) const {
     AppendArray(persona->vouchers, body);
     body += ",\"campaigns\":";
     AppendArray(persona->campaigns, body);
+    body += ",\"feedback\":";
+    AppendArray(persona->feedback, body);
     body += '}';
     return JsonResponse(200, std::move(body));
   }

@@ -134,6 +134,20 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
   add("POST", "/v1/admin/users", kJson, Guard::kAdmin, Endpoint::kSaveUser, &SyncApi::SaveUser);
   add("GET", "/v1/admin/users", kNone, Guard::kAdmin, Endpoint::kListUsers, &SyncApi::ListUsers);
   add("GET", "/v1/admin/audit", kNone, Guard::kAdmin, Endpoint::kAuditLog, &SyncApi::AuditLog);
+  auto add_for_people = [this](std::string method, std::string_view path, RouteBody body,
+                               Guard guard, Endpoint endpoint, PeopleHandler handler) {
+    router_.Add(std::move(method), path, body, {guard, endpoint, nullptr, handler});
+  };
+  add_for_people("GET", "/v1/admin/cases", kNone, Guard::kCases, Endpoint::kListCases,
+                 &SyncApi::ListCases);
+  add_for_people("GET", "/v1/admin/cases/{id}", kNone, Guard::kCases, Endpoint::kGetCase,
+                 &SyncApi::GetCase);
+  add_for_people("POST", "/v1/admin/cases/{id}", kJson, Guard::kCases, Endpoint::kUpdateCase,
+                 &SyncApi::UpdateCase);
+  add_for_people("GET", "/v1/admin/feedback", kNone, Guard::kCases, Endpoint::kListFeedback,
+                 &SyncApi::ListFeedback);
+  add("GET", "/v1/reports/feedback", kNone, Guard::kReports, Endpoint::kReportFeedback,
+      &SyncApi::ReportFeedback);
   add("GET", "/v1/health", kNone, Guard::kNone, Endpoint::kHealth, &SyncApi::Health);
   add("GET", "/metrics", kNone, Guard::kNone, Endpoint::kMetrics, &SyncApi::Metrics);
 }
@@ -220,6 +234,16 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "save_user";
     case Endpoint::kListUsers:
       return "list_users";
+    case Endpoint::kListCases:
+      return "list_cases";
+    case Endpoint::kGetCase:
+      return "get_case";
+    case Endpoint::kUpdateCase:
+      return "update_case";
+    case Endpoint::kListFeedback:
+      return "list_feedback";
+    case Endpoint::kReportFeedback:
+      return "report_feedback";
     case Endpoint::kAuditLog:
       return "audit_log";
     case Endpoint::kDashboard:
@@ -255,19 +279,24 @@ HttpResponse SyncApi::Handle(const HttpRequest& request) const {
   RouteMatch<Route> match = router_.Find(request);
   Count(match.target != nullptr ? match.target->endpoint : Endpoint::kOther);
   if (match.refusal) return std::move(*match.refusal);
-  if (ForPeople(match.target->guard)) return HandleForPeople(request, *match.target);
+  if (ForPeople(match.target->guard)) {
+    return HandleForPeople(request, *match.target, match.params);
+  }
   HttpResponse response = (this->*match.target->handler)(request);
   if (Audited(request)) AuditRequest(request, nullptr, response);
   return response;
 }
 
-HttpResponse SyncApi::HandleForPeople(const HttpRequest& request, const Route& route) const {
+HttpResponse SyncApi::HandleForPeople(const HttpRequest& request, const Route& route,
+                                      const PathParams& params) const {
   Principal identified;
   std::variant<Principal, HttpResponse> who = Authorize(request, route.guard, &identified);
   const Principal* principal = std::get_if<Principal>(&who);
   HttpResponse response;
   if (principal == nullptr) {
     response = std::get<HttpResponse>(std::move(who));
+  } else if (route.people_handler != nullptr) {
+    response = (this->*route.people_handler)(request, *principal, params);
   } else if (principal->role == kRoleStoreManager && route.guard == Guard::kReports) {
     std::variant<HttpRequest, HttpResponse> restricted =
         RestrictToStore(request, principal->store_id);
@@ -420,6 +449,8 @@ HttpResponse SyncApi::Metrics(const HttpRequest& request) const {
   Result<std::vector<TerminalRecord>> terminals = service_.Terminals();
   // A scrape that fails is how Prometheus learns the database is unwell.
   if (!terminals.ok()) return ErrorResponse(terminals.status());
+  Result<CaseGauge> cases = service_.CaseState();
+  if (!cases.ok()) return ErrorResponse(cases.status());
   std::vector<EndpointRequests> requests;
   for (size_t i = 0; i < kEndpointCount; ++i) {
     requests.push_back(
@@ -433,6 +464,7 @@ HttpResponse SyncApi::Metrics(const HttpRequest& request) const {
   response.body += RenderAdminThrottleMetrics(admin_throttle_.failures(),
                                               admin_throttle_.lockouts(),
                                               admin_throttle_.locked_refusals());
+  response.body += RenderCaseMetrics(*cases);
   return response;
 }
 

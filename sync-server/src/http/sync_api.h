@@ -148,6 +148,11 @@ class SyncApi {
     kSaveUser,
     kListUsers,
     kAuditLog,
+    kListCases,
+    kGetCase,
+    kUpdateCase,
+    kListFeedback,
+    kReportFeedback,
     kDashboard,
     kHealth,
     kMetrics,
@@ -157,14 +162,19 @@ class SyncApi {
   static std::string_view EndpointName(Endpoint endpoint);
 
   using Handler = HttpResponse (SyncApi::*)(const HttpRequest&) const;
+  // A handler for people that acts on who asks (a store manager's store,
+  // the author of a change) and reads the path's parameters.
+  using PeopleHandler = HttpResponse (SyncApi::*)(const HttpRequest&, const Principal&,
+                                                  const PathParams&) const;
   // The credential a route needs. Its handler checks it (it needs the
   // caller); Screen() checks it before the body is read. The guards for
   // people admit the admin token and sessions of some roles (access.cc).
-  enum class Guard { kNone, kTerminal, kAdmin, kMarketing, kReports, kSession };
+  enum class Guard { kNone, kTerminal, kAdmin, kMarketing, kReports, kCases, kSession };
   struct Route {
     Guard guard;
     Endpoint endpoint;
-    Handler handler;
+    Handler handler;  // null when people_handler is set
+    PeopleHandler people_handler = nullptr;
   };
 
   // sync_api.cc: the terminals' endpoints.
@@ -226,6 +236,17 @@ class SyncApi {
   HttpResponse SaveUser(const HttpRequest& request) const;
   HttpResponse ListUsers(const HttpRequest& request) const;
   HttpResponse AuditLog(const HttpRequest& request) const;
+  // cases_api.cc: member services. A store manager sees and works only
+  // their store's feedback and cases.
+  HttpResponse ListCases(const HttpRequest& request, const Principal& who,
+                         const PathParams& params) const;
+  HttpResponse GetCase(const HttpRequest& request, const Principal& who,
+                       const PathParams& params) const;
+  HttpResponse UpdateCase(const HttpRequest& request, const Principal& who,
+                          const PathParams& params) const;
+  HttpResponse ListFeedback(const HttpRequest& request, const Principal& who,
+                            const PathParams& params) const;
+  HttpResponse ReportFeedback(const HttpRequest& request) const;
 
   // access.cc. nullopt if the request's credential is one its route's
   // guard admits (the admin token always); otherwise the 401/403, or 429
@@ -252,7 +273,8 @@ class SyncApi {
                     std::string_view username = {}) const;
   // Handle() for a route for people: authorizes, confines a store manager,
   // runs the handler, audits.
-  HttpResponse HandleForPeople(const HttpRequest& request, const Route& route) const;
+  HttpResponse HandleForPeople(const HttpRequest& request, const Route& route,
+                               const PathParams& params) const;
   // True if `token` hashes to `sha256_hex` (compared in constant time);
   // false for an empty hash.
   static bool TokenMatches(std::string_view token, std::string_view sha256_hex);

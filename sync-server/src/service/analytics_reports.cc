@@ -84,6 +84,7 @@ Result<MemberPersona> AnalyticsReports::Persona(const std::string& member_id) {
   }
   PATRON_ASSIGN_OR_RETURN(persona.vouchers, txn->VouchersOfMember(member_id));
   PATRON_ASSIGN_OR_RETURN(persona.campaigns, txn->CampaignMembersOf(member_id));
+  PATRON_ASSIGN_OR_RETURN(persona.feedback, txn->FeedbackOfMember(member_id));
   return persona;
 }
 

@@ -63,7 +63,7 @@ namespace patron::record {
 template <>
 struct Schema<sync::JournalRestart> {
   static constexpr std::string_view kName = "journal_restart";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::JournalRestart::journal_high_seq>{"journal_high_seq"},
       Field<&sync::JournalRestart::journal_next_seq>{"journal_next_seq"},
       Field<&sync::JournalRestart::last_contact_ms>{"last_contact_ms"},

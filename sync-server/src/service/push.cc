@@ -287,6 +287,9 @@ Result<PushResponse> SyncService::Push(const Caller& caller, const PushRequest& 
     }
     return Status::OK();
   };
+  hooks.file_feedback = [this, &txn](const FeedbackRecord& feedback) {
+    return FileFeedback(*txn, feedback);
+  };
   RecordFiler filer(*txn, std::move(hooks));
   for (const RecordEnvelope& envelope : request.records) {
     PATRON_ASSIGN_OR_RETURN(RecordAck ack, filer.File(caller, envelope));

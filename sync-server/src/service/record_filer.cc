@@ -159,6 +159,8 @@ Result<RecordAck> RecordFiler::File(const Caller& caller, const RecordEnvelope& 
     filed = FileVoucherRelease(caller, envelope, record);
   } else if (envelope.kind == kExchangeRecordKind) {
     filed = FileExchange(caller, envelope, record);
+  } else if (envelope.kind == kFeedbackRecordKind) {
+    filed = FileFeedback(caller, envelope, record);
   } else {
     record.body = envelope.body.text;  // kept until this server knows the kind
     filed = txn_.InsertRecord(record);
@@ -236,6 +238,23 @@ Status RecordFiler::FileExchange(const Caller& caller, const RecordEnvelope& env
   }
   PATRON_RETURN_IF_ERROR(CheckMember(envelope, exchange.member_id));
   PATRON_RETURN_IF_ERROR(hooks_.file_exchange(exchange));
+  return txn_.InsertRecord(record);
+}
+
+Status RecordFiler::FileFeedback(const Caller& caller, const RecordEnvelope& envelope,
+                                 const StoredRecord& record) {
+  PATRON_ASSIGN_OR_RETURN(FeedbackRecord feedback, DecodeBody<FeedbackRecord>(envelope));
+  PATRON_RETURN_IF_ERROR(CheckOwnRecord(caller, envelope, feedback.terminal_id, feedback.store_id,
+                                        MakeSaleId(feedback.terminal_id, feedback.feedback_ref)));
+  if (feedback.feedback_id != envelope.record_id) {
+    return Reject(envelope.kind + " " + envelope.record_id + " names feedback_id " +
+                  feedback.feedback_id);
+  }
+  PATRON_RETURN_IF_ERROR(CheckMember(envelope, feedback.member_id));
+  if (Status checked = CheckFeedback(feedback); !checked.ok()) {
+    return Reject(envelope.kind + " " + envelope.record_id + ": " + checked.message());
+  }
+  PATRON_RETURN_IF_ERROR(hooks_.file_feedback(feedback));
   return txn_.InsertRecord(record);
 }
 

@@ -7,7 +7,8 @@
 // Kinds this server knows are filed in tables of their own: a sale with its
 // lines (and the vouchers it used marked used); a refund, counted against
 // its sale across every store (or held until its sale arrives); a voucher's
-// give-back (records/voucher.h); a points exchange (records/exchange.h). A kind it does not know
+// give-back (records/voucher.h); a points exchange (records/exchange.h);
+// feedback (records/feedback.h), a complaint opening a case. A kind it does not know
 // (from a newer till) is kept whole, so nothing a till sent is lost before head office upgrades.
 #ifndef PATRON_SYNC_SERVER_SRC_SERVICE_RECORD_FILER_H_
 #define PATRON_SYNC_SERVER_SRC_SERVICE_RECORD_FILER_H_
@@ -16,6 +17,7 @@
 #include <functional>
 
 #include "patron/records/exchange.h"
+#include "patron/records/feedback.h"
 #include "patron/records/voucher.h"
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
@@ -70,6 +72,8 @@ struct FilerHooks {
   // (SyncService::FileExchange): InvalidArgument to reject it, with nothing
   // written.
   std::function<Status(const ExchangeRecord& exchange)> file_exchange;
+  // A till's feedback, checked (SyncService::FileFeedback).
+  std::function<Status(const FeedbackRecord& feedback)> file_feedback;
 };
 
 class RecordFiler {
@@ -93,6 +97,8 @@ class RecordFiler {
   Status FileVoucherRelease(const Caller& caller, const RecordEnvelope& envelope,
                             const StoredRecord& record);
   Status FileExchange(const Caller& caller, const RecordEnvelope& envelope,
+                      const StoredRecord& record);
+  Status FileFeedback(const Caller& caller, const RecordEnvelope& envelope,
                       const StoredRecord& record);
   // Counts a refund against its sale: applied, or exceeding what was left;
   // a pending return is matched: head office reverses its points.

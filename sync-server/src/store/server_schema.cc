@@ -4,6 +4,7 @@
 #include <string>
 
 #include "patron/records/exchange.h"
+#include "patron/records/feedback.h"
 #include "patron/records/voucher.h"
 
 namespace patron::sync {
@@ -580,7 +581,47 @@ CREATE TABLE audit_log (
 ) STRICT;
 )sql";
 
-const std::array<sql::Migration, 18> kMigrations = {{
+// Version 19. Member services (case_store.h): the feedback tills sent, and
+// the cases complaints opened with their notes, the timeline of each.
+const std::string& SchemaV19() {
+  static const std::string sql = "CREATE TABLE feedback (" + std::string(kFeedbackColumnsSql) +
+                                 R"sql(
+) STRICT, WITHOUT ROWID;
+CREATE INDEX feedback_by_time ON feedback(wall_ms, feedback_id);
+CREATE INDEX feedback_by_member ON feedback(member_id, wall_ms);
+CREATE TABLE cases (
+  case_id TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  resume_status TEXT NOT NULL,
+  assignee TEXT NOT NULL,
+  opened_ms INTEGER NOT NULL,
+  held_ms INTEGER NOT NULL,
+  hold_since_ms INTEGER NOT NULL,
+  first_response_sla_ms INTEGER NOT NULL,
+  resolution_sla_ms INTEGER NOT NULL,
+  resolved_ms INTEGER NOT NULL,
+  closed_ms INTEGER NOT NULL,
+  compensation_points INTEGER NOT NULL,
+  compensation_entry TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX cases_by_opened ON cases(opened_ms, case_id);
+CREATE TABLE case_notes (
+  note_id INTEGER PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  action TEXT NOT NULL,
+  text TEXT NOT NULL
+) STRICT;
+CREATE INDEX case_notes_by_case ON case_notes(case_id, note_id);
+)sql";
+  return sql;
+}
+
+const std::array<sql::Migration, 19> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -600,6 +641,7 @@ const std::array<sql::Migration, 18> kMigrations = {{
     {16, "member metrics, segment runs, the analytics' UTC offset", kSchemaV16, nullptr},
     {17, "campaigns' members, insights runs, members' predicted value", kSchemaV17, nullptr},
     {18, "head office's accounts, sessions and audit log", kSchemaV18, nullptr},
+    {19, "member services: feedback, cases and their notes", SchemaV19(), nullptr},
 }};
 
 }  // namespace

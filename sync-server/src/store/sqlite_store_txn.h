@@ -205,6 +205,19 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<int64_t> AppendAudit(const AuditEvent& event) override;
   Result<std::vector<AuditEvent>> AuditEvents(int64_t before, int limit) override;
 
+  // Feedback and cases (sqlite_store_cases.cc).
+  Status PutFeedback(const FeedbackRecord& feedback) override;
+  Result<std::optional<FeedbackRecord>> FindFeedback(std::string_view feedback_id) override;
+  Result<std::vector<FeedbackRecord>> FeedbackOfMember(std::string_view member_id) override;
+  Result<std::vector<FeedbackRecord>> FeedbackPage(const FeedbackFilter& filter) override;
+  Result<std::vector<FeedbackCount>> FeedbackSummary(int64_t from_ms, int64_t to_ms,
+                                                     std::string_view store_id) override;
+  Status PutCase(const CaseRecord& record) override;
+  Result<std::optional<CaseRecord>> FindCase(std::string_view case_id) override;
+  Result<std::vector<CaseRecord>> CasesPage(const CaseFilter& filter) override;
+  Status AppendCaseNote(const CaseNote& note) override;
+  Result<std::vector<CaseNote>> CaseNotes(std::string_view case_id) override;
+
   // Vouchers (sqlite_store_vouchers.cc).
   Result<std::optional<Voucher>> FindVoucher(std::string_view voucher_id) override;
   Status PutVoucher(const Voucher& voucher) override;

@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
@@ -57,10 +56,10 @@ namespace patron::record {
 template <>
 struct Schema<terminal::ExchangeRow> {
   static constexpr std::string_view kName = "exchange_row";
-  static constexpr auto kFields =
-      std::tuple_cat(Schema<ExchangeRecord>::kFields,
-                     std::tuple{Field<&terminal::ExchangeRow::request_hash>{"request_hash"},
-                                Field<&terminal::ExchangeRow::balance_after>{"balance_after"}});
+  static constexpr auto kFields = record::Concat(
+      Schema<ExchangeRecord>::kFields,
+      record::FieldList{Field<&terminal::ExchangeRow::request_hash>{"request_hash"},
+                        Field<&terminal::ExchangeRow::balance_after>{"balance_after"}});
 };
 
 }  // namespace patron::record

@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
@@ -82,9 +81,9 @@ namespace patron::record {
 
 template <>
 struct Schema<terminal::SaleRow> {
-  static constexpr auto kFields = std::tuple_cat(
+  static constexpr auto kFields = record::Concat(
       Schema<SaleRecord>::kFields,
-      std::tuple{
+      record::FieldList{
           Field<&terminal::SaleRow::request_hash>{"request_hash"},
           Field<&terminal::SaleRow::balance_after>{"balance_after"},
           Field<&terminal::SaleRow::tier_after>{"tier_after"},
@@ -96,20 +95,21 @@ struct Schema<terminal::SaleRow> {
 
 template <>
 struct Schema<terminal::SaleLineRow> {
-  static constexpr auto kFields = std::tuple_cat(
+  static constexpr auto kFields = record::Concat(
       Schema<SaleLine>::kFields,
-      std::tuple{Field<&terminal::SaleLineRow::refunded_qty>{"refunded_qty"},
-                 Field<&terminal::SaleLineRow::refunded_elsewhere_qty>{"refunded_elsewhere_qty"}});
+      record::FieldList{
+          Field<&terminal::SaleLineRow::refunded_qty>{"refunded_qty"},
+          Field<&terminal::SaleLineRow::refunded_elsewhere_qty>{"refunded_elsewhere_qty"}});
 };
 
 template <>
 struct Schema<terminal::RefundRow> {
-  static constexpr auto kFields = std::tuple_cat(
-      Schema<RefundRecord>::kFields,
-      std::tuple{
-          Field<&terminal::RefundRow::request_hash>{"request_hash"},
-          Field<&terminal::RefundRow::balance_after>{"balance_after"},
-      });
+  static constexpr auto kFields =
+      record::Concat(Schema<RefundRecord>::kFields,
+                     record::FieldList{
+                         Field<&terminal::RefundRow::request_hash>{"request_hash"},
+                         Field<&terminal::RefundRow::balance_after>{"balance_after"},
+                     });
 };
 
 }  // namespace patron::record

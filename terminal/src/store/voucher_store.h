@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
@@ -50,8 +49,8 @@ template <>
 struct Schema<terminal::VoucherRow> {
   static constexpr std::string_view kName = "voucher_row";
   static constexpr auto kFields =
-      std::tuple_cat(Schema<Voucher>::kFields,
-                     std::tuple{Field<&terminal::VoucherRow::released_gen>{"released_gen"}});
+      record::Concat(Schema<Voucher>::kFields,
+                     record::FieldList{Field<&terminal::VoucherRow::released_gen>{"released_gen"}});
 };
 
 }  // namespace patron::record

@@ -3,6 +3,7 @@
 // record (analytics_store.h), in order.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -11,6 +12,7 @@
 #include "api_fixture.h"
 #include "patron/record/field.h"
 #include "patron/sync_server/analytics_store.h"
+#include "patron/sync_server/case_flow.h"
 
 namespace patron::sync {
 namespace {
@@ -55,6 +57,19 @@ TEST_CASE("head-office openapi: each row schema has exactly its record's fields,
   CHECK(PropertyNames(schemas.at("ExpiringMonth")) == FieldNames<ExpiringMonth>());
   CHECK(PropertyNames(schemas.at("InsightRun")) == FieldNames<InsightRun>());
   CHECK(PropertyNames(schemas.at("MemberOffer")) == FieldNames<MemberOffer>());
+  CHECK(PropertyNames(schemas.at("CaseRecord")) == FieldNames<CaseRecord>());
+  CHECK(PropertyNames(schemas.at("CaseSla")) == FieldNames<CaseSla>());
+  CHECK(PropertyNames(schemas.at("CaseNote")) == FieldNames<CaseNote>());
+  CHECK(PropertyNames(schemas.at("FeedbackCount")) == FieldNames<FeedbackCount>());
+  // Feedback leaves its empty fields out, so they are not required: its
+  // properties are compared as a set.
+  std::vector<std::string> feedback;
+  for (const auto& [name, property] : schemas.at("Feedback").at("properties").items()) {
+    feedback.push_back(name);
+  }
+  std::vector<std::string> fields = FieldNames<FeedbackRecord>();
+  std::sort(fields.begin(), fields.end());
+  CHECK(feedback == fields);
 }
 
 TEST_CASE("head-office openapi: every documented operation answers, and only with its statuses") {

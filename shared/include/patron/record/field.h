@@ -4,7 +4,7 @@
 //
 //   template <>
 //   struct record::Schema<SaleLine> {
-//     static constexpr auto kFields = std::tuple{
+//     static constexpr auto kFields = record::FieldList{
 //         record::Field<&SaleLine::sku>{"sku"},
 //         record::Field<&SaleLine::qty>{"qty"},
 //         record::Field<&SaleLine::discount_minor>{"discount_minor", {}, record::kOptional}};
@@ -23,14 +23,13 @@
 // which the store writes itself).
 //
 // A derived record (struct B : A) lists A's fields first:
-//   static constexpr auto kFields = std::tuple_cat(Schema<A>::kFields, std::tuple{...});
+//   static constexpr auto kFields = record::Concat(Schema<A>::kFields, record::FieldList{...});
 #ifndef PATRON_RECORD_FIELD_H_
 #define PATRON_RECORD_FIELD_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -92,8 +91,62 @@ struct JsonList : std::vector<T> {
   using std::vector<T>::vector;
 };
 
+// A fixed list of Fields of different types: what a Schema's kFields is.
+// Not a std::tuple on purpose: every record header builds one, and
+// std::tuple's converting-constructor constraints made up half the compile
+// time of a translation unit including the records. This one has a single
+// constructor and nothing to deduce but the field types.
+template <size_t I, typename F>
+struct FieldSlot {
+  F field;
+};
+
+template <typename Indices, typename... F>
+struct FieldSlots;
+template <size_t... I, typename... F>
+struct FieldSlots<std::index_sequence<I...>, F...> : FieldSlot<I, F>... {
+  constexpr explicit FieldSlots(const F&... fields) : FieldSlot<I, F>{fields}... {}
+
+  // Calls fn(field) for every field, in order.
+  template <typename Fn>
+  constexpr void ForEach(Fn&& fn) const {
+    (fn(static_cast<const FieldSlot<I, F>&>(*this).field), ...);
+  }
+};
+
+template <typename... F>
+struct FieldList : FieldSlots<std::index_sequence_for<F...>, F...> {
+  static constexpr size_t kSize = sizeof...(F);
+  constexpr FieldList(const F&... fields)  // NOLINT: implicit, as `FieldList{...}` reads
+      : FieldSlots<std::index_sequence_for<F...>, F...>(fields...) {}
+};
+template <typename... F>
+FieldList(F...) -> FieldList<F...>;
+
+// The field at `I` (found by overload resolution on the slot's base class).
+template <size_t I, typename F>
+constexpr const F& Get(const FieldSlot<I, F>& slot) {
+  return slot.field;
+}
+
+// The lists' fields one after another: a derived record's table.
+template <typename... A, typename... B, typename... Rest>
+constexpr auto Concat(const FieldList<A...>& head, const FieldList<B...>& next,
+                      const Rest&... rest) {
+  auto joined = [&]<size_t... I, size_t... J>(std::index_sequence<I...>,
+                                              std::index_sequence<J...>) {
+    return FieldList<A..., B...>(Get<I>(head)..., Get<J>(next)...);
+  }
+  (std::index_sequence_for<A...>{}, std::index_sequence_for<B...>{});
+  if constexpr (sizeof...(Rest) == 0) {
+    return joined;
+  } else {
+    return Concat(joined, rest...);
+  }
+}
+
 // Specialised for each record kind with `static constexpr auto kFields`, a
-// std::tuple of Fields.
+// FieldList.
 template <typename Record>
 struct Schema;
 
@@ -101,20 +154,19 @@ template <typename Record>
 concept HasSchema = requires { Schema<Record>::kFields; };
 
 template <typename Record>
-inline constexpr size_t kFieldCount =
-    std::tuple_size_v<std::remove_cvref_t<decltype(Schema<Record>::kFields)>>;
+inline constexpr size_t kFieldCount = std::remove_cvref_t<decltype(Schema<Record>::kFields)>::kSize;
 
 // Calls fn(field) for every field of Record, in table order.
 template <typename Record, typename Fn>
 constexpr void ForEachField(Fn&& fn) {
-  std::apply([&](const auto&... field) { (fn(field), ...); }, Schema<Record>::kFields);
+  Schema<Record>::kFields.ForEach(fn);
 }
 
 // Calls fn(field) for the field at `index` (< kFieldCount<Record>).
 template <typename Record, typename Fn>
 constexpr void VisitField(size_t index, Fn&& fn) {
   [&]<size_t... I>(std::index_sequence<I...>) {
-    ((index == I ? (fn(std::get<I>(Schema<Record>::kFields)), 0) : 0), ...);
+    ((index == I ? (fn(Get<I>(Schema<Record>::kFields)), 0) : 0), ...);
   }(std::make_index_sequence<kFieldCount<Record>>{});
 }
 

@@ -419,7 +419,7 @@ using FieldReader = Status (*)(JsonReader&, std::string_view, Record&, DecodeNot
 template <typename Record, size_t I>
 Status ReadFieldAt(JsonReader& reader, std::string_view path, Record& record, DecodeNotes* notes,
                    bool& present) {
-  const auto& field = std::get<I>(Schema<Record>::kFields);
+  const auto& field = Get<I>(Schema<Record>::kFields);
   using F = std::remove_cvref_t<decltype(field)>;
   using Codec = JsonCodec<typename F::Type>;
   auto& value = F::Get(record);
@@ -443,7 +443,7 @@ struct RecordTable {
 
   static constexpr std::array<std::string_view, kCount> kNames =
       []<size_t... I>(std::index_sequence<I...>) {
-        return std::array<std::string_view, kCount>{std::get<I>(Schema<Record>::kFields).name...};
+    return std::array<std::string_view, kCount>{Get<I>(Schema<Record>::kFields).name...};
       }(std::make_index_sequence<kCount>{});
 
   static constexpr std::array<FieldReader<Record>, kCount> kReaders =
@@ -452,8 +452,8 @@ struct RecordTable {
       }(std::make_index_sequence<kCount>{});
 
   static constexpr uint64_t kRequired = []<size_t... I>(std::index_sequence<I...>) {
-    return ((std::get<I>(Schema<Record>::kFields).optional() ? uint64_t{0} : uint64_t{1} << I) |
-            ... | uint64_t{0});
+    return ((Get<I>(Schema<Record>::kFields).optional() ? uint64_t{0} : uint64_t{1} << I) | ... |
+            uint64_t{0});
   }(std::make_index_sequence<kCount>{});
 
   // The field called `key`; `expected` is tried first (writers send the

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/hlc.h"
@@ -76,7 +75,7 @@ namespace patron::record {
 template <>
 struct Schema<ExchangeRecord> {
   static constexpr std::string_view kName = "exchange";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&ExchangeRecord::exchange_id>{"exchange_id"},
       Field<&ExchangeRecord::terminal_id>{"terminal_id"},
       Field<&ExchangeRecord::store_id>{"store_id"},

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/hlc.h"
@@ -132,7 +131,7 @@ namespace patron::record {
 template <>
 struct Schema<SaleLine> {
   static constexpr std::string_view kName = "sale_line";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&SaleLine::line_no>{"line_no"},
       Field<&SaleLine::sku>{"sku"},
       Field<&SaleLine::name>{"name"},
@@ -146,7 +145,7 @@ struct Schema<SaleLine> {
 template <>
 struct Schema<SaleAward> {
   static constexpr std::string_view kName = "sale_award";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&SaleAward::campaign_id>{"campaign_id"},
       Field<&SaleAward::points>{"points"},
       Field<&SaleAward::entry_id>{"entry_id", {}, kOmitDefault},
@@ -161,7 +160,7 @@ struct Schema<SaleAward> {
 template <>
 struct Schema<AwardReversal> {
   static constexpr std::string_view kName = "award_reversal";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&AwardReversal::entry_id>{"entry_id"},
       Field<&AwardReversal::campaign_id>{"campaign_id"},
       Field<&AwardReversal::points>{"points"},
@@ -171,7 +170,7 @@ struct Schema<AwardReversal> {
 template <>
 struct Schema<SaleRecord> {
   static constexpr std::string_view kName = "sale";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&SaleRecord::sale_id>{"sale_id"},
       Field<&SaleRecord::terminal_id>{"terminal_id"},
       Field<&SaleRecord::store_id>{"store_id"},
@@ -199,7 +198,7 @@ struct Schema<SaleRecord> {
 template <>
 struct Schema<RefundLine> {
   static constexpr std::string_view kName = "refund_line";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&RefundLine::line_no>{"line_no"},
       Field<&RefundLine::qty>{"qty"},
   };
@@ -208,7 +207,7 @@ struct Schema<RefundLine> {
 template <>
 struct Schema<RefundRecord> {
   static constexpr std::string_view kName = "refund";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&RefundRecord::refund_id>{"refund_id"},
       Field<&RefundRecord::terminal_id>{"terminal_id"},
       Field<&RefundRecord::store_id>{"store_id"},

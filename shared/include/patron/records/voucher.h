@@ -31,7 +31,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <tuple>
 
 #include "patron/record/field.h"
 #include "patron/status.h"
@@ -123,7 +122,7 @@ namespace patron::record {
 template <>
 struct Schema<Voucher> {
   static constexpr std::string_view kName = "voucher";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&Voucher::voucher_id>{"voucher_id"},
       Field<&Voucher::member_id>{"member_id"},
       Field<&Voucher::name>{"name"},
@@ -149,7 +148,7 @@ struct Schema<Voucher> {
 template <>
 struct Schema<VoucherRelease> {
   static constexpr std::string_view kName = "voucher_release";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&VoucherRelease::voucher_id>{"voucher_id"},
       Field<&VoucherRelease::terminal_id>{"terminal_id"},
       Field<&VoucherRelease::holder_gen>{"holder_gen"},

@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
@@ -75,7 +74,7 @@ namespace patron::record {
 template <>
 struct Schema<sync::DownItem> {
   static constexpr std::string_view kName = "down_item";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::DownItem::seq>{"seq"},
       Field<&sync::DownItem::kind>{"kind"},
       Field<&sync::DownItem::audience>{"audience"},
@@ -88,7 +87,7 @@ struct Schema<sync::DownItem> {
 template <>
 struct Schema<sync::SaleRefundsElsewhere> {
   static constexpr std::string_view kName = "sale_refunds";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::SaleRefundsElsewhere::sale_id>{"sale_id"},
       Field<&sync::SaleRefundsElsewhere::refunded_minor>{"refunded_minor"},
       Field<&sync::SaleRefundsElsewhere::refunded_qty>{"refunded_qty"},
@@ -98,11 +97,9 @@ struct Schema<sync::SaleRefundsElsewhere> {
 template <>
 struct Schema<sync::SetPart> {
   static constexpr std::string_view kName = "set_part";
-  static constexpr auto kFields = std::tuple{
-      Field<&sync::SetPart::name>{"name"},
-      Field<&sync::SetPart::version>{"version"},
-      Field<&sync::SetPart::part>{"part"},
-      Field<&sync::SetPart::parts>{"parts"},
+  static constexpr auto kFields = record::FieldList{
+      Field<&sync::SetPart::name>{"name"}, Field<&sync::SetPart::version>{"version"},
+      Field<&sync::SetPart::part>{"part"}, Field<&sync::SetPart::parts>{"parts"},
       Field<&sync::SetPart::rows>{"rows"},
   };
 };

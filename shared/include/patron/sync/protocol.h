@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -360,7 +359,7 @@ struct EnumNames<sync::PushOutcome> {
 
 template <>
 struct Schema<sync::Cursor> {
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::Cursor::epoch>{"epoch"},
       Field<&sync::Cursor::seq>{"seq"},
   };
@@ -369,7 +368,7 @@ struct Schema<sync::Cursor> {
 template <>
 struct Schema<sync::ProfileChange> {
   static constexpr std::string_view kName = "profile_change";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::ProfileChange::change_id>{"change_id"},
       Field<&sync::ProfileChange::member_id>{"member_id"},
       Field<&sync::ProfileChange::field>{"field"},
@@ -382,7 +381,7 @@ struct Schema<sync::ProfileChange> {
 template <>
 struct Schema<sync::PushRequest> {
   static constexpr std::string_view kName = "push";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::PushRequest::entries>{"entries"},
       Field<&sync::PushRequest::terminal_id>{"terminal_id"},
       Field<&sync::PushRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
@@ -398,7 +397,7 @@ struct Schema<sync::PushRequest> {
 template <>
 struct Schema<sync::RecordEnvelope> {
   static constexpr std::string_view kName = "record";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::RecordEnvelope::kind>{"kind"},
       Field<&sync::RecordEnvelope::record_id>{"id"},
       Field<&sync::RecordEnvelope::body>{"body"},
@@ -408,7 +407,7 @@ struct Schema<sync::RecordEnvelope> {
 template <>
 struct Schema<sync::RecordAck> {
   static constexpr std::string_view kName = "record_ack";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::RecordAck::record_id>{"id"},
       Field<&sync::RecordAck::outcome>{"outcome"},
       Field<&sync::RecordAck::seq>{"seq"},
@@ -419,7 +418,7 @@ struct Schema<sync::RecordAck> {
 template <>
 struct Schema<sync::EntryAck> {
   static constexpr std::string_view kName = "entry_ack";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::EntryAck::entry_id>{"entry_id"},
       Field<&sync::EntryAck::outcome>{"outcome"},
       Field<&sync::EntryAck::seq>{"seq"},
@@ -431,7 +430,7 @@ struct Schema<sync::EntryAck> {
 template <>
 struct Schema<sync::ProfileAck> {
   static constexpr std::string_view kName = "profile_ack";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::ProfileAck::change_id>{"change_id"},
       Field<&sync::ProfileAck::outcome>{"outcome"},
       Field<&sync::ProfileAck::seq>{"seq"},
@@ -443,7 +442,7 @@ struct Schema<sync::ProfileAck> {
 template <>
 struct Schema<sync::PushResponse> {
   static constexpr std::string_view kName = "push_reply";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::PushResponse::entries>{"entries"},
       Field<&sync::PushResponse::epoch>{"epoch"},
       Field<&sync::PushResponse::server_hlc>{"server_hlc"},
@@ -456,9 +455,9 @@ struct Schema<sync::PushResponse> {
 template <>
 struct Schema<sync::MemberState> {
   static constexpr std::string_view kName = "member";
-  static constexpr auto kFields = std::tuple_cat(
+  static constexpr auto kFields = record::Concat(
       kMemberProfileFieldsV1,
-      std::tuple{
+      record::FieldList{
           Field<&sync::MemberState::balance>{"balance"},
           Field<&sync::MemberState::spend_minor>{"spend_minor"},
           Field<&sync::MemberState::version>{"version"},
@@ -475,15 +474,15 @@ struct Schema<sync::MemberState> {
 template <>
 struct Schema<sync::DeliveredEntry> {
   static constexpr std::string_view kName = "entry";
-  static constexpr auto kFields = std::tuple_cat(
-      Schema<LedgerEntry>::kFields,
-      std::tuple{Field<&sync::DeliveredEntry::visible_seq>{"visible_seq"}});
+  static constexpr auto kFields =
+      record::Concat(Schema<LedgerEntry>::kFields,
+                     record::FieldList{Field<&sync::DeliveredEntry::visible_seq>{"visible_seq"}});
 };
 
 template <>
 struct Schema<sync::PullRequest> {
   static constexpr std::string_view kName = "pull";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::PullRequest::terminal_id>{"terminal_id"},
       Field<&sync::PullRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
       Field<&sync::PullRequest::cursor>{"cursor"},
@@ -497,7 +496,7 @@ struct Schema<sync::PullRequest> {
 template <>
 struct Schema<sync::HeldRights> {
   static constexpr std::string_view kName = "held_rights";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::HeldRights::member_id>{"member_id"},
       Field<&sync::HeldRights::points>{"points"},
   };
@@ -506,7 +505,7 @@ struct Schema<sync::HeldRights> {
 template <>
 struct Schema<sync::RightsStatement> {
   static constexpr std::string_view kName = "rights_statement";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::RightsStatement::journal_seq>{"journal_seq"},
       Field<&sync::RightsStatement::seq>{"seq"},
       Field<&sync::RightsStatement::rights>{"rights"},
@@ -516,7 +515,7 @@ struct Schema<sync::RightsStatement> {
 template <>
 struct Schema<sync::PullResponse> {
   static constexpr std::string_view kName = "pull_reply";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::PullResponse::members>{"members"},
       Field<&sync::PullResponse::epoch>{"epoch"},
       Field<&sync::PullResponse::server_hlc>{"server_hlc"},
@@ -533,7 +532,7 @@ struct Schema<sync::PullResponse> {
 template <>
 struct Schema<sync::SnapshotRequest> {
   static constexpr std::string_view kName = "snapshot_request";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::SnapshotRequest::terminal_id>{"terminal_id"},
       Field<&sync::SnapshotRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
       Field<&sync::SnapshotRequest::rules_version>{"rules_version"},
@@ -543,7 +542,7 @@ struct Schema<sync::SnapshotRequest> {
 template <>
 struct Schema<sync::SnapshotInfo> {
   static constexpr std::string_view kName = "snapshot";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::SnapshotInfo::epoch>{"epoch"},
       Field<&sync::SnapshotInfo::seq>{"seq"},
       Field<&sync::SnapshotInfo::members>{"members"},
@@ -559,7 +558,7 @@ struct Schema<sync::SnapshotInfo> {
 template <>
 struct Schema<sync::GrantRequest> {
   static constexpr std::string_view kName = "grant_request";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::GrantRequest::terminal_id>{"terminal_id"},
       Field<&sync::GrantRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
       Field<&sync::GrantRequest::request_id>{"request_id"},
@@ -571,7 +570,7 @@ struct Schema<sync::GrantRequest> {
 template <>
 struct Schema<sync::GrantResponse> {
   static constexpr std::string_view kName = "grant";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::GrantResponse::transfer>{"transfer"},
       Field<&sync::GrantResponse::seq>{"seq"},
   };
@@ -580,7 +579,7 @@ struct Schema<sync::GrantResponse> {
 template <>
 struct Schema<sync::ReturnClaimRequest> {
   static constexpr std::string_view kName = "return_claim";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::ReturnClaimRequest::terminal_id>{"terminal_id"},
       Field<&sync::ReturnClaimRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
       Field<&sync::ReturnClaimRequest::refund_id>{"refund_id"},
@@ -593,7 +592,7 @@ struct Schema<sync::ReturnClaimRequest> {
 template <>
 struct Schema<sync::ReturnClaimResponse> {
   static constexpr std::string_view kName = "return_claim_reply";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::ReturnClaimResponse::member_id>{"member_id"},
       Field<&sync::ReturnClaimResponse::sale_ref>{"sale_ref"},
       Field<&sync::ReturnClaimResponse::earn_entry>{"earn_entry"},
@@ -605,7 +604,7 @@ struct Schema<sync::ReturnClaimResponse> {
 template <>
 struct Schema<sync::VoucherClaimRequest> {
   static constexpr std::string_view kName = "voucher_claim";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::VoucherClaimRequest::terminal_id>{"terminal_id"},
       Field<&sync::VoucherClaimRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
       Field<&sync::VoucherClaimRequest::voucher_id>{"voucher_id"},
@@ -616,7 +615,7 @@ struct Schema<sync::VoucherClaimRequest> {
 template <>
 struct Schema<sync::StockClaimRequest> {
   static constexpr std::string_view kName = "stock_claim";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::StockClaimRequest::terminal_id>{"terminal_id"},
       Field<&sync::StockClaimRequest::chain_key_fingerprint>{"chain_key_fingerprint"},
       Field<&sync::StockClaimRequest::reward_id>{"reward_id", {}, kOmitDefault},
@@ -628,7 +627,7 @@ struct Schema<sync::StockClaimRequest> {
 template <>
 struct Schema<sync::StockClaimResponse> {
   static constexpr std::string_view kName = "stock_claim_response";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::StockClaimResponse::reward_id>{"reward_id", {}, kOmitDefault},
       Field<&sync::StockClaimResponse::granted>{"granted"},
       Field<&sync::StockClaimResponse::unassigned>{"unassigned"},

@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <string_view>
-#include <tuple>
 
 #include "patron/member.h"
 #include "patron/record/field.h"
@@ -57,9 +56,9 @@ namespace patron::record {
 template <>
 struct Schema<sync::ReplicaMember> {
   static constexpr std::string_view kName = "member";
-  static constexpr auto kFields = std::tuple_cat(
+  static constexpr auto kFields = record::Concat(
       kMemberProfileFieldsV1,
-      std::tuple{
+      record::FieldList{
           Field<&sync::ReplicaMember::server_version>{"server_version"},
           Field<&sync::ReplicaMember::server_balance>{"server_balance"},
           Field<&sync::ReplicaMember::server_spend_minor>{"server_spend_minor"},

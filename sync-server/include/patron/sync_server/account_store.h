@@ -24,7 +24,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
@@ -102,7 +101,7 @@ namespace patron::record {
 template <>
 struct Schema<sync::AccountInfo> {
   static constexpr std::string_view kName = "account";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::AccountInfo::username>{"username"},
       Field<&sync::AccountInfo::role>{"role"},
       Field<&sync::AccountInfo::store_id>{"store_id"},
@@ -117,14 +116,14 @@ template <>
 struct Schema<sync::Account> {
   static constexpr std::string_view kName = "account";
   static constexpr auto kFields =
-      std::tuple_cat(Schema<sync::AccountInfo>::kFields,
-                     std::tuple{Field<&sync::Account::password_hash>{"password_hash"}});
+      record::Concat(Schema<sync::AccountInfo>::kFields,
+                     record::FieldList{Field<&sync::Account::password_hash>{"password_hash"}});
 };
 
 template <>
 struct Schema<sync::AccountSession> {
   static constexpr std::string_view kName = "account_session";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::AccountSession::token_sha256>{"token_sha256"},
       Field<&sync::AccountSession::username>{"username"},
       Field<&sync::AccountSession::created_ms>{"created_ms"},
@@ -136,7 +135,7 @@ struct Schema<sync::AccountSession> {
 template <>
 struct Schema<sync::AuditEvent> {
   static constexpr std::string_view kName = "audit_event";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::AuditEvent::audit_id>{"audit_id"}, Field<&sync::AuditEvent::at_ms>{"at_ms"},
       Field<&sync::AuditEvent::username>{"username"}, Field<&sync::AuditEvent::role>{"role"},
       Field<&sync::AuditEvent::method>{"method"},     Field<&sync::AuditEvent::path>{"path"},

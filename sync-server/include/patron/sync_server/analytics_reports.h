@@ -35,6 +35,7 @@ struct MemberPersona {
   std::optional<MemberPurchases> purchases;   // nullopt: nothing bought yet
   std::vector<Voucher> vouchers;
   std::vector<CampaignMember> campaigns;
+  std::vector<FeedbackRecord> feedback;  // oldest first
 };
 
 // InvalidArgument "invalid_range" unless each given day is a date

@@ -24,7 +24,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
@@ -295,7 +294,7 @@ namespace patron::record {
 template <>
 struct Schema<sync::StoreDay> {
   static constexpr std::string_view kName = "store_day";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::StoreDay::store_id>{"store_id"},
       Field<&sync::StoreDay::day>{"day"},
       Field<&sync::StoreDay::sales>{"sales"},
@@ -323,7 +322,7 @@ struct Schema<sync::StoreDay> {
 template <>
 struct Schema<sync::CategoryDay> {
   static constexpr std::string_view kName = "category_day";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::CategoryDay::store_id>{"store_id"},
       Field<&sync::CategoryDay::day>{"day"},
       Field<&sync::CategoryDay::category>{"category"},
@@ -336,7 +335,7 @@ struct Schema<sync::CategoryDay> {
 template <>
 struct Schema<sync::CampaignDay> {
   static constexpr std::string_view kName = "campaign_day";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::CampaignDay::campaign_id>{"campaign_id"},
       Field<&sync::CampaignDay::store_id>{"store_id"},
       Field<&sync::CampaignDay::day>{"day"},
@@ -353,7 +352,7 @@ struct Schema<sync::CampaignDay> {
 template <>
 struct Schema<sync::TierDay> {
   static constexpr std::string_view kName = "tier_day";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::TierDay::tier>{"tier"},     Field<&sync::TierDay::day>{"day"},
       Field<&sync::TierDay::earns>{"earns"},   Field<&sync::TierDay::spend_minor>{"spend_minor"},
       Field<&sync::TierDay::points>{"points"},
@@ -363,7 +362,7 @@ struct Schema<sync::TierDay> {
 template <>
 struct Schema<sync::MemberDay> {
   static constexpr std::string_view kName = "member_day";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::MemberDay::member_id>{"member_id"},
       Field<&sync::MemberDay::day>{"day"},
       Field<&sync::MemberDay::store_id>{"store_id"},
@@ -376,7 +375,7 @@ struct Schema<sync::MemberDay> {
 template <>
 struct Schema<sync::MemberSummary> {
   static constexpr std::string_view kName = "member_summary";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::MemberSummary::member_id>{"member_id"},
       Field<&sync::MemberSummary::first_day>{"first_day"},
       Field<&sync::MemberSummary::first_store>{"first_store"},
@@ -391,7 +390,7 @@ struct Schema<sync::MemberSummary> {
 template <>
 struct Schema<sync::MemberCategory> {
   static constexpr std::string_view kName = "member_category";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::MemberCategory::member_id>{"member_id"},
       Field<&sync::MemberCategory::category>{"category"},
       Field<&sync::MemberCategory::qty>{"qty"},
@@ -407,7 +406,7 @@ namespace patron::record {
 template <>
 struct Schema<sync::MemberOffer> {
   static constexpr std::string_view kName = "member_offer";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::MemberOffer::category>{"category"},
       Field<&sync::MemberOffer::reason>{"reason"},
       Field<&sync::MemberOffer::with>{"with"},
@@ -418,7 +417,7 @@ struct Schema<sync::MemberOffer> {
 template <>
 struct Schema<sync::MemberMetrics> {
   static constexpr std::string_view kName = "member_metrics";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::MemberMetrics::member_id>{"member_id"},
       Field<&sync::MemberMetrics::as_of_day>{"as_of_day"},
       Field<&sync::MemberMetrics::recency_days>{"recency_days"},
@@ -441,7 +440,7 @@ struct Schema<sync::MemberMetrics> {
 template <>
 struct Schema<sync::SegmentSize> {
   static constexpr std::string_view kName = "segment_size";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::SegmentSize::segment_id>{"segment_id"},
       Field<&sync::SegmentSize::members>{"members"},
       Field<&sync::SegmentSize::entered>{"entered"},
@@ -452,7 +451,7 @@ struct Schema<sync::SegmentSize> {
 template <>
 struct Schema<sync::RfmCell> {
   static constexpr std::string_view kName = "rfm_cell";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::RfmCell::rfm_segment>{"rfm_segment"},
       Field<&sync::RfmCell::lifecycle>{"lifecycle"},
       Field<&sync::RfmCell::members>{"members"},
@@ -463,7 +462,7 @@ struct Schema<sync::RfmCell> {
 template <>
 struct Schema<sync::SegmentRun> {
   static constexpr std::string_view kName = "segment_run";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::SegmentRun::version>{"version"},
       Field<&sync::SegmentRun::as_of_day>{"as_of_day"},
       Field<&sync::SegmentRun::ran_ms>{"ran_ms"},

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "patron/record/field.h"
@@ -139,7 +138,7 @@ namespace patron::record {
 template <>
 struct Schema<sync::CampaignMember> {
   static constexpr std::string_view kName = "campaign_member";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::CampaignMember::member_id>{"member_id"},
       Field<&sync::CampaignMember::campaign_id>{"campaign_id"},
       Field<&sync::CampaignMember::awards>{"awards"},
@@ -150,7 +149,7 @@ struct Schema<sync::CampaignMember> {
 template <>
 struct Schema<sync::CampaignEffect> {
   static constexpr std::string_view kName = "campaign_effect";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::CampaignEffect::campaign_id>{"campaign_id"},
       Field<&sync::CampaignEffect::name>{"name"},
       Field<&sync::CampaignEffect::pack_version>{"pack_version"},
@@ -198,7 +197,7 @@ struct Schema<sync::CampaignEffect> {
 template <>
 struct Schema<sync::CohortRow> {
   static constexpr std::string_view kName = "cohort";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::CohortRow::cohort>{"cohort"},
       Field<&sync::CohortRow::size>{"size"},
       Field<&sync::CohortRow::active>{"active"},
@@ -208,7 +207,7 @@ struct Schema<sync::CohortRow> {
 template <>
 struct Schema<sync::ExpiringMonth> {
   static constexpr std::string_view kName = "expiring_month";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::ExpiringMonth::month>{"month"},
       Field<&sync::ExpiringMonth::points>{"points"},
   };
@@ -217,7 +216,7 @@ struct Schema<sync::ExpiringMonth> {
 template <>
 struct Schema<sync::InsightRun> {
   static constexpr std::string_view kName = "insight_run";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::InsightRun::run>{"run"},
       Field<&sync::InsightRun::as_of_day>{"as_of_day"},
       Field<&sync::InsightRun::ran_ms>{"ran_ms"},

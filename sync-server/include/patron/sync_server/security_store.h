@@ -49,7 +49,7 @@ namespace patron::record {
 template <>
 struct Schema<sync::SecurityEvent> {
   static constexpr std::string_view kName = "security_event";
-  static constexpr auto kFields = std::tuple{
+  static constexpr auto kFields = record::FieldList{
       Field<&sync::SecurityEvent::event_id>{"event_id"},
       Field<&sync::SecurityEvent::at_ms>{"at_ms"},
       Field<&sync::SecurityEvent::terminal_id>{"terminal_id"},

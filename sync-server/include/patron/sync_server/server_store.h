@@ -16,6 +16,7 @@
 //   VoucherTxn   voucher_store.h   vouchers: who holds each, which were used
 //   ExchangeTxn  exchange_store.h  points exchanges, tills' shares of stock
 //   AccountTxn   account_store.h   head office's accounts, sessions, audit log
+//   CaseTxn      case_store.h      feedback from tills, complaint cases
 //
 // StoreTxn is one transaction that has every role, because one request
 // writes several atomically (a push: entries, records, items).
@@ -38,6 +39,7 @@
 #include "patron/status.h"
 #include "patron/sync_server/account_store.h"
 #include "patron/sync_server/analytics_store.h"
+#include "patron/sync_server/case_store.h"
 #include "patron/sync_server/channel_store.h"
 #include "patron/sync_server/exchange_store.h"
 #include "patron/sync_server/journal_store.h"
@@ -62,7 +64,8 @@ class StoreTxn : public SequenceTxn,
                  public SecurityTxn,
                  public VoucherTxn,
                  public ExchangeTxn,
-                 public AccountTxn {
+                 public AccountTxn,
+                 public CaseTxn {
  public:
   ~StoreTxn() override = default;
   // Makes the transaction's writes durable and visible (a read transaction:

@@ -32,6 +32,7 @@
 #include "patron/status.h"
 #include "patron/sync/protocol.h"
 #include "patron/sync_server/analytics_reports.h"
+#include "patron/sync_server/case_flow.h"
 #include "patron/sync_server/entry_policy.h"
 #include "patron/sync_server/head_office_accounts.h"
 #include "patron/sync_server/member_folder.h"
@@ -104,6 +105,34 @@ struct CampaignBudgetState {
   std::map<std::string, BudgetShare> shares;  // terminal id -> its share
 };
 
+// A complaint case as head office shows it: the case, its SLA timers now,
+// the complaint, and (one case asked for) its timeline.
+struct CaseView {
+  CaseRecord record;
+  CaseSla sla;
+  FeedbackRecord complaint;
+  std::vector<CaseNote> notes;
+};
+
+// One action on a case (case_flow.h) by a head-office user: the reply or
+// note's text, the assignee to assign ("" unassigns), the points of a
+// goodwill compensation (1 to kMaxGoodwillPoints).
+struct CaseUpdate {
+  CaseAction action = CaseAction::kNote;
+  std::string text;
+  std::string assignee;
+  int64_t points = 0;
+};
+inline constexpr int64_t kMaxGoodwillPoints = 1'000'000;
+inline constexpr size_t kMaxCaseNoteBytes = 4000;
+
+// Open cases now (GET /metrics): how many, and how many past each SLA.
+struct CaseGauge {
+  int64_t open = 0;  // open, replied or on hold
+  int64_t first_response_breached = 0;
+  int64_t resolution_breached = 0;
+};
+
 struct SyncServiceOptions {
   // The chain key's public fingerprint (ChainKeyFingerprint); requests from
   // terminals provisioned with another key are refused, because two keys
@@ -135,6 +164,8 @@ struct SyncServiceOptions {
   FoldOptions fold;
   // Head office's accounts and sessions (head_office_accounts.h).
   AccountOptions accounts;
+  // How soon a complaint must be answered and resolved (case_flow.h).
+  CaseSlaPolicy case_sla;
 };
 
 class SyncService {
@@ -300,6 +331,33 @@ class SyncService {
   // TerminalRegistry::Terminals.
   Result<std::vector<TerminalRecord>> Terminals();
 
+  // Member services (DESIGN.md §11; cases.cc). The feedback tills sent,
+  // newest first, a page after the filter's cursor; counts by store and
+  // kind with the ratings, in a window.
+  Result<std::vector<FeedbackRecord>> Feedback(const FeedbackFilter& filter);
+  Result<std::vector<FeedbackCount>> FeedbackSummary(int64_t from_ms, int64_t to_ms,
+                                                     std::string_view store_id);
+  // The time local day `day` ("YYYY-MM-DD") starts, in the analytics' UTC
+  // offset (the active pack's). InvalidArgument "invalid_day".
+  Result<int64_t> LocalDayStartMs(std::string_view day);
+  // Cases oldest first, a page after the filter's cursor (without notes).
+  Result<std::vector<CaseView>> Cases(const CaseFilter& filter);
+  // One case with its timeline. NotFound "unknown_case".
+  Result<CaseView> Case(std::string_view case_id);
+  // Applies `update` by `author` and notes it in the case's timeline;
+  // answers the case after. Refuses, changing nothing: NotFound
+  // "unknown_case"; the refusals of ApplyCaseAction; InvalidArgument
+  // "invalid_case_update" (a reply or note without text, text too long,
+  // compensation points out of range); Conflict "already_compensated";
+  // FailedPrecondition "unknown_member" (compensation for a member head
+  // office does not hold yet). A compensation is an `adjust` entry of head
+  // office's (detail.reason "goodwill", detail.request_id the case id),
+  // written in the same transaction.
+  Result<CaseView> UpdateCase(std::string_view case_id, const CaseUpdate& update,
+                              std::string_view author);
+  // The open cases and their breaches now.
+  Result<CaseGauge> CaseState();
+
   // Head office's analytics (analytics_reports.h).
   AnalyticsReports& analytics() { return analytics_; }
   // Head office's people: accounts, sessions, the audit log.
@@ -336,6 +394,10 @@ class SyncService {
   // stock ("reward_stock_exceeded"), more than the member's limit
   // ("reward_limit_exceeded", two offline tills), for the caller to log.
   Result<std::vector<ExchangeExcess>> FileExchange(StoreTxn& txn, const ExchangeRecord& exchange);
+  // Files a till's feedback (RecordFiler's hook): stores it and opens a
+  // case for a complaint, its SLA from when the member complained (the
+  // till's clock, never later than now).
+  Status FileFeedback(StoreTxn& txn, const FeedbackRecord& feedback);
   // ClaimStock of a campaign's budget (budgets.cc).
   Result<StockClaimResponse> ClaimBudget(const Caller& caller, const StockClaimRequest& request);
   // A till gave a recalled voucher back: head office holds it again, unless
