@@ -153,6 +153,9 @@ std::variant<HttpRequest, HttpResponse> SyncApi::RestrictToStore(const HttpReque
 
 bool SyncApi::Audited(const HttpRequest& request) {
   // A login is audited by Login itself, under the name it gave.
+  if (request.method == "GET") {
+    return request.path.starts_with("/v1/admin/members/") && request.path.ends_with("/export");
+  }
   return request.method == "POST" && request.path != "/v1/auth/login" &&
          (request.path.starts_with("/v1/admin/") || request.path.starts_with("/v1/auth/"));
 }

@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "http/case_json.h"
 #include "http/report_rows.h"
 #include "http/sync_api.h"
 #include "patron/record/record_json.h"
@@ -95,21 +96,6 @@ Status ParseWindow(SyncService& service, const HttpRequest& request, int64_t& fr
     to_ms += kMsPerDay;
   }
   return Status::OK();
-}
-
-void AppendCaseView(const CaseView& view, std::string& out) {
-  out += "{\"case\":";
-  record::AppendRecord(view.record, out);
-  out += ",\"sla\":";
-  record::AppendRecord(view.sla, out);
-  out += ",\"complaint\":";
-  record::AppendRecord(view.complaint, out);
-  out += ",\"notes\":[";
-  for (size_t i = 0; i < view.notes.size(); ++i) {
-    if (i > 0) out += ',';
-    record::AppendRecord(view.notes[i], out);
-  }
-  out += "]}";
 }
 
 HttpResponse CaseResponse(const CaseView& view) {

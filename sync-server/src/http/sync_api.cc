@@ -146,6 +146,8 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
                  &SyncApi::UpdateCase);
   add_for_people("GET", "/v1/admin/feedback", kNone, Guard::kCases, Endpoint::kListFeedback,
                  &SyncApi::ListFeedback);
+  add_for_people("GET", "/v1/admin/members/{id}/export", kNone, Guard::kAdmin,
+                 Endpoint::kExportMember, &SyncApi::ExportMember);
   add("GET", "/v1/reports/feedback", kNone, Guard::kReports, Endpoint::kReportFeedback,
       &SyncApi::ReportFeedback);
   add("GET", "/v1/health", kNone, Guard::kNone, Endpoint::kHealth, &SyncApi::Health);
@@ -244,6 +246,8 @@ std::string_view SyncApi::EndpointName(Endpoint endpoint) {
       return "list_feedback";
     case Endpoint::kReportFeedback:
       return "report_feedback";
+    case Endpoint::kExportMember:
+      return "export_member";
     case Endpoint::kAuditLog:
       return "audit_log";
     case Endpoint::kDashboard:

@@ -153,6 +153,7 @@ class SyncApi {
     kUpdateCase,
     kListFeedback,
     kReportFeedback,
+    kExportMember,
     kDashboard,
     kHealth,
     kMetrics,
@@ -247,6 +248,9 @@ class SyncApi {
   HttpResponse ListFeedback(const HttpRequest& request, const Principal& who,
                             const PathParams& params) const;
   HttpResponse ReportFeedback(const HttpRequest& request) const;
+  // privacy_api.cc: a member's rights over their data.
+  HttpResponse ExportMember(const HttpRequest& request, const Principal& who,
+                            const PathParams& params) const;
 
   // access.cc. nullopt if the request's credential is one its route's
   // guard admits (the admin token always); otherwise the 401/403, or 429
@@ -265,7 +269,7 @@ class SyncApi {
   static std::variant<HttpRequest, HttpResponse> RestrictToStore(const HttpRequest& request,
                                                                  const std::string& store_id);
   // True for requests the audit log records: POSTs under /v1/admin/ and
-  // /v1/auth/ (a login records itself).
+  // /v1/auth/ (a login records itself), and exports of a member's data.
   static bool Audited(const HttpRequest& request);
   // Appends the request and its answer to the audit log; `username` names
   // the caller when `who` is null (a refused login's name).

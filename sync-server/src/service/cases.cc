@@ -36,10 +36,12 @@ Status CheckUpdate(const CaseUpdate& update) {
   return Status::OK();
 }
 
-Result<CaseView> ViewOf(StoreTxn& txn, CaseRecord record, int64_t now_ms,
-                        const CaseSlaPolicy& policy, bool with_notes) {
+}  // namespace
+
+Result<CaseView> SyncService::ViewCase(StoreTxn& txn, CaseRecord record, int64_t now_ms,
+                                       bool with_notes) {
   CaseView view;
-  view.sla = SlaOf(record, now_ms, policy);
+  view.sla = SlaOf(record, now_ms, options_.case_sla);
   PATRON_ASSIGN_OR_RETURN(std::optional<FeedbackRecord> complaint,
                           txn.FindFeedback(record.case_id));
   if (complaint) view.complaint = std::move(*complaint);
@@ -49,8 +51,6 @@ Result<CaseView> ViewOf(StoreTxn& txn, CaseRecord record, int64_t now_ms,
   view.record = std::move(record);
   return view;
 }
-
-}  // namespace
 
 Status SyncService::FileFeedback(StoreTxn& txn, const FeedbackRecord& feedback) {
   PATRON_RETURN_IF_ERROR(txn.PutFeedback(feedback));
@@ -95,8 +95,7 @@ Result<std::vector<CaseView>> SyncService::Cases(const CaseFilter& filter) {
   std::vector<CaseView> views;
   views.reserve(records.size());
   for (CaseRecord& record : records) {
-    PATRON_ASSIGN_OR_RETURN(CaseView view,
-                            ViewOf(*txn, std::move(record), now_ms, options_.case_sla, false));
+    PATRON_ASSIGN_OR_RETURN(CaseView view, ViewCase(*txn, std::move(record), now_ms, false));
     views.push_back(std::move(view));
   }
   return views;
@@ -106,7 +105,7 @@ Result<CaseView> SyncService::Case(std::string_view case_id) {
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
   PATRON_ASSIGN_OR_RETURN(std::optional<CaseRecord> record, txn->FindCase(case_id));
   if (!record) return Status::NotFound("no case " + std::string(case_id), "unknown_case");
-  return ViewOf(*txn, std::move(*record), NowMs(), options_.case_sla, true);
+  return ViewCase(*txn, std::move(*record), NowMs(), true);
 }
 
 Result<CaseView> SyncService::UpdateCase(std::string_view case_id, const CaseUpdate& update,
@@ -151,7 +150,7 @@ Result<CaseView> SyncService::UpdateCase(std::string_view case_id, const CaseUpd
   PATRON_RETURN_IF_ERROR(
       txn->AppendCaseNote(CaseNote{record.case_id, now_ms, std::string(author),
                                    std::string(CaseActionName(update.action)), std::move(note)}));
-  PATRON_ASSIGN_OR_RETURN(CaseView view, ViewOf(*txn, record, now_ms, options_.case_sla, true));
+  PATRON_ASSIGN_OR_RETURN(CaseView view, ViewCase(*txn, record, now_ms, true));
   PATRON_RETURN_IF_ERROR(CommitWrite(*txn));
   return view;
 }

@@ -72,4 +72,8 @@ std::vector<MemberOffer> OffersFor(const MemberMetrics& metrics,
   return offers;
 }
 
+MemberOffers OffersForTills(const MemberMetrics& metrics) {
+  return MemberOffers{metrics.member_id, metrics.offers};
+}
+
 }  // namespace patron::sync

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "patron/offer.h"
 #include "patron/sync_server/analytics_store.h"
 
 namespace patron::sync {
@@ -54,6 +55,10 @@ class CategoryAffinity {
 std::vector<MemberOffer> OffersFor(const MemberMetrics& metrics,
                                    std::span<const MemberCategory> bought,
                                    const CategoryAffinity& affinity, int64_t today);
+
+// The member's row of the "offers" set shipped to tills (offer.h): their
+// offers as computed, in order.
+MemberOffers OffersForTills(const MemberMetrics& metrics);
 
 }  // namespace patron::sync
 

@@ -1,6 +1,7 @@
 // SyncService::RunSegments: every member's metrics and the pack's segments,
 // computed from head office's analytics (analytics_store.h) and shipped to
-// tills as a new version of the replace-all set "segments" (segment.h).
+// tills as a new version of the replace-all sets "segments" (segment.h) and
+// "offers" (offer.h), both at the run's version.
 //
 // Two passes over the members who have bought, a page at a time: the first
 // reads every member's recency and spend, for the R and M quintiles, their
@@ -8,14 +9,15 @@
 // categories, for what members buy together (recommendations.h); the second
 // computes each member's metrics and segments and writes them, a
 // page per write transaction (so pushes wait at most one page). The run is
-// stored (sizes, movement, RFM counts) and then its membership published; a
-// crash in between leaves tills on the version before, and the next run
-// takes the next version.
+// stored (sizes, movement, RFM counts) and then its membership published,
+// then its offers; a crash in between leaves tills on the version before of
+// either set, and the next run takes the next version of both.
 #include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "patron/local_time.h"
+#include "patron/offer.h"
 #include "patron/record/record_json.h"
 #include "patron/segment.h"
 #include "patron/sync_server/sync_service.h"
@@ -146,6 +148,7 @@ Result<SegmentRun> SyncService::RunSegments() {
   for (const SegmentRule& rule : pack.segments) sizes[rule.id].segment_id = rule.id;
   std::map<std::pair<std::string, std::string>, RfmCell> cells;
   std::vector<record::RawJson> rows;
+  std::vector<record::RawJson> offer_rows;
   for (std::string after;;) {
     const MemberFolder::WriteActivity activity(folder_);
     PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginWrite());
@@ -205,6 +208,7 @@ Result<SegmentRun> SyncService::RunSegments() {
       if (!m.segments.empty()) {
         rows.push_back({record::EncodeRecord(MemberSegments{m.member_id, m.segments})});
       }
+      if (!m.offers.empty()) offer_rows.push_back({record::EncodeRecord(OffersForTills(m))});
       ++run.members;
       status = txn->PutMemberMetrics(m);
     });
@@ -221,6 +225,7 @@ Result<SegmentRun> SyncService::RunSegments() {
     PATRON_RETURN_IF_ERROR(txn->Commit());
   }
   PATRON_RETURN_IF_ERROR(PublishSet(kSegmentsSet, run.version, rows));
+  PATRON_RETURN_IF_ERROR(PublishSet(kOffersSet, run.version, offer_rows));
   return run;
 }
 

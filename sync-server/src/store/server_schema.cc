@@ -621,7 +621,14 @@ CREATE INDEX case_notes_by_case ON case_notes(case_id, note_id);
   return sql;
 }
 
-const std::array<sql::Migration, 19> kMigrations = {{
+// Version 20. A member's sales and refunds found without a scan: what
+// head office holds about one member is exported (and erased) by member.
+constexpr std::string_view kSchemaV20 = R"sql(
+CREATE INDEX sales_by_member ON sales(member_id, seq);
+CREATE INDEX refunds_by_member ON refunds(member_id, seq);
+)sql";
+
+const std::array<sql::Migration, 20> kMigrations = {{
     {1, "server state, entries, members, terminals, grants, rules", kSchemaV1, nullptr},
     {2, "the server's clock, persisted", kSchemaV2, nullptr},
     {3, "append-only pushes: the fold's watermark, member_entries, profile_queue", kSchemaV3,
@@ -642,6 +649,7 @@ const std::array<sql::Migration, 19> kMigrations = {{
     {17, "campaigns' members, insights runs, members' predicted value", kSchemaV17, nullptr},
     {18, "head office's accounts, sessions and audit log", kSchemaV18, nullptr},
     {19, "member services: feedback, cases and their notes", SchemaV19(), nullptr},
+    {20, "sales and refunds by member", kSchemaV20, nullptr},
 }};
 
 }  // namespace

@@ -280,6 +280,24 @@ Result<std::vector<StoredRefund>> SqliteStoreTxn::RefundsOfSale(std::string_view
   return ReadRefunds(s);
 }
 
+Result<std::vector<StoredSale>> SqliteStoreTxn::SalesOfMember(std::string_view member_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  static const std::string sql = "SELECT seq, refunded_amount_minor, " + ColumnList<SaleRecord>() +
+                                 " FROM sales WHERE member_id = ? ORDER BY seq";
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(sql));
+  s.BindText(0, member_id);
+  return ReadSales(s);
+}
+
+Result<std::vector<StoredRefund>> SqliteStoreTxn::RefundsOfMember(std::string_view member_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  static const std::string sql = "SELECT seq, status, " + ColumnList<RefundRecord>() +
+                                 " FROM refunds WHERE member_id = ? ORDER BY seq";
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(sql));
+  s.BindText(0, member_id);
+  return ReadRefunds(s);
+}
+
 Result<std::vector<StoredRefund>> SqliteStoreTxn::RefundsBetween(int64_t after, int64_t through,
                                                                  int limit) {
   PATRON_RETURN_IF_ERROR(CheckOpen());

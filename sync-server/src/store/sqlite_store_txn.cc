@@ -359,6 +359,21 @@ Result<std::vector<StoredEntry>> SqliteStoreTxn::EntriesBetween(int64_t after, i
   return ReadEntries(s);
 }
 
+Result<std::vector<StoredEntry>> SqliteStoreTxn::EntriesOfMember(std::string_view member_id) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  // Folded entries through member_entries; the rest from the tail the
+  // fold has not reached.
+  static const std::string sql =
+      "SELECT " + EntryColumns() +
+      " FROM entries WHERE seq IN (SELECT seq FROM member_entries WHERE member_id = ?1)"
+      " UNION ALL SELECT " +
+      EntryColumns() + " FROM entries WHERE seq > ?2 AND member_id = ?1 ORDER BY seq";
+  PATRON_ASSIGN_OR_RETURN(sql::Statement s, db_.GetCachedStatement(sql));
+  s.BindText(0, member_id);
+  s.BindInt64(1, folded_seq_);
+  return ReadEntries(s);
+}
+
 Result<std::vector<StoredEntry>> SqliteStoreTxn::ReadEntries(sql::Statement& s) {
   std::vector<StoredEntry> entries;
   while (true) {

@@ -69,6 +69,9 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<int64_t> FoldedSeq() override;
   Status SetFoldedSeq(int64_t seq) override;
   Result<std::vector<StoredEntry>> EntriesBetween(int64_t after, int64_t through) override;
+  Result<std::vector<StoredEntry>> EntriesOfMember(std::string_view member_id) override;
+  Result<std::vector<StoredSale>> SalesOfMember(std::string_view member_id) override;
+  Result<std::vector<StoredRefund>> RefundsOfMember(std::string_view member_id) override;
   Status IndexByMember(std::span<const StoredEntry> entries) override;
   Result<WindowSpend> SpendSince(std::string_view member_id, int64_t since_ms) override;
   Result<std::map<std::string, int64_t>> RightsByHolder(std::string_view member_id) override;

@@ -265,7 +265,12 @@ std::string EncodeQuote(const Quote& q) {
                {"redeemable_here", q.redeemable_here},
                {"expiring_soon", ExpiringJson(q.expiring_soon)},
                {"rule_version", q.rule_version},
-               {"base_only", q.base_only}});
+               {"base_only", q.base_only},
+               {"offers", RecordsJson(q.offers)}});
+}
+
+std::string EncodeOffers(const std::vector<Offer>& offers) {
+  return Dump({{"offers", RecordsJson(offers)}});
 }
 
 std::string EncodeSaleResult(const SaleResult& r) {
@@ -317,6 +322,35 @@ Result<ExchangeRequest> DecodeExchangeRequest(std::string_view body) {
                           patron::json::GetOptionalInt(doc, "quantity"));
   exchange.quantity = quantity.value_or(1);
   return exchange;
+}
+
+Result<FeedbackRequest> DecodeFeedbackRequest(std::string_view body) {
+  PATRON_ASSIGN_OR_RETURN(json doc, ParseObject(body));
+  PATRON_RETURN_IF_ERROR(patron::json::RejectUnknownFields(
+      doc, {"feedback_ref", "member_id", "kind", "rating", "topic", "sale_ref", "text"}));
+  FeedbackRequest feedback;
+  PATRON_ASSIGN_OR_RETURN(feedback.feedback_ref, patron::json::GetString(doc, "feedback_ref"));
+  PATRON_ASSIGN_OR_RETURN(feedback.member_id, patron::json::GetString(doc, "member_id"));
+  PATRON_ASSIGN_OR_RETURN(const std::string kind, patron::json::GetString(doc, "kind"));
+  PATRON_ASSIGN_OR_RETURN(feedback.kind, ParseFeedbackKind(kind));
+  PATRON_ASSIGN_OR_RETURN(std::optional<int64_t> rating,
+                          patron::json::GetOptionalInt(doc, "rating"));
+  feedback.rating = rating.value_or(0);
+  const auto text = [&](std::string_view field) -> Result<std::string> {
+    PATRON_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                            patron::json::GetOptionalString(doc, field));
+    return value.value_or("");
+  };
+  PATRON_ASSIGN_OR_RETURN(feedback.topic, text("topic"));
+  PATRON_ASSIGN_OR_RETURN(feedback.sale_ref, text("sale_ref"));
+  PATRON_ASSIGN_OR_RETURN(feedback.text, text("text"));
+  return feedback;
+}
+
+std::string EncodeFeedbackResult(const FeedbackResult& result) {
+  json doc = RecordJson(result.feedback);
+  doc["replayed"] = result.replayed;
+  return Dump(doc);
 }
 
 std::string EncodeRewardOffers(const std::vector<RewardOffer>& offers, int64_t rule_version,

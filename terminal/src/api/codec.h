@@ -28,8 +28,16 @@ std::string EncodeSaleResult(const SaleResult& result);
 std::string EncodeRefundResult(const RefundResult& result);
 // {"vouchers": [each voucher's record, with its "state" and "held_here"]}.
 std::string EncodeMemberVouchers(const std::vector<MemberVoucher>& vouchers);
+// {"offers": [each offer's record (offer.h), the best first]}.
+std::string EncodeOffers(const std::vector<Offer>& offers);
 std::string EncodeHistory(const HistoryPage& page);
 Result<ExchangeRequest> DecodeExchangeRequest(std::string_view body);
+// POST /v1/feedback: {"feedback_ref", "member_id", "kind", "rating"?,
+// "topic"?, "sale_ref"?, "text"?}; unknown fields refused.
+Result<FeedbackRequest> DecodeFeedbackRequest(std::string_view body);
+// The feedback as recorded (its record's fields, empty ones left out) and
+// "replayed".
+std::string EncodeFeedbackResult(const FeedbackResult& result);
 // {"rule_version", "rewards": [each reward's record, with "stock_here"
 // (null: no limit) and "stock_granted"; for a member also "limit_left"
 // (null: no limit), "available" and "unavailable" (a reason or null)]}.

@@ -68,10 +68,12 @@ LocalApi::LocalApi(Terminal& terminal, SyncHooks sync, std::string metrics_token
   router_.Add("GET", "/v1/members/{id}/entries", kNone,
               [this](R r, P p) { return Entries(r, p[0]); });
   router_.Add("GET", "/v1/members/{id}/vouchers", kNone, [this](R, P p) { return Vouchers(p[0]); });
+  router_.Add("GET", "/v1/members/{id}/offers", kNone, [this](R, P p) { return Offers(p[0]); });
   router_.Add("GET", "/v1/members/{id}/exchanges", kNone,
               [this](R, P p) { return MemberExchanges(p[0]); });
   router_.Add("GET", "/v1/rewards", kNone, [this](R r, P) { return Rewards(r); });
   router_.Add("POST", "/v1/rewards/exchange", kJson, [this](R r, P) { return Exchange(r); });
+  router_.Add("POST", "/v1/feedback", kJson, [this](R r, P) { return Feedback(r); });
   router_.Add("GET", "/v1/exchanges/{exchange_ref}", kNone,
               [this](R, P p) { return GetExchange(p[0]); });
   router_.Add("POST", "/v1/quote", kJson, [this](R r, P) { return Quote(r); });
@@ -193,6 +195,10 @@ HttpResponse LocalApi::Vouchers(const std::string& member_id) const {
                                            EncodeMemberVouchers);
 }
 
+HttpResponse LocalApi::Offers(const std::string& member_id) const {
+  return Reply<std::vector<Offer>>(terminal_.Offers(member_id), 200, EncodeOffers);
+}
+
 HttpResponse LocalApi::Rewards(const HttpRequest& request) const {
   const std::string member_id = request.QueryParam("member_id").value_or("");
   return Reply<std::vector<RewardOffer>>(
@@ -210,6 +216,15 @@ HttpResponse LocalApi::Exchange(const HttpRequest& request) const {
   if (!result.ok()) return Error(result.status());
   if (!result->replayed && sync_.after_write) sync_.after_write();
   return JsonResponse(result->replayed ? 200 : 201, EncodeExchangeResult(*result));
+}
+
+HttpResponse LocalApi::Feedback(const HttpRequest& request) const {
+  Result<FeedbackRequest> feedback = DecodeFeedbackRequest(request.body);
+  if (!feedback.ok()) return Error(feedback.status());
+  Result<FeedbackResult> result = terminal_.RecordFeedback(*feedback);
+  if (!result.ok()) return Error(result.status());
+  if (!result->replayed && sync_.after_write) sync_.after_write();
+  return JsonResponse(result->replayed ? 200 : 201, EncodeFeedbackResult(*result));
 }
 
 HttpResponse LocalApi::GetExchange(const std::string& exchange_ref) const {

@@ -53,8 +53,10 @@ class LocalApi {
   HttpResponse Quote(const HttpRequest& request) const;
   HttpResponse Sale(const HttpRequest& request) const;
   HttpResponse Vouchers(const std::string& member_id) const;
+  HttpResponse Offers(const std::string& member_id) const;
   HttpResponse Rewards(const HttpRequest& request) const;
   HttpResponse Exchange(const HttpRequest& request) const;
+  HttpResponse Feedback(const HttpRequest& request) const;
   HttpResponse GetExchange(const std::string& exchange_ref) const;
   HttpResponse MemberExchanges(const std::string& member_id) const;
   HttpResponse GetSale(const std::string& sale_ref) const;

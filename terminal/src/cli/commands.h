@@ -34,6 +34,8 @@ void AddRewardsCommands(CLI::App& app, Cli& cli);
 void AddSaleCommands(CLI::App& app, Cli& cli);
 // refund.
 void AddRefundCommand(CLI::App& app, Cli& cli);
+// feedback.
+void AddFeedbackCommand(CLI::App& app, Cli& cli);
 
 }  // namespace patron::cli
 

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   AddHistoryCommand(app, cli);
   AddVouchersCommand(app, cli);
   AddRewardsCommands(app, cli);
+  AddFeedbackCommand(app, cli);
   AddAdminCommands(app, cli);
   app.footer(std::string(kExitCodesHelp) +
              "\n\nGlobal options (--daemon, --json, --timeout) go before or after the command.");

@@ -203,6 +203,7 @@ Result<Quote> QuoteSale(EngineContext& ctx, const SaleRequest& request) {
     quote.expiring_soon.push_back(soon);
   }
   quote.rule_version = ctx.rules().version;
+  PATRON_ASSIGN_OR_RETURN(quote.offers, ctx.offers.Of(sale.member_id));
   return quote;
 }
 

@@ -22,6 +22,7 @@ EngineContext::EngineContext(std::unique_ptr<sql::Database> database, Identity i
       outbox(*db),
       down(*db),
       segments(*db),
+      offers(*db),
       vouchers(*db),
       exchanges(*db),
       budgets(*db),

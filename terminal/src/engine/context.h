@@ -23,6 +23,7 @@
 #include "store/exchange_store.h"
 #include "store/journal.h"
 #include "store/member_store.h"
+#include "store/offer_store.h"
 #include "store/outbox.h"
 #include "store/rights_statement_store.h"
 #include "store/sale_store.h"
@@ -75,6 +76,7 @@ struct EngineContext {
   Outbox outbox;
   DownStore down;
   SegmentStore segments;
+  OfferStore offers;
   VoucherStore vouchers;
   ExchangeStore exchanges;
   BudgetStore budgets;

@@ -4,6 +4,7 @@
 
 #include "engine/exchanges.h"
 #include "engine/vouchers.h"
+#include "patron/offer.h"
 #include "patron/rules_codec.h"
 #include "patron/segment.h"
 
@@ -37,15 +38,18 @@ Status ApplySaleRefunds(EngineContext& ctx, const sync::DownItem& item) {
   return ctx.sales.SetRefundedElsewhere(sale_ref, refunds.refunded_minor, refunds.refunded_qty);
 }
 
-// A set part; when it brings a version of the segments set in force, the
-// members' segments become that version's, in the same transaction.
+// A set part; when it brings a version of the segments or the offers set in
+// force, the members' segments or offers become that version's, in the same
+// transaction. Other sets are only held (DownStore, Terminal::SetRows).
 Status ApplySetPart(EngineContext& ctx, const sync::DownItem& item) {
   PATRON_ASSIGN_OR_RETURN(sync::SetPart part, record::DecodeRecord<sync::SetPart>(item.body.text));
   PATRON_ASSIGN_OR_RETURN(const bool in_force, ctx.down.PutSetPart(part));
-  if (!in_force || part.name != kSegmentsSet) return Status::OK();
+  const bool segments = part.name == kSegmentsSet;
+  if (!in_force || (!segments && part.name != kOffersSet)) return Status::OK();
   PATRON_ASSIGN_OR_RETURN(std::vector<record::RawJson> rows, ctx.down.SetRows(part.name));
   record::DecodeNotes notes;
-  PATRON_RETURN_IF_ERROR(ctx.segments.Replace(rows, notes));
+  PATRON_RETURN_IF_ERROR(segments ? ctx.segments.Replace(rows, notes)
+                                  : ctx.offers.Replace(rows, notes));
   for (const std::string& what : notes.unknown()) {
     PATRON_RETURN_IF_ERROR(ctx.down.NoteUnknown(what, item.seq, ctx.NowMs(), kTerminalBuild));
   }

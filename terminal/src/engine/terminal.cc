@@ -11,6 +11,7 @@
 #include "engine/down_channel.h"
 #include "engine/enrolment.h"
 #include "engine/exchanges.h"
+#include "engine/feedback.h"
 #include "engine/member_view.h"
 #include "engine/refund.h"
 #include "engine/requests.h"
@@ -294,6 +295,16 @@ Result<std::vector<MemberVoucher>> Terminal::Vouchers(std::string_view member_id
   });
 }
 
+Result<std::vector<Offer>> Terminal::Offers(std::string_view member_id) {
+  PATRON_ASSIGN_OR_RETURN(std::string id, NormalizeMemberId(member_id));
+  const Impl::Entered entered(*impl_);
+  EngineContext& ctx = *impl_->ctx;
+  return InReadTransaction(ctx, [&]() -> Result<std::vector<Offer>> {
+    PATRON_RETURN_IF_ERROR(LoadMemberRow(ctx, id).status());
+    return ctx.offers.Of(id);
+  });
+}
+
 Result<std::vector<RewardOffer>> Terminal::Rewards(std::string_view member_id) {
   const Impl::Entered entered(*impl_);
   return RewardsOffered(*impl_->ctx, member_id);
@@ -302,6 +313,11 @@ Result<std::vector<RewardOffer>> Terminal::Rewards(std::string_view member_id) {
 Result<ExchangeResult> Terminal::Exchange(const ExchangeRequest& request) {
   const Impl::Entered entered(*impl_);
   return ExchangeReward(*impl_->ctx, request);
+}
+
+Result<FeedbackResult> Terminal::RecordFeedback(const FeedbackRequest& request) {
+  const Impl::Entered entered(*impl_);
+  return ::patron::terminal::RecordFeedback(*impl_->ctx, request);
 }
 
 Result<std::vector<ExchangeRecord>> Terminal::Exchanges(std::string_view member_id) {

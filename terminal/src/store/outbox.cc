@@ -12,6 +12,17 @@ Status Outbox::AppendBody(std::string_view kind, std::string_view record_id, std
   return s.Run();
 }
 
+Result<std::optional<std::string>> Outbox::Find(std::string_view kind, std::string_view record_id) {
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement("SELECT body FROM outbox WHERE kind = ? AND record_id = ?"));
+  s.BindText(0, kind);
+  s.BindText(1, record_id);
+  PATRON_ASSIGN_OR_RETURN(bool has_row, s.Step());
+  if (!has_row) return std::optional<std::string>();
+  return std::optional<std::string>(s.ColumnText(0));
+}
+
 Result<std::vector<Outbox::Pending>> Outbox::Unacknowledged(int limit) {
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,

@@ -13,6 +13,7 @@
 #define PATRON_TERMINAL_SRC_STORE_OUTBOX_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,10 @@ class Outbox {
   Status Append(std::string_view kind, std::string_view record_id, const Record& record) {
     return AppendBody(kind, record_id, record::EncodeRecord(record));
   }
+
+  // The body of the record of `kind` under `record_id`, answered or not;
+  // nullopt if there is none.
+  Result<std::optional<std::string>> Find(std::string_view kind, std::string_view record_id);
 
   struct Pending {
     int64_t outbox_id = 0;

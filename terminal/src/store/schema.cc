@@ -10,6 +10,7 @@
 #include "patron/sync/down_items.h"
 #include "patron/sync/replica_member.h"
 #include "store/down_store.h"
+#include "store/offer_store.h"
 #include "store/outbox.h"
 #include "store/sale_store.h"
 #include "store/segment_store.h"
@@ -374,6 +375,24 @@ Status TakeSegmentsInForce(sql::Database& db) {
   return SegmentStore(db).Replace(rows, unread);
 }
 
+// Version 16. Next-best offers (store/offer_store.h): each member's offers
+// under the version in force of head office's "offers" set.
+constexpr std::string_view kSchemaV16 = R"sql(
+CREATE TABLE member_offers (
+  member_id TEXT PRIMARY KEY,
+  offers TEXT NOT NULL  -- JSON array of offers (offer.h), the best first
+) STRICT, WITHOUT ROWID;
+)sql";
+
+// A till of an earlier build stores the "offers" set's parts without
+// reading them (the set_part kind is older than this table): a version
+// already in force gives members their offers now, not at the next run.
+Status TakeOffersInForce(sql::Database& db) {
+  PATRON_ASSIGN_OR_RETURN(std::vector<record::RawJson> rows, DownStore(db).SetRows(kOffersSet));
+  record::DecodeNotes unread;
+  return OfferStore(db).Replace(rows, unread);
+}
+
 // Version 8. Campaigns at the till (rules.h, evaluate.h): a sale lists its
 // campaign awards (JSON, records/sale.h SaleAward) and the member's
 // qualifying spend after it (NULL before this version: no tier progress on
@@ -476,6 +495,12 @@ Status MigrateToV3(sql::Database& db) {
   return QueueHistoryForHeadOffice(db);
 }
 
+// Version 17. The outbox's records found by (kind, id): feedback is
+// idempotent by its ref, looked up there (engine/feedback.h).
+constexpr std::string_view kSchemaV17 = R"sql(
+CREATE INDEX outbox_by_record ON outbox(kind, record_id);
+)sql";
+
 const std::string& SchemaV1() {
   static const std::string sql =
       std::string(sync::kReplicaMembersTable) + std::string(kSchemaV1Rest);
@@ -485,7 +510,7 @@ const std::string& SchemaV1() {
 }  // namespace
 
 std::span<const sql::Migration> TerminalMigrations() {
-  static const std::array<sql::Migration, 15> migrations = {{
+  static const std::array<sql::Migration, 17> migrations = {{
       {1, "members, journal, sales, refunds, sync state, rules", SchemaV1(), nullptr},
       {2, "member count kept by triggers", kSchemaV2, nullptr},
       {3, "consumption records and the outbox", kSchemaV3, MigrateToV3},
@@ -504,6 +529,8 @@ std::span<const sql::Migration> TerminalMigrations() {
       {14, "a sale's money off by campaigns", "",
        [](sql::Database& db) { return AddSaleColumns(db); }},
       {15, "members' segments under the set in force", kSchemaV15, TakeSegmentsInForce},
+      {16, "members' offers under the set in force", kSchemaV16, TakeOffersInForce},
+      {17, "the outbox's records by kind and id", kSchemaV17, nullptr},
   }};
   return migrations;
 }

@@ -4,6 +4,10 @@
 #include <doctest/doctest.h>
 
 #include "patron/json_util.h"
+#include "patron/offer.h"
+#include "patron/record/record_json.h"
+#include "patron/sync/down_items.h"
+#include "patron/sync/protocol.h"
 #include "terminal_fixture.h"
 
 namespace patron::terminal {
@@ -171,6 +175,96 @@ TEST_CASE("checkout, replay, quote, refund and history") {
   CHECK(rest["next_before"].is_null());
 }
 
+TEST_CASE("feedback is recorded once by its ref, queued for head office, and checked") {
+  ApiFixture f;
+  const std::string id = f.EnrolAnn();
+  REQUIRE(f.Call("POST", "/v1/sales",
+                 R"({"sale_ref":"R-1","member_id":")" + id + R"(","amount_minor":1000})")
+              .status == 201);
+  const std::string complaint = R"({"feedback_ref":"FB-1","member_id":")" + id +
+                                R"(","kind":"complaint","topic":"points","sale_ref":"R-1",)"
+                                R"("text":"积分没到账 points missing"})";
+  HttpResponse recorded = f.Call("POST", "/v1/feedback", complaint);
+  REQUIRE_MESSAGE(recorded.status == 201, recorded.body);
+  nlohmann::json body = f.Json(recorded);
+  CHECK(body["feedback_id"] == "S001-T01/FB-1");
+  CHECK(body["kind"] == "complaint");
+  CHECK(body["sale_id"] == "S001-T01/R-1");
+  CHECK(body["store_id"] == "S001");
+  CHECK(body["text"] == "积分没到账 points missing");
+  CHECK(body["replayed"] == false);
+  CHECK_FALSE(body.contains("rating"));
+  // A retry answers what was recorded; the same ref for other words is refused.
+  HttpResponse again = f.Call("POST", "/v1/feedback", complaint);
+  CHECK(again.status == 200);
+  CHECK(f.Json(again)["replayed"] == true);
+  CHECK(f.Json(again)["wall_ms"] == body["wall_ms"]);
+  CHECK(f.ErrorCode(f.Call("POST", "/v1/feedback",
+                           R"({"feedback_ref":"FB-1","member_id":")" + id +
+                               R"(","kind":"praise"})")) == "feedback_ref_conflict");
+  REQUIRE(
+      f.Call("POST", "/v1/feedback",
+             R"({"feedback_ref":"FB-2","member_id":")" + id + R"(","kind":"rating","rating":5})")
+          .status == 201);
+  // The sale's record and both feedbacks wait for head office.
+  CHECK(f.Call("GET", "/metrics").body.find("\npatrond_pending_records 3\n") != std::string::npos);
+
+  const std::string member = R"(","member_id":")" + id + "\"";
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {R"({"feedback_ref":"FB-3)" + member + R"(,"kind":"moan"})", "invalid_feedback"},
+      {R"({"feedback_ref":"FB-3)" + member + R"(,"kind":"rating","rating":6})", "invalid_feedback"},
+      {R"({"feedback_ref":"FB-3)" + member + R"(,"kind":"rating"})", "invalid_feedback"},
+      {R"({"feedback_ref":"FB-3)" + member + R"(,"kind":"complaint","text":"  "})",
+       "invalid_feedback"},
+      {R"({"feedback_ref":"FB 3)" + member + R"(,"kind":"praise"})", "invalid_feedback_ref"},
+      {R"({"feedback_ref":"FB-3)" + member + R"(,"kind":"praise","sale_ref":"R-9"})",
+       "unknown_sale"},
+      {R"({"feedback_ref":"FB-3","member_id":"d1b1f1c4-0000-4000-8000-000000000000","kind":"praise"})",
+       "unknown_member"},
+      {R"({"feedback_ref":"FB-3)" + member + R"(,"kind":"praise","mood":"happy"})",
+       "unknown_field"},
+  };
+  for (const auto& [request, code] : refused) {
+    CHECK_MESSAGE(f.ErrorCode(f.Call("POST", "/v1/feedback", request)) == code, request);
+  }
+  CHECK(f.Call("GET", "/metrics").body.find("\npatrond_pending_records 3\n") != std::string::npos);
+}
+
+TEST_CASE("a member's offers: none before head office's set, then its rows, in the quote too") {
+  ApiFixture f;
+  const std::string id = f.EnrolAnn();
+  const std::string quote = R"({"member_id":")" + id + R"(","amount_minor":1000})";
+  HttpResponse none = f.Call("GET", "/v1/members/" + id + "/offers");
+  REQUIRE(none.status == 200);
+  CHECK(f.Json(none) == nlohmann::json{{"offers", nlohmann::json::array()}});
+  CHECK(f.Json(f.Call("POST", "/v1/quote", quote))["offers"] == nlohmann::json::array());
+
+  // Version 1 of the "offers" set, whole in one part, as a pull brings it.
+  const MemberOffers row{id, {{"tea", "again", "", 61}, {"cups", "together", "tea", 133}}};
+  const sync::SetPart part{std::string(kOffersSet), 1, 0, 1, {{record::EncodeRecord(row)}}};
+  sync::PullResponse page;
+  page.epoch = "e1";
+  page.down = {{1,
+                std::string(sync::kSetPartItem),
+                std::string(sync::kAudienceAll),
+                "",
+                std::string(kOffersSet) + "/0",
+                {record::EncodeRecord(part)}}};
+  page.next = {"e1", 1};
+  REQUIRE(f.till().ApplyPullPage(page).ok());
+
+  const nlohmann::json offers =
+      nlohmann::json::parse(R"([{"category":"tea","reason":"again","with":"","score":61},)"
+                            R"({"category":"cups","reason":"together","with":"tea","score":133}])");
+  HttpResponse got = f.Call("GET", "/v1/members/" + id + "/offers");
+  REQUIRE(got.status == 200);
+  CHECK(f.Json(got) == nlohmann::json{{"offers", offers}});
+  HttpResponse quoted = f.Call("POST", "/v1/quote", quote);
+  REQUIRE(quoted.status == 200);
+  CHECK(f.Json(quoted)["offers"] == offers);
+  CHECK(f.Json(quoted)["points_to_earn"] == 10);
+}
+
 TEST_CASE("errors carry the right status, a stable code and change nothing") {
   ApiFixture f;
   const std::string id = f.EnrolAnn();
@@ -188,13 +282,14 @@ TEST_CASE("errors carry the right status, a stable code and change nothing") {
       {"POST", "/v1/members", R"({"phone":"07700 900124","name":"A","nmae":"B"})", 400,
        "unknown_field"},
       {"POST", "/v1/members", R"({"phone":"12","name":"A"})", 400, "invalid_phone"},
-      {"POST", "/v1/members", std::string(40, '[') + std::string(40, ']'), 400,
-       "json_too_deep"},
+      {"POST", "/v1/members", std::string(40, '[') + std::string(40, ']'), 400, "json_too_deep"},
       {"PATCH", "/v1/members/" + id, R"({"name":null})", 400, "invalid_name"},
       {"PATCH", "/v1/members/" + id, "{}", 400, "empty_update"},
       {"GET", "/v1/members/not-a-uuid", "", 400, "invalid_member_id"},
       {"GET", "/v1/members/0190f0e0-0000-7000-8000-000000000000", "", 404, "unknown_member"},
       {"GET", "/v1/members?phone=07700900999", "", 404, "unknown_member"},
+      {"GET", "/v1/members/not-a-uuid/offers", "", 400, "invalid_member_id"},
+      {"GET", "/v1/members/0190f0e0-0000-7000-8000-000000000000/offers", "", 404, "unknown_member"},
       {"GET", "/v1/members", "", 400, "invalid_query"},
       {"GET", "/v1/members/" + id + "/entries?limit=abc", "", 400, "invalid_query"},
       {"GET", "/v1/members/" + id + "/entries?limit=0", "", 400, "invalid_limit"},
@@ -203,8 +298,8 @@ TEST_CASE("errors carry the right status, a stable code and change nothing") {
       {"POST", "/v1/sales", R"({"sale_ref":"R-9","member_id":")" + id + R"(","amount_minor":-1})",
        400, "invalid_amount"},
       {"POST", "/v1/sales",
-       R"({"sale_ref":"R-9","member_id":")" + id + R"(","amount_minor":100,"redeem_points":51})", 422,
-       "redeem_cap_exceeded"},
+       R"({"sale_ref":"R-9","member_id":")" + id + R"(","amount_minor":100,"redeem_points":51})",
+       422, "redeem_cap_exceeded"},
       {"POST", "/v1/sales",
        R"({"sale_ref":"R-9","member_id":")" + id + R"(","amount_minor":1000,"redeem_points":10})",
        422, "insufficient_points"},

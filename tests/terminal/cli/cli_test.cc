@@ -187,6 +187,36 @@ TEST_CASE("the same story with --json, for scripts") {
   CHECK(daemon->Stop().exit_code == 0);
 }
 
+TEST_CASE("feedback: recorded once by its ref, shown to the cashier, refusals exit 1") {
+  std::unique_ptr<Daemon> daemon = Daemon::Start();
+  CliRun run = daemon->Patron({"--json", "member", "add", "--name", "王芳", "--phone", kPhone});
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const std::string id = Json(run)["member_id"];
+  REQUIRE(daemon->Patron({"sale", "--ref", "S-1", "--member", id, "--amount", "10"}).exit_code ==
+          0);
+
+  run = daemon->Patron({"feedback", id, "complaint", "--ref", "FB-1", "--topic", "points", "--sale",
+                        "S-1", "--text", "积分没到账"});
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  CHECK(run.out.find("feedback FB-1\n") != std::string::npos);
+  CHECK(run.out.find("积分没到账") != std::string::npos);
+  CHECK(run.out.find("opens a case") != std::string::npos);
+  run = daemon->Patron({"--json", "feedback", id, "complaint", "--ref", "FB-1", "--topic", "points",
+                        "--sale", "S-1", "--text", "积分没到账"});
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  CHECK(Json(run)["replayed"] == true);
+  CHECK(Json(run)["sale_id"] == "S001-T01/S-1");
+
+  run = daemon->Patron({"feedback", id, "rating", "--ref", "FB-2", "--rating", "9"});
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("invalid_feedback") != std::string::npos);
+  run = daemon->Patron({"feedback", id, "praise"});
+  CHECK(run.exit_code == 2);  // --ref is required
+  run = daemon->Patron({"--json", "status"});
+  CHECK(Json(run)["pending_records"] == 2);  // the sale and the complaint
+  CHECK(daemon->Stop().exit_code == 0);
+}
+
 TEST_CASE("lookups and updates encode what the operator typed") {
   std::unique_ptr<Daemon> daemon = Daemon::Start();
   // Not the daemon's default country: an unencoded '+' would turn into a

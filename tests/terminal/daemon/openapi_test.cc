@@ -17,6 +17,7 @@
 #include "daemon_process.h"
 #include "openapi_doc.h"
 #include "patron/http/server.h"
+#include "patron/offer.h"
 #include "support/temp_dir.h"
 
 namespace patron::testing {
@@ -37,6 +38,7 @@ const std::set<std::pair<std::string, std::string>> kDaemonRoutes = {
     {"PATCH", "/v1/members/{member_id}"},
     {"GET", "/v1/members/{member_id}/entries"},
     {"GET", "/v1/members/{member_id}/vouchers"},
+    {"GET", "/v1/members/{member_id}/offers"},
     {"GET", "/v1/members/{member_id}/exchanges"},
     {"GET", "/v1/rewards"},
     {"POST", "/v1/rewards/exchange"},
@@ -45,6 +47,7 @@ const std::set<std::pair<std::string, std::string>> kDaemonRoutes = {
     {"POST", "/v1/sales"},
     {"GET", "/v1/sales/{sale_ref}"},
     {"POST", "/v1/sales/{sale_ref}/refunds"},
+    {"POST", "/v1/feedback"},
     {"POST", "/v1/sync"},
     {"GET", "/metrics"},
 };
@@ -53,7 +56,8 @@ const std::set<std::pair<std::string, std::string>> kDaemonRoutes = {
 // in its x-not-replayed field. Adding one here needs a reason.
 // The metrics token's refusals need a daemon started with a token
 // (daemon_limits_test.cc checks them).
-// Rewards need a rule pack from head office (exchange_sync_test.cc).
+// Rewards need a rule pack from head office (exchange_sync_test.cc), and
+// offers head office's metrics run (offers_sync_test.cc).
 const std::set<std::string> kNotReplayed = {"insufficient_rights",
                                             "missing_token",
                                             "metrics_token_required",
@@ -63,7 +67,8 @@ const std::set<std::string> kNotReplayed = {"insufficient_rights",
                                             "item",
                                             "voucher",
                                             "found",
-                                            "two"};
+                                            "two",
+                                            "recommended"};
 
 // Paths the daemon must not serve (404 not_found): plausible guesses of a
 // POS integrator that the API does not offer.
@@ -202,6 +207,17 @@ TEST_CASE("openapi: the document is OpenAPI 3.0.3 and documents exactly the daem
       CHECK_MESSAGE((examples && !examples->node->empty()), where);
     }
   }
+}
+
+TEST_CASE("openapi: the Offer schema is the offer record's field table (offer.h)") {
+  std::unique_ptr<OpenApiDoc> doc = LoadDoc();
+  const json& schema = doc->root()["components"]["schemas"]["Offer"];
+  std::set<std::string> fields;
+  record::ForEachField<Offer>([&](const auto& field) { fields.insert(std::string(field.name)); });
+  std::set<std::string> properties;
+  for (const auto& [name, property] : schema["properties"].items()) properties.insert(name);
+  CHECK(properties == fields);
+  CHECK(schema["required"].get<std::set<std::string>>() == fields);  // each required on the wire
 }
 
 TEST_CASE("openapi: every documented operation answers and the daemon serves nothing else") {
@@ -502,6 +518,7 @@ TEST_CASE("openapi: path and query parameters the handlers refuse are documented
       {"GET", "/v1/members?phone=", "", "invalid_phone"},
       {"GET", "/v1/members?phone=1&card=C-1001", "", "invalid_query"},
       {"GET", "/v1/members/not-a-member-id/entries", "", "invalid_member_id"},
+      {"GET", "/v1/members/not-a-member-id/offers", "", "invalid_member_id"},
       {"GET", ann + "/entries?limit=ten", "", "invalid_query"},
       {"GET", ann + "/entries?before=-1", "", "invalid_cursor"},
       {"PATCH", "/v1/members/not-a-member-id", R"({"name":"Ann"})", "invalid_member_id"},

@@ -203,6 +203,23 @@ TEST_CASE("upgrading a version 14 database: the segments set in force gives memb
       R"(["at_risk"])");
 }
 
+TEST_CASE("upgrading a version 15 database: the offers set in force gives members' offers") {
+  // A till of the build before held the "offers" set without reading it:
+  // version 4 is in force; part 0 of version 5 waits for part 1.
+  TerminalFixture f(OlderDatabase(
+      15,
+      "INSERT INTO set_parts(name, version, part, parts, rows) VALUES"
+      " ('offers', 4, 0, 1, '[{\"member_id\":\"m-1\",\"offers\":[{\"category\":\"tea\","
+      "\"reason\":\"again\",\"with\":\"\",\"score\":61}]},{\"member\":\"m-2\"}]'),"
+      " ('offers', 5, 0, 2, '[{\"member_id\":\"m-3\",\"offers\":[{\"category\":\"cups\","
+      "\"reason\":\"together\",\"with\":\"tea\",\"score\":150}]}]');"
+      "INSERT INTO sets(name, version) VALUES ('offers', 4);"));
+  CHECK(sql::SchemaVersion(f.db()).value() == static_cast<int>(TerminalMigrations().size()));
+  CHECK(f.Count("member_offers") == 1);  // the row without a member is left out; v5 waits
+  CHECK(f.db().QueryString("SELECT offers FROM member_offers WHERE member_id = 'm-1'").value() ==
+        R"([{"category":"tea","reason":"again","with":"","score":61}])");
+}
+
 TEST_CASE("a database written by a newer Patron is refused") {
   TerminalFixture f;
   REQUIRE(f.db().Execute("PRAGMA user_version = 99").ok());

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "patron/offer.h"
 #include "patron/record/field.h"
 #include "patron/status.h"
 #include "patron/sync_server/insight_records.h"
@@ -135,13 +136,9 @@ struct MemberCategory {
 // and why.
 inline constexpr std::string_view kOfferAgain = "again";        // a favourite not bought lately
 inline constexpr std::string_view kOfferTogether = "together";  // bought with what they buy
-struct MemberOffer {
-  std::string category;
-  std::string reason;  // kOfferAgain, kOfferTogether
-  std::string with;    // together: the category of theirs it goes with
-  int64_t score = 0;   // again: days since they last bought it; together: lift x 100
-  friend bool operator==(const MemberOffer&, const MemberOffer&) = default;
-};
+// A next-best offer (recommendations.h): the record tills receive too
+// (offer.h), so one table defines its fields on both sides.
+using MemberOffer = Offer;
 
 // A member's metrics as of one day (member_metrics.h computes them;
 // PROGRAMME.md §4): RFM over the last 365 days, lifecycle, purchase
@@ -402,17 +399,6 @@ struct Schema<sync::MemberCategory> {
 }  // namespace patron::record
 
 namespace patron::record {
-
-template <>
-struct Schema<sync::MemberOffer> {
-  static constexpr std::string_view kName = "member_offer";
-  static constexpr auto kFields = record::FieldList{
-      Field<&sync::MemberOffer::category>{"category"},
-      Field<&sync::MemberOffer::reason>{"reason"},
-      Field<&sync::MemberOffer::with>{"with"},
-      Field<&sync::MemberOffer::score>{"score"},
-  };
-};
 
 template <>
 struct Schema<sync::MemberMetrics> {

@@ -101,6 +101,9 @@ class JournalTxn {
   // from every origin, in (hlc, entry_id) order.
   virtual Result<std::vector<StoredEntry>> BonusesOfMember(std::string_view member_id,
                                                            std::string_view campaign_id) = 0;
+  // Every stored entry of the member (those filed by IndexByMember and
+  // those after the fold's watermark), in seq order.
+  virtual Result<std::vector<StoredEntry>> EntriesOfMember(std::string_view member_id) = 0;
 
   virtual Result<std::optional<GrantRecord>> FindGrant(std::string_view terminal_id,
                                                        std::string_view request_id) = 0;

@@ -88,6 +88,10 @@ class RecordTxn {
   virtual Result<std::optional<StoredRefund>> FindRefund(std::string_view refund_id) = 0;
   // Refunds of one sale, in seq order.
   virtual Result<std::vector<StoredRefund>> RefundsOfSale(std::string_view sale_id) = 0;
+  // The member's sales and refunds (a pending return's too, once it names
+  // the member), from every store, in the order they were filed.
+  virtual Result<std::vector<StoredSale>> SalesOfMember(std::string_view member_id) = 0;
+  virtual Result<std::vector<StoredRefund>> RefundsOfMember(std::string_view member_id) = 0;
   // Sales and refunds filed at a seq in (after, through], in seq order, at
   // most `limit` (the analytics fold reads them in batches).
   virtual Result<std::vector<StoredSale>> SalesBetween(int64_t after, int64_t through,

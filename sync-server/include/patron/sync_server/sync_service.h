@@ -133,6 +133,26 @@ struct CaseGauge {
   int64_t resolution_breached = 0;
 };
 
+// Everything head office holds about one member (GDPR Art. 15 and 20,
+// PIPL Art. 45): the profile with its consents, balance, tier and lots;
+// the ledger; purchases and returns with their lines; vouchers, exchanges
+// and the campaigns that gave to them or held them out; what head office
+// derived about them (metrics, segments' inputs); their feedback and the
+// cases it opened, with their timelines.
+struct MemberExport {
+  int64_t exported_ms = 0;
+  std::optional<MemberState> member;  // nullopt: entries only, no row yet
+  std::vector<LedgerEntry> entries;
+  std::vector<SaleRecord> sales;
+  std::vector<RefundRecord> refunds;
+  std::vector<Voucher> vouchers;
+  std::vector<ExchangeRecord> exchanges;
+  std::vector<CampaignMember> campaigns;
+  std::optional<MemberMetrics> metrics;
+  std::vector<FeedbackRecord> feedback;
+  std::vector<CaseView> cases;
+};
+
 struct SyncServiceOptions {
   // The chain key's public fingerprint (ChainKeyFingerprint); requests from
   // terminals provisioned with another key are refused, because two keys
@@ -358,6 +378,11 @@ class SyncService {
   // The open cases and their breaches now.
   Result<CaseGauge> CaseState();
 
+  // Everything head office holds about the member, folded up to now
+  // (member_export.cc). InvalidArgument "invalid_member_id"; NotFound
+  // "unknown_member" when head office holds nothing of them.
+  Result<MemberExport> ExportMember(std::string_view member_id);
+
   // Head office's analytics (analytics_reports.h).
   AnalyticsReports& analytics() { return analytics_; }
   // Head office's people: accounts, sessions, the audit log.
@@ -398,6 +423,9 @@ class SyncService {
   // case for a complaint, its SLA from when the member complained (the
   // till's clock, never later than now).
   Status FileFeedback(StoreTxn& txn, const FeedbackRecord& feedback);
+  // The case with its SLA timers at now_ms and its complaint, and its
+  // notes when `with_notes`.
+  Result<CaseView> ViewCase(StoreTxn& txn, CaseRecord record, int64_t now_ms, bool with_notes);
   // ClaimStock of a campaign's budget (budgets.cc).
   Result<StockClaimResponse> ClaimBudget(const Caller& caller, const StockClaimRequest& request);
   // A till gave a recalled voucher back: head office holds it again, unless

@@ -110,6 +110,10 @@ class Terminal {
 
   // The member's vouchers known here, oldest issued first.
   Result<std::vector<MemberVoucher>> Vouchers(std::string_view member_id);
+  // Head office's next-best offers for the member (offer.h), the best first,
+  // as the version of its "offers" set in force here gives them: none
+  // before one arrives. NotFound "unknown_member" for a member not here.
+  Result<std::vector<Offer>> Offers(std::string_view member_id);
   // Head office's answer to this terminal's claim of a voucher
   // (SyncClient::ClaimVoucher): it holds the voucher now.
   ::patron::Status TakeClaimedVoucher(const Voucher& voucher);
@@ -126,6 +130,9 @@ class Terminal {
   Result<std::vector<ExchangeRecord>> Exchanges(std::string_view member_id);
   // The stored answer to an earlier exchange; NotFound "unknown_exchange".
   Result<ExchangeResult> FindExchange(std::string_view exchange_ref);
+  // Records a member's feedback and queues it for head office
+  // (engine/feedback.h RecordFeedback); idempotent by feedback_ref.
+  Result<FeedbackResult> RecordFeedback(const FeedbackRequest& request);
   // Head office's answer to a request for stock (SyncClient::ClaimStock):
   // this terminal's share of the reward's stock, in all.
   ::patron::Status TakeStockGrant(std::string_view reward_id, int64_t granted);

@@ -11,7 +11,9 @@
 #include "patron/evaluate.h"
 #include "patron/ledger.h"
 #include "patron/lots.h"
+#include "patron/offer.h"
 #include "patron/records/exchange.h"
+#include "patron/records/feedback.h"
 #include "patron/records/sale.h"
 #include "patron/records/voucher.h"
 #include "patron/rules.h"
@@ -128,6 +130,9 @@ struct Quote {
   // The pack in force is past its valid_until: base points only (no tier
   // multiplier) until head office's newer pack arrives.
   bool base_only = false;
+  // Head office's next-best offers for the member (offer.h), the best
+  // first, as Terminal::Offers gives them: what the cashier may suggest.
+  std::vector<Offer> offers;
 };
 
 struct SaleResult {
@@ -217,6 +222,25 @@ struct ExchangeResult {
   // The voucher it bought (a voucher reward), held here: usable at once.
   std::optional<MemberVoucher> voucher;
   bool replayed = false;
+};
+
+// Feedback a member gives at this till (POST /v1/feedback;
+// records/feedback.h): the member, the kind, a rating, a topic, the
+// member's words, and optionally the receipt of one of this till's sales it
+// is about. feedback_ref is the POS's key for it (idempotency).
+struct FeedbackRequest {
+  std::string feedback_ref;
+  std::string member_id;
+  FeedbackKind kind = FeedbackKind::kComplaint;
+  int64_t rating = 0;
+  std::string topic;
+  std::string sale_ref;  // "" none
+  std::string text;
+};
+
+struct FeedbackResult {
+  FeedbackRecord feedback;
+  bool replayed = false;  // the same request was recorded before
 };
 
 // A reward of the catalogue in force as this terminal offers it now

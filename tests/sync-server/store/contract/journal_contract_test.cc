@@ -114,6 +114,34 @@ TEST_CASE_TEMPLATE("SpendSince sums the member's amount_minor from a wall time o
   CHECK(txn->SpendSince("m1", 3001).value().earliest_ms == 0);
 }
 
+TEST_CASE_TEMPLATE("EntriesOfMember lists a member's entries, folded or not, once each, by seq",
+                   Impl, PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  const auto seqs = [](const std::vector<StoredEntry>& entries) {
+    std::vector<int64_t> out;
+    for (const StoredEntry& e : entries) out.push_back(e.seq);
+    return out;
+  };
+  {
+    auto txn = Write(*store);
+    Insert(*txn, Entry("S001-T01", 1, "m1", EntryKind::kEarn, 10));
+    Insert(*txn, Entry("S001-T01", 2, "m2", EntryKind::kEarn, 10));
+    Insert(*txn, Entry("S001-T01", 3, "m1", EntryKind::kRedeem, -5));
+    // Nothing folded yet: found in the tail past the watermark.
+    CHECK(seqs(txn->EntriesOfMember("m1").value()) == std::vector<int64_t>{1, 3});
+    REQUIRE(txn->IndexByMember(txn->EntriesBetween(0, 3).value()).ok());
+    REQUIRE(txn->SetFoldedSeq(3).ok());
+    Insert(*txn, Entry("S002-T01", 1, "m1", EntryKind::kEarn, 7));
+    REQUIRE(txn->Commit().ok());
+  }
+  auto txn = Read(*store);
+  const std::vector<StoredEntry> mine = txn->EntriesOfMember("m1").value();
+  CHECK(seqs(mine) == std::vector<int64_t>{1, 3, 4});
+  CHECK(mine[2].entry == Entry("S002-T01", 1, "m1", EntryKind::kEarn, 7));
+  CHECK(txn->EntriesOfMember("nobody").value().empty());
+}
+
 TEST_CASE_TEMPLATE("grants are found by (terminal, request) and inserted once", Impl,
                    PATRON_STORE_IMPLEMENTATIONS) {
   TempDir dir;

@@ -188,6 +188,35 @@ TEST_CASE_TEMPLATE(
   CHECK(found->refund == matched);
 }
 
+TEST_CASE_TEMPLATE("a member's sales and refunds are found by member, in filing order", Impl,
+                   PATRON_STORE_IMPLEMENTATIONS) {
+  TempDir dir;
+  auto store = Impl::Open(dir);
+  SaleRecord other = Sale("S001-T01", "R-2");
+  other.member_id = "m2";
+  const SaleRecord first = Sale("S002-T01", "R-1");
+  const SaleRecord second = Sale("S001-T01", "R-3");
+  const RefundRecord refund = Refund("S001-T01", "F-1", second.sale_id);
+  {
+    auto txn = Write(*store);
+    FileSale(*txn, first);
+    FileSale(*txn, other);
+    FileSale(*txn, second);
+    REQUIRE(txn->InsertRefund({txn->NextSeq().value(), refund, RefundStatus::kApplied}).ok());
+    REQUIRE(txn->Commit().ok());
+  }
+  auto txn = Read(*store);
+  const std::vector<StoredSale> sales = txn->SalesOfMember("m1").value();
+  REQUIRE(sales.size() == 2);
+  CHECK(sales[0].sale == first);
+  CHECK(sales[1].sale == second);
+  CHECK(txn->SalesOfMember("m2").value().size() == 1);
+  const std::vector<StoredRefund> refunds = txn->RefundsOfMember("m1").value();
+  REQUIRE(refunds.size() == 1);
+  CHECK(refunds[0].refund == refund);
+  CHECK(txn->RefundsOfMember("m2").value().empty());
+}
+
 TEST_CASE_TEMPLATE("records, sales and refunds are part of the transaction", Impl,
                    PATRON_STORE_IMPLEMENTATIONS) {
   TempDir dir;
