@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "chain.h"
+#include "patron/survey.h"
 
 namespace patron {
 namespace {
@@ -66,6 +67,58 @@ TEST_CASE("feedback recorded offline reaches head office once; a complaint's goo
   chain.SyncAll();
   CHECK(chain.till(0).FindById(ann)->balance == 130);
   CHECK(chain.till(1).FindById(ann)->balance == 130);
+}
+
+TEST_CASE("a pack's survey asks the same sales at every till; answers reach the NPS report") {
+  Chain chain(2);
+  const std::string ann = chain.Enrol(0, "+86 138 0013 8201", "李娜").member_id;
+  Rules pack = DefaultRules();
+  pack.version = 2;
+  pack.surveys.nps_share_bp = 5'000;
+  pack.surveys.csat_share_bp = 5'000;
+  REQUIRE(chain.service().PublishRules(pack).ok());
+  chain.SyncAll();
+  REQUIRE(chain.till(1).rules().surveys == pack.surveys);
+
+  // Every sale is asked one survey, the one its id picks wherever it is sold.
+  auto first = chain.Sell(0, "R-1", ann, 5'000);
+  auto second = chain.Sell(1, "R-2", ann, 5'000);
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  CHECK(first->survey == SurveyFor(pack.surveys, "S001-T01/R-1"));
+  CHECK(second->survey == SurveyFor(pack.surveys, "S002-T01/R-2"));
+  CHECK_FALSE(first->survey.empty());
+
+  const auto answer = [&](size_t till, const terminal::SaleResult& sale, int64_t score) {
+    FeedbackRequest request;
+    request.feedback_ref = "SV-" + sale.sale_ref;
+    request.member_id = ann;
+    request.kind = sale.survey == kSurveyNps ? FeedbackKind::kNps : FeedbackKind::kCsat;
+    request.rating = score;
+    request.sale_ref = sale.sale_ref;
+    auto recorded = chain.till(till).RecordFeedback(request);
+    REQUIRE_MESSAGE(recorded.ok(), recorded.status().ToString());
+  };
+  answer(0, *first, 5);
+  answer(1, *second, 5);
+  // An answer must name its sale.
+  FeedbackRequest unnamed;
+  unnamed.feedback_ref = "SV-X";
+  unnamed.member_id = ann;
+  unnamed.kind = FeedbackKind::kNps;
+  unnamed.rating = 9;
+  CHECK(chain.till(0).RecordFeedback(unnamed).status().reason() == "invalid_feedback");
+  chain.SyncAll();
+
+  int64_t answers = 0, satisfied = 0, detractors = 0;
+  for (const sync::FeedbackCount& row : chain.service().FeedbackSummary(0, 0, "", false).value()) {
+    answers += row.count;
+    satisfied += row.satisfied;
+    detractors += row.detractors;
+  }
+  CHECK(answers == 2);
+  // A 5 is a satisfied CSAT answer and a detracting NPS one.
+  CHECK(satisfied + detractors == 2);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "patron/reward.h"
 #include "patron/segment.h"
 #include "patron/status.h"
+#include "patron/survey.h"
 
 namespace patron {
 
@@ -70,6 +71,8 @@ struct Rules {
   // When points expire, and how long they wait before they can be spent
   // (lots.h); by default they never expire.
   ExpiryPolicy expiry;
+  // Which share of sales the tills ask for an NPS or CSAT answer (survey.h).
+  SurveyPolicy surveys;
   friend bool operator==(const Rules&, const Rules&) = default;
 };
 
@@ -188,6 +191,7 @@ struct Schema<Rules> {
       Field<&Rules::gifts>{"gifts", {}, kOmitDefault},
       Field<&Rules::segments>{"segments", {}, kOmitDefault},
       Field<&Rules::expiry>{"expiry", {}, kOmitDefault},
+      Field<&Rules::surveys>{"surveys", {}, kOmitDefault},
   };
 };
 

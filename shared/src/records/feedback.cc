@@ -8,11 +8,13 @@
 namespace patron {
 namespace {
 
-constexpr std::array<std::pair<FeedbackKind, std::string_view>, 4> kKindNames = {{
+constexpr std::array<std::pair<FeedbackKind, std::string_view>, 6> kKindNames = {{
     {FeedbackKind::kComplaint, "complaint"},
     {FeedbackKind::kSuggestion, "suggestion"},
     {FeedbackKind::kPraise, "praise"},
     {FeedbackKind::kRating, "rating"},
+    {FeedbackKind::kNps, "nps"},
+    {FeedbackKind::kCsat, "csat"},
 }};
 
 Status Invalid(std::string message) {
@@ -69,20 +71,29 @@ Result<FeedbackKind> ParseFeedbackKind(std::string_view name) {
   for (const auto& [kind, known] : kKindNames) {
     if (known == name) return kind;
   }
-  return Invalid("kind must be complaint, suggestion, praise or rating, not \"" +
+  return Invalid("kind must be complaint, suggestion, praise, rating, nps or csat, not \"" +
                  std::string(name) + "\"");
 }
 
 Status CheckFeedback(const FeedbackRecord& feedback) {
   if (feedback.kind == FeedbackKind::kUnknown) {
-    return Invalid("kind must be complaint, suggestion, praise or rating");
+    return Invalid("kind must be complaint, suggestion, praise, rating, nps or csat");
   }
   if (feedback.member_id.empty()) return Invalid("member_id is required");
-  if (feedback.rating < 0 || feedback.rating > kMaxFeedbackRating) {
-    return Invalid("rating must be 1 to 5 (or absent)");
+  const bool survey = feedback.kind == FeedbackKind::kNps || feedback.kind == FeedbackKind::kCsat;
+  if (survey && feedback.sale_id.empty()) {
+    return Invalid("a survey answer names the sale that asked for it");
   }
-  if (feedback.kind == FeedbackKind::kRating && feedback.rating == 0) {
-    return Invalid("a rating needs its rating, 1 to 5");
+  if (feedback.kind == FeedbackKind::kNps) {
+    if (feedback.rating < 0 || feedback.rating > kMaxNpsScore) {
+      return Invalid("an nps answer's rating must be 0 to 10");
+    }
+  } else if (feedback.rating < 0 || feedback.rating > kMaxFeedbackRating) {
+    return Invalid("rating must be 1 to 5 (or absent)");
+  } else if ((feedback.kind == FeedbackKind::kRating || feedback.kind == FeedbackKind::kCsat) &&
+             feedback.rating == 0) {
+    return Invalid("a " + std::string(FeedbackKindName(feedback.kind)) +
+                   " needs its rating, 1 to 5");
   }
   const bool needs_words =
       feedback.kind == FeedbackKind::kComplaint || feedback.kind == FeedbackKind::kSuggestion;

@@ -149,6 +149,7 @@ Status ValidateRules(const Rules& rules) {
   PATRON_RETURN_IF_ERROR(ValidateSchedule(rules));
   PATRON_RETURN_IF_ERROR(ValidateCampaigns(rules));
   PATRON_RETURN_IF_ERROR(ValidateExpiry(rules));
+  PATRON_RETURN_IF_ERROR(ValidateSurveys(rules.surveys));
   std::vector<std::string> tier_names;
   for (const TierRule& tier : rules.tiers) tier_names.push_back(tier.name);
   PATRON_RETURN_IF_ERROR(ValidateSegments(rules.segments, tier_names));

@@ -51,6 +51,10 @@ async function call(method, path, body) {
 
 export async function getJson(path) { return (await call('GET', path)).json(); }
 
+// A POST of `body` as JSON; the answer's JSON, or an ApiError carrying the
+// server's refusal (its code and message) for any answer but 2xx.
+export async function postJson(path, body) { return (await call('POST', path, body)).json(); }
+
 export async function login(username, password) {
   const reply = await (await call('POST', '/v1/auth/login', { username, password })).json();
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(reply));

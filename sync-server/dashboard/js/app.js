@@ -14,15 +14,23 @@ import * as members from './pages/members.js';
 import * as member from './pages/member.js';
 import * as campaigns from './pages/campaigns.js';
 import * as liability from './pages/liability.js';
+import * as feedback from './pages/feedback.js';
+import * as caseView from './pages/case.js';
 
-const PAGES = { overview, stores, categories, tiers, members, member, campaigns, liability };
+const PAGES = {
+  overview, stores, categories, tiers, members, member, campaigns, liability, feedback, case: caseView,
+};
 // The menu, and who sees each entry. A store manager reads only the
-// reports the server confines to their store.
+// reports the server confines to their store ('chain': not them); cases
+// and feedback are worked by admins, marketers and store managers
+// ('cases': not analysts, whom the server refuses them).
 const MENU = [
   ['overview', null], ['stores', null], ['categories', null], ['tiers', 'chain'],
-  ['members', 'chain'], ['campaigns', null], ['liability', 'chain'],
+  ['members', 'chain'], ['campaigns', null], ['liability', 'chain'], ['feedback', 'cases'],
 ];
-const RANGE_PAGES = new Set(['overview', 'stores', 'categories', 'tiers', 'campaigns']);
+// Views shown under another's menu entry.
+const MENU_OF = { member: 'members', case: 'feedback' };
+const RANGE_PAGES = new Set(['overview', 'stores', 'categories', 'tiers', 'campaigns', 'feedback']);
 const LANGUAGE_KEY = 'patron.language';
 
 const $ = (id) => document.getElementById(id);
@@ -39,6 +47,7 @@ function buildMenu(who) {
   nav.replaceChildren();
   for (const [name, scope] of MENU) {
     if (scope === 'chain' && who.role === 'store_manager') continue;
+    if (scope === 'cases' && who.role === 'analyst') continue;
     nav.append(element('a', { href: '#' + name, text: t('nav.' + name), 'data-nav': name }));
   }
   nav.hidden = false;
@@ -78,7 +87,7 @@ async function show() {
   buildMenu(who);
   const { name, params } = route();
   for (const link of document.querySelectorAll('#nav a')) {
-    link.classList.toggle('active', link.dataset.nav === name);
+    link.classList.toggle('active', link.dataset.nav === (MENU_OF[name] || name));
   }
   const page = PAGES[name];
   const view = $('view');
@@ -88,6 +97,9 @@ async function show() {
   view.replaceChildren(element('p', { className: 'note', text: t('app.loading') }));
   const context = {
     params,
+    who,
+    // Renders the view again (after the page changed something).
+    refresh() { show(); },
     rangeQuery() {
       let query = '';
       for (const key of ['from', 'to']) {

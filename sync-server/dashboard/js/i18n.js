@@ -164,6 +164,56 @@ const DICTIONARIES = {
     'rfm.hibernating': 'Hibernating', 'rfm.lost': 'Lost',
     'lifecycle.new': 'New', 'lifecycle.active': 'Active', 'lifecycle.at_risk': 'At risk',
     'lifecycle.lapsed': 'Lapsed',
+    'nav.feedback': 'Feedback',
+    'page.feedback': 'Feedback and complaint cases',
+    'page.case': 'Complaint case',
+    'chart.feedback_by_kind': 'Feedback by kind per store',
+    'table.cases': 'Cases being worked',
+    'table.feedback': 'Recent feedback',
+    'table.feedback_summary': 'Feedback by store and kind',
+    'table.case_notes': 'Timeline',
+    'field.cases_open': 'Open cases',
+    'field.first_response_breached': 'Past first-response SLA',
+    'field.resolution_breached': 'Past resolution SLA',
+    'field.average_rating': 'Average rating',
+    'field.feedback_count': 'Feedback received',
+    'field.case_id': 'Case',
+    'field.feedback_id': 'Feedback',
+    'field.kind': 'Kind',
+    'field.rating': 'Rating',
+    'field.topic': 'Topic',
+    'field.text': 'What the member said',
+    'field.complaint': 'Complaint',
+    'field.assignee': 'Assignee',
+    'field.opened_ms': 'Complained at',
+    'field.wall_ms': 'Time',
+    'field.first_response_left_ms': 'First response: time left',
+    'field.resolution_left_ms': 'Resolution: time left',
+    'field.compensation_points': 'Compensation points',
+    'field.count': 'Count',
+    'field.rated': 'With a rating',
+    'field.at_ms': 'Time',
+    'field.author': 'By',
+    'field.note_text': 'Text',
+    'field.action': 'Action',
+    'unit.hours': '{n} h',
+    'status.open': 'Open', 'status.replied': 'Replied', 'status.on_hold': 'On hold',
+    'status.resolved': 'Resolved', 'status.closed': 'Closed',
+    'kind.complaint': 'Complaint', 'kind.suggestion': 'Suggestion', 'kind.praise': 'Praise',
+    'kind.rating': 'Rating',
+    'action.open': 'Opened', 'action.reply': 'Reply', 'action.note': 'Note', 'action.assign': 'Assign',
+    'action.hold': 'Put on hold', 'action.resume': 'Resume', 'action.resolve': 'Resolve',
+    'action.close': 'Close', 'action.reopen': 'Reopen', 'action.compensate': 'Compensate',
+    'case.complaint': 'The complaint',
+    'case.actions': 'Work the case',
+    'case.text': 'Reply or note (sent with the action)',
+    'case.assignee': 'Assign to (username; empty unassigns)',
+    'case.points': 'Compensation points',
+    'case.refused': 'Refused: ',
+    'case.back': '← Back to the cases',
+    'case.overdue': 'overdue',
+    'case.paused': 'paused',
+    'case.closed': 'This case is closed.',
   },
   zh: {
     'app.title': 'Patron 总部',
@@ -327,6 +377,56 @@ const DICTIONARIES = {
     'rfm.hibernating': '沉睡', 'rfm.lost': '已流失',
     'lifecycle.new': '新会员', 'lifecycle.active': '活跃', 'lifecycle.at_risk': '有流失风险',
     'lifecycle.lapsed': '已流失',
+    'nav.feedback': '反馈与投诉',
+    'page.feedback': '反馈与投诉工单',
+    'page.case': '投诉工单',
+    'chart.feedback_by_kind': '各门店反馈类型',
+    'table.cases': '处理中的工单',
+    'table.feedback': '最新反馈',
+    'table.feedback_summary': '各门店各类型反馈',
+    'table.case_notes': '处理记录',
+    'field.cases_open': '处理中工单',
+    'field.first_response_breached': '首次响应已超时',
+    'field.resolution_breached': '解决时限已超时',
+    'field.average_rating': '平均评分',
+    'field.feedback_count': '收到反馈',
+    'field.case_id': '工单',
+    'field.feedback_id': '反馈编号',
+    'field.kind': '类型',
+    'field.rating': '评分',
+    'field.topic': '主题',
+    'field.text': '会员留言',
+    'field.complaint': '投诉内容',
+    'field.assignee': '负责人',
+    'field.opened_ms': '投诉时间',
+    'field.wall_ms': '时间',
+    'field.first_response_left_ms': '首次响应剩余',
+    'field.resolution_left_ms': '解决时限剩余',
+    'field.compensation_points': '补偿积分',
+    'field.count': '数量',
+    'field.rated': '评分条数',
+    'field.at_ms': '时间',
+    'field.author': '操作人',
+    'field.note_text': '内容',
+    'field.action': '操作',
+    'unit.hours': '{n} 小时',
+    'status.open': '待处理', 'status.replied': '已回复', 'status.on_hold': '已挂起',
+    'status.resolved': '已解决', 'status.closed': '已关闭',
+    'kind.complaint': '投诉', 'kind.suggestion': '建议', 'kind.praise': '表扬',
+    'kind.rating': '评分',
+    'action.open': '创建', 'action.reply': '回复', 'action.note': '备注', 'action.assign': '指派',
+    'action.hold': '挂起', 'action.resume': '恢复', 'action.resolve': '解决',
+    'action.close': '关闭', 'action.reopen': '重新打开', 'action.compensate': '补偿积分',
+    'case.complaint': '投诉内容',
+    'case.actions': '处理工单',
+    'case.text': '回复或备注（随操作提交）',
+    'case.assignee': '指派给（用户名；留空取消指派）',
+    'case.points': '补偿积分',
+    'case.refused': '操作被拒绝：',
+    'case.back': '← 返回工单列表',
+    'case.overdue': '已超时',
+    'case.paused': '已暂停',
+    'case.closed': '此工单已关闭。',
   },
 };
 
@@ -378,6 +478,27 @@ export function formatRate(fraction) {
   return new Intl.NumberFormat(LOCALES[language], {
     style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1,
   }).format(fraction);
+}
+
+// A figure with a fraction (an average rating): at most two decimals.
+export function formatDecimal(value) {
+  if (value === null || value === undefined) return '–';
+  return new Intl.NumberFormat(LOCALES[language], { minimumFractionDigits: 1, maximumFractionDigits: 2 }).format(value);
+}
+
+// A duration in milliseconds as hours with one decimal ("-6.5 h"); a
+// negative one is overdue.
+export function formatHours(ms) {
+  if (ms === null || ms === undefined) return '–';
+  const hours = new Intl.NumberFormat(LOCALES[language], { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+    .format(ms / 3600000);
+  return t('unit.hours').replace('{n}', hours);
+}
+
+// An instant (ms since the epoch) in the browser's time zone, to the minute.
+export function formatTime(ms) {
+  if (!ms) return '–';
+  return new Intl.DateTimeFormat(LOCALES[language], { dateStyle: 'short', timeStyle: 'short' }).format(new Date(ms));
 }
 
 // "YYYY-MM-DD" (or "YYYY-MM") as the locale writes it; the text is a store

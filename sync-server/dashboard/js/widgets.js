@@ -3,7 +3,7 @@
 // carries its raw value in data-value, so a test (or a curious user) can
 // compare it with the report API.
 import { downloadCsv, saveRowsAsCsv } from './api.js';
-import { formatCount, formatDay, formatMoney, formatRate, t } from './i18n.js';
+import { formatCount, formatDay, formatDecimal, formatHours, formatMoney, formatRate, formatTime, t } from './i18n.js';
 
 const charts = [];
 const pending = [];
@@ -32,11 +32,17 @@ export function format(kind, value) {
     case 'count': return formatCount(value);
     case 'rate': return formatRate(value);
     case 'day': return formatDay(value);
+    case 'decimal': return formatDecimal(value);
+    case 'hours': return formatHours(value);
+    case 'time': return formatTime(value);
     default: return value === null || value === undefined ? '–' : String(value);
   }
 }
 
-function isNumeric(kind) { return kind === 'money' || kind === 'count' || kind === 'rate'; }
+// 'hours' is a duration given in milliseconds; 'time' an instant in ms.
+function isNumeric(kind) {
+  return kind === 'money' || kind === 'count' || kind === 'rate' || kind === 'decimal' || kind === 'hours';
+}
 
 function rawValue(value) {
   if (value === null || value === undefined) return '';
@@ -47,18 +53,25 @@ export function heading(key) { return element('h1', { text: t(key), 'data-i18n':
 
 export function note(key) { return element('p', { className: 'note', text: t(key) }); }
 
-// A grid of KPI cards: [{key, kind, value}], each labelled field.<key>.
+// A grid of KPI cards: [{key, kind, value, text?, className?}], each
+// labelled field.<key>; `text` shows instead of the formatted value (a
+// code's name, say), data-value keeping the value.
 export function kpis(items) {
   const grid = element('div', { className: 'kpis' });
   for (const item of items) {
-    grid.append(element('div', { className: 'kpi', 'data-kpi': item.key, 'data-value': rawValue(item.value) },
+    const className = 'kpi' + (item.className ? ' ' + item.className : '');
+    const text = item.text !== undefined ? item.text : format(item.kind, item.value);
+    grid.append(element('div', { className, 'data-kpi': item.key, 'data-value': rawValue(item.value) },
       element('span', { className: 'label', text: t(item.label || 'field.' + item.key) }),
-      element('span', { className: 'value', text: format(item.kind, item.value) })));
+      element('span', { className: 'value', text })));
   }
   return grid;
 }
 
-// A table card. columns: [{key, kind, label?, link?(row) -> href}];
+// A table card. columns: [{key, kind, label?, link?(row) -> href,
+// value?(row) (the cell's value, else row[key]), text?(row) (what the cell
+// shows, else the value formatted), className?(row) (a class for the cell,
+// e.g. 'breached')}];
 // csv: {path} for the report's own CSV, or {rows: true} to export the rows
 // shown. id names the table for tests (data-table).
 export function table({ id, title, columns, rows, csv }) {
@@ -86,8 +99,9 @@ export function table({ id, title, columns, rows, csv }) {
     const tr = element('tr', { 'data-row': index });
     for (const column of columns) {
       const value = column.value ? column.value(row) : row[column.key];
-      const td = element('td', { className: isNumeric(column.kind) ? 'num' : '', 'data-field': column.key, 'data-value': rawValue(value) });
-      const text = format(column.kind, value);
+      const classes = [isNumeric(column.kind) ? 'num' : '', column.className ? column.className(row) : ''];
+      const td = element('td', { className: classes.filter(Boolean).join(' '), 'data-field': column.key, 'data-value': rawValue(value) });
+      const text = column.text ? column.text(row) : format(column.kind, value);
       if (column.link) td.append(element('a', { href: column.link(row), text }));
       else td.textContent = text;
       tr.append(td);
@@ -101,8 +115,9 @@ export function table({ id, title, columns, rows, csv }) {
 const PALETTE = ['#b3261e', '#1f6feb', '#2da44e', '#bf8700', '#8250df', '#cf222e', '#0a7ea4', '#57606a'];
 
 // A chart card: type 'line', 'bar' or 'doughnut'; series: [{label, data}];
-// money series are given in minor units and drawn in yuan.
-export function chart({ id, title, type, labels, series, money }) {
+// money series are given in minor units and drawn in yuan; counts: the
+// value axis marks whole numbers only.
+export function chart({ id, title, type, labels, series, money, counts }) {
   const canvas = element('canvas', { 'data-chart': id });
   const card = element('div', { className: 'card' }, element('h2', { text: t(title) }),
     element('div', { className: 'chart' }, canvas));
@@ -120,6 +135,7 @@ export function chart({ id, title, type, labels, series, money }) {
     options: {
       animation: false, responsive: true, maintainAspectRatio: false,
       plugins: { legend: { display: type === 'doughnut' || series.length > 1 } },
+      ...(counts ? { scales: { y: { ticks: { precision: 0 } } } } : {}),
     },
   }));
   return card;

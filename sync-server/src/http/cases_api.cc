@@ -10,8 +10,9 @@
 //        an action of case_flow.h; answers the case after it
 //   GET  /v1/admin/feedback?store=&kind=&from=&to=&limit=&page_token=&format=csv
 //        the feedback tills sent, newest first
-//   GET  /v1/reports/feedback?store=&from=&to=&format=csv
-//        counts by store and kind, with the average rating (FeedbackCount)
+//   GET  /v1/reports/feedback?store=&from=&to=&by=month&format=csv
+//        counts by store and kind (and month), with the average rating, NPS
+//        and CSAT (FeedbackCount)
 //
 // Days are local (the analytics' offset), `to` inclusive. A case id holds
 // a '/': in the path it is percent-encoded ("t1%2Fcomplaint-7").
@@ -222,15 +223,16 @@ HttpResponse SyncApi::ListFeedback(const HttpRequest& request, const Principal& 
 
 HttpResponse SyncApi::ReportFeedback(const HttpRequest& request) const {
   const std::string format = request.QueryParam("format").value_or("json");
-  if (format != "json" && format != "csv") {
-    return ErrorResponse(400, "invalid_query", "give ?format=json or csv");
+  const std::string by = request.QueryParam("by").value_or("store");
+  if ((format != "json" && format != "csv") || (by != "store" && by != "month")) {
+    return ErrorResponse(400, "invalid_query", "give ?format=json or csv, ?by=store or month");
   }
   int64_t from_ms = 0, to_ms = 0;
   if (Status window = ParseWindow(service_, request, from_ms, to_ms); !window.ok()) {
     return ErrorResponse(400, "invalid_query", window.message());
   }
-  Result<std::vector<FeedbackCount>> rows =
-      service_.FeedbackSummary(from_ms, to_ms, request.QueryParam("store").value_or(""));
+  Result<std::vector<FeedbackCount>> rows = service_.FeedbackSummary(
+      from_ms, to_ms, request.QueryParam("store").value_or(""), by == "month");
   if (!rows.ok()) return ErrorResponse(rows.status());
   if (format == "csv") return CsvResponse(RowsToCsv(*rows));
   std::string body = "{\"rows\":[";

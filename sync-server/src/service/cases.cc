@@ -72,9 +72,14 @@ Result<std::vector<FeedbackRecord>> SyncService::Feedback(const FeedbackFilter& 
 }
 
 Result<std::vector<FeedbackCount>> SyncService::FeedbackSummary(int64_t from_ms, int64_t to_ms,
-                                                                std::string_view store_id) {
+                                                                std::string_view store_id,
+                                                                bool by_month) {
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
-  return txn->FeedbackSummary(from_ms, to_ms, store_id);
+  std::optional<int64_t> offset;
+  if (by_month) {
+    PATRON_ASSIGN_OR_RETURN(offset, txn->AnalyticsOffset());
+  }
+  return txn->FeedbackSummary(from_ms, to_ms, store_id, offset);
 }
 
 Result<int64_t> SyncService::LocalDayStartMs(std::string_view day) {

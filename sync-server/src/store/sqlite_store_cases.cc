@@ -84,18 +84,24 @@ Result<std::vector<FeedbackRecord>> SqliteStoreTxn::FeedbackPage(const FeedbackF
   return ReadAll<FeedbackRecord>(s);
 }
 
-Result<std::vector<FeedbackCount>> SqliteStoreTxn::FeedbackSummary(int64_t from_ms, int64_t to_ms,
-                                                                   std::string_view store_id) {
+Result<std::vector<FeedbackCount>> SqliteStoreTxn::FeedbackSummary(
+    int64_t from_ms, int64_t to_ms, std::string_view store_id,
+    std::optional<int64_t> month_offset_minutes) {
   PATRON_RETURN_IF_ERROR(CheckOpen());
   PATRON_ASSIGN_OR_RETURN(
       sql::Statement s,
       db_.GetCachedStatement(
-          "SELECT store_id, kind, count(*), count(nullif(rating, 0)), sum(rating) FROM feedback "
+          "SELECT store_id, CASE WHEN ?4 THEN strftime('%Y-%m', (wall_ms + ?5 * 60000) / 1000, "
+          "'unixepoch') ELSE '' END AS month, kind, count(*), "
+          "sum(kind = 'nps' OR rating > 0), sum(rating), sum(kind = 'nps' AND rating >= 9), "
+          "sum(kind = 'nps' AND rating <= 6), sum(kind = 'csat' AND rating >= 4) FROM feedback "
           "WHERE wall_ms >= ?1 AND (?2 = 0 OR wall_ms < ?2) AND (?3 = '' OR store_id = ?3) "
-          "GROUP BY store_id, kind ORDER BY store_id, kind"));
+          "GROUP BY store_id, month, kind ORDER BY store_id, month, kind"));
   s.BindInt64(0, from_ms);
   s.BindInt64(1, to_ms);
   s.BindText(2, store_id);
+  s.BindInt64(3, month_offset_minutes ? 1 : 0);
+  s.BindInt64(4, month_offset_minutes.value_or(0));
   return ReadAll<FeedbackCount>(s);
 }
 

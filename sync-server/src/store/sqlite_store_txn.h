@@ -213,8 +213,9 @@ class SqliteStoreTxn final : public StoreTxn {
   Result<std::optional<FeedbackRecord>> FindFeedback(std::string_view feedback_id) override;
   Result<std::vector<FeedbackRecord>> FeedbackOfMember(std::string_view member_id) override;
   Result<std::vector<FeedbackRecord>> FeedbackPage(const FeedbackFilter& filter) override;
-  Result<std::vector<FeedbackCount>> FeedbackSummary(int64_t from_ms, int64_t to_ms,
-                                                     std::string_view store_id) override;
+  Result<std::vector<FeedbackCount>> FeedbackSummary(
+      int64_t from_ms, int64_t to_ms, std::string_view store_id,
+      std::optional<int64_t> month_offset_minutes) override;
   Status PutCase(const CaseRecord& record) override;
   Result<std::optional<CaseRecord>> FindCase(std::string_view case_id) override;
   Result<std::vector<CaseRecord>> CasesPage(const CaseFilter& filter) override;

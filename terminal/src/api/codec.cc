@@ -274,23 +274,26 @@ std::string EncodeOffers(const std::vector<Offer>& offers) {
 }
 
 std::string EncodeSaleResult(const SaleResult& r) {
-  return Dump({{"sale_ref", r.sale_ref},
-               {"sale_id", r.sale_id},
-               {"member_id", r.member_id},
-               {"amount_minor", r.amount_minor},
-               {"discount_minor", r.discount_minor},
-               {"campaign_discount_minor", r.campaign_discount_minor},
-               {"voucher_discount_minor", r.voucher_discount_minor},
-               {"paid_minor", r.paid_minor},
-               {"earned_points", r.earned_points},
-               {"awards", RecordsJson(r.awards)},
-               {"redeemed_points", r.redeemed_points},
-               {"balance", r.balance},
-               {"tier", r.tier},
-               {"tier_progress", TierProgressJson(r.tier_progress)},
-               {"entry_ids", r.entry_ids},
-               {"rule_version", r.rule_version},
-               {"replayed", r.replayed}});
+  json doc = {{"sale_ref", r.sale_ref},
+              {"sale_id", r.sale_id},
+              {"member_id", r.member_id},
+              {"amount_minor", r.amount_minor},
+              {"discount_minor", r.discount_minor},
+              {"campaign_discount_minor", r.campaign_discount_minor},
+              {"voucher_discount_minor", r.voucher_discount_minor},
+              {"paid_minor", r.paid_minor},
+              {"earned_points", r.earned_points},
+              {"awards", RecordsJson(r.awards)},
+              {"redeemed_points", r.redeemed_points},
+              {"balance", r.balance},
+              {"tier", r.tier},
+              {"tier_progress", TierProgressJson(r.tier_progress)},
+              {"entry_ids", r.entry_ids},
+              {"rule_version", r.rule_version},
+              {"replayed", r.replayed}};
+  // Only a sale the pack's surveys picked carries one.
+  if (!r.survey.empty()) doc["survey"] = r.survey;
+  return Dump(doc);
 }
 
 namespace {

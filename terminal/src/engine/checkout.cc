@@ -33,6 +33,7 @@ SaleResult ResultFromRow(const SaleRow& row, bool replayed, const Rules& rules) 
   }
   result.rule_version = row.rule_version;
   result.sale_id = row.sale_id;
+  result.survey = SurveyFor(rules.surveys, row.sale_id);
   if (!row.redeem_entry.empty()) result.entry_ids.push_back(row.redeem_entry);
   if (!row.earn_entry.empty()) result.entry_ids.push_back(row.earn_entry);
   for (const SaleAward& award : row.awards) {

@@ -162,10 +162,19 @@ TEST_CASE("feedback is listed newest first, filtered, summarised and exported as
 
   const json summary = Body(f.Admin("GET", "/v1/reports/feedback"));
   REQUIRE(summary["rows"].size() == 3);
-  CHECK(
-      summary["rows"][1] ==
-      json{
-          {"store_id", "S001"}, {"kind", "rating"}, {"count", 2}, {"rated", 2}, {"rating_sum", 8}});
+  CHECK(summary["rows"][1] == json{{"store_id", "S001"},
+                                   {"month", ""},
+                                   {"kind", "rating"},
+                                   {"count", 2},
+                                   {"rated", 2},
+                                   {"rating_sum", 8},
+                                   {"promoters", 0},
+                                   {"detractors", 0},
+                                   {"satisfied", 0}});
+  const json monthly = Body(f.Admin("GET", "/v1/reports/feedback?by=month"));
+  REQUIRE(monthly["rows"].size() == 3);
+  CHECK(monthly["rows"][0]["month"] == "2026-06");
+  CHECK(ErrorCode(f.Admin("GET", "/v1/reports/feedback?by=week")) == "invalid_query");
   const HttpResponse csv = f.Admin("GET", "/v1/admin/feedback?format=csv");
   REQUIRE(csv.status == 200);
   CHECK(csv.content_type == "text/csv; charset=utf-8");

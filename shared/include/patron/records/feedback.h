@@ -19,15 +19,20 @@ namespace patron {
 
 inline constexpr std::string_view kFeedbackRecordKind = "feedback";
 
-enum class FeedbackKind { kComplaint, kSuggestion, kPraise, kRating, kUnknown };
+// nps and csat are a member's answers to the survey a sale asked for
+// (survey.h): how likely they are to recommend us, 0-10, and how satisfied
+// they were with that visit, 1-5.
+enum class FeedbackKind { kComplaint, kSuggestion, kPraise, kRating, kNps, kCsat, kUnknown };
 std::string_view FeedbackKindName(FeedbackKind kind);
 // InvalidArgument "invalid_feedback" naming the kinds for any other name.
 Result<FeedbackKind> ParseFeedbackKind(std::string_view name);
 
 // What one feedback may say: text of at most this many bytes (UTF-8), a
-// rating of 1-5, a topic of at most 32 characters of [a-z0-9_].
+// rating of 1-5 (an NPS answer 0-10), a topic of at most 32 characters of
+// [a-z0-9_].
 inline constexpr size_t kMaxFeedbackTextBytes = 2000;
 inline constexpr int64_t kMaxFeedbackRating = 5;
+inline constexpr int64_t kMaxNpsScore = 10;
 
 struct FeedbackRecord {
   std::string feedback_id;  // MakeSaleId(terminal_id, feedback_ref)
@@ -36,7 +41,9 @@ struct FeedbackRecord {
   std::string feedback_ref;  // the POS's key for it; idempotency key
   std::string member_id;
   FeedbackKind kind = FeedbackKind::kComplaint;
-  int64_t rating = 0;   // 1-5; 0 = none (required for a rating)
+  // 1-5; 0 = none (required for a rating and a CSAT answer); an NPS
+  // answer's score, 0-10.
+  int64_t rating = 0;
   std::string topic;    // what it is about: "service", "product", "points"... ("" none)
   std::string sale_id;  // the sale it is about ("" none)
   std::string text;     // the member's words (personal data: erased with the member)
@@ -47,8 +54,9 @@ struct FeedbackRecord {
 
 // Checks what the member said, whoever recorded it (the till before it
 // accepts it, head office before it files it): a known kind; a rating of
-// 1-5 for a rating, none or 1-5 otherwise; words for a complaint or a
-// suggestion; text and topic within their limits and valid UTF-8.
+// 1-5 for a rating, none or 1-5 for the other words; 0-10 for an NPS
+// answer, 1-5 for a CSAT answer, each about a sale; words for a complaint
+// or a suggestion; text and topic within their limits and valid UTF-8.
 // InvalidArgument "invalid_feedback" naming the field.
 Status CheckFeedback(const FeedbackRecord& feedback);
 

@@ -19,7 +19,9 @@
 //   - AppendCaseNote appends; CaseNotes lists a case's in the order
 //     appended; CountCaseNotes counts them;
 //   - FeedbackSummary counts the feedback in [from_ms, to_ms) by store and
-//     kind, with the sum and count of ratings;
+//     kind (and local month "YYYY-MM" when given an offset; "" otherwise),
+//     with the count and sum of ratings, NPS promoters (9-10) and
+//     detractors (0-6), and satisfied CSAT answers (4-5);
 //   - write methods of a read transaction return FailedPrecondition.
 #ifndef PATRON_SYNC_SERVER_CASE_STORE_H_
 #define PATRON_SYNC_SERVER_CASE_STORE_H_
@@ -102,13 +104,18 @@ struct CaseFilter {
   int limit = 100;
 };
 
-// Feedback of one store and kind in a window.
+// Feedback of one store and kind (and month) in a window. NPS =
+// (promoters - detractors) / count; CSAT = satisfied / count.
 struct FeedbackCount {
   std::string store_id;
+  std::string month;  // "YYYY-MM", local; "" when not by month
   FeedbackKind kind = FeedbackKind::kComplaint;
   int64_t count = 0;
-  int64_t rated = 0;       // how many carry a rating
+  int64_t rated = 0;       // how many carry a rating (every NPS answer does)
   int64_t rating_sum = 0;  // of those ratings
+  int64_t promoters = 0;   // NPS answers of 9-10
+  int64_t detractors = 0;  // NPS answers of 0-6
+  int64_t satisfied = 0;   // CSAT answers of 4-5
   friend bool operator==(const FeedbackCount&, const FeedbackCount&) = default;
 };
 
@@ -121,8 +128,10 @@ class CaseTxn {
   virtual Result<std::optional<FeedbackRecord>> FindFeedback(std::string_view feedback_id) = 0;
   virtual Result<std::vector<FeedbackRecord>> FeedbackOfMember(std::string_view member_id) = 0;
   virtual Result<std::vector<FeedbackRecord>> FeedbackPage(const FeedbackFilter& filter) = 0;
-  virtual Result<std::vector<FeedbackCount>> FeedbackSummary(int64_t from_ms, int64_t to_ms,
-                                                             std::string_view store_id) = 0;
+  // month_offset_minutes: group by local month in that UTC offset too.
+  virtual Result<std::vector<FeedbackCount>> FeedbackSummary(
+      int64_t from_ms, int64_t to_ms, std::string_view store_id,
+      std::optional<int64_t> month_offset_minutes) = 0;
 
   // Write transactions only.
   virtual Status PutCase(const CaseRecord& record) = 0;
@@ -187,10 +196,14 @@ struct Schema<sync::FeedbackCount> {
   static constexpr std::string_view kName = "feedback_count";
   static constexpr auto kFields = record::FieldList{
       Field<&sync::FeedbackCount::store_id>{"store_id"},
+      Field<&sync::FeedbackCount::month>{"month"},
       Field<&sync::FeedbackCount::kind>{"kind"},
       Field<&sync::FeedbackCount::count>{"count"},
       Field<&sync::FeedbackCount::rated>{"rated"},
       Field<&sync::FeedbackCount::rating_sum>{"rating_sum"},
+      Field<&sync::FeedbackCount::promoters>{"promoters"},
+      Field<&sync::FeedbackCount::detractors>{"detractors"},
+      Field<&sync::FeedbackCount::satisfied>{"satisfied"},
   };
 };
 

@@ -353,10 +353,11 @@ class SyncService {
 
   // Member services (DESIGN.md §11; cases.cc). The feedback tills sent,
   // newest first, a page after the filter's cursor; counts by store and
-  // kind with the ratings, in a window.
+  // kind (and local month, in the analytics' offset) with the ratings, NPS
+  // and CSAT, in a window.
   Result<std::vector<FeedbackRecord>> Feedback(const FeedbackFilter& filter);
   Result<std::vector<FeedbackCount>> FeedbackSummary(int64_t from_ms, int64_t to_ms,
-                                                     std::string_view store_id);
+                                                     std::string_view store_id, bool by_month);
   // The time local day `day` ("YYYY-MM-DD") starts, in the analytics' UTC
   // offset (the active pack's). InvalidArgument "invalid_day".
   Result<int64_t> LocalDayStartMs(std::string_view day);

@@ -158,6 +158,9 @@ struct SaleResult {
   std::optional<TierProgress> tier_progress;
   std::vector<std::string> entry_ids;
   int64_t rule_version = 0;
+  // The survey to ask the member about this sale (survey.h): "nps", "csat"
+  // or "" none; their answer is feedback of that kind naming the sale.
+  std::string survey;
   bool replayed = false;  // an identical earlier request; nothing was written
 };
 

@@ -100,10 +100,12 @@ TEST_CASE_TEMPLATE("feedback is stored once, read back whole and paged newest fi
   CHECK(FeedbackIds(txn->FeedbackPage(window).value()) == std::vector<std::string>{"f2"});
 }
 
-TEST_CASE_TEMPLATE("the feedback summary counts by store and kind with the ratings", Impl,
+TEST_CASE_TEMPLATE("the feedback summary counts by store and kind with ratings, NPS and CSAT", Impl,
                    PATRON_STORE_IMPLEMENTATIONS) {
   TempDir dir;
   auto store = Impl::Open(dir);
+  constexpr int64_t kJan31 = 1'801'353'600'000;  // 2027-01-31T00:00:00Z
+  constexpr int64_t kHour = 3'600'000;
   {
     auto txn = Write(*store);
     REQUIRE(txn->PutFeedback(Feedback("f1", "S001", FeedbackKind::kRating, 1'000, 5)).ok());
@@ -111,17 +113,39 @@ TEST_CASE_TEMPLATE("the feedback summary counts by store and kind with the ratin
     REQUIRE(txn->PutFeedback(Feedback("f3", "S001", FeedbackKind::kComplaint, 2'500)).ok());
     REQUIRE(txn->PutFeedback(Feedback("f4", "S002", FeedbackKind::kRating, 2'600, 4)).ok());
     REQUIRE(txn->PutFeedback(Feedback("f5", "S001", FeedbackKind::kRating, 9'000, 1)).ok());
+    // NPS answers of 10, 8 and 0 (a zero is an answer), CSAT of 5 and 3:
+    // the last of each late on 31 January UTC, 1 February in Beijing.
+    REQUIRE(txn->PutFeedback(Feedback("n1", "S003", FeedbackKind::kNps, kJan31, 10)).ok());
+    REQUIRE(txn->PutFeedback(Feedback("n2", "S003", FeedbackKind::kNps, kJan31, 8)).ok());
+    REQUIRE(
+        txn->PutFeedback(Feedback("n3", "S003", FeedbackKind::kNps, kJan31 + 20 * kHour, 0)).ok());
+    REQUIRE(txn->PutFeedback(Feedback("c1", "S003", FeedbackKind::kCsat, kJan31, 5)).ok());
+    REQUIRE(
+        txn->PutFeedback(Feedback("c2", "S003", FeedbackKind::kCsat, kJan31 + 20 * kHour, 3)).ok());
     REQUIRE(txn->Commit().ok());
   }
   auto txn = Read(*store);
-  const std::vector<FeedbackCount> rows = txn->FeedbackSummary(0, 9'000, "").value();
+  const std::vector<FeedbackCount> rows = txn->FeedbackSummary(0, 9'000, "", std::nullopt).value();
   REQUIRE(rows.size() == 3);
-  CHECK(rows[0] == FeedbackCount{"S001", FeedbackKind::kComplaint, 1, 0, 0});
-  CHECK(rows[1] == FeedbackCount{"S001", FeedbackKind::kRating, 2, 2, 7});
-  CHECK(rows[2] == FeedbackCount{"S002", FeedbackKind::kRating, 1, 1, 4});
-  const std::vector<FeedbackCount> s001 = txn->FeedbackSummary(1'500, 0, "S001").value();
+  CHECK(rows[0] == FeedbackCount{"S001", "", FeedbackKind::kComplaint, 1, 0, 0, 0, 0, 0});
+  CHECK(rows[1] == FeedbackCount{"S001", "", FeedbackKind::kRating, 2, 2, 7, 0, 0, 0});
+  CHECK(rows[2] == FeedbackCount{"S002", "", FeedbackKind::kRating, 1, 1, 4, 0, 0, 0});
+  const std::vector<FeedbackCount> s001 =
+      txn->FeedbackSummary(1'500, 0, "S001", std::nullopt).value();
   REQUIRE(s001.size() == 2);
-  CHECK(s001[1] == FeedbackCount{"S001", FeedbackKind::kRating, 2, 2, 3});
+  CHECK(s001[1] == FeedbackCount{"S001", "", FeedbackKind::kRating, 2, 2, 3, 0, 0, 0});
+
+  const std::vector<FeedbackCount> surveys =
+      txn->FeedbackSummary(0, 0, "S003", std::nullopt).value();
+  REQUIRE(surveys.size() == 2);
+  CHECK(surveys[0] == FeedbackCount{"S003", "", FeedbackKind::kCsat, 2, 2, 8, 0, 0, 1});
+  CHECK(surveys[1] == FeedbackCount{"S003", "", FeedbackKind::kNps, 3, 3, 18, 1, 1, 0});
+  const std::vector<FeedbackCount> beijing = txn->FeedbackSummary(0, 0, "S003", 480).value();
+  REQUIRE(beijing.size() == 4);
+  CHECK(beijing[0] == FeedbackCount{"S003", "2027-01", FeedbackKind::kCsat, 1, 1, 5, 0, 0, 1});
+  CHECK(beijing[1] == FeedbackCount{"S003", "2027-01", FeedbackKind::kNps, 2, 2, 18, 1, 0, 0});
+  CHECK(beijing[2] == FeedbackCount{"S003", "2027-02", FeedbackKind::kCsat, 1, 1, 3, 0, 0, 0});
+  CHECK(beijing[3] == FeedbackCount{"S003", "2027-02", FeedbackKind::kNps, 1, 1, 0, 0, 1, 0});
 }
 
 TEST_CASE_TEMPLATE("cases are replaced by id and paged oldest first by status, store, assignee",
