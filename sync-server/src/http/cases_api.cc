@@ -7,7 +7,8 @@
 //        first; every case has its SLA timers as of now
 //   GET  /v1/admin/cases/{id}   one case with its complaint and timeline
 //   POST /v1/admin/cases/{id}   {"action", "text", "assignee", "points"}:
-//        an action of case_flow.h; answers the case after it
+//        an action of case_flow.h; answers the case after. A compensation
+//        above goodwill_max_points needs an admin (403 goodwill_over_limit) it
 //   GET  /v1/admin/feedback?store=&kind=&from=&to=&limit=&page_token=&format=csv
 //        the feedback tills sent, newest first
 //   GET  /v1/reports/feedback?store=&from=&to=&by=month&format=csv
@@ -105,12 +106,6 @@ HttpResponse CaseResponse(const CaseView& view) {
   return JsonResponse(200, std::move(body));
 }
 
-HttpResponse CsvResponse(std::string body) {
-  HttpResponse response = JsonResponse(200, std::move(body));
-  response.content_type = "text/csv; charset=utf-8";
-  return response;
-}
-
 }  // namespace
 
 HttpResponse SyncApi::ListCases(const HttpRequest& request, const Principal& who,
@@ -168,6 +163,13 @@ HttpResponse SyncApi::UpdateCase(const HttpRequest& request, const Principal& wh
                                  const PathParams& params) const {
   Result<CaseUpdate> update = record::DecodeRecord<CaseUpdate>(request.body);
   if (!update.ok()) return ErrorResponse(400, "invalid_case_update", update.status().message());
+  if (update->action == CaseAction::kCompensate && who.role != kRoleAdmin &&
+      update->points > goodwill_max_points_) {
+    return ErrorResponse(Status::PermissionDenied("a compensation of more than " +
+                                                      std::to_string(goodwill_max_points_) +
+                                                      " points needs an admin",
+                                                  "goodwill_over_limit"));
+  }
   if (who.role == kRoleStoreManager) {
     Result<CaseView> current = service_.Case(params.at(0));
     if (!current.ok()) return ErrorResponse(current.status());

@@ -35,7 +35,8 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
                                                                    "session_idle_ms",
                                                                    "session_max_ms",
                                                                    "case_first_response_ms",
-                                                                   "case_resolution_ms"}));
+                                                                   "case_resolution_ms",
+                                                                   "case_goodwill_max_points"}));
   PATRON_RETURN_IF_ERROR(file.Get("data_dir", c.data_dir));
   PATRON_RETURN_IF_ERROR(file.Get("listen", c.listen));
   PATRON_RETURN_IF_ERROR(file.Get("allow_non_loopback", c.allow_non_loopback));
@@ -65,6 +66,7 @@ Result<ServerConfig> LoadConfigFile(const std::string& path, ServerConfig c) {
   PATRON_RETURN_IF_ERROR(file.Get("session_max_ms", c.session_max_ms));
   PATRON_RETURN_IF_ERROR(file.Get("case_first_response_ms", c.case_first_response_ms));
   PATRON_RETURN_IF_ERROR(file.Get("case_resolution_ms", c.case_resolution_ms));
+  PATRON_RETURN_IF_ERROR(file.Get("case_goodwill_max_points", c.case_goodwill_max_points));
   return c;
 }
 
@@ -123,9 +125,12 @@ Status ValidateConfig(const ServerConfig& c) {
     return Status::InvalidArgument("session_idle_ms must be >= 1000 and session_max_ms >= it",
                                    "invalid_config");
   }
-  if (c.case_first_response_ms < 60'000 || c.case_resolution_ms < c.case_first_response_ms) {
+  if (c.case_first_response_ms < 60'000 || c.case_resolution_ms < c.case_first_response_ms ||
+      c.case_goodwill_max_points < 0) {
     return Status::InvalidArgument(
-        "case_first_response_ms must be >= 60000 and case_resolution_ms >= it", "invalid_config");
+        "case_first_response_ms must be >= 60000, case_resolution_ms >= it, "
+        "case_goodwill_max_points >= 0",
+        "invalid_config");
   }
   if (c.log_level != "info" && c.log_level != "warn") {
     return Status::InvalidArgument("log_level must be info or warn", "invalid_config");

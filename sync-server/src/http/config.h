@@ -84,6 +84,8 @@ struct ServerConfig {
   // (SLA time: on hold and resolved time excluded; case_flow.h).
   int64_t case_first_response_ms = 24LL * 60 * 60 * 1000;
   int64_t case_resolution_ms = 72LL * 60 * 60 * 1000;
+  // The most goodwill points a non-admin may give in one compensation.
+  int64_t case_goodwill_max_points = 500;
 
   std::string DatabasePath() const { return data_dir + "/server.db"; }
   std::string SnapshotDir() const { return data_dir + "/snapshots"; }

@@ -350,6 +350,7 @@ int main(int argc, char** argv) {
   api_options.chain_key = config.chain_key;
   api_options.metrics_token = config.metrics_token;
   api_options.dashboard = {config.dashboard_dir, config.dashboard_vendor_dir};
+  api_options.goodwill_max_points = config.case_goodwill_max_points;
   api_options.on_audit_failure = [](const Status& status) {
     Log("error", "audit log: " + status.ToString());
   };

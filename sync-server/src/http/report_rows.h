@@ -11,23 +11,36 @@
 #include <vector>
 
 #include "patron/hlc.h"
+#include "patron/http/message.h"
 #include "patron/record/field.h"
 
 namespace patron::sync {
 
 // One CSV field (RFC 4180): quoted when it holds a comma, quote or line
-// break, quotes doubled.
+// break, quotes doubled. Text that a spreadsheet would run as a formula
+// (starting with = + - @, a tab or a carriage return: members' words, names
+// typed at a till) gets a leading apostrophe, which spreadsheets show as
+// text (OWASP's advice on CSV injection).
 inline void AppendCsvField(std::string_view text, std::string& out) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+  const bool formula =
+      !text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos;
+  if (!formula && text.find_first_of(",\"\r\n") == std::string_view::npos) {
     out.append(text);
     return;
   }
   out += '"';
+  if (formula) out += '\'';
   for (char c : text) {
     if (c == '"') out += '"';
     out += c;
   }
   out += '"';
+}
+
+inline HttpResponse CsvResponse(std::string body) {
+  HttpResponse response = JsonResponse(200, std::move(body));
+  response.content_type = "text/csv; charset=utf-8";
+  return response;
 }
 
 // The rows as CSV: a header of the field names, then one line per row.

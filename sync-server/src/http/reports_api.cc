@@ -68,12 +68,6 @@ std::variant<ReportQuery, HttpResponse> ParseReportQuery(const HttpRequest& requ
   return query;
 }
 
-HttpResponse CsvResponse(std::string body) {
-  HttpResponse response = JsonResponse(200, std::move(body));
-  response.content_type = "text/csv; charset=utf-8";
-  return response;
-}
-
 template <typename Row>
 HttpResponse RowsResponse(const Result<std::vector<Row>>& rows, const ReportQuery& query) {
   if (!rows.ok()) return ErrorResponse(rows.status());

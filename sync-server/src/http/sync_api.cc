@@ -53,7 +53,8 @@ SyncApi::SyncApi(SyncService& service, SyncApiOptions options)
                  : [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }),
       admin_throttle_(std::move(options.admin_throttle)),
       dashboard_(std::move(options.dashboard)),
-      on_audit_failure_(std::move(options.on_audit_failure)) {
+      on_audit_failure_(std::move(options.on_audit_failure)),
+      goodwill_max_points_(options.goodwill_max_points) {
   constexpr RouteBody kNone = RouteBody::kNone;
   constexpr RouteBody kJson = RouteBody::kJson;
   auto add = [this](std::string method, std::string_view path, RouteBody body, Guard guard,

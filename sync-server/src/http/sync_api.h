@@ -75,6 +75,10 @@ struct SyncApiOptions {
   std::function<void(std::chrono::milliseconds)> sleep = {};
   // Where /dashboard/ is served from (dashboard_files.h); empty dir: 404.
   DashboardOptions dashboard = {};
+  // The most goodwill points one compensation may give unless an admin
+  // gives it: marketers and store managers work cases, and a store
+  // manager's own till could file the complaint they compensate.
+  int64_t goodwill_max_points = 500;
   // Told when an audit event could not be written (patron-sync logs it).
   std::function<void(const Status&)> on_audit_failure = {};
 };
@@ -293,6 +297,7 @@ class SyncApi {
   mutable CredentialThrottle admin_throttle_;
   DashboardFiles dashboard_;
   std::function<void(const Status&)> on_audit_failure_;
+  int64_t goodwill_max_points_;
   Router<Route> router_;
   mutable std::array<std::atomic<int64_t>, kEndpointCount> requests_{};
 };

@@ -10,6 +10,10 @@ namespace patron::sync {
 namespace {
 
 constexpr int64_t kMsPerDay = 86'400'000;
+// A complaint's SLA runs from when the member made it, by the till's clock,
+// but from no earlier than this before head office filed it: a till whose
+// clock is years off must not open cases already years overdue.
+constexpr int64_t kMaxComplaintAgeMs = 30 * kMsPerDay;
 
 // What a case list reads per page when it counts every open case.
 constexpr int kGaugePage = 1000;
@@ -60,7 +64,7 @@ Status SyncService::FileFeedback(StoreTxn& txn, const FeedbackRecord& feedback) 
   opened.case_id = feedback.feedback_id;
   opened.member_id = feedback.member_id;
   opened.store_id = feedback.store_id;
-  opened.opened_ms = feedback.wall_ms > 0 ? std::min(feedback.wall_ms, now_ms) : now_ms;
+  opened.opened_ms = std::clamp(feedback.wall_ms, now_ms - kMaxComplaintAgeMs, now_ms);
   opened.updated_ms = now_ms;
   PATRON_RETURN_IF_ERROR(txn.PutCase(opened));
   return txn.AppendCaseNote(CaseNote{opened.case_id, now_ms, "", "open", feedback.topic});

@@ -39,7 +39,9 @@ Result<MemberExport> SyncService::ExportMember(std::string_view member_id) {
                             ViewCase(*txn, std::move(*opened), out.exported_ms, true));
     out.cases.push_back(std::move(view));
   }
-  if (!out.member && out.entries.empty() && out.sales.empty() && out.feedback.empty()) {
+  if (!out.member && out.entries.empty() && out.sales.empty() && out.refunds.empty() &&
+      out.vouchers.empty() && out.exchanges.empty() && out.campaigns.empty() &&
+      out.feedback.empty()) {
     return Status::NotFound("head office holds nothing of member " + member, "unknown_member");
   }
   return out;

@@ -52,6 +52,14 @@ Status CheckOwnRecord(const Caller& caller, const RecordEnvelope& envelope,
   return Status::OK();
 }
 
+// The record's own id field (`field`) holds the id it was pushed under.
+Status CheckNamesItself(const RecordEnvelope& envelope, std::string_view field,
+                        std::string_view id) {
+  if (id == envelope.record_id) return Status::OK();
+  return Reject(envelope.kind + " " + envelope.record_id + " names " + std::string(field) + " " +
+                std::string(id));
+}
+
 Status CheckMember(const RecordEnvelope& envelope, std::string_view member_id) {
   if (Uuid::Parse(member_id).ok()) return Status::OK();
   return Reject(envelope.kind + " " + envelope.record_id + " names an invalid member id");
@@ -232,10 +240,7 @@ Status RecordFiler::FileExchange(const Caller& caller, const RecordEnvelope& env
   PATRON_ASSIGN_OR_RETURN(ExchangeRecord exchange, DecodeBody<ExchangeRecord>(envelope));
   PATRON_RETURN_IF_ERROR(CheckOwnRecord(caller, envelope, exchange.terminal_id, exchange.store_id,
                                         MakeSaleId(exchange.terminal_id, exchange.exchange_ref)));
-  if (exchange.exchange_id != envelope.record_id) {
-    return Reject(envelope.kind + " " + envelope.record_id + " names exchange_id " +
-                  exchange.exchange_id);
-  }
+  PATRON_RETURN_IF_ERROR(CheckNamesItself(envelope, "exchange_id", exchange.exchange_id));
   PATRON_RETURN_IF_ERROR(CheckMember(envelope, exchange.member_id));
   PATRON_RETURN_IF_ERROR(hooks_.file_exchange(exchange));
   return txn_.InsertRecord(record);
@@ -246,10 +251,7 @@ Status RecordFiler::FileFeedback(const Caller& caller, const RecordEnvelope& env
   PATRON_ASSIGN_OR_RETURN(FeedbackRecord feedback, DecodeBody<FeedbackRecord>(envelope));
   PATRON_RETURN_IF_ERROR(CheckOwnRecord(caller, envelope, feedback.terminal_id, feedback.store_id,
                                         MakeSaleId(feedback.terminal_id, feedback.feedback_ref)));
-  if (feedback.feedback_id != envelope.record_id) {
-    return Reject(envelope.kind + " " + envelope.record_id + " names feedback_id " +
-                  feedback.feedback_id);
-  }
+  PATRON_RETURN_IF_ERROR(CheckNamesItself(envelope, "feedback_id", feedback.feedback_id));
   PATRON_RETURN_IF_ERROR(CheckMember(envelope, feedback.member_id));
   if (Status checked = CheckFeedback(feedback); !checked.ok()) {
     return Reject(envelope.kind + " " + envelope.record_id + ": " + checked.message());

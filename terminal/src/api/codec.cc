@@ -332,7 +332,9 @@ Result<FeedbackRequest> DecodeFeedbackRequest(std::string_view body) {
   PATRON_RETURN_IF_ERROR(patron::json::RejectUnknownFields(
       doc, {"feedback_ref", "member_id", "kind", "rating", "topic", "sale_ref", "text"}));
   FeedbackRequest feedback;
-  PATRON_ASSIGN_OR_RETURN(feedback.feedback_ref, patron::json::GetString(doc, "feedback_ref"));
+  PATRON_ASSIGN_OR_RETURN(std::optional<std::string> ref,
+                          patron::json::GetOptionalString(doc, "feedback_ref"));
+  feedback.feedback_ref = ref.value_or("");  // a survey answer's may be absent
   PATRON_ASSIGN_OR_RETURN(feedback.member_id, patron::json::GetString(doc, "member_id"));
   PATRON_ASSIGN_OR_RETURN(const std::string kind, patron::json::GetString(doc, "kind"));
   PATRON_ASSIGN_OR_RETURN(feedback.kind, ParseFeedbackKind(kind));

@@ -31,7 +31,10 @@ void PrintFeedback(const json& doc) {
   Fields fields;
   fields.Add("member", Text(doc, "member_id")).Add("kind", Text(doc, "kind"));
   // Fields left empty are not in the answer.
-  if (doc.contains("rating")) fields.Add("rating", std::to_string(Int(doc, "rating")) + "/5");
+  if (doc.contains("rating")) {
+    const int64_t most = Text(doc, "kind") == "nps" ? 10 : 5;
+    fields.Add("rating", std::to_string(Int(doc, "rating")) + "/" + std::to_string(most));
+  }
   if (doc.contains("topic")) fields.Add("topic", Text(doc, "topic"));
   if (doc.contains("sale_id")) fields.Add("sale", Text(doc, "sale_id"));
   if (doc.contains("text")) fields.Add("text", Text(doc, "text"));
@@ -48,18 +51,23 @@ void AddFeedbackCommand(CLI::App& app, Cli& cli) {
   CLI::App* feedback = app.add_subcommand(
       "feedback", "Record a member's complaint, suggestion, praise or rating (works offline)");
   feedback->add_option("MEMBER_ID", o->member_id, "the member's id")->required();
-  feedback->add_option("KIND", o->kind, "complaint, suggestion, praise or rating")->required();
+  feedback
+      ->add_option("KIND", o->kind,
+                   "complaint, suggestion, praise, rating, or a survey answer: nps or csat")
+      ->required();
   feedback
       ->add_option("--ref", o->feedback_ref,
                    "the POS's key for it; repeating it is safe (recorded once)")
       ->required();
-  feedback->add_option("--rating", o->rating, "1 to 5 (required for a rating)");
+  feedback->add_option("--rating", o->rating,
+                       "1 to 5 (required for a rating and csat); 0 to 10 for nps");
   feedback->add_option("--topic", o->topic, "what it is about: service, product, points...");
-  feedback->add_option("--sale", o->sale_ref, "the receipt of this till's sale it is about");
+  feedback->add_option("--sale", o->sale_ref,
+                       "the receipt of this till's sale it is about (required for nps, csat)");
   feedback->add_option("--text", o->text, "the member's words (required for a complaint)");
   OnChosen(*feedback, cli, [&cli, o] {
     json body = {{"feedback_ref", o->feedback_ref}, {"member_id", o->member_id}, {"kind", o->kind}};
-    if (o->rating != 0) body["rating"] = o->rating;
+    if (o->rating != 0 || o->kind == "nps") body["rating"] = o->rating;
     if (!o->topic.empty()) body["topic"] = o->topic;
     if (!o->sale_ref.empty()) body["sale_ref"] = o->sale_ref;
     if (!o->text.empty()) body["text"] = o->text;

@@ -6,6 +6,7 @@
 #include "engine/requests.h"
 #include "patron/record/record_json.h"
 #include "patron/records/sale.h"
+#include "patron/survey.h"
 
 namespace patron::terminal {
 namespace {
@@ -17,15 +18,35 @@ bool SameFeedback(const FeedbackRecord& a, const FeedbackRecord& b) {
          a.topic == b.topic && a.sale_id == b.sale_id && a.text == b.text;
 }
 
+// The ref a feedback is recorded under: the POS's, or for a survey answer
+// "survey/<sale_ref>", so a sale has one answer however the POS names it.
+Result<std::string> RefOf(const FeedbackRequest& request) {
+  if (request.kind != FeedbackKind::kNps && request.kind != FeedbackKind::kCsat) {
+    PATRON_RETURN_IF_ERROR(ValidateRef(request.feedback_ref, "feedback_ref"));
+    return request.feedback_ref;
+  }
+  if (request.sale_ref.empty()) {
+    return Status::InvalidArgument("a survey answer names the sale that asked for it (sale_ref)",
+                                   "invalid_feedback");
+  }
+  PATRON_RETURN_IF_ERROR(ValidateRef(request.sale_ref, "sale_ref"));
+  std::string ref = "survey/" + request.sale_ref;
+  if (!request.feedback_ref.empty() && request.feedback_ref != ref) {
+    return Status::InvalidArgument("a survey answer's feedback_ref is " + ref + ", or absent",
+                                   "invalid_feedback_ref");
+  }
+  return ref;
+}
+
 }  // namespace
 
 Result<FeedbackResult> RecordFeedback(EngineContext& ctx, const FeedbackRequest& request) {
-  PATRON_RETURN_IF_ERROR(ValidateRef(request.feedback_ref, "feedback_ref"));
+  PATRON_ASSIGN_OR_RETURN(const std::string ref, RefOf(request));
   FeedbackRecord feedback;
   PATRON_ASSIGN_OR_RETURN(feedback.member_id, NormalizeMemberId(request.member_id));
   feedback.terminal_id = ctx.identity.terminal_id;
   feedback.store_id = ctx.identity.store_id;
-  feedback.feedback_ref = request.feedback_ref;
+  feedback.feedback_ref = ref;
   feedback.feedback_id = MakeSaleId(feedback.terminal_id, feedback.feedback_ref);
   feedback.kind = request.kind;
   feedback.rating = request.rating;
@@ -59,6 +80,15 @@ Result<FeedbackResult> RecordFeedback(EngineContext& ctx, const FeedbackRequest&
       if (sale->member_id != feedback.member_id) {
         return Status::PermissionDenied("sale " + request.sale_ref + " is another member's",
                                         "sale_other_member");
+      }
+      const std::string_view asked = SurveyFor(ctx.rules().surveys, feedback.sale_id);
+      const bool survey =
+          feedback.kind == FeedbackKind::kNps || feedback.kind == FeedbackKind::kCsat;
+      if (survey && asked != FeedbackKindName(feedback.kind)) {
+        return Status::FailedPrecondition(
+            "sale " + request.sale_ref + " was not asked for a" +
+                (feedback.kind == FeedbackKind::kNps ? "n nps" : " csat") + " answer",
+            "survey_not_asked");
       }
     }
     feedback.hlc = ctx.clock.Now();

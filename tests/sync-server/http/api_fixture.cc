@@ -78,6 +78,24 @@ PullRequest ApiFixture::NewPull(const std::string& terminal_id, Cursor cursor) c
   return request;
 }
 
+void CreateUser(ApiFixture& f, const std::string& username, const std::string& role,
+                const std::string& store_id) {
+  nlohmann::json body = {
+      {"username", username}, {"role", role}, {"password", username + "-secret"}};
+  if (!store_id.empty()) body["store_id"] = store_id;
+  const HttpResponse created = f.Admin("POST", "/v1/admin/users", body.dump());
+  REQUIRE_MESSAGE(created.status == 200, created.body);
+}
+
+std::string LogIn(ApiFixture& f, const std::string& username) {
+  const HttpResponse login =
+      f.Call("POST", "/v1/auth/login",
+             nlohmann::json{{"username", username}, {"password", username + "-secret"}}.dump());
+  REQUIRE_MESSAGE(login.status == 200, login.body);
+  const nlohmann::json reply = nlohmann::json::parse(login.body, nullptr, false);
+  return "Bearer " + reply.value("token", std::string());
+}
+
 std::string ErrorCode(const HttpResponse& response) {
   const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
   if (!body.is_object() || !body.contains("error")) return "";

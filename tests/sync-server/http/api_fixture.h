@@ -57,6 +57,12 @@ class ApiFixture {
   std::unique_ptr<SyncApi> api_;
 };
 
+// Makes an account with the admin token; its password is "<username>-secret".
+void CreateUser(ApiFixture& f, const std::string& username, const std::string& role,
+                const std::string& store_id = {});
+// Logs in as an account CreateUser made; returns "Bearer <session token>".
+std::string LogIn(ApiFixture& f, const std::string& username);
+
 // body["error"]["code"], or "" when the body carries no error.
 std::string ErrorCode(const HttpResponse& response);
 // The value of the response's extra header `name` (exact match).

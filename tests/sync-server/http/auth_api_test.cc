@@ -16,23 +16,6 @@ using nlohmann::json;
 
 json Body(const HttpResponse& response) { return json::parse(response.body, nullptr, false); }
 
-void CreateUser(ApiFixture& f, const std::string& username, const std::string& role,
-                const std::string& store_id = {}) {
-  json body = {{"username", username}, {"role", role}, {"password", username + "-secret"}};
-  if (!store_id.empty()) body["store_id"] = store_id;
-  const HttpResponse created = f.Admin("POST", "/v1/admin/users", body.dump());
-  REQUIRE_MESSAGE(created.status == 200, created.body);
-}
-
-// Logs in and returns "Bearer <session token>".
-std::string LogIn(ApiFixture& f, const std::string& username) {
-  const HttpResponse login =
-      f.Call("POST", "/v1/auth/login",
-             json{{"username", username}, {"password", username + "-secret"}}.dump());
-  REQUIRE_MESSAGE(login.status == 200, login.body);
-  return "Bearer " + Body(login)["token"].get<std::string>();
-}
-
 HttpResponse As(ApiFixture& f, const std::string& bearer, std::string method, std::string path,
                 std::string body = {}) {
   return f.Call(std::move(method), std::move(path), std::move(body), bearer);

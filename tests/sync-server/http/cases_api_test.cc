@@ -19,21 +19,6 @@ using nlohmann::json;
 
 json Body(const HttpResponse& response) { return json::parse(response.body, nullptr, false); }
 
-void CreateUser(ApiFixture& f, const std::string& username, const std::string& role,
-                const std::string& store_id = {}) {
-  json body = {{"username", username}, {"role", role}, {"password", username + "-secret"}};
-  if (!store_id.empty()) body["store_id"] = store_id;
-  REQUIRE(f.Admin("POST", "/v1/admin/users", body.dump()).status == 200);
-}
-
-std::string LogIn(ApiFixture& f, const std::string& username) {
-  const HttpResponse login =
-      f.Call("POST", "/v1/auth/login",
-             json{{"username", username}, {"password", username + "-secret"}}.dump());
-  REQUIRE_MESSAGE(login.status == 200, login.body);
-  return "Bearer " + Body(login)["token"].get<std::string>();
-}
-
 // Pushes one feedback of `kind` from the terminal over HTTP.
 void PushFeedback(ApiFixture& f, const std::string& bearer, const std::string& terminal,
                   const std::string& store, const std::string& ref, FeedbackKind kind,
@@ -135,6 +120,12 @@ TEST_CASE("a store manager sees and works their own store's cases only; an analy
                          R"({"action":"note","text":"x"})", zhou)) == "other_store");
   CHECK(f.Call("POST", "/v1/admin/cases/S001-T01%2FFB-1", R"({"action":"hold"})", zhou).status ==
         200);
+  // Goodwill above the limit for people other than admins (500) needs an admin.
+  CHECK(ErrorCode(f.Call("POST", "/v1/admin/cases/S001-T01%2FFB-1",
+                         R"({"action":"compensate","points":501})", zhou)) ==
+        "goodwill_over_limit");
+  CHECK(Body(f.Admin("GET", "/v1/admin/cases/S001-T01%2FFB-1"))["case"]["compensation_points"] ==
+        0);
   const json feedback = Body(f.Call("GET", "/v1/admin/feedback", {}, zhou));
   CHECK(feedback["feedback"].size() == 3);
 
@@ -144,6 +135,7 @@ TEST_CASE("a store manager sees and works their own store's cases only; an analy
   // An analyst reads the summary; a store manager their store's.
   CHECK(f.Call("GET", "/v1/reports/feedback", {}, ana).status == 200);
   const json mine = Body(f.Call("GET", "/v1/reports/feedback", {}, zhou));
+  REQUIRE(mine["rows"].size() == 2);  // S001's complaint and ratings
   for (const json& row : mine["rows"]) CHECK(row["store_id"] == "S001");
 }
 

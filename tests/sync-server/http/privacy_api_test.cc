@@ -40,12 +40,8 @@ TEST_CASE("an admin exports a member's data; other roles may not; each export is
             .status == 404);
   CHECK(ErrorCode(f.Admin("GET", "/v1/admin/members/ann/export")) == "invalid_member_id");
 
-  REQUIRE(f.Admin("POST", "/v1/admin/users",
-                  R"({"username":"mia","role":"marketer","password":"mia-secret"})")
-              .status == 200);
-  const HttpResponse login =
-      f.Call("POST", "/v1/auth/login", R"({"username":"mia","password":"mia-secret"})");
-  const std::string mia = "Bearer " + json::parse(login.body)["token"].get<std::string>();
+  CreateUser(f, "mia", "marketer");
+  const std::string mia = LogIn(f, "mia");
   CHECK(f.Call("GET", "/v1/admin/members/" + f.ann + "/export", {}, mia).status == 403);
 
   const json audit = json::parse(f.Admin("GET", "/v1/admin/audit").body);

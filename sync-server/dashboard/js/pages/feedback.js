@@ -12,7 +12,7 @@ import { chart, format, kpis, table } from '../widgets.js';
 export const title = 'page.feedback';
 
 const WORKED = 'open,replied,on_hold';
-const KINDS = ['complaint', 'suggestion', 'praise', 'rating'];
+const KINDS = ['complaint', 'suggestion', 'praise', 'rating', 'nps', 'csat'];
 const RECENT = 200;  // feedback rows shown; the CSV has the same
 const MAX_CASES = 10000;
 

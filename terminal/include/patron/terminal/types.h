@@ -230,7 +230,8 @@ struct ExchangeResult {
 // Feedback a member gives at this till (POST /v1/feedback;
 // records/feedback.h): the member, the kind, a rating, a topic, the
 // member's words, and optionally the receipt of one of this till's sales it
-// is about. feedback_ref is the POS's key for it (idempotency).
+// is about. feedback_ref is the POS's key for it (idempotency); a survey
+// answer's is "survey/<sale_ref>" (it may be left empty).
 struct FeedbackRequest {
   std::string feedback_ref;
   std::string member_id;
