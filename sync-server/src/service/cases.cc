@@ -166,13 +166,13 @@ Result<CaseView> SyncService::UpdateCase(std::string_view case_id, const CaseUpd
 
 Result<CaseGauge> SyncService::CaseState() {
   PATRON_ASSIGN_OR_RETURN(std::unique_ptr<StoreTxn> txn, store_.BeginRead());
-  CaseFilter filter;
-  filter.statuses = {CaseStatus::kOpen, CaseStatus::kReplied, CaseStatus::kOnHold};
-  filter.limit = kGaugePage;
   CaseGauge gauge;
   const int64_t now_ms = NowMs();
+  int64_t after_ms = 0;
+  std::string after_id;
   while (true) {
-    PATRON_ASSIGN_OR_RETURN(std::vector<CaseRecord> page, txn->CasesPage(filter));
+    PATRON_ASSIGN_OR_RETURN(std::vector<CaseRecord> page,
+                            txn->WorkingCases(after_ms, after_id, kGaugePage));
     for (const CaseRecord& record : page) {
       const CaseSla sla = SlaOf(record, now_ms, options_.case_sla);
       ++gauge.open;
@@ -180,8 +180,8 @@ Result<CaseGauge> SyncService::CaseState() {
       gauge.resolution_breached += sla.resolution_breached ? 1 : 0;
     }
     if (page.size() < static_cast<size_t>(kGaugePage)) return gauge;
-    filter.after_opened_ms = page.back().opened_ms;
-    filter.after_id = page.back().case_id;
+    after_ms = page.back().opened_ms;
+    after_id = page.back().case_id;
   }
 }
 

@@ -148,6 +148,22 @@ Result<std::vector<CaseRecord>> SqliteStoreTxn::CasesPage(const CaseFilter& filt
   return ReadAll<CaseRecord>(s);
 }
 
+Result<std::vector<CaseRecord>> SqliteStoreTxn::WorkingCases(int64_t after_opened_ms,
+                                                             std::string_view after_id, int limit) {
+  PATRON_RETURN_IF_ERROR(CheckOpen());
+  // The status condition repeats cases_working's (schema version 21), so
+  // the partial index answers it.
+  PATRON_ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.GetCachedStatement(SelectCase() + "WHERE status IN ('open', 'replied', 'on_hold') "
+                                            "AND (?2 = '' OR (opened_ms, case_id) > (?1, ?2)) "
+                                            "ORDER BY opened_ms, case_id LIMIT ?3"));
+  s.BindInt64(0, after_opened_ms);
+  s.BindText(1, after_id);
+  s.BindInt64(2, limit);
+  return ReadAll<CaseRecord>(s);
+}
+
 Status SqliteStoreTxn::AppendCaseNote(const CaseNote& note) {
   PATRON_RETURN_IF_ERROR(CheckWritable());
   static const std::string sql = "INSERT INTO case_notes(" + record::ColumnList<CaseNote>() +

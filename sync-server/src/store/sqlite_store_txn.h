@@ -219,6 +219,8 @@ class SqliteStoreTxn final : public StoreTxn {
   Status PutCase(const CaseRecord& record) override;
   Result<std::optional<CaseRecord>> FindCase(std::string_view case_id) override;
   Result<std::vector<CaseRecord>> CasesPage(const CaseFilter& filter) override;
+  Result<std::vector<CaseRecord>> WorkingCases(int64_t after_opened_ms, std::string_view after_id,
+                                               int limit) override;
   Status AppendCaseNote(const CaseNote& note) override;
   Result<std::vector<CaseNote>> CaseNotes(std::string_view case_id) override;
 

@@ -16,6 +16,8 @@
 //   - PutCase inserts or replaces the case of its id; CasesPage pages by
 //     (opened_ms, case_id) ascending, oldest first, after the cursor, only
 //     the statuses, store and assignee asked for (empty: any);
+//   - WorkingCases pages the cases open, replied or on hold as CasesPage
+//     does, reading only those (however many were closed before);
 //   - AppendCaseNote appends; CaseNotes lists a case's in the order
 //     appended; CountCaseNotes counts them;
 //   - FeedbackSummary counts the feedback in [from_ms, to_ms) by store and
@@ -137,6 +139,10 @@ class CaseTxn {
   virtual Status PutCase(const CaseRecord& record) = 0;
   virtual Result<std::optional<CaseRecord>> FindCase(std::string_view case_id) = 0;
   virtual Result<std::vector<CaseRecord>> CasesPage(const CaseFilter& filter) = 0;
+  // Cases open, replied or on hold after the cursor (after_id "" for the
+  // first page), at most `limit`: what the SLA gauge reads on every scrape.
+  virtual Result<std::vector<CaseRecord>> WorkingCases(int64_t after_opened_ms,
+                                                       std::string_view after_id, int limit) = 0;
   // Write transactions only.
   virtual Status AppendCaseNote(const CaseNote& note) = 0;
   virtual Result<std::vector<CaseNote>> CaseNotes(std::string_view case_id) = 0;

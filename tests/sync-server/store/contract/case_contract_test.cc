@@ -193,6 +193,13 @@ TEST_CASE_TEMPLATE("cases are replaced by id and paged oldest first by status, s
   unassigned.assignee = "";
   CHECK(CaseIds(txn->CasesPage(unassigned).value()) ==
         std::vector<std::string>{"S001-T01/c1", "S001-T01/c4"});
+
+  // The cases being worked (c1 is resolved now, c3 closed), a page at a time.
+  const std::vector<CaseRecord> first_worked = txn->WorkingCases(0, "", 1).value();
+  REQUIRE(CaseIds(first_worked) == std::vector<std::string>{"S002-T01/c2"});
+  CHECK(CaseIds(txn->WorkingCases(first_worked[0].opened_ms, first_worked[0].case_id, 1).value()) ==
+        std::vector<std::string>{"S001-T01/c4"});
+  CHECK(txn->WorkingCases(3'000, "S001-T01/c4", 1).value().empty());
 }
 
 TEST_CASE_TEMPLATE("case notes are appended and read in order; a read transaction writes none",
