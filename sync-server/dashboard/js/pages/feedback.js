@@ -72,8 +72,10 @@ export async function render(context) {
   ]);
   const rows = cases.map(caseRow);
   const summary = summaryRows(report.rows);
-  const rated = summary.reduce((n, r) => n + r.rated, 0);
-  const ratingSum = summary.reduce((n, r) => n + r.rating_sum, 0);
+  // The average of the 1-5 ratings: an NPS answer is on its own 0-10 scale.
+  const fiveStar = summary.filter((r) => r.kind !== 'nps');
+  const rated = fiveStar.reduce((n, r) => n + r.rated, 0);
+  const ratingSum = fiveStar.reduce((n, r) => n + r.rating_sum, 0);
   const stores = [...new Set(summary.map((r) => r.store_id))].sort();
   const kinds = KINDS.filter((kind) => summary.some((r) => r.kind === kind));
   const countOf = (store, kind) => summary.filter((r) => r.store_id === store && r.kind === kind)
